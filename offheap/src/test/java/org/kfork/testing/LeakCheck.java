@@ -34,7 +34,7 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
     public void beforeEach(ExtensionContext context) {
         if (!Kasan.ENABLED) {
             throw new AssertionError("checked mode must be on in off-heap tests: run with -Dkfork.checked=true "
-                + "(the surefire argLine from jvm.flags sets it)");
+                + "(the surefire argLine from jvm-flags.properties sets it)");
         }
         baseline = machine.get().snapshot();
     }
