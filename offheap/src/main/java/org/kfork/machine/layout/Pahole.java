@@ -101,7 +101,7 @@ public final class Pahole {
                 }
                 String decl = (m.name() == null ? "" : m.name()) + suffix
                         + (m.isBitfield() ? ":" + m.bitWidth() : "") + attr + ";";
-                String text = pad(typeName, 26 - 8 * (depth - 1)) + " " + pad(decl, 21);
+                String text = pad(pad(typeName, 26 - 8 * (depth - 1)) + " " + decl, 48 - 8 * (depth - 1));
                 String cmt;
                 if (m.isBitfield()) {
                     long unit = m.size();
