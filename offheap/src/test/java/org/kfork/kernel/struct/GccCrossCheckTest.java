@@ -49,6 +49,7 @@ class GccCrossCheckTest {
     @Test
     void gccAgreesOnRandomStructs() throws Exception {
         long seed = Long.getLong("kfork.layout.seed", System.nanoTime());
+        System.out.println("GccCrossCheckTest: random structs from seed " + seed);
         RandomLayouts gen = new RandomLayouts(new Random(seed));
         List<StructLayout> structs = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
