@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 import org.openjdk.jmh.runner.RunnerException;
 
 /**
@@ -133,25 +134,28 @@ public class SlabBench {
 
     /** One alloc + free pair; the object's vm_flags is touched so the memory is really used. */
     @Benchmark
-    public long allocFree(Bound bound) {
+    public void allocFree(Bound bound, Blackhole bh) {
         switch (variant) {
             case OFFHEAP: {
                 long vma = cache.alloc();
                 Mem.putLong(vma + VmAreaStruct.VM_FLAGS, 0x73);
                 cache.free(vma);
-                return vma;
+                bh.consume(vma);
+                return;
             }
             case OFFHEAP_CTX: {
                 long vma = cache.alloc(cpu);
                 Mem.putLong(vma + VmAreaStruct.VM_FLAGS, 0x73);
                 cache.free(cpu, vma);
-                return vma;
+                bh.consume(vma);
+                return;
             }
             case HEAP: {
                 VmaTwin v = heap.alloc();
                 v.vmFlags = 0x73;
                 heap.free(v);
-                return v.vmFlags;
+                bh.consume(v); // escapes, as a VMA linked into an mm would: no scalar replacement
+                return;
             }
             default:
                 throw new AssertionError(variant);
