@@ -303,4 +303,14 @@ class KmemCacheTest {
             c.destroy();
         }
     }
+
+    @Test
+    void slabOrderFollowsSlubsCalculateOrder() {
+        assertEquals(3, SlabCaches.calculateOrder(7104, 2), "task_struct: 4 objects in 8 pages, as SLUB gives it");
+        assertEquals(0, SlabCaches.calculateOrder(208, 2), "vm_area_struct: 19 in one page");
+        assertEquals(3, SlabCaches.calculateOrder(2112, 2), "sighand_cache: 15 in 8 pages");
+        assertEquals(3, SlabCaches.calculateOrder(32768, 2), "one 32 KiB object per order-3 slab");
+        assertEquals(4, SlabCaches.calculateOrder(40000, 2), "bigger than order 3: the order that holds one");
+        assertEquals(-1, SlabCaches.calculateOrder(5 << 20, 2), "bigger than MAX_ORDER");
+    }
 }
