@@ -8,6 +8,7 @@
 # Writes build/status.jsonl: one {"suite":..,"status":"built"|"skipped","reason":..} line per anchor,
 # which run.sh copies into the results so the report can say what was not measured.
 # Exit status: 0 even when anchors are skipped (the report falls back to reference figures).
+# KFORK_NO_APT=1 forbids the apt-get step (tests use it).
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="$HERE/build"
@@ -30,7 +31,7 @@ CFLAGS=(-O2 -Wall -Wextra -std=gnu11)
 have_tree_h() { [[ -f /usr/include/bsd/sys/tree.h ]]; }
 
 if ! have_tree_h; then
-  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  if [[ -z "${KFORK_NO_APT:-}" && "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
     echo "native: installing libbsd-dev for <sys/tree.h> (apt-get)..." >&2
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libbsd-dev; } >&2 \
       || echo "native: apt-get could not install libbsd-dev" >&2

@@ -2,8 +2,8 @@
  * Shared helpers for kfork's native anchors: a monotonic clock, a seeded xorshift generator,
  * a median, and one JSON line per result on stdout.
  *
- * Every program takes the same options: --quick (short run, the default of scripts/bench.sh) or
- * --full (more samples, larger repetition counts).
+ * Every program takes the same options: --quick (short run, the default of scripts/bench.sh),
+ * --full (more samples, larger repetition counts) or --smoke (rbtree: small sizes only; for tests).
  */
 #ifndef KFORK_ANCHOR_COMMON_H
 #define KFORK_ANCHOR_COMMON_H
@@ -57,6 +57,15 @@ static inline double median(double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(double), cmp_double);
 	return (n & 1) ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+/* True when argv holds --smoke: the smallest sizes only, for the build test. */
+static inline int smoke_mode(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--smoke") == 0)
+			return 1;
+	return 0;
 }
 
 /* True when argv holds --full; every program defaults to the quick profile. */

@@ -186,7 +186,8 @@ int main(int argc, char **argv)
 {
 	int full = full_mode(argc, argv);
 	static const long sizes[] = { 1000, 10000, 100000, 1000000 };
-	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+	unsigned count = smoke_mode(argc, argv) ? 2 : sizeof(sizes) / sizeof(sizes[0]);
+	for (unsigned i = 0; i < count; i++)
 		run(sizes[i], full);
 	return 0;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs kfork's native anchors and writes their JSON lines to OUTFILE (or stdout).
-# Usage: bench/native/run.sh [--quick|--full] [OUTFILE]
+# Usage: bench/native/run.sh [--quick|--full|--smoke] [OUTFILE]
 # Builds first (build.sh). Each line is {"suite","op","n","ns_per_op","samples"}; anchors that could
 # not be built appear as {"suite","status":"skipped","reason"} lines instead.
 set -uo pipefail
@@ -9,8 +9,8 @@ MODE=--quick
 OUTFILE=/dev/stdout
 for a in "$@"; do
   case "$a" in
-    --quick|--full) MODE="$a" ;;
-    -*) echo "usage: $0 [--quick|--full] [OUTFILE]" >&2; exit 2 ;;
+    --quick|--full|--smoke) MODE="$a" ;;
+    -*) echo "usage: $0 [--quick|--full|--smoke] [OUTFILE]" >&2; exit 2 ;;
     *) OUTFILE="$a" ;;
   esac
 done

@@ -66,7 +66,12 @@ public final class Report {
         Report r = new Report(dir);
         r.build();
         Files.createDirectories(dir.resolve("charts"));
-        r.charts.addAll(Charts.draw(dir.resolve("charts"), r.results, r.anchors));
+        try {
+            r.charts.addAll(Charts.draw(dir.resolve("charts"), r.results, r.anchors));
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // A report without charts beats none (e.g. AWT refusing to start during JVM shutdown).
+            System.err.println("bench: charts not drawn: " + e);
+        }
         Files.writeString(dir.resolve("report.md"), r.markdown(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("report.html"), r.html(), StandardCharsets.UTF_8);
         return r.summary();
