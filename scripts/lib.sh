@@ -10,7 +10,7 @@ java_feature() {
     | awk -F'= ' '/java.specification.version/ { print $2; exit }'
 }
 
-# jvm_flags PREFIX [JAVA]: the flags from jvm.flags under PREFIX (kfork.jvm.flags or
+# jvm_flags PREFIX [JAVA]: the flags from jvm-flags.properties under PREFIX (kfork.jvm.flags or
 # kfork.jvm.test.flags) that apply to that java's feature release. Same rule as org.kfork.JvmFlags.
 jvm_flags() {
   local prefix="$1" feature
@@ -29,7 +29,7 @@ jvm_flags() {
       out = all
       for (r = 0; r <= feature; r++) if (r in extra) out = out " " extra[r]
       gsub(/^ +| +$/, "", out); print out
-    }' "$KFORK_ROOT/jvm.flags"
+    }' "$KFORK_ROOT/jvm-flags.properties"
 }
 
 # ensure_built: build the project (skipping tests) when the benchmark jar is missing or older
@@ -37,7 +37,7 @@ jvm_flags() {
 ensure_built() {
   local jar="$KFORK_ROOT/bench/target/benchmarks.jar"
   if [[ ! -f "$jar" ]] || [[ -n "$(find "$KFORK_ROOT" -name '*.java' -path '*/src/main/*' -newer "$jar" -print -quit)" ]] \
-     || [[ "$KFORK_ROOT/jvm.flags" -nt "$jar" ]]; then
+     || [[ "$KFORK_ROOT/jvm-flags.properties" -nt "$jar" ]]; then
     echo "kfork: building (mvn -q -DskipTests package)..." >&2
     (cd "$KFORK_ROOT" && mvn -q -B -DskipTests package) >&2 || { echo "kfork: build failed" >&2; exit 1; }
   fi

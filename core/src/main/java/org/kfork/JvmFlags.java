@@ -12,13 +12,13 @@ import java.util.TreeMap;
 /**
  * The JVM flags kfork needs, chosen for a JDK feature release.
  *
- * <p>The flags themselves live in one file, {@code jvm.flags} at the project root. Maven reads it
+ * <p>The flags themselves live in one file, {@code jvm-flags.properties} at the project root. Maven reads it
  * for surefire, the scripts read it with {@code scripts/lib.sh}, and this class reads the copy that
  * the build puts on the class path, for JMH forks and the launcher. A key
  * {@code kfork.jvm.flags.jdkN} applies from JDK N on; {@code .all} applies everywhere.
  */
 public final class JvmFlags {
-    private static final String RESOURCE = "/org/kfork/jvm.flags";
+    private static final String RESOURCE = "/org/kfork/jvm-flags.properties";
 
     private JvmFlags() {
     }

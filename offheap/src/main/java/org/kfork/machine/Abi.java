@@ -1,5 +1,8 @@
 package org.kfork.machine;
 
+import org.kfork.arch.X86_64;
+import org.kfork.sched.Limits;
+
 /**
  * The modeled machine's ABI: x86_64, LP64, little-endian, as Linux 5.12 sees it with
  * reference/config-5.12-x86_64.txt.
@@ -7,14 +10,15 @@ package org.kfork.machine;
  * <p>Addresses are modeled kernel virtual addresses. Structs live in the direct map
  * ({@link #PAGE_OFFSET} + physical offset); thread stacks live in the vmalloc area
  * ({@link #VMALLOC_START}), which is reached through its own page table and never through a
- * direct-map add.
+ * direct-map add. The values shared with user space and core live in core's
+ * {@link X86_64} and {@link Limits}; this class re-exports them for the machine model.
  */
 public final class Abi {
     /** sizeof(void *), sizeof(long) on LP64. */
     public static final int POINTER_SIZE = 8;
 
     /** PAGE_SHIFT: 4 KiB pages. */
-    public static final int PAGE_SHIFT = 12;
+    public static final int PAGE_SHIFT = X86_64.PAGE_SHIFT;
     /** PAGE_SIZE. */
     public static final int PAGE_SIZE = 1 << PAGE_SHIFT;
     /** PAGE_MASK: the bits that select a page, {@code ~(PAGE_SIZE - 1)}. */
@@ -24,7 +28,7 @@ public final class Abi {
     public static final int MAX_ORDER = 11;
 
     /** THREAD_SIZE_ORDER on x86_64 without KASAN: 2, so a kernel stack is 4 pages. */
-    public static final int THREAD_SIZE_ORDER = 2;
+    public static final int THREAD_SIZE_ORDER = X86_64.THREAD_SIZE_ORDER;
     /** THREAD_SIZE: 16 KiB kernel stacks. */
     public static final int THREAD_SIZE = PAGE_SIZE << THREAD_SIZE_ORDER;
 
@@ -37,7 +41,7 @@ public final class Abi {
     public static final int PER_CPU_STRIDE = 128;
 
     /** NR_CPUS in the reference config: the most CPUs a machine can have. */
-    public static final int NR_CPUS = 64;
+    public static final int NR_CPUS = Limits.NR_CPUS;
 
     /** PAGE_OFFSET with 4-level paging: the start of the direct map of all physical memory. */
     public static final long PAGE_OFFSET = 0xffff_8880_0000_0000L;

@@ -1,0 +1,70 @@
+package org.kfork.testing;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.kfork.machine.Kasan;
+import org.kfork.machine.Machine;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * The leak check every off-heap test uses: before each test it snapshots every accounting
+ * counter of the machine (free pages per order, each slab cache's objects...), and after the test
+ * it fails unless all of them are back at that baseline. It also insists that checked mode is on.
+ *
+ * <pre>{@code
+ * final Machine machine = Machine.create(64 << 20);
+ * @RegisterExtension final LeakCheck leaks = new LeakCheck(() -> machine);
+ * }</pre>
+ */
+public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
+    private final Supplier<Machine> machine;
+    private Map<String, Long> baseline;
+
+    /** A leak check over the machine the supplier returns at each test. */
+    public LeakCheck(Supplier<Machine> machine) {
+        this.machine = Objects.requireNonNull(machine);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (!Kasan.ENABLED) {
+            throw new AssertionError("checked mode must be on in off-heap tests: run with -Dkfork.checked=true "
+                + "(the surefire argLine from jvm-flags.properties sets it)");
+        }
+        baseline = machine.get().snapshot();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (context.getExecutionException().isPresent()) {
+            return; // the test's own failure says more than a leak report would
+        }
+        assertNoLeak(baseline, machine.get().snapshot());
+    }
+
+    /** Fails with every counter that differs between the two snapshots. */
+    public static void assertNoLeak(Map<String, Long> before, Map<String, Long> after) {
+        final StringBuilder diff = new StringBuilder();
+        for (String name : new TreeSet<>(union(before, after))) {
+            final Long b = before.get(name);
+            final Long a = after.get(name);
+            if (!Objects.equals(a, b)) {
+                diff.append("\n  ").append(name).append(": ").append(b).append(" -> ").append(a);
+            }
+        }
+        if (diff.length() > 0) {
+            throw new AssertionError("leak check: counters are not back at their baseline:" + diff);
+        }
+    }
+
+    private static TreeSet<String> union(Map<String, Long> a, Map<String, Long> b) {
+        final TreeSet<String> s = new TreeSet<>(a.keySet());
+        s.addAll(b.keySet());
+        return s;
+    }
+}
