@@ -18,7 +18,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * <p>{@code @Fork(jvmArgsAppend = ...)} takes compile-time constants, so the JVM flags cannot come
  * from the project's flag list there. Instead the harness ({@link BenchHarness}) and each class's
  * own {@code main()} (through {@link #runAlone}) build JMH options with {@link #forkJvmArgs()}:
- * the flags of {@code jvm.flags} for the running JDK ({@link JvmFlags#runtime()}), checked mode
+ * the flags of {@code jvm-flags.properties} for the running JDK ({@link JvmFlags#runtime()}), checked mode
  * off, and Agrona's bounds checks off. Running a suite through plain {@code org.openjdk.jmh.Main}
  * needs the same flags passed with {@code -jvmArgsAppend}; scripts/bench.sh never does that.
  */
