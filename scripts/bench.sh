@@ -9,7 +9,8 @@
 #
 # Writes results/<timestamp>/ (or --out DIR): jmh-result.json, native.jsonl, report.md,
 # report.html, charts/*.png, logs/. Ctrl-C stops the run and leaves a report of what finished.
-# Environment: JAVA (java binary), KFORK_CP (use this class path instead of benchmarks.jar and do
+# Environment: JAVA (java binary), JAVA_OPTS (extra options for the launcher JVM, e.g.
+# -Djmh.ignoreLock=true to run beside another JMH run), KFORK_CP (use this class path instead of benchmarks.jar and do
 # not build; for tests).
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -43,7 +44,9 @@ else
 fi
 # shellcheck disable=SC2207
 FLAGS=($(jvm_flags kfork.jvm.flags "$JAVA"))
-harness() { "$JAVA" "${FLAGS[@]}" -Djava.awt.headless=true -cp "$CP" org.kfork.bench.harness.BenchHarness "$@"; }
+# shellcheck disable=SC2206
+OPTS=(${JAVA_OPTS:-})
+harness() { "$JAVA" "${FLAGS[@]}" "${OPTS[@]}" -Djava.awt.headless=true -cp "$CP" org.kfork.bench.harness.BenchHarness "$@"; }
 
 if ((LIST)); then
   harness --list "${ONLY[@]}"; exit $?
@@ -62,6 +65,7 @@ if ((NATIVE)); then
   echo "bench: native anchors (bench/native, ${PROFILE#--})..."
   "$KFORK_ROOT/bench/native/run.sh" "$PROFILE" "$OUT/native.jsonl"
 else
+  rm -f "$OUT/native.jsonl"
   echo "bench: native anchors skipped (--no-native); the report uses reference figures"
 fi
 

@@ -9,7 +9,8 @@
 # results/profile-<timestamp>/ (or --out DIR) and prints their paths. --short runs one 1 s
 # iteration (a smoke run); the default is 2 warm-ups and 3 measurements of 1 s.
 # When the kernel refuses perf events, the cpu event falls back to itimer, and says so.
-# Environment: JAVA, KFORK_CP (class path instead of benchmarks.jar, no build; for tests).
+# Environment: JAVA, JAVA_OPTS (extra options for the launcher JVM), KFORK_CP (class path
+# instead of benchmarks.jar, no build; for tests).
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -44,9 +45,11 @@ else
 fi
 # shellcheck disable=SC2207
 FLAGS=($(jvm_flags kfork.jvm.flags "$JAVA"))
+# shellcheck disable=SC2206
+OPTS=(${JAVA_OPTS:-})
 
 # The benchmarks the regex selects; none is an error that lists them all.
-MATCHES="$("$JAVA" "${FLAGS[@]}" -cp "$CP" org.kfork.bench.harness.BenchHarness --list --only "$REGEX")" || exit $?
+MATCHES="$("$JAVA" "${FLAGS[@]}" "${OPTS[@]}" -cp "$CP" org.kfork.bench.harness.BenchHarness --list --only "$REGEX")" || exit $?
 echo "profile: benchmarks:"; sed 's/^/  /' <<< "$MATCHES"
 
 # async-profiler's native library, from the Maven artifact (fetched into ~/.m2 when absent).
@@ -98,7 +101,7 @@ else
 fi
 FORK_ARGS="${FLAGS[*]} -Dkfork.checked=false -Dagrona.disable.bounds.checks=true"
 echo "profile: event $EVENT; output in $OUT"
-"$JAVA" "${FLAGS[@]}" -cp "$CP" org.openjdk.jmh.Main "$REGEX" \
+"$JAVA" "${FLAGS[@]}" "${OPTS[@]}" -cp "$CP" org.openjdk.jmh.Main "$REGEX" \
   -bm avgt -tu ns "${ITER[@]}" \
   -jvmArgsAppend "$FORK_ARGS" \
   -prof "async:libPath=$AP_LIB;output=flamegraph;event=$EVENT;dir=$OUT" \

@@ -80,6 +80,9 @@ public final class BenchHarness {
         }
     }
 
+    /** What the quick profile should take on a 2-core machine, all suites included. */
+    static final long QUICK_BUDGET_MS = 15 * 60 * 1000;
+
     /** One JMH invocation: a benchmark with one value for each of its params. */
     record Unit(BenchmarkListEntry entry, Map<String, String> params) {
         String label() {
@@ -224,6 +227,11 @@ public final class BenchHarness {
             units.size(), entries.stream().map(e -> e.getUserClassQName()).distinct().count(),
             profile.name().toLowerCase(), mmss(estimatePerUnit * units.size()), out);
 
+        if (profile == Profile.QUICK && estimatePerUnit * units.size() > QUICK_BUDGET_MS) {
+            con.printf("bench: note: this quick run is estimated above its %d-minute budget; "
+                + "--only REGEX runs a subset%n", QUICK_BUDGET_MS / 60_000);
+        }
+
         // Ctrl-C: the JVM runs this hook; the report then shows the units that finished.
         Thread hook = new Thread(() -> {
             props.setProperty("state", "interrupted");
@@ -249,7 +257,7 @@ public final class BenchHarness {
             Path json = out.resolve("jmh").resolve(String.format("%04d.json", k + 1));
             Path log = out.resolve("logs").resolve(String.format("%04d.log", k + 1));
             try {
-                Collection<RunResult> rr = new Runner(options(u, profile, json, log)).run();
+                Collection<RunResult> rr = runWaitingForLock(options(u, profile, json, log), con);
                 if (rr.isEmpty() || !Files.exists(json)) {
                     throw new IllegalStateException("no result");
                 }
@@ -276,6 +284,35 @@ public final class BenchHarness {
         con.printf("%nbench: done in %s%s; report: %s (and report.html, charts/)%n",
             props.getProperty("elapsed"), failed > 0 ? ", " + failed + " FAILED" : "", out.resolve("report.md"));
         return failed > 0 ? 1 : 0;
+    }
+
+    /** How long to wait for another JMH run on this machine (JMH's /tmp/jmh.lock) before failing. */
+    private static final long LOCK_WAIT_MS = 15 * 60 * 1000;
+
+    /**
+     * Runs one unit. JMH refuses to run while another JMH run holds its lock (two runs on one
+     * machine spoil each other's numbers), so wait for the other run rather than fail every unit.
+     */
+    private static Collection<RunResult> runWaitingForLock(org.openjdk.jmh.runner.options.Options o,
+                                                           PrintStream con) throws Exception {
+        long deadline = System.currentTimeMillis() + LOCK_WAIT_MS;
+        boolean said = false;
+        while (true) {
+            try {
+                return new Runner(o).run();
+            } catch (org.openjdk.jmh.runner.RunnerException e) {
+                String msg = String.valueOf(e.getMessage());
+                if (!msg.contains("JMH lock") || System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                if (!said) {
+                    con.println("        waiting: another JMH run holds /tmp/jmh.lock (two runs at once would"
+                        + " spoil each other's numbers)");
+                    said = true;
+                }
+                Thread.sleep(2000);
+            }
+        }
     }
 
     /** JMH options for one unit. */

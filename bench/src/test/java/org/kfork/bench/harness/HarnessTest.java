@@ -29,6 +29,8 @@ class HarnessTest {
 
     @Test
     void tinySuiteProducesJsonReportAndCharts() throws Exception {
+        // Other JMH runs may share this machine; this tiny run does not need JMH's lock.
+        System.setProperty("jmh.ignoreLock", "true");
         List<BenchmarkListEntry> entries = BenchHarness.discover("TinyBench");
         assertEquals(1, entries.size(), "the test class path holds TinyBench.sum");
         assertEquals(6, BenchHarness.units(entries).size(), "2 sizes x 3 variants");

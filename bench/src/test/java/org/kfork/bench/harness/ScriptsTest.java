@@ -36,6 +36,8 @@ class ScriptsTest {
         cmd.set(0, ROOT.resolve(cmd.get(0)).toString());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("KFORK_CP", System.getProperty("java.class.path"));
+        // Other JMH runs may share this machine; the test's tiny run does not need the lock.
+        pb.environment().put("JAVA_OPTS", "-Djmh.ignoreLock=true");
         pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
