@@ -83,8 +83,13 @@ if [[ "$EVENT" == cpu ]]; then
   PROBE_OUT="$("$JAVA" -agentpath:"$AP_LIB"=start,event=cpu,file="$PROBE/p.txt",collapsed -version 2>&1)"
   PROBE_RC=$?
   rm -rf "$PROBE"
-  if ((PROBE_RC != 0)) || grep -qiE 'perf.?events?|perf_event|permission|not supported|unavailable.*perf' <<< "$PROBE_OUT"; then
-    echo "profile: perf events are refused here ($(grep -iE 'perf|permission|support' <<< "$PROBE_OUT" | head -1));" \
+  # KFORK_PROFILE_NO_PERF=1 acts as if the kernel refused (tests the fallback on hosts that allow it).
+  [[ -z "${KFORK_PROFILE_NO_PERF:-}" ]] || PROBE_OUT="Perf events unavailable (KFORK_PROFILE_NO_PERF is set)"
+  # Only a refusal counts: "Kernel symbols are unavailable ... perf_event_paranoid" is a harmless
+  # warning (user-space frames still come through) and must not trigger the fallback.
+  REFUSED='perf events unavailable|no access to perf events|perf_event_open[^|]*(fail|denied|not permitted|error)'
+  if ((PROBE_RC != 0)) || grep -qiE "$REFUSED" <<< "$PROBE_OUT"; then
+    echo "profile: perf events are refused here ($(grep -iE "$REFUSED|error" <<< "$PROBE_OUT" | head -1));" \
          "falling back to --event itimer" >&2
     EVENT=itimer
   fi

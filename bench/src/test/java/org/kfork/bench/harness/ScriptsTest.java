@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -32,6 +33,11 @@ class ScriptsTest {
     }
 
     static Run run(long timeoutSeconds, String... command) throws IOException, InterruptedException {
+        return run(Map.of(), timeoutSeconds, command);
+    }
+
+    static Run run(Map<String, String> env, long timeoutSeconds, String... command)
+        throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(command));
         cmd.set(0, ROOT.resolve(cmd.get(0)).toString());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -39,6 +45,7 @@ class ScriptsTest {
         // Other JMH runs may share this machine; the test's tiny run does not need the lock.
         pb.environment().put("JAVA_OPTS", "-Djmh.ignoreLock=true");
         pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        pb.environment().putAll(env);
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(timeoutSeconds, TimeUnit.SECONDS), "timed out: " + cmd);
@@ -90,5 +97,17 @@ class ScriptsTest {
         assertTrue(r.output().contains("gc.alloc.rate.norm"), r.output());
         assertTrue(Files.exists(dir.resolve("jmh-result.json")));
         assertTrue(new File(ROOT.toFile(), "bench/target").isDirectory());
+    }
+
+    @Test
+    void profileFallsBackToItimerWhenPerfEventsAreRefused() throws Exception {
+        Run r = run(Map.of("KFORK_PROFILE_NO_PERF", "1"), 120, "scripts/profile.sh", "TinyBench", "--short",
+            "--out", dir.toString(), "--", "-p", "n=16", "-p", "variant=HEAP");
+        assertEquals(0, r.status(), r.output());
+        assertTrue(r.output().contains("falling back to --event itimer"), r.output());
+        try (Stream<Path> s = Files.walk(dir)) {
+            assertTrue(s.anyMatch(p -> p.getFileName().toString().equals("flame-itimer-forward.html")),
+                r.output());
+        }
     }
 }
