@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.agrona.UnsafeApi;
 import org.kfork.bench.harness.BenchSupport;
+import org.kfork.kernel.struct.VmAreaStruct;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
 import org.kfork.mm.VmFlags;
@@ -45,10 +46,13 @@ import org.openjdk.jmh.runner.RunnerException;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class FieldAccessBench {
-    /** offsetof(struct vm_area_struct, vm_flags) in 5.12 (reference/layouts-5.12.csv). */
-    static final long VM_FLAGS = 80;
-    /** sizeof(struct vm_area_struct) in 5.12: the stride of a slab of VMAs. */
-    static final long VMA_SIZE = 200;
+    /**
+     * offsetof(struct vm_area_struct, vm_flags), 80, from the layout class as kfork code reads it:
+     * a static final the JIT folds, which is part of what is measured.
+     */
+    static final long VM_FLAGS = VmAreaStruct.VM_FLAGS;
+    /** sizeof(struct vm_area_struct), 200 in 5.12: the stride of a slab of VMAs. */
+    static final long VMA_SIZE = VmAreaStruct.SIZEOF;
     /** VMAs read per {@code scan} invocation. */
     static final int SCAN = 64;
 
@@ -101,17 +105,21 @@ public class FieldAccessBench {
         if (block == 0) {
             throw new IllegalStateException("no memory for the VMAs");
         }
+        if (VM_FLAGS != 80 || VMA_SIZE != 200) {
+            throw new IllegalStateException("vm_area_struct layout changed: vm_flags at " + VM_FLAGS
+                + ", size " + VMA_SIZE);
+        }
         for (int i = 0; i < SCAN; i++) {
             long addr = block + i * VMA_SIZE;
             long flags = VmFlags.VM_READ | VmFlags.VM_MAYREAD | (i & 1) * VmFlags.VM_WRITE;
-            Mem.putLong(addr, 0x7f00_0000_0000L + i * 4096L);
-            Mem.putLong(addr + 8, 0x7f00_0000_0000L + (i + 1) * 4096L);
+            Mem.putLong(addr + VmAreaStruct.VM_START, 0x7f00_0000_0000L + i * 4096L);
+            Mem.putLong(addr + VmAreaStruct.VM_END, 0x7f00_0000_0000L + (i + 1) * 4096L);
             Mem.putLong(addr + VM_FLAGS, flags);
             vmas[i] = addr;
             hosts[i] = Mem.toHost(addr);
             VmaTwin t = new VmaTwin();
-            t.vmStart = Mem.getLong(addr);
-            t.vmEnd = Mem.getLong(addr + 8);
+            t.vmStart = Mem.getLong(addr + VmAreaStruct.VM_START);
+            t.vmEnd = Mem.getLong(addr + VmAreaStruct.VM_END);
             t.vmFlags = flags;
             if (i > 0) {
                 t.vmPrev = twins[i - 1];
