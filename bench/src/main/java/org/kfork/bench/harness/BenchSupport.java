@@ -50,6 +50,8 @@ public final class BenchSupport {
      * Runs one benchmark class alone, for its {@code main()}: the class's own annotations apply,
      * JMH command-line options in {@code args} (e.g. {@code -f 1 -wi 2 -p n=1000}) override them,
      * and the fork flags are appended to whatever {@code -jvmArgsAppend} the command line gives.
+     * A benchmark regex in {@code args} (e.g. {@code FieldAccessBench.scan}) replaces the default
+     * selection of the whole class.
      */
     public static void runAlone(Class<?> benchmarkClass, String[] args) throws RunnerException {
         CommandLineOptions cli;
@@ -62,10 +64,12 @@ public final class BenchSupport {
         }
         List<String> append = new ArrayList<>(cli.getJvmArgsAppend().orElse(List.of()));
         append.addAll(forkJvmArgs());
-        new Runner(new OptionsBuilder()
+        ChainedOptionsBuilder b = new OptionsBuilder()
             .parent(cli)
-            .include("^" + Pattern.quote(benchmarkClass.getName()) + "\\.")
-            .jvmArgsAppend(append.toArray(new String[0]))
-            .build()).run();
+            .jvmArgsAppend(append.toArray(new String[0]));
+        if (cli.getIncludes().isEmpty()) {
+            b.include("^" + Pattern.quote(benchmarkClass.getName()) + "\\.");
+        }
+        new Runner(b.build()).run();
     }
 }
