@@ -179,13 +179,19 @@ public class StackCacheBench {
                 return s;
             }
             case JCTOOLS_MPMC: {
-                byte[] s = mpmc.poll();
+                byte[] s;
+                while ((s = mpmc.poll()) == null) {
+                    Thread.onSpinWait(); // another thread's offer is in flight
+                }
                 zero(s);
                 mpmc.offer(s);
                 return s;
             }
             case AGRONA_M2M: {
-                byte[] s = m2m.poll();
+                byte[] s;
+                while ((s = m2m.poll()) == null) {
+                    Thread.onSpinWait(); // another thread's offer is in flight
+                }
                 zero(s);
                 m2m.offer(s);
                 return s;

@@ -82,7 +82,7 @@ public final class SlabCaches {
         if (name == null || name.isEmpty()) {
             return "no name";
         }
-        if (size < 8 || size > (Abi.PAGE_SIZE << (Abi.MAX_ORDER - 1)) - 8) {
+        if (size < 1 || size > (Abi.PAGE_SIZE << (Abi.MAX_ORDER - 1)) - 8) {
             return "size " + size;
         }
         if (align < 0 || (align != 0 && !Abi.isPowerOfTwo(align)) || align > Abi.PAGE_SIZE << 2) {

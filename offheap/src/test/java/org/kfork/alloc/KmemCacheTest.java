@@ -277,7 +277,9 @@ class KmemCacheTest {
     void randomAllocFreeMatchesAModel() {
         long seed = System.nanoTime();
         Random rnd = new Random(seed);
-        KmemCache c = cache("random", 1 + rnd.nextInt(3000));
+        int size = 1 + rnd.nextInt(3000);
+        KmemCache c = cache("random", size);
+        assertTrue(c != null, "seed " + seed + ": size " + size);
         try {
             List<Long> live = new ArrayList<>();
             Set<Long> liveSet = new HashSet<>();
@@ -302,6 +304,21 @@ class KmemCacheTest {
         } finally {
             c.destroy();
         }
+    }
+
+    @Test
+    void tinyObjectsWork() {
+        KmemCache c = cache("tiny3", 3);
+        try {
+            long a = c.alloc(0);
+            Mem.putShort(a, (short) 7);
+            Mem.putByte(a + 2, (byte) 1);
+            assertThrows(BadAccessException.class, () -> Mem.getByte(a + 3), "byte 3 is past a 3-byte object");
+            c.free(0, a);
+        } finally {
+            c.destroy();
+        }
+        assertNull(KMEM.slabs().create("empty", 0, 0, 0, null));
     }
 
     @Test
