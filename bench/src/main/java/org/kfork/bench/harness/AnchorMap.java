@@ -19,18 +19,18 @@ import java.util.Set;
  * <table>
  * <caption>Benchmark methods and their anchors</caption>
  * <tr><th>class.method</th><th>one op is</th><th>anchor (bench/native)</th></tr>
- * <tr><td>RbTreeBench.insertAscending</td><td>build a tree of n nodes, keys ascending</td>
- *     <td>rbtree insert_ascending @ n, per node</td></tr>
- * <tr><td>RbTreeBench.insertRandom</td><td>build a tree of n nodes, random order</td>
- *     <td>rbtree insert_random @ n, per node</td></tr>
+ * <tr><td>RbTreeBench.insertAscending</td><td>one insert, amortised over building an n-node tree, keys ascending</td>
+ *     <td>rbtree insert_ascending @ n</td></tr>
+ * <tr><td>RbTreeBench.insertRandom</td><td>one insert, amortised over building an n-node tree in random order</td>
+ *     <td>rbtree insert_random @ n</td></tr>
  * <tr><td>RbTreeBench.find</td><td>ONE lookup of a random present key in an n-node tree</td>
  *     <td>rbtree find_random @ n</td></tr>
- * <tr><td>RbTreeBench.traverse</td><td>in-order walk of all n nodes</td>
- *     <td>rbtree traverse @ n, per node</td></tr>
- * <tr><td>RbTreeBench.eraseRandom</td><td>erase all n nodes in random order</td>
- *     <td>rbtree erase_random @ n, per node</td></tr>
- * <tr><td>RbTreeBench.clone</td><td>clone an n-node tree (alloc + copy + insert per node)</td>
- *     <td>rbtree clone @ n, per node</td></tr>
+ * <tr><td>RbTreeBench.traverse</td><td>one step of an in-order walk of n nodes</td>
+ *     <td>rbtree traverse @ n</td></tr>
+ * <tr><td>RbTreeBench.eraseRandom</td><td>one erase, amortised over erasing all n nodes in random order</td>
+ *     <td>rbtree erase_random @ n</td></tr>
+ * <tr><td>RbTreeBench.clone</td><td>one node of cloning an n-node tree (alloc + copy + insert)</td>
+ *     <td>rbtree clone @ n</td></tr>
  * <tr><td>StackCacheBench.pair (@Threads 1)</td><td>one take (xchg) + put (cmpxchg)</td>
  *     <td>percpu pair_1t</td></tr>
  * <tr><td>StackCacheBench.pair (@Threads 2)</td><td>the same, each thread on its own CPU</td>
@@ -97,7 +97,8 @@ public final class AnchorMap {
     }
 
     private static Rule rb(Set<String> methods, String op) {
-        return new Rule("RbTreeBench", methods, 0, "rbtree", op, -1, Scale.PER_N, "C rb-tree");
+        // RbTreeBench reports whole-tree runs per node (@OperationsPerInvocation), as the C anchor does.
+        return new Rule("RbTreeBench", methods, 0, "rbtree", op, -1, Scale.PER_OP, "C rb-tree");
     }
 
     /** A resolved comparison: the rule, the anchor, and the anchor expressed per Java op. */
