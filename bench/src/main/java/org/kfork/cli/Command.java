@@ -1,0 +1,36 @@
+package org.kfork.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * One {@code kfork} subcommand. To add one, implement this and list it in
+ * {@link KforkMain#COMMANDS}.
+ */
+public interface Command {
+    /** Exit code for success. */
+    int OK = 0;
+    /** Exit code for a failure while running. */
+    int FAILED = 1;
+    /** Exit code for bad usage (unknown option, unknown name), as with most Unix tools. */
+    int USAGE = 2;
+
+    /** The word that selects it: {@code kfork NAME ...}. */
+    String name();
+
+    /** One line for the command list. */
+    String summary();
+
+    /** The usage text: synopsis and options, one per line. */
+    String usage();
+
+    /**
+     * Runs the command.
+     *
+     * @param args the arguments after the command's name
+     * @param out  where results go
+     * @param err  where errors and usage go
+     * @return the exit code: {@link #OK}, {@link #FAILED} or {@link #USAGE}
+     */
+    int run(List<String> args, PrintStream out, PrintStream err);
+}

@@ -1,0 +1,72 @@
+package org.kfork.kernel.struct;
+
+import org.kfork.machine.layout.Opaque;
+
+/**
+ * Kernel types that the structs contain but fork.c never looks into: blocks of the true size and
+ * alignment (from reference/layouts-5.12.csv and layouts-5.12-pahole.txt).
+ */
+public final class OpaqueTypes {
+    /** {@code struct __call_single_node}: 16 bytes, aligned 8. */
+    public static final Opaque CALL_SINGLE_NODE = Opaque.struct("__call_single_node", 16, 8);
+
+    /** {@code struct desc_struct}: 8 bytes, aligned 1. */
+    public static final Opaque DESC_STRUCT = Opaque.struct("desc_struct", 8, 1);
+
+    /** {@code struct hrtimer}: 64 bytes, aligned 8. */
+    public static final Opaque HRTIMER = Opaque.struct("hrtimer", 64, 8);
+
+    /** {@code struct kmap_ctrl}: 0 bytes, aligned 1. */
+    public static final Opaque KMAP_CTRL = Opaque.struct("kmap_ctrl", 0, 1);
+
+    /** {@code struct llist_head}: 8 bytes, aligned 8. */
+    public static final Opaque LLIST_HEAD = Opaque.struct("llist_head", 8, 8);
+
+    /** {@code struct page_frag}: 16 bytes, aligned 8. */
+    public static final Opaque PAGE_FRAG = Opaque.struct("page_frag", 16, 8);
+
+    /** {@code struct plist_node}: 40 bytes, aligned 8. */
+    public static final Opaque PLIST_NODE = Opaque.struct("plist_node", 40, 8);
+
+    /** {@code struct posix_cputimer_base}: 24 bytes, aligned 8. */
+    public static final Opaque POSIX_CPUTIMER_BASE = Opaque.struct("posix_cputimer_base", 24, 8);
+
+    /** {@code struct posix_cputimers_work}: 24 bytes, aligned 8. */
+    public static final Opaque POSIX_CPUTIMERS_WORK = Opaque.struct("posix_cputimers_work", 24, 8);
+
+    /** {@code struct restart_block}: 56 bytes, aligned 8. */
+    public static final Opaque RESTART_BLOCK = Opaque.struct("restart_block", 56, 8);
+
+    /** {@code struct sched_dl_entity}: 224 bytes, aligned 8. */
+    public static final Opaque SCHED_DL_ENTITY = Opaque.struct("sched_dl_entity", 224, 8);
+
+    /** {@code struct sched_entity}: 448 bytes, aligned 64. */
+    public static final Opaque SCHED_ENTITY = Opaque.struct("sched_entity", 448, 64);
+
+    /** {@code struct sched_rt_entity}: 48 bytes, aligned 8. */
+    public static final Opaque SCHED_RT_ENTITY = Opaque.struct("sched_rt_entity", 48, 8);
+
+    /** {@code struct swait_queue_head}: 24 bytes, aligned 8. */
+    public static final Opaque SWAIT_QUEUE_HEAD = Opaque.struct("swait_queue_head", 24, 8);
+
+    /** {@code struct syscall_user_dispatch}: 32 bytes, aligned 8. */
+    public static final Opaque SYSCALL_USER_DISPATCH = Opaque.struct("syscall_user_dispatch", 32, 8);
+
+    /** {@code struct sysv_sem}: 8 bytes, aligned 8. */
+    public static final Opaque SYSV_SEM = Opaque.struct("sysv_sem", 8, 8);
+
+    /** {@code struct sysv_shm}: 16 bytes, aligned 8. */
+    public static final Opaque SYSV_SHM = Opaque.struct("sysv_shm", 16, 8);
+
+    /** {@code struct task_cputime_atomic}: 24 bytes, aligned 8. */
+    public static final Opaque TASK_CPUTIME_ATOMIC = Opaque.struct("task_cputime_atomic", 24, 8);
+
+    /** {@code struct tlbflush_unmap_batch}: 16 bytes, aligned 8. */
+    public static final Opaque TLBFLUSH_UNMAP_BATCH = Opaque.struct("tlbflush_unmap_batch", 16, 8);
+
+    /** {@code union fpregs_state}: 4096 bytes, aligned 64. */
+    public static final Opaque UNION_FPREGS_STATE = Opaque.union("fpregs_state", 4096, 64);
+
+    private OpaqueTypes() {
+    }
+}

@@ -1,0 +1,43 @@
+package org.kfork.kernel.struct;
+
+import org.kfork.machine.layout.CTypes;
+import org.kfork.machine.layout.Struct;
+import org.kfork.machine.layout.StructLayout;
+
+/**
+ * {@code struct path}: the Linux 5.12 x86_64 layout (reference/config-5.12-x86_64.txt).
+ *
+ * <p>Offsets come from the layout engine ({@link #LAYOUT}); the constants below are 
+ * {@code static final} so that the JIT folds them. Pinned to reference/layouts-5.12.csv by tests.
+ *
+ * <pre>
+ * +-------+------+------------------------------------------------------------------------+
+ * | off   | size | member                                                                 |
+ * +-------+------+------------------------------------------------------------------------+
+ * |     0 |    8 | mnt                            struct vfsmount *                       |
+ * |     8 |    8 | dentry                         struct dentry *                         |
+ * +-------+------+------------------------------------------------------------------------+
+ *   sizeof 16, alignof 8
+ * </pre>
+ */
+public final class Path {
+    /** The engine's layout of {@code struct path}. */
+    public static final StructLayout LAYOUT = Struct.named("path")
+        .field("mnt", CTypes.ptr("struct vfsmount *"))
+        .field("dentry", CTypes.ptr("struct dentry *"))
+        .build();
+
+    /** sizeof(struct path): 16. */
+    public static final long SIZEOF = LAYOUT.size();
+    /** alignof(struct path): 8. */
+    public static final long ALIGNOF = LAYOUT.align();
+
+    /** {@code struct vfsmount * mnt;} at offset 0 (8 bytes). */
+    public static final long MNT = LAYOUT.offsetOf("mnt");
+
+    /** {@code struct dentry * dentry;} at offset 8 (8 bytes). */
+    public static final long DENTRY = LAYOUT.offsetOf("dentry");
+
+    private Path() {
+    }
+}

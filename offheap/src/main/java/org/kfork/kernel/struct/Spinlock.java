@@ -1,0 +1,36 @@
+package org.kfork.kernel.struct;
+
+import org.kfork.machine.layout.CTypes;
+import org.kfork.machine.layout.StructLayout;
+
+/**
+ * {@code struct spinlock}: the Linux 5.12 x86_64 layout (reference/config-5.12-x86_64.txt).
+ *
+ * <p>Offsets come from the layout engine ({@link #LAYOUT}); the constants below are 
+ * {@code static final} so that the JIT folds them. Pinned to reference/layouts-5.12.csv by tests.
+ *
+ * <pre>
+ * +-------+------+------------------------------------------------------------------------+
+ * | off   | size | member                                                                 |
+ * +-------+------+------------------------------------------------------------------------+
+ * |     0 |    4 | {anon union @0}                union {anon}                            |
+ * |     0 |    4 |   rlock                        struct raw_spinlock                     |
+ * +-------+------+------------------------------------------------------------------------+
+ *   sizeof 4, alignof 4
+ * </pre>
+ */
+public final class Spinlock {
+    /** The engine's layout of {@code struct spinlock}. */
+    public static final StructLayout LAYOUT = CTypes.SPINLOCK;
+
+    /** sizeof(struct spinlock): 4. */
+    public static final long SIZEOF = LAYOUT.size();
+    /** alignof(struct spinlock): 4. */
+    public static final long ALIGNOF = LAYOUT.align();
+
+    /** {@code struct raw_spinlock rlock;} at offset 0 (4 bytes). */
+    public static final long RLOCK = LAYOUT.offsetOf("rlock");
+
+    private Spinlock() {
+    }
+}

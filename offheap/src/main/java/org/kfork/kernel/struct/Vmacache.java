@@ -1,0 +1,43 @@
+package org.kfork.kernel.struct;
+
+import org.kfork.machine.layout.CTypes;
+import org.kfork.machine.layout.Struct;
+import org.kfork.machine.layout.StructLayout;
+
+/**
+ * {@code struct vmacache}: the Linux 5.12 x86_64 layout (reference/config-5.12-x86_64.txt).
+ *
+ * <p>Offsets come from the layout engine ({@link #LAYOUT}); the constants below are 
+ * {@code static final} so that the JIT folds them. Pinned to reference/layouts-5.12.csv by tests.
+ *
+ * <pre>
+ * +-------+------+------------------------------------------------------------------------+
+ * | off   | size | member                                                                 |
+ * +-------+------+------------------------------------------------------------------------+
+ * |     0 |    8 | seqnum                         u64                                     |
+ * |     8 |   32 | vmas                           struct vm_area_struct *[4]              |
+ * +-------+------+------------------------------------------------------------------------+
+ *   sizeof 40, alignof 8
+ * </pre>
+ */
+public final class Vmacache {
+    /** The engine's layout of {@code struct vmacache}. */
+    public static final StructLayout LAYOUT = Struct.named("vmacache")
+        .field("seqnum", CTypes.U64)
+        .array("vmas", CTypes.ptr("struct vm_area_struct *"), 4)
+        .build();
+
+    /** sizeof(struct vmacache): 40. */
+    public static final long SIZEOF = LAYOUT.size();
+    /** alignof(struct vmacache): 8. */
+    public static final long ALIGNOF = LAYOUT.align();
+
+    /** {@code u64 seqnum;} at offset 0 (8 bytes). */
+    public static final long SEQNUM = LAYOUT.offsetOf("seqnum");
+
+    /** {@code struct vm_area_struct * vmas[4];} at offset 8 (32 bytes). */
+    public static final long VMAS = LAYOUT.offsetOf("vmas");
+
+    private Vmacache() {
+    }
+}

@@ -1,0 +1,38 @@
+package org.kfork.machine.layout;
+
+/**
+ * A fixed array {@code T name[n]}, or a flexible array member {@code T name[]} (size 0; only
+ * allowed as the last member of a struct, and not counted in sizeof).
+ *
+ * @param element  the element type
+ * @param length   the number of elements (0 for a flexible array)
+ * @param flexible true for a flexible array member
+ */
+public record ArrayType(CType element, long length, boolean flexible) implements CType {
+    /** Checks the length. */
+    public ArrayType {
+        if (length < 0 || (flexible && length != 0)) {
+            throw new IllegalArgumentException("bad array length " + length);
+        }
+    }
+
+    @Override
+    public String name() {
+        return element.name() + (flexible ? "[]" : "[" + length + "]");
+    }
+
+    @Override
+    public long size() {
+        return element.size() * length;
+    }
+
+    @Override
+    public int align() {
+        return element.align();
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}
