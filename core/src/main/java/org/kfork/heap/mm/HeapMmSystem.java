@@ -1,0 +1,183 @@
+package org.kfork.heap.mm;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.kfork.mm.AddressSpace;
+import org.kfork.mm.FailSlab;
+import org.kfork.mm.KernelLog;
+import org.kfork.mm.MappedFile;
+import org.kfork.mm.Mman;
+import org.kfork.mm.MmSystem;
+import org.kfork.mm.Overcommit;
+import org.kfork.mm.WorkQueue;
+
+/**
+ * The heap twin's surroundings: the object counts a slab would keep (so that the leak checks of
+ * both variants compare the same numbers), the failslab hook in front of every allocation site,
+ * overcommit, the work queue, and the user namespace's reference count.
+ */
+public final class HeapMmSystem implements MmSystem {
+    static final int MM = 0;
+    static final int VM_AREA = 1;
+    static final int ANON_VMA = 2;
+    static final int ANON_VMA_CHAIN = 3;
+    static final int FILP = 4;
+    static final int PGD = 5;
+    private static final String[] NAMES = {"mm_struct", "vm_area_struct", "anon_vma", "anon_vma_chain", "filp", "pgd"};
+
+    private final long[] live = new long[NAMES.length];
+    private final Overcommit overcommit;
+    private final FailSlab failSlab = new FailSlab();
+    private final KernelLog log = new KernelLog();
+    private WorkQueue workQueue;
+    int maxMapCount = Mman.DEFAULT_MAX_MAP_COUNT;
+    volatile boolean fatalSignalPending;
+    long copyPageRange;
+    long hugetlbResets;
+    private long userNsRefs;
+    private long nextIno = 100;
+    /** init_user_ns stand-in. */
+    static final Object INIT_USER_NS = new Object();
+
+    /** A system whose overcommit accounting sees {@code totalramPages} pages. */
+    public HeapMmSystem(long totalramPages) {
+        this.overcommit = new Overcommit(totalramPages);
+    }
+
+    boolean alloc(int cache) {
+        if (failSlab.shouldFail()) {
+            return false;
+        }
+        live[cache]++;
+        return true;
+    }
+
+    void freed(int cache) {
+        if (--live[cache] < 0) {
+            throw new IllegalStateException("double free in " + NAMES[cache]);
+        }
+    }
+
+    Object getUserNs(Object ns) {
+        userNsRefs++;
+        return ns;
+    }
+
+    void putUserNs(Object ns) {
+        if (ns != null) {
+            userNsRefs--;
+        }
+    }
+
+    private int overcommitModeValue = Overcommit.OVERCOMMIT_GUESS;
+
+    int overcommitMode() {
+        return overcommitModeValue;
+    }
+
+    /** Sets vm.overcommit_memory on this system's accounting (and remembers it for MAP_NORESERVE). */
+    public void setOvercommitMode(int mode) {
+        overcommitModeValue = mode;
+        overcommit.mode(mode);
+    }
+
+    synchronized WorkQueue workQueue() {
+        if (workQueue == null) {
+            workQueue = new WorkQueue("heap-mm-events");
+        }
+        return workQueue;
+    }
+
+    HeapFile shmemFile() {
+        if (!alloc(FILP)) {
+            return null;
+        }
+        // shmem_kernel_file_setup: FMODE_WRITE but no get_write_access
+        HeapFile f = new HeapFile(this, "/dev/zero (deleted)", nextIno++, true, false);
+        f.iWritecount = 0;
+        return f;
+    }
+
+    @Override
+    public AddressSpace mmAlloc() {
+        if (!alloc(MM)) {
+            throw new org.kfork.uapi.KernelException("mm_alloc", org.kfork.uapi.Errno.ENOMEM);
+        }
+        HeapMm mm = new HeapMm(this);
+        if (mm.mmInit(null, INIT_USER_NS, null) == null) {
+            throw new org.kfork.uapi.KernelException("mm_alloc", org.kfork.uapi.Errno.ENOMEM);
+        }
+        mm.taskSize = Mman.TASK_SIZE;
+        mm.mmapBase = HeapMmSystem.mmapBase();
+        mm.mmapLegacyBase = Mman.TASK_UNMAPPED_BASE;
+        return mm;
+    }
+
+    /** mmap_base without randomization: the stack gap is clamped up to 128 MiB below TASK_SIZE. */
+    static long mmapBase() {
+        return Mman.pageAlign(Mman.TASK_SIZE - (128L << 20));
+    }
+
+    @Override
+    public MappedFile openFile(String path, boolean writable, boolean vmOpen) {
+        if (!alloc(FILP)) {
+            throw new org.kfork.uapi.KernelException("open", org.kfork.uapi.Errno.ENOMEM);
+        }
+        return new HeapFile(this, path, nextIno++, writable, vmOpen);
+    }
+
+    @Override
+    public Overcommit overcommit() {
+        return overcommit;
+    }
+
+    @Override
+    public FailSlab failSlab() {
+        return failSlab;
+    }
+
+    @Override
+    public KernelLog log() {
+        return log;
+    }
+
+    @Override
+    public void setMaxMapCount(int max) {
+        maxMapCount = max;
+    }
+
+    @Override
+    public void setFatalSignalPending(boolean pending) {
+        fatalSignalPending = pending;
+    }
+
+    @Override
+    public void flushWork() {
+        if (workQueue != null) {
+            workQueue.flush();
+        }
+    }
+
+    @Override
+    public Map<String, Long> objectCounts() {
+        Map<String, Long> m = new TreeMap<>();
+        for (int i = 0; i < NAMES.length; i++) {
+            m.put(NAMES[i], live[i]);
+        }
+        m.put("user_ns refs", userNsRefs);
+        return m;
+    }
+
+    @Override
+    public long copyPageRangeCalls() {
+        return copyPageRange;
+    }
+
+    @Override
+    public void close() {
+        if (workQueue != null) {
+            workQueue.close();
+        }
+    }
+}
