@@ -15,13 +15,25 @@ public interface Command {
     /** Exit code for bad usage (unknown option, unknown name), as with most Unix tools. */
     int USAGE = 2;
 
-    /** The word that selects it: {@code kfork NAME ...}. */
+    /**
+     * The word that selects it.
+     *
+     * @return NAME in {@code kfork NAME ...}
+     */
     String name();
 
-    /** One line for the command list. */
+    /**
+     * What it does, for the command list.
+     *
+     * @return one line
+     */
     String summary();
 
-    /** The usage text: synopsis and options, one per line. */
+    /**
+     * How to call it.
+     *
+     * @return the synopsis and options, one per line, each ending with a newline
+     */
     String usage();
 
     /**

@@ -16,12 +16,23 @@ public final class KforkMain {
     private KforkMain() {
     }
 
-    /** Runs the tool and exits with its code. */
+    /**
+     * Runs the tool and exits with its code.
+     *
+     * @param args the command and its arguments
+     */
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs the tool without exiting: returns the exit code. */
+    /**
+     * Runs the tool without exiting.
+     *
+     * @param args the command and its arguments
+     * @param out  where results go
+     * @param err  where errors and usage go
+     * @return the exit code: 0, or 2 for bad usage, or what the command returned
+     */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
             err.print(usage());

@@ -290,6 +290,32 @@ public final class Mem {
     }
 
     /**
+     * Plain read of a long that skips the shadow check: the model of the kernel's
+     * copy_from_kernel_nofault, for lock-free allocator code that reads a free pointer of an
+     * object another CPU may have freed (and its slab released) meanwhile. Such a stale value is
+     * always discarded by the compare-and-set that follows; only the read itself must not trap.
+     * Addresses outside RAM still raise in checked mode.
+     */
+    public static long getLongNofault(long addr) {
+        if (Kasan.ENABLED && (!Ram.inDirectMap(addr) || !Ram.inDirectMap(addr + 7))) {
+            Kasan.check(addr, 8, Kasan.READ);
+        }
+        return UnsafeApi.getLongVolatile(null, addr + DELTA);
+    }
+
+    /**
+     * Plain write of a long that skips the shadow check (copy_to_kernel_nofault): for allocator
+     * metadata kept in poisoned memory, such as a slab object's free pointer, which checked mode
+     * must report when anyone but the allocator touches it. Addresses outside RAM still raise.
+     */
+    public static void putLongNofault(long addr, long value) {
+        if (Kasan.ENABLED && (!Ram.inDirectMap(addr) || !Ram.inDirectMap(addr + 7))) {
+            Kasan.check(addr, 8, Kasan.WRITE);
+        }
+        UnsafeApi.putLong(addr + DELTA, value);
+    }
+
+    /**
      * memcpy: copies {@code bytes} from {@code src} to {@code dst}. The ranges must not overlap
      * (use {@link #move} when they may).
      */

@@ -3,6 +3,7 @@ package org.kfork.testing;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.kfork.alloc.Kmem;
 import org.kfork.machine.Kasan;
 import org.kfork.machine.Machine;
 
@@ -36,7 +37,7 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
             throw new AssertionError("checked mode must be on in off-heap tests: run with -Dkfork.checked=true "
                 + "(the surefire argLine from jvm-flags.properties sets it)");
         }
-        baseline = machine.get().snapshot();
+        baseline = quiescedSnapshot(machine.get());
     }
 
     @Override
@@ -44,7 +45,17 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
         if (context.getExecutionException().isPresent()) {
             return; // the test's own failure says more than a leak report would
         }
-        assertNoLeak(baseline, machine.get().snapshot());
+        assertNoLeak(baseline, quiescedSnapshot(machine.get()));
+    }
+
+    /**
+     * The machine's counters after its kernel-memory caches are quiesced: per-CPU slab freelists
+     * flushed, empty slabs released, cached thread stacks and deferred frees drained. Otherwise a
+     * cached object would read as a leaked page.
+     */
+    public static Map<String, Long> quiescedSnapshot(Machine m) {
+        Kmem.quiesce(m);
+        return m.snapshot();
     }
 
     /** Fails with every counter that differs between the two snapshots. */

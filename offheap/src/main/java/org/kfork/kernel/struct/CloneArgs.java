@@ -5,11 +5,16 @@ import org.kfork.machine.layout.Struct;
 import org.kfork.machine.layout.StructLayout;
 
 /**
- * {@code struct clone_args}: the Linux 5.12 x86_64 layout (reference/config-5.12-x86_64.txt).
+ * {@code struct clone_args}, as Linux 5.12 lays it out on x86_64 with reference/config-5.12-x86_64.txt.
  *
- * <p>Offsets come from the layout engine ({@link #LAYOUT}); the constants below are 
- * {@code static final} so that the JIT folds them. Pinned to reference/layouts-5.12.csv by tests.
- * Reference notes: uapi; every member __aligned_u64. CLONE_ARGS_SIZE_VER0=64 (end of tls), VER1=80 (end of set_tid_size), VER2=88 (end of cgroup).
+ * The user-space argument of clone3(2). Its size says its version: 64, 80 or 88 bytes.
+ *
+ * <p>Offsets come from the layout engine ({@link #LAYOUT}), and the constants below are
+ * {@code static final}, so the JIT folds them. Tests pin them to reference/layouts-5.12.csv.
+ *
+ * <p>From the reference:
+ * uapi; every member __aligned_u64. CLONE_ARGS_SIZE_VER0=64 (end of tls), VER1=80 (end of
+ * set_tid_size), VER2=88 (end of cgroup).
  *
  * <pre>
  * +-------+------+------------------------------------------------------------------------+

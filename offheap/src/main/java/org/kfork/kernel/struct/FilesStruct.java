@@ -5,11 +5,16 @@ import org.kfork.machine.layout.Struct;
 import org.kfork.machine.layout.StructLayout;
 
 /**
- * {@code struct files_struct}: the Linux 5.12 x86_64 layout (reference/config-5.12-x86_64.txt).
+ * {@code struct files_struct}, as Linux 5.12 lays it out on x86_64 with reference/config-5.12-x86_64.txt.
  *
- * <p>Offsets come from the layout engine ({@link #LAYOUT}); the constants below are 
- * {@code static final} so that the JIT folds them. Pinned to reference/layouts-5.12.csv by tests.
- * Reference notes: tail padding 32 bytes; struct alignment 64 because of file_lock.
+ * The open files of a task, with an embedded fdtable for the first 64 descriptors; shared with
+ * CLONE_FILES, else duplicated by dup_fd.
+ *
+ * <p>Offsets come from the layout engine ({@link #LAYOUT}), and the constants below are
+ * {@code static final}, so the JIT folds them. Tests pin them to reference/layouts-5.12.csv.
+ *
+ * <p>From the reference:
+ * tail padding 32 bytes; struct alignment 64 because of file_lock.
  *
  * <pre>
  * +-------+------+------------------------------------------------------------------------+

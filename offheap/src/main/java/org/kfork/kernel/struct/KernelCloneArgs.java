@@ -5,11 +5,16 @@ import org.kfork.machine.layout.Struct;
 import org.kfork.machine.layout.StructLayout;
 
 /**
- * {@code struct kernel_clone_args}: the Linux 5.12 x86_64 layout (reference/config-5.12-x86_64.txt).
+ * {@code struct kernel_clone_args}, as Linux 5.12 lays it out on x86_64 with reference/config-5.12-x86_64.txt.
  *
- * <p>Offsets come from the layout engine ({@link #LAYOUT}); the constants below are 
- * {@code static final} so that the JIT folds them. Pinned to reference/layouts-5.12.csv by tests.
- * Reference notes: kernel-internal (include/linux/sched/task.h); 5.12 has io_thread (added 5.12 for create_io_thread).
+ * kernel_clone's arguments, built by fork, vfork, clone and clone3.
+ *
+ * <p>Offsets come from the layout engine ({@link #LAYOUT}), and the constants below are
+ * {@code static final}, so the JIT folds them. Tests pin them to reference/layouts-5.12.csv.
+ *
+ * <p>From the reference:
+ * kernel-internal (include/linux/sched/task.h); 5.12 has io_thread (added 5.12 for
+ * create_io_thread).
  *
  * <pre>
  * +-------+------+------------------------------------------------------------------------+

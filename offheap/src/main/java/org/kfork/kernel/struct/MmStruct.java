@@ -5,11 +5,20 @@ import org.kfork.machine.layout.Struct;
 import org.kfork.machine.layout.StructLayout;
 
 /**
- * {@code struct mm_struct}: the Linux 5.12 x86_64 layout (reference/config-5.12-x86_64.txt).
+ * {@code struct mm_struct}, as Linux 5.12 lays it out on x86_64 with reference/config-5.12-x86_64.txt.
  *
- * <p>Offsets come from the layout engine ({@link #LAYOUT}); the constants below are 
- * {@code static final} so that the JIT folds them. Pinned to reference/layouts-5.12.csv by tests.
- * Reference notes: sizeof excludes flexible cpu_bitmap[]; mm_cachep object size = sizeof(mm_struct) + cpumask_size() = 1016 + 8 (NR_CPUS=64) = 1024. Absent in this config: pmd_huge_pte (x86_64 uses split PMD ptlocks), numa_next_scan/numa_scan_offset/numa_scan_seq (CONFIG_NUMA_BALANCING=n in defconfig; would add 24 bytes after notifier_subscriptions).
+ * An address space: the VMA list and rb-tree, the page-table root, counters and locks. dup_mm
+ * copies the parent's, then dup_mmap its VMAs. The cpu_bitmap flexible array follows the struct
+ * (cpumask_size() bytes in the slab object).
+ *
+ * <p>Offsets come from the layout engine ({@link #LAYOUT}), and the constants below are
+ * {@code static final}, so the JIT folds them. Tests pin them to reference/layouts-5.12.csv.
+ *
+ * <p>From the reference:
+ * sizeof excludes flexible cpu_bitmap[]; mm_cachep object size = sizeof(mm_struct) +
+ * cpumask_size() = 1016 + 8 (NR_CPUS=64) = 1024. Absent in this config: pmd_huge_pte (x86_64 uses
+ * split PMD ptlocks), numa_next_scan/numa_scan_offset/numa_scan_seq (CONFIG_NUMA_BALANCING=n in
+ * defconfig; would add 24 bytes after notifier_subscriptions).
  *
  * <pre>
  * +-------+------+------------------------------------------------------------------------+

@@ -22,6 +22,9 @@ public final class OpaqueTypes {
     /** {@code struct llist_head}: 8 bytes, aligned 8. */
     public static final Opaque LLIST_HEAD = Opaque.struct("llist_head", 8, 8);
 
+    /** {@code struct load_weight}: 16 bytes, aligned 8. */
+    public static final Opaque LOAD_WEIGHT = Opaque.struct("load_weight", 16, 8);
+
     /** {@code struct page_frag}: 16 bytes, aligned 8. */
     public static final Opaque PAGE_FRAG = Opaque.struct("page_frag", 16, 8);
 
@@ -37,14 +40,11 @@ public final class OpaqueTypes {
     /** {@code struct restart_block}: 56 bytes, aligned 8. */
     public static final Opaque RESTART_BLOCK = Opaque.struct("restart_block", 56, 8);
 
-    /** {@code struct sched_dl_entity}: 224 bytes, aligned 8. */
-    public static final Opaque SCHED_DL_ENTITY = Opaque.struct("sched_dl_entity", 224, 8);
+    /** {@code struct sched_avg}: 64 bytes, aligned 64. */
+    public static final Opaque SCHED_AVG = Opaque.struct("sched_avg", 64, 64);
 
-    /** {@code struct sched_entity}: 448 bytes, aligned 64. */
-    public static final Opaque SCHED_ENTITY = Opaque.struct("sched_entity", 448, 64);
-
-    /** {@code struct sched_rt_entity}: 48 bytes, aligned 8. */
-    public static final Opaque SCHED_RT_ENTITY = Opaque.struct("sched_rt_entity", 48, 8);
+    /** {@code struct sched_statistics}: 216 bytes, aligned 8. */
+    public static final Opaque SCHED_STATISTICS = Opaque.struct("sched_statistics", 216, 8);
 
     /** {@code struct swait_queue_head}: 24 bytes, aligned 8. */
     public static final Opaque SWAIT_QUEUE_HEAD = Opaque.struct("swait_queue_head", 24, 8);

@@ -5,10 +5,13 @@ import org.kfork.machine.layout.Struct;
 import org.kfork.machine.layout.StructLayout;
 
 /**
- * {@code struct rb_node}: the Linux 5.12 x86_64 layout (reference/config-5.12-x86_64.txt).
+ * {@code struct rb_node}, as Linux 5.12 lays it out on x86_64 with reference/config-5.12-x86_64.txt.
  *
- * <p>Offsets come from the layout engine ({@link #LAYOUT}); the constants below are 
- * {@code static final} so that the JIT folds them. Pinned to reference/layouts-5.12.csv by tests.
+ * A red-black tree node. The parent pointer and the node's colour share one word: nodes are
+ * 8-aligned, so the low bit is free for the colour.
+ *
+ * <p>Offsets come from the layout engine ({@link #LAYOUT}), and the constants below are
+ * {@code static final}, so the JIT folds them. Tests pin them to reference/layouts-5.12.csv.
  *
  * <pre>
  * +-------+------+------------------------------------------------------------------------+
@@ -27,6 +30,7 @@ public final class RbNode {
         .field("__rb_parent_color", CTypes.ULONG)
         .field("rb_right", CTypes.ptr("struct rb_node *"))
         .field("rb_left", CTypes.ptr("struct rb_node *"))
+        .aligned(8)
         .build();
 
     /** sizeof(struct rb_node): 24. */

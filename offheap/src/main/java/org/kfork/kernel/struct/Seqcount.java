@@ -4,10 +4,13 @@ import org.kfork.machine.layout.CTypes;
 import org.kfork.machine.layout.StructLayout;
 
 /**
- * {@code struct seqcount}: the Linux 5.12 x86_64 layout (reference/config-5.12-x86_64.txt).
+ * {@code struct seqcount}, as Linux 5.12 lays it out on x86_64 with reference/config-5.12-x86_64.txt.
  *
- * <p>Offsets come from the layout engine ({@link #LAYOUT}); the constants below are 
- * {@code static final} so that the JIT folds them. Pinned to reference/layouts-5.12.csv by tests.
+ * A sequence counter: a writer makes it odd while it writes; a reader retries when the count
+ * moved.
+ *
+ * <p>Offsets come from the layout engine ({@link #LAYOUT}), and the constants below are
+ * {@code static final}, so the JIT folds them. Tests pin them to reference/layouts-5.12.csv.
  *
  * <pre>
  * +-------+------+------------------------------------------------------------------------+

@@ -9,7 +9,8 @@ import org.kfork.machine.layout.StructLayout;
 
 /**
  * The registry of declared kernel structs, by tag (or typedef name, for {@code mm_context_t} and
- * {@code seqlock_t}), in the order of reference/layouts-5.12.csv. The printer, the command-line
+ * {@code seqlock_t}): those of reference/layouts-5.12.csv in its order, then the scheduler entities
+ * of layouts-5.12-pahole.txt and the lock types of the type model. The printer, the command-line
  * tool and the tests walk it.
  */
 public final class Structs {
@@ -29,6 +30,8 @@ public final class Structs {
                 CloneArgs.LAYOUT, KernelCloneArgs.LAYOUT, ThreadInfo.LAYOUT, Vmacache.LAYOUT,
                 TaskRssStat.LAYOUT, SchedInfo.LAYOUT, WakeQNode.LAYOUT, Seccomp.LAYOUT,
                 TaskStruct.LAYOUT, ThreadStruct.LAYOUT, Fpu.LAYOUT,
+                // broken down in layouts-5.12-pahole.txt only
+                SchedEntity.LAYOUT, SchedRtEntity.LAYOUT, SchedDlEntity.LAYOUT,
                 // the lock types the ones above are built from, declared in the type model
                 CTypes.RAW_SPINLOCK, CTypes.SEQCOUNT_SPINLOCK, CTypes.SEQLOCK_T)) {
             if (BY_NAME.put(s.tag(), s) != null) {

@@ -6,11 +6,16 @@ import org.kfork.machine.layout.StructLayout;
 import org.kfork.machine.layout.Union;
 
 /**
- * {@code struct task_struct}: the Linux 5.12 x86_64 layout (reference/config-5.12-x86_64.txt).
+ * {@code struct task_struct}, as Linux 5.12 lays it out on x86_64 with reference/config-5.12-x86_64.txt.
  *
- * <p>Offsets come from the layout engine ({@link #LAYOUT}); the constants below are 
- * {@code static final} so that the JIT folds them. Pinned to reference/layouts-5.12.csv by tests.
- * Reference notes: compile-time size for this config; the kmem cache uses arch_task_struct_size (see thread row).
+ * A task: a thread or a process. dup_task_struct copies the parent's whole struct; copy_process
+ * then fixes up the fields that must differ.
+ *
+ * <p>Offsets come from the layout engine ({@link #LAYOUT}), and the constants below are
+ * {@code static final}, so the JIT folds them. Tests pin them to reference/layouts-5.12.csv.
+ *
+ * <p>From the reference:
+ * compile-time size for this config; the kmem cache uses arch_task_struct_size (see thread row).
  *
  * <pre>
  * +-------+------+------------------------------------------------------------------------+
@@ -268,10 +273,10 @@ public final class TaskStruct {
         .field("normal_prio", CTypes.INT)
         .field("rt_priority", CTypes.UINT)
         .field("sched_class", CTypes.ptr("const struct sched_class *"))
-        .field("se", OpaqueTypes.SCHED_ENTITY)
-        .field("rt", OpaqueTypes.SCHED_RT_ENTITY)
+        .field("se", SchedEntity.LAYOUT)
+        .field("rt", SchedRtEntity.LAYOUT)
         .field("sched_task_group", CTypes.ptr("struct task_group *"))
-        .field("dl", OpaqueTypes.SCHED_DL_ENTITY)
+        .field("dl", SchedDlEntity.LAYOUT)
         .field("btrace_seq", CTypes.UINT)
         .field("policy", CTypes.UINT)
         .field("nr_cpus_allowed", CTypes.INT)

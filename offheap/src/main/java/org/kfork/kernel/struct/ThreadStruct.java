@@ -5,10 +5,13 @@ import org.kfork.machine.layout.Struct;
 import org.kfork.machine.layout.StructLayout;
 
 /**
- * {@code struct thread_struct}: the Linux 5.12 x86_64 layout (reference/config-5.12-x86_64.txt).
+ * {@code struct thread_struct}, as Linux 5.12 lays it out on x86_64 with reference/config-5.12-x86_64.txt.
  *
- * <p>Offsets come from the layout engine ({@link #LAYOUT}); the constants below are 
- * {@code static final} so that the JIT folds them. Pinned to reference/layouts-5.12.csv by tests.
+ * The x86 CPU state of a task: segment bases, debug registers, and the FPU last, because its size
+ * depends on the CPU's xstate.
+ *
+ * <p>Offsets come from the layout engine ({@link #LAYOUT}), and the constants below are
+ * {@code static final}, so the JIT folds them. Tests pin them to reference/layouts-5.12.csv.
  *
  * <pre>
  * +-------+------+------------------------------------------------------------------------+

@@ -5,10 +5,12 @@ import org.kfork.machine.layout.Struct;
 import org.kfork.machine.layout.StructLayout;
 
 /**
- * {@code struct uprobes_state}: the Linux 5.12 x86_64 layout (reference/config-5.12-x86_64.txt).
+ * {@code struct uprobes_state}, as Linux 5.12 lays it out on x86_64 with reference/config-5.12-x86_64.txt.
  *
- * <p>Offsets come from the layout engine ({@link #LAYOUT}); the constants below are 
- * {@code static final} so that the JIT folds them. Pinned to reference/layouts-5.12.csv by tests.
+ * The uprobes execute-out-of-line area of an mm.
+ *
+ * <p>Offsets come from the layout engine ({@link #LAYOUT}), and the constants below are
+ * {@code static final}, so the JIT folds them. Tests pin them to reference/layouts-5.12.csv.
  *
  * <pre>
  * +-------+------+------------------------------------------------------------------------+

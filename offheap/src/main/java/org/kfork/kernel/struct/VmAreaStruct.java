@@ -5,11 +5,17 @@ import org.kfork.machine.layout.Struct;
 import org.kfork.machine.layout.StructLayout;
 
 /**
- * {@code struct vm_area_struct}: the Linux 5.12 x86_64 layout (reference/config-5.12-x86_64.txt).
+ * {@code struct vm_area_struct}, as Linux 5.12 lays it out on x86_64 with reference/config-5.12-x86_64.txt.
  *
- * <p>Offsets come from the layout engine ({@link #LAYOUT}); the constants below are 
- * {@code static final} so that the JIT folds them. Pinned to reference/layouts-5.12.csv by tests.
- * Reference notes: matches known anchor 200 (SWAP+NUMA+USERFAULTFD); __randomize_layout is a no-op without RANDSTRUCT.
+ * One virtual memory area of an address space. dup_mmap copies one for each of the parent's VMAs
+ * and links it into the child's list and rb-tree.
+ *
+ * <p>Offsets come from the layout engine ({@link #LAYOUT}), and the constants below are
+ * {@code static final}, so the JIT folds them. Tests pin them to reference/layouts-5.12.csv.
+ *
+ * <p>From the reference:
+ * matches known anchor 200 (SWAP+NUMA+USERFAULTFD); __randomize_layout is a no-op without
+ * RANDSTRUCT.
  *
  * <pre>
  * +-------+------+------------------------------------------------------------------------+

@@ -1,6 +1,5 @@
 package org.kfork.machine.layout;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -152,14 +151,5 @@ public final class CDeclarations {
             return cName(s);
         }
         throw new IllegalArgumentException("cannot spell " + type.name() + " here");
-    }
-
-    /** The named layouts a program for {@code roots} defines, in definition order (for tests). */
-    public static List<String> definedTags(List<StructLayout> roots) {
-        CDeclarations gen = new CDeclarations();
-        for (StructLayout r : roots) {
-            gen.define(r);
-        }
-        return new ArrayList<>(gen.named.keySet());
     }
 }

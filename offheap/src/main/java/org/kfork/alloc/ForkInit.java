@@ -1,0 +1,268 @@
+package org.kfork.alloc;
+
+import org.kfork.machine.Abi;
+import org.kfork.machine.Mem;
+import org.kfork.uapi.Errno;
+import org.kfork.uapi.Futex;
+
+/**
+ * The boot-time half of fork.c on one machine: fork_init (the task_struct cache, max_threads and
+ * the limits derived from it, the vm_stack_cache hotplug state) and proc_caches_init (the caches
+ * of signal_struct, sighand_struct, files_struct, fs_struct, mm_struct and vm_area_struct), plus
+ * sysctl kernel.threads-max and the process counters.
+ *
+ * <p>Until tasks and namespaces exist as structs, the values fork_init writes into
+ * {@code init_task.signal->rlim[]} and {@code init_user_ns.ucount_max[]} are held in
+ * {@link InitLimits}.
+ */
+public final class ForkInit implements AutoCloseable {
+    /** MIN_THREADS: the floor of the automatic max_threads. */
+    public static final int MIN_THREADS = 20;
+    /** MAX_THREADS = FUTEX_TID_MASK: the ceiling of max_threads. */
+    public static final int MAX_THREADS = Futex.FUTEX_TID_MASK;
+
+    /** sizeof(struct signal_struct). */
+    public static final int SIGNAL_STRUCT_SIZE = 1088;
+    /** sizeof(struct sighand_struct). */
+    public static final int SIGHAND_STRUCT_SIZE = 2080;
+    /** sizeof(struct files_struct). */
+    public static final int FILES_STRUCT_SIZE = 704;
+    /** sizeof(struct fs_struct). */
+    public static final int FS_STRUCT_SIZE = 56;
+    /** sizeof(struct mm_struct), without the cpu_bitmap flexible array. */
+    public static final int MM_STRUCT_SIZE = 1016;
+    /** cpumask_size(): BITS_TO_LONGS(NR_CPUS) * sizeof(long) for NR_CPUS = 64. */
+    public static final int CPUMASK_SIZE = 8;
+    /** offsetof(struct mm_struct, saved_auxv). */
+    public static final int MM_SAVED_AUXV = 352;
+    /** sizeof_field(struct mm_struct, saved_auxv): AT_VECTOR_SIZE longs. */
+    public static final int MM_SAVED_AUXV_SIZE = 368;
+    /** ARCH_MIN_MMSTRUCT_ALIGN: 0 on x86. */
+    public static final int ARCH_MIN_MMSTRUCT_ALIGN = 0;
+    /** sizeof(struct vm_area_struct). */
+    public static final int VM_AREA_STRUCT_SIZE = 200;
+    /** __alignof__(struct vm_area_struct), which KMEM_CACHE passes as the alignment. */
+    public static final int VM_AREA_STRUCT_ALIGN = 8;
+
+    /** offsetof(struct sighand_struct, siglock). */
+    static final int SIGHAND_SIGLOCK = 0;
+    /** offsetof(struct sighand_struct, signalfd_wqh): a wait_queue_head (lock, list head). */
+    static final int SIGHAND_SIGNALFD_WQH = 8;
+
+    /**
+     * What fork_init writes into init_task's rlimits and init_user_ns's ucount_max: fields of this
+     * holder until those structs exist.
+     */
+    public static final class InitLimits {
+        /** UCOUNT_COUNTS in 5.12 with CONFIG_INOTIFY_USER: ten kinds of namespace and inotify counts. */
+        public static final int UCOUNT_COUNTS = 10;
+
+        /** init_task.signal->rlim[RLIMIT_NPROC].rlim_cur. */
+        public long nprocCur;
+        /** init_task.signal->rlim[RLIMIT_NPROC].rlim_max. */
+        public long nprocMax;
+        /** init_task.signal->rlim[RLIMIT_SIGPENDING].rlim_cur. */
+        public long sigpendingCur;
+        /** init_task.signal->rlim[RLIMIT_SIGPENDING].rlim_max. */
+        public long sigpendingMax;
+        /** init_user_ns.ucount_max[]. */
+        public final int[] ucountMax = new int[UCOUNT_COUNTS];
+    }
+
+    private final Kmem kmem;
+    private final InitLimits initLimits = new InitLimits();
+    private final PerCpuCounter processCounts;
+    private volatile int maxThreads;
+
+    private KmemCache taskStructCachep;
+    private KmemCache sighandCachep;
+    private KmemCache signalCachep;
+    private KmemCache filesCachep;
+    private KmemCache fsCachep;
+    private KmemCache mmCachep;
+    private KmemCache vmAreaCachep;
+    private ThreadStacks stacks;
+
+    private ForkInit(Kmem kmem) {
+        this.kmem = kmem;
+        this.processCounts = new PerCpuCounter(kmem.percpu());
+    }
+
+    /** Boots fork.c on {@code kmem}'s machine: fork_init, then proc_caches_init. */
+    public static ForkInit boot(Kmem kmem) {
+        ForkInit f = new ForkInit(kmem);
+        f.forkInit();
+        f.procCachesInit();
+        return f;
+    }
+
+    /**
+     * fork_init: the task_struct cache (arch_task_struct_size, aligned to at least L1_CACHE_BYTES,
+     * usercopy window from task_struct_whitelist), max_threads, the init limits, the stack
+     * allocator and its "fork:vm_stack_cache" hotplug state.
+     */
+    void forkInit() {
+        final int align = Math.max(Abi.L1_CACHE_BYTES, 0 /* ARCH_MIN_TASKALIGN */);
+        taskStructCachep = kmem.slabs().createUsercopy("task_struct", TaskFields.ARCH_TASK_STRUCT_SIZE, align,
+            SlabFlags.SLAB_PANIC | SlabFlags.SLAB_ACCOUNT, TaskFields.USEROFFSET, TaskFields.USERSIZE, null);
+        setMaxThreads(MAX_THREADS);
+        initLimits.nprocCur = maxThreads / 2;
+        initLimits.nprocMax = maxThreads / 2;
+        initLimits.sigpendingCur = initLimits.nprocCur;
+        initLimits.sigpendingMax = initLimits.nprocMax;
+        for (int i = 0; i < InitLimits.UCOUNT_COUNTS; i++) {
+            initLimits.ucountMax[i] = maxThreads / 2;
+        }
+        stacks = new ThreadStacks(kmem);
+        kmem.cpus().setupState("fork:vm_stack_cache", null, stacks::freeVmStackCache);
+    }
+
+    /** proc_caches_init: the caches of the structures a fork duplicates. */
+    void procCachesInit() {
+        final int common = SlabFlags.SLAB_HWCACHE_ALIGN | SlabFlags.SLAB_PANIC | SlabFlags.SLAB_ACCOUNT;
+        sighandCachep = kmem.slabs().create("sighand_cache", SIGHAND_STRUCT_SIZE, 0,
+            common | SlabFlags.SLAB_TYPESAFE_BY_RCU, ForkInit::sighandCtor);
+        signalCachep = kmem.slabs().create("signal_cache", SIGNAL_STRUCT_SIZE, 0, common, null);
+        filesCachep = kmem.slabs().create("files_cache", FILES_STRUCT_SIZE, 0, common, null);
+        fsCachep = kmem.slabs().create("fs_cache", FS_STRUCT_SIZE, 0, common, null);
+        final int mmSize = MM_STRUCT_SIZE + CPUMASK_SIZE;
+        mmCachep = kmem.slabs().createUsercopy("mm_struct", mmSize, ARCH_MIN_MMSTRUCT_ALIGN, common,
+            MM_SAVED_AUXV, MM_SAVED_AUXV_SIZE, null);
+        vmAreaCachep = kmem.slabs().create("vm_area_struct", VM_AREA_STRUCT_SIZE, VM_AREA_STRUCT_ALIGN,
+            SlabFlags.SLAB_PANIC | SlabFlags.SLAB_ACCOUNT, null);
+    }
+
+    /**
+     * sighand_ctor: a sighand_struct may be looked at under RCU after it was freed
+     * (SLAB_TYPESAFE_BY_RCU), so its lock and wait queue are initialized once per object, here,
+     * and never again.
+     */
+    static void sighandCtor(long sighand) {
+        Mem.putInt(sighand + SIGHAND_SIGLOCK, 0); // spin_lock_init(&sighand->siglock)
+        final long wqh = sighand + SIGHAND_SIGNALFD_WQH;
+        Mem.putInt(wqh, 0); // init_waitqueue_head: its lock...
+        Mem.putLong(wqh + 8, wqh + 8); // ...and an empty list head pointing at itself
+        Mem.putLong(wqh + 16, wqh + 8);
+    }
+
+    /**
+     * set_max_threads: the thread structures may use at most 1/8 of RAM, so
+     * {@code totalram_pages * PAGE_SIZE / (THREAD_SIZE * 8)}, no more than the suggestion, clamped
+     * to [MIN_THREADS, MAX_THREADS].
+     */
+    public void setMaxThreads(long maxThreadsSuggested) {
+        final long nrPages = kmem.machine().pages().totalramPages();
+        long threads;
+        if (fls64(nrPages) + fls64(Abi.PAGE_SIZE) > 64) {
+            threads = MAX_THREADS;
+        } else {
+            threads = nrPages * Abi.PAGE_SIZE / ((long) Abi.THREAD_SIZE * 8);
+        }
+        if (threads > maxThreadsSuggested) {
+            threads = maxThreadsSuggested;
+        }
+        maxThreads = (int) Math.max(MIN_THREADS, Math.min(MAX_THREADS, threads));
+    }
+
+    private static int fls64(long x) {
+        return 64 - Long.numberOfLeadingZeros(x);
+    }
+
+    /** max_threads. */
+    public int maxThreads() {
+        return maxThreads;
+    }
+
+    /**
+     * sysctl kernel.threads-max. A read returns max_threads. A write goes through
+     * proc_dointvec_minmax with the bounds fork.c gives it (1 to MAX_THREADS; 5.12 lets an
+     * administrator go below MIN_THREADS) and stores the value as is.
+     *
+     * @return max_threads after the call, or -EINVAL for a value outside the bounds
+     */
+    public int sysctlMaxThreads(boolean write, long value) {
+        if (!write) {
+            return maxThreads;
+        }
+        if (value < 1 || value > MAX_THREADS) {
+            return -Errno.EINVAL;
+        }
+        maxThreads = (int) value;
+        return maxThreads;
+    }
+
+    /** The limits fork_init set for init_task and init_user_ns. */
+    public InitLimits initLimits() {
+        return initLimits;
+    }
+
+    /** process_counts: a fork on {@code cpu} adds one, a release subtracts one. */
+    public PerCpuCounter processCounts() {
+        return processCounts;
+    }
+
+    /** nr_processes: process_counts summed over the possible CPUs. */
+    public long nrProcesses() {
+        return processCounts.sum();
+    }
+
+    /** task_struct_cachep. */
+    public KmemCache taskStructCachep() {
+        return taskStructCachep;
+    }
+
+    /** sighand_cachep. */
+    public KmemCache sighandCachep() {
+        return sighandCachep;
+    }
+
+    /** signal_cachep. */
+    public KmemCache signalCachep() {
+        return signalCachep;
+    }
+
+    /** files_cachep. */
+    public KmemCache filesCachep() {
+        return filesCachep;
+    }
+
+    /** fs_cachep. */
+    public KmemCache fsCachep() {
+        return fsCachep;
+    }
+
+    /** mm_cachep. */
+    public KmemCache mmCachep() {
+        return mmCachep;
+    }
+
+    /** vm_area_cachep. */
+    public KmemCache vmAreaCachep() {
+        return vmAreaCachep;
+    }
+
+    /** The thread stack allocator (VMAP_STACK with cached_stacks). */
+    public ThreadStacks stacks() {
+        return stacks;
+    }
+
+    /** The machine's kernel memory. */
+    public Kmem kmem() {
+        return kmem;
+    }
+
+    /**
+     * Undoes the boot: removes the hotplug state, stops the stack allocator, destroys the caches
+     * (which fails, listing the objects, if any is still allocated).
+     */
+    @Override
+    public void close() {
+        kmem.cpus().removeState("fork:vm_stack_cache");
+        stacks.close();
+        for (KmemCache c : new KmemCache[] {vmAreaCachep, mmCachep, fsCachep, filesCachep, signalCachep,
+            sighandCachep, taskStructCachep}) {
+            c.destroy();
+        }
+        processCounts.close();
+    }
+}

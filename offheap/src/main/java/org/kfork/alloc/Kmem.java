@@ -1,0 +1,117 @@
+package org.kfork.alloc;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.kfork.machine.Machine;
+
+/**
+ * The kernel-memory subsystems of one {@link Machine}: its modeled CPUs with their hotplug states,
+ * the per-CPU areas, and the slab allocator. Created on first use with {@link #of(Machine)} and
+ * torn down when the machine closes.
+ *
+ * <p>Subsystems that cache memory between operations (per-CPU freelists, cached thread stacks,
+ * deferred frees) register a quiesce hook; {@link #quiesce(Machine)} runs them and then shrinks
+ * every slab cache, so that a leak check compares what is really in use rather than what happens to
+ * be cached.
+ */
+public final class Kmem implements AutoCloseable {
+    private static final Map<Machine, Kmem> BY_MACHINE = new IdentityHashMap<>();
+
+    private final Machine machine;
+    private final Cpus cpus;
+    private final PerCpu percpu;
+    private final SlabCaches slabs;
+    private final List<Runnable> quiesceHooks = new ArrayList<>();
+
+    private Kmem(Machine machine) {
+        this.machine = machine;
+        this.cpus = new Cpus(machine.nrCpus());
+        this.percpu = new PerCpu(machine.pages(), machine.nrCpus());
+        machine.registerAccounting("percpu.used_bytes", percpu::usedBytes);
+        this.slabs = new SlabCaches(this);
+    }
+
+    /** The kernel-memory subsystems of {@code machine}, created on first use. */
+    public static Kmem of(Machine machine) {
+        synchronized (BY_MACHINE) {
+            Kmem k = BY_MACHINE.get(machine);
+            if (k == null) {
+                if (machine.isClosed()) {
+                    throw new IllegalStateException("machine is closed: " + machine);
+                }
+                k = new Kmem(machine);
+                BY_MACHINE.put(machine, k);
+                machine.onClose(k);
+            }
+            return k;
+        }
+    }
+
+    /**
+     * Brings {@code machine}'s caches to a quiet state for a leak check: runs the quiesce hooks
+     * (stack caches, deferred frees), then shrinks every slab cache. A machine without kernel-memory
+     * subsystems is left alone.
+     */
+    public static void quiesce(Machine machine) {
+        final Kmem k;
+        synchronized (BY_MACHINE) {
+            k = BY_MACHINE.get(machine);
+        }
+        if (k != null) {
+            k.quiesce();
+        }
+    }
+
+    /** Runs the quiesce hooks in registration order, then shrinks every slab cache. */
+    public void quiesce() {
+        final List<Runnable> hooks;
+        synchronized (this) {
+            hooks = new ArrayList<>(quiesceHooks);
+        }
+        for (Runnable r : hooks) {
+            r.run();
+        }
+        slabs.shrinkAll();
+    }
+
+    /** Registers work that releases cached memory before a leak check. */
+    public synchronized void addQuiesceHook(Runnable hook) {
+        quiesceHooks.add(hook);
+    }
+
+    /** Removes a quiesce hook. */
+    public synchronized void removeQuiesceHook(Runnable hook) {
+        quiesceHooks.remove(hook);
+    }
+
+    /** The machine. */
+    public Machine machine() {
+        return machine;
+    }
+
+    /** The modeled CPUs and hotplug states. */
+    public Cpus cpus() {
+        return cpus;
+    }
+
+    /** The per-CPU areas. */
+    public PerCpu percpu() {
+        return percpu;
+    }
+
+    /** The slab allocator (kmem_cache_create, slab_caches, slabinfo). */
+    public SlabCaches slabs() {
+        return slabs;
+    }
+
+    /** Forgets this machine's subsystems; the machine releases the RAM itself. */
+    @Override
+    public void close() {
+        synchronized (BY_MACHINE) {
+            BY_MACHINE.remove(machine);
+        }
+        slabs.close();
+    }
+}

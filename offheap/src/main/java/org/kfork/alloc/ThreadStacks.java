@@ -1,0 +1,407 @@
+package org.kfork.alloc;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
+import org.kfork.machine.Abi;
+import org.kfork.machine.Mem;
+import org.kfork.sched.Limits;
+import org.kfork.sched.TaskState;
+
+/**
+ * fork.c's thread-stack allocator with CONFIG_VMAP_STACK: stacks are 16 KiB vmalloc areas, each
+ * CPU keeps up to {@value #NR_CACHED_STACKS} freed stacks in {@code cached_stacks}, and a stack
+ * that does not fit there is freed later by a worker (vfree_atomic).
+ *
+ * <h2>The per-CPU cache protocol</h2>
+ * <pre>
+ *   per-CPU area of cpu n:   | cached_stacks[0] | cached_stacks[1] |   (vm_struct pointers, 0 = empty)
+ *
+ *   take   (alloc_thread_stack_node): for each slot, s = this_cpu_xchg(slot, NULL); first s != NULL wins
+ *   return (free_thread_stack):       for each slot, this_cpu_cmpxchg(slot, NULL -> vm) == NULL wins
+ *   neither slot empty:               vfree_atomic(vm): onto an MPSC queue, freed by the worker
+ * </pre>
+ * Both steps are single atomics on the CPU's own cache line: a stack is owned by whoever swapped it
+ * out, and a cached stack is never overwritten. A reused stack is zeroed (stale pointers must not
+ * reach a new task) and unpoisoned; a cached one is poisoned in checked mode.
+ *
+ * <h2>Lifetime (CONFIG_THREAD_INFO_IN_TASK)</h2>
+ * {@code task_struct.stack_refcount} counts users of the stack; {@link #putTaskStack} drops one and
+ * the last one releases the stack, once the task is TASK_DEAD ({@link #releaseTaskStack}).
+ */
+public final class ThreadStacks implements AutoCloseable {
+    /** NR_CACHED_STACKS. */
+    public static final int NR_CACHED_STACKS = Limits.NR_CACHED_STACKS;
+    /** STACK_END_MAGIC, written at the lowest address of a stack. */
+    public static final long STACK_END_MAGIC = Limits.STACK_END_MAGIC;
+    /** Pages per stack. */
+    public static final int STACK_PAGES = Abi.THREAD_SIZE / Abi.PAGE_SIZE;
+
+    private final Kmem kmem;
+    private final PerCpu percpu;
+    private final Cpus cpus;
+    private final VmallocArea vmalloc;
+    private final int cachedOff;
+    private final boolean zeroOnReuse;
+    private final PerCpuCounter nrKernelStackKb;
+    private final MemcgCharge memcg;
+    private final MpscUnboundedVarHandleArrayQueue<Long> deferred = new MpscUnboundedVarHandleArrayQueue<>(64);
+    private final Object drainLock = new Object();
+    private final AtomicLong deferredFrees = new AtomicLong();
+    private final AtomicLong warnings = new AtomicLong();
+    private final Thread worker;
+    private final Runnable quiesceHook = this::quiesce;
+    private volatile boolean running = true;
+
+    /** A stack allocator that zeroes reused stacks, as the kernel does. */
+    public ThreadStacks(Kmem kmem) {
+        this(kmem, true);
+    }
+
+    /**
+     * A stack allocator.
+     *
+     * @param kmem        the machine's kernel memory
+     * @param zeroOnReuse memset a reused stack (the kernel always does; false only to measure the
+     *                    cache protocol alone)
+     */
+    public ThreadStacks(Kmem kmem, boolean zeroOnReuse) {
+        this.kmem = kmem;
+        this.percpu = kmem.percpu();
+        this.cpus = kmem.cpus();
+        this.zeroOnReuse = zeroOnReuse;
+        this.cachedOff = percpu.alloc(8 * NR_CACHED_STACKS, 8);
+        if (cachedOff < 0) {
+            throw new IllegalStateException("per-CPU area full");
+        }
+        this.vmalloc = new VmallocArea(kmem);
+        this.nrKernelStackKb = new PerCpuCounter(percpu);
+        this.memcg = new MemcgCharge(kmem.machine().ramStart(), kmem.machine().ramBytes());
+        kmem.machine().registerAccounting("stacks.vmalloc_areas", vmalloc::nrAreas);
+        kmem.machine().registerAccounting("stacks.nr_kernel_stack_kb", nrKernelStackKb::sum);
+        kmem.machine().registerAccounting("stacks.memcg_pages", memcg::usagePages);
+        kmem.addQuiesceHook(quiesceHook);
+        this.worker = new Thread(this::workerLoop, "kfork-vfree-atomic");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // alloc_thread_stack_node / free_thread_stack
+    // ------------------------------------------------------------------------------------------
+
+    /** alloc_thread_stack_node on the calling thread's CPU. */
+    public long allocThreadStackNode(long tsk, int node) {
+        return allocThreadStackNode(tsk, node, cpus.current());
+    }
+
+    /**
+     * alloc_thread_stack_node: a cached stack of {@code cpu} if there is one, else a new vmalloc
+     * area. Sets {@code tsk->stack} and {@code tsk->stack_vm_area}.
+     *
+     * @return the stack's lowest address (a vmalloc address), or 0 (NULL) when out of memory
+     */
+    public long allocThreadStackNode(long tsk, int node, int cpu) {
+        if (node != 0 && node != KmemCache.NUMA_NO_NODE) {
+            throw new IllegalArgumentException("node " + node);
+        }
+        final long vm = takeCached(cpu);
+        if (vm != Abi.NULL) {
+            final long addr = VmStruct.addr(vm);
+            Mem.putLong(tsk + TaskFields.STACK_VM_AREA, vm);
+            Mem.putLong(tsk + TaskFields.STACK, addr);
+            return addr;
+        }
+        final long fresh = vmalloc.vmalloc(STACK_PAGES, cpu);
+        if (fresh == Abi.NULL) {
+            return Abi.NULL;
+        }
+        final long addr = VmStruct.addr(fresh);
+        // free_thread_stack can run where find_vm_area cannot, so the vm_struct is cached in the task.
+        Mem.putLong(tsk + TaskFields.STACK_VM_AREA, fresh);
+        Mem.putLong(tsk + TaskFields.STACK, addr);
+        return addr;
+    }
+
+    /**
+     * The cache-hit half of alloc_thread_stack_node, on its own: takes a cached stack of
+     * {@code cpu}, unpoisoned and zeroed, or returns 0.
+     */
+    public long takeCached(int cpu) {
+        for (int i = 0; i < NR_CACHED_STACKS; i++) {
+            // xchg: whoever swaps the stack out owns it; a racing thread on this CPU sees NULL.
+            final long s = percpu.xchg(cpu, cachedOff + 8 * i, Abi.NULL);
+            if (s == Abi.NULL) {
+                continue;
+            }
+            vmalloc.unpoison(s);
+            if (zeroOnReuse) {
+                vmalloc.zero(s);
+            }
+            return s;
+        }
+        return Abi.NULL;
+    }
+
+    /**
+     * The cache half of free_thread_stack: parks {@code vm} in an empty slot of {@code cpu}.
+     *
+     * @return true when cached; false when both slots are taken
+     */
+    public boolean putCached(int cpu, long vm) {
+        vmalloc.poison(vm);
+        for (int i = 0; i < NR_CACHED_STACKS; i++) {
+            // cmpxchg(NULL -> vm): only an empty slot takes it, so no cached stack is overwritten.
+            if (percpu.cmpxchg(cpu, cachedOff + 8 * i, Abi.NULL, vm) == Abi.NULL) {
+                return true;
+            }
+        }
+        vmalloc.unpoison(vm);
+        return false;
+    }
+
+    /** free_thread_stack on the calling thread's CPU. */
+    public void freeThreadStack(long tsk) {
+        freeThreadStack(tsk, cpus.current());
+    }
+
+    /**
+     * free_thread_stack: uncharges the stack's pages from the memcg, caches the stack on
+     * {@code cpu} or hands it to the deferred free.
+     */
+    public void freeThreadStack(long tsk, int cpu) {
+        final long vm = Mem.getLong(tsk + TaskFields.STACK_VM_AREA);
+        for (int i = 0; i < STACK_PAGES; i++) {
+            memcg.unchargePage(VmStruct.page(vm, i));
+        }
+        if (!putCached(cpu, vm)) {
+            vfreeAtomic(vm);
+        }
+    }
+
+    /** vfree_atomic: queue the area for the worker (no vfree in atomic context). */
+    public void vfreeAtomic(long vm) {
+        deferred.offer(vm);
+        deferredFrees.incrementAndGet();
+        LockSupport.unpark(worker);
+    }
+
+    /** Frees everything queued by {@link #vfreeAtomic} now, on the calling thread (flush_work). */
+    public int flushDeferred() {
+        int n = 0;
+        synchronized (drainLock) {
+            Long vm;
+            while ((vm = deferred.relaxedPoll()) != null) {
+                vmalloc.vfree(vm, cpus.current());
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void workerLoop() {
+        while (running) {
+            if (flushDeferred() == 0) {
+                LockSupport.parkNanos(this, 10_000_000L);
+            }
+        }
+    }
+
+    /**
+     * free_vm_stack_cache: the cpuhp teardown for a dead CPU; vfrees its cached stacks.
+     *
+     * @return 0
+     */
+    public int freeVmStackCache(int cpu) {
+        for (int i = 0; i < NR_CACHED_STACKS; i++) {
+            final long vm = percpu.xchg(cpu, cachedOff + 8 * i, Abi.NULL);
+            if (vm != Abi.NULL) {
+                vmalloc.unpoison(vm);
+                vmalloc.vfree(vm, cpus.current());
+            }
+        }
+        return 0;
+    }
+
+    /** How many stacks {@code cpu} has cached now. */
+    public int cachedCount(int cpu) {
+        int n = 0;
+        for (int i = 0; i < NR_CACHED_STACKS; i++) {
+            if (percpu.read(cpu, cachedOff + 8 * i) != Abi.NULL) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Accounting
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * account_kernel_stack: NR_KERNEL_STACK_KB of the node goes up (account = 1) or down (-1) by
+     * the stack's size, page by page as the kernel does for vmalloc'ed stacks.
+     */
+    public void accountKernelStack(long tsk, int account, int cpu) {
+        final long vm = Mem.getLong(tsk + TaskFields.STACK_VM_AREA);
+        final int nr = VmStruct.nrPages(vm);
+        for (int i = 0; i < nr; i++) {
+            nrKernelStackKb.add(cpu, (long) account * (Abi.PAGE_SIZE / 1024));
+        }
+    }
+
+    /** NR_KERNEL_STACK_KB of node 0, summed over CPUs. */
+    public long nrKernelStackKb() {
+        return nrKernelStackKb.sum();
+    }
+
+    /**
+     * memcg_charge_kernel_stack: charges each page of the stack. On failure the pages charged so
+     * far stay charged; free_thread_stack uncharges exactly those.
+     *
+     * @return 0 or -ENOMEM
+     */
+    public int memcgChargeKernelStack(long tsk) {
+        final long vm = Mem.getLong(tsk + TaskFields.STACK_VM_AREA);
+        if (VmStruct.nrPages(vm) != STACK_PAGES) {
+            throw new IllegalStateException("BUG: stack vm_struct has " + VmStruct.nrPages(vm) + " pages");
+        }
+        for (int i = 0; i < STACK_PAGES; i++) {
+            final int ret = memcg.chargePage(VmStruct.page(vm, i));
+            if (ret != 0) {
+                return ret;
+            }
+        }
+        return 0;
+    }
+
+    /** The memcg model the stacks are charged to. */
+    public MemcgCharge memcg() {
+        return memcg;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Lifetime
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * release_task_stack: the task must be TASK_DEAD, else it warns and leaks the stack rather than
+     * free it under a live task.
+     *
+     * @return true when the stack was released
+     */
+    public boolean releaseTaskStack(long tsk, int cpu) {
+        if (Mem.getLong(tsk + TaskFields.STATE) != TaskState.TASK_DEAD) {
+            warnings.incrementAndGet();
+            return false;
+        }
+        accountKernelStack(tsk, -1, cpu);
+        freeThreadStack(tsk, cpu);
+        Mem.putLong(tsk + TaskFields.STACK, Abi.NULL);
+        Mem.putLong(tsk + TaskFields.STACK_VM_AREA, Abi.NULL);
+        return true;
+    }
+
+    /** try_get_task_stack: a reference to the stack if it is still there, else 0. */
+    public long tryGetTaskStack(long tsk) {
+        final long rc = tsk + TaskFields.STACK_REFCOUNT;
+        for (;;) {
+            final int c = Mem.getIntVolatile(rc);
+            if (c == 0) {
+                return Abi.NULL;
+            }
+            if (Mem.compareAndSetInt(rc, c, c + 1)) {
+                return Mem.getLong(tsk + TaskFields.STACK);
+            }
+        }
+    }
+
+    /**
+     * put_task_stack: drops a reference; the last one releases the stack.
+     *
+     * @return true when this call released the stack
+     */
+    public boolean putTaskStack(long tsk, int cpu) {
+        final int old = Mem.getAndAddInt(tsk + TaskFields.STACK_REFCOUNT, -1);
+        if (old <= 0) {
+            throw new IllegalStateException("refcount_t: underflow; use-after-free of the stack of task 0x"
+                + Long.toHexString(tsk));
+        }
+        return old == 1 && releaseTaskStack(tsk, cpu);
+    }
+
+    /** WARN_ONs seen (release of the stack of a task that is not dead). */
+    public long warnings() {
+        return warnings.get();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Overflow detection
+    // ------------------------------------------------------------------------------------------
+
+    /** set_task_stack_end_magic: STACK_END_MAGIC at end_of_stack (the lowest address). */
+    public void setTaskStackEndMagic(long tsk) {
+        vmalloc.putLong(endOfStack(tsk), STACK_END_MAGIC);
+    }
+
+    /** task_stack_end_corrupted. */
+    public boolean taskStackEndCorrupted(long tsk) {
+        return vmalloc.getLong(endOfStack(tsk)) != STACK_END_MAGIC;
+    }
+
+    /**
+     * The scheduler's check: reports an overwritten STACK_END_MAGIC as a stack overflow.
+     *
+     * @throws IllegalStateException "Thread overran stack, or stack corrupted"
+     */
+    public void checkStackEnd(long tsk) {
+        if (taskStackEndCorrupted(tsk)) {
+            throw new IllegalStateException("Kernel panic - not syncing: corrupted stack end detected inside scheduler:"
+                + " Thread overran stack, or stack corrupted (task 0x" + Long.toHexString(tsk) + ", stack 0x"
+                + Long.toHexString(Mem.getLong(tsk + TaskFields.STACK)) + ")");
+        }
+    }
+
+    /** end_of_stack: with THREAD_INFO_IN_TASK and a downward stack, task->stack itself. */
+    public static long endOfStack(long tsk) {
+        return Mem.getLong(tsk + TaskFields.STACK);
+    }
+
+    /** The vmalloc area the stacks live in. */
+    public VmallocArea vmalloc() {
+        return vmalloc;
+    }
+
+    /** Stacks queued for deferred free so far. */
+    public long deferredFrees() {
+        return deferredFrees.get();
+    }
+
+    /** Flushes the deferred frees and every CPU's cached stacks (before a leak check). */
+    public void quiesce() {
+        flushDeferred();
+        for (int cpu = 0; cpu < cpus.nrCpus(); cpu++) {
+            freeVmStackCache(cpu);
+        }
+    }
+
+    /** Stops the worker, frees every cached and queued stack, and releases the per-CPU slots. */
+    @Override
+    public void close() {
+        running = false;
+        LockSupport.unpark(worker);
+        try {
+            worker.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        quiesce();
+        kmem.removeQuiesceHook(quiesceHook);
+        kmem.machine().unregisterAccounting("stacks.vmalloc_areas");
+        kmem.machine().unregisterAccounting("stacks.nr_kernel_stack_kb");
+        kmem.machine().unregisterAccounting("stacks.memcg_pages");
+        nrKernelStackKb.close();
+        percpu.free(cachedOff, 8 * NR_CACHED_STACKS);
+        vmalloc.close();
+    }
+}
