@@ -7,6 +7,7 @@ import java.util.TreeMap;
 
 import org.kfork.heap.mm.HeapMm;
 import org.kfork.heap.mm.HeapMmSystem;
+import org.kfork.machine.Machine;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.MmSystem;
 import org.kfork.testing.LeakCheck;
@@ -23,6 +24,31 @@ enum MmVariant {
                 void corruptCounters(AddressSpace mm, int type, long rss, long pgtablesBytes) {
                     ((HeapMm) mm).setRssCounter(type, rss);
                     ((HeapMm) mm).setPgtablesBytes(pgtablesBytes);
+                }
+            };
+        }
+    },
+    /** The off-heap port (org.kfork.kernel.mm) on its own machine, with the machine's leak check too. */
+    OFFHEAP {
+        @Override
+        Instance create() {
+            Machine machine = Machine.create(RAM_PAGES << 12);
+            OffHeapMmSystem sys = OffHeapMmSystem.boot(machine);
+            return new Instance(sys, sys.objectCounts(), LeakCheck.quiescedSnapshot(machine)) {
+                @Override
+                Map<String, Long> machineSnapshot() {
+                    return LeakCheck.quiescedSnapshot(machine);
+                }
+
+                @Override
+                void corruptCounters(AddressSpace mm, int type, long rss, long pgtablesBytes) {
+                    ((Mm) mm).setRssCounter(type, rss);
+                    ((Mm) mm).setPgtablesBytes(pgtablesBytes);
+                }
+
+                @Override
+                void release() {
+                    machine.close();
                 }
             };
         }
@@ -71,6 +97,11 @@ enum MmVariant {
                 LeakCheck.assertNoLeak(machineBaseline, machineSnapshot());
             }
             sys.close();
+            release();
+        }
+
+        /** Releases what the variant holds beyond the system (the machine). */
+        void release() {
         }
     }
 }
