@@ -385,6 +385,12 @@ public final class OffHeapMmSystem implements MmSystem {
         return m;
     }
 
+    /** /proc/slabinfo lines of the caches the mm model uses. */
+    public java.util.List<org.kfork.alloc.SlabInfo> slabInfos() {
+        return java.util.List.of(mmCachep.info(), vmAreaCachep.info(), anonVmaCachep.info(), anonVmaChainCachep.info(),
+            fileCachep.info());
+    }
+
     @Override
     public long copyPageRangeCalls() {
         return copyPageRange;
