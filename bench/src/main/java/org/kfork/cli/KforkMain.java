@@ -11,7 +11,8 @@ import java.util.List;
 public final class KforkMain {
     /** Every subcommand; add new ones here. */
     static final List<Command> COMMANDS = List.of(
-            new LayoutCommand());
+            new LayoutCommand(),
+            new SlabinfoCommand());
 
     private KforkMain() {
     }

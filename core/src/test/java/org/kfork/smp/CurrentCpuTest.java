@@ -70,4 +70,32 @@ class CurrentCpuTest {
             assertTrue(hits[c] > 0, "CPU " + c + " never chosen for 64 threads");
         }
     }
+
+    /** A thread whose id collides with a bound thread's table slot is bound through the fallback. */
+    @Test
+    @SuppressWarnings("deprecation")
+    void collidingBindingsFallBackAndStayCorrect() throws InterruptedException {
+        CurrentCpu.bind(7);
+        long mine = Thread.currentThread().getId() & 1023;
+        AtomicInteger seen = new AtomicInteger(-1);
+        AtomicInteger unboundSeen = new AtomicInteger(-1);
+        for (int i = 0; i < 5000; i++) {
+            Thread t = new Thread(() -> {
+                if ((Thread.currentThread().getId() & 1023) == mine) {
+                    CurrentCpu.bind(9);
+                    seen.set(CurrentCpu.current(16));
+                    CurrentCpu.unbind();
+                    unboundSeen.set(CurrentCpu.boundCpu());
+                }
+            });
+            t.start();
+            t.join();
+            if (seen.get() >= 0) {
+                break;
+            }
+        }
+        assertEquals(9, seen.get(), "the colliding thread got its own CPU");
+        assertEquals(-1, unboundSeen.get());
+        assertEquals(7, CurrentCpu.current(16), "and the first binding is untouched");
+    }
 }

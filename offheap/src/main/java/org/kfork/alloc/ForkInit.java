@@ -1,7 +1,14 @@
 package org.kfork.alloc;
 
+import org.kfork.kernel.struct.FilesStruct;
+import org.kfork.kernel.struct.FsStruct;
+import org.kfork.kernel.struct.MmStruct;
+import org.kfork.kernel.struct.SighandStruct;
+import org.kfork.kernel.struct.SignalStruct;
+import org.kfork.kernel.struct.VmAreaStruct;
 import org.kfork.machine.Abi;
 import org.kfork.machine.Mem;
+import org.kfork.sched.Limits;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.Futex;
 
@@ -22,32 +29,32 @@ public final class ForkInit implements AutoCloseable {
     public static final int MAX_THREADS = Futex.FUTEX_TID_MASK;
 
     /** sizeof(struct signal_struct). */
-    public static final int SIGNAL_STRUCT_SIZE = 1088;
+    public static final int SIGNAL_STRUCT_SIZE = (int) SignalStruct.SIZEOF;
     /** sizeof(struct sighand_struct). */
-    public static final int SIGHAND_STRUCT_SIZE = 2080;
+    public static final int SIGHAND_STRUCT_SIZE = (int) SighandStruct.SIZEOF;
     /** sizeof(struct files_struct). */
-    public static final int FILES_STRUCT_SIZE = 704;
+    public static final int FILES_STRUCT_SIZE = (int) FilesStruct.SIZEOF;
     /** sizeof(struct fs_struct). */
-    public static final int FS_STRUCT_SIZE = 56;
+    public static final int FS_STRUCT_SIZE = (int) FsStruct.SIZEOF;
     /** sizeof(struct mm_struct), without the cpu_bitmap flexible array. */
-    public static final int MM_STRUCT_SIZE = 1016;
+    public static final int MM_STRUCT_SIZE = (int) MmStruct.SIZEOF;
     /** cpumask_size(): BITS_TO_LONGS(NR_CPUS) * sizeof(long) for NR_CPUS = 64. */
     public static final int CPUMASK_SIZE = 8;
     /** offsetof(struct mm_struct, saved_auxv). */
-    public static final int MM_SAVED_AUXV = 352;
+    public static final int MM_SAVED_AUXV = (int) MmStruct.SAVED_AUXV;
     /** sizeof_field(struct mm_struct, saved_auxv): AT_VECTOR_SIZE longs. */
-    public static final int MM_SAVED_AUXV_SIZE = 368;
+    public static final int MM_SAVED_AUXV_SIZE = Limits.AT_VECTOR_SIZE * Long.BYTES;
     /** ARCH_MIN_MMSTRUCT_ALIGN: 0 on x86. */
     public static final int ARCH_MIN_MMSTRUCT_ALIGN = 0;
     /** sizeof(struct vm_area_struct). */
-    public static final int VM_AREA_STRUCT_SIZE = 200;
+    public static final int VM_AREA_STRUCT_SIZE = (int) VmAreaStruct.SIZEOF;
     /** __alignof__(struct vm_area_struct), which KMEM_CACHE passes as the alignment. */
-    public static final int VM_AREA_STRUCT_ALIGN = 8;
+    public static final int VM_AREA_STRUCT_ALIGN = (int) VmAreaStruct.ALIGNOF;
 
     /** offsetof(struct sighand_struct, siglock). */
-    static final int SIGHAND_SIGLOCK = 0;
+    static final int SIGHAND_SIGLOCK = (int) SighandStruct.SIGLOCK;
     /** offsetof(struct sighand_struct, signalfd_wqh): a wait_queue_head (lock, list head). */
-    static final int SIGHAND_SIGNALFD_WQH = 8;
+    static final int SIGHAND_SIGNALFD_WQH = (int) SighandStruct.SIGNALFD_WQH;
 
     /**
      * What fork_init writes into init_task's rlimits and init_user_ns's ucount_max: fields of this

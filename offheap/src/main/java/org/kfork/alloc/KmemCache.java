@@ -48,7 +48,8 @@ import org.kfork.machine.Ram;
  * <h2>The shared pool (the slow path)</h2>
  * Under the cache lock: slabs with free objects (the partial list) and each slab's own freelist.
  * An empty per-CPU list is refilled with a batch of objects; a per-CPU list that reached its limit
- * gives back all but a batch of its most recently freed objects. A slab whose objects are all back
+ * gives back all but a batch of its most recently freed objects. A batch is spliced back onto a
+ * list only if the list stays within its limit, so a list never holds more than the limit. A slab whose objects are all back
  * is released to the page allocator once more than {@link #MIN_PARTIAL} empty slabs are kept.
  *
  * <h2>Checked mode</h2>
@@ -321,8 +322,8 @@ public final class KmemCache {
         }
         final long obj = objectOf(chain);
         final long rest = Mem.getLongNofault(obj + freeOffset);
-        if (got > 1) {
-            spliceOnto(percpu.ptr(cpu, headOff), rest, chainTail, got - 1);
+        if (got > 1 && !spliceOnto(percpu.ptr(cpu, headOff), rest, chainTail, got - 1)) {
+            returnToSlabs(rest); // frees on this CPU filled the list meanwhile
         }
         if (Kasan.ENABLED) {
             checkedAlloc(obj);
@@ -330,13 +331,20 @@ public final class KmemCache {
         return obj;
     }
 
-    /** Pushes a private chain (first token, last object, length) onto a per-CPU list. */
-    private void spliceOnto(long headAddr, long firstToken, long lastObj, int n) {
+    /**
+     * Pushes a private chain (first token, last object, length) onto a per-CPU list, unless that
+     * would take the list over its limit (other threads on the CPU freed meanwhile): then the chain
+     * stays private and false is returned. So a list never holds more than {@link #limit()}.
+     */
+    private boolean spliceOnto(long headAddr, long firstToken, long lastObj, int n) {
         for (;;) {
             final long h = Mem.getLongVolatile(headAddr);
+            if (((h >>> COUNT_SHIFT) & COUNT_MASK) + n > limit) {
+                return false;
+            }
             Mem.putLongNofault(lastObj + freeOffset, h & TOKEN_MASK);
             if (Mem.compareAndSetLong(headAddr, h, ((h & ~TOKEN_MASK) + ONE_TAG + (long) n * ONE_COUNT) | firstToken)) {
-                return;
+                return true;
             }
         }
     }
@@ -364,9 +372,12 @@ public final class KmemCache {
             keptTail = objectOf(t);
             t = Mem.getLongNofault(keptTail + freeOffset);
         }
-        final int kept = batch;
+        // Cut the kept chain off the rest before the rest goes back to the slabs.
+        Mem.putLongNofault(keptTail + freeOffset, 0);
         returnToSlabs(t);
-        spliceOnto(headAddr, first, keptTail, kept);
+        if (!spliceOnto(headAddr, first, keptTail, batch)) {
+            returnToSlabs(first);
+        }
     }
 
     /** Gives a private chain of objects back to their slabs (free_block). */
