@@ -17,6 +17,8 @@ import static org.kfork.machine.Mem.putLong;
 
 import java.util.function.LongUnaryOperator;
 
+import org.kfork.machine.Kasan;
+
 /**
  * The augmented rb-tree (include/linux/rbtree_augmented.h): the algorithms of {@link RbTree} with
  * the {@link RbAugmentCallbacks} called at each rotation, copy and propagation. The cases and
@@ -123,6 +125,9 @@ public final class RbAugmented {
 
     /** {@code rb_erase_augmented}. */
     public static void erase(long node, long root, RbAugmentCallbacks augment) {
+        if (Kasan.ENABLED) {
+            RbTree.checkErase(node);
+        }
         long rebalance = eraseUnlink(node, root, augment);
         if (rebalance != 0) {
             eraseColor(rebalance, root, augment);

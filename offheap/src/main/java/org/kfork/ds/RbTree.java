@@ -5,6 +5,8 @@ import static org.kfork.machine.Mem.putLong;
 
 import java.util.function.LongUnaryOperator;
 
+import org.kfork.machine.Kasan;
+
 /**
  * The kernel's intrusive red-black tree (lib/rbtree.c, include/linux/rbtree.h) over modeled
  * addresses. Every method is static and allocates nothing; a node is an {@code rb_node} embedded
@@ -37,6 +39,9 @@ import java.util.function.LongUnaryOperator;
  * comparison, remembers the parent and the address of the link slot it stopped at, then calls
  * {@link #linkNode} and {@link #insertColor}. Lookups are the caller's loops too. The augmented
  * variants live in {@link RbAugmented}, on a separate code path, so this one makes no callback calls.
+ *
+ * <p>In checked mode ({@link Kasan#ENABLED}) linkNode refuses a misaligned node or a link slot that
+ * is not NULL, and erase refuses a node that is in no tree; {@link #validate} checks everything.
  */
 public final class RbTree {
     /** {@code sizeof(struct rb_node)}. */
@@ -155,6 +160,9 @@ public final class RbTree {
      * field, or the root's rb_node). Follow with {@link #insertColor}.
      */
     public static void linkNode(long node, long parent, long link) {
+        if (Kasan.ENABLED) {
+            checkLink(node, link);
+        }
         putLong(node + PARENT_COLOR, parent);
         putLong(node + RB_LEFT, 0);
         putLong(node + RB_RIGHT, 0);
@@ -294,6 +302,9 @@ public final class RbTree {
 
     /** {@code rb_erase}: unlink {@code node} and rebalance. The node's own links are left stale. */
     public static void erase(long node, long root) {
+        if (Kasan.ENABLED) {
+            checkErase(node);
+        }
         long rebalance = eraseUnlink(node, root);
         if (rebalance != 0) {
             eraseColor(rebalance, root);
@@ -880,6 +891,25 @@ public final class RbTree {
         }
         if (isRed(n) && isRed(c)) {
             throw new IllegalStateException("rbtree: red node " + hex(n) + " has red child " + hex(c));
+        }
+    }
+
+    /** Checked mode: cheap sanity checks on a caller's rb_link_node. */
+    static void checkLink(long node, long link) {
+        if ((node & 7) != 0) {
+            throw new IllegalStateException("rb_link_node: node " + hex(node) + " is not 8-byte aligned");
+        }
+        long old = getLong(link);
+        if (old != 0) {
+            throw new IllegalStateException("rb_link_node: link slot " + hex(link) + " already holds node "
+                    + hex(old) + " (the search loop did not end at a NULL link)");
+        }
+    }
+
+    /** Checked mode: rb_erase of a node that is in no tree. */
+    static void checkErase(long node) {
+        if (emptyNode(node)) {
+            throw new IllegalStateException("rb_erase: node " + hex(node) + " is in no tree (RB_EMPTY_NODE)");
         }
     }
 

@@ -1,0 +1,641 @@
+package org.kfork.bench;
+
+import static org.kfork.machine.Mem.getLong;
+import static org.kfork.machine.Mem.putLong;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongUnaryOperator;
+import java.util.function.UnaryOperator;
+
+import org.kfork.JvmFlags;
+import org.kfork.ds.RbTree;
+import org.kfork.heap.ds.HeapRbNode;
+import org.kfork.heap.ds.HeapRbRoot;
+import org.kfork.heap.ds.HeapRbTree;
+import org.kfork.machine.Machine;
+import org.kfork.machine.Mem;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * The intrusive rb-tree, off-heap ({@link RbTree}) against its heap twin ({@link HeapRbTree}) and
+ * {@code java.util.TreeMap<Long, Object>}, with the native anchors' method (anchors.md section 2):
+ * 200-byte nodes laid out as a {@code vm_area_struct} (key vm_start at 0, vm_rb at 32), N nodes.
+ *
+ * <h2>How ns/op is measured</h2>
+ * {@code @OperationsPerInvocation} must be a constant while N is a parameter, so every method does
+ * a batch of {@link #BATCH} operations per invocation and the state carries over between
+ * invocations. Building benchmarks (insertAscending, insertRandom, clone) grow one tree from empty
+ * to N, BATCH nodes per invocation, and start over (an untimed invocation-level reset) when it is
+ * full; eraseRandom empties a full tree BATCH nodes at a time and is refilled untimed when empty.
+ * Averaged over many invocations this is exactly the C anchors' "whole tree, divided by N".
+ * find and traverse work on a full tree: random lookups, and rb_next steps wrapping at the end.
+ * cloneStructural copies the whole tree per invocation; its per-node figure is the secondary
+ * result {@code cloneStructural:nodes} (an {@code @AuxCounters} count of nodes copied).
+ *
+ * <h2>Memory</h2>
+ * Off-heap nodes are 200-byte objects carved out of order-10 page blocks (4 MiB) of the machine,
+ * kept on an off-heap free list threaded through the objects (as a slab freelist is); the slab
+ * allocator (KmemCache) was not on main yet when this was written. The off-heap paths allocate
+ * nothing on the Java heap. Heap-twin nodes are Java objects of about the same size; TreeMap keys
+ * are boxed once at setup (the probes reuse them), so TreeMap is not charged for boxing.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Thread)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class RbTreeBench {
+    /** Operations per invocation; N is a multiple of it. */
+    public static final int BATCH = 1000;
+    /** sizeof(struct vm_area_struct). */
+    static final int VMA_SIZE = 200;
+    /** offsetof(struct vm_area_struct, vm_start): the key. */
+    static final int VM_START = 0;
+    /** offsetof(struct vm_area_struct, vm_end). */
+    static final int VM_END = 8;
+    /** offsetof(struct vm_area_struct, vm_rb). */
+    static final int VM_RB = 32;
+    private static final int BLOCK_ORDER = 10;
+    private static final long BLOCK_BYTES = 4096L << BLOCK_ORDER;
+
+    /** The three representations. */
+    public enum Variant {
+        /** org.kfork.ds.RbTree over modeled memory. */
+        OFFHEAP,
+        /** org.kfork.heap.ds.HeapRbTree over Java objects. */
+        HEAP,
+        /** java.util.TreeMap&lt;Long, Object&gt;. */
+        TREEMAP
+    }
+
+    /** Number of nodes. */
+    @Param({"1000", "10000", "100000", "1000000"})
+    public int n;
+
+    /** Representation. */
+    @Param({"OFFHEAP", "HEAP", "TREEMAP"})
+    public Variant variant;
+
+    /** The heap twin's VMA: the rb node by inheritance, then about 200 bytes of fields in all. */
+    static final class HVma extends HeapRbNode {
+        long vmStart;
+        long vmEnd;
+        long f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19;
+
+        HVma copy() {
+            HVma c = new HVma();
+            c.vmStart = vmStart;
+            c.vmEnd = vmEnd;
+            c.f2 = f2; c.f3 = f3; c.f4 = f4; c.f5 = f5; c.f6 = f6; c.f7 = f7; c.f8 = f8; c.f9 = f9;
+            c.f10 = f10; c.f11 = f11; c.f12 = f12; c.f13 = f13; c.f14 = f14; c.f15 = f15; c.f16 = f16;
+            c.f17 = f17; c.f18 = f18; c.f19 = f19;
+            return c;
+        }
+    }
+
+    // ---- shared state ----
+    private Machine machine;
+    private final List<Long> blocks = new ArrayList<>();
+    /** Head of the off-heap free list of 200-byte objects. */
+    private long freeList;
+    /** Off-heap: the tree under test and the destination of clones (two rb_roots). */
+    private long root;
+    private long cloneRoot;
+    /** The nodes in key order (off-heap addresses / heap objects / boxed keys). */
+    private long[] vmas;
+    private HVma[] hvmas;
+    private Long[] boxed;
+    /** A random permutation of 0..n-1: insertion, erase and probe order. */
+    private int[] perm;
+
+    private HeapRbRoot hroot;
+    private HeapRbRoot hcloneRoot;
+    private TreeMap<Long, Object> map;
+    private TreeMap<Long, Object> cloneMap;
+
+    /** Where the batch stream stands (0..n). */
+    private int cursor;
+    private long traverseOff;
+    private HeapRbNode traverseHeap;
+    private Iterator<Map.Entry<Long, Object>> traverseIter;
+    private long cloneSrcOff;
+    private HeapRbNode cloneSrcHeap;
+    private Iterator<Map.Entry<Long, Object>> cloneSrcIter;
+
+    private LongUnaryOperator offMap;
+    private UnaryOperator<HeapRbNode> heapMap;
+
+    /** Nodes copied by cloneStructural, for its per-node secondary result. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class CloneCounter {
+        /** Nodes copied. */
+        public long nodes;
+
+        /** Reset per iteration. */
+        @Setup(Level.Iteration)
+        public void reset() {
+            nodes = 0;
+        }
+    }
+
+    /** Allocates the machine and the nodes, then builds what the benchmark starts from. */
+    @Setup(Level.Trial)
+    public void setUp(BenchmarkParams params) {
+        if (n % BATCH != 0) {
+            throw new IllegalArgumentException("n must be a multiple of " + BATCH);
+        }
+        Random rnd = new Random(42);
+        perm = new int[n];
+        for (int i = 0; i < n; i++) {
+            perm[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        switch (variant) {
+            case OFFHEAP -> {
+                long need = 2L * n * VMA_SIZE + 2 * BLOCK_BYTES;
+                machine = Machine.create(Math.max(64L << 20, (need + BLOCK_BYTES - 1) / BLOCK_BYTES * BLOCK_BYTES * 2));
+                root = carve();
+                cloneRoot = root + RbTree.SIZEOF_RB_ROOT;
+                RbTree.initRoot(root);
+                RbTree.initRoot(cloneRoot);
+                vmas = new long[n];
+                for (int i = 0; i < n; i++) {
+                    long v = carve();
+                    Mem.zero(v, VMA_SIZE);
+                    putLong(v + VM_START, key(i));
+                    putLong(v + VM_END, key(i) + 4096);
+                    RbTree.clearNode(v + VM_RB);
+                    vmas[i] = v;
+                }
+                offMap = rb -> {
+                    long nv = carve();
+                    Mem.copy(rb - VM_RB, nv, VMA_SIZE);
+                    return nv + VM_RB;
+                };
+            }
+            case HEAP -> {
+                hroot = new HeapRbRoot();
+                hcloneRoot = new HeapRbRoot();
+                hvmas = new HVma[n];
+                for (int i = 0; i < n; i++) {
+                    HVma v = new HVma();
+                    v.vmStart = key(i);
+                    v.vmEnd = key(i) + 4096;
+                    hvmas[i] = v;
+                }
+                heapMap = o -> ((HVma) o).copy();
+            }
+            case TREEMAP -> {
+                map = new TreeMap<>();
+                cloneMap = new TreeMap<>();
+                boxed = new Long[n];
+                hvmas = new HVma[n];
+                for (int i = 0; i < n; i++) {
+                    boxed[i] = key(i);
+                    HVma v = new HVma();
+                    v.vmStart = key(i);
+                    v.vmEnd = key(i) + 4096;
+                    hvmas[i] = v;
+                }
+            }
+            default -> throw new AssertionError(variant);
+        }
+        prepare(params);
+    }
+
+    /** Releases the machine. */
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        if (machine != null) {
+            machine.close();
+        }
+    }
+
+    private static long key(int i) {
+        return (i + 1L) << 12; // page-aligned vm_start, ascending with i
+    }
+
+    /** kmem_cache_alloc stand-in: pop the off-heap free list, carving a new 4 MiB block when empty. */
+    private long carve() {
+        long obj = freeList;
+        if (obj == 0) {
+            long block = machine.pages().allocPages(BLOCK_ORDER);
+            if (block == 0) {
+                throw new IllegalStateException("out of modeled RAM");
+            }
+            blocks.add(block);
+            // thread the block's objects in address order, so allocation walks memory forward
+            long last = block + (BLOCK_BYTES / VMA_SIZE - 1) * VMA_SIZE;
+            for (long o = block; o < last; o += VMA_SIZE) {
+                putLong(o, o + VMA_SIZE);
+            }
+            putLong(last, 0);
+            obj = block;
+        }
+        freeList = getLong(obj);
+        return obj;
+    }
+
+    /** kmem_cache_free stand-in. */
+    private void free(long obj) {
+        putLong(obj, freeList);
+        freeList = obj;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // The operations, per variant (the caller's search loops)
+    // ---------------------------------------------------------------------------------------
+
+    private static void insertOff(long root, long vma) {
+        long key = getLong(vma + VM_START);
+        long link = root;
+        long parent = 0;
+        long cur;
+        while ((cur = getLong(link)) != 0) {
+            parent = cur;
+            link = key < getLong(cur - VM_RB + VM_START) ? cur + RbTree.RB_LEFT : cur + RbTree.RB_RIGHT;
+        }
+        RbTree.linkNode(vma + VM_RB, parent, link);
+        RbTree.insertColor(vma + VM_RB, root);
+    }
+
+    private static long findOff(long root, long key) {
+        long node = getLong(root);
+        while (node != 0) {
+            long k = getLong(node - VM_RB + VM_START);
+            if (key < k) {
+                node = getLong(node + RbTree.RB_LEFT);
+            } else if (key > k) {
+                node = getLong(node + RbTree.RB_RIGHT);
+            } else {
+                return node - VM_RB;
+            }
+        }
+        return 0;
+    }
+
+    private static void insertHeap(HeapRbRoot root, HVma vma) {
+        long key = vma.vmStart;
+        HeapRbNode parent = null;
+        HeapRbNode cur = root.node();
+        boolean left = false;
+        while (cur != null) {
+            parent = cur;
+            left = key < ((HVma) cur).vmStart;
+            cur = left ? cur.left() : cur.right();
+        }
+        HeapRbTree.linkNode(vma, parent, left, root);
+        HeapRbTree.insertColor(vma, root);
+    }
+
+    private static HVma findHeap(HeapRbRoot root, long key) {
+        HeapRbNode node = root.node();
+        while (node != null) {
+            long k = ((HVma) node).vmStart;
+            if (key < k) {
+                node = node.left();
+            } else if (key > k) {
+                node = node.right();
+            } else {
+                return (HVma) node;
+            }
+        }
+        return null;
+    }
+
+    private void insert(int i) {
+        switch (variant) {
+            case OFFHEAP -> insertOff(root, vmas[i]);
+            case HEAP -> insertHeap(hroot, hvmas[i]);
+            default -> map.put(boxed[i], hvmas[i]);
+        }
+    }
+
+    private void clearTree() {
+        switch (variant) {
+            case OFFHEAP -> RbTree.initRoot(root);
+            case HEAP -> hroot = new HeapRbRoot();
+            default -> map.clear();
+        }
+    }
+
+    private void buildRandom() {
+        clearTree();
+        for (int i = 0; i < n; i++) {
+            insert(perm[i]);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Invocation-level bookkeeping (untimed)
+    // ---------------------------------------------------------------------------------------
+
+    /** Which benchmark this trial runs (set from the JMH benchmark name). */
+    private String bench;
+    private boolean built;
+
+    /** Per benchmark: build the full tree that find, traverse and the clones start from. */
+    private void prepare(BenchmarkParams params) {
+        String name = params.getBenchmark();
+        bench = name.substring(name.lastIndexOf('.') + 1);
+        switch (bench) {
+            case "find", "traverse", "clone", "cloneStructural" -> {
+                buildRandom();
+                built = true;
+            }
+            default -> built = false;
+        }
+        cursor = 0;
+    }
+
+    /**
+     * Untimed, before each invocation: start a new tree when a building benchmark filled one,
+     * refill the tree when eraseRandom emptied it, free the clone when it is complete.
+     */
+    @Setup(Level.Invocation)
+    public void nextInvocation() {
+        switch (bench) {
+            case "insertAscending", "insertRandom" -> {
+                if (cursor == n) {
+                    clearTree();
+                    cursor = 0;
+                }
+            }
+            case "eraseRandom" -> {
+                if (!built || cursor == n) {
+                    buildRandom();
+                    built = true;
+                    cursor = 0;
+                }
+            }
+            case "clone" -> {
+                if (cursor == n) {
+                    dropClone();
+                    cursor = 0;
+                }
+            }
+            case "cloneStructural" -> dropClone();
+            default -> {
+            }
+        }
+    }
+
+    private void dropClone() {
+        switch (variant) {
+            case OFFHEAP -> {
+                // postorder: each node is freed after the walk has left it for good
+                long node = RbTree.firstPostorder(cloneRoot);
+                while (node != 0) {
+                    long nextNode = RbTree.nextPostorder(node);
+                    free(node - VM_RB);
+                    node = nextNode;
+                }
+                RbTree.initRoot(cloneRoot);
+            }
+            case HEAP -> hcloneRoot = new HeapRbRoot();
+            default -> cloneMap = new TreeMap<>();
+        }
+        cloneSrcOff = 0;
+        cloneSrcHeap = null;
+        cloneSrcIter = null;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Benchmarks
+    // ---------------------------------------------------------------------------------------
+
+    /** Insert in ascending key order, growing a tree from empty to N; ns per insert. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void insertAscending() {
+        int end = cursor + BATCH;
+        for (int i = cursor; i < end; i++) {
+            insert(i);
+        }
+        cursor = end;
+    }
+
+    /** Insert in random key order, growing a tree from empty to N; ns per insert. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void insertRandom() {
+        int end = cursor + BATCH;
+        for (int i = cursor; i < end; i++) {
+            insert(perm[i]);
+        }
+        cursor = end;
+    }
+
+    /** Look up random present keys in a tree of N; ns per lookup. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long find() {
+        int c = cursor;
+        long sum = 0;
+        switch (variant) {
+            case OFFHEAP -> {
+                for (int k = 0; k < BATCH; k++) {
+                    sum += findOff(root, key(perm[c]));
+                    c = c + 1 == n ? 0 : c + 1;
+                }
+            }
+            case HEAP -> {
+                for (int k = 0; k < BATCH; k++) {
+                    sum += findHeap(hroot, key(perm[c])).vmEnd;
+                    c = c + 1 == n ? 0 : c + 1;
+                }
+            }
+            default -> {
+                for (int k = 0; k < BATCH; k++) {
+                    sum += ((HVma) map.get(boxed[perm[c]])).vmEnd;
+                    c = c + 1 == n ? 0 : c + 1;
+                }
+            }
+        }
+        cursor = c;
+        return sum;
+    }
+
+    /** In-order traversal (rb_next) of a tree of N, wrapping at the end; ns per node visited. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long traverse() {
+        long sum = 0;
+        switch (variant) {
+            case OFFHEAP -> {
+                long node = traverseOff;
+                for (int k = 0; k < BATCH; k++) {
+                    node = node == 0 ? RbTree.first(root) : RbTree.next(node);
+                    if (node != 0) {
+                        sum += getLong(node - VM_RB + VM_START);
+                    }
+                }
+                traverseOff = node;
+            }
+            case HEAP -> {
+                HeapRbNode node = traverseHeap;
+                for (int k = 0; k < BATCH; k++) {
+                    node = node == null ? HeapRbTree.first(hroot) : HeapRbTree.next(node);
+                    if (node != null) {
+                        sum += ((HVma) node).vmStart;
+                    }
+                }
+                traverseHeap = node;
+            }
+            default -> {
+                Iterator<Map.Entry<Long, Object>> it = traverseIter;
+                for (int k = 0; k < BATCH; k++) {
+                    if (it == null || !it.hasNext()) {
+                        it = map.entrySet().iterator();
+                    }
+                    sum += ((HVma) it.next().getValue()).vmStart;
+                }
+                traverseIter = it;
+            }
+        }
+        return sum;
+    }
+
+    /** Erase in random order, emptying a tree of N; ns per erase. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void eraseRandom() {
+        int end = cursor + BATCH;
+        switch (variant) {
+            case OFFHEAP -> {
+                for (int i = cursor; i < end; i++) {
+                    RbTree.erase(vmas[perm[i]] + VM_RB, root);
+                }
+            }
+            case HEAP -> {
+                for (int i = cursor; i < end; i++) {
+                    HeapRbTree.erase(hvmas[perm[i]], hroot);
+                }
+            }
+            default -> {
+                for (int i = cursor; i < end; i++) {
+                    map.remove(boxed[perm[i]]);
+                }
+            }
+        }
+        cursor = end;
+    }
+
+    /**
+     * The per-node clone as the 5.12 dup_mmap does it: walk the source in order; for each node
+     * allocate, copy the 200 bytes and insert into the new tree (a search from the root). ns per node.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    @Override
+    public Object clone() { // named as the C anchor's column; it overrides Object.clone, harmlessly
+        switch (variant) {
+            case OFFHEAP -> {
+                long src = cloneSrcOff;
+                for (int k = 0; k < BATCH; k++) {
+                    src = src == 0 ? RbTree.first(root) : RbTree.next(src);
+                    long nv = carve();
+                    Mem.copy(src - VM_RB, nv, VMA_SIZE);
+                    insertOff(cloneRoot, nv);
+                }
+                cloneSrcOff = src;
+            }
+            case HEAP -> {
+                HeapRbNode src = cloneSrcHeap;
+                for (int k = 0; k < BATCH; k++) {
+                    src = src == null ? HeapRbTree.first(hroot) : HeapRbTree.next(src);
+                    insertHeap(hcloneRoot, ((HVma) src).copy());
+                }
+                cloneSrcHeap = src;
+            }
+            default -> {
+                Iterator<Map.Entry<Long, Object>> it = cloneSrcIter == null ? map.entrySet().iterator() : cloneSrcIter;
+                for (int k = 0; k < BATCH; k++) {
+                    Map.Entry<Long, Object> e = it.next();
+                    cloneMap.put(e.getKey(), ((HVma) e.getValue()).copy());
+                }
+                cloneSrcIter = it;
+            }
+        }
+        cursor += BATCH;
+        return this;
+    }
+
+    /**
+     * The O(n) structural clone (the rb-tree analogue of __mt_dup): allocate and copy each node and
+     * rebuild the same shape, no comparisons, no rebalancing. One whole tree per invocation; the
+     * ns-per-node figure is the secondary result {@code cloneStructural:nodes}. For TREEMAP it is
+     * {@code new TreeMap<>(sortedMap)} (buildFromSorted, also O(n)), which shares the values
+     * instead of copying them.
+     */
+    @Benchmark
+    public Object cloneStructural(CloneCounter counter) {
+        counter.nodes += n;
+        switch (variant) {
+            case OFFHEAP -> {
+                RbTree.cloneStructure(root, cloneRoot, false, offMap);
+                return null;
+            }
+            case HEAP -> {
+                HeapRbTree.cloneStructure(hroot, hcloneRoot, heapMap, null);
+                return hcloneRoot;
+            }
+            default -> {
+                cloneMap = new TreeMap<>(map);
+                return cloneMap;
+            }
+        }
+    }
+
+    /**
+     * Runs the suite (or the benchmarks matching the JMH command line) with kfork's JVM flags,
+     * checked mode off and Agrona's bounds checks off.
+     */
+    public static void main(String[] args) throws RunnerException, CommandLineOptionException {
+        List<String> jvm = new ArrayList<>(JvmFlags.runtime());
+        jvm.add("-Dkfork.checked=false");
+        jvm.add("-Dagrona.disable.bounds.checks=true");
+        Options cli = new CommandLineOptions(args);
+        OptionsBuilder b = new OptionsBuilder();
+        b.parent(cli);
+        if (cli.getIncludes().isEmpty()) {
+            b.include(RbTreeBench.class.getSimpleName());
+        }
+        Options opts = b.jvmArgsAppend(jvm.toArray(new String[0])).build();
+        new Runner(opts).run();
+    }
+}

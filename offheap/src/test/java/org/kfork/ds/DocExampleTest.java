@@ -1,0 +1,63 @@
+package org.kfork.ds;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.kfork.machine.Mem.getLong;
+import static org.kfork.machine.Mem.putLong;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.kfork.machine.Machine;
+import org.kfork.testing.LeakCheck;
+
+/** The example of docs/containers.md, kept compiling and correct. */
+class DocExampleTest {
+    static final Machine MACHINE = Machine.create(64L << 20);
+
+    @RegisterExtension
+    final LeakCheck leaks = new LeakCheck(() -> MACHINE);
+
+    @AfterAll
+    static void close() {
+        MACHINE.close();
+    }
+
+    @Test
+    void rbTreeOfYourOwnStructs() {
+        final int KEY = 0, NODE = 8, SIZE = 32;
+        Machine m = MACHINE;
+        long page = m.pages().allocPage();
+        long root = page;
+        RbTree.initRoot(root);
+        for (int i = 0; i < 100; i++) {
+            long item = page + 8 + (long) i * SIZE;
+            long key = (i * 37) % 101;
+            putLong(item + KEY, key);
+            long link = root, parent = 0, cur;
+            while ((cur = getLong(link)) != 0) {
+                parent = cur;
+                link = key < getLong(cur - NODE + KEY) ? cur + RbTree.RB_LEFT : cur + RbTree.RB_RIGHT;
+            }
+            RbTree.linkNode(item + NODE, parent, link);
+            RbTree.insertColor(item + NODE, root);
+        }
+        long n = RbTree.rootNode(root);
+        while (n != 0 && getLong(n - NODE + KEY) != 42) {
+            n = 42 < getLong(n - NODE + KEY) ? RbTree.left(n) : RbTree.right(n);
+        }
+        assertNotEquals(0, n);
+        long prev = -1;
+        int count = 0;
+        for (long it = RbTree.first(root); it != 0; it = RbTree.next(it)) {
+            long k = getLong(it - NODE + KEY);
+            assertEquals(true, k > prev);
+            prev = k;
+            count++;
+        }
+        assertEquals(100, count);
+        RbTree.erase(n, root);
+        assertEquals(99, RbTree.validate(root, false));
+        m.pages().freePage(page);
+    }
+}
