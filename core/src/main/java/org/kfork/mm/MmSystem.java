@@ -11,6 +11,9 @@ public interface MmSystem extends AutoCloseable {
     /** mm_alloc: an empty mm (mm_users 1, mm_count 1), mmap_base at the top of the user range. */
     AddressSpace mmAlloc();
 
+    /** init_mm: the static mm of kernel threads (never freed). */
+    AddressSpace initMm();
+
     /**
      * Open a file: f_count 1; {@code writable} opens it for write (i_writecount 1, FMODE_WRITE);
      * {@code vmOpen} gives it a vm_ops with open/close (else the generic file vm_ops).

@@ -1706,6 +1706,9 @@ public final class HeapMm implements AddressSpace {
 
     /** __mmdrop: free the pgd, check_mm, put the user_ns, free the mm. */
     void mmdropFinal() {
+        if (this == sys.initMmIfBuilt()) {
+            throw new IllegalStateException("BUG: __mmdrop(&init_mm)");
+        }
         if (pgd != null) {
             pgd = null;
             sys.freed(HeapMmSystem.PGD);

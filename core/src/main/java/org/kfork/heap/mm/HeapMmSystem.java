@@ -180,4 +180,24 @@ public final class HeapMmSystem implements MmSystem {
             workQueue.close();
         }
     }
+
+    private HeapMm initMm;
+
+    synchronized HeapMm initMmIfBuilt() {
+        return initMm;
+    }
+
+    @Override
+    public synchronized AddressSpace initMm() {
+        if (initMm == null) {
+            // mm/init-mm.c: two users, one count, no VMAs, the default dump filter, init_user_ns
+            initMm = new HeapMm(this);
+            initMm.mmUsers = 2;
+            initMm.mmCount = 1;
+            initMm.flags = org.kfork.mm.MmFlags.MMF_DUMP_FILTER_DEFAULT;
+            initMm.userNs = INIT_USER_NS;
+            initMm.taskSize = Mman.TASK_SIZE;
+        }
+        return initMm;
+    }
 }

@@ -1715,7 +1715,7 @@ public final class Mm implements AddressSpace {
 
     /** __mmdrop. */
     static void mmdropFinal(OffHeapMmSystem sys, long mm) {
-        if (mm == sys.initMm()) {
+        if (mm == sys.initMmAddress()) {
             throw new IllegalStateException("BUG: __mmdrop(&init_mm)");
         }
         long pgd = mmGet(mm, MmStruct.PGD);

@@ -130,7 +130,7 @@ public final class OffHeapMmSystem implements MmSystem {
     }
 
     /** &amp;init_mm. */
-    public long initMm() {
+    public long initMmAddress() {
         return kernelData + INIT_MM;
     }
 
@@ -414,5 +414,10 @@ public final class OffHeapMmSystem implements MmSystem {
         if (ownsForkInit) {
             forkInit.close();
         }
+    }
+
+    @Override
+    public AddressSpace initMm() {
+        return new Mm(this, initMmAddress());
     }
 }

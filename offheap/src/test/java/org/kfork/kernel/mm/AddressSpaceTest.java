@@ -542,4 +542,62 @@ class AddressSpaceTest {
         mm.mmput();
         f.fput();
     }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
+    void allocationFailuresGiveEnomemAndChangeNothing(MmVariant v) {
+        AddressSpace mm = start(v);
+        long a = mm.mmap(0, 8 * P, RW, ANON, null, 0);
+        String maps = mm.maps();
+        Map<String, Long> objects = sys().objectCounts();
+        sys().failSlab().failNth(1);
+        assertEquals(-Errno.ENOMEM, mm.mmap(0, P, PROT_READ, ANON, null, 0), "vm_area_alloc fails");
+        sys().failSlab().failNth(1);
+        assertEquals(-Errno.ENOMEM, mm.munmap(a + P, P), "__split_vma fails");
+        sys().failSlab().failNth(1);
+        assertEquals(-Errno.ENOMEM, mm.mprotect(a + P, P, PROT_READ));
+        sys().failSlab().failNth(1);
+        assertEquals(-Errno.EAGAIN, mm.madvise(a + P, P, MADV_DONTFORK), "madvise turns ENOMEM into EAGAIN");
+        sys().failSlab().disarm();
+        assertEquals(maps, mm.maps());
+        assertEquals(objects, sys().objectCounts());
+        assertEquals(8, sys().overcommit().committedPages());
+        mm.validate();
+        mm.mmput();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
+    void hugetlbIsAFlagAlignedToHugePagesNeverAccountedOrLocked(MmVariant v) {
+        AddressSpace mm = start(v);
+        long h = mm.mmap(0, 3 * P, RW, ANON | MAP_HUGETLB, null, 0);
+        assertTrue(h > 0);
+        assertEquals(0, h % HPAGE_SIZE, "huge-page aligned");
+        VmaInfo vi = mm.findVma(h);
+        assertEquals(HPAGE_SIZE, vi.end() - vi.start(), "length rounded up to a huge page");
+        assertEquals(VM_HUGETLB | VM_DONTEXPAND, vi.flags() & (VM_HUGETLB | VM_DONTEXPAND | VM_ACCOUNT));
+        assertEquals(0, sys().overcommit().committedPages());
+        assertEquals(0, mm.mlock(h, HPAGE_SIZE));
+        assertEquals(0, mm.lockedVm(), "mlock leaves hugetlb areas alone");
+        long next = mm.mmap(h + HPAGE_SIZE, HPAGE_SIZE, RW, ANON | MAP_HUGETLB | MAP_FIXED, null, 0);
+        assertEquals(h + HPAGE_SIZE, next);
+        assertEquals(2, mm.mapCount(), "VM_DONTEXPAND (VM_SPECIAL) areas never merge");
+        AddressSpace child = mm.dup(DupMode.APPEND);
+        assertEquals(mm.maps(), child.maps());
+        child.validate();
+        child.mmput();
+        mm.mmput();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
+    void initMmIsStatic(MmVariant v) {
+        start(v).mmput();
+        AddressSpace init = sys().initMm();
+        assertEquals(2, init.mmUsers());
+        assertEquals(1, init.mmCount());
+        assertEquals(0, init.mapCount());
+        assertNull(init.getExeFile());
+        init.validate();
+    }
 }

@@ -1,0 +1,105 @@
+package org.kfork.kernel.mm;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.kfork.mm.Mman.*;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.kfork.kernel.struct.MmStruct;
+import org.kfork.kernel.struct.VmAreaStruct;
+import org.kfork.machine.Machine;
+import org.kfork.machine.Mem;
+import org.kfork.mm.AddressSpace;
+import org.kfork.mm.DupMode;
+import org.kfork.testing.LeakCheck;
+import org.kfork.uapi.Errno;
+import org.kfork.uapi.KernelException;
+
+/** Off-heap specifics: real RAM exhaustion, the layouts in memory, the structural clone's shape. */
+class OffHeapMmTest {
+    final Machine machine = Machine.create(8L << 20);
+    final OffHeapMmSystem sys = OffHeapMmSystem.boot(machine);
+    /** Registered first, so it runs after the leak check: tears the system and the machine down. */
+    @RegisterExtension
+    final AfterEachCallback teardown = ctx -> {
+        sys.close();
+        machine.close();
+    };
+    @RegisterExtension
+    final LeakCheck leaks = new LeakCheck(() -> machine);
+
+    @Test
+    void runningOutOfRamGivesEnomemAndADupThatCannotFinishLeavesNothing() {
+        AddressSpace mm = sys.mmAlloc();
+        int i = 0;
+        long r;
+        while ((r = mm.mmap(0, PAGE_SIZE, i % 2 == 0 ? PROT_READ : PROT_READ | PROT_WRITE,
+            MAP_PRIVATE | MAP_ANONYMOUS, null, 0)) > 0) {
+            i++;
+        }
+        assertEquals(-Errno.ENOMEM, r);
+        assertTrue(mm.mapCount() < DEFAULT_MAX_MAP_COUNT, "RAM ran out first: " + mm.mapCount());
+        mm.validate();
+        // free a tenth: a full copy still cannot fit
+        long top = mm.vmas().get(mm.mapCount() - 1).end();
+        assertEquals(0, mm.munmap(top - (i / 10) * PAGE_SIZE, (i / 10) * PAGE_SIZE));
+        String maps = mm.maps();
+        Map<String, Long> objects = sys.objectCounts();
+        Map<String, Long> ram = LeakCheck.quiescedSnapshot(machine);
+        for (DupMode mode : DupMode.values()) {
+            KernelException e = assertThrows(KernelException.class, () -> mm.dup(mode));
+            assertEquals(Errno.ENOMEM, e.errno());
+            assertEquals(maps, mm.maps());
+            assertEquals(objects, sys.objectCounts());
+            LeakCheck.assertNoLeak(ram, LeakCheck.quiescedSnapshot(machine));
+        }
+        mm.validate();
+        mm.mmput();
+    }
+
+    @Test
+    void structuralDupClonesTheParentsTreeShapeAndTheKernelLayoutIsInMemory() {
+        Mm mm = (Mm) sys.mmAlloc();
+        for (int i = 0; i < 257; i++) {
+            mm.mmap(0, PAGE_SIZE, i % 2 == 0 ? PROT_READ : PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, null, 0);
+        }
+        Mm s = (Mm) mm.dup(DupMode.STRUCTURAL);
+        Mm a = (Mm) mm.dup(DupMode.APPEND);
+        assertEquals(shape(mm.address()), shape(s.address()), "same shape and colours as the parent");
+        assertNotEquals(shape(mm.address()), shape(a.address()), "the append trick builds another (valid) shape");
+        assertEquals(mm.maps(), a.maps());
+        // the copy really is a vm_area_struct at the 5.12 offsets, in the child's mm
+        long first = Mem.getLong(s.address() + MmStruct.MMAP);
+        assertEquals(s.address(), Mem.getLong(first + VmAreaStruct.VM_MM));
+        assertEquals(mm.vmas().get(0).start(), Mem.getLong(first + VmAreaStruct.VM_START));
+        assertEquals(1, Mem.getInt(s.address() + MmStruct.MM_USERS));
+        assertEquals(257, Mem.getInt(s.address() + MmStruct.MAP_COUNT));
+        assertNotEquals(Mem.getLong(mm.address() + MmStruct.PGD), Mem.getLong(s.address() + MmStruct.PGD));
+        s.mmput();
+        a.mmput();
+        mm.mmput();
+    }
+
+    /** Preorder of (vm_start, colour, child presence) over the mm's rb-tree. */
+    private static String shape(long mm) {
+        StringBuilder sb = new StringBuilder();
+        walk(Mem.getLong(mm + MmStruct.MM_RB), sb);
+        return sb.toString();
+    }
+
+    private static void walk(long rb, StringBuilder sb) {
+        if (rb == 0) {
+            sb.append('.');
+            return;
+        }
+        long vma = rb - VmAreaStruct.VM_RB;
+        sb.append('(').append(Long.toHexString(Mem.getLong(vma + VmAreaStruct.VM_START)))
+            .append((Mem.getLong(rb) & 1) != 0 ? 'B' : 'R');
+        walk(org.kfork.ds.RbTree.left(rb), sb);
+        walk(org.kfork.ds.RbTree.right(rb), sb);
+        sb.append(')');
+    }
+}
