@@ -84,11 +84,20 @@ public final class HeapFile implements MappedFile {
 
     @Override
     public void get() {
+        sys.locked(this::getLocked);
+    }
+
+    /** get_file with the big lock already held. */
+    void getLocked() {
         fCount++;
     }
 
     @Override
     public void fput() {
+        sys.locked(this::fputLocked);
+    }
+
+    void fputLocked() {
         if (fCount <= 0) {
             throw new IllegalStateException("fput of a freed file " + path);
         }

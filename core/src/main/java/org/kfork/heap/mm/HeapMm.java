@@ -590,7 +590,7 @@ public final class HeapMm implements AddressSpace {
         }
         mapCount--;
         if (gone.vmFile != null) {
-            gone.vmFile.fput();
+            gone.vmFile.fputLocked();
         }
         vmAreaFree(gone);
     }
@@ -713,7 +713,7 @@ public final class HeapMm implements AddressSpace {
             return err;
         }
         if (n.vmFile != null) {
-            n.vmFile.get();
+            n.vmFile.getLocked();
         }
         if (n.vmOps != null && n.vmOps.hasOpen) {
             n.vmFile.vmOpens++;
@@ -905,6 +905,15 @@ public final class HeapMm implements AddressSpace {
 
     @Override
     public long getUnmappedArea(long addr, long len, long pgoff, int flags) {
+        sys.bkl.lock();
+        try {
+            return getUnmappedAreaLocked(addr, len, pgoff, flags);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private long getUnmappedAreaLocked(long addr, long len, long pgoff, int flags) {
         if (len > TASK_SIZE) {
             return -Errno.ENOMEM;
         }
@@ -948,6 +957,15 @@ public final class HeapMm implements AddressSpace {
 
     @Override
     public long mmap(long addr, long len, int prot, int flags, MappedFile mf, long pgoff) {
+        sys.bkl.lock();
+        try {
+            return mmapLocked(addr, len, prot, flags, mf, pgoff);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private long mmapLocked(long addr, long len, int prot, int flags, MappedFile mf, long pgoff) {
         HeapFile file = (HeapFile) mf;
         if (len == 0) {
             return -Errno.EINVAL;
@@ -1083,7 +1101,7 @@ public final class HeapMm implements AddressSpace {
                     sys.overcommit().vmUnacctMemory(charged);
                     return -Errno.EPERM; // mapping_map_writable
                 }
-                file.get();
+                file.getLocked();
                 vma.vmFile = file;
                 vma.vmOps = file.vmOps; // call_mmap
                 if (file.vmOps.hasOpen) {
@@ -1116,6 +1134,15 @@ public final class HeapMm implements AddressSpace {
 
     @Override
     public int munmap(long start, long len) {
+        sys.bkl.lock();
+        try {
+            return munmapLocked(start, len);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private int munmapLocked(long start, long len) {
         return doMunmap(start, len);
     }
 
@@ -1193,7 +1220,7 @@ public final class HeapMm implements AddressSpace {
             vma.vmFile.vmOpens--;
         }
         if (vma.vmFile != null) {
-            vma.vmFile.fput();
+            vma.vmFile.fputLocked();
         }
         vmAreaFree(vma);
         return next;
@@ -1268,6 +1295,15 @@ public final class HeapMm implements AddressSpace {
 
     @Override
     public int mprotect(long start, long len, int prot) {
+        sys.bkl.lock();
+        try {
+            return mprotectLocked(start, len, prot);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private int mprotectLocked(long start, long len, int prot) {
         if (offsetInPage(start) != 0) {
             return -Errno.EINVAL;
         }
@@ -1317,6 +1353,15 @@ public final class HeapMm implements AddressSpace {
 
     @Override
     public int madvise(long start, long lenIn, int behavior) {
+        sys.bkl.lock();
+        try {
+            return madviseLocked(start, lenIn, behavior);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private int madviseLocked(long start, long lenIn, int behavior) {
         switch (behavior) {
             case MADV_DONTFORK:
             case MADV_DOFORK:
@@ -1400,11 +1445,29 @@ public final class HeapMm implements AddressSpace {
 
     @Override
     public int mlock(long start, long len) {
+        sys.bkl.lock();
+        try {
+            return mlockLocked(start, len);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private int mlockLocked(long start, long len) {
         return doMlock(start, len, VM_LOCKED);
     }
 
     @Override
     public int munlock(long start, long len) {
+        sys.bkl.lock();
+        try {
+            return munlockLocked(start, len);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private int munlockLocked(long start, long len) {
         return doMlock(start, len, 0);
     }
 
@@ -1451,6 +1514,15 @@ public final class HeapMm implements AddressSpace {
 
     @Override
     public int touch(long addr) {
+        sys.bkl.lock();
+        try {
+            return touchLocked(addr);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private int touchLocked(long addr) {
         HeapVma vma = findVmaRaw(addr);
         if (vma == null || vma.vmStart > addr) {
             return -Errno.EFAULT;
@@ -1581,7 +1653,7 @@ public final class HeapMm implements AddressSpace {
             tmp.vmFlags &= ~(VM_LOCKED | VM_LOCKONFAULT);
             HeapFile file = tmp.vmFile;
             if (file != null) {
-                file.get();
+                file.getLocked();
                 if ((tmp.vmFlags & VM_DENYWRITE) != 0) {
                     file.iWritecount--;
                 }
@@ -1662,11 +1734,29 @@ public final class HeapMm implements AddressSpace {
 
     @Override
     public void mmget() {
+        sys.bkl.lock();
+        try {
+            mmgetLocked();
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private void mmgetLocked() {
         mmUsers++;
     }
 
     @Override
     public void mmput() {
+        sys.bkl.lock();
+        try {
+            mmputLocked();
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private void mmputLocked() {
         if (mmUsers <= 0) {
             throw new IllegalStateException("mmput: mm_users already " + mmUsers);
         }
@@ -1677,18 +1767,45 @@ public final class HeapMm implements AddressSpace {
 
     @Override
     public void mmputAsync() {
+        sys.bkl.lock();
+        try {
+            mmputAsyncLocked();
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private void mmputAsyncLocked() {
         if (--mmUsers == 0) {
-            sys.workQueue().schedule(this::mmputFinal);
+            sys.workQueue().schedule(() -> sys.locked(this::mmputFinal));
         }
     }
 
     @Override
     public void mmgrab() {
+        sys.bkl.lock();
+        try {
+            mmgrabLocked();
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private void mmgrabLocked() {
         mmCount++;
     }
 
     @Override
     public void mmdrop() {
+        sys.bkl.lock();
+        try {
+            mmdropLocked();
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private void mmdropLocked() {
         if (mmCount <= 0) {
             throw new IllegalStateException("mmdrop: mm_count already " + mmCount);
         }
@@ -1699,8 +1816,17 @@ public final class HeapMm implements AddressSpace {
 
     @Override
     public void mmdropAsync() {
+        sys.bkl.lock();
+        try {
+            mmdropAsyncLocked();
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private void mmdropAsyncLocked() {
         if (--mmCount == 0) {
-            sys.workQueue().schedule(this::mmdropFinal);
+            sys.workQueue().schedule(() -> sys.locked(this::mmdropFinal));
         }
     }
 
@@ -1747,30 +1873,57 @@ public final class HeapMm implements AddressSpace {
     HeapFile getExeFileRaw() {
         HeapFile f = exeFile;
         if (f != null) {
-            f.get();
+            f.getLocked();
         }
         return f;
     }
 
     @Override
     public void setExeFile(MappedFile newExe) {
+        sys.bkl.lock();
+        try {
+            setExeFileLocked(newExe);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private void setExeFileLocked(MappedFile newExe) {
         HeapFile old = exeFile;
         if (newExe != null) {
-            newExe.get();
+            ((HeapFile) newExe).getLocked();
         }
         exeFile = (HeapFile) newExe;
         if (old != null) {
-            old.fput();
+            old.fputLocked();
         }
     }
 
     @Override
     public MappedFile getExeFile() {
+        sys.bkl.lock();
+        try {
+            return getExeFileLocked();
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private MappedFile getExeFileLocked() {
         return getExeFileRaw();
     }
 
     @Override
     public AddressSpace dup(DupMode mode) {
+        sys.bkl.lock();
+        try {
+            return dupLocked(mode);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private AddressSpace dupLocked(DupMode mode) {
         int[] err = new int[1];
         HeapMm mm = dupMm(null, mode, err);
         if (mm == null) {
@@ -1785,6 +1938,15 @@ public final class HeapMm implements AddressSpace {
 
     @Override
     public VmaInfo findVma(long addr) {
+        sys.bkl.lock();
+        try {
+            return findVmaLocked(addr);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private VmaInfo findVmaLocked(long addr) {
         HeapVma v = findVmaRaw(addr);
         return v == null ? null : info(v);
     }
@@ -1796,6 +1958,15 @@ public final class HeapMm implements AddressSpace {
 
     @Override
     public List<VmaInfo> vmas() {
+        sys.bkl.lock();
+        try {
+            return vmasLocked();
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private List<VmaInfo> vmasLocked() {
         List<VmaInfo> l = new ArrayList<>();
         for (HeapVma v = mmap; v != null; v = v.vmNext) {
             l.add(info(v));
@@ -1805,6 +1976,15 @@ public final class HeapMm implements AddressSpace {
 
     @Override
     public String maps() {
+        sys.bkl.lock();
+        try {
+            return mapsLocked();
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private String mapsLocked() {
         StringBuilder sb = new StringBuilder();
         for (HeapVma v = mmap; v != null; v = v.vmNext) {
             sb.append(VmRules.mapsLine(v.vmStart, v.vmEnd, v.vmFlags, v.vmPgoff, v.vmFile == null ? 0 : v.vmFile.ino,
@@ -1815,6 +1995,15 @@ public final class HeapMm implements AddressSpace {
 
     @Override
     public void validate() {
+        sys.bkl.lock();
+        try {
+            validateLocked();
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private void validateLocked() {
         int n = HeapRbTree.validate(mmRb);
         GAP.validate(mmRb);
         HeapVma prev = null;

@@ -27,6 +27,24 @@ public final class HeapMmSystem implements MmSystem {
     private static final String[] NAMES = {"mm_struct", "vm_area_struct", "anon_vma", "anon_vma_chain", "filp", "pgd"};
 
     private final long[] live = new long[NAMES.length];
+    /**
+     * The model's big lock: it stands for the locks 5.12 takes around shared mm state (mmap_lock,
+     * the anon_vma root rwsem, i_mmap_rwsem). Every operation of the address-space API, the fork
+     * path and the async teardown on the work queue hold it, so a teardown on the worker never
+     * interleaves with an operation on a related mm (sharing anon_vmas or files).
+     */
+    final java.util.concurrent.locks.ReentrantLock bkl = new java.util.concurrent.locks.ReentrantLock();
+
+    /** Runs {@code r} under {@link #bkl}. */
+    void locked(Runnable r) {
+        bkl.lock();
+        try {
+            r.run();
+        } finally {
+            bkl.unlock();
+        }
+    }
+
     private final Overcommit overcommit;
     private final FailSlab failSlab = new FailSlab();
     private final KernelLog log = new KernelLog();

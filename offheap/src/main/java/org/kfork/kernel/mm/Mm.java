@@ -904,6 +904,15 @@ public final class Mm implements AddressSpace {
 
     @Override
     public long getUnmappedArea(long addr, long len, long pgoff, int flags) {
+        sys.bkl.lock();
+        try {
+            return getUnmappedAreaLocked(addr, len, pgoff, flags);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private long getUnmappedAreaLocked(long addr, long len, long pgoff, int flags) {
         if (len > TASK_SIZE) {
             return -Errno.ENOMEM;
         }
@@ -949,6 +958,15 @@ public final class Mm implements AddressSpace {
 
     @Override
     public long mmap(long addr, long len, int prot, int flags, MappedFile mf, long pgoff) {
+        sys.bkl.lock();
+        try {
+            return mmapLocked(addr, len, prot, flags, mf, pgoff);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private long mmapLocked(long addr, long len, int prot, int flags, MappedFile mf, long pgoff) {
         long file = mf == null ? 0 : ((OffHeapFile) mf).addr;
         if (len == 0) {
             return -Errno.EINVAL;
@@ -1115,6 +1133,15 @@ public final class Mm implements AddressSpace {
 
     @Override
     public int munmap(long start, long len) {
+        sys.bkl.lock();
+        try {
+            return munmapLocked(start, len);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private int munmapLocked(long start, long len) {
         return doMunmap(start, len);
     }
 
@@ -1264,6 +1291,15 @@ public final class Mm implements AddressSpace {
 
     @Override
     public int mprotect(long start, long len, int prot) {
+        sys.bkl.lock();
+        try {
+            return mprotectLocked(start, len, prot);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private int mprotectLocked(long start, long len, int prot) {
         if (offsetInPage(start) != 0) {
             return -Errno.EINVAL;
         }
@@ -1313,6 +1349,15 @@ public final class Mm implements AddressSpace {
 
     @Override
     public int madvise(long start, long lenIn, int behavior) {
+        sys.bkl.lock();
+        try {
+            return madviseLocked(start, lenIn, behavior);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private int madviseLocked(long start, long lenIn, int behavior) {
         switch (behavior) {
             case MADV_DONTFORK:
             case MADV_DOFORK:
@@ -1393,11 +1438,29 @@ public final class Mm implements AddressSpace {
 
     @Override
     public int mlock(long start, long len) {
+        sys.bkl.lock();
+        try {
+            return mlockLocked(start, len);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private int mlockLocked(long start, long len) {
         return doMlock(start, len, VM_LOCKED);
     }
 
     @Override
     public int munlock(long start, long len) {
+        sys.bkl.lock();
+        try {
+            return munlockLocked(start, len);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private int munlockLocked(long start, long len) {
         return doMlock(start, len, 0);
     }
 
@@ -1443,6 +1506,15 @@ public final class Mm implements AddressSpace {
 
     @Override
     public int touch(long addr) {
+        sys.bkl.lock();
+        try {
+            return touchLocked(addr);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private int touchLocked(long addr) {
         long vma = findVmaRaw(addr);
         if (vma == 0 || vmStart(vma) > addr) {
             return -Errno.EFAULT;
@@ -1520,6 +1592,15 @@ public final class Mm implements AddressSpace {
      * Allocates nothing on the Java heap.
      */
     public static long dupMm(OffHeapMmSystem sys, long oldmm, long task, DupMode mode) {
+        sys.bkl.lock();
+        try {
+            return dupMmLocked(sys, oldmm, task, mode);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private static long dupMmLocked(OffHeapMmSystem sys, long oldmm, long task, DupMode mode) {
         long mm = sys.allocMm();
         if (mm == 0) {
             sys.lastDupError = -Errno.ENOMEM;
@@ -1693,6 +1774,15 @@ public final class Mm implements AddressSpace {
 
     /** mmput. */
     public static void mmput(OffHeapMmSystem sys, long mm) {
+        sys.bkl.lock();
+        try {
+            mmputLocked(sys, mm);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private static void mmputLocked(OffHeapMmSystem sys, long mm) {
         int old = getAndAddInt(mm + MmStruct.MM_USERS, -1);
         if (old <= 0) {
             throw new IllegalStateException("mmput: mm_users was " + old);
@@ -1771,6 +1861,15 @@ public final class Mm implements AddressSpace {
 
     @Override
     public VmaInfo findVma(long addr) {
+        sys.bkl.lock();
+        try {
+            return findVmaLocked(addr);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private VmaInfo findVmaLocked(long addr) {
         long v = findVmaRaw(addr);
         return v == 0 ? null : info(v);
     }
@@ -1782,6 +1881,15 @@ public final class Mm implements AddressSpace {
 
     @Override
     public AddressSpace dup(DupMode mode) {
+        sys.bkl.lock();
+        try {
+            return dupLocked(mode);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private AddressSpace dupLocked(DupMode mode) {
         long child = dupMm(sys, mm, 0, mode);
         if (child == 0) {
             throw new KernelException("dup_mm", -sys.lastDupError);
@@ -1791,37 +1899,91 @@ public final class Mm implements AddressSpace {
 
     @Override
     public void mmget() {
+        sys.bkl.lock();
+        try {
+            mmgetLocked();
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private void mmgetLocked() {
         getAndAddInt(mm + MmStruct.MM_USERS, 1);
     }
 
     @Override
     public void mmput() {
+        sys.bkl.lock();
+        try {
+            mmputLocked();
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private void mmputLocked() {
         mmput(sys, mm);
     }
 
     @Override
     public void mmputAsync() {
+        sys.bkl.lock();
+        try {
+            mmputAsyncLocked();
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private void mmputAsyncLocked() {
         if (getAndAddInt(mm + MmStruct.MM_USERS, -1) == 1) {
             final long m = mm;
-            sys.workQueue().schedule(() -> mmputFinal(sys, m));
+            sys.workQueue().schedule(() -> sys.locked(() -> mmputFinal(sys, m)));
         }
     }
 
     @Override
     public void mmgrab() {
+        sys.bkl.lock();
+        try {
+            mmgrabLocked();
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private void mmgrabLocked() {
         getAndAddInt(mm + MmStruct.MM_COUNT, 1);
     }
 
     @Override
     public void mmdrop() {
+        sys.bkl.lock();
+        try {
+            mmdropLocked();
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private void mmdropLocked() {
         mmdrop(sys, mm);
     }
 
     @Override
     public void mmdropAsync() {
+        sys.bkl.lock();
+        try {
+            mmdropAsyncLocked();
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private void mmdropAsyncLocked() {
         if (getAndAddInt(mm + MmStruct.MM_COUNT, -1) == 1) {
             final long m = mm;
-            sys.workQueue().schedule(() -> mmdropFinal(sys, m));
+            sys.workQueue().schedule(() -> sys.locked(() -> mmdropFinal(sys, m)));
         }
     }
 
@@ -1837,11 +1999,29 @@ public final class Mm implements AddressSpace {
 
     @Override
     public void setExeFile(MappedFile file) {
+        sys.bkl.lock();
+        try {
+            setExeFileLocked(file);
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private void setExeFileLocked(MappedFile file) {
         setMmExeFile(sys, mm, file == null ? 0 : ((OffHeapFile) file).addr);
     }
 
     @Override
     public MappedFile getExeFile() {
+        sys.bkl.lock();
+        try {
+            return getExeFileLocked();
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private MappedFile getExeFileLocked() {
         long f = getMmExeFile(sys, mm);
         return f == 0 ? null : sys.fileHandle(f);
     }
@@ -1913,6 +2093,15 @@ public final class Mm implements AddressSpace {
 
     @Override
     public List<VmaInfo> vmas() {
+        sys.bkl.lock();
+        try {
+            return vmasLocked();
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private List<VmaInfo> vmasLocked() {
         List<VmaInfo> l = new ArrayList<>();
         for (long v = getLong(mm + MMAP); v != 0; v = vmNext(v)) {
             l.add(info(v));
@@ -1922,6 +2111,15 @@ public final class Mm implements AddressSpace {
 
     @Override
     public String maps() {
+        sys.bkl.lock();
+        try {
+            return mapsLocked();
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private String mapsLocked() {
         StringBuilder sb = new StringBuilder();
         for (long v = getLong(mm + MMAP); v != 0; v = vmNext(v)) {
             long f = vmFile(v);
@@ -1933,6 +2131,15 @@ public final class Mm implements AddressSpace {
 
     @Override
     public void validate() {
+        sys.bkl.lock();
+        try {
+            validateLocked();
+        } finally {
+            sys.bkl.unlock();
+        }
+    }
+
+    private void validateLocked() {
         int n = RbTree.validate(mm + MM_RB, false);
         GAP.validate(mm + MM_RB);
         long prev = 0;

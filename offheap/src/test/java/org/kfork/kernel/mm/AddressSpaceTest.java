@@ -600,4 +600,35 @@ class AddressSpaceTest {
         assertNull(init.getExeFile());
         init.validate();
     }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
+    void asyncTeardownsOnTheWorkerInterleaveSafelyWithWorkOnTheParent(MmVariant v) {
+        AddressSpace mm = start(v);
+        MappedFile f = sys().openFile("/srv/shared.db", true, true);
+        long a = mm.mmap(0, 64 * P, RW, ANON, null, 0);
+        mm.mmap(0, 8 * P, RW, MAP_SHARED, f, 0);
+        for (int i = 0; i < 64; i += 2) {
+            assertEquals(0, mm.touch(a + i * P));
+            assertEquals(0, mm.mprotect(a + i * P, P, PROT_READ));
+        }
+        Map<String, Long> objects = sys().objectCounts();
+        for (int i = 0; i < 300; i++) {
+            AddressSpace child = mm.dup(i % 2 == 0 ? DupMode.APPEND : DupMode.STRUCTURAL);
+            child.mmgrab();
+            child.mmputAsync(); // exit_mmap runs on the worker: unlinks from the parent's anon_vmas and i_mmap
+            child.mmdropAsync();
+            long x = a + (i % 64) * P;
+            assertEquals(0, mm.mprotect(x, P, (i & 1) == 0 ? RW : PROT_READ));
+            assertEquals(0, mm.touch(x));
+            mm.validate();
+        }
+        sys().flushWork();
+        mm.validate();
+        assertEquals(objects.get("mm_struct"), sys().objectCounts().get("mm_struct"));
+        assertEquals(1, f.vmOpenCount());
+        assertEquals(2, f.refcount());
+        mm.mmput();
+        f.fput();
+    }
 }
