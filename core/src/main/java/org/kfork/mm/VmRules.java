@@ -98,7 +98,8 @@ public final class VmRules {
     /**
      * One line of /proc/pid/maps (fs/proc/task_mmu.c show_map_vma):
      * {@code start-end perms offset dev inode [path]}: seq_setwidth(72), seq_pad, then a space, so
-     * the path starts at column 73.
+     * the path starts at column 73. A file shows device 08:01 (the model has one block device) and
+     * its inode number; anonymous memory shows 00:00 0.
      */
     public static String mapsLine(long start, long end, long flags, long pgoff, long ino, String name) {
         StringBuilder sb = new StringBuilder(96);
