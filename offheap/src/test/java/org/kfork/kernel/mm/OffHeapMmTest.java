@@ -102,4 +102,31 @@ class OffHeapMmTest {
         walk(org.kfork.ds.RbTree.right(rb), sb);
         sb.append(')');
     }
+
+    @Test
+    void theForkPathAllocatesNothingOnTheJavaHeap() {
+        Mm mm = (Mm) sys.mmAlloc();
+        for (int i = 0; i < 12; i++) {
+            mm.mmap(0, PAGE_SIZE, i % 2 == 0 ? PROT_READ : PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, null, 0);
+            mm.touch(mm.vmas().get(0).start());
+        }
+        long parent = mm.address();
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        for (DupMode mode : DupMode.values()) {
+            for (int i = 0; i < 2000; i++) { // warm up: JIT, slabs and per-CPU lists in place
+                Mm.mmput(sys, Mm.dupMm(sys, parent, 0, mode));
+            }
+            long before = mx.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 1000; i++) {
+                long child = Mm.dupMm(sys, parent, 0, mode);
+                assertNotEquals(0, child);
+                Mm.mmput(sys, child);
+            }
+            long bytes = mx.getThreadAllocatedBytes(tid) - before;
+            System.out.println(mode + ": " + bytes + " bytes allocated in 1000 dup_mm+mmput");
+            assertEquals(0, bytes, mode + ": dup_mm + mmput allocated " + bytes + " bytes on the Java heap in 1000 rounds");
+        }
+        mm.mmput();
+    }
 }
