@@ -1,0 +1,128 @@
+package org.kfork.bench.harness;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which native anchor each Java benchmark is compared with: the one table the report uses.
+ *
+ * <h2>The naming convention the report expects</h2>
+ * Benchmark classes live in {@code org.kfork.bench}; the report groups by simple class name (one
+ * table per class). Each class has an {@code @Param("variant")} enum naming the representation:
+ * {@code OFFHEAP} (the modeled machine), {@code HEAP} (the heap twin), and any other constant is a
+ * baseline (e.g. {@code TREEMAP}, {@code RAW_UNSAFE}, {@code JCTOOLS}). Sizes are {@code @Param("n")}.
+ * Scores are AverageTime in ns/op (the harness runs every benchmark in that mode, except
+ * SingleShotTime/SampleTime classes). The report's ratios are OFFHEAP/HEAP, OFFHEAP/each baseline
+ * and OFFHEAP/each anchor below.
+ *
+ * <table>
+ * <caption>Benchmark methods and their anchors</caption>
+ * <tr><th>class.method</th><th>one op is</th><th>anchor (bench/native)</th></tr>
+ * <tr><td>RbTreeBench.insertAscending</td><td>build a tree of n nodes, keys ascending</td>
+ *     <td>rbtree insert_ascending @ n, per node</td></tr>
+ * <tr><td>RbTreeBench.insertRandom</td><td>build a tree of n nodes, random order</td>
+ *     <td>rbtree insert_random @ n, per node</td></tr>
+ * <tr><td>RbTreeBench.find</td><td>ONE lookup of a random present key in an n-node tree</td>
+ *     <td>rbtree find_random @ n</td></tr>
+ * <tr><td>RbTreeBench.traverse</td><td>in-order walk of all n nodes</td>
+ *     <td>rbtree traverse @ n, per node</td></tr>
+ * <tr><td>RbTreeBench.eraseRandom</td><td>erase all n nodes in random order</td>
+ *     <td>rbtree erase_random @ n, per node</td></tr>
+ * <tr><td>RbTreeBench.clone</td><td>clone an n-node tree (alloc + copy + insert per node)</td>
+ *     <td>rbtree clone @ n, per node</td></tr>
+ * <tr><td>StackCacheBench.pair (@Threads 1)</td><td>one take (xchg) + put (cmpxchg)</td>
+ *     <td>percpu pair_1t</td></tr>
+ * <tr><td>StackCacheBench.pair (@Threads 2)</td><td>the same, each thread on its own CPU</td>
+ *     <td>percpu pair_2t</td></tr>
+ * <tr><td>StackCacheBench.clearStack</td><td>clear one 16 KiB stack</td><td>memset_16k</td></tr>
+ * <tr><td>SlabBench.allocFree</td><td>one kmem_cache_alloc + kmem_cache_free of 200 bytes</td>
+ *     <td>malloc(200)+free</td></tr>
+ * <tr><td>DupMmapBench.dupMmap</td><td>dup_mmap of an mm with n VMAs</td>
+ *     <td>rbtree clone @ n per node; the kernel's fork() slope per VMA</td></tr>
+ * </table>
+ *
+ * "Per node" means the Java score is divided by n before the ratio is taken (and the anchor is
+ * multiplied by n on charts), because one Java op covers n elements. A few aliases are accepted
+ * (listed in {@link #RULES}); anything else simply has no anchor column.
+ */
+public final class AnchorMap {
+    /** How one Java op relates to the anchor's per-element figure. */
+    public enum Scale {
+        /** One Java op is one anchor op. */
+        PER_OP,
+        /** One Java op covers {@code n} anchor ops. */
+        PER_N
+    }
+
+    /**
+     * One mapping.
+     *
+     * @param suite the benchmark's simple class name
+     * @param methods the method name and its accepted aliases
+     * @param threads the benchmark thread count it applies to; 0 for any
+     * @param anchorSuite the native suite
+     * @param anchorOp the native op
+     * @param anchorN the native n; -1 to use the benchmark's {@code n} param
+     * @param scale how a Java op relates to the native op
+     * @param label the column label in the report
+     */
+    public record Rule(String suite, Set<String> methods, int threads, String anchorSuite, String anchorOp,
+                       long anchorN, Scale scale, String label) {
+    }
+
+    /** The mapping, in the order the report shows anchor columns. */
+    public static final List<Rule> RULES = List.of(
+        rb(Set.of("insertAscending"), "insert_ascending"),
+        rb(Set.of("insertRandom"), "insert_random"),
+        new Rule("RbTreeBench", Set.of("find", "findRandom"), 0, "rbtree", "find_random", -1, Scale.PER_OP,
+            "C rb-tree"),
+        rb(Set.of("traverse", "inorder"), "traverse"),
+        rb(Set.of("eraseRandom", "erase"), "erase_random"),
+        rb(Set.of("clone"), "clone"),
+        new Rule("StackCacheBench", Set.of("pair", "takePut"), 1, "percpu", "pair_1t", 1, Scale.PER_OP,
+            "C xchg+cmpxchg"),
+        new Rule("StackCacheBench", Set.of("pair", "takePut"), 2, "percpu", "pair_2t", 1, Scale.PER_OP,
+            "C xchg+cmpxchg"),
+        new Rule("StackCacheBench", Set.of("clearStack", "memsetStack"), 0, "memset", "memset_16k", 16384,
+            Scale.PER_OP, "C memset 16K"),
+        new Rule("SlabBench", Set.of("allocFree", "pair"), 0, "malloc", "malloc_free", 200, Scale.PER_OP,
+            "C malloc+free"),
+        new Rule("DupMmapBench", Set.of("dupMmap", "dup"), 0, "rbtree", "clone", -1, Scale.PER_N,
+            "C rb-tree clone"),
+        new Rule("DupMmapBench", Set.of("dupMmap", "dup"), 0, "fork", "slope_return_untouched", 0, Scale.PER_N,
+            "kernel fork()/VMA"));
+
+    private AnchorMap() {
+    }
+
+    private static Rule rb(Set<String> methods, String op) {
+        return new Rule("RbTreeBench", methods, 0, "rbtree", op, -1, Scale.PER_N, "C rb-tree");
+    }
+
+    /** A resolved comparison: the rule, the anchor, and the anchor expressed per Java op. */
+    public record Match(Rule rule, NativeAnchors.Anchor anchor, double nsPerJavaOp) {
+    }
+
+    /** The anchors {@code r} compares with, resolved against {@code anchors}; none when unmapped. */
+    public static List<Match> matches(JmhResult r, NativeAnchors anchors) {
+        List<Match> out = new ArrayList<>();
+        for (Rule rule : RULES) {
+            if (!rule.suite().equals(r.suite()) || !rule.methods().contains(r.method())
+                || (rule.threads() != 0 && rule.threads() != r.threads())) {
+                continue;
+            }
+            long n = r.n();
+            long anchorN = rule.anchorN() >= 0 ? rule.anchorN() : n;
+            if (anchorN < 0 || (rule.scale() == Scale.PER_N && n <= 0)) {
+                continue;
+            }
+            NativeAnchors.Anchor a = anchors.find(rule.anchorSuite(), rule.anchorOp(), anchorN);
+            if (a != null) {
+                double perJavaOp = rule.scale() == Scale.PER_N ? a.nsPerOp() * n : a.nsPerOp();
+                out.add(new Match(rule, a, perJavaOp));
+            }
+        }
+        return out;
+    }
+}

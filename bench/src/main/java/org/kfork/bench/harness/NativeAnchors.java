@@ -1,0 +1,123 @@
+package org.kfork.bench.harness;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The native anchors of one run: the JSON lines that bench/native/run.sh writes
+ * ({@code {"suite","op","n","ns_per_op","samples"}}, and {@code {"suite","status":"skipped","reason"}}
+ * for anchors that could not be built).
+ *
+ * <p>Each anchor suite that did not run in this run falls back to the reference figures of
+ * reference/anchors.md (carried as the resources {@code anchors.md} and
+ * {@code anchors-reference.jsonl}), marked as not measured in this run. Where the reference gives a
+ * range, the JSON lines hold its midpoint.
+ */
+public final class NativeAnchors {
+    /** The anchor suites bench/native produces. */
+    public static final List<String> SUITES = List.of("rbtree", "percpu", "memset", "malloc", "fork");
+
+    private static final String REFERENCE = "/org/kfork/bench/anchors-reference.jsonl";
+
+    /** One native figure. {@code measured} is false for a reference figure. */
+    public record Anchor(String suite, String op, long n, double nsPerOp, boolean measured) {
+    }
+
+    private final Map<String, Anchor> byKey = new HashMap<>();
+    private final Map<String, String> notes = new LinkedHashMap<>();
+
+    private NativeAnchors() {
+    }
+
+    /**
+     * Reads {@code file} (may be null or missing: nothing measured) and fills every anchor suite
+     * it lacks from the reference figures.
+     */
+    public static NativeAnchors load(Path file) throws IOException {
+        NativeAnchors a = new NativeAnchors();
+        Set<String> measured = new LinkedHashSet<>();
+        if (file != null && Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                line = line.trim();
+                if (!line.startsWith("{")) {
+                    continue;
+                }
+                Map<?, ?> m = (Map<?, ?>) Json.parse(line);
+                String suite = String.valueOf(m.get("suite"));
+                if ("skipped".equals(m.get("status"))) {
+                    a.notes.put(suite, String.valueOf(m.get("reason")));
+                } else if (m.get("ns_per_op") != null) {
+                    a.put(new Anchor(suite, String.valueOf(m.get("op")), (long) Json.num(m.get("n")),
+                        Json.num(m.get("ns_per_op")), true));
+                    measured.add(suite);
+                }
+            }
+        } else {
+            for (String s : SUITES) {
+                a.notes.put(s, "native anchors were not run (no gcc, or --no-native)");
+            }
+        }
+        for (Anchor ref : reference()) {
+            if (!measured.contains(ref.suite())) {
+                a.notes.putIfAbsent(ref.suite(), "no result in this run");
+                a.byKey.putIfAbsent(key(ref.suite(), ref.op(), ref.n()), ref);
+            }
+        }
+        return a;
+    }
+
+    /** The anchor {@code suite/op} at {@code n}, or null. */
+    public Anchor find(String suite, String op, long n) {
+        return byKey.get(key(suite, op, n));
+    }
+
+    /** Every anchor, measured or reference. */
+    public List<Anchor> all() {
+        return new ArrayList<>(byKey.values());
+    }
+
+    /** Why each anchor suite that fell back to reference figures was not measured, by suite. */
+    public Map<String, String> notMeasured() {
+        return notes;
+    }
+
+    private void put(Anchor anchor) {
+        byKey.put(key(anchor.suite(), anchor.op(), anchor.n()), anchor);
+    }
+
+    private static String key(String suite, String op, long n) {
+        return suite + "/" + op + "@" + n;
+    }
+
+    /** The reference figures, from reference/anchors.md (not measured in this run). */
+    static List<Anchor> reference() {
+        List<Anchor> out = new ArrayList<>();
+        try (InputStream in = NativeAnchors.class.getResourceAsStream(REFERENCE)) {
+            if (in == null) {
+                throw new IllegalStateException(REFERENCE + " missing from the class path");
+            }
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                line = line.trim();
+                if (line.startsWith("{")) {
+                    Map<?, ?> m = (Map<?, ?>) Json.parse(line);
+                    out.add(new Anchor(String.valueOf(m.get("suite")), String.valueOf(m.get("op")),
+                        (long) Json.num(m.get("n")), Json.num(m.get("ns_per_op")), false));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+}
