@@ -7,7 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.kfork.JvmFlags;
+import org.kfork.bench.harness.BenchSupport;
 import org.kfork.heap.mm.HeapMmSystem;
 import org.kfork.kernel.mm.Mm;
 import org.kfork.kernel.mm.OffHeapMmSystem;
@@ -143,19 +143,25 @@ public class DupMmapBench {
         }
     }
 
-    /** Runs the suite (JMH options from the command line, e.g. {@code -p n=10000 -prof gc}) and prints ns per VMA. */
+    /**
+     * Runs this class alone (JMH options from the command line, e.g. {@code -p n=10000 -prof gc}
+     * override the annotations; the fork flags come from {@link BenchSupport#forkJvmArgs()}), then
+     * prints ns per VMA.
+     */
     public static void main(String[] args) throws RunnerException {
-        List<String> jvm = new ArrayList<>(JvmFlags.runtime());
-        jvm.add("-Dkfork.checked=false");
-        jvm.add("-Dagrona.disable.bounds.checks=true");
-        ChainedOptionsBuilder b = new OptionsBuilder().include(DupMmapBench.class.getSimpleName())
-            .jvmArgsAppend(jvm.toArray(new String[0]));
-        Options opts;
+        CommandLineOptions cli;
         try {
-            opts = b.parent(new CommandLineOptions(args)).build();
+            cli = new CommandLineOptions(args);
         } catch (org.openjdk.jmh.runner.options.CommandLineOptionException e) {
             throw new RunnerException(e);
         }
+        List<String> jvm = new ArrayList<>(cli.getJvmArgsAppend().orElse(List.of()));
+        jvm.addAll(BenchSupport.forkJvmArgs());
+        ChainedOptionsBuilder b = new OptionsBuilder().parent(cli).jvmArgsAppend(jvm.toArray(new String[0]));
+        if (cli.getIncludes().isEmpty()) {
+            b.include("^" + java.util.regex.Pattern.quote(DupMmapBench.class.getName()) + "\\.");
+        }
+        Options opts = b.build();
         Collection<RunResult> results = new Runner(opts).run();
         System.out.println();
         System.out.printf("%-20s %-10s %7s %14s %12s%n", "variant", "space", "n", "ns/dup+exit", "ns/VMA");
