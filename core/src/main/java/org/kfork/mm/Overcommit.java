@@ -43,6 +43,11 @@ public final class Overcommit {
         return this;
     }
 
+    /** The current vm.overcommit_memory. */
+    public int mode() {
+        return mode;
+    }
+
     /** vm.overcommit_ratio. */
     public Overcommit ratio(int r) {
         this.ratio = r;

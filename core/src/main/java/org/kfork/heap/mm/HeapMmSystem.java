@@ -88,16 +88,8 @@ public final class HeapMmSystem implements MmSystem {
         }
     }
 
-    private int overcommitModeValue = Overcommit.OVERCOMMIT_GUESS;
-
     int overcommitMode() {
-        return overcommitModeValue;
-    }
-
-    /** Sets vm.overcommit_memory on this system's accounting (and remembers it for MAP_NORESERVE). */
-    public void setOvercommitMode(int mode) {
-        overcommitModeValue = mode;
-        overcommit.mode(mode);
+        return overcommit.mode();
     }
 
     synchronized WorkQueue workQueue() {

@@ -80,7 +80,6 @@ public final class OffHeapMmSystem implements MmSystem {
     private final KernelLog log = new KernelLog();
     private final ArrayList<String> paths = new ArrayList<>();
     private WorkQueue workQueue;
-    private int overcommitMode = Overcommit.OVERCOMMIT_GUESS;
     private long pgds;
     private long nextIno = 100;
     int maxMapCount = Mman.DEFAULT_MAX_MAP_COUNT;
@@ -343,13 +342,7 @@ public final class OffHeapMmSystem implements MmSystem {
     }
 
     int overcommitMode() {
-        return overcommitMode;
-    }
-
-    /** Sets vm.overcommit_memory (for the accounting and for MAP_NORESERVE). */
-    public void setOvercommitMode(int mode) {
-        overcommitMode = mode;
-        overcommit.mode(mode);
+        return overcommit.mode();
     }
 
     @Override

@@ -631,4 +631,29 @@ class AddressSpaceTest {
         mm.mmput();
         f.fput();
     }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
+    void noreserveSkipsAccountingExceptUnderOvercommitNever(MmVariant v) {
+        AddressSpace mm = start(v);
+        long a = mm.mmap(0, 4 * P, RW, ANON | MAP_NORESERVE, null, 0);
+        assertEquals(VM_NORESERVE, mm.findVma(a).flags() & (VM_NORESERVE | VM_ACCOUNT));
+        assertEquals(0, sys().overcommit().committedPages());
+        assertEquals(0, mm.mprotect(a, P, PROT_READ));
+        assertEquals(0, mm.mprotect(a, P, RW), "VM_NORESERVE: making it writable again charges nothing");
+        assertEquals(0, sys().overcommit().committedPages());
+        sys().overcommit().mode(Overcommit.OVERCOMMIT_NEVER);
+        long b = mm.mmap(0, 2 * P, RW, ANON | MAP_NORESERVE, null, 0);
+        assertEquals(VM_ACCOUNT, mm.findVma(b).flags() & (VM_NORESERVE | VM_ACCOUNT), "NEVER ignores MAP_NORESERVE");
+        assertEquals(2, sys().overcommit().committedPages());
+        // a read-only private area made writable is charged then (mprotect_fixup)
+        long c = mm.mmap(0, 3 * P, PROT_READ, ANON, null, 0);
+        assertEquals(2, sys().overcommit().committedPages());
+        assertEquals(0, mm.mprotect(c, 3 * P, RW));
+        assertEquals(VM_ACCOUNT, mm.findVma(c).flags() & VM_ACCOUNT);
+        assertEquals(5, sys().overcommit().committedPages());
+        sys().overcommit().mode(Overcommit.OVERCOMMIT_GUESS);
+        mm.validate();
+        mm.mmput();
+    }
 }
