@@ -5,6 +5,7 @@ import org.kfork.alloc.Cpus;
 import org.kfork.alloc.KmemCache;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.SlabFlags;
+import org.kfork.bench.harness.BenchSupport;
 import org.kfork.heap.alloc.HeapSlab;
 import org.kfork.heap.alloc.ObjectCache;
 import org.kfork.kernel.struct.VmAreaStruct;
@@ -162,8 +163,8 @@ public class SlabBench {
         }
     }
 
-    /** Runs this benchmark alone with the project's JVM flags and checked mode off. */
+    /** Runs this benchmark alone with the project's JVM flags, checked mode off; JMH options may follow. */
     public static void main(String[] args) throws RunnerException {
-        StackCacheBench.run(SlabBench.class.getSimpleName());
+        BenchSupport.runAlone(SlabBench.class, args);
     }
 }

@@ -1,17 +1,15 @@
 package org.kfork.bench;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 import org.jctools.queues.MpmcArrayQueue;
-import org.kfork.JvmFlags;
 import org.kfork.alloc.Cpus;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.ThreadStacks;
+import org.kfork.bench.harness.BenchSupport;
 import org.kfork.heap.alloc.HeapStackCache;
 import org.kfork.machine.Abi;
 import org.kfork.machine.Machine;
@@ -30,10 +28,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.Options;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * fork.c's cached_stacks on a cache hit: one alloc_thread_stack_node + free_thread_stack pair per
@@ -165,7 +160,7 @@ public class StackCacheBench {
         }
     }
 
-    private Object pair(CpuState t) {
+    Object pair(CpuState t) {
         switch (variant) {
             case OFFHEAP: {
                 int cpu = cpus.current();
@@ -184,13 +179,19 @@ public class StackCacheBench {
                 return s;
             }
             case JCTOOLS_MPMC: {
-                byte[] s = mpmc.poll();
+                byte[] s;
+                while ((s = mpmc.poll()) == null) {
+                    Thread.onSpinWait(); // another thread's offer is in flight
+                }
                 zero(s);
                 mpmc.offer(s);
                 return s;
             }
             case AGRONA_M2M: {
-                byte[] s = m2m.poll();
+                byte[] s;
+                while ((s = m2m.poll()) == null) {
+                    Thread.onSpinWait(); // another thread's offer is in flight
+                }
                 zero(s);
                 m2m.offer(s);
                 return s;
@@ -231,27 +232,10 @@ public class StackCacheBench {
     }
 
     /**
-     * Runs this benchmark alone with the project's JVM flags and checked mode off.
-     *
-     * @param args JMH include pattern overrides are not taken; pass -Dkfork.bench.quick=true for a
-     *             few-second smoke run
+     * Runs this benchmark alone with the project's JVM flags, checked mode off; JMH options may
+     * follow (e.g. {@code -p variant=OFFHEAP,HEAP -p memset=false}).
      */
     public static void main(String[] args) throws RunnerException {
-        run(StackCacheBench.class.getSimpleName());
-    }
-
-    static void run(String include) throws RunnerException {
-        boolean quick = Boolean.getBoolean("kfork.bench.quick");
-        List<String> jvm = new ArrayList<>(JvmFlags.runtime());
-        jvm.add("-Dkfork.checked=false");
-        jvm.add("-Dagrona.disable.bounds.checks=true");
-        OptionsBuilder b = new OptionsBuilder();
-        b.include(include).jvmArgsAppend(jvm.toArray(new String[0]));
-        if (quick) {
-            b.warmupIterations(1).warmupTime(org.openjdk.jmh.runner.options.TimeValue.milliseconds(300))
-                .measurementIterations(1).measurementTime(org.openjdk.jmh.runner.options.TimeValue.milliseconds(300));
-        }
-        Options opts = b.build();
-        new Runner(opts).run();
+        BenchSupport.runAlone(StackCacheBench.class, args);
     }
 }

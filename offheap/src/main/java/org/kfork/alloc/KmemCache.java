@@ -340,6 +340,9 @@ public final class KmemCache {
         for (;;) {
             final long h = Mem.getLongVolatile(headAddr);
             if (((h >>> COUNT_SHIFT) & COUNT_MASK) + n > limit) {
+                // A failed CAS below may have linked the chain's end to the list: cut it again,
+                // or the caller would walk from its chain into the live list.
+                Mem.putLongNofault(lastObj + freeOffset, 0);
                 return false;
             }
             Mem.putLongNofault(lastObj + freeOffset, h & TOKEN_MASK);

@@ -82,7 +82,7 @@ public final class SlabCaches {
         if (name == null || name.isEmpty()) {
             return "no name";
         }
-        if (size < 8 || size > (Abi.PAGE_SIZE << (Abi.MAX_ORDER - 1)) - 8) {
+        if (size < 1 || size > (Abi.PAGE_SIZE << (Abi.MAX_ORDER - 1)) - 8) {
             return "size " + size;
         }
         if (align < 0 || (align != 0 && !Abi.isPowerOfTwo(align)) || align > Abi.PAGE_SIZE << 2) {
@@ -101,7 +101,7 @@ public final class SlabCaches {
                             LongConsumer ctor) {
         final int a = calculateAlignment(flags, align, size);
         final int stride = KmemCache.strideFor(size, a);
-        final int order = calculateOrder(stride);
+        final int order = calculateOrder(stride, kmem.cpus().nrCpus());
         if (order < 0) {
             return null;
         }
@@ -133,33 +133,54 @@ public final class SlabCaches {
     }
 
     /**
-     * calculate_order in SLUB's spirit: the smallest order up to 3 that wastes at most 1/16 of the
-     * slab, else the order up to 3 with the least waste, else the smallest order that holds one
-     * object.
+     * calculate_order as SLUB does it (slub_min_order 0, slub_max_order 3): aim for
+     * {@code 4 * (fls(nr_cpu_ids) + 1)} objects per slab (fewer if even an order-3 slab cannot
+     * hold that many), accept a slab that wastes at most 1/16, then 1/8, then 1/4 of itself, and
+     * lower the object target until an order fits; objects bigger than an order-3 slab get the
+     * smallest order that holds one.
+     *
+     * @return the order, or -1 when no order below MAX_ORDER holds one object
      */
-    static int calculateOrder(int stride) {
-        final int minOrder = Math.max(0, 64 - Long.numberOfLeadingZeros((stride - 1L) >>> Abi.PAGE_SHIFT));
-        if (minOrder >= Abi.MAX_ORDER) {
-            return -1;
-        }
-        if (minOrder > KmemCache.MAX_PREFERRED_ORDER) {
-            return minOrder;
-        }
-        int best = minOrder;
-        double bestWaste = 1;
-        for (int o = minOrder; o <= KmemCache.MAX_PREFERRED_ORDER; o++) {
-            final long slab = (long) Abi.PAGE_SIZE << o;
-            final long waste = slab % stride;
-            if (waste * 16 <= slab) {
-                return o;
+    static int calculateOrder(int stride, int nrCpus) {
+        final int maxOrder = KmemCache.MAX_PREFERRED_ORDER;
+        int minObjects = 4 * (32 - Integer.numberOfLeadingZeros(nrCpus) + 1);
+        final int maxObjects = (Abi.PAGE_SIZE << maxOrder) / stride;
+        minObjects = Math.min(minObjects, maxObjects);
+        while (minObjects > 1) {
+            for (int fraction = 16; fraction >= 4; fraction /= 2) {
+                final int order = slabOrder(stride, minObjects, maxOrder, fraction);
+                if (order <= maxOrder) {
+                    return order;
+                }
             }
-            final double w = (double) waste / slab;
-            if (w < bestWaste) {
-                bestWaste = w;
-                best = o;
+            minObjects--;
+        }
+        int order = slabOrder(stride, 1, maxOrder, 1);
+        if (order <= maxOrder) {
+            return order;
+        }
+        order = slabOrder(stride, 1, Abi.MAX_ORDER - 1, 1);
+        return order < Abi.MAX_ORDER ? order : -1;
+    }
+
+    /** slab_order: the first order from the one that fits minObjects whose leftover is small enough. */
+    private static int slabOrder(int stride, int minObjects, int maxOrder, int fractLeftover) {
+        int order = getOrder((long) minObjects * stride);
+        for (; order <= maxOrder; order++) {
+            final long slabSize = (long) Abi.PAGE_SIZE << order;
+            if (slabSize < stride) {
+                continue;
+            }
+            if (slabSize % stride <= slabSize / fractLeftover) {
+                break;
             }
         }
-        return best;
+        return order;
+    }
+
+    /** get_order: the smallest order whose block holds {@code bytes}. */
+    private static int getOrder(long bytes) {
+        return Math.max(0, 64 - Long.numberOfLeadingZeros((bytes - 1) >>> Abi.PAGE_SHIFT));
     }
 
     synchronized void unregister(KmemCache c, int headOff) {

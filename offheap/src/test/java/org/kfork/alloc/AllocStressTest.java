@@ -129,29 +129,34 @@ class AllocStressTest {
 
     @Test
     void slabFreelistsNeverHandAnObjectOutTwice() throws Exception {
-        KmemCache c = KMEM.slabs().create("stress_obj", 1500, 0, 0, null);
+        KmemCache c = KMEM.slabs().create("stress_obj", 4100, 0, 0, null);
         ConcurrentHashMap<Long, Integer> owner = new ConcurrentHashMap<>();
         AtomicLong allocs = new AtomicLong();
         AtomicLong frees = new AtomicLong();
         runThreads((id, cpu, rnd) -> {
             List<Long> mine = new ArrayList<>();
             for (int i = 0; i < 20_000; i++) {
-                if (mine.size() < 40 && (mine.isEmpty() || rnd.nextBoolean())) {
+                if (mine.size() < 12 && (mine.isEmpty() || rnd.nextBoolean())) {
                     long o = c.alloc(cpu);
                     allocs.incrementAndGet();
                     Integer prev = owner.putIfAbsent(o, id);
                     if (prev != null) {
                         throw new AssertionError("object 0x" + Long.toHexString(o) + " held by " + prev + " and " + id);
                     }
-                    Mem.putLong(o + 1488, id);
+                    Mem.putLong(o + 4088, id);
                     mine.add(o);
                 } else {
                     long o = mine.remove(rnd.nextInt(mine.size()));
-                    assertEquals(id, Mem.getLong(o + 1488));
+                    assertEquals(id, Mem.getLong(o + 4088));
                     owner.remove(o);
                     // Free on either CPU: cross-CPU frees fill one list and drain it into the slabs.
-                    c.free(rnd.nextInt(CPUS), o);
+                    int fc = rnd.nextInt(CPUS);
+                    c.free(fc, o);
                     frees.incrementAndGet();
+                    int cached = c.cpuCached(fc);
+                    if (cached > c.limit()) {
+                        throw new AssertionError("CPU " + fc + " caches " + cached + " > limit " + c.limit());
+                    }
                 }
             }
             for (long o : mine) {

@@ -277,7 +277,9 @@ class KmemCacheTest {
     void randomAllocFreeMatchesAModel() {
         long seed = System.nanoTime();
         Random rnd = new Random(seed);
-        KmemCache c = cache("random", 1 + rnd.nextInt(3000));
+        int size = 1 + rnd.nextInt(3000);
+        KmemCache c = cache("random", size);
+        assertTrue(c != null, "seed " + seed + ": size " + size);
         try {
             List<Long> live = new ArrayList<>();
             Set<Long> liveSet = new HashSet<>();
@@ -302,5 +304,30 @@ class KmemCacheTest {
         } finally {
             c.destroy();
         }
+    }
+
+    @Test
+    void tinyObjectsWork() {
+        KmemCache c = cache("tiny3", 3);
+        try {
+            long a = c.alloc(0);
+            Mem.putShort(a, (short) 7);
+            Mem.putByte(a + 2, (byte) 1);
+            assertThrows(BadAccessException.class, () -> Mem.getByte(a + 3), "byte 3 is past a 3-byte object");
+            c.free(0, a);
+        } finally {
+            c.destroy();
+        }
+        assertNull(KMEM.slabs().create("empty", 0, 0, 0, null));
+    }
+
+    @Test
+    void slabOrderFollowsSlubsCalculateOrder() {
+        assertEquals(3, SlabCaches.calculateOrder(7104, 2), "task_struct: 4 objects in 8 pages, as SLUB gives it");
+        assertEquals(0, SlabCaches.calculateOrder(208, 2), "vm_area_struct: 19 in one page");
+        assertEquals(3, SlabCaches.calculateOrder(2112, 2), "sighand_cache: 15 in 8 pages");
+        assertEquals(3, SlabCaches.calculateOrder(32768, 2), "one 32 KiB object per order-3 slab");
+        assertEquals(4, SlabCaches.calculateOrder(40000, 2), "bigger than order 3: the order that holds one");
+        assertEquals(-1, SlabCaches.calculateOrder(5 << 20, 2), "bigger than MAX_ORDER");
     }
 }

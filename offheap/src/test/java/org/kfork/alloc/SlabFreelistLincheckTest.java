@@ -1,36 +1,41 @@
 package org.kfork.alloc;
 
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
-import org.jetbrains.lincheck.datastructures.ThreadIdGen;
 import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.kfork.machine.Abi;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
 import org.kfork.testing.LeakCheck;
 
 /**
- * Lincheck (stress strategy) on the slab per-CPU freelists: threads allocate and free on two CPUs
- * (threads share CPUs, and free on a CPU other than the one they allocated on), with a small
- * per-CPU limit so that refill and drain run all the time. Each object carries its owner (the
- * cache's ctor marks every new object free); an object handed out twice throws. {@link #validate()} frees everything held and checks the cache is empty.
+ * Lincheck (stress strategy) on the slab per-CPU freelists. Each operation allocates three objects
+ * on one CPU and frees them on another (threads share CPUs, and cross-CPU frees fill one list while
+ * allocations empty the other), with a per-CPU limit of 8 so that refill and drain run all the
+ * time. Each object is stamped with a token no other operation uses and read back; the cache's ctor
+ * marks every new object free, so an object handed out twice is seen. Two more operations keep
+ * objects across operations and free them later on any CPU, so lists grow unevenly.
+ * {@link #validate()} checks the per-CPU limit and that the machine is back at its baseline.
  */
 public class SlabFreelistLincheckTest {
     private static final long FREE = -1;
-    private static final int THREADS = 3;
-    private static final int HOLD = 3;
-    static final Machine MACHINE = Machine.builder().ram(16 << 20).cpus(2).build();
+    private static final long HELD = -2;
+    private static final int PER_OP = 3;
+    static final Machine MACHINE = Machine.builder().ram(32 << 20).cpus(2).build();
     static final Kmem KMEM = Kmem.of(MACHINE);
-    /** 2000-byte objects: the limit is 24 and the batch 12, so a few operations cross them. */
-    static final KmemCache CACHE = KMEM.slabs().create("lincheck_obj", 2000, 0, 0, obj -> Mem.putLong(obj, FREE));
+    /** Objects over a page: the per-CPU limit is 8 and the batch 4. */
+    static final KmemCache CACHE = KMEM.slabs().create("lincheck_obj", 4100, 0, 0, obj -> Mem.putLong(obj, FREE));
     static final Map<String, Long> BASELINE = LeakCheck.quiescedSnapshot(MACHINE);
+    static final AtomicLong TOKENS = new AtomicLong(1);
 
-    private final long[][] held = new long[THREADS + 2][HOLD];
-    private final int[] nheld = new int[THREADS + 2];
+    private final ConcurrentLinkedQueue<Long> held = new ConcurrentLinkedQueue<>();
 
     @AfterAll
     static void close() {
@@ -38,34 +43,68 @@ public class SlabFreelistLincheckTest {
         MACHINE.close();
     }
 
-    /** kmem_cache_alloc on {@code cpu}, twice, keeping the objects. */
+    /** kmem_cache_alloc of three objects on {@code allocCpu}, kmem_cache_free of them on {@code freeCpu}. */
     @Operation
-    public void alloc(@Param(gen = ThreadIdGen.class) int tid, @Param(gen = IntGen.class, conf = "0:1") int cpu) {
-        for (int k = 0; k < 2 && nheld[tid] < HOLD; k++) {
-            long o = CACHE.alloc(cpu);
+    public void allocFree(@Param(gen = IntGen.class, conf = "0:1") int allocCpu,
+                          @Param(gen = IntGen.class, conf = "0:1") int freeCpu) {
+        long[] objs = new long[PER_OP];
+        long[] tokens = new long[PER_OP];
+        for (int i = 0; i < PER_OP; i++) {
+            long o = CACHE.alloc(allocCpu);
+            if (o == Abi.NULL) {
+                throw new IllegalStateException("out of RAM");
+            }
             long marker = Mem.getLong(o);
-            if (marker != FREE) { // the ctor marks every object free once; a slab's old pages hold junk
+            if (marker != FREE) {
                 throw new IllegalStateException("object 0x" + Long.toHexString(o) + " handed out while owned by " + marker);
             }
-            Mem.putLong(o, tid + 1);
-            held[tid][nheld[tid]++] = o;
+            tokens[i] = TOKENS.incrementAndGet();
+            Mem.putLong(o, tokens[i]);
+            objs[i] = o;
+        }
+        for (int i = 0; i < PER_OP; i++) {
+            if (Mem.getLong(objs[i]) != tokens[i]) {
+                throw new IllegalStateException("object 0x" + Long.toHexString(objs[i]) + " taken over");
+            }
+            Mem.putLong(objs[i], FREE);
+            CACHE.free(freeCpu, objs[i]);
         }
     }
 
-    /** kmem_cache_free on {@code cpu} of every object the thread holds. */
+    /** kmem_cache_alloc of two objects on {@code cpu}, kept for a later {@link #freeHeld}. */
     @Operation
-    public void free(@Param(gen = ThreadIdGen.class) int tid, @Param(gen = IntGen.class, conf = "0:1") int cpu) {
-        while (nheld[tid] > 0) {
-            long o = held[tid][--nheld[tid]];
-            if (Mem.getLong(o) != tid + 1) {
-                throw new IllegalStateException("held object taken over");
+    public void allocHold(@Param(gen = IntGen.class, conf = "0:1") int cpu) {
+        for (int i = 0; i < 2; i++) {
+            long o = CACHE.alloc(cpu);
+            if (o == Abi.NULL) {
+                throw new IllegalStateException("out of RAM");
+            }
+            long marker = Mem.getLong(o);
+            if (marker != FREE) {
+                throw new IllegalStateException("object 0x" + Long.toHexString(o) + " handed out while owned by " + marker);
+            }
+            Mem.putLong(o, HELD);
+            held.add(o);
+        }
+    }
+
+    /** kmem_cache_free on {@code cpu} of up to three objects some operation kept. */
+    @Operation
+    public void freeHeld(@Param(gen = IntGen.class, conf = "0:1") int cpu) {
+        for (int i = 0; i < 3; i++) {
+            Long o = held.poll();
+            if (o == null) {
+                return;
+            }
+            if (Mem.getLong(o) != HELD) {
+                throw new IllegalStateException("held object 0x" + Long.toHexString(o) + " taken over");
             }
             Mem.putLong(o, FREE);
             CACHE.free(cpu, o);
         }
     }
 
-    /** Frees what is held; the cache is then empty and the machine back at its baseline. */
+    /** The per-CPU lists stay within their limit; after freeing what is held, all is at baseline. */
     @Validate
     public void validate() {
         String overLimit = null;
@@ -74,12 +113,10 @@ public class SlabFreelistLincheckTest {
                 overLimit = "CPU " + cpu + " caches " + CACHE.cpuCached(cpu) + " > limit " + CACHE.limit();
             }
         }
-        for (int t = 0; t < held.length; t++) {
-            while (nheld[t] > 0) {
-                long o = held[t][--nheld[t]];
-                Mem.putLong(o, FREE);
-                CACHE.free(0, o);
-            }
+        Long o;
+        while ((o = held.poll()) != null) {
+            Mem.putLong(o, FREE);
+            CACHE.free(0, o);
         }
         if (overLimit != null) {
             throw new IllegalStateException(overLimit);
@@ -90,7 +127,7 @@ public class SlabFreelistLincheckTest {
     @Test
     void stress() {
         new StressOptions()
-            .threads(THREADS)
+            .threads(3)
             .actorsPerThread(4)
             .actorsBefore(1)
             .actorsAfter(1)
@@ -108,12 +145,16 @@ public class SlabFreelistLincheckTest {
      * must not touch the shared machine (lincheck runs it on instances that are never validated).
      */
     public static class SequentialSpec {
-        /** No-op twin of {@code alloc}. */
-        public void alloc(int tid, int cpu) {
+        /** No-op twin of {@code allocFree}. */
+        public void allocFree(int allocCpu, int freeCpu) {
         }
 
-        /** No-op twin of {@code free}. */
-        public void free(int tid, int cpu) {
+        /** No-op twin of {@code allocHold}. */
+        public void allocHold(int cpu) {
+        }
+
+        /** No-op twin of {@code freeHeld}. */
+        public void freeHeld(int cpu) {
         }
     }
 }

@@ -1,70 +1,70 @@
 package org.kfork.heap.alloc;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.ThreadIdGen;
 import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lincheck model checking of the heap twin's cached_stacks protocol: every interleaving of the
- * xchg/cmpxchg steps that lincheck explores must keep a stack with one owner at a time and at most
- * two stacks per CPU.
+ * Lincheck model checking of the heap twin's cached_stacks protocol. Each operation is a whole
+ * task's life on a CPU: take a stack (alloc_thread_stack_node), stamp it with a token only this
+ * operation uses, read the stamp back, mark it free and give it back (free_thread_stack). Lincheck
+ * interleaves the steps of concurrent operations; if two of them ever hold the same stack, one
+ * sees the other's stamp and throws. {@link #validate()} checks at most two stacks per CPU and no
+ * stack cached twice.
  *
- * <p>The protocol is not linearizable as a two-slot set (a free can see both slots full, one after
- * the other, while they never were full together, and then drops its stack, which the kernel
- * accepts), so the operations return nothing and the properties are checked as exceptions inside
- * the operations and by {@link #validate()} after each invocation.
+ * <p>The protocol is not linearizable as a two-slot set (a free may see both slots full one after
+ * the other while they never were full together, and drops its stack, which the kernel accepts), so
+ * operations return nothing: the properties are checked as exceptions and by validation.
  */
 public class HeapStackCacheLincheckTest {
     private static final byte FREE = 1;
-    private static final int THREADS = 3;
 
     private final HeapStackCache cache = new HeapStackCache(2, false);
-    private final byte[][] held = new byte[THREADS + 2][];
+    private final AtomicInteger tokens = new AtomicInteger(FREE);
 
-    /** alloc_thread_stack_node on {@code cpu} by lincheck thread {@code tid}; holds at most one stack. */
-    @Operation
-    public void alloc(@Param(gen = ThreadIdGen.class) int tid, @Param(gen = IntGen.class, conf = "0:1") int cpu) {
-        if (held[tid] != null) {
-            return;
+    /** Both slots of CPU 0 start full, so the very first operations already race on them. */
+    public HeapStackCacheLincheckTest() {
+        for (int i = 0; i < 2; i++) {
+            byte[] s = new byte[HeapStackCache.THREAD_SIZE];
+            s[0] = FREE;
+            cache.freeStack(0, s);
         }
-        byte[] s = cache.allocStack(cpu);
-        if (s[0] != 0 && s[0] != FREE) {
-            throw new IllegalStateException("stack handed out while owned by thread " + (s[0] - 2));
-        }
-        s[0] = (byte) (tid + 2);
-        held[tid] = s;
     }
 
-    /** free_thread_stack on {@code cpu} of the stack thread {@code tid} holds. */
+    /** One task's stack life on {@code cpu}. */
     @Operation
-    public void free(@Param(gen = ThreadIdGen.class) int tid, @Param(gen = IntGen.class, conf = "0:1") int cpu) {
-        byte[] s = held[tid];
-        if (s == null) {
-            return;
+    public void cycle(@Param(gen = IntGen.class, conf = "0:1") int cpu) {
+        byte[] s = cache.allocStack(cpu);
+        if (s[0] != 0 && s[0] != FREE) {
+            throw new IllegalStateException("stack handed out while owned by token " + s[0]);
         }
-        if (s[0] != tid + 2) {
-            throw new IllegalStateException("held stack was taken over by thread " + (s[0] - 2));
+        byte token = (byte) tokens.incrementAndGet();
+        s[0] = token;
+        if (s[0] != token) {
+            throw new IllegalStateException("stack taken over by token " + s[0]);
         }
-        held[tid] = null;
         s[0] = FREE;
         cache.freeStack(cpu, s);
     }
 
-    /** After each invocation: at most two stacks per CPU, and no cached stack is also held. */
+    /** After each invocation: at most two stacks per CPU, none cached twice, all marked free. */
     @Validate
     public void validate() {
         for (int cpu = 0; cpu < 2; cpu++) {
-            if (cache.cachedCount(cpu) > HeapStackCache.NR_CACHED_STACKS) {
-                throw new IllegalStateException("CPU " + cpu + " caches " + cache.cachedCount(cpu));
+            byte[] a = cache.allocStack(cpu);
+            byte[] b = cache.allocStack(cpu);
+            if (a == b) {
+                throw new IllegalStateException("the same stack was cached twice on CPU " + cpu);
             }
-        }
-        for (byte[] s : held) {
-            if (s != null && s[0] == FREE) {
-                throw new IllegalStateException("a held stack is marked free");
+            if (cache.cachedCount(cpu) != 0) {
+                throw new IllegalStateException("CPU " + cpu + " cached more than two stacks");
+            }
+            if ((a[0] != 0 && a[0] != FREE) || (b[0] != 0 && b[0] != FREE)) {
+                throw new IllegalStateException("a cached stack is still owned");
             }
         }
     }
@@ -72,12 +72,12 @@ public class HeapStackCacheLincheckTest {
     @Test
     void modelCheck() {
         new ModelCheckingOptions()
-            .threads(THREADS)
-            .actorsPerThread(3)
-            .actorsBefore(1)
+            .threads(3)
+            .actorsPerThread(2)
+            .actorsBefore(0)
             .actorsAfter(1)
-            .iterations(6)
-            .invocationsPerIteration(150)
+            .iterations(8)
+            .invocationsPerIteration(200)
             .check(HeapStackCacheLincheckTest.class);
     }
 }
