@@ -131,4 +131,20 @@ class OffHeapMmTest {
         }
         mm.mmput();
     }
+
+    @Test
+    void layoutsOfTheMmStructs() {
+        assertEquals(1016, MmStruct.SIZEOF);
+        assertEquals(200, VmAreaStruct.SIZEOF);
+        assertEquals(80, AnonVmaStruct.SIZEOF);
+        assertEquals(48, AnonVmaStruct.REFCOUNT);
+        assertEquals(52, AnonVmaStruct.DEGREE);
+        assertEquals(64, AnonVmaStruct.RB_ROOT);
+        assertEquals(64, AnonVmaChainStruct.SIZEOF);
+        assertEquals(16, AnonVmaChainStruct.SAME_VMA);
+        assertEquals(56, AnonVmaChainStruct.RB_SUBTREE_LAST);
+        assertEquals(64, MmFileStruct.SIZEOF);
+        assertEquals(1024, sys.mmCachep.objectSize(), "mm_struct plus the cpu_bitmap of NR_CPUS=64");
+        assertEquals(200, sys.vmAreaCachep.objectSize());
+    }
 }
