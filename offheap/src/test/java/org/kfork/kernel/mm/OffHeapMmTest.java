@@ -147,4 +147,76 @@ class OffHeapMmTest {
         assertEquals(1024, sys.mmCachep.objectSize(), "mm_struct plus the cpu_bitmap of NR_CPUS=64");
         assertEquals(200, sys.vmAreaCachep.objectSize());
     }
+
+    @Test
+    void anonVmaDegreeAndRefcountFollowTheRulesOf512() {
+        Mm mm = (Mm) sys.mmAlloc();
+        long addr = mm.mmap(0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, null, 0);
+        assertEquals(0, mm.touch(addr));
+        long a = anonVmaAt(mm, addr);
+        assertEquals(2, degree(a), "a new root: its self-parent link and its VMA");
+        assertEquals(1, refcount(a));
+        Mm child = (Mm) mm.dup(DupMode.APPEND);
+        long b = anonVmaAt(child, addr);
+        assertNotEquals(a, b, "anon_vma_fork gives the child an anon_vma of its own");
+        assertEquals(a, Mem.getLong(b + AnonVmaStruct.ROOT));
+        assertEquals(a, Mem.getLong(b + AnonVmaStruct.PARENT));
+        assertEquals(1, degree(b), "its VMA");
+        assertEquals(3, degree(a), "plus the child anon_vma");
+        assertEquals(2, refcount(a), "the child holds a reference on the root");
+        assertEquals(2, chainLength(child, addr), "the child's VMA links to both");
+        Mm grandchild = (Mm) child.dup(DupMode.STRUCTURAL);
+        long c = anonVmaAt(grandchild, addr);
+        assertEquals(a, Mem.getLong(c + AnonVmaStruct.ROOT));
+        assertEquals(b, Mem.getLong(c + AnonVmaStruct.PARENT));
+        assertEquals(2, degree(b));
+        assertEquals(3, refcount(a));
+        assertEquals(3, chainLength(grandchild, addr));
+        child.mmput();
+        // b's VMA is gone but the grandchild's chain still holds b: it stays, with degree 1
+        assertEquals(1, degree(b));
+        assertEquals(3, refcount(a));
+        long anonVmas = sys.objectCounts().get("anon_vma");
+        Mm gg = (Mm) grandchild.dup(DupMode.APPEND);
+        assertEquals(b, anonVmaAt(gg, addr), "anon_vma_clone reuses b: no VMA and one child anon_vma (degree < 2)");
+        assertEquals(2, degree(b));
+        assertEquals(anonVmas, sys.objectCounts().get("anon_vma"), "no anon_vma allocated");
+        gg.mmput();
+        assertEquals(1, degree(b));
+        grandchild.mmput();
+        assertEquals(2, degree(a));
+        assertEquals(1, refcount(a));
+        assertEquals(1L, sys.objectCounts().get("anon_vma"));
+        assertEquals(1L, sys.objectCounts().get("anon_vma_chain"));
+        mm.mmput();
+    }
+
+    private static long anonVmaAt(Mm mm, long addr) {
+        long vma = Mem.getLong(mm.address() + MmStruct.MMAP);
+        while (Mem.getLong(vma + VmAreaStruct.VM_END) <= addr) {
+            vma = Mem.getLong(vma + VmAreaStruct.VM_NEXT);
+        }
+        return Mem.getLong(vma + VmAreaStruct.ANON_VMA);
+    }
+
+    private static int chainLength(Mm mm, long addr) {
+        long vma = Mem.getLong(mm.address() + MmStruct.MMAP);
+        while (Mem.getLong(vma + VmAreaStruct.VM_END) <= addr) {
+            vma = Mem.getLong(vma + VmAreaStruct.VM_NEXT);
+        }
+        long head = vma + VmAreaStruct.ANON_VMA_CHAIN;
+        int n = 0;
+        for (long e = Mem.getLong(head); e != head; e = Mem.getLong(e)) {
+            n++;
+        }
+        return n;
+    }
+
+    private static int degree(long a) {
+        return Mem.getInt(a + AnonVmaStruct.DEGREE);
+    }
+
+    private static int refcount(long a) {
+        return Mem.getInt(a + AnonVmaStruct.REFCOUNT);
+    }
 }
