@@ -1,0 +1,117 @@
+package org.kfork.heap.mm;
+
+import org.kfork.heap.ds.HeapIntervalTree;
+import org.kfork.heap.ds.HeapRbRootCached;
+import org.kfork.mm.MappedFile;
+
+/**
+ * The heap twin of the minimal file model: {@code struct file} (f_count, f_mode, the path) over an
+ * inode with i_writecount and an address_space with i_mmap and i_mmap_writable. Inode and mapping
+ * are folded into this object: each file has its own inode here.
+ */
+public final class HeapFile implements MappedFile {
+    /** A vm_operations_struct: whether it has open/close (the generic file vm_ops has neither). */
+    static final class VmOps {
+        final boolean hasOpen;
+
+        VmOps(boolean hasOpen) {
+            this.hasOpen = hasOpen;
+        }
+    }
+
+    static final VmOps GENERIC_FILE_VM_OPS = new VmOps(false);
+
+    final HeapMmSystem sys;
+    final String path;
+    final long ino;
+    final boolean fmodeWrite;
+    final VmOps vmOps;
+    /** f_count. */
+    long fCount = 1;
+    /** inode->i_writecount. */
+    int iWritecount;
+    /** mapping->i_mmap_writable. */
+    int iMmapWritable;
+    /** mapping->i_mmap. */
+    final HeapRbRootCached iMmap = new HeapRbRootCached();
+    long vmOpens;
+
+    HeapFile(HeapMmSystem sys, String path, long ino, boolean writable, boolean vmOpen) {
+        this.sys = sys;
+        this.path = path;
+        this.ino = ino;
+        this.fmodeWrite = writable;
+        this.vmOps = vmOpen ? new VmOps(true) : GENERIC_FILE_VM_OPS;
+        if (writable) {
+            iWritecount = 1; // get_write_access at open
+        }
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public long refcount() {
+        return fCount;
+    }
+
+    @Override
+    public int iWritecount() {
+        return iWritecount;
+    }
+
+    @Override
+    public int iMmapWritable() {
+        return iMmapWritable;
+    }
+
+    @Override
+    public int iMmapCount() {
+        return iMmap.node() == null ? 0 : HeapIntervalTree.validate(iMmap);
+    }
+
+    @Override
+    public long vmOpenCount() {
+        return vmOpens;
+    }
+
+    @Override
+    public long ino() {
+        return ino;
+    }
+
+    @Override
+    public void get() {
+        sys.locked(this::getLocked);
+    }
+
+    /** get_file with the big lock already held. */
+    void getLocked() {
+        fCount++;
+    }
+
+    @Override
+    public void fput() {
+        sys.locked(this::fputLocked);
+    }
+
+    void fputLocked() {
+        if (fCount <= 0) {
+            throw new IllegalStateException("fput of a freed file " + path);
+        }
+        if (--fCount == 0) {
+            // __fput: a writer gives back its write access; then the file is freed.
+            if (fmodeWrite) {
+                iWritecount--;
+            }
+            sys.freed(HeapMmSystem.FILP);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return path;
+    }
+}

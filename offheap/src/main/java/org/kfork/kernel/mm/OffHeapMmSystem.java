@@ -1,0 +1,434 @@
+package org.kfork.kernel.mm;
+
+import static org.kfork.machine.Mem.getLong;
+import static org.kfork.machine.Mem.putInt;
+import static org.kfork.machine.Mem.putLong;
+
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.kfork.alloc.ForkInit;
+import org.kfork.alloc.Kmem;
+import org.kfork.alloc.KmemCache;
+import org.kfork.alloc.SlabFlags;
+import org.kfork.kernel.struct.MmStruct;
+import org.kfork.kernel.struct.RwSemaphore;
+import org.kfork.machine.Machine;
+import org.kfork.machine.Mem;
+import org.kfork.mm.AddressSpace;
+import org.kfork.mm.FailSlab;
+import org.kfork.mm.KernelLog;
+import org.kfork.mm.MappedFile;
+import org.kfork.mm.Mman;
+import org.kfork.mm.MmFlags;
+import org.kfork.mm.MmSystem;
+import org.kfork.mm.Overcommit;
+import org.kfork.mm.WorkQueue;
+import org.kfork.uapi.Errno;
+import org.kfork.uapi.KernelException;
+
+/**
+ * The off-heap mm model's surroundings on one machine: the slab caches (mm_struct and
+ * vm_area_struct from fork.c's proc_caches_init via {@link ForkInit}; anon_vma and anon_vma_chain
+ * as mm/rmap.c's anon_vma_init creates them; a cache for the minimal file model), page-table
+ * roots from the page allocator, a page of "kernel image" data (the vm_operations_struct
+ * stand-ins, init_user_ns's count, the static init_mm), overcommit, the failslab hook, the log
+ * and the work queue.
+ *
+ * <p>Fault injection: every allocation of the mm code goes through {@code alloc*} here, which asks
+ * {@link FailSlab} first and returns NULL when told to, as failslab makes kmem_cache_alloc fail.
+ * The slab allocator itself (org.kfork.alloc) is unchanged.
+ */
+public final class OffHeapMmSystem implements MmSystem {
+    /** pgd_alloc's order with PAGE_TABLE_ISOLATION (two pages: kernel and user PGD). */
+    static final int PGD_ALLOCATION_ORDER = 1;
+    private static final long GENERIC_FILE_VM_OPS = 0;
+    private static final long COUNTING_VM_OPS = 8;
+    private static final long INIT_USER_NS = 16;
+    private static final long INIT_MM = 64;
+
+    private final Machine machine;
+    private final ForkInit forkInit;
+    private final boolean ownsForkInit;
+    final KmemCache mmCachep;
+    final KmemCache vmAreaCachep;
+    final KmemCache anonVmaCachep;
+    final KmemCache anonVmaChainCachep;
+    final KmemCache fileCachep;
+    private final long kernelData;
+    /**
+     * The model's big lock: it stands for the locks 5.12 takes around shared mm state (mmap_lock,
+     * the anon_vma root rwsem, i_mmap_rwsem). Every operation of the address-space API, the fork
+     * path and the async teardown on the work queue hold it, so a teardown on the worker never
+     * interleaves with an operation on a related mm (sharing anon_vmas or files).
+     */
+    final java.util.concurrent.locks.ReentrantLock bkl = new java.util.concurrent.locks.ReentrantLock();
+
+    /** Runs {@code r} under {@link #bkl}. */
+    void locked(Runnable r) {
+        bkl.lock();
+        try {
+            r.run();
+        } finally {
+            bkl.unlock();
+        }
+    }
+
+    private final Overcommit overcommit;
+    private final FailSlab failSlab = new FailSlab();
+    private final KernelLog log = new KernelLog();
+    private final ArrayList<String> paths = new ArrayList<>();
+    private WorkQueue workQueue;
+    private long pgds;
+    private long nextIno = 100;
+    int maxMapCount = Mman.DEFAULT_MAX_MAP_COUNT;
+    volatile boolean fatalSignalPending;
+    long copyPageRange;
+    long hugetlbResets;
+    /** The errno of the last failed {@link Mm#dupMm} (the static fork path returns NULL and sets it). */
+    int lastDupError;
+
+    /** Boots fork.c's caches (fork_init, proc_caches_init) on {@code machine} and the mm model on top. */
+    public static OffHeapMmSystem boot(Machine machine) {
+        return new OffHeapMmSystem(machine, ForkInit.boot(Kmem.of(machine)), true);
+    }
+
+    /** The mm model over caches that {@code forkInit} already created. */
+    public static OffHeapMmSystem on(Machine machine, ForkInit forkInit) {
+        return new OffHeapMmSystem(machine, forkInit, false);
+    }
+
+    private OffHeapMmSystem(Machine machine, ForkInit forkInit, boolean owns) {
+        this.machine = machine;
+        this.forkInit = forkInit;
+        this.ownsForkInit = owns;
+        this.mmCachep = forkInit.mmCachep();
+        this.vmAreaCachep = forkInit.vmAreaCachep();
+        Kmem kmem = forkInit.kmem();
+        // anon_vma_init: anon_vma is SLAB_TYPESAFE_BY_RCU with a constructor; the chains are plain
+        this.anonVmaCachep = kmem.slabs().create("anon_vma", AnonVmaStruct.SIZEOF, 0,
+            SlabFlags.SLAB_TYPESAFE_BY_RCU | SlabFlags.SLAB_PANIC | SlabFlags.SLAB_ACCOUNT, OffHeapMmSystem::anonVmaCtor);
+        this.anonVmaChainCachep = kmem.slabs().create("anon_vma_chain", AnonVmaChainStruct.SIZEOF, 0,
+            SlabFlags.SLAB_PANIC | SlabFlags.SLAB_ACCOUNT, null);
+        this.fileCachep = kmem.slabs().create("kfork_mm_file", MmFileStruct.SIZEOF, 0,
+            SlabFlags.SLAB_HWCACHE_ALIGN | SlabFlags.SLAB_PANIC, null);
+        this.overcommit = new Overcommit(machine.pages().totalramPages());
+        long page = machine.pages().allocPage();
+        if (page == 0) {
+            throw new IllegalStateException("no RAM for the mm model's kernel data page");
+        }
+        Mem.zero(page, Mman.PAGE_SIZE);
+        this.kernelData = page;
+        putLong(page + COUNTING_VM_OPS, 1); // a non-NULL ->open
+        putLong(page + INIT_USER_NS, 1);
+        buildInitMm(page + INIT_MM);
+    }
+
+    /** anon_vma_ctor: the rwsem and an empty tree, once per object (SLAB_TYPESAFE_BY_RCU). */
+    static void anonVmaCtor(long a) {
+        Mem.zero(a, AnonVmaStruct.SIZEOF);
+        long wl = a + AnonVmaStruct.RWSEM + RwSemaphore.WAIT_LIST;
+        putLong(wl, wl);
+        putLong(wl + 8, wl);
+    }
+
+    /** mm/init-mm.c: init_mm, the static mm of kernel threads. */
+    private void buildInitMm(long m) {
+        putInt(m + MmStruct.MM_USERS, 2);
+        putInt(m + MmStruct.MM_COUNT, 1);
+        long wl = m + MmStruct.MMAP_LOCK + RwSemaphore.WAIT_LIST;
+        putLong(wl, wl);
+        putLong(wl + 8, wl);
+        putLong(m + MmStruct.MMLIST, m + MmStruct.MMLIST);
+        putLong(m + MmStruct.MMLIST + 8, m + MmStruct.MMLIST);
+        putLong(m + MmStruct.USER_NS, kernelData + INIT_USER_NS);
+        putLong(m + MmStruct.FLAGS, MmFlags.MMF_DUMP_FILTER_DEFAULT);
+    }
+
+    /** &amp;init_mm. */
+    public long initMmAddress() {
+        return kernelData + INIT_MM;
+    }
+
+    /** The machine. */
+    public Machine machine() {
+        return machine;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Allocation sites (each asks failslab first)
+    // ------------------------------------------------------------------------------------------
+
+    long allocMm() {
+        return failSlab.shouldFail() ? 0 : mmCachep.alloc();
+    }
+
+    void freeMm(long mm) {
+        mmCachep.free(mm);
+    }
+
+    long allocVma() {
+        return failSlab.shouldFail() ? 0 : vmAreaCachep.alloc();
+    }
+
+    void freeVma(long vma) {
+        vmAreaCachep.free(vma);
+    }
+
+    long allocAnonVma() {
+        return failSlab.shouldFail() ? 0 : anonVmaCachep.alloc();
+    }
+
+    void freeAnonVma(long a) {
+        anonVmaCachep.free(a);
+    }
+
+    long allocAvc() {
+        return failSlab.shouldFail() ? 0 : anonVmaChainCachep.alloc();
+    }
+
+    void freeAvc(long avc) {
+        anonVmaChainCachep.free(avc);
+    }
+
+    /** pgd_alloc. */
+    long allocPgd() {
+        if (failSlab.shouldFail()) {
+            return 0;
+        }
+        long pgd = machine.pages().allocPages(PGD_ALLOCATION_ORDER);
+        if (pgd != 0) {
+            Mem.zero(pgd, Mman.PAGE_SIZE << PGD_ALLOCATION_ORDER);
+            pgds++;
+        }
+        return pgd;
+    }
+
+    void freePgd(long pgd) {
+        machine.pages().freePages(pgd, PGD_ALLOCATION_ORDER);
+        pgds--;
+    }
+
+    long getUserNs(long ns) {
+        Mem.getAndAddLong(ns, 1);
+        return ns;
+    }
+
+    void putUserNs(long ns) {
+        if (ns != 0 && Mem.getAndAddLong(ns, -1) == 1) {
+            throw new IllegalStateException("put_user_ns: the last reference to init_user_ns");
+        }
+    }
+
+    boolean vmOpsHasOpen(long ops) {
+        return ops != 0 && getLong(ops) != 0;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Files
+    // ------------------------------------------------------------------------------------------
+
+    private long newFile(String path, int fmode, int writecount, long vmOps) {
+        long f = failSlab.shouldFail() ? 0 : fileCachep.alloc();
+        if (f == 0) {
+            return 0;
+        }
+        Mem.zero(f, MmFileStruct.SIZEOF);
+        putLong(f + MmFileStruct.F_COUNT, 1);
+        putInt(f + MmFileStruct.F_MODE, fmode);
+        int id;
+        synchronized (paths) {
+            id = paths.indexOf(null);
+            if (id < 0) {
+                id = paths.size();
+                paths.add(path);
+            } else {
+                paths.set(id, path);
+            }
+        }
+        putInt(f + MmFileStruct.ID, id);
+        putLong(f + MmFileStruct.F_OP_VM_OPS, vmOps);
+        putLong(f + MmFileStruct.I_INO, nextIno++);
+        putInt(f + MmFileStruct.I_WRITECOUNT, writecount);
+        return f;
+    }
+
+    /** shmem_zero_setup's file. */
+    long shmemFile() {
+        return newFile("/dev/zero (deleted)", MmFileStruct.FMODE_READ | MmFileStruct.FMODE_WRITE, 0,
+            kernelData + GENERIC_FILE_VM_OPS);
+    }
+
+    void getFile(long f) {
+        Mem.getAndAddLong(f + MmFileStruct.F_COUNT, 1);
+    }
+
+    /** fput: the last reference runs __fput (a writer's write access goes) and frees the file. */
+    void fput(long f) {
+        long old = Mem.getAndAddLong(f + MmFileStruct.F_COUNT, -1);
+        if (old <= 0) {
+            throw new IllegalStateException("fput of a freed file");
+        }
+        if (old == 1) {
+            if ((Mem.getInt(f + MmFileStruct.F_MODE) & MmFileStruct.FMODE_WRITE) != 0
+                && Mem.getInt(f + MmFileStruct.I_WRITECOUNT) > 0) {
+                Mem.getAndAddInt(f + MmFileStruct.I_WRITECOUNT, -1);
+            }
+            synchronized (paths) {
+                paths.set(Mem.getInt(f + MmFileStruct.ID), null);
+            }
+            fileCachep.free(f);
+        }
+    }
+
+    String pathOf(long f) {
+        synchronized (paths) {
+            return paths.get(Mem.getInt(f + MmFileStruct.ID));
+        }
+    }
+
+    OffHeapFile fileHandle(long f) {
+        return new OffHeapFile(this, f);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // MmSystem
+    // ------------------------------------------------------------------------------------------
+
+    /** mm_alloc as a static fork-path call: the new mm's address, or 0. */
+    public long mmAllocAddress() {
+        long mm = allocMm();
+        if (mm == 0) {
+            return 0;
+        }
+        Mem.zero(mm, Mm.MM_SIZE + 8);
+        if (Mm.mmInit(this, mm, 0, kernelData + INIT_USER_NS, 0) == 0) {
+            return 0;
+        }
+        putLong(mm + MmStruct.TASK_SIZE, Mman.TASK_SIZE);
+        putLong(mm + MmStruct.MMAP_BASE, Mman.pageAlign(Mman.TASK_SIZE - (128L << 20)));
+        putLong(mm + MmStruct.MMAP_LEGACY_BASE, Mman.TASK_UNMAPPED_BASE);
+        return mm;
+    }
+
+    @Override
+    public AddressSpace mmAlloc() {
+        long mm = mmAllocAddress();
+        if (mm == 0) {
+            throw new KernelException("mm_alloc", Errno.ENOMEM);
+        }
+        return new Mm(this, mm);
+    }
+
+    /** A handle for the address-space operations on the mm at {@code mm}. */
+    public Mm handle(long mm) {
+        return new Mm(this, mm);
+    }
+
+    @Override
+    public MappedFile openFile(String path, boolean writable, boolean vmOpen) {
+        int mode = MmFileStruct.FMODE_READ | (writable ? MmFileStruct.FMODE_WRITE : 0);
+        long f = newFile(path, mode, writable ? 1 : 0, kernelData + (vmOpen ? COUNTING_VM_OPS : GENERIC_FILE_VM_OPS));
+        if (f == 0) {
+            throw new KernelException("open", Errno.ENOMEM);
+        }
+        return new OffHeapFile(this, f);
+    }
+
+    @Override
+    public Overcommit overcommit() {
+        return overcommit;
+    }
+
+    int overcommitMode() {
+        return overcommit.mode();
+    }
+
+    @Override
+    public FailSlab failSlab() {
+        return failSlab;
+    }
+
+    @Override
+    public KernelLog log() {
+        return log;
+    }
+
+    @Override
+    public void setMaxMapCount(int max) {
+        maxMapCount = max;
+    }
+
+    @Override
+    public void setFatalSignalPending(boolean pending) {
+        fatalSignalPending = pending;
+    }
+
+    synchronized WorkQueue workQueue() {
+        if (workQueue == null) {
+            workQueue = new WorkQueue("offheap-mm-events");
+        }
+        return workQueue;
+    }
+
+    @Override
+    public void flushWork() {
+        WorkQueue wq;
+        synchronized (this) {
+            wq = workQueue;
+        }
+        if (wq != null) {
+            wq.flush();
+        }
+    }
+
+    @Override
+    public Map<String, Long> objectCounts() {
+        Map<String, Long> m = new TreeMap<>();
+        m.put("mm_struct", mmCachep.activeObjects());
+        m.put("vm_area_struct", vmAreaCachep.activeObjects());
+        m.put("anon_vma", anonVmaCachep.activeObjects());
+        m.put("anon_vma_chain", anonVmaChainCachep.activeObjects());
+        m.put("filp", fileCachep.activeObjects());
+        m.put("pgd", pgds);
+        m.put("user_ns refs", getLong(kernelData + INIT_USER_NS) - 1);
+        return m;
+    }
+
+    /** /proc/slabinfo lines of the caches the mm model uses. */
+    public java.util.List<org.kfork.alloc.SlabInfo> slabInfos() {
+        return java.util.List.of(mmCachep.info(), vmAreaCachep.info(), anonVmaCachep.info(), anonVmaChainCachep.info(),
+            fileCachep.info());
+    }
+
+    @Override
+    public long copyPageRangeCalls() {
+        return copyPageRange;
+    }
+
+    /** Stops the work queue, frees the kernel data page and destroys the caches this system created. */
+    @Override
+    public void close() {
+        WorkQueue wq;
+        synchronized (this) {
+            wq = workQueue;
+            workQueue = null;
+        }
+        if (wq != null) {
+            wq.close();
+        }
+        machine.pages().freePage(kernelData);
+        fileCachep.destroy();
+        anonVmaChainCachep.destroy();
+        anonVmaCachep.destroy();
+        if (ownsForkInit) {
+            forkInit.close();
+        }
+    }
+
+    @Override
+    public AddressSpace initMm() {
+        return new Mm(this, initMmAddress());
+    }
+}
