@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -36,22 +37,28 @@ import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * dup_mm of an mm with {@code n} VMAs, then the teardown of the copy (mmput: exit_mmap, __mmdrop),
- * per operation. The score is nanoseconds per dup+teardown; divide by {@code n} for ns per VMA
- * ({@link #main} prints that column; JMH cannot take a per-parameter ops-per-invocation).
+ * dup_mm of an mm with {@code n} VMAs, and the teardown (mmput: exit_mmap, __mmdrop) of such a
+ * copy, each timed separately and scored in <b>nanoseconds per VMA</b>.
+ *
+ * <p>Each invocation handles {@link #VMAS} VMAs: {@code VMAS / n} copies of the parent
+ * ({@code n} divides {@link #VMAS} for every parameter). {@code dup} makes the copies (they are
+ * torn down, untimed, after the invocation); {@code exit} tears down copies made, untimed, before
+ * it. So both scores are per VMA at every {@code n}, and the timer's overhead is spread over 60000
+ * VMAs.
  *
  * <ul>
- *   <li>{@code variant}: OFFHEAP_APPEND (the kernel's dup_mmap: each copy linked at the right end of
- *       the tree), OFFHEAP_STRUCTURAL (the O(n) structural clone of the parent's tree), and the heap
- *       twin in both modes.</li>
- *   <li>{@code space}: UNTOUCHED, private anonymous VMAs never faulted (no anon_vma, the kernel
+ *   <li>{@code variant}: OFFHEAP (the modeled machine) or HEAP (the heap twin).</li>
+ *   <li>{@code mode}: APPEND, the kernel's dup_mmap (each copy linked at the right end of the
+ *       tree, with the gap update), or STRUCTURAL, the O(n) clone of the parent tree's shape.</li>
+ *   <li>{@code space}: UNTOUCHED, private anonymous VMAs never faulted (no anon_vma: the kernel
  *       anchor's case); ANON, the same after a write fault in each (anon_vma_prepare). Neighbours
  *       differ only in protection, so, as in the kernel, they may share one anon_vma
- *       (find_mergeable_anon_vma ignores the access bits); the child still gets one anon_vma and two
- *       chains per VMA from anon_vma_fork.</li>
+ *       (find_mergeable_anon_vma ignores the access bits); the child still gets one anon_vma and
+ *       two chains per VMA from anon_vma_fork.</li>
  *   <li>Protections alternate (PROT_READ, PROT_READ|PROT_WRITE), so no two VMAs merge.</li>
  * </ul>
- * Checked mode is off ({@code -Dkfork.checked=false}) and bounds checks are disabled.
+ * Checked mode is off ({@code -Dkfork.checked=false}) and bounds checks are disabled. The heap
+ * twin's scores include the GC work its allocation causes; run with {@code -prof gc} to see it.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -60,13 +67,28 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class DupMmapBench {
+    /** VMAs copied or torn down per invocation: a multiple of every {@code n}. */
+    public static final int VMAS = 60_000;
+
     /** The number of VMAs of the parent mm. */
     @Param({"10", "100", "1000", "10000", "60000"})
     public int n;
 
-    /** Representation and dup mode. */
-    @Param({"OFFHEAP_APPEND", "OFFHEAP_STRUCTURAL", "HEAP_APPEND", "HEAP_STRUCTURAL"})
-    public String variant;
+    /** Where the structures live. */
+    public enum Variant {
+        /** The modeled machine: mm_struct and vm_area_struct off-heap. */
+        OFFHEAP,
+        /** The heap twin: HeapMm and HeapVma objects. */
+        HEAP
+    }
+
+    /** OFFHEAP or HEAP. */
+    @Param
+    public Variant variant;
+
+    /** APPEND (the kernel's) or STRUCTURAL. */
+    @Param
+    public DupMode mode;
 
     /** UNTOUCHED or ANON. */
     @Param({"UNTOUCHED", "ANON"})
@@ -77,16 +99,21 @@ public class DupMmapBench {
     private long offParent;
     private HeapMmSystem heapSys;
     private AddressSpace heapParent;
-    private DupMode mode;
-    private boolean offheap;
+    private final long[] offChildren = new long[VMAS];
+    private final AddressSpace[] heapChildren = new AddressSpace[VMAS];
+    private int copies;
 
     /** Builds the parent address space. */
     @Setup(Level.Trial)
     public void setup() {
-        offheap = variant.startsWith("OFFHEAP");
-        mode = variant.endsWith("STRUCTURAL") ? DupMode.STRUCTURAL : DupMode.APPEND;
+        if (VMAS % n != 0) {
+            throw new IllegalArgumentException("n must divide " + VMAS + ": " + n);
+        }
+        copies = VMAS / n;
         AddressSpace parent;
-        if (offheap) {
+        if (variant == Variant.OFFHEAP) {
+            // Room for the parent and a whole invocation's copies (about 220 bytes a VMA with
+            // its anon_vma chains), plus the page tables' pgd pages of the small-n copies.
             machine = Machine.create(1L << 30);
             offSys = OffHeapMmSystem.boot(machine);
             parent = offSys.mmAlloc();
@@ -119,7 +146,7 @@ public class DupMmapBench {
     /** Tears the parent down. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (offheap) {
+        if (variant == Variant.OFFHEAP) {
             Mm.mmput(offSys, offParent);
             offSys.close();
             machine.close();
@@ -129,24 +156,92 @@ public class DupMmapBench {
         }
     }
 
-    /** dup_mm then mmput of the copy. */
-    @Benchmark
-    public void dupMmAndTeardown() {
-        if (offheap) {
-            long child = Mm.dupMm(offSys, offParent, 0, mode);
-            if (child == 0) {
-                throw new IllegalStateException("dup_mm failed");
+    /** Makes copies for {@link #exit} to tear down (untimed). */
+    public void makeCopies() {
+        for (int i = 0; i < copies; i++) {
+            if (variant == Variant.OFFHEAP) {
+                offChildren[i] = dupOffHeap();
+            } else {
+                heapChildren[i] = heapParent.dup(mode);
             }
-            Mm.mmput(offSys, child);
-        } else {
-            heapParent.dup(mode).mmput();
+        }
+    }
+
+    /** Tears down the copies {@link #dup} made (untimed). */
+    public void dropCopies() {
+        for (int i = 0; i < copies; i++) {
+            if (variant == Variant.OFFHEAP) {
+                if (offChildren[i] != 0) {
+                    Mm.mmput(offSys, offChildren[i]);
+                    offChildren[i] = 0;
+                }
+            } else if (heapChildren[i] != null) {
+                heapChildren[i].mmput();
+                heapChildren[i] = null;
+            }
+        }
+    }
+
+    private long dupOffHeap() {
+        long child = Mm.dupMm(offSys, offParent, 0, mode);
+        if (child == 0) {
+            throw new IllegalStateException("dup_mm failed: " + offSys.lastDupError());
+        }
+        return child;
+    }
+
+    /** The untimed half of each benchmark: what {@code dup} made, or what {@code exit} needs. */
+    @State(Scope.Thread)
+    public static class Copies {
+        /** Tears down after {@code dup}. */
+        @TearDown(Level.Invocation)
+        public void afterDup(DupMmapBench b) {
+            b.dropCopies();
+        }
+    }
+
+    /** The copies that {@code exit} tears down, made before each invocation. */
+    @State(Scope.Thread)
+    public static class Prepared {
+        /** Makes the copies before {@code exit}. */
+        @Setup(Level.Invocation)
+        public void beforeExit(DupMmapBench b) {
+            b.makeCopies();
+        }
+    }
+
+    /** dup_mm of the parent, VMAS / n times: the score is ns per VMA copied. */
+    @Benchmark
+    @OperationsPerInvocation(VMAS)
+    public void dup(Copies c) {
+        for (int i = 0; i < copies; i++) {
+            if (variant == Variant.OFFHEAP) {
+                offChildren[i] = dupOffHeap();
+            } else {
+                heapChildren[i] = heapParent.dup(mode);
+            }
+        }
+    }
+
+    /** mmput of VMAS / n copies (exit_mmap, __mmdrop): the score is ns per VMA torn down. */
+    @Benchmark
+    @OperationsPerInvocation(VMAS)
+    public void exit(Prepared p) {
+        for (int i = 0; i < copies; i++) {
+            if (variant == Variant.OFFHEAP) {
+                Mm.mmput(offSys, offChildren[i]);
+                offChildren[i] = 0;
+            } else {
+                heapChildren[i].mmput();
+                heapChildren[i] = null;
+            }
         }
     }
 
     /**
      * Runs this class alone (JMH options from the command line, e.g. {@code -p n=10000 -prof gc}
      * override the annotations; the fork flags come from {@link BenchSupport#forkJvmArgs()}), then
-     * prints ns per VMA.
+     * prints a table of ns per VMA.
      */
     public static void main(String[] args) throws RunnerException {
         CommandLineOptions cli;
@@ -164,12 +259,11 @@ public class DupMmapBench {
         Options opts = b.build();
         Collection<RunResult> results = new Runner(opts).run();
         System.out.println();
-        System.out.printf("%-20s %-10s %7s %14s %12s%n", "variant", "space", "n", "ns/dup+exit", "ns/VMA");
+        System.out.printf("%-6s %-8s %-11s %-10s %7s %10s%n", "op", "variant", "mode", "space", "n", "ns/VMA");
         for (RunResult r : results) {
-            int n = Integer.parseInt(r.getParams().getParam("n"));
-            double score = r.getPrimaryResult().getScore();
-            System.out.printf("%-20s %-10s %7d %14.0f %12.1f%n", r.getParams().getParam("variant"),
-                r.getParams().getParam("space"), n, score, score / n);
+            System.out.printf("%-6s %-8s %-11s %-10s %7s %10.1f%n", r.getParams().getBenchmark().replaceAll(".*\\.", ""),
+                r.getParams().getParam("variant"), r.getParams().getParam("mode"), r.getParams().getParam("space"),
+                r.getParams().getParam("n"), r.getPrimaryResult().getScore());
         }
     }
 }

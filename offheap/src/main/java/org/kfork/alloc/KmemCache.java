@@ -1,9 +1,7 @@
 package org.kfork.alloc;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongConsumer;
 import org.kfork.machine.Abi;
@@ -49,8 +47,16 @@ import org.kfork.machine.Ram;
  * Under the cache lock: slabs with free objects (the partial list) and each slab's own freelist.
  * An empty per-CPU list is refilled with a batch of objects; a per-CPU list that reached its limit
  * gives back all but a batch of its most recently freed objects. A batch is spliced back onto a
- * list only if the list stays within its limit, so a list never holds more than the limit. A slab whose objects are all back
- * is released to the page allocator once more than {@link #MIN_PARTIAL} empty slabs are kept.
+ * list only if the list stays within its limit, so a list never holds more than the limit. A slab
+ * whose objects are all back is released to the page allocator once more than {@link #minPartial()}
+ * empty slabs are kept (SLUB's min_partial: half the log2 of the object size, clamped to 5..10).
+ *
+ * <p>A new slab's freelist is not threaded through all its objects up front: the slab hands out
+ * its never-used objects in address order from a bump index ({@code fresh}) once its freelist is
+ * empty. The order of handed-out objects is the same as SLUB's for a fresh slab (object 0 first),
+ * and a slab creation touches no object memory unless the cache has a constructor. The slab
+ * descriptors (the slab fields of struct page) are recycled, so the slow path allocates nothing
+ * on the Java heap either.
  *
  * <h2>Checked mode</h2>
  * Objects are unpoisoned when handed out and poisoned when freed (except SLAB_TYPESAFE_BY_RCU
@@ -63,8 +69,10 @@ import org.kfork.machine.Ram;
  * When the page allocator has no pages, alloc returns 0 (NULL) and nothing changes.
  */
 public final class KmemCache {
-    /** Empty slabs kept on the partial list before further empty slabs go back to the buddy. */
-    public static final int MIN_PARTIAL = 2;
+    /** The fewest empty slabs SLUB keeps per node (MIN_PARTIAL in mm/slub.c). */
+    public static final int MIN_PARTIAL = 5;
+    /** The most (MAX_PARTIAL in mm/slub.c). */
+    public static final int MAX_PARTIAL = 10;
     /** NUMA_NO_NODE. */
     public static final int NUMA_NO_NODE = -1;
     /** SLUB's default largest slab order (PAGE_ALLOC_COSTLY_ORDER) for objects that fit. */
@@ -104,31 +112,42 @@ public final class KmemCache {
     private final int nrCpus;
     private final Cpus cpus;
     private final boolean poisonOnFree;
+    private final int minPartial;
 
     // ---- the shared pool: guarded by this ----
     private Slab partialHead;
-    private final Set<Slab> slabs = new LinkedHashSet<>();
+    /** Every slab of the cache, linked through {@code allNext}/{@code allPrev}. */
+    private Slab allHead;
+    private int nrSlabs;
+    /** Released slab descriptors, kept for the next slab (linked through {@code next}). */
+    private Slab spare;
     private long freeInSlabs;
     private int emptySlabs;
     private boolean destroyed;
     private long allocFailures;
 
-    /** One slab's bookkeeping (the slab fields of struct page). Guarded by the cache lock. */
+    /**
+     * One slab's bookkeeping (the slab fields of struct page). Guarded by the cache lock, except
+     * {@code cache} and {@code base}, which do not change while the slab is mapped.
+     */
     static final class Slab {
         final KmemCache cache;
-        final long base;
-        /** Head token of the slab's own freelist. */
+        long base;
+        /** Head token of the slab's own freelist of returned objects. */
         long freeToken;
+        /** Objects from index {@code fresh} on were never handed out. */
+        int fresh;
         int inuse;
         Slab prev;
         Slab next;
+        Slab allPrev;
+        Slab allNext;
         boolean onPartial;
         /** Checked mode: one bit per object, set while the object is handed out. */
         final AtomicLongArray allocated;
 
-        Slab(KmemCache cache, long base) {
+        Slab(KmemCache cache) {
             this.cache = cache;
-            this.base = base;
             this.allocated = Kasan.ENABLED ? new AtomicLongArray((cache.objsPerSlab + 63) >>> 6) : null;
         }
     }
@@ -154,6 +173,13 @@ public final class KmemCache {
         this.cpus = owner.cpus();
         this.nrCpus = cpus.nrCpus();
         this.poisonOnFree = (flags & SlabFlags.SLAB_TYPESAFE_BY_RCU) == 0;
+        this.minPartial = minPartialFor(size);
+    }
+
+    /** set_min_partial(s, ilog2(s->size) / 2), clamped to MIN_PARTIAL..MAX_PARTIAL. */
+    static int minPartialFor(int size) {
+        final int half = (31 - Integer.numberOfLeadingZeros(size)) / 2;
+        return Math.max(MIN_PARTIAL, Math.min(MAX_PARTIAL, half));
     }
 
     /** The stride of objects: object, free pointer, rounded to the alignment. */
@@ -298,8 +324,13 @@ public final class KmemCache {
                         break;
                     }
                 }
-                final long obj = objectOf(s.freeToken);
-                s.freeToken = Mem.getLongNofault(obj + freeOffset);
+                final long obj;
+                if (s.freeToken != 0) {
+                    obj = objectOf(s.freeToken);
+                    s.freeToken = Mem.getLongNofault(obj + freeOffset);
+                } else {
+                    obj = s.base + (long) s.fresh++ * size;
+                }
                 if (s.inuse == 0) {
                     emptySlabs--;
                 }
@@ -308,17 +339,20 @@ public final class KmemCache {
                 if (s.inuse == objsPerSlab) {
                     removePartial(s);
                 }
-                Mem.putLongNofault(obj + freeOffset, chain);
-                chain = tokenOf(obj);
+                // Append, so the chain keeps the slab's order: a fresh slab hands out object 0 first.
                 if (chainTail == 0) {
-                    chainTail = obj;
+                    chain = tokenOf(obj);
+                } else {
+                    Mem.putLongNofault(chainTail + freeOffset, tokenOf(obj));
                 }
+                chainTail = obj;
                 got++;
             }
             if (got == 0) {
                 allocFailures++;
                 return Abi.NULL;
             }
+            Mem.putLongNofault(chainTail + freeOffset, 0);
         }
         final long obj = objectOf(chain);
         final long rest = Mem.getLongNofault(obj + freeOffset);
@@ -402,7 +436,7 @@ public final class KmemCache {
             freeInSlabs++;
             if (s.inuse == 0) {
                 emptySlabs++;
-                if (emptySlabs > MIN_PARTIAL) {
+                if (emptySlabs > minPartial) {
                     releaseSlab(s);
                 }
             }
@@ -416,14 +450,23 @@ public final class KmemCache {
         if (base == Abi.NULL) {
             return null;
         }
-        final Slab s = new Slab(this, base);
+        Slab s = spare;
+        if (s != null) {
+            spare = s.next;
+        } else {
+            s = new Slab(this);
+        }
+        s.base = base;
+        s.freeToken = 0;
+        s.fresh = 0;
+        s.inuse = 0;
         final long slabBytes = (long) Abi.PAGE_SIZE << order;
         if (Kasan.ENABLED) {
             Kasan.poison(base, slabBytes, Kasan.SLAB_REDZONE);
         }
-        // Thread the slab's freelist in address order, so the first allocation gets object 0.
-        long next = 0;
-        for (int i = objsPerSlab - 1; i >= 0; i--) {
+        // No freelist to thread: objects are handed out from the fresh index (object 0 first).
+        // A constructor still runs once per object, now, as the kernel runs it at slab creation.
+        for (int i = 0; i < objsPerSlab && (ctor != null || Kasan.ENABLED); i++) {
             final long obj = base + (long) i * size;
             if (ctor != null) {
                 Kasan.unpoison(obj, objectSize);
@@ -432,12 +475,15 @@ public final class KmemCache {
             if (Kasan.ENABLED) {
                 Kasan.poison(obj, objectSize, Kasan.SLAB_UNUSED);
             }
-            Mem.putLongNofault(obj + freeOffset, next);
-            next = tokenOf(obj);
         }
-        s.freeToken = next;
         owner.mapSlab(s, base, 1 << order);
-        slabs.add(s);
+        s.allPrev = null;
+        s.allNext = allHead;
+        if (allHead != null) {
+            allHead.allPrev = s;
+        }
+        allHead = s;
+        nrSlabs++;
         addPartial(s);
         freeInSlabs += objsPerSlab;
         emptySlabs++;
@@ -446,11 +492,32 @@ public final class KmemCache {
 
     private void releaseSlab(Slab s) {
         removePartial(s);
-        slabs.remove(s);
+        if (s.allPrev != null) {
+            s.allPrev.allNext = s.allNext;
+        } else {
+            allHead = s.allNext;
+        }
+        if (s.allNext != null) {
+            s.allNext.allPrev = s.allPrev;
+        }
+        s.allPrev = null;
+        s.allNext = null;
+        nrSlabs--;
         emptySlabs--;
         freeInSlabs -= objsPerSlab;
         owner.unmapSlab(s.base, 1 << order);
         owner.pages().freePages(s.base, order);
+        s.next = spare; // keep the descriptor, as struct page outlives its slab
+        spare = s;
+    }
+
+    /** Every slab, for the slow paths that walk them all (the cache lock is held). */
+    private List<Slab> allSlabs() {
+        final List<Slab> all = new ArrayList<>(nrSlabs);
+        for (Slab s = allHead; s != null; s = s.allNext) {
+            all.add(s);
+        }
+        return all;
     }
 
     private void addPartial(Slab s) {
@@ -508,7 +575,7 @@ public final class KmemCache {
         }
         synchronized (this) {
             int released = 0;
-            for (Slab s : new ArrayList<>(slabs)) {
+            for (Slab s : allSlabs()) {
                 if (s.inuse == 0) {
                     releaseSlab(s);
                     released++;
@@ -531,7 +598,7 @@ public final class KmemCache {
                 throw new IllegalStateException("kmem_cache_destroy of destroyed cache " + name);
             }
             final List<Long> leaked = new ArrayList<>();
-            for (Slab s : slabs) {
+            for (Slab s : allSlabs()) {
                 if (s.inuse > 0) {
                     leaked.addAll(liveObjects(s));
                 }
@@ -539,7 +606,7 @@ public final class KmemCache {
             if (!leaked.isEmpty()) {
                 throw new SlabLeakException(name, leaked);
             }
-            for (Slab s : new ArrayList<>(slabs)) {
+            for (Slab s : allSlabs()) {
                 releaseSlab(s);
             }
             destroyed = true;
@@ -550,6 +617,9 @@ public final class KmemCache {
     /** The objects of a slab that are not on its freelist (the cache lock is held, lists flushed). */
     private List<Long> liveObjects(Slab s) {
         final boolean[] free = new boolean[objsPerSlab];
+        for (int i = s.fresh; i < objsPerSlab; i++) {
+            free[i] = true;
+        }
         for (long t = s.freeToken; t != 0; t = Mem.getLongNofault(objectOf(t) + freeOffset)) {
             free[(int) ((objectOf(t) - s.base) / size)] = true;
         }
@@ -631,9 +701,14 @@ public final class KmemCache {
         for (int cpu = 0; cpu < nrCpus; cpu++) {
             cached += cpuCached(cpu);
         }
-        final long total = (long) slabs.size() * objsPerSlab;
+        final long total = (long) nrSlabs * objsPerSlab;
         return new SlabInfo(name, total - freeInSlabs - cached, total, objectSize, size, objsPerSlab, 1 << order,
-            slabs.size(), align, flags, useroffset, usersize, limit, batch, allocFailures);
+            nrSlabs, align, flags, useroffset, usersize, limit, batch, allocFailures);
+    }
+
+    /** The empty slabs this cache keeps before it gives further empty slabs back to the buddy. */
+    public int minPartial() {
+        return minPartial;
     }
 
     /** Live objects: handed out and not yet freed (the leak check's counter). */

@@ -69,6 +69,46 @@ class KmemCacheTest {
     }
 
     @Test
+    void freshSlabsHandOutObjectsInAddressOrderAndEmptySlabsAreKeptUpToMinPartial() {
+        KmemCache c = cache("fresh_order", 200);
+        try {
+            assertEquals(5, c.minPartial(), "SLUB: ilog2(208) / 2 = 3, clamped up to MIN_PARTIAL");
+            assertEquals(10, KmemCache.minPartialFor(1 << 24), "clamped down to MAX_PARTIAL");
+            assertEquals(6, KmemCache.minPartialFor(4096), "ilog2(4096) / 2");
+            // A fresh slab hands out object 0, 1, 2... in address order, with no freelist threaded.
+            long first = c.alloc(0);
+            long second = c.alloc(0);
+            assertEquals(first + c.size(), second, "the second object of a fresh slab follows the first");
+            c.free(0, second);
+            c.free(0, first);
+            // Fill then empty 8 slabs: 5 empty slabs stay cached, the rest go back to the buddy.
+            List<Long> objs = new ArrayList<>();
+            for (int i = 0; i < 8 * c.objsPerSlab(); i++) {
+                objs.add(c.alloc(0));
+            }
+            assertTrue(c.info().numSlabs() >= 8, "8 full slabs, and maybe one more the last refill began");
+            for (long o : objs) {
+                c.free(0, o);
+            }
+            c.flushCpu(0);
+            assertEquals(c.minPartial(), c.info().numSlabs(), "empty slabs beyond min_partial are released");
+            // Recycled slab descriptors hand out the same objects again: a full refill of every slab works.
+            objs.clear();
+            for (int i = 0; i < 8 * c.objsPerSlab(); i++) {
+                long o = c.alloc(0);
+                assertNotEquals(0, o);
+                objs.add(o);
+            }
+            assertEquals(8 * c.objsPerSlab(), new HashSet<>(objs).size(), "no object handed out twice");
+            for (long o : objs) {
+                c.free(0, o);
+            }
+        } finally {
+            c.destroy();
+        }
+    }
+
+    @Test
     void hwcacheAlignAndUsercopyAreRecorded() {
         KmemCache fs = KMEM.slabs().create("fs_cache", 56, 0, SlabFlags.SLAB_HWCACHE_ALIGN, null);
         KmemCache tiny = KMEM.slabs().create("tiny", 24, 0, SlabFlags.SLAB_HWCACHE_ALIGN, null);
@@ -192,12 +232,16 @@ class KmemCacheTest {
         KmemCache c = cache("oob", 200);
         try {
             long a = c.alloc(0);
+            long b = c.alloc(0);
+            assertEquals(a + 208, b, "b follows a in a fresh slab");
             Mem.putLong(a + 192, 1); // last 8 bytes: fine
             BadAccessException e = assertThrows(BadAccessException.class, () -> Mem.putLong(a + 200, 1));
             assertEquals("out-of-bounds", e.bug());
             assertTrue(e.getMessage().contains("free pointer after object 0x" + Long.toHexString(a)), e.getMessage());
-            assertThrows(BadAccessException.class, () -> Mem.getByte(a + 208), "the next, unallocated object");
-            assertThrows(BadAccessException.class, () -> Mem.getByte(a - 1), "below the first object");
+            assertThrows(BadAccessException.class, () -> Mem.getByte(b + 208), "the next, unallocated object");
+            assertThrows(BadAccessException.class, () -> Mem.getByte(b - 1), "below an object: its neighbour's free pointer");
+            c.free(0, b);
+            assertThrows(BadAccessException.class, () -> Mem.getByte(b), "a freed object");
             c.free(0, a);
         } finally {
             c.destroy();

@@ -38,8 +38,10 @@ import java.util.Set;
  * <tr><td>StackCacheBench.clearStack</td><td>clear one 16 KiB stack</td><td>memset_16k</td></tr>
  * <tr><td>SlabBench.allocFree</td><td>one kmem_cache_alloc + kmem_cache_free of 200 bytes</td>
  *     <td>malloc(200)+free</td></tr>
- * <tr><td>DupMmapBench.dupMmap</td><td>dup_mmap of an mm with n VMAs</td>
- *     <td>rbtree clone @ n per node; the kernel's fork() slope per VMA</td></tr>
+ * <tr><td>DupMmapBench.dup</td><td>one VMA of dup_mm of an mm with n VMAs</td>
+ *     <td>rbtree clone @ n; the kernel's fork() slope per VMA (until fork returns)</td></tr>
+ * <tr><td>DupMmapBench.exit</td><td>one VMA of the teardown of such a copy</td>
+ *     <td>none (the kernel's exit slope is only measured together with fork)</td></tr>
  * </table>
  *
  * "Per node" means the Java score is divided by n before the ratio is taken (and the anchor is
@@ -88,9 +90,10 @@ public final class AnchorMap {
             Scale.PER_OP, "C memset 16K"),
         new Rule("SlabBench", Set.of("allocFree", "pair"), 0, "malloc", "malloc_free", 200, Scale.PER_OP,
             "C malloc+free"),
-        new Rule("DupMmapBench", Set.of("dupMmap", "dup"), 0, "rbtree", "clone", -1, Scale.PER_N,
+        // DupMmapBench scores are per VMA (@OperationsPerInvocation over 60000 VMAs).
+        new Rule("DupMmapBench", Set.of("dup", "dupMmap"), 0, "rbtree", "clone", -1, Scale.PER_OP,
             "C rb-tree clone"),
-        new Rule("DupMmapBench", Set.of("dupMmap", "dup"), 0, "fork", "slope_return_untouched", 0, Scale.PER_N,
+        new Rule("DupMmapBench", Set.of("dup", "dupMmap"), 0, "fork", "slope_return_untouched", 0, Scale.PER_OP,
             "kernel fork()/VMA"));
 
     private AnchorMap() {

@@ -1593,9 +1593,11 @@ public final class Mm implements AddressSpace {
      */
     public static long dupMm(OffHeapMmSystem sys, long oldmm, long task, DupMode mode) {
         sys.bkl.lock();
+        final int cpu = sys.enterCpu();
         try {
             return dupMmLocked(sys, oldmm, task, mode);
         } finally {
+            sys.exitCpu(cpu);
             sys.bkl.unlock();
         }
     }
@@ -1775,9 +1777,11 @@ public final class Mm implements AddressSpace {
     /** mmput. */
     public static void mmput(OffHeapMmSystem sys, long mm) {
         sys.bkl.lock();
+        final int cpu = sys.enterCpu();
         try {
             mmputLocked(sys, mm);
         } finally {
+            sys.exitCpu(cpu);
             sys.bkl.unlock();
         }
     }

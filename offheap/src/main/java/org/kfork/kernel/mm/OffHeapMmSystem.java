@@ -65,6 +65,33 @@ public final class OffHeapMmSystem implements MmSystem {
      */
     final java.util.concurrent.locks.ReentrantLock bkl = new java.util.concurrent.locks.ReentrantLock();
 
+    private final org.kfork.alloc.Cpus cpus;
+    /**
+     * The CPU of the system call holding {@link #bkl}, resolved once when it enters (the kernel's
+     * task stays on its CPU for a per-CPU operation; one lookup per call instead of one per
+     * object); -1 outside such a call. Guarded by {@link #bkl}.
+     */
+    private int callCpu = -1;
+
+    /** Resolves the caller's CPU for the call now holding {@link #bkl}; returns what to restore. */
+    int enterCpu() {
+        final int prev = callCpu;
+        if (prev < 0) {
+            callCpu = cpus.current();
+        }
+        return prev;
+    }
+
+    /** Ends what {@link #enterCpu} began. */
+    void exitCpu(int prev) {
+        callCpu = prev;
+    }
+
+    private int cpu() {
+        final int c = callCpu;
+        return c >= 0 ? c : cpus.current();
+    }
+
     /** Runs {@code r} under {@link #bkl}. */
     void locked(Runnable r) {
         bkl.lock();
@@ -89,6 +116,11 @@ public final class OffHeapMmSystem implements MmSystem {
     /** The errno of the last failed {@link Mm#dupMm} (the static fork path returns NULL and sets it). */
     int lastDupError;
 
+    /** The negative errno of the last failed {@link Mm#dupMm}, for callers that got 0 back. */
+    public int lastDupError() {
+        return lastDupError;
+    }
+
     /** Boots fork.c's caches (fork_init, proc_caches_init) on {@code machine} and the mm model on top. */
     public static OffHeapMmSystem boot(Machine machine) {
         return new OffHeapMmSystem(machine, ForkInit.boot(Kmem.of(machine)), true);
@@ -106,6 +138,7 @@ public final class OffHeapMmSystem implements MmSystem {
         this.mmCachep = forkInit.mmCachep();
         this.vmAreaCachep = forkInit.vmAreaCachep();
         Kmem kmem = forkInit.kmem();
+        this.cpus = kmem.cpus();
         // anon_vma_init: anon_vma is SLAB_TYPESAFE_BY_RCU with a constructor; the chains are plain
         this.anonVmaCachep = kmem.slabs().create("anon_vma", AnonVmaStruct.SIZEOF, 0,
             SlabFlags.SLAB_TYPESAFE_BY_RCU | SlabFlags.SLAB_PANIC | SlabFlags.SLAB_ACCOUNT, OffHeapMmSystem::anonVmaCtor);
@@ -161,35 +194,35 @@ public final class OffHeapMmSystem implements MmSystem {
     // ------------------------------------------------------------------------------------------
 
     long allocMm() {
-        return failSlab.shouldFail() ? 0 : mmCachep.alloc();
+        return failSlab.shouldFail() ? 0 : mmCachep.alloc(cpu());
     }
 
     void freeMm(long mm) {
-        mmCachep.free(mm);
+        mmCachep.free(cpu(), mm);
     }
 
     long allocVma() {
-        return failSlab.shouldFail() ? 0 : vmAreaCachep.alloc();
+        return failSlab.shouldFail() ? 0 : vmAreaCachep.alloc(cpu());
     }
 
     void freeVma(long vma) {
-        vmAreaCachep.free(vma);
+        vmAreaCachep.free(cpu(), vma);
     }
 
     long allocAnonVma() {
-        return failSlab.shouldFail() ? 0 : anonVmaCachep.alloc();
+        return failSlab.shouldFail() ? 0 : anonVmaCachep.alloc(cpu());
     }
 
     void freeAnonVma(long a) {
-        anonVmaCachep.free(a);
+        anonVmaCachep.free(cpu(), a);
     }
 
     long allocAvc() {
-        return failSlab.shouldFail() ? 0 : anonVmaChainCachep.alloc();
+        return failSlab.shouldFail() ? 0 : anonVmaChainCachep.alloc(cpu());
     }
 
     void freeAvc(long avc) {
-        anonVmaChainCachep.free(avc);
+        anonVmaChainCachep.free(cpu(), avc);
     }
 
     /** pgd_alloc. */
