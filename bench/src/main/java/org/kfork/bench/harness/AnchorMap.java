@@ -31,11 +31,12 @@ import java.util.Set;
  *     <td>rbtree erase_random @ n</td></tr>
  * <tr><td>RbTreeBench.clone</td><td>one node of cloning an n-node tree (alloc + copy + insert)</td>
  *     <td>rbtree clone @ n</td></tr>
- * <tr><td>StackCacheBench.pair (@Threads 1)</td><td>one take (xchg) + put (cmpxchg)</td>
+ * <tr><td>StackCacheBench.pair1Thread, memset=false</td><td>one take (xchg) + put (cmpxchg)</td>
  *     <td>percpu pair_1t</td></tr>
- * <tr><td>StackCacheBench.pair (@Threads 2)</td><td>the same, each thread on its own CPU</td>
+ * <tr><td>StackCacheBench.pair2Threads, memset=false</td><td>the same, each thread on its own CPU</td>
  *     <td>percpu pair_2t</td></tr>
- * <tr><td>StackCacheBench.clearStack</td><td>clear one 16 KiB stack</td><td>memset_16k</td></tr>
+ * <tr><td>StackCacheBench.pair1Thread/pair2Threads, memset=true</td><td>the pair with the reused
+ *     stack zeroed</td><td>the pair plus memset_16k</td></tr>
  * <tr><td>SlabBench.allocFree</td><td>one kmem_cache_alloc + kmem_cache_free of 200 bytes</td>
  *     <td>malloc(200)+free</td></tr>
  * <tr><td>DupMmapBench.dup</td><td>one VMA of dup_mm of an mm with n VMAs</td>
@@ -68,9 +69,27 @@ public final class AnchorMap {
      * @param anchorN the native n; -1 to use the benchmark's {@code n} param
      * @param scale how a Java op relates to the native op
      * @param label the column label in the report
+     * @param when a {@code name=value} @Param the result must have, or null for any
+     * @param plusSuite a second native suite whose figure is added (the anchor of a composite op), or null
+     * @param plusOp the second native op
+     * @param plusN the second native n
      */
     public record Rule(String suite, Set<String> methods, int threads, String anchorSuite, String anchorOp,
-                       long anchorN, Scale scale, String label) {
+                       long anchorN, Scale scale, String label, String when, String plusSuite, String plusOp,
+                       long plusN) {
+        /** A rule for any parameters, against one native figure. */
+        public Rule(String suite, Set<String> methods, int threads, String anchorSuite, String anchorOp,
+                    long anchorN, Scale scale, String label) {
+            this(suite, methods, threads, anchorSuite, anchorOp, anchorN, scale, label, null, null, null, 0);
+        }
+
+        boolean appliesTo(JmhResult r) {
+            if (when == null) {
+                return true;
+            }
+            int eq = when.indexOf('=');
+            return when.substring(eq + 1).equals(r.param(when.substring(0, eq)));
+        }
     }
 
     /** The mapping, in the order the report shows anchor columns. */
@@ -82,12 +101,15 @@ public final class AnchorMap {
         rb(Set.of("traverse", "inorder"), "traverse"),
         rb(Set.of("eraseRandom", "erase"), "erase_random"),
         rb(Set.of("clone"), "clone"),
-        new Rule("StackCacheBench", Set.of("pair", "takePut"), 1, "percpu", "pair_1t", 1, Scale.PER_OP,
-            "C xchg+cmpxchg"),
-        new Rule("StackCacheBench", Set.of("pair", "takePut"), 2, "percpu", "pair_2t", 1, Scale.PER_OP,
-            "C xchg+cmpxchg"),
-        new Rule("StackCacheBench", Set.of("clearStack", "memsetStack"), 0, "memset", "memset_16k", 16384,
-            Scale.PER_OP, "C memset 16K"),
+        // StackCacheBench: without the memset, the pair alone; with it, the pair plus a 16 KiB memset.
+        new Rule("StackCacheBench", Set.of("pair", "takePut", "pair1Thread"), 1, "percpu", "pair_1t", 1, Scale.PER_OP,
+            "C xchg+cmpxchg", "memset=false", null, null, 0),
+        new Rule("StackCacheBench", Set.of("pair", "takePut", "pair2Threads"), 2, "percpu", "pair_2t", 1, Scale.PER_OP,
+            "C xchg+cmpxchg", "memset=false", null, null, 0),
+        new Rule("StackCacheBench", Set.of("pair", "takePut", "pair1Thread"), 1, "percpu", "pair_1t", 1, Scale.PER_OP,
+            "C pair+memset 16K", "memset=true", "memset", "memset_16k", 16384),
+        new Rule("StackCacheBench", Set.of("pair", "takePut", "pair2Threads"), 2, "percpu", "pair_2t", 1, Scale.PER_OP,
+            "C pair+memset 16K", "memset=true", "memset", "memset_16k", 16384),
         new Rule("SlabBench", Set.of("allocFree", "pair"), 0, "malloc", "malloc_free", 200, Scale.PER_OP,
             "C malloc+free"),
         // DupMmapBench scores are per VMA (@OperationsPerInvocation over 60000 VMAs).
@@ -113,7 +135,7 @@ public final class AnchorMap {
         List<Match> out = new ArrayList<>();
         for (Rule rule : RULES) {
             if (!rule.suite().equals(r.suite()) || !rule.methods().contains(r.method())
-                || (rule.threads() != 0 && rule.threads() != r.threads())) {
+                || (rule.threads() != 0 && rule.threads() != r.threads()) || !rule.appliesTo(r)) {
                 continue;
             }
             long n = r.n();
@@ -124,6 +146,16 @@ public final class AnchorMap {
             NativeAnchors.Anchor a = anchors.find(rule.anchorSuite(), rule.anchorOp(), anchorN);
             if (a != null) {
                 double perJavaOp = rule.scale() == Scale.PER_N ? a.nsPerOp() * n : a.nsPerOp();
+                if (rule.plusSuite() != null) {
+                    NativeAnchors.Anchor b = anchors.find(rule.plusSuite(), rule.plusOp(), rule.plusN());
+                    if (b == null) {
+                        continue;
+                    }
+                    perJavaOp += b.nsPerOp();
+                    // The sum counts as measured only if both parts were.
+                    a = new NativeAnchors.Anchor(a.suite(), a.op() + "+" + b.op(), a.n(), perJavaOp,
+                        a.measured() && b.measured());
+                }
                 out.add(new Match(rule, a, perJavaOp));
             }
         }
