@@ -394,7 +394,8 @@ public final class Mem {
     }
 
     private static long reserveZeroBlock() {
-        final long host = UnsafeApi.allocateMemory(ZERO_BLOCK);
+        // Page aligned, so that the copy's vector loads never straddle a cache line.
+        final long host = Abi.alignUp(UnsafeApi.allocateMemory(ZERO_BLOCK + Abi.PAGE_SIZE), Abi.PAGE_SIZE);
         UnsafeApi.setMemory(host, ZERO_BLOCK, (byte) 0);
         return host;
     }
