@@ -156,7 +156,7 @@ public class DupMmapBench {
         }
     }
 
-    /** Makes copies for {@link #exit} to tear down (untimed). */
+    /** Makes VMAS / n copies of the parent: what {@link #dup} times and {@link #exit} tears down. */
     public void makeCopies() {
         for (int i = 0; i < copies; i++) {
             if (variant == Variant.OFFHEAP) {
@@ -167,7 +167,7 @@ public class DupMmapBench {
         }
     }
 
-    /** Tears down the copies {@link #dup} made (untimed). */
+    /** Tears down the copies: what {@link #exit} times, and the untimed cleanup after {@link #dup}. */
     public void dropCopies() {
         for (int i = 0; i < copies; i++) {
             if (variant == Variant.OFFHEAP) {
@@ -214,28 +214,14 @@ public class DupMmapBench {
     @Benchmark
     @OperationsPerInvocation(VMAS)
     public void dup(Copies c) {
-        for (int i = 0; i < copies; i++) {
-            if (variant == Variant.OFFHEAP) {
-                offChildren[i] = dupOffHeap();
-            } else {
-                heapChildren[i] = heapParent.dup(mode);
-            }
-        }
+        makeCopies();
     }
 
     /** mmput of VMAS / n copies (exit_mmap, __mmdrop): the score is ns per VMA torn down. */
     @Benchmark
     @OperationsPerInvocation(VMAS)
     public void exit(Prepared p) {
-        for (int i = 0; i < copies; i++) {
-            if (variant == Variant.OFFHEAP) {
-                Mm.mmput(offSys, offChildren[i]);
-                offChildren[i] = 0;
-            } else {
-                heapChildren[i].mmput();
-                heapChildren[i] = null;
-            }
-        }
+        dropCopies();
     }
 
     /**

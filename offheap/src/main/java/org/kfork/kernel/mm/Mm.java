@@ -1901,31 +1901,15 @@ public final class Mm implements AddressSpace {
         return new Mm(sys, child);
     }
 
+    /** mmget: atomic_inc(&mm->mm_users); an atomic needs no lock. */
     @Override
     public void mmget() {
-        sys.bkl.lock();
-        try {
-            mmgetLocked();
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private void mmgetLocked() {
         getAndAddInt(mm + MmStruct.MM_USERS, 1);
     }
 
+    /** mmput: the static path takes the system lock itself. */
     @Override
     public void mmput() {
-        sys.bkl.lock();
-        try {
-            mmputLocked();
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private void mmputLocked() {
         mmput(sys, mm);
     }
 
@@ -1946,17 +1930,9 @@ public final class Mm implements AddressSpace {
         }
     }
 
+    /** mmgrab: atomic_inc(&mm->mm_count); an atomic needs no lock. */
     @Override
     public void mmgrab() {
-        sys.bkl.lock();
-        try {
-            mmgrabLocked();
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private void mmgrabLocked() {
         getAndAddInt(mm + MmStruct.MM_COUNT, 1);
     }
 
