@@ -193,8 +193,8 @@ public class RbTreeBench {
         }
         switch (variant) {
             case OFFHEAP -> {
-                // the tree and a clone of it, in 208-byte slab slots, with room for slab slack
-                long need = 2L * n * 208;
+                // the tree and a clone of it, in 200-byte slab slots, with room for slab slack
+                long need = 2L * n * VMA_SIZE;
                 machine = Machine.create(Math.max(64L << 20, Long.highestOneBit(need) * 4));
                 vmaCache = Kmem.of(machine).slabs().create("vm_area_struct", VMA_SIZE, 8, 0, null);
                 rootPage = machine.pages().allocPages(0);

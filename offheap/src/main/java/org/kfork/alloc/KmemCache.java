@@ -15,18 +15,22 @@ import org.kfork.machine.Ram;
  * SLUB.
  *
  * <h2>Object slot layout</h2>
+ * SLUB's calculate_sizes of 5.12: the free pointer of a free object lives <em>inside</em> it, at
+ * {@code ALIGN_DOWN(object_size / 2, 8)}, away from both edges so that a small overflow from a
+ * neighbour does not hit it, and the stride is the object size rounded to the alignment:
  * <pre>
  *   slab (2^order pages, from the buddy allocator)
- *   +----------------------------+---------+------+----------------------------+-----+------+
- *   | object 0 (object_size)     | pad..8  | free | object 1                   | ... | tail |
- *   |                            |         | ptr  |                            |     |      |
- *   +----------------------------+---------+------+----------------------------+-----+------+
- *   |<------------------- size (the stride, a multiple of align) ----------->|
+ *   +---------------------------+---------+---------------------------+-----+------+
+ *   | object 0     [free ptr]   | pad..a  | object 1     [free ptr]   | ... | tail |
+ *   +---------------------------+---------+---------------------------+-----+------+
+ *   |<-- size (the stride, a multiple of align) -->|
  * </pre>
- * The free pointer sits after the object, as SLUB places it for caches with a constructor or
- * SLAB_TYPESAFE_BY_RCU and under debugging: a constructed object keeps its contents while free, and
- * checked mode can poison the whole object. The free pointer is allocator metadata: poisoned like a
- * redzone, and touched only by this class through the facade's nofault accessors.
+ * A cache with a constructor or SLAB_TYPESAFE_BY_RCU keeps an object's contents while it is free,
+ * so its free pointer goes after the object, in a word of its own ({@code size = ALIGN(ALIGN(
+ * object_size, 8) + 8, align)}). So a vm_area_struct (200 bytes, align 8) has a stride of 200, 20
+ * to a page, as in /proc/slabinfo of a 5.12 kernel. The free pointer is allocator metadata: only
+ * this class touches it, through the facade's nofault accessors, so checked mode can poison a free
+ * object whole.
  *
  * <h2>The per-CPU freelist (the fast path)</h2>
  * Each CPU has one 8-byte word in its per-CPU area, the head of a LIFO list of free objects linked
@@ -60,7 +64,10 @@ import org.kfork.machine.Ram;
  *
  * <h2>Checked mode</h2>
  * Objects are unpoisoned when handed out and poisoned when freed (except SLAB_TYPESAFE_BY_RCU
- * caches, as with KASAN); the free pointer, padding and slab tail are always poisoned. A free is
+ * caches, as with KASAN); a free pointer outside the object, padding and the slab tail are always
+ * poisoned. The layout is the same as with checked mode off (no KASAN redzones are added), so an
+ * overflow into the padding, a free object or the tail is caught, and one that runs straight into
+ * an allocated neighbour is not, as on a kernel without KASAN. A free is
  * validated: the pointer must be the start of an object of this cache, currently allocated. A
  * violation raises {@link BadFreeException} naming cache and address. None of this runs when
  * checked mode is off.
@@ -162,8 +169,9 @@ public final class KmemCache {
         this.ctor = ctor;
         this.useroffset = useroffset;
         this.usersize = usersize;
-        this.freeOffset = (int) Abi.alignUp(objectSize, 8);
-        this.size = strideFor(objectSize, align);
+        final boolean outside = freePointerOutside(flags, ctor);
+        this.freeOffset = outside ? (int) Abi.alignUp(objectSize, 8) : (objectSize / 2) & ~7;
+        this.size = strideFor(objectSize, align, outside);
         this.order = order;
         this.objsPerSlab = (Abi.PAGE_SIZE << order) / size;
         this.limit = limitFor(size);
@@ -182,9 +190,20 @@ public final class KmemCache {
         return Math.max(MIN_PARTIAL, Math.min(MAX_PARTIAL, half));
     }
 
-    /** The stride of objects: object, free pointer, rounded to the alignment. */
-    static int strideFor(int objectSize, int align) {
-        return (int) Abi.alignUp(Abi.alignUp(objectSize, 8) + 8, align);
+    /**
+     * Whether a free object's contents must survive, so that its free pointer goes after it: a
+     * constructor built them, or SLAB_TYPESAFE_BY_RCU readers may still look at them.
+     */
+    static boolean freePointerOutside(int flags, LongConsumer ctor) {
+        return ctor != null || (flags & SlabFlags.SLAB_TYPESAFE_BY_RCU) != 0;
+    }
+
+    /**
+     * The stride of objects: the object rounded to 8, plus a word when the free pointer goes
+     * after it, rounded to the alignment.
+     */
+    static int strideFor(int objectSize, int align, boolean freePointerOutside) {
+        return (int) Abi.alignUp(Abi.alignUp(objectSize, 8) + (freePointerOutside ? 8 : 0), align);
     }
 
     /** The per-CPU limit, as SLAB sizes its array caches (enable_cpucache). */

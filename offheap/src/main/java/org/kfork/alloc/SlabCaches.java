@@ -100,7 +100,7 @@ public final class SlabCaches {
     private KmemCache build(String name, int size, int align, int flags, int useroffset, int usersize,
                             LongConsumer ctor) {
         final int a = calculateAlignment(flags, align, size);
-        final int stride = KmemCache.strideFor(size, a);
+        final int stride = KmemCache.strideFor(size, a, KmemCache.freePointerOutside(flags, ctor));
         final int order = calculateOrder(stride, kmem.cpus().nrCpus());
         if (order < 0) {
             return null;

@@ -7,7 +7,8 @@ package org.kfork.alloc;
  * @param activeObjs    objects handed out and not freed
  * @param numObjs       objects in all slabs
  * @param objSize       object_size
- * @param stride        size: object, free pointer and alignment padding
+ * @param stride        size: the object, the free pointer when it goes after the object, and
+ *                      alignment padding
  * @param objPerSlab    objects per slab
  * @param pagesPerSlab  pages per slab
  * @param numSlabs      slabs allocated

@@ -42,7 +42,8 @@ class KmemCacheTest {
     void allocHandsOutDistinctAlignedObjectsAndFreeReusesThem() {
         KmemCache c = KMEM.slabs().create("vm_area_struct", 200, 0, SlabFlags.SLAB_PANIC | SlabFlags.SLAB_ACCOUNT, null);
         try {
-            assertEquals(208, c.size(), "200 bytes + the free pointer");
+            assertEquals(200, c.size(), "200 bytes: the free pointer lives inside a free object");
+            assertEquals(20, c.objsPerSlab(), "20 to a page, as 5.12's /proc/slabinfo shows");
             Set<Long> seen = new HashSet<>();
             List<Long> objs = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
@@ -72,7 +73,7 @@ class KmemCacheTest {
     void freshSlabsHandOutObjectsInAddressOrderAndEmptySlabsAreKeptUpToMinPartial() {
         KmemCache c = cache("fresh_order", 200);
         try {
-            assertEquals(5, c.minPartial(), "SLUB: ilog2(208) / 2 = 3, clamped up to MIN_PARTIAL");
+            assertEquals(5, c.minPartial(), "SLUB: ilog2(200) / 2 = 3, clamped up to MIN_PARTIAL");
             assertEquals(10, KmemCache.minPartialFor(1 << 24), "clamped down to MAX_PARTIAL");
             assertEquals(6, KmemCache.minPartialFor(4096), "ilog2(4096) / 2");
             // A fresh slab hands out object 0, 1, 2... in address order, with no freelist threaded.
@@ -229,22 +230,52 @@ class KmemCacheTest {
 
     @Test
     void outOfObjectAccessIsCaught() {
-        KmemCache c = cache("oob", 200);
+        KmemCache c = cache("oob", 196);
         try {
             long a = c.alloc(0);
             long b = c.alloc(0);
-            assertEquals(a + 208, b, "b follows a in a fresh slab");
-            Mem.putLong(a + 192, 1); // last 8 bytes: fine
-            BadAccessException e = assertThrows(BadAccessException.class, () -> Mem.putLong(a + 200, 1));
+            assertEquals(a + 200, b, "b follows a in a fresh slab (196 rounded to 8)");
+            Mem.putInt(a + 192, 1); // last 4 bytes: fine
+            BadAccessException e = assertThrows(BadAccessException.class, () -> Mem.putLong(a + 196, 1));
             assertEquals("out-of-bounds", e.bug());
-            assertTrue(e.getMessage().contains("free pointer after object 0x" + Long.toHexString(a)), e.getMessage());
-            assertThrows(BadAccessException.class, () -> Mem.getByte(b + 208), "the next, unallocated object");
-            assertThrows(BadAccessException.class, () -> Mem.getByte(b - 1), "below an object: its neighbour's free pointer");
+            assertTrue(e.getMessage().contains("the padding after object 0x" + Long.toHexString(a)), e.getMessage());
+            assertThrows(BadAccessException.class, () -> Mem.getByte(b + 200), "the next, unallocated object");
+            assertThrows(BadAccessException.class, () -> Mem.getByte(b - 1), "below an object: its neighbour's padding");
             c.free(0, b);
             assertThrows(BadAccessException.class, () -> Mem.getByte(b), "a freed object");
             c.free(0, a);
         } finally {
             c.destroy();
+        }
+    }
+
+    @Test
+    void freePointerSitsMidObjectUnlessContentsMustSurvive() {
+        KmemCache plain = cache("fp_mid", 200);
+        KmemCache ctor = KMEM.slabs().create("fp_ctor", 200, 0, 0, obj -> Mem.zero(obj, 200));
+        KmemCache rcu = KMEM.slabs().create("fp_rcu", 200, 0, SlabFlags.SLAB_TYPESAFE_BY_RCU, null);
+        try {
+            assertEquals(200, plain.size());
+            assertEquals(208, ctor.size(), "a constructed object keeps its contents: the pointer goes after it");
+            assertEquals(208, rcu.size(), "RCU readers may look at a free object: the pointer goes after it");
+            for (KmemCache c : List.of(plain, ctor)) {
+                long x = c.alloc(0);
+                for (int off = 0; off < 200; off += 8) {
+                    Mem.putLong(x + off, 0x5a5a5a5a5a5a5a5aL);
+                }
+                c.free(0, x);
+                assertEquals(x, c.alloc(0), "LIFO: the same object comes back");
+                for (int off = 0; off < 200; off += 8) {
+                    // SLUB's offset: ALIGN_DOWN(200 / 2, 8) = 96 held the free pointer meanwhile.
+                    boolean clobbered = c == plain && off == 96;
+                    assertEquals(!clobbered, Mem.getLong(x + off) == 0x5a5a5a5a5a5a5a5aL, c.name() + " word at " + off);
+                }
+                c.free(0, x);
+            }
+        } finally {
+            plain.destroy();
+            ctor.destroy();
+            rcu.destroy();
         }
     }
 
@@ -368,7 +399,7 @@ class KmemCacheTest {
     @Test
     void slabOrderFollowsSlubsCalculateOrder() {
         assertEquals(3, SlabCaches.calculateOrder(7104, 2), "task_struct: 4 objects in 8 pages, as SLUB gives it");
-        assertEquals(0, SlabCaches.calculateOrder(208, 2), "vm_area_struct: 19 in one page");
+        assertEquals(0, SlabCaches.calculateOrder(200, 2), "vm_area_struct: 20 in one page");
         assertEquals(3, SlabCaches.calculateOrder(2112, 2), "sighand_cache: 15 in 8 pages");
         assertEquals(3, SlabCaches.calculateOrder(32768, 2), "one 32 KiB object per order-3 slab");
         assertEquals(4, SlabCaches.calculateOrder(40000, 2), "bigger than order 3: the order that holds one");
