@@ -2,8 +2,10 @@
  * Native anchor: a red-black tree of 200-byte nodes built with the BSD <sys/tree.h> macros
  * (Debian's libbsd-dev), the C counterpart of RbTreeBench.
  *
- * Node: the key (a long) at offset 0, then the RB_ENTRY links, then payload up to 200 bytes --
- * about the size of a vm_area_struct (200 bytes in 5.12), so the cache behaviour is comparable.
+ * Node: laid out like the vm_area_struct of RbTreeBench (200 bytes in 5.12): the key (vm_start) at
+ * offset 0, the RB_ENTRY links at offset 32 where vm_rb sits, payload up to 200 bytes. The same
+ * offsets put the key and the links on the same cache lines as in the Java benchmark, so the two
+ * walk the same number of lines per node.
  *
  * Ops, each reported in ns per node (per lookup for find):
  *   insert_ascending  insert keys 0..N-1 in order into an empty tree
@@ -16,6 +18,7 @@
  */
 #include "common.h"
 #include <assert.h>
+#include <stddef.h>
 /* The tree macros mark static functions __unused, which libbsd leaves undefined (it clashes with a
  * struct member name in glibc headers we do not include here). */
 #define __unused __attribute__((__unused__))
@@ -24,12 +27,14 @@
 #define NODE_SIZE 200
 
 struct node {
-	long key; /* offset 0 */
-	RB_ENTRY(node) entry;
-	char payload[NODE_SIZE - sizeof(long) - sizeof(struct { void *a, *b, *c; int d; })];
+	long key; /* offset 0: vm_start */
+	long vm_end, vm_next, vm_prev; /* offsets 8-31, as in vm_area_struct */
+	RB_ENTRY(node) entry; /* offset 32: vm_rb */
+	char payload[NODE_SIZE - 4 * sizeof(long) - sizeof(struct { void *a, *b, *c; int d; })];
 };
 
 _Static_assert(sizeof(struct node) == NODE_SIZE, "a node is 200 bytes, like a vm_area_struct");
+_Static_assert(offsetof(struct node, entry) == 32, "the links sit where vm_rb does");
 
 static int node_cmp(struct node *a, struct node *b)
 {
