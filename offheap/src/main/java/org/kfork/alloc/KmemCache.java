@@ -326,7 +326,12 @@ public final class KmemCache {
     // Slow paths
     // ------------------------------------------------------------------------------------------
 
-    /** Refills {@code cpu}'s list with a batch from the shared pool; returns one object or NULL. */
+    /**
+     * Refills {@code cpu}'s list with a batch from the shared pool; returns one object or NULL.
+     * The batch is taken slab by slab (SLUB's get_freelist takes a slab's whole freelist at once):
+     * the slab's bookkeeping is updated once per slab, and each object costs one link write, plus
+     * the read of its free pointer when it comes from the slab's freelist.
+     */
     private long allocSlow(int cpu) {
         long chain = 0;
         long chainTail = 0;
@@ -343,29 +348,37 @@ public final class KmemCache {
                         break;
                     }
                 }
-                final long obj;
-                if (s.freeToken != 0) {
-                    obj = objectOf(s.freeToken);
-                    s.freeToken = Mem.getLongNofault(obj + freeOffset);
-                } else {
-                    obj = s.base + (long) s.fresh++ * size;
+                final int take = Math.min(batch - got, objsPerSlab - s.inuse);
+                // Returned objects first (cache-warm), then never-used ones in address order, so a
+                // fresh slab hands out object 0 first. The chain is appended to, keeping that order.
+                long token = s.freeToken;
+                int fresh = s.fresh;
+                for (int i = 0; i < take; i++) {
+                    final long obj;
+                    if (token != 0) {
+                        obj = objectOf(token);
+                        token = Mem.getLongNofault(obj + freeOffset);
+                    } else {
+                        obj = s.base + (long) fresh++ * size;
+                    }
+                    if (chainTail == 0) {
+                        chain = tokenOf(obj);
+                    } else {
+                        Mem.putLongNofault(chainTail + freeOffset, tokenOf(obj));
+                    }
+                    chainTail = obj;
                 }
+                s.freeToken = token;
+                s.fresh = fresh;
                 if (s.inuse == 0) {
                     emptySlabs--;
                 }
-                s.inuse++;
-                freeInSlabs--;
+                s.inuse += take;
+                freeInSlabs -= take;
                 if (s.inuse == objsPerSlab) {
                     removePartial(s);
                 }
-                // Append, so the chain keeps the slab's order: a fresh slab hands out object 0 first.
-                if (chainTail == 0) {
-                    chain = tokenOf(obj);
-                } else {
-                    Mem.putLongNofault(chainTail + freeOffset, tokenOf(obj));
-                }
-                chainTail = obj;
-                got++;
+                got += take;
             }
             if (got == 0) {
                 allocFailures++;
