@@ -19,6 +19,11 @@ import java.util.Set;
  * ({@code {"suite","op","n","ns_per_op","samples"}}, and {@code {"suite","status":"skipped","reason"}}
  * for anchors that could not be built).
  *
+ * <p>scripts/bench.sh runs the anchors twice: before the Java suites ({@code native.jsonl}) and
+ * after them ({@code native-after.jsonl} beside it). A figure is the mean of its passes, and
+ * {@link #passes} keeps each one, so the report can show how far the machine drifted during the
+ * run: on a shared machine, points near the cache sizes move by 2x and more within minutes.
+ *
  * <p>Each anchor suite that did not run in this run falls back to the reference figures of
  * reference/anchors.md (carried as the resources {@code anchors.md} and
  * {@code anchors-reference.jsonl}), marked as not measured in this run. Where the reference gives a
@@ -34,34 +39,30 @@ public final class NativeAnchors {
     public record Anchor(String suite, String op, long n, double nsPerOp, boolean measured) {
     }
 
+    /** The file of the second pass, read from the directory of the first. */
+    public static final String AFTER = "native-after.jsonl";
+
     private final Map<String, Anchor> byKey = new HashMap<>();
+    /** Each measured figure's passes, in run order (before, after). */
+    private final Map<String, List<Double>> passes = new HashMap<>();
     private final Map<String, String> notes = new LinkedHashMap<>();
 
     private NativeAnchors() {
     }
 
     /**
-     * Reads {@code file} (may be null or missing: nothing measured) and fills every anchor suite
-     * it lacks from the reference figures.
+     * Reads {@code file} (may be null or missing: nothing measured) and, when it exists, the
+     * second pass {@link #AFTER} beside it; fills every anchor suite they lack from the reference
+     * figures.
      */
     public static NativeAnchors load(Path file) throws IOException {
         NativeAnchors a = new NativeAnchors();
         Set<String> measured = new LinkedHashSet<>();
         if (file != null && Files.exists(file)) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                line = line.trim();
-                if (!line.startsWith("{")) {
-                    continue;
-                }
-                Map<?, ?> m = (Map<?, ?>) Json.parse(line);
-                String suite = String.valueOf(m.get("suite"));
-                if ("skipped".equals(m.get("status"))) {
-                    a.notes.put(suite, String.valueOf(m.get("reason")));
-                } else if (m.get("ns_per_op") != null) {
-                    a.put(new Anchor(suite, String.valueOf(m.get("op")), (long) Json.num(m.get("n")),
-                        Json.num(m.get("ns_per_op")), true));
-                    measured.add(suite);
-                }
+            a.read(file, measured);
+            Path after = file.resolveSibling(AFTER);
+            if (Files.exists(after)) {
+                a.read(after, measured);
             }
         } else {
             for (String s : SUITES) {
@@ -75,6 +76,33 @@ public final class NativeAnchors {
             }
         }
         return a;
+    }
+
+    /** Adds one pass's lines: a figure seen again gets the mean of its passes. */
+    private void read(Path file, Set<String> measured) throws IOException {
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            line = line.trim();
+            if (!line.startsWith("{")) {
+                continue;
+            }
+            Map<?, ?> m = (Map<?, ?>) Json.parse(line);
+            String suite = String.valueOf(m.get("suite"));
+            if ("skipped".equals(m.get("status"))) {
+                notes.put(suite, String.valueOf(m.get("reason")));
+            } else if (m.get("ns_per_op") != null) {
+                String op = String.valueOf(m.get("op"));
+                long n = (long) Json.num(m.get("n"));
+                List<Double> p = passes.computeIfAbsent(key(suite, op, n), k -> new ArrayList<>());
+                p.add(Json.num(m.get("ns_per_op")));
+                put(new Anchor(suite, op, n, p.stream().mapToDouble(Double::doubleValue).average().orElseThrow(), true));
+                measured.add(suite);
+            }
+        }
+    }
+
+    /** A measured anchor's figure in each pass of this run (before, after); empty for a reference one. */
+    public List<Double> passes(Anchor anchor) {
+        return passes.getOrDefault(key(anchor.suite(), anchor.op(), anchor.n()), List.of());
     }
 
     /** The anchor {@code suite/op} at {@code n}, or null. */

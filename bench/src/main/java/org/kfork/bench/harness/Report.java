@@ -279,6 +279,10 @@ public final class Report {
             anchors.notMeasured().forEach((s, reason) -> why.add(s + " (" + reason + ")"));
             p.add(b.append(String.join("; ", why)).append('.').toString());
         }
+        if (anchors.all().stream().anyMatch(a -> anchors.passes(a).size() > 1)) {
+            p.add("The measured anchors ran before and after the Java suites; each figure is the mean of the two"
+                + " passes, and the Native anchors table shows both and how far they drifted apart.");
+        }
         return p;
     }
 
@@ -298,13 +302,7 @@ public final class Report {
             }
         }
         b.append("## Native anchors\n\n");
-        List<List<String>> rows = new ArrayList<>();
-        anchors.all().stream()
-            .sorted(Comparator.comparing(NativeAnchors.Anchor::suite).thenComparing(NativeAnchors.Anchor::op)
-                .thenComparingLong(NativeAnchors.Anchor::n))
-            .forEach(a -> rows.add(List.of(a.suite(), a.op(), Long.toString(a.n()), fmt(a.nsPerOp()),
-                a.measured() ? "this run" : "reference " + REF_MARK)));
-        mdTable(b, List.of("suite", "op", "n", "ns/op", "source"), rows);
+        mdTable(b, ANCHOR_HEADER, anchorRows());
         return b.toString();
     }
 
@@ -337,14 +335,33 @@ public final class Report {
             }
         }
         b.append("<h2>Native anchors</h2>\n");
+        htmlTable(b, ANCHOR_HEADER, anchorRows());
+        return b.append("</body></html>\n").toString();
+    }
+
+    private static final List<String> ANCHOR_HEADER = List.of("suite", "op", "n", "ns/op", "passes (before / after)", "source");
+
+    /** The native anchors, one row each, with each pass's figure and the drift between passes. */
+    private List<List<String>> anchorRows() {
         List<List<String>> rows = new ArrayList<>();
         anchors.all().stream()
             .sorted(Comparator.comparing(NativeAnchors.Anchor::suite).thenComparing(NativeAnchors.Anchor::op)
                 .thenComparingLong(NativeAnchors.Anchor::n))
             .forEach(a -> rows.add(List.of(a.suite(), a.op(), Long.toString(a.n()), fmt(a.nsPerOp()),
-                a.measured() ? "this run" : "reference " + REF_MARK)));
-        htmlTable(b, List.of("suite", "op", "n", "ns/op", "source"), rows);
-        return b.append("</body></html>\n").toString();
+                passesText(anchors.passes(a)), a.measured() ? "this run" : "reference " + REF_MARK)));
+        return rows;
+    }
+
+    /** "6.2 / 6.9 (1.11x)": each pass, and the larger over the smaller when there are two. */
+    static String passesText(List<Double> passes) {
+        if (passes.size() < 2) {
+            return passes.isEmpty() ? "" : fmt(passes.get(0));
+        }
+        List<String> each = new ArrayList<>();
+        passes.forEach(v -> each.add(fmt(v)));
+        double lo = passes.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double hi = passes.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        return String.join(" / ", each) + (lo > 0 ? String.format(" (%.2fx)", hi / lo) : "");
     }
 
     private static void htmlTable(StringBuilder b, List<String> header, List<List<String>> rows) {

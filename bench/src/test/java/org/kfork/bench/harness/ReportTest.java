@@ -51,10 +51,29 @@ class ReportTest {
         assertTrue(md.contains("| 50.00 | 2.00x |"), md);
         // clone @10000 has no measured anchor but rbtree ran, so there is no reference fallback for it.
         assertTrue(md.contains("percpu (test)"), md);
-        assertTrue(md.contains("| percpu | pair_1t | 1 | 12.40 | reference † |"), md);
+        assertTrue(md.contains("| percpu | pair_1t | 1 | 12.40 |  | reference † |"), md);
         assertTrue(summary.contains("RbTreeBench"), summary);
         assertTrue(Files.exists(dir.resolve("charts/RbTreeBench-find.png")));
         assertTrue(Files.exists(dir.resolve("charts/RbTreeBench-clone.png")));
+    }
+
+    @Test
+    void anchorsMeasuredBeforeAndAfterTheSuitesCountAsTheirMean() throws Exception {
+        writeResults();
+        Files.writeString(dir.resolve("native.jsonl"),
+            "{\"suite\":\"rbtree\",\"op\":\"find_random\",\"n\":1000,\"ns_per_op\":40.0,\"samples\":3}\n");
+        Files.writeString(dir.resolve(NativeAnchors.AFTER),
+            "{\"suite\":\"rbtree\",\"op\":\"find_random\",\"n\":1000,\"ns_per_op\":80.0,\"samples\":3}\n");
+        NativeAnchors a = NativeAnchors.load(dir.resolve("native.jsonl"));
+        NativeAnchors.Anchor find = a.find("rbtree", "find_random", 1000);
+        assertEquals(60.0, find.nsPerOp(), 1e-9, "the mean of the two passes");
+        assertEquals(List.of(40.0, 80.0), a.passes(find));
+        Report.write(dir);
+        String md = Files.readString(dir.resolve("report.md"));
+        // find @1000: OFFHEAP 60 against the mean 60 = 1.00x; the anchors table shows both passes.
+        assertTrue(md.contains("| 60.00 | 1.00x |"), md);
+        assertTrue(md.contains("| rbtree | find_random | 1000 | 60.00 | 40.00 / 80.00 (2.00x) | this run |"), md);
+        assertTrue(md.contains("before and after the Java suites"), md);
     }
 
     @Test
