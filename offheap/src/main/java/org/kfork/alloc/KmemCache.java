@@ -17,7 +17,8 @@ import org.kfork.machine.Ram;
  * <h2>Object slot layout</h2>
  * SLUB's calculate_sizes of 5.12: the free pointer of a free object lives <em>inside</em> it, at
  * {@code ALIGN_DOWN(object_size / 2, 8)}, away from both edges so that a small overflow from a
- * neighbour does not hit it, and the stride is the object size rounded to the alignment:
+ * neighbour does not hit it, and the stride is the object size rounded up to 8, then to the
+ * alignment:
  * <pre>
  *   slab (2^order pages, from the buddy allocator)
  *   +---------------------------+---------+---------------------------+-----+------+
@@ -67,10 +68,9 @@ import org.kfork.machine.Ram;
  * caches, as with KASAN); a free pointer outside the object, padding and the slab tail are always
  * poisoned. The layout is the same as with checked mode off (no KASAN redzones are added), so an
  * overflow into the padding, a free object or the tail is caught, and one that runs straight into
- * an allocated neighbour is not, as on a kernel without KASAN. A free is
- * validated: the pointer must be the start of an object of this cache, currently allocated. A
- * violation raises {@link BadFreeException} naming cache and address. None of this runs when
- * checked mode is off.
+ * an allocated neighbour is not, as on a kernel without KASAN. A free is validated: the pointer
+ * must be the start of an object of this cache, currently allocated. A violation raises
+ * {@link BadFreeException} naming cache and address. None of this runs when checked mode is off.
  *
  * <h2>Exhaustion</h2>
  * When the page allocator has no pages, alloc returns 0 (NULL) and nothing changes.
