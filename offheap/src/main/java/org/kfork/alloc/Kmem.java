@@ -51,8 +51,8 @@ public final class Kmem implements AutoCloseable {
 
     /**
      * Brings {@code machine}'s caches to a quiet state for a leak check: runs the quiesce hooks
-     * (stack caches, deferred frees), then shrinks every slab cache. A machine without kernel-memory
-     * subsystems is left alone.
+     * (stack caches, deferred frees), shrinks every slab cache, then drains the CPUs' page lists.
+     * A machine without kernel-memory subsystems only has its page lists drained.
      */
     public static void quiesce(Machine machine) {
         final Kmem k;
@@ -61,10 +61,15 @@ public final class Kmem implements AutoCloseable {
         }
         if (k != null) {
             k.quiesce();
+        } else {
+            machine.pages().drainAllPages();
         }
     }
 
-    /** Runs the quiesce hooks in registration order, then shrinks every slab cache. */
+    /**
+     * Runs the quiesce hooks in registration order, shrinks every slab cache, then drains the CPUs'
+     * page lists (the pages the shrink freed land there first).
+     */
     public void quiesce() {
         final List<Runnable> hooks;
         synchronized (this) {
@@ -74,6 +79,7 @@ public final class Kmem implements AutoCloseable {
             r.run();
         }
         slabs.shrinkAll();
+        machine.pages().drainAllPages();
     }
 
     /** Registers work that releases cached memory before a leak check. */

@@ -45,7 +45,7 @@ public final class Machine implements AutoCloseable {
         this.ramBytes = Abi.alignUp(ramBytes, Abi.PAGE_SIZE);
         this.nrCpus = nrCpus;
         this.physStart = Ram.reserveWindow(this.ramBytes);
-        this.pages = new PageAllocator(physStart, this.ramBytes);
+        this.pages = new PageAllocator(physStart, this.ramBytes, nrCpus);
         registerAccounting("pages.free", pages::nrFreePages);
         for (int o = 0; o < Abi.MAX_ORDER; o++) {
             final int order = o;

@@ -1,5 +1,7 @@
 package org.kfork.machine;
 
+import org.kfork.smp.CurrentCpu;
+
 /**
  * The page allocator: a binary buddy allocator over a machine's RAM window, with orders 0 to
  * {@link Abi#MAX_ORDER} - 1 as in mm/page_alloc.c.
@@ -20,8 +22,24 @@ package org.kfork.machine;
  * modeled code ever reads struct page, so keeping it off the modeled RAM costs no fidelity and
  * keeps the RAM untouched until pages are really used.
  *
- * <p>Allocation and freeing are deterministic: the same sequence of calls returns the same
- * addresses. Pages handed out are unpoisoned in checked mode; freed pages are poisoned.
+ * <h2>Per-CPU page lists</h2>
+ * As in 5.12, single pages do not go back to the buddy lists one by one: each CPU keeps a list of
+ * free order-0 pages (struct per_cpu_pages), hot ones first. A freed page goes on the head of the
+ * freeing CPU's list; when the list reaches {@code high}, the {@code batch} coldest pages (the tail)
+ * go back to the buddy lists and merge (free_pcppages_bulk). An order-0 allocation takes the head
+ * of its CPU's list, refilling an empty list with {@code batch} pages from the buddy lists first
+ * (rmqueue_bulk). So the slab pages that churn as slabs come and go skip the split and the merge,
+ * and come back cache-hot. Pages on these lists are free but not on the buddy lists: they are not
+ * in {@link #nrFreePages()} (the kernel's NR_FREE_PAGES leaves them out too) and never merge until
+ * drained. An allocation that finds nothing drains every CPU's list and tries once more
+ * (drain_all_pages in the kernel's slow path), so RAM runs out only when every page is in use.
+ * {@link #drainAllPages()} returns them all, as the leak check does before it counts. The lists
+ * are guarded by the zone lock: they model the kernel's batching and its reuse of hot pages, not
+ * its lock-free access.
+ *
+ * <p>Allocation and freeing are deterministic for a given assignment of threads to CPUs: the same
+ * sequence of calls returns the same addresses. Pages handed out are unpoisoned in checked mode;
+ * freed pages are poisoned.
  */
 public final class PageAllocator {
     private static final int NONE = -1;
@@ -39,7 +57,16 @@ public final class PageAllocator {
     private final long[] nrFree = new long[Abi.MAX_ORDER];
     private long freePages;
 
-    PageAllocator(long physStart, long bytes) {
+    // ---- per_cpu_pages: order-0 lists linked through next/prev (a page on them is on no free_area) ----
+    private final int nrCpus;
+    private final int[] pcpHead;
+    private final int[] pcpTail;
+    private final int[] pcpCount;
+    private final int pcpBatch;
+    private final int pcpHigh;
+    private long pcpPages;
+
+    PageAllocator(long physStart, long bytes, int nrCpus) {
         if ((physStart & (Ram.WINDOW_ALIGN - 1)) != 0) {
             throw new IllegalArgumentException("window must be aligned to a MAX_ORDER block");
         }
@@ -53,6 +80,17 @@ public final class PageAllocator {
         this.allocOrder = new byte[nrPages];
         this.next = new int[nrPages];
         this.prev = new int[nrPages];
+        this.nrCpus = nrCpus;
+        this.pcpHead = new int[nrCpus];
+        this.pcpTail = new int[nrCpus];
+        this.pcpCount = new int[nrCpus];
+        java.util.Arrays.fill(pcpHead, NONE);
+        java.util.Arrays.fill(pcpTail, NONE);
+        // pageset_set_batch: high = 6 * batch, batch at least 1 (a zone under 16 MiB gets high 0:
+        // every freed page goes straight back to the buddy lists)
+        final int batch = zoneBatchsize(nrPages);
+        this.pcpBatch = Math.max(1, batch);
+        this.pcpHigh = 6 * batch;
         java.util.Arrays.fill(buddyOrder, (byte) NONE);
         java.util.Arrays.fill(freeHead, NONE);
         // Hand every page to the free lists in the largest aligned blocks that fit, lowest first,
@@ -84,28 +122,63 @@ public final class PageAllocator {
         if (order >= Abi.MAX_ORDER) {
             return Abi.NULL;
         }
-        final int pfn;
+        final int cpu = order == 0 ? CurrentCpu.current(nrCpus) : 0;
+        int pfn;
         synchronized (this) {
-            int o = order;
-            while (o < Abi.MAX_ORDER && freeHead[o] == NONE) {
-                o++;
+            pfn = order == 0 ? rmqueuePcplist(cpu) : rmqueue(order);
+            if (pfn == NONE && pcpPages > 0) {
+                // the slow path's drain_all_pages: pages parked on CPU lists may make up the block
+                drainAllLocked();
+                pfn = order == 0 ? rmqueuePcplist(cpu) : rmqueue(order);
             }
-            if (o == Abi.MAX_ORDER) {
+            if (pfn == NONE) {
                 return Abi.NULL;
             }
-            pfn = freeHead[o];
-            remove(pfn, o);
-            // expand(): give back the upper half at each step down, keeping the lower half.
-            while (o > order) {
-                o--;
-                addHead(pfn + (1 << o), o);
-            }
             allocOrder[pfn] = (byte) (order + 1);
-            freePages -= 1L << order;
         }
         final long addr = pfnToVirt(pfn);
         Kasan.unpoison(addr, (long) Abi.PAGE_SIZE << order);
         return addr;
+    }
+
+    /** __rmqueue: a block of {@code order} off the buddy lists, split down as needed, or NONE. */
+    private int rmqueue(int order) {
+        int o = order;
+        while (o < Abi.MAX_ORDER && freeHead[o] == NONE) {
+            o++;
+        }
+        if (o == Abi.MAX_ORDER) {
+            return NONE;
+        }
+        final int pfn = freeHead[o];
+        remove(pfn, o);
+        // expand(): give back the upper half at each step down, keeping the lower half.
+        while (o > order) {
+            o--;
+            addHead(pfn + (1 << o), o);
+        }
+        freePages -= 1L << order;
+        return pfn;
+    }
+
+    /** rmqueue_pcplist: the head of {@code cpu}'s list, refilled with a batch when empty. */
+    private int rmqueuePcplist(int cpu) {
+        if (pcpCount[cpu] == 0) {
+            // rmqueue_bulk: each page goes to the tail, so the list keeps the buddy's order
+            for (int i = 0; i < pcpBatch; i++) {
+                final int pfn = rmqueue(0);
+                if (pfn == NONE) {
+                    break;
+                }
+                pcpAddTail(cpu, pfn);
+            }
+            if (pcpCount[cpu] == 0) {
+                return NONE;
+            }
+        }
+        final int pfn = pcpHead[cpu];
+        pcpUnlink(cpu, pfn);
+        return pfn;
     }
 
     /** alloc_page: one page, or 0 (NULL). */
@@ -128,7 +201,8 @@ public final class PageAllocator {
             throw new IllegalStateException("bad page free: 0x" + Long.toHexString(addr) + " order " + order
                 + " is not a page of this machine's RAM");
         }
-        int pfn = (int) (rel >>> Abi.PAGE_SHIFT);
+        final int pfn = (int) (rel >>> Abi.PAGE_SHIFT);
+        final int cpu = order == 0 ? CurrentCpu.current(nrCpus) : 0;
         synchronized (this) {
             if (allocOrder[pfn] != order + 1) {
                 throw new IllegalStateException("bad page free: 0x" + Long.toHexString(addr) + " order " + order
@@ -137,19 +211,132 @@ public final class PageAllocator {
             }
             allocOrder[pfn] = 0;
             Kasan.poison(addr, (long) Abi.PAGE_SIZE << order, Kasan.PAGE_FREE);
-            freePages += 1L << order;
-            int o = order;
-            while (o < Abi.MAX_ORDER - 1) {
-                final int buddy = pfn ^ (1 << o);
-                if (buddy >= nrPages || buddyOrder[buddy] != o) {
-                    break;
-                }
-                remove(buddy, o);
-                pfn = Math.min(pfn, buddy);
-                o++;
+            if (order > 0) {
+                freeOneBlock(pfn, order);
+                return;
             }
-            addHead(pfn, o);
+            // free_unref_page: hot, onto the head of this CPU's list
+            pcpAddHead(cpu, pfn);
+            if (pcpCount[cpu] >= pcpHigh) {
+                freePcppagesBulk(cpu, pcpBatch);
+            }
         }
+    }
+
+    /** __free_one_page: back on the buddy lists, merged with its free buddies. */
+    private void freeOneBlock(int pfn, int order) {
+        freePages += 1L << order;
+        int o = order;
+        int p = pfn;
+        while (o < Abi.MAX_ORDER - 1) {
+            final int buddy = p ^ (1 << o);
+            if (buddy >= nrPages || buddyOrder[buddy] != o) {
+                break;
+            }
+            remove(buddy, o);
+            p = Math.min(p, buddy);
+            o++;
+        }
+        addHead(p, o);
+    }
+
+    /** free_pcppages_bulk: the {@code count} coldest pages of {@code cpu}'s list go to the buddy. */
+    private void freePcppagesBulk(int cpu, int count) {
+        for (int i = 0; i < count && pcpCount[cpu] > 0; i++) {
+            final int pfn = pcpTail[cpu];
+            pcpUnlink(cpu, pfn);
+            freeOneBlock(pfn, 0);
+        }
+    }
+
+    /**
+     * drain_all_pages: every CPU's list goes back to the buddy lists (merging). The leak check
+     * runs it before it counts free pages, as a cached page is not a leaked one.
+     */
+    public synchronized void drainAllPages() {
+        drainAllLocked();
+    }
+
+    private void drainAllLocked() {
+        for (int cpu = 0; cpu < nrCpus; cpu++) {
+            freePcppagesBulk(cpu, pcpCount[cpu]);
+        }
+    }
+
+    private void pcpAddHead(int cpu, int pfn) {
+        final int head = pcpHead[cpu];
+        next[pfn] = head;
+        prev[pfn] = NONE;
+        if (head != NONE) {
+            prev[head] = pfn;
+        } else {
+            pcpTail[cpu] = pfn;
+        }
+        pcpHead[cpu] = pfn;
+        pcpCount[cpu]++;
+        pcpPages++;
+    }
+
+    private void pcpAddTail(int cpu, int pfn) {
+        final int tail = pcpTail[cpu];
+        prev[pfn] = tail;
+        next[pfn] = NONE;
+        if (tail != NONE) {
+            next[tail] = pfn;
+        } else {
+            pcpHead[cpu] = pfn;
+        }
+        pcpTail[cpu] = pfn;
+        pcpCount[cpu]++;
+        pcpPages++;
+    }
+
+    private void pcpUnlink(int cpu, int pfn) {
+        final int n = next[pfn];
+        final int p = prev[pfn];
+        if (p == NONE) {
+            pcpHead[cpu] = n;
+        } else {
+            next[p] = n;
+        }
+        if (n == NONE) {
+            pcpTail[cpu] = p;
+        } else {
+            prev[n] = p;
+        }
+        pcpCount[cpu]--;
+        pcpPages--;
+    }
+
+    /**
+     * zone_batchsize of 5.12: a thousandth of the zone, at most a megabyte's worth, quartered and
+     * rounded down to a power of two minus one (0 for a zone under 16 MiB).
+     */
+    static int zoneBatchsize(long managedPages) {
+        long batch = managedPages / 1024;
+        if (batch * Abi.PAGE_SIZE > 1024 * 1024) {
+            batch = (1024 * 1024) / Abi.PAGE_SIZE;
+        }
+        batch /= 4;
+        if (batch < 1) {
+            batch = 1;
+        }
+        return (int) (Long.highestOneBit(batch + batch / 2) - 1);
+    }
+
+    /** The order-0 pages each CPU's list is refilled and drained by (pcp->batch). */
+    public int pcpBatch() {
+        return pcpBatch;
+    }
+
+    /** The length at which a CPU's list gives a batch back (pcp->high). */
+    public int pcpHigh() {
+        return pcpHigh;
+    }
+
+    /** Free order-0 pages parked on the CPUs' lists now (not counted in {@link #nrFreePages()}). */
+    public synchronized long nrPcpPages() {
+        return pcpPages;
     }
 
     /** free_page: returns one page. */
@@ -162,7 +349,7 @@ public final class PageAllocator {
         return nrPages;
     }
 
-    /** nr_free_pages: the pages on the free lists now. */
+    /** nr_free_pages: the pages on the buddy lists now (pages on the CPUs' lists are not counted). */
     public synchronized long nrFreePages() {
         return freePages;
     }

@@ -140,14 +140,32 @@ class PageAllocatorTest {
     /** Two threads allocate and free concurrently; no block is handed out twice and counts come back exact. */
     @Test
     void concurrentStressKeepsExactCounts() throws Exception {
-        final PageAllocator pa = machine.pages();
+        stress(machine.pages(), 2048, false);
+    }
+
+    @Test
+    void concurrentStressWithPerCpuPageListsKeepsExactCounts() throws Exception {
+        final Machine big = Machine.builder().ram(64 << 20).cpus(2).build(); // batch 3, high 18
+        try {
+            stress(big.pages(), 16384, true);
+        } finally {
+            big.close();
+        }
+    }
+
+    /** Two threads (bound to CPUs 0 and 1 when {@code bind}) allocate and free blocks of order 0-4. */
+    private static void stress(PageAllocator pa, int pages, boolean bind) throws Exception {
         final Set<Long> owned = ConcurrentHashMap.newKeySet();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final CyclicBarrier start = new CyclicBarrier(2);
         final Thread[] threads = new Thread[2];
         for (int t = 0; t < 2; t++) {
             final long seed = 1000 + t;
+            final int cpu = t;
             threads[t] = new Thread(() -> {
+                if (bind) {
+                    org.kfork.smp.CurrentCpu.bind(cpu);
+                }
                 final Random rnd = new Random(seed);
                 final List<long[]> mine = new ArrayList<>();
                 try {
@@ -192,8 +210,9 @@ class PageAllocatorTest {
             t.join();
         }
         assertNull(failure.get(), () -> "stress failed: " + failure.get());
-        assertEquals(2048, pa.nrFreePages());
-        assertEquals(2, pa.nrFree(10), "all blocks merged back to order 10");
+        pa.drainAllPages();
+        assertEquals(pages, pa.nrFreePages());
+        assertEquals(pages / 1024, pa.nrFree(10), "all blocks merged back to order 10");
         assertEquals(new HashSet<>(), owned);
     }
 }

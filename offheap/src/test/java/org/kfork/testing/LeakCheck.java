@@ -50,8 +50,9 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
 
     /**
      * The machine's counters after its kernel-memory caches are quiesced: per-CPU slab freelists
-     * flushed, empty slabs released, cached thread stacks and deferred frees drained. Otherwise a
-     * cached object would read as a leaked page.
+     * flushed, empty slabs released, cached thread stacks and deferred frees drained, and then the
+     * CPUs' page lists drained into the buddy lists. Otherwise a cached object would read as a
+     * leaked page.
      */
     public static Map<String, Long> quiescedSnapshot(Machine m) {
         Kmem.quiesce(m);
