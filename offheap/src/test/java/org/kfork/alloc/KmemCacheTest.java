@@ -400,6 +400,8 @@ class KmemCacheTest {
     void slabOrderFollowsSlubsCalculateOrder() {
         assertEquals(3, SlabCaches.calculateOrder(7104, 2), "task_struct: 4 objects in 8 pages, as SLUB gives it");
         assertEquals(0, SlabCaches.calculateOrder(200, 2), "vm_area_struct: 20 in one page");
+        assertEquals(0, SlabCaches.calculateOrder(200, 8), "8 CPUs want 20 objects: still one page");
+        assertEquals(1, SlabCaches.calculateOrder(200, 16), "16 CPUs want 24 objects: two pages, 40 of them");
         assertEquals(3, SlabCaches.calculateOrder(2112, 2), "sighand_cache: 15 in 8 pages");
         assertEquals(3, SlabCaches.calculateOrder(32768, 2), "one 32 KiB object per order-3 slab");
         assertEquals(4, SlabCaches.calculateOrder(40000, 2), "bigger than order 3: the order that holds one");
