@@ -8,13 +8,15 @@ import org.kfork.smp.CurrentCpu;
  *
  * <p>Invariants, under the zone lock (this object's monitor):
  * <ol>
- *   <li>Every page of the window is in exactly one block: a free block on {@code free_area[o]}
- *       or an allocated block of the order it was allocated at.</li>
+ *   <li>Every page of the window is in exactly one place: a free block on {@code free_area[o]},
+ *       a CPU's page list (order 0, free, not PageBuddy), or an allocated block of the order it
+ *       was allocated at.</li>
  *   <li>A block of order {@code o} starts at a page frame number that is a multiple of
  *       {@code 2^o} (the window is aligned to a MAX_ORDER block).</li>
  *   <li>Two free buddies of the same order never coexist: freeing merges them.</li>
  *   <li>{@code nrFree[o]} is the length of {@code free_area[o]}, and {@link #nrFreePages()} is
- *       the sum of {@code nrFree[o] << o}.</li>
+ *       the sum of {@code nrFree[o] << o}; {@link #nrPcpPages()} is the sum of the CPU lists'
+ *       lengths. A free leaves its CPU's list below {@code high} (empty when high is 0).</li>
  * </ol>
  *
  * <p>The per-page metadata (the part of struct page the buddy uses: PageBuddy with its order, and
