@@ -625,7 +625,9 @@ public final class RbTree {
 
     /** {@code rb_next}: the in-order successor of {@code node}, or 0. */
     public static long next(long node) {
-        if (emptyNode(node)) {
+        // One read of the parent word serves both the RB_EMPTY_NODE test and the first step up.
+        long pc = getLong(node + PARENT_COLOR);
+        if (pc == node) {
             return 0;
         }
         long n = getLong(node + RB_RIGHT);
@@ -638,9 +640,10 @@ public final class RbTree {
             return n;
         }
         // otherwise the first ancestor we reach from its left side
-        long parent;
-        while ((parent = parent(node)) != 0 && node == getLong(parent + RB_RIGHT)) {
+        long parent = pc & ~3L;
+        while (parent != 0 && node == getLong(parent + RB_RIGHT)) {
             node = parent;
+            parent = parent(node);
         }
         return parent;
     }
