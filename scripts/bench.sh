@@ -83,8 +83,10 @@ if ((NATIVE)) && ((!INTERRUPTED)) && [[ -f "$OUT/report.md" ]]; then
   echo "bench: native anchors again, after the Java suites..."
   "$KFORK_ROOT/bench/native/run.sh" "$PROFILE" "$OUT/native-after.jsonl"
   if ((!INTERRUPTED)); then
-    harness --report "$OUT" > /dev/null || STATUS=1
-    echo "bench: report rewritten with the mean of both anchor passes: $OUT/report.md"
+    echo
+    echo "bench: the summary again, with the mean of both anchor passes (this one is the report's):"
+    harness --report "$OUT" || STATUS=1
+    echo "bench: report: $OUT/report.md (and report.html, charts/)"
   else
     rm -f "$OUT/native-after.jsonl" # a partial second pass would skew the means
   fi
