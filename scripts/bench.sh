@@ -8,8 +8,9 @@
 #   scripts/bench.sh --list           list the benchmarks and exit
 #
 # The native anchors run before and after the Java suites; the report uses the mean of both passes.
-# Writes results/<timestamp>/ (or --out DIR): jmh-result.json, native.jsonl, native-after.jsonl, report.md,
-# report.html, charts/*.png, logs/. Ctrl-C stops the run and leaves a report of what finished.
+# Writes results/<timestamp>/ (or --out DIR): jmh-result.json, native.jsonl, native-after.jsonl,
+# report.md, report.html, charts/*.png, logs/. Ctrl-C stops the run and leaves a report of what
+# finished.
 # Environment: JAVA (java binary), JAVA_OPTS (extra options for the launcher JVM, e.g.
 # -Djmh.ignoreLock=true to run beside another JMH run), KFORK_CP (use this class path instead of benchmarks.jar and do
 # not build; for tests).
@@ -30,7 +31,7 @@ while (($#)); do
     --no-native) NATIVE=0 ;;
     --out) [[ $# -ge 2 ]] || { echo "bench: --out needs a directory" >&2; usage; }; OUT="$2"; shift ;;
     --list) LIST=1 ;;
-    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option '$1'" >&2; usage ;;
   esac
   shift

@@ -65,7 +65,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * insertion order runs the C anchor's RB_INSERT about 4x faster than with changing orders (14.6
  * against 66 ns per insert, measured here). So, as in the C anchor, no timed sequence repeats
  * often: the random builds and erases rotate through {@link #ORDERS} permutations when N is at
- * most 1e4 (above that one pass is too long to learn), and find probes a stream of
+ * most 1e4 (above that one pass is too long to learn, and two orders keep an erase from following
+ * the order its tree was built in), and find probes a stream of
  * {@link #QUERIES} random keys (or N, whichever is more) as the anchor's find_random does.
  * cloneStructural copies the whole tree per invocation; its per-node figure is the secondary
  * result {@code cloneStructural:nodes} (an {@code @AuxCounters} count of nodes copied).
@@ -197,7 +198,7 @@ public class RbTreeBench {
             throw new IllegalArgumentException("n must be a multiple of " + BATCH);
         }
         Random rnd = new Random(42);
-        perms = new int[n <= 10_000 ? ORDERS : 1][];
+        perms = new int[n <= 10_000 ? ORDERS : 2][];
         for (int k = 0; k < perms.length; k++) {
             int[] p = new int[n];
             for (int i = 0; i < n; i++) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -359,8 +360,8 @@ public final class Report {
         }
         List<String> each = new ArrayList<>();
         passes.forEach(v -> each.add(fmt(v)));
-        double lo = passes.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-        double hi = passes.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        double lo = Collections.min(passes);
+        double hi = Collections.max(passes);
         return String.join(" / ", each) + (lo > 0 ? String.format(" (%.2fx)", hi / lo) : "");
     }
 

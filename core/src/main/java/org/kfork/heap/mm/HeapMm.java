@@ -1758,7 +1758,7 @@ public final class HeapMm implements AddressSpace {
 
     private void mmputLocked() {
         if (mmUsers <= 0) {
-            throw new IllegalStateException("mmput: mm_users already " + mmUsers);
+            throw new IllegalStateException("mmput: mm_users is already " + mmUsers);
         }
         if (--mmUsers == 0) {
             mmputFinal();
@@ -1776,6 +1776,9 @@ public final class HeapMm implements AddressSpace {
     }
 
     private void mmputAsyncLocked() {
+        if (mmUsers <= 0) {
+            throw new IllegalStateException("mmput_async: mm_users is already " + mmUsers);
+        }
         if (--mmUsers == 0) {
             sys.workQueue().schedule(() -> sys.locked(this::mmputFinal));
         }
@@ -1807,7 +1810,7 @@ public final class HeapMm implements AddressSpace {
 
     private void mmdropLocked() {
         if (mmCount <= 0) {
-            throw new IllegalStateException("mmdrop: mm_count already " + mmCount);
+            throw new IllegalStateException("mmdrop: mm_count is already " + mmCount);
         }
         if (--mmCount == 0) {
             mmdropFinal();
@@ -1825,6 +1828,9 @@ public final class HeapMm implements AddressSpace {
     }
 
     private void mmdropAsyncLocked() {
+        if (mmCount <= 0) {
+            throw new IllegalStateException("mmdrop_async: mm_count is already " + mmCount);
+        }
         if (--mmCount == 0) {
             sys.workQueue().schedule(() -> sys.locked(this::mmdropFinal));
         }

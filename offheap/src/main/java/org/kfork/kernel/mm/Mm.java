@@ -1787,22 +1787,30 @@ public final class Mm implements AddressSpace {
     }
 
     private static void mmputLocked(OffHeapMmSystem sys, long mm) {
-        int old = getAndAddInt(mm + MmStruct.MM_USERS, -1);
-        if (old <= 0) {
-            throw new IllegalStateException("mmput: mm_users was " + old);
-        }
-        if (old == 1) {
+        if (refDec(mm + MmStruct.MM_USERS, "mmput: mm_users") == 1) {
             mmputFinal(sys, mm);
+        }
+    }
+
+    /**
+     * atomic_dec_and_test of a reference count, refusing to go below zero: a put of a count already
+     * at zero is a caller bug, reported with the count left as it was. Returns the old value.
+     */
+    private static int refDec(long addr, String what) {
+        for (;;) {
+            final int old = Mem.getIntVolatile(addr);
+            if (old <= 0) {
+                throw new IllegalStateException(what + " is already " + old);
+            }
+            if (Mem.compareAndSetInt(addr, old, old - 1)) {
+                return old;
+            }
         }
     }
 
     /** mmdrop. */
     public static void mmdrop(OffHeapMmSystem sys, long mm) {
-        int old = getAndAddInt(mm + MmStruct.MM_COUNT, -1);
-        if (old <= 0) {
-            throw new IllegalStateException("mmdrop: mm_count was " + old);
-        }
-        if (old == 1) {
+        if (refDec(mm + MmStruct.MM_COUNT, "mmdrop: mm_count") == 1) {
             mmdropFinal(sys, mm);
         }
     }
@@ -1924,7 +1932,7 @@ public final class Mm implements AddressSpace {
     }
 
     private void mmputAsyncLocked() {
-        if (getAndAddInt(mm + MmStruct.MM_USERS, -1) == 1) {
+        if (refDec(mm + MmStruct.MM_USERS, "mmput_async: mm_users") == 1) {
             final long m = mm;
             sys.workQueue().schedule(() -> sys.locked(() -> mmputFinal(sys, m)));
         }
@@ -1961,7 +1969,7 @@ public final class Mm implements AddressSpace {
     }
 
     private void mmdropAsyncLocked() {
-        if (getAndAddInt(mm + MmStruct.MM_COUNT, -1) == 1) {
+        if (refDec(mm + MmStruct.MM_COUNT, "mmdrop_async: mm_count") == 1) {
             final long m = mm;
             sys.workQueue().schedule(() -> sys.locked(() -> mmdropFinal(sys, m)));
         }

@@ -494,6 +494,24 @@ class AddressSpaceTest {
 
     @ParameterizedTest
     @EnumSource(MmVariant.class)
+    void aPutOrDropPastZeroIsRefusedAndChangesNothing(MmVariant v) {
+        AddressSpace mm = start(v);
+        AddressSpace child = mm.dup(DupMode.APPEND);
+        child.mmgrab();
+        child.mmput(); // the last user: exit_mmap; mm_count keeps the struct
+        assertEquals(0, child.mmUsers());
+        IllegalStateException e = assertThrows(IllegalStateException.class, child::mmput);
+        assertTrue(e.getMessage().contains("mm_users is already 0"), e.getMessage());
+        e = assertThrows(IllegalStateException.class, child::mmputAsync);
+        assertTrue(e.getMessage().contains("mmput_async: mm_users is already 0"), e.getMessage());
+        assertEquals(0, child.mmUsers(), "a refused put leaves the count as it was");
+        assertEquals(1, child.mmCount());
+        child.mmdrop();
+        mm.mmput();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
     void asyncPutAndDropRunOnTheWorkQueue(MmVariant v) {
         AddressSpace mm = start(v);
         for (int i = 0; i < 10; i++) {
