@@ -73,8 +73,10 @@ class StructPictureTest {
                     return;
                 }
                 String src = Files.readString(c.source());
-                assertEquals(String.join("\n", Pahole.picture(s)), String.join("\n", picture(src, c)),
-                    c.type().getSimpleName() + ": the <pre> table differs from Pahole.picture");
+                List<String> expected = Pahole.picture(s);
+                assertEquals(String.join("\n", expected), String.join("\n", picture(src, c)),
+                    () -> c.type().getSimpleName() + ": the <pre> table differs from Pahole.picture; it should read\n"
+                        + " * <pre>\n * " + String.join("\n * ", expected) + "\n * </pre>\n");
                 checkConstants(s, src, c.type().getSimpleName());
             }));
         }
