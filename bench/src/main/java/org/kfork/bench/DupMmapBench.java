@@ -95,13 +95,13 @@ public class DupMmapBench {
     public String space;
 
     private Machine machine;
-    private OffHeapMmSystem offSys;
-    private long offParent;
-    private HeapMmSystem heapSys;
-    private AddressSpace heapParent;
-    private final long[] offChildren = new long[VMAS];
-    private final AddressSpace[] heapChildren = new AddressSpace[VMAS];
-    private int copies;
+    OffHeapMmSystem offSys;
+    long offParent;
+    HeapMmSystem heapSys;
+    AddressSpace heapParent;
+    final long[] offChildren = new long[VMAS];
+    final AddressSpace[] heapChildren = new AddressSpace[VMAS];
+    int copies;
 
     /** Builds the parent address space. */
     @Setup(Level.Trial)

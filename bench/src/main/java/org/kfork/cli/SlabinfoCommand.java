@@ -3,17 +3,17 @@ package org.kfork.cli;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.kfork.alloc.ForkInit;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
 import org.kfork.alloc.SlabFlags;
 import org.kfork.alloc.SlabInfo;
+import org.kfork.kernel.fork.ForkInit;
+import org.kfork.kernel.fork.ThreadStacks;
+import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.machine.Abi;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
 import org.kfork.sched.TaskState;
-import org.kfork.alloc.TaskFields;
-import org.kfork.alloc.ThreadStacks;
 
 /**
  * {@code kfork slabinfo}: boots fork.c's caches on a modeled machine, runs a small demo (tasks with
@@ -126,7 +126,7 @@ public final class SlabinfoCommand implements Command {
                 }
                 fork.stacks().accountKernelStack(tsk, 1, cpu);
                 fork.stacks().setTaskStackEndMagic(tsk);
-                Mem.putInt(tsk + TaskFields.STACK_REFCOUNT, 1);
+                Mem.putInt(tsk + TaskStruct.STACK_REFCOUNT, 1);
                 long[] objs = new long[6 + vmas];
                 objs[0] = tsk;
                 objs[1] = fork.signalCachep().zalloc(cpu);
@@ -168,7 +168,7 @@ public final class SlabinfoCommand implements Command {
             fork.filesCachep().free(cpu, objs[3]);
             fork.sighandCachep().free(cpu, objs[2]);
             fork.signalCachep().free(cpu, objs[1]);
-            Mem.putLong(tsk + TaskFields.STATE, TaskState.TASK_DEAD);
+            Mem.putLong(tsk + TaskStruct.STATE, TaskState.TASK_DEAD);
             fork.stacks().putTaskStack(tsk, cpu);
             fork.taskStructCachep().free(cpu, tsk);
             fork.processCounts().dec(cpu);
