@@ -3,10 +3,8 @@ package org.kfork.bench;
 import static org.kfork.machine.Mem.getLong;
 import static org.kfork.machine.Mem.putLong;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -14,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongUnaryOperator;
 import java.util.function.UnaryOperator;
 
-import org.kfork.JvmFlags;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
+import org.kfork.bench.harness.BenchSupport;
 import org.kfork.ds.RbTree;
 import org.kfork.heap.ds.HeapRbNode;
 import org.kfork.heap.ds.HeapRbRoot;
@@ -40,12 +38,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.CommandLineOptionException;
-import org.openjdk.jmh.runner.options.CommandLineOptions;
-import org.openjdk.jmh.runner.options.Options;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * The intrusive rb-tree, off-heap ({@link RbTree}) against its heap twin ({@link HeapRbTree}) and
@@ -87,7 +79,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @State(Scope.Thread)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsPrepend = {BenchSupport.ADD_EXPORTS, BenchSupport.CHECKED_OFF, BenchSupport.AGRONA_BOUNDS_OFF})
 public class RbTreeBench {
     /** Operations per invocation; N is a multiple of it. */
     public static final int BATCH = 1000;
@@ -674,20 +666,10 @@ public class RbTreeBench {
     }
 
     /**
-     * Runs the suite (or the benchmarks matching the JMH command line) with kfork's JVM flags,
-     * checked mode off and Agrona's bounds checks off.
+     * Runs the suite alone (or the benchmarks a JMH command line names), with the fork flags of
+     * {@link BenchSupport}.
      */
-    public static void main(String[] args) throws RunnerException, CommandLineOptionException {
-        List<String> jvm = new ArrayList<>(JvmFlags.runtime());
-        jvm.add("-Dkfork.checked=false");
-        jvm.add("-Dagrona.disable.bounds.checks=true");
-        Options cli = new CommandLineOptions(args);
-        OptionsBuilder b = new OptionsBuilder();
-        b.parent(cli);
-        if (cli.getIncludes().isEmpty()) {
-            b.include(RbTreeBench.class.getSimpleName());
-        }
-        Options opts = b.jvmArgsAppend(jvm.toArray(new String[0])).build();
-        new Runner(opts).run();
+    public static void main(String[] args) {
+        BenchSupport.runAlone(RbTreeBench.class, args);
     }
 }
