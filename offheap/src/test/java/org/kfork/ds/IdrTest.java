@@ -458,6 +458,10 @@ class IdrTest {
             v -> v.alloc(8, INT_MAX, 0), o -> o.alloc(8, INT_MAX, 0)));
         s.add(new Scenario("4096 ids full: extend and a two-node chain", (v, o, r) -> fill(v, o, 0, 4096),
             v -> v.alloc(8, 0, 0), o -> o.alloc(8, 0, 0)));
+        s.add(new Scenario("a two-node chain under an inner node that stays", (v, o, r) -> {
+            fill(v, o, 0, 1);
+            fill(v, o, PID_MAX_LIMIT - 1, PID_MAX_LIMIT);
+        }, v -> v.alloc(8, 100000, 0), o -> o.alloc(8, 100000, 0)));
         s.add(new Scenario("cyclic: -ENOSPC from the cursor, then a new leaf after the wrap",
             (v, o, r) -> {
                 fill(v, o, 64, 1024);
