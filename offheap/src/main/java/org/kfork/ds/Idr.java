@@ -19,10 +19,11 @@ import org.kfork.lib.IdrRules;
 import org.kfork.machine.Mem;
 
 /**
- * The IDR of Linux 5.12 (lib/idr.c, include/linux/idr.h) and the part of the radix tree it runs on
- * ({@link RadixTree}, lib/radix-tree.c), over a {@code struct idr} at a modeled address and {@link XaNode} nodes from
- * a caller's {@link NodeAllocator}. It maps ids, non-negative ints, to 64-bit modeled pointers:
- * kernel/pid.c keeps one per pid namespace, from pid numbers to {@code struct pid}s.
+ * The IDR of Linux 5.12 (lib/idr.c, include/linux/idr.h), on the part of lib/radix-tree.c it
+ * needs (RadixTree, in this package), over a {@code struct idr} at a modeled address and
+ * {@link XaNode} nodes from a caller's {@link NodeAllocator}. It maps ids, non-negative ints, to
+ * 64-bit modeled pointers: kernel/pid.c keeps one per pid namespace, from pid numbers to
+ * {@code struct pid}s.
  *
  * <pre>
  *   struct idr (24 bytes)                     an IDR holding ids 1, 2 and 300
@@ -35,8 +36,10 @@ import org.kfork.machine.Mem;
  * A node of shift s covers 64 &lt;&lt; s indices; slot i of an inner node points at the child
  * covering indices {@code i << s} onwards (as an internal entry, the address with bit 1 set), and
  * slot i of a leaf holds the pointer for index i. Index = id - idr_base. The tree is as tall as
- * its largest id needs and no taller: ids up to 63 take one node, up to 4095 two, and
- * PID_MAX_LIMIT (2^22) four.
+ * its largest id needs and no taller: ids up to 63 take one level, up to 4095 two, PID_MAX_LIMIT
+ * (2^22) four, INT_MAX six. The struct offsets are compile-time constants here, as the rb-tree's
+ * are, because the containers sit below org.kfork.kernel.struct; IdrLayoutTest pins them to
+ * reference/layouts-5.12.csv.
  *
  * <h2>Invariants ({@link #validate} checks every one)</h2>
  * <ol>
@@ -80,6 +83,8 @@ import org.kfork.machine.Mem;
  *       sibling entry can appear, and the lookups have no retry path.</li>
  *   <li>{@link #idrGetNext} returns the id it found, not the entry (a Java method returns one
  *       value; {@link #idrFind} gives the entry).</li>
+ *   <li>A range whose end lies below idr_base fails with -ENOSPC; 5.12 computes its last index
+ *       in unsigned arithmetic, which wraps and lets the allocation go past the end.</li>
  * </ul>
  */
 public final class Idr {
