@@ -11,6 +11,7 @@ import org.kfork.heap.rcu.HeapCallbackHead;
 import org.kfork.heap.rcu.HeapRcu;
 import org.kfork.heap.rcu.HeapRcuCallback;
 import org.kfork.heap.rcu.HeapSegCbList;
+import org.kfork.machine.Kasan;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
 import org.kfork.rcu.RcuApi;
@@ -240,6 +241,10 @@ enum RcuVariant {
 
         private OffHeapInstance(Machine machine) {
             super(Rcu.of(machine));
+            if (!Kasan.ENABLED) {
+                machine.close();
+                throw new AssertionError("checked mode must be on in off-heap tests (-Dkfork.checked=true)");
+            }
             this.machine = machine;
             this.rcu = (Rcu) api;
             this.objs = Kmem.of(machine).slabs().create("rcu_test_obj", SIZE, 0, 0, null);
