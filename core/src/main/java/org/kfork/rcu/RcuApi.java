@@ -90,7 +90,9 @@ public interface RcuApi {
 
     /**
      * synchronize_rcu inside the call of {@code token}: the task blocks (a quiescent state for it),
-     * waits for a full grace period, and runs again on the same CPU.
+     * waits for a full grace period, and runs again on the same CPU. {@code token} must be the only
+     * one the thread holds: an outer call or a reader would still count it in, and it would wait
+     * for itself until the stall report.
      *
      * @return the call's new token
      * @throws RcuStallException when it stalls; the token is then spent

@@ -51,25 +51,12 @@ public final class RcuData extends RcuDataFields {
     byte p160, p161, p162, p163, p164, p165, p166, p167;
     byte p170, p171, p172, p173, p174, p175, p176, p177;
 
-    private final int cpu;
-
-    RcuData(int cpu) {
-        this.cpu = cpu;
-    }
-
-    /** The CPU. */
-    public int cpu() {
-        return cpu;
+    RcuData() {
     }
 
     /** Counts one more queued callback. The caller holds this object's monitor. */
     public void noteQueued() {
         queued++;
-    }
-
-    /** Callbacks queued on this CPU since boot. The caller holds this object's monitor. */
-    public long queuedLocked() {
-        return queued;
     }
 
     /**

@@ -84,7 +84,7 @@ public final class RcuState {
         this.readers = new AtomicLongArray((nrCpus + 2) * STRIDE);
         this.rdps = new RcuData[nrCpus];
         for (int cpu = 0; cpu < nrCpus; cpu++) {
-            rdps[cpu] = new RcuData(cpu);
+            rdps[cpu] = new RcuData();
         }
     }
 
