@@ -12,9 +12,9 @@ import org.kfork.machine.Machine;
  * torn down when the machine closes.
  *
  * <p>Subsystems that cache memory between operations (per-CPU freelists, cached thread stacks,
- * deferred frees) register a quiesce hook; {@link #quiesce(Machine)} runs them and then shrinks
- * every slab cache, so that a leak check compares what is really in use rather than what happens to
- * be cached.
+ * deferred frees, RCU callbacks, whose hook runs first) register a quiesce hook;
+ * {@link #quiesce(Machine)} runs them and then shrinks every slab cache, so that a leak check
+ * compares what is really in use rather than what happens to be cached.
  */
 public final class Kmem implements AutoCloseable {
     private static final Map<Machine, Kmem> BY_MACHINE = new IdentityHashMap<>();
@@ -85,6 +85,14 @@ public final class Kmem implements AutoCloseable {
     /** Registers work that releases cached memory before a leak check. */
     public synchronized void addQuiesceHook(Runnable hook) {
         quiesceHooks.add(hook);
+    }
+
+    /**
+     * Registers a quiesce hook that runs before every other one: rcu_barrier, whose callbacks free
+     * objects into the caches and stacks that the other hooks then drain.
+     */
+    public synchronized void addQuiesceHookFirst(Runnable hook) {
+        quiesceHooks.add(0, hook);
     }
 
     /** Removes a quiesce hook. */

@@ -49,10 +49,11 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
     }
 
     /**
-     * The machine's counters after its kernel-memory caches are quiesced: per-CPU slab freelists
-     * flushed, empty slabs released, cached thread stacks and deferred frees drained, and then the
-     * CPUs' page lists drained into the buddy lists. Otherwise a cached object would read as a
-     * leaked page.
+     * The machine's counters after its kernel-memory caches are quiesced: RCU callbacks run first
+     * (rcu_barrier until none is pending, so objects waiting for a grace period are freed), then
+     * per-CPU slab freelists flushed, empty slabs released, cached thread stacks and deferred frees
+     * drained, and then the CPUs' page lists drained into the buddy lists. Otherwise a cached object
+     * would read as a leaked page. No thread may be inside a system call (RCU would stall).
      */
     public static Map<String, Long> quiescedSnapshot(Machine m) {
         Kmem.quiesce(m);
