@@ -449,12 +449,13 @@ public final class KmemCache {
         owner.unregister(this, headOff);
     }
 
-    /** The machine is closing: every entry point refuses from now on (a destroyed cache stays so). */
+    /**
+     * The machine is closing: every entry point refuses from now on (a destroyed cache stays so).
+     * Takes no lock, so that closing a machine never waits on a cache that a bug left busy.
+     */
     void markMachineClosed() {
-        synchronized (node) {
-            if (state == LIVE) {
-                state = MACHINE_CLOSED;
-            }
+        if (state == LIVE) {
+            state = MACHINE_CLOSED;
         }
     }
 
