@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,7 @@ class SlabQuarantineTest {
     void theQuarantineIsAFifoBoundedInBytes() {
         try (Machine m = Machine.builder().ram(8 << 20).cpus(1).kasanQuarantine(4 * 200).build()) {
             Kmem k = Kmem.of(m);
+            Map<String, Long> baseline = LeakCheck.quiescedSnapshot(m);
             KmemCache c = k.slabs().createOrThrow("vm_area_struct", 200, 0, 0, null);
             List<Long> objs = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
@@ -107,6 +109,7 @@ class SlabQuarantineTest {
             assertEquals(0, c.info().quarantined());
             assertEquals(0, c.info().activeObjs());
             c.destroy();
+            LeakCheck.assertNoLeak(baseline, LeakCheck.quiescedSnapshot(m));
         }
     }
 
@@ -177,6 +180,8 @@ class SlabQuarantineTest {
         // 4 MiB with a quarantine as large as the RAM: without the drain, freed objects would
         // never come back, and the second round of allocations would fail early.
         try (Machine m = Machine.builder().ram(4 << 20).cpus(1).kasanQuarantine(4 << 20).build()) {
+            Kmem.of(m);
+            Map<String, Long> baseline = LeakCheck.quiescedSnapshot(m);
             KmemCache c = Kmem.of(m).slabs().createOrThrow("task_struct", 7040, 64, 0, null);
             List<Long> objs = new ArrayList<>();
             long o;
@@ -197,6 +202,7 @@ class SlabQuarantineTest {
                 c.free(0, x);
             }
             c.destroy();
+            LeakCheck.assertNoLeak(baseline, LeakCheck.quiescedSnapshot(m));
         }
     }
 
