@@ -24,10 +24,10 @@ import org.kfork.rcu.Segcblist;
  * |     0 |    8 | head                           struct callback_head *                  |
  * |     8 |   32 | tails                          struct callback_head * *[4]             |
  * |    40 |   32 | gp_seq                         long unsigned int[4]                    |
+ * +=======+======+ cacheline 1 (64 bytes) ================================================+
  * |    72 |    8 | len                            long int                                |
  * |    80 |   32 | seglen                         long int[4]                             |
  * |   112 |    1 | flags                          u8                                      |
- * |   113 |    7 | (padding)                                                              |
  * +-------+------+------------------------------------------------------------------------+
  *   sizeof 120, alignof 8
  * </pre>
