@@ -104,9 +104,4 @@ public final class Mman {
     public static long offsetInPage(long addr) {
         return addr & (PAGE_SIZE - 1);
     }
-
-    /** IS_ERR_VALUE for an address result: a negative errno in the top 4095 values. */
-    public static boolean isErrValue(long v) {
-        return Long.compareUnsigned(v, -4095L) >= 0;
-    }
 }

@@ -13,12 +13,16 @@ import org.kfork.heap.ds.HeapRbNode;
 import org.kfork.heap.ds.HeapRbRoot;
 import org.kfork.heap.ds.HeapRbTree;
 import org.kfork.mm.AddressSpace;
+import org.kfork.mm.LockedAddressSpace;
+import org.kfork.mm.MmArgs;
+import org.kfork.mm.MmDebug;
 import org.kfork.mm.DupMode;
 import org.kfork.mm.MappedFile;
 import org.kfork.mm.MmFlags;
 import org.kfork.mm.Overcommit;
 import org.kfork.mm.VmRules;
 import org.kfork.mm.VmaInfo;
+import org.kfork.sched.Limits;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.KernelException;
 
@@ -35,9 +39,7 @@ import org.kfork.uapi.KernelException;
  * <p>Not thread-safe: the mmap lock is held by the single caller (the twin models its order of
  * steps, not its concurrency).
  */
-public final class HeapMm implements AddressSpace {
-    static final int VMACACHE_SIZE = 4;
-
+public final class HeapMm extends LockedAddressSpace {
     final HeapMmSystem sys;
     // --- struct mm_struct (the fields the model uses) ---
     HeapVma mmap;
@@ -61,7 +63,7 @@ public final class HeapMm implements AddressSpace {
     long execVm;
     long stackVm;
     long defFlags;
-    final long[] rssStat = new long[4];
+    final long[] rssStat = new long[Limits.NR_MM_COUNTERS];
     Object binfmt;
     long flags;
     Object owner;
@@ -69,16 +71,18 @@ public final class HeapMm implements AddressSpace {
     HeapFile exeFile;
     // --- the per-mm vmacache stand-in (task_struct.vmacache in 5.12) ---
     long vmacacheTaskSeqnum;
-    final HeapVma[] vmacache = new HeapVma[VMACACHE_SIZE];
+    final HeapVma[] vmacache = new HeapVma[Limits.VMACACHE_SIZE];
     /** Out-parameter of the fixup helpers ({@code struct vm_area_struct **pprev}). */
     private HeapVma pprev;
 
     HeapMm(HeapMmSystem sys) {
+        super(sys.bkl);
         this.sys = sys;
     }
 
     /** memcpy(mm, oldmm, sizeof(*mm)) of dup_mm: every field, before mm_init resets most. */
     private HeapMm(HeapMm o) {
+        super(o.sys.bkl);
         this.sys = o.sys;
         mmap = o.mmap;
         vmacacheSeqnum = o.vmacacheSeqnum;
@@ -280,17 +284,17 @@ public final class HeapMm implements AddressSpace {
         // vmacache_find: a stale cache (seqnum moved) is flushed first
         if (vmacacheTaskSeqnum != vmacacheSeqnum) {
             vmacacheTaskSeqnum = vmacacheSeqnum;
-            for (int i = 0; i < VMACACHE_SIZE; i++) {
+            for (int i = 0; i < Limits.VMACACHE_SIZE; i++) {
                 vmacache[i] = null;
             }
         } else {
-            int idx = (int) (addr >>> PAGE_SHIFT) & (VMACACHE_SIZE - 1);
-            for (int i = 0; i < VMACACHE_SIZE; i++) {
+            int idx = (int) (addr >>> PAGE_SHIFT) & (Limits.VMACACHE_SIZE - 1);
+            for (int i = 0; i < Limits.VMACACHE_SIZE; i++) {
                 HeapVma v = vmacache[idx];
                 if (v != null && v.vmStart <= addr && v.vmEnd > addr) {
                     return v;
                 }
-                idx = (idx + 1) & (VMACACHE_SIZE - 1);
+                idx = (idx + 1) & (Limits.VMACACHE_SIZE - 1);
             }
         }
         HeapVma vma = null;
@@ -308,7 +312,7 @@ public final class HeapMm implements AddressSpace {
             }
         }
         if (vma != null) {
-            vmacache[(int) (addr >>> PAGE_SHIFT) & (VMACACHE_SIZE - 1)] = vma; // vmacache_update
+            vmacache[(int) (addr >>> PAGE_SHIFT) & (Limits.VMACACHE_SIZE - 1)] = vma; // vmacache_update
         }
         return vma;
     }
@@ -765,23 +769,16 @@ public final class HeapMm implements AddressSpace {
 
     /** unmapped_area_topdown: the highest gap of {@code length} below highLimit, or -ENOMEM. */
     long unmappedAreaTopdown(long len, long lowLimitIn, long highLimitIn, long alignMask, long alignOffset) {
+        if (MmArgs.noRoom(len, lowLimitIn, highLimitIn, alignMask)) {
+            return -Errno.ENOMEM;
+        }
         long length = len + alignMask;
-        if (length < len) {
-            return -Errno.ENOMEM;
-        }
-        long gapEnd = highLimitIn;
-        if (gapEnd < length) {
-            return -Errno.ENOMEM;
-        }
-        long highLimit = gapEnd - length;
-        if (lowLimitIn > highLimit) {
-            return -Errno.ENOMEM;
-        }
+        long highLimit = highLimitIn - length;
         long lowLimit = lowLimitIn + length;
         long gapStart = highestVmEnd;
+        long gapEnd;
         if (gapStart <= highLimit) {
-            gapEnd -= len;
-            return gapEnd - ((gapEnd - alignOffset) & alignMask);
+            return MmArgs.topdownPlace(highLimitIn, len, alignMask, alignOffset);
         }
         HeapVma vma = (HeapVma) mmRb.node();
         if (vma == null || vma.rbSubtreeGap < length) {
@@ -807,8 +804,7 @@ public final class HeapMm implements AddressSpace {
                 if (gapEnd > highLimitIn) {
                     gapEnd = highLimitIn;
                 }
-                gapEnd -= len;
-                return gapEnd - ((gapEnd - alignOffset) & alignMask);
+                return MmArgs.topdownPlace(gapEnd, len, alignMask, alignOffset);
             }
             HeapVma left = (HeapVma) vma.left();
             if (left != null && left.rbSubtreeGap >= length) {
@@ -833,14 +829,11 @@ public final class HeapMm implements AddressSpace {
 
     /** unmapped_area: the lowest gap of {@code length} above lowLimit, or -ENOMEM. */
     long unmappedArea(long len, long lowLimitIn, long highLimitIn, long alignMask, long alignOffset) {
+        if (MmArgs.noRoom(len, lowLimitIn, highLimitIn, alignMask)) {
+            return -Errno.ENOMEM;
+        }
         long length = len + alignMask;
-        if (length < len || highLimitIn < length) {
-            return -Errno.ENOMEM;
-        }
         long highLimit = highLimitIn - length;
-        if (lowLimitIn > highLimit) {
-            return -Errno.ENOMEM;
-        }
         long lowLimit = lowLimitIn + length;
         long gapStart;
         long gapEnd;
@@ -867,7 +860,7 @@ public final class HeapMm implements AddressSpace {
                     return -Errno.ENOMEM;
                 }
                 if (gapEnd >= lowLimit && gapEnd > gapStart && gapEnd - gapStart >= length) {
-                    return foundBottomUp(gapStart, lowLimitIn, alignMask, alignOffset);
+                    return MmArgs.bottomUpPlace(gapStart, lowLimitIn, alignMask, alignOffset);
                 }
                 HeapVma right = (HeapVma) vma.right();
                 if (right != null && right.rbSubtreeGap >= length) {
@@ -893,31 +886,15 @@ public final class HeapMm implements AddressSpace {
         if (gapStart > highLimit) {
             return -Errno.ENOMEM;
         }
-        return foundBottomUp(gapStart, lowLimitIn, alignMask, alignOffset);
-    }
-
-    private static long foundBottomUp(long gapStart, long lowLimit, long alignMask, long alignOffset) {
-        if (gapStart < lowLimit) {
-            gapStart = lowLimit;
-        }
-        return gapStart + ((alignOffset - gapStart) & alignMask);
+        return MmArgs.bottomUpPlace(gapStart, lowLimitIn, alignMask, alignOffset);
     }
 
     @Override
-    public long getUnmappedArea(long addr, long len, long pgoff, int flags) {
-        sys.bkl.lock();
-        try {
-            return getUnmappedAreaLocked(addr, len, pgoff, flags);
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private long getUnmappedAreaLocked(long addr, long len, long pgoff, int flags) {
-        if (len > TASK_SIZE) {
+    protected long getUnmappedAreaLocked(long addr, long len, long pgoff, int flags) {
+        if (MmArgs.tooLong(len)) {
             return -Errno.ENOMEM;
         }
-        long alignMask = (flags & MAP_HUGETLB) != 0 ? HPAGE_SIZE - 1 : 0;
+        long alignMask = MmArgs.alignMask(flags);
         long result;
         if ((flags & MAP_FIXED) != 0) {
             result = addr;
@@ -925,7 +902,7 @@ public final class HeapMm implements AddressSpace {
             result = -Errno.ENOMEM;
             if (addr != 0) {
                 addr &= PAGE_MASK;
-                if (addr <= TASK_SIZE - len) {
+                if (MmArgs.hintFits(addr, len)) {
                     HeapVma vma = findVmaRaw(addr);
                     if (vma == null || addr + len <= VmRules.vmStartGap(vma.vmStart, vma.vmFlags)) {
                         result = addr;
@@ -933,22 +910,14 @@ public final class HeapMm implements AddressSpace {
                 }
             }
             if (result < 0) {
-                result = unmappedAreaTopdown(len, PAGE_SIZE, mmapBase, alignMask, pgoff << PAGE_SHIFT & alignMask);
+                long alignOffset = MmArgs.alignOffset(pgoff, alignMask);
+                result = unmappedAreaTopdown(len, PAGE_SIZE, mmapBase, alignMask, alignOffset);
                 if (result < 0) {
-                    result = unmappedArea(len, mmapLegacyBase, TASK_SIZE, alignMask, pgoff << PAGE_SHIFT & alignMask);
+                    result = unmappedArea(len, mmapLegacyBase, TASK_SIZE, alignMask, alignOffset);
                 }
             }
         }
-        if (result < 0) {
-            return result;
-        }
-        if (result > TASK_SIZE - len) {
-            return -Errno.ENOMEM;
-        }
-        if (offsetInPage(result) != 0) {
-            return -Errno.EINVAL;
-        }
-        return result;
+        return MmArgs.checkUnmappedArea(result, len);
     }
 
     // =========================================================================================
@@ -956,49 +925,21 @@ public final class HeapMm implements AddressSpace {
     // =========================================================================================
 
     @Override
-    public long mmap(long addr, long len, int prot, int flags, MappedFile mf, long pgoff) {
-        sys.bkl.lock();
-        try {
-            return mmapLocked(addr, len, prot, flags, mf, pgoff);
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private long mmapLocked(long addr, long len, int prot, int flags, MappedFile mf, long pgoff) {
+    protected long mmapLocked(long addr, long len, int prot, int flags, MappedFile mf, long pgoff) {
         HeapFile file = (HeapFile) mf;
-        if (len == 0) {
-            return -Errno.EINVAL;
+        len = MmArgs.mmapLen(len, flags, file != null);
+        if (len < 0) {
+            return len;
         }
-        if ((flags & MAP_HUGETLB) != 0) {
-            if (file != null) {
-                return -Errno.EINVAL; // not a hugetlbfs file
-            }
-            len = (len + HPAGE_SIZE - 1) & ~(HPAGE_SIZE - 1);
-            if (len == 0) {
-                return -Errno.ENOMEM;
-            }
-        }
-        if ((flags & MAP_FIXED_NOREPLACE) != 0) {
-            flags |= MAP_FIXED;
-        }
-        if ((flags & MAP_FIXED) == 0) {
-            addr &= PAGE_MASK; // round_hint_to_min
-            if (addr != 0 && addr < MMAP_MIN_ADDR) {
-                addr = pageAlign(MMAP_MIN_ADDR);
-            }
-        }
-        len = pageAlign(len);
-        if (len == 0 || len < 0) {
-            return -Errno.ENOMEM;
-        }
-        if (pgoff + (len >>> PAGE_SHIFT) < pgoff) {
+        flags = MmArgs.mmapFlags(flags);
+        addr = MmArgs.mmapHint(addr, flags);
+        if (MmArgs.pgoffOverflows(pgoff, len)) {
             return -EOVERFLOW;
         }
         if (mapCount > sys.maxMapCount) {
             return -Errno.ENOMEM;
         }
-        addr = getUnmappedArea(addr, len, pgoff, flags);
+        addr = getUnmappedAreaLocked(addr, len, pgoff, flags);
         if (addr < 0) {
             return addr;
         }
@@ -1008,54 +949,13 @@ public final class HeapMm implements AddressSpace {
                 return -Errno.EEXIST;
             }
         }
-        long vmFlags = VmRules.calcVmProtBits(prot) | VmRules.calcVmFlagBits(flags) | defFlags
-            | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
-        if (file != null) {
-            switch (flags & MAP_TYPE) {
-                case MAP_SHARED_VALIDATE:
-                    if ((flags & ~LEGACY_MAP_MASK) != 0) {
-                        return -Errno.EOPNOTSUPP;
-                    }
-                    // fall through
-                case MAP_SHARED:
-                    if ((prot & PROT_WRITE) != 0 && !file.fmodeWrite) {
-                        return -Errno.EACCES;
-                    }
-                    vmFlags |= VM_SHARED | VM_MAYSHARE;
-                    if (!file.fmodeWrite) {
-                        vmFlags &= ~(VM_MAYWRITE | VM_SHARED);
-                    }
-                    // fall through
-                case MAP_PRIVATE:
-                    if ((vmFlags & (VM_GROWSDOWN | VM_GROWSUP)) != 0) {
-                        return -Errno.EINVAL;
-                    }
-                    break;
-                default:
-                    return -Errno.EINVAL;
-            }
-        } else {
-            switch (flags & MAP_TYPE) {
-                case MAP_SHARED:
-                case MAP_SHARED_VALIDATE:
-                    if ((vmFlags & (VM_GROWSDOWN | VM_GROWSUP)) != 0) {
-                        return -Errno.EINVAL;
-                    }
-                    pgoff = 0;
-                    vmFlags |= VM_SHARED | VM_MAYSHARE;
-                    break;
-                case MAP_PRIVATE:
-                    pgoff = addr >>> PAGE_SHIFT;
-                    break;
-                default:
-                    return -Errno.EINVAL;
-            }
-            if ((flags & MAP_HUGETLB) != 0) {
-                vmFlags |= VM_HUGETLB | VM_DONTEXPAND; // what hugetlbfs_file_mmap sets
-            }
+        long vmFlags = MmArgs.mmapVmFlags(prot, flags, defFlags, file != null, file != null && file.fmodeWrite,
+            sys.overcommitMode());
+        if (vmFlags < 0) {
+            return vmFlags;
         }
-        if ((flags & MAP_NORESERVE) != 0 && sys.overcommitMode() != Overcommit.OVERCOMMIT_NEVER) {
-            vmFlags |= VM_NORESERVE;
+        if (file == null) {
+            pgoff = MmArgs.anonPgoff(flags, addr);
         }
         return mmapRegion(file, addr, len, vmFlags, pgoff);
     }
@@ -1088,7 +988,7 @@ public final class HeapMm implements AddressSpace {
             vma.vmStart = addr;
             vma.vmEnd = addr + len;
             vma.vmFlags = vmFlags;
-            vma.vmPageProt = vmFlags & 0xf;
+            vma.vmPageProt = VmRules.vmPageProt(vmFlags);
             vma.vmPgoff = pgoff;
             if (file != null) {
                 if ((vmFlags & VM_DENYWRITE) != 0 && file.iWritecount > 0) {
@@ -1123,7 +1023,7 @@ public final class HeapMm implements AddressSpace {
         }
         vmStatAccount(vmFlags, len >>> PAGE_SHIFT);
         if ((vmFlags & VM_LOCKED) != 0) {
-            if ((vmFlags & VM_SPECIAL) != 0 || (vmFlags & VM_HUGETLB) != 0) {
+            if (VmRules.neverLocked(vmFlags)) {
                 vma.vmFlags &= VM_LOCKED_CLEAR_MASK;
             } else {
                 lockedVm += len >>> PAGE_SHIFT;
@@ -1133,28 +1033,15 @@ public final class HeapMm implements AddressSpace {
     }
 
     @Override
-    public int munmap(long start, long len) {
-        sys.bkl.lock();
-        try {
-            return munmapLocked(start, len);
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private int munmapLocked(long start, long len) {
+    protected int munmapLocked(long start, long len) {
         return doMunmap(start, len);
     }
 
     /** __do_munmap. */
     int doMunmap(long start, long len) {
-        if (offsetInPage(start) != 0 || start > TASK_SIZE || len > TASK_SIZE - start) {
-            return -Errno.EINVAL;
-        }
-        len = pageAlign(len);
-        long end = start + len;
-        if (len == 0) {
-            return -Errno.EINVAL;
+        long end = MmArgs.munmapEnd(start, len);
+        if (Errno.isError(end)) {
+            return (int) end;
         }
         HeapVma vma = findVmaRaw(start);
         if (vma == null) {
@@ -1242,13 +1129,12 @@ public final class HeapMm implements AddressSpace {
             pprev = vma;
             return 0;
         }
-        if (op == OP_MLOCK && ((oldFlags & VM_SPECIAL) != 0 || (oldFlags & VM_HUGETLB) != 0)) {
+        if (op == OP_MLOCK && VmRules.neverLocked(oldFlags)) {
             pprev = vma; // mlock leaves special and hugetlb areas alone
             return 0;
         }
         long charged = 0;
-        if (op == OP_MPROTECT && (newFlags & VM_WRITE) != 0
-            && (oldFlags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE)) == 0) {
+        if (op == OP_MPROTECT && VmRules.mprotectCharges(oldFlags, newFlags)) {
             charged = nrPages;
             if (sys.overcommit().vmEnoughMemory(charged, totalVm) != 0) {
                 return -Errno.ENOMEM;
@@ -1271,21 +1157,15 @@ public final class HeapMm implements AddressSpace {
             }
             if (err != 0) {
                 sys.overcommit().vmUnacctMemory(charged);
-                return op == OP_MADVISE && err == -Errno.ENOMEM ? -Errno.EAGAIN : err;
+                return op == OP_MADVISE ? MmArgs.madviseSplitError(err) : err;
             }
         }
         // success
         if (op == OP_MLOCK) {
-            long n = nrPages;
-            if ((newFlags & VM_LOCKED) == 0) {
-                n = -n;
-            } else if ((oldFlags & VM_LOCKED) != 0) {
-                n = 0;
-            }
-            lockedVm += n;
+            lockedVm += VmRules.mlockLockedDelta(oldFlags, newFlags, nrPages);
         }
         vma.vmFlags = newFlags;
-        vma.vmPageProt = newFlags & 0xf;
+        vma.vmPageProt = VmRules.vmPageProt(newFlags);
         if (op == OP_MPROTECT) {
             vmStatAccount(oldFlags, -nrPages);
             vmStatAccount(newFlags, nrPages);
@@ -1294,29 +1174,13 @@ public final class HeapMm implements AddressSpace {
     }
 
     @Override
-    public int mprotect(long start, long len, int prot) {
-        sys.bkl.lock();
-        try {
-            return mprotectLocked(start, len, prot);
-        } finally {
-            sys.bkl.unlock();
+    protected int mprotectLocked(long start, long len, int prot) {
+        long end = MmArgs.mprotectEnd(start, len, prot);
+        if (Errno.isError(end)) {
+            return (int) end;
         }
-    }
-
-    private int mprotectLocked(long start, long len, int prot) {
-        if (offsetInPage(start) != 0) {
-            return -Errno.EINVAL;
-        }
-        if (len == 0) {
+        if (end == start) {
             return 0;
-        }
-        len = pageAlign(len);
-        long end = start + len;
-        if (end <= start) {
-            return -Errno.ENOMEM;
-        }
-        if ((prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM)) != 0) {
-            return -Errno.EINVAL; // the PROT_GROWS* forms are not modelled
         }
         HeapVma vma = findVmaRaw(start);
         if (vma == null || vma.vmStart > start) {
@@ -1328,9 +1192,9 @@ public final class HeapMm implements AddressSpace {
         }
         long nstart = start;
         while (true) {
-            long newFlags = VmRules.calcVmProtBits(prot) | (vma.vmFlags & ~(VM_READ | VM_WRITE | VM_EXEC));
-            if ((newFlags & ~(newFlags >>> 4) & (VM_READ | VM_WRITE | VM_EXEC)) != 0) {
-                return -Errno.EACCES; // no VM_MAY* for it
+            long newFlags = VmRules.mprotectFlags(prot, vma.vmFlags);
+            if (newFlags < 0) {
+                return (int) newFlags;
             }
             long tmp = Math.min(vma.vmEnd, end);
             int err = fixup(OP_MPROTECT, vma, nstart, tmp, newFlags);
@@ -1352,35 +1216,10 @@ public final class HeapMm implements AddressSpace {
     }
 
     @Override
-    public int madvise(long start, long lenIn, int behavior) {
-        sys.bkl.lock();
-        try {
-            return madviseLocked(start, lenIn, behavior);
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private int madviseLocked(long start, long lenIn, int behavior) {
-        switch (behavior) {
-            case MADV_DONTFORK:
-            case MADV_DOFORK:
-            case MADV_WIPEONFORK:
-            case MADV_KEEPONFORK:
-                break;
-            default:
-                return -Errno.EINVAL;
-        }
-        if (offsetInPage(start) != 0) {
-            return -Errno.EINVAL;
-        }
-        long len = pageAlign(lenIn);
-        if (lenIn != 0 && len == 0) {
-            return -Errno.EINVAL;
-        }
-        long end = start + len;
-        if (end < start) {
-            return -Errno.EINVAL;
+    protected int madviseLocked(long start, long lenIn, int behavior) {
+        long end = MmArgs.madviseEnd(start, lenIn, behavior);
+        if (Errno.isError(end)) {
+            return (int) end;
         }
         if (end == start) {
             return 0;
@@ -1407,26 +1246,9 @@ public final class HeapMm implements AddressSpace {
                 }
             }
             long tmp = Math.min(vma.vmEnd, end);
-            long newFlags = vma.vmFlags;
-            switch (behavior) {
-                case MADV_DONTFORK:
-                    newFlags |= VM_DONTCOPY;
-                    break;
-                case MADV_DOFORK:
-                    if ((vma.vmFlags & VM_IO) != 0) {
-                        return -Errno.EINVAL;
-                    }
-                    newFlags &= ~VM_DONTCOPY;
-                    break;
-                case MADV_WIPEONFORK:
-                    if (vma.vmFile != null || (vma.vmFlags & VM_SHARED) != 0) {
-                        return -Errno.EINVAL;
-                    }
-                    newFlags |= VM_WIPEONFORK;
-                    break;
-                default:
-                    newFlags &= ~VM_WIPEONFORK;
-                    break;
+            long newFlags = VmRules.madviseFlags(behavior, vma.vmFlags, vma.vmFile != null);
+            if (newFlags < 0) {
+                return (int) newFlags;
             }
             int err = fixup(OP_MADVISE, vma, start, tmp, newFlags);
             if (err != 0) {
@@ -1444,41 +1266,22 @@ public final class HeapMm implements AddressSpace {
     }
 
     @Override
-    public int mlock(long start, long len) {
-        sys.bkl.lock();
-        try {
-            return mlockLocked(start, len);
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private int mlockLocked(long start, long len) {
+    protected int mlockLocked(long start, long len) {
         return doMlock(start, len, VM_LOCKED);
     }
 
     @Override
-    public int munlock(long start, long len) {
-        sys.bkl.lock();
-        try {
-            return munlockLocked(start, len);
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private int munlockLocked(long start, long len) {
+    protected int munlockLocked(long start, long len) {
         return doMlock(start, len, 0);
     }
 
     /** do_mlock / apply_vma_lock_flags (RLIMIT_MEMLOCK is unlimited in the model). */
     int doMlock(long start, long len, long lockFlags) {
-        len = pageAlign(len + offsetInPage(start));
-        start &= PAGE_MASK;
-        long end = start + len;
-        if (end < start) {
-            return -Errno.EINVAL;
+        long end = MmArgs.mlockEnd(start, len);
+        if (Errno.isError(end)) {
+            return (int) end;
         }
+        start &= PAGE_MASK;
         if (end == start) {
             return 0;
         }
@@ -1492,7 +1295,7 @@ public final class HeapMm implements AddressSpace {
         }
         long nstart = start;
         while (true) {
-            long newFlags = (vma.vmFlags & VM_LOCKED_CLEAR_MASK) | lockFlags;
+            long newFlags = VmRules.mlockFlags(vma.vmFlags, lockFlags);
             long tmp = Math.min(vma.vmEnd, end);
             int err = fixup(OP_MLOCK, vma, nstart, tmp, newFlags);
             if (err != 0) {
@@ -1513,16 +1316,7 @@ public final class HeapMm implements AddressSpace {
     }
 
     @Override
-    public int touch(long addr) {
-        sys.bkl.lock();
-        try {
-            return touchLocked(addr);
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private int touchLocked(long addr) {
+    protected int touchLocked(long addr) {
         HeapVma vma = findVmaRaw(addr);
         if (vma == null || vma.vmStart > addr) {
             return -Errno.EFAULT;
@@ -1566,7 +1360,6 @@ public final class HeapMm implements AddressSpace {
         this.userNs = sys.getUserNs(userNs);
         return this;
     }
-
 
     /**
      * dup_mm: allocate, memcpy, mm_init, dup_mmap; on failure the half-built mm is torn down with
@@ -1758,7 +1551,7 @@ public final class HeapMm implements AddressSpace {
 
     private void mmputLocked() {
         if (mmUsers <= 0) {
-            throw new IllegalStateException("mmput: mm_users is already " + mmUsers);
+            throw MmDebug.putOfDeadCount("mmput: mm_users", mmUsers);
         }
         if (--mmUsers == 0) {
             mmputFinal();
@@ -1766,18 +1559,9 @@ public final class HeapMm implements AddressSpace {
     }
 
     @Override
-    public void mmputAsync() {
-        sys.bkl.lock();
-        try {
-            mmputAsyncLocked();
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private void mmputAsyncLocked() {
+    protected void mmputAsyncLocked() {
         if (mmUsers <= 0) {
-            throw new IllegalStateException("mmput_async: mm_users is already " + mmUsers);
+            throw MmDebug.putOfDeadCount("mmput_async: mm_users", mmUsers);
         }
         if (--mmUsers == 0) {
             sys.workQueue().schedule(() -> sys.locked(this::mmputFinal));
@@ -1799,18 +1583,9 @@ public final class HeapMm implements AddressSpace {
     }
 
     @Override
-    public void mmdrop() {
-        sys.bkl.lock();
-        try {
-            mmdropLocked();
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private void mmdropLocked() {
+    protected void mmdropLocked() {
         if (mmCount <= 0) {
-            throw new IllegalStateException("mmdrop: mm_count is already " + mmCount);
+            throw MmDebug.putOfDeadCount("mmdrop: mm_count", mmCount);
         }
         if (--mmCount == 0) {
             mmdropFinal();
@@ -1818,18 +1593,9 @@ public final class HeapMm implements AddressSpace {
     }
 
     @Override
-    public void mmdropAsync() {
-        sys.bkl.lock();
-        try {
-            mmdropAsyncLocked();
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private void mmdropAsyncLocked() {
+    protected void mmdropAsyncLocked() {
         if (mmCount <= 0) {
-            throw new IllegalStateException("mmdrop_async: mm_count is already " + mmCount);
+            throw MmDebug.putOfDeadCount("mmdrop_async: mm_count", mmCount);
         }
         if (--mmCount == 0) {
             sys.workQueue().schedule(() -> sys.locked(this::mmdropFinal));
@@ -1851,18 +1617,15 @@ public final class HeapMm implements AddressSpace {
         sys.freed(HeapMmSystem.MM);
     }
 
-    private static final String[] RESIDENT_PAGE_TYPES = {"MM_FILEPAGES", "MM_ANONPAGES", "MM_SWAPENTS", "MM_SHMEMPAGES"};
-
     /** check_mm: non-zero rss counters and page-table bytes are reported, never silently. */
     void checkMm() {
         for (int i = 0; i < rssStat.length; i++) {
             if (rssStat[i] != 0) {
-                sys.log().alert("BUG: Bad rss-counter state mm:" + Integer.toHexString(System.identityHashCode(this))
-                    + " type:" + RESIDENT_PAGE_TYPES[i] + " val:" + rssStat[i]);
+                MmDebug.badRssCounter(sys.log(), Integer.toHexString(System.identityHashCode(this)), i, rssStat[i]);
             }
         }
         if (pgtablesBytes != 0) {
-            sys.log().alert("BUG: non-zero pgtables_bytes on freeing mm: " + pgtablesBytes);
+            MmDebug.badPgtablesBytes(sys.log(), pgtablesBytes);
         }
     }
 
@@ -1885,16 +1648,7 @@ public final class HeapMm implements AddressSpace {
     }
 
     @Override
-    public void setExeFile(MappedFile newExe) {
-        sys.bkl.lock();
-        try {
-            setExeFileLocked(newExe);
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private void setExeFileLocked(MappedFile newExe) {
+    protected void setExeFileLocked(MappedFile newExe) {
         HeapFile old = exeFile;
         if (newExe != null) {
             ((HeapFile) newExe).getLocked();
@@ -1906,30 +1660,12 @@ public final class HeapMm implements AddressSpace {
     }
 
     @Override
-    public MappedFile getExeFile() {
-        sys.bkl.lock();
-        try {
-            return getExeFileLocked();
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private MappedFile getExeFileLocked() {
+    protected MappedFile getExeFileLocked() {
         return getExeFileRaw();
     }
 
     @Override
-    public AddressSpace dup(DupMode mode) {
-        sys.bkl.lock();
-        try {
-            return dupLocked(mode);
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private AddressSpace dupLocked(DupMode mode) {
+    protected AddressSpace dupLocked(DupMode mode) {
         int[] err = new int[1];
         HeapMm mm = dupMm(null, mode, err);
         if (mm == null) {
@@ -1943,16 +1679,7 @@ public final class HeapMm implements AddressSpace {
     // =========================================================================================
 
     @Override
-    public VmaInfo findVma(long addr) {
-        sys.bkl.lock();
-        try {
-            return findVmaLocked(addr);
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private VmaInfo findVmaLocked(long addr) {
+    protected VmaInfo findVmaLocked(long addr) {
         HeapVma v = findVmaRaw(addr);
         return v == null ? null : info(v);
     }
@@ -1963,16 +1690,7 @@ public final class HeapMm implements AddressSpace {
     }
 
     @Override
-    public List<VmaInfo> vmas() {
-        sys.bkl.lock();
-        try {
-            return vmasLocked();
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private List<VmaInfo> vmasLocked() {
+    protected List<VmaInfo> vmasLocked() {
         List<VmaInfo> l = new ArrayList<>();
         for (HeapVma v = mmap; v != null; v = v.vmNext) {
             l.add(info(v));
@@ -1981,16 +1699,7 @@ public final class HeapMm implements AddressSpace {
     }
 
     @Override
-    public String maps() {
-        sys.bkl.lock();
-        try {
-            return mapsLocked();
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private String mapsLocked() {
+    protected String mapsLocked() {
         StringBuilder sb = new StringBuilder();
         for (HeapVma v = mmap; v != null; v = v.vmNext) {
             sb.append(VmRules.mapsLine(v.vmStart, v.vmEnd, v.vmFlags, v.vmPgoff, v.vmFile == null ? 0 : v.vmFile.ino,
@@ -2000,73 +1709,39 @@ public final class HeapMm implements AddressSpace {
     }
 
     @Override
-    public void validate() {
-        sys.bkl.lock();
-        try {
-            validateLocked();
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private void validateLocked() {
+    protected void validateLocked() {
         int n = HeapRbTree.validate(mmRb);
         GAP.validate(mmRb);
         HeapVma prev = null;
-        long total = 0;
-        long data = 0;
-        long exec = 0;
-        long stack = 0;
-        long locked = 0;
+        MmDebug.VmCounts counts = new MmDebug.VmCounts();
         int count = 0;
         for (HeapRbNode rb = HeapRbTree.first(mmRb); rb != null; rb = HeapRbTree.next(rb)) {
             HeapVma v = (HeapVma) rb;
-            check(v.vmPrev == prev, "vm_prev of " + v + " is not " + prev);
-            check(prev == null ? mmap == v : prev.vmNext == v, "list and tree disagree at " + v);
-            check(v.vmStart < v.vmEnd && offsetInPage(v.vmStart) == 0 && offsetInPage(v.vmEnd) == 0, "bad range " + v);
-            check(prev == null || prev.vmEnd <= v.vmStart, "overlap at " + v);
-            long p = v.pages();
-            total += p;
-            if (VmRules.isExecMapping(v.vmFlags)) {
-                exec += p;
-            } else if (VmRules.isStackMapping(v.vmFlags)) {
-                stack += p;
-            } else if (VmRules.isDataMapping(v.vmFlags)) {
-                data += p;
-            }
-            if ((v.vmFlags & VM_LOCKED) != 0) {
-                locked += p;
-            }
+            MmDebug.check(v.vmPrev == prev, "vm_prev of " + v + " is not " + prev);
+            MmDebug.check(prev == null ? mmap == v : prev.vmNext == v, "list and tree disagree at " + v);
+            MmDebug.check(v.vmStart < v.vmEnd && offsetInPage(v.vmStart) == 0 && offsetInPage(v.vmEnd) == 0, "bad range " + v);
+            MmDebug.check(prev == null || prev.vmEnd <= v.vmStart, "overlap at " + v);
+            counts.add(v.vmFlags, v.pages());
             int chain = 0;
             boolean ownFound = v.anonVma == null;
             for (HeapAnonVmaChain avc = v.chainFirst; avc != null; avc = avc.sameNext) {
-                check(avc.vma == v, "avc of " + v + " points elsewhere");
+                MmDebug.check(avc.vma == v, "avc of " + v + " points elsewhere");
                 ownFound |= avc.anonVma == v.anonVma;
                 HeapIntervalTree.validate(avc.anonVma.rbRoot);
                 chain++;
             }
-            check(ownFound, "anon_vma of " + v + " is not on its chain");
+            MmDebug.check(ownFound, "anon_vma of " + v + " is not on its chain");
             if (v.vmFile != null) {
-                check(v.vmFile.fCount > 0, "file of " + v + " is freed");
-                check(v.shared != null, "file VMA " + v + " not in i_mmap");
+                MmDebug.check(v.vmFile.fCount > 0, "file of " + v + " is freed");
+                MmDebug.check(v.shared != null, "file VMA " + v + " not in i_mmap");
             }
             prev = v;
             count++;
         }
-        check(n == count && count == mapCount, "map_count " + mapCount + " but " + count + " VMAs");
-        check(highestVmEnd == (prev == null ? highestVmEnd : VmRules.vmEndGap(prev.vmEnd, prev.vmFlags)),
+        MmDebug.check(n == count && count == mapCount, "map_count " + mapCount + " but " + count + " VMAs");
+        MmDebug.check(highestVmEnd == (prev == null ? highestVmEnd : VmRules.vmEndGap(prev.vmEnd, prev.vmFlags)),
             "highest_vm_end " + Long.toHexString(highestVmEnd));
-        check(total == totalVm, "total_vm " + totalVm + " != " + total);
-        check(data == dataVm, "data_vm " + dataVm + " != " + data);
-        check(exec == execVm, "exec_vm " + execVm + " != " + exec);
-        check(stack == stackVm, "stack_vm " + stackVm + " != " + stack);
-        check(locked == lockedVm, "locked_vm " + lockedVm + " != " + locked);
-    }
-
-    private static void check(boolean ok, String what) {
-        if (!ok) {
-            throw new IllegalStateException("mm validate: " + what);
-        }
+        counts.check(totalVm, dataVm, execVm, stackVm, lockedVm);
     }
 
     @Override

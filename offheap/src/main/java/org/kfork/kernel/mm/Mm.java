@@ -22,12 +22,16 @@ import org.kfork.kernel.struct.RwSemaphore;
 import org.kfork.kernel.struct.VmAreaStruct;
 import org.kfork.machine.Mem;
 import org.kfork.mm.AddressSpace;
+import org.kfork.mm.LockedAddressSpace;
+import org.kfork.mm.MmArgs;
+import org.kfork.mm.MmDebug;
 import org.kfork.mm.DupMode;
 import org.kfork.mm.MappedFile;
 import org.kfork.mm.MmFlags;
 import org.kfork.mm.Overcommit;
 import org.kfork.mm.VmRules;
 import org.kfork.mm.VmaInfo;
+import org.kfork.sched.Limits;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.KernelException;
 
@@ -47,7 +51,7 @@ import org.kfork.uapi.KernelException;
  * <p>Locking: the mmap lock is modelled as held by the single caller; dup_mmap's
  * mmap_write_lock_killable never contends here, so it never returns -EINTR.
  */
-public final class Mm implements AddressSpace {
+public final class Mm extends LockedAddressSpace {
     // vm_area_struct fields
     static final long VM_START = VmAreaStruct.VM_START;
     static final long VM_END = VmAreaStruct.VM_END;
@@ -78,15 +82,15 @@ public final class Mm implements AddressSpace {
     static final long AVC_VMA = AnonVmaChainStruct.VMA;
     static final long AVC_ANON_VMA = AnonVmaChainStruct.ANON_VMA;
     static final long AVC_SAME_VMA = AnonVmaChainStruct.SAME_VMA;
-    static final int VMACACHE_SIZE = 4;
 
     final OffHeapMmSystem sys;
     /** The mm_struct's address. */
     final long mm;
-    private final long[] vmacache = new long[VMACACHE_SIZE];
+    private final long[] vmacache = new long[Limits.VMACACHE_SIZE];
     private long vmacacheTaskSeqnum;
 
     Mm(OffHeapMmSystem sys, long mm) {
+        super(sys.bkl);
         this.sys = sys;
         this.mm = mm;
     }
@@ -308,17 +312,17 @@ public final class Mm implements AddressSpace {
         long seq = mmGet(mm, MmStruct.VMACACHE_SEQNUM);
         if (vmacacheTaskSeqnum != seq) {
             vmacacheTaskSeqnum = seq;
-            for (int i = 0; i < VMACACHE_SIZE; i++) {
+            for (int i = 0; i < Limits.VMACACHE_SIZE; i++) {
                 vmacache[i] = 0;
             }
         } else {
-            int idx = (int) (addr >>> PAGE_SHIFT) & (VMACACHE_SIZE - 1);
-            for (int i = 0; i < VMACACHE_SIZE; i++) {
+            int idx = (int) (addr >>> PAGE_SHIFT) & (Limits.VMACACHE_SIZE - 1);
+            for (int i = 0; i < Limits.VMACACHE_SIZE; i++) {
                 long v = vmacache[idx];
                 if (v != 0 && vmStart(v) <= addr && vmEnd(v) > addr) {
                     return v;
                 }
-                idx = (idx + 1) & (VMACACHE_SIZE - 1);
+                idx = (idx + 1) & (Limits.VMACACHE_SIZE - 1);
             }
         }
         long vma = 0;
@@ -336,7 +340,7 @@ public final class Mm implements AddressSpace {
             }
         }
         if (vma != 0) {
-            vmacache[(int) (addr >>> PAGE_SHIFT) & (VMACACHE_SIZE - 1)] = vma;
+            vmacache[(int) (addr >>> PAGE_SHIFT) & (Limits.VMACACHE_SIZE - 1)] = vma;
         }
         return vma;
     }
@@ -768,23 +772,16 @@ public final class Mm implements AddressSpace {
     }
 
     long unmappedAreaTopdown(long len, long lowLimitIn, long highLimitIn, long alignMask, long alignOffset) {
+        if (MmArgs.noRoom(len, lowLimitIn, highLimitIn, alignMask)) {
+            return -Errno.ENOMEM;
+        }
         long length = len + alignMask;
-        if (length < len) {
-            return -Errno.ENOMEM;
-        }
-        long gapEnd = highLimitIn;
-        if (gapEnd < length) {
-            return -Errno.ENOMEM;
-        }
-        long highLimit = gapEnd - length;
-        if (lowLimitIn > highLimit) {
-            return -Errno.ENOMEM;
-        }
+        long highLimit = highLimitIn - length;
         long lowLimit = lowLimitIn + length;
         long gapStart = mmGet(mm, MmStruct.HIGHEST_VM_END);
+        long gapEnd;
         if (gapStart <= highLimit) {
-            gapEnd -= len;
-            return gapEnd - ((gapEnd - alignOffset) & alignMask);
+            return MmArgs.topdownPlace(highLimitIn, len, alignMask, alignOffset);
         }
         long vma = vmaOf(getLong(mm + MM_RB));
         if (vma == 0 || gapOf(vma) < length) {
@@ -809,8 +806,7 @@ public final class Mm implements AddressSpace {
                 if (gapEnd > highLimitIn) {
                     gapEnd = highLimitIn;
                 }
-                gapEnd -= len;
-                return gapEnd - ((gapEnd - alignOffset) & alignMask);
+                return MmArgs.topdownPlace(gapEnd, len, alignMask, alignOffset);
             }
             long left = vmaOf(RbTree.left(vma + VM_RB));
             if (left != 0 && gapOf(left) >= length) {
@@ -834,14 +830,11 @@ public final class Mm implements AddressSpace {
     }
 
     long unmappedArea(long len, long lowLimitIn, long highLimitIn, long alignMask, long alignOffset) {
+        if (MmArgs.noRoom(len, lowLimitIn, highLimitIn, alignMask)) {
+            return -Errno.ENOMEM;
+        }
         long length = len + alignMask;
-        if (length < len || highLimitIn < length) {
-            return -Errno.ENOMEM;
-        }
         long highLimit = highLimitIn - length;
-        if (lowLimitIn > highLimit) {
-            return -Errno.ENOMEM;
-        }
         long lowLimit = lowLimitIn + length;
         long gapStart;
         long gapEnd;
@@ -867,7 +860,7 @@ public final class Mm implements AddressSpace {
                     return -Errno.ENOMEM;
                 }
                 if (gapEnd >= lowLimit && gapEnd > gapStart && gapEnd - gapStart >= length) {
-                    return foundBottomUp(gapStart, lowLimitIn, alignMask, alignOffset);
+                    return MmArgs.bottomUpPlace(gapStart, lowLimitIn, alignMask, alignOffset);
                 }
                 long right = vmaOf(RbTree.right(vma + VM_RB));
                 if (right != 0 && gapOf(right) >= length) {
@@ -892,31 +885,15 @@ public final class Mm implements AddressSpace {
         if (gapStart > highLimit) {
             return -Errno.ENOMEM;
         }
-        return foundBottomUp(gapStart, lowLimitIn, alignMask, alignOffset);
-    }
-
-    private static long foundBottomUp(long gapStart, long lowLimit, long alignMask, long alignOffset) {
-        if (gapStart < lowLimit) {
-            gapStart = lowLimit;
-        }
-        return gapStart + ((alignOffset - gapStart) & alignMask);
+        return MmArgs.bottomUpPlace(gapStart, lowLimitIn, alignMask, alignOffset);
     }
 
     @Override
-    public long getUnmappedArea(long addr, long len, long pgoff, int flags) {
-        sys.bkl.lock();
-        try {
-            return getUnmappedAreaLocked(addr, len, pgoff, flags);
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private long getUnmappedAreaLocked(long addr, long len, long pgoff, int flags) {
-        if (len > TASK_SIZE) {
+    protected long getUnmappedAreaLocked(long addr, long len, long pgoff, int flags) {
+        if (MmArgs.tooLong(len)) {
             return -Errno.ENOMEM;
         }
-        long alignMask = (flags & MAP_HUGETLB) != 0 ? HPAGE_SIZE - 1 : 0;
+        long alignMask = MmArgs.alignMask(flags);
         long result;
         if ((flags & MAP_FIXED) != 0) {
             result = addr;
@@ -924,7 +901,7 @@ public final class Mm implements AddressSpace {
             result = -Errno.ENOMEM;
             if (addr != 0) {
                 addr &= PAGE_MASK;
-                if (addr <= TASK_SIZE - len) {
+                if (MmArgs.hintFits(addr, len)) {
                     long vma = findVmaRaw(addr);
                     if (vma == 0 || addr + len <= VmRules.vmStartGap(vmStart(vma), vmFlags(vma))) {
                         result = addr;
@@ -932,24 +909,14 @@ public final class Mm implements AddressSpace {
                 }
             }
             if (result < 0) {
-                result = unmappedAreaTopdown(len, PAGE_SIZE, mmGet(mm, MmStruct.MMAP_BASE), alignMask,
-                    pgoff << PAGE_SHIFT & alignMask);
+                long alignOffset = MmArgs.alignOffset(pgoff, alignMask);
+                result = unmappedAreaTopdown(len, PAGE_SIZE, mmGet(mm, MmStruct.MMAP_BASE), alignMask, alignOffset);
                 if (result < 0) {
-                    result = unmappedArea(len, mmGet(mm, MmStruct.MMAP_LEGACY_BASE), TASK_SIZE, alignMask,
-                        pgoff << PAGE_SHIFT & alignMask);
+                    result = unmappedArea(len, mmGet(mm, MmStruct.MMAP_LEGACY_BASE), TASK_SIZE, alignMask, alignOffset);
                 }
             }
         }
-        if (result < 0) {
-            return result;
-        }
-        if (result > TASK_SIZE - len) {
-            return -Errno.ENOMEM;
-        }
-        if (offsetInPage(result) != 0) {
-            return -Errno.EINVAL;
-        }
-        return result;
+        return MmArgs.checkUnmappedArea(result, len);
     }
 
     // =========================================================================================
@@ -957,49 +924,21 @@ public final class Mm implements AddressSpace {
     // =========================================================================================
 
     @Override
-    public long mmap(long addr, long len, int prot, int flags, MappedFile mf, long pgoff) {
-        sys.bkl.lock();
-        try {
-            return mmapLocked(addr, len, prot, flags, mf, pgoff);
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private long mmapLocked(long addr, long len, int prot, int flags, MappedFile mf, long pgoff) {
+    protected long mmapLocked(long addr, long len, int prot, int flags, MappedFile mf, long pgoff) {
         long file = mf == null ? 0 : ((OffHeapFile) mf).addr;
-        if (len == 0) {
-            return -Errno.EINVAL;
+        len = MmArgs.mmapLen(len, flags, file != 0);
+        if (len < 0) {
+            return len;
         }
-        if ((flags & MAP_HUGETLB) != 0) {
-            if (file != 0) {
-                return -Errno.EINVAL;
-            }
-            len = (len + HPAGE_SIZE - 1) & ~(HPAGE_SIZE - 1);
-            if (len == 0) {
-                return -Errno.ENOMEM;
-            }
-        }
-        if ((flags & MAP_FIXED_NOREPLACE) != 0) {
-            flags |= MAP_FIXED;
-        }
-        if ((flags & MAP_FIXED) == 0) {
-            addr &= PAGE_MASK;
-            if (addr != 0 && addr < MMAP_MIN_ADDR) {
-                addr = pageAlign(MMAP_MIN_ADDR);
-            }
-        }
-        len = pageAlign(len);
-        if (len == 0 || len < 0) {
-            return -Errno.ENOMEM;
-        }
-        if (pgoff + (len >>> PAGE_SHIFT) < pgoff) {
+        flags = MmArgs.mmapFlags(flags);
+        addr = MmArgs.mmapHint(addr, flags);
+        if (MmArgs.pgoffOverflows(pgoff, len)) {
             return -EOVERFLOW;
         }
         if (getInt(mm + MmStruct.MAP_COUNT) > sys.maxMapCount) {
             return -Errno.ENOMEM;
         }
-        addr = getUnmappedArea(addr, len, pgoff, flags);
+        addr = getUnmappedAreaLocked(addr, len, pgoff, flags);
         if (addr < 0) {
             return addr;
         }
@@ -1009,55 +948,14 @@ public final class Mm implements AddressSpace {
                 return -Errno.EEXIST;
             }
         }
-        long vmFlags = VmRules.calcVmProtBits(prot) | VmRules.calcVmFlagBits(flags) | mmGet(mm, MmStruct.DEF_FLAGS)
-            | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
-        if (file != 0) {
-            boolean fmodeWrite = (getInt(file + MmFileStruct.F_MODE) & MmFileStruct.FMODE_WRITE) != 0;
-            switch (flags & MAP_TYPE) {
-                case MAP_SHARED_VALIDATE:
-                    if ((flags & ~LEGACY_MAP_MASK) != 0) {
-                        return -Errno.EOPNOTSUPP;
-                    }
-                    // fall through
-                case MAP_SHARED:
-                    if ((prot & PROT_WRITE) != 0 && !fmodeWrite) {
-                        return -Errno.EACCES;
-                    }
-                    vmFlags |= VM_SHARED | VM_MAYSHARE;
-                    if (!fmodeWrite) {
-                        vmFlags &= ~(VM_MAYWRITE | VM_SHARED);
-                    }
-                    // fall through
-                case MAP_PRIVATE:
-                    if ((vmFlags & (VM_GROWSDOWN | VM_GROWSUP)) != 0) {
-                        return -Errno.EINVAL;
-                    }
-                    break;
-                default:
-                    return -Errno.EINVAL;
-            }
-        } else {
-            switch (flags & MAP_TYPE) {
-                case MAP_SHARED:
-                case MAP_SHARED_VALIDATE:
-                    if ((vmFlags & (VM_GROWSDOWN | VM_GROWSUP)) != 0) {
-                        return -Errno.EINVAL;
-                    }
-                    pgoff = 0;
-                    vmFlags |= VM_SHARED | VM_MAYSHARE;
-                    break;
-                case MAP_PRIVATE:
-                    pgoff = addr >>> PAGE_SHIFT;
-                    break;
-                default:
-                    return -Errno.EINVAL;
-            }
-            if ((flags & MAP_HUGETLB) != 0) {
-                vmFlags |= VM_HUGETLB | VM_DONTEXPAND;
-            }
+        boolean fmodeWrite = file != 0 && (getInt(file + MmFileStruct.F_MODE) & MmFileStruct.FMODE_WRITE) != 0;
+        long vmFlags = MmArgs.mmapVmFlags(prot, flags, mmGet(mm, MmStruct.DEF_FLAGS), file != 0, fmodeWrite,
+            sys.overcommitMode());
+        if (vmFlags < 0) {
+            return vmFlags;
         }
-        if ((flags & MAP_NORESERVE) != 0 && sys.overcommitMode() != Overcommit.OVERCOMMIT_NEVER) {
-            vmFlags |= VM_NORESERVE;
+        if (file == 0) {
+            pgoff = MmArgs.anonPgoff(flags, addr);
         }
         return mmapRegion(file, addr, len, vmFlags, pgoff);
     }
@@ -1087,7 +985,7 @@ public final class Mm implements AddressSpace {
             putLong(vma + VM_START, addr);
             putLong(vma + VM_END, addr + len);
             putLong(vma + VM_FLAGS, vmFlags);
-            putLong(vma + VM_PAGE_PROT, vmFlags & 0xf);
+            putLong(vma + VM_PAGE_PROT, VmRules.vmPageProt(vmFlags));
             putLong(vma + VM_PGOFF, pgoff);
             if (file != 0) {
                 if ((vmFlags & VM_DENYWRITE) != 0 && getInt(file + MmFileStruct.I_WRITECOUNT) > 0) {
@@ -1122,7 +1020,7 @@ public final class Mm implements AddressSpace {
         }
         vmStatAccount(mm, vmFlags, len >>> PAGE_SHIFT);
         if ((vmFlags & VM_LOCKED) != 0) {
-            if ((vmFlags & VM_SPECIAL) != 0 || (vmFlags & VM_HUGETLB) != 0) {
+            if (VmRules.neverLocked(vmFlags)) {
                 putLong(vma + VM_FLAGS, vmFlags(vma) & VM_LOCKED_CLEAR_MASK);
             } else {
                 mmAdd(mm, MmStruct.LOCKED_VM, len >>> PAGE_SHIFT);
@@ -1132,27 +1030,14 @@ public final class Mm implements AddressSpace {
     }
 
     @Override
-    public int munmap(long start, long len) {
-        sys.bkl.lock();
-        try {
-            return munmapLocked(start, len);
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private int munmapLocked(long start, long len) {
+    protected int munmapLocked(long start, long len) {
         return doMunmap(start, len);
     }
 
     int doMunmap(long start, long len) {
-        if (offsetInPage(start) != 0 || start > TASK_SIZE || len > TASK_SIZE - start) {
-            return -Errno.EINVAL;
-        }
-        len = pageAlign(len);
-        long end = start + len;
-        if (len == 0) {
-            return -Errno.EINVAL;
+        long end = MmArgs.munmapEnd(start, len);
+        if (Errno.isError(end)) {
+            return (int) end;
         }
         long vma = findVmaRaw(start);
         if (vma == 0) {
@@ -1239,13 +1124,12 @@ public final class Mm implements AddressSpace {
             pprev = vma;
             return 0;
         }
-        if (op == OP_MLOCK && ((oldFlags & VM_SPECIAL) != 0 || (oldFlags & VM_HUGETLB) != 0)) {
+        if (op == OP_MLOCK && VmRules.neverLocked(oldFlags)) {
             pprev = vma;
             return 0;
         }
         long charged = 0;
-        if (op == OP_MPROTECT && (newFlags & VM_WRITE) != 0
-            && (oldFlags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE)) == 0) {
+        if (op == OP_MPROTECT && VmRules.mprotectCharges(oldFlags, newFlags)) {
             charged = nrPages;
             if (sys.overcommit().vmEnoughMemory(charged, mmGet(mm, MmStruct.TOTAL_VM)) != 0) {
                 return -Errno.ENOMEM;
@@ -1268,20 +1152,14 @@ public final class Mm implements AddressSpace {
             }
             if (err != 0) {
                 sys.overcommit().vmUnacctMemory(charged);
-                return op == OP_MADVISE && err == -Errno.ENOMEM ? -Errno.EAGAIN : err;
+                return op == OP_MADVISE ? MmArgs.madviseSplitError(err) : err;
             }
         }
         if (op == OP_MLOCK) {
-            long n = nrPages;
-            if ((newFlags & VM_LOCKED) == 0) {
-                n = -n;
-            } else if ((oldFlags & VM_LOCKED) != 0) {
-                n = 0;
-            }
-            mmAdd(mm, MmStruct.LOCKED_VM, n);
+            mmAdd(mm, MmStruct.LOCKED_VM, VmRules.mlockLockedDelta(oldFlags, newFlags, nrPages));
         }
         putLong(vma + VM_FLAGS, newFlags);
-        putLong(vma + VM_PAGE_PROT, newFlags & 0xf);
+        putLong(vma + VM_PAGE_PROT, VmRules.vmPageProt(newFlags));
         if (op == OP_MPROTECT) {
             vmStatAccount(mm, oldFlags, -nrPages);
             vmStatAccount(mm, newFlags, nrPages);
@@ -1290,29 +1168,13 @@ public final class Mm implements AddressSpace {
     }
 
     @Override
-    public int mprotect(long start, long len, int prot) {
-        sys.bkl.lock();
-        try {
-            return mprotectLocked(start, len, prot);
-        } finally {
-            sys.bkl.unlock();
+    protected int mprotectLocked(long start, long len, int prot) {
+        long end = MmArgs.mprotectEnd(start, len, prot);
+        if (Errno.isError(end)) {
+            return (int) end;
         }
-    }
-
-    private int mprotectLocked(long start, long len, int prot) {
-        if (offsetInPage(start) != 0) {
-            return -Errno.EINVAL;
-        }
-        if (len == 0) {
+        if (end == start) {
             return 0;
-        }
-        len = pageAlign(len);
-        long end = start + len;
-        if (end <= start) {
-            return -Errno.ENOMEM;
-        }
-        if ((prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM)) != 0) {
-            return -Errno.EINVAL;
         }
         long vma = findVmaRaw(start);
         if (vma == 0 || vmStart(vma) > start) {
@@ -1324,9 +1186,9 @@ public final class Mm implements AddressSpace {
         }
         long nstart = start;
         while (true) {
-            long newFlags = VmRules.calcVmProtBits(prot) | (vmFlags(vma) & ~(VM_READ | VM_WRITE | VM_EXEC));
-            if ((newFlags & ~(newFlags >>> 4) & (VM_READ | VM_WRITE | VM_EXEC)) != 0) {
-                return -Errno.EACCES;
+            long newFlags = VmRules.mprotectFlags(prot, vmFlags(vma));
+            if (newFlags < 0) {
+                return (int) newFlags;
             }
             long tmp = Math.min(vmEnd(vma), end);
             int err = fixup(OP_MPROTECT, vma, nstart, tmp, newFlags);
@@ -1348,35 +1210,10 @@ public final class Mm implements AddressSpace {
     }
 
     @Override
-    public int madvise(long start, long lenIn, int behavior) {
-        sys.bkl.lock();
-        try {
-            return madviseLocked(start, lenIn, behavior);
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private int madviseLocked(long start, long lenIn, int behavior) {
-        switch (behavior) {
-            case MADV_DONTFORK:
-            case MADV_DOFORK:
-            case MADV_WIPEONFORK:
-            case MADV_KEEPONFORK:
-                break;
-            default:
-                return -Errno.EINVAL;
-        }
-        if (offsetInPage(start) != 0) {
-            return -Errno.EINVAL;
-        }
-        long len = pageAlign(lenIn);
-        if (lenIn != 0 && len == 0) {
-            return -Errno.EINVAL;
-        }
-        long end = start + len;
-        if (end < start) {
-            return -Errno.EINVAL;
+    protected int madviseLocked(long start, long lenIn, int behavior) {
+        long end = MmArgs.madviseEnd(start, lenIn, behavior);
+        if (Errno.isError(end)) {
+            return (int) end;
         }
         if (end == start) {
             return 0;
@@ -1399,27 +1236,9 @@ public final class Mm implements AddressSpace {
                 }
             }
             long tmp = Math.min(vmEnd(vma), end);
-            long flags = vmFlags(vma);
-            long newFlags = flags;
-            switch (behavior) {
-                case MADV_DONTFORK:
-                    newFlags |= VM_DONTCOPY;
-                    break;
-                case MADV_DOFORK:
-                    if ((flags & VM_IO) != 0) {
-                        return -Errno.EINVAL;
-                    }
-                    newFlags &= ~VM_DONTCOPY;
-                    break;
-                case MADV_WIPEONFORK:
-                    if (vmFile(vma) != 0 || (flags & VM_SHARED) != 0) {
-                        return -Errno.EINVAL;
-                    }
-                    newFlags |= VM_WIPEONFORK;
-                    break;
-                default:
-                    newFlags &= ~VM_WIPEONFORK;
-                    break;
+            long newFlags = VmRules.madviseFlags(behavior, vmFlags(vma), vmFile(vma) != 0);
+            if (newFlags < 0) {
+                return (int) newFlags;
             }
             int err = fixup(OP_MADVISE, vma, start, tmp, newFlags);
             if (err != 0) {
@@ -1437,40 +1256,21 @@ public final class Mm implements AddressSpace {
     }
 
     @Override
-    public int mlock(long start, long len) {
-        sys.bkl.lock();
-        try {
-            return mlockLocked(start, len);
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private int mlockLocked(long start, long len) {
+    protected int mlockLocked(long start, long len) {
         return doMlock(start, len, VM_LOCKED);
     }
 
     @Override
-    public int munlock(long start, long len) {
-        sys.bkl.lock();
-        try {
-            return munlockLocked(start, len);
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private int munlockLocked(long start, long len) {
+    protected int munlockLocked(long start, long len) {
         return doMlock(start, len, 0);
     }
 
     int doMlock(long start, long len, long lockFlags) {
-        len = pageAlign(len + offsetInPage(start));
-        start &= PAGE_MASK;
-        long end = start + len;
-        if (end < start) {
-            return -Errno.EINVAL;
+        long end = MmArgs.mlockEnd(start, len);
+        if (Errno.isError(end)) {
+            return (int) end;
         }
+        start &= PAGE_MASK;
         if (end == start) {
             return 0;
         }
@@ -1484,7 +1284,7 @@ public final class Mm implements AddressSpace {
         }
         long nstart = start;
         while (true) {
-            long newFlags = (vmFlags(vma) & VM_LOCKED_CLEAR_MASK) | lockFlags;
+            long newFlags = VmRules.mlockFlags(vmFlags(vma), lockFlags);
             long tmp = Math.min(vmEnd(vma), end);
             int err = fixup(OP_MLOCK, vma, nstart, tmp, newFlags);
             if (err != 0) {
@@ -1505,16 +1305,7 @@ public final class Mm implements AddressSpace {
     }
 
     @Override
-    public int touch(long addr) {
-        sys.bkl.lock();
-        try {
-            return touchLocked(addr);
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private int touchLocked(long addr) {
+    protected int touchLocked(long addr) {
         long vma = findVmaRaw(addr);
         if (vma == 0 || vmStart(vma) > addr) {
             return -Errno.EFAULT;
@@ -1800,7 +1591,7 @@ public final class Mm implements AddressSpace {
         for (;;) {
             final int old = Mem.getIntVolatile(addr);
             if (old <= 0) {
-                throw new IllegalStateException(what + " is already " + old);
+                throw MmDebug.putOfDeadCount(what, old);
             }
             if (Mem.compareAndSetInt(addr, old, old - 1)) {
                 return old;
@@ -1829,20 +1620,17 @@ public final class Mm implements AddressSpace {
         sys.freeMm(mm);
     }
 
-    private static final String[] RESIDENT_PAGE_TYPES = {"MM_FILEPAGES", "MM_ANONPAGES", "MM_SWAPENTS", "MM_SHMEMPAGES"};
-
     /** check_mm. */
     static void checkMm(OffHeapMmSystem sys, long mm) {
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < Limits.NR_MM_COUNTERS; i++) {
             long x = getLong(mm + MmStruct.RSS_STAT + 8L * i);
             if (x != 0) {
-                sys.log().alert("BUG: Bad rss-counter state mm:" + Long.toHexString(mm) + " type:"
-                    + RESIDENT_PAGE_TYPES[i] + " val:" + x);
+                MmDebug.badRssCounter(sys.log(), Long.toHexString(mm), i, x);
             }
         }
         long pt = getLong(mm + MmStruct.PGTABLES_BYTES);
         if (pt != 0) {
-            sys.log().alert("BUG: non-zero pgtables_bytes on freeing mm: " + pt);
+            MmDebug.badPgtablesBytes(sys.log(), pt);
         }
     }
 
@@ -1872,16 +1660,7 @@ public final class Mm implements AddressSpace {
     // =========================================================================================
 
     @Override
-    public VmaInfo findVma(long addr) {
-        sys.bkl.lock();
-        try {
-            return findVmaLocked(addr);
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private VmaInfo findVmaLocked(long addr) {
+    protected VmaInfo findVmaLocked(long addr) {
         long v = findVmaRaw(addr);
         return v == 0 ? null : info(v);
     }
@@ -1892,16 +1671,7 @@ public final class Mm implements AddressSpace {
     }
 
     @Override
-    public AddressSpace dup(DupMode mode) {
-        sys.bkl.lock();
-        try {
-            return dupLocked(mode);
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private AddressSpace dupLocked(DupMode mode) {
+    protected AddressSpace dupLocked(DupMode mode) {
         long child = dupMm(sys, mm, 0, mode);
         if (child == 0) {
             throw new KernelException("dup_mm", -sys.lastDupError);
@@ -1922,16 +1692,7 @@ public final class Mm implements AddressSpace {
     }
 
     @Override
-    public void mmputAsync() {
-        sys.bkl.lock();
-        try {
-            mmputAsyncLocked();
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private void mmputAsyncLocked() {
+    protected void mmputAsyncLocked() {
         if (refDec(mm + MmStruct.MM_USERS, "mmput_async: mm_users") == 1) {
             final long m = mm;
             sys.workQueue().schedule(() -> sys.locked(() -> mmputFinal(sys, m)));
@@ -1945,30 +1706,12 @@ public final class Mm implements AddressSpace {
     }
 
     @Override
-    public void mmdrop() {
-        sys.bkl.lock();
-        try {
-            mmdropLocked();
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private void mmdropLocked() {
+    protected void mmdropLocked() {
         mmdrop(sys, mm);
     }
 
     @Override
-    public void mmdropAsync() {
-        sys.bkl.lock();
-        try {
-            mmdropAsyncLocked();
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private void mmdropAsyncLocked() {
+    protected void mmdropAsyncLocked() {
         if (refDec(mm + MmStruct.MM_COUNT, "mmdrop_async: mm_count") == 1) {
             final long m = mm;
             sys.workQueue().schedule(() -> sys.locked(() -> mmdropFinal(sys, m)));
@@ -1986,30 +1729,12 @@ public final class Mm implements AddressSpace {
     }
 
     @Override
-    public void setExeFile(MappedFile file) {
-        sys.bkl.lock();
-        try {
-            setExeFileLocked(file);
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private void setExeFileLocked(MappedFile file) {
+    protected void setExeFileLocked(MappedFile file) {
         setMmExeFile(sys, mm, file == null ? 0 : ((OffHeapFile) file).addr);
     }
 
     @Override
-    public MappedFile getExeFile() {
-        sys.bkl.lock();
-        try {
-            return getExeFileLocked();
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private MappedFile getExeFileLocked() {
+    protected MappedFile getExeFileLocked() {
         long f = getMmExeFile(sys, mm);
         return f == 0 ? null : sys.fileHandle(f);
     }
@@ -2080,16 +1805,7 @@ public final class Mm implements AddressSpace {
     }
 
     @Override
-    public List<VmaInfo> vmas() {
-        sys.bkl.lock();
-        try {
-            return vmasLocked();
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private List<VmaInfo> vmasLocked() {
+    protected List<VmaInfo> vmasLocked() {
         List<VmaInfo> l = new ArrayList<>();
         for (long v = getLong(mm + MMAP); v != 0; v = vmNext(v)) {
             l.add(info(v));
@@ -2098,16 +1814,7 @@ public final class Mm implements AddressSpace {
     }
 
     @Override
-    public String maps() {
-        sys.bkl.lock();
-        try {
-            return mapsLocked();
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private String mapsLocked() {
+    protected String mapsLocked() {
         StringBuilder sb = new StringBuilder();
         for (long v = getLong(mm + MMAP); v != 0; v = vmNext(v)) {
             long f = vmFile(v);
@@ -2118,74 +1825,39 @@ public final class Mm implements AddressSpace {
     }
 
     @Override
-    public void validate() {
-        sys.bkl.lock();
-        try {
-            validateLocked();
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private void validateLocked() {
+    protected void validateLocked() {
         int n = RbTree.validate(mm + MM_RB, false);
         GAP.validate(mm + MM_RB);
         long prev = 0;
-        long total = 0;
-        long data = 0;
-        long exec = 0;
-        long stack = 0;
-        long locked = 0;
+        MmDebug.VmCounts counts = new MmDebug.VmCounts();
         int count = 0;
         for (long rb = RbTree.first(mm + MM_RB); rb != 0; rb = RbTree.next(rb)) {
             long v = rb - VM_RB;
             String name = Long.toHexString(vmStart(v));
-            check(vmPrev(v) == prev, "vm_prev of " + name);
-            check(prev == 0 ? getLong(mm + MMAP) == v : vmNext(prev) == v, "list and tree disagree at " + name);
-            check(vmStart(v) < vmEnd(v) && offsetInPage(vmStart(v)) == 0 && offsetInPage(vmEnd(v)) == 0, "bad range " + name);
-            check(prev == 0 || vmEnd(prev) <= vmStart(v), "overlap at " + name);
-            check(getLong(v + VM_MM) == mm, "vm_mm of " + name);
-            long p = pages(v);
-            long f = vmFlags(v);
-            total += p;
-            if (VmRules.isExecMapping(f)) {
-                exec += p;
-            } else if (VmRules.isStackMapping(f)) {
-                stack += p;
-            } else if (VmRules.isDataMapping(f)) {
-                data += p;
-            }
-            if ((f & VM_LOCKED) != 0) {
-                locked += p;
-            }
+            MmDebug.check(vmPrev(v) == prev, "vm_prev of " + name);
+            MmDebug.check(prev == 0 ? getLong(mm + MMAP) == v : vmNext(prev) == v, "list and tree disagree at " + name);
+            MmDebug.check(vmStart(v) < vmEnd(v) && offsetInPage(vmStart(v)) == 0 && offsetInPage(vmEnd(v)) == 0, "bad range " + name);
+            MmDebug.check(prev == 0 || vmEnd(prev) <= vmStart(v), "overlap at " + name);
+            MmDebug.check(getLong(v + VM_MM) == mm, "vm_mm of " + name);
+            counts.add(vmFlags(v), pages(v));
             boolean ownFound = anonVma(v) == 0;
             long head = v + ANON_VMA_CHAIN;
             for (long e = getLong(head); e != head; e = getLong(e)) {
                 long avc = avcOfEntry(e);
-                check(getLong(avc + AVC_VMA) == v, "avc of " + name + " points elsewhere");
+                MmDebug.check(getLong(avc + AVC_VMA) == v, "avc of " + name + " points elsewhere");
                 ownFound |= getLong(avc + AVC_ANON_VMA) == anonVma(v);
                 AnonVmaIntervalTree.validate(getLong(avc + AVC_ANON_VMA) + AV_RB_ROOT);
             }
-            check(ownFound, "anon_vma of " + name + " is not on its chain");
+            MmDebug.check(ownFound, "anon_vma of " + name + " is not on its chain");
             if (vmFile(v) != 0) {
-                check(getLong(vmFile(v) + MmFileStruct.F_COUNT) > 0, "file of " + name + " is freed");
+                MmDebug.check(getLong(vmFile(v) + MmFileStruct.F_COUNT) > 0, "file of " + name + " is freed");
                 VmaIntervalTree.validate(vmFile(v) + MmFileStruct.I_MMAP);
             }
             prev = v;
             count++;
         }
-        check(n == count && count == mapCount(), "map_count " + mapCount() + " but " + count + " VMAs");
-        check(prev == 0 || highestVmEnd() == VmRules.vmEndGap(vmEnd(prev), vmFlags(prev)), "highest_vm_end");
-        check(total == totalVm(), "total_vm " + totalVm() + " != " + total);
-        check(data == dataVm(), "data_vm " + dataVm() + " != " + data);
-        check(exec == execVm(), "exec_vm " + execVm() + " != " + exec);
-        check(stack == stackVm(), "stack_vm " + stackVm() + " != " + stack);
-        check(locked == lockedVm(), "locked_vm " + lockedVm() + " != " + locked);
-    }
-
-    private static void check(boolean ok, String what) {
-        if (!ok) {
-            throw new IllegalStateException("mm validate: " + what);
-        }
+        MmDebug.check(n == count && count == mapCount(), "map_count " + mapCount() + " but " + count + " VMAs");
+        MmDebug.check(prev == 0 || highestVmEnd() == VmRules.vmEndGap(vmEnd(prev), vmFlags(prev)), "highest_vm_end");
+        counts.check(totalVm(), dataVm(), execVm(), stackVm(), lockedVm());
     }
 }
