@@ -52,37 +52,6 @@ import org.kfork.uapi.KernelException;
  * mmap_write_lock_killable never contends here, so it never returns -EINTR.
  */
 public final class Mm extends LockedAddressSpace {
-    // vm_area_struct fields
-    static final long VM_START = VmAreaStruct.VM_START;
-    static final long VM_END = VmAreaStruct.VM_END;
-    static final long VM_NEXT = VmAreaStruct.VM_NEXT;
-    static final long VM_PREV = VmAreaStruct.VM_PREV;
-    static final int VM_RB = (int) VmAreaStruct.VM_RB;
-    static final int RB_SUBTREE_GAP = (int) VmAreaStruct.RB_SUBTREE_GAP;
-    static final long VM_MM = VmAreaStruct.VM_MM;
-    static final long VM_PAGE_PROT = VmAreaStruct.VM_PAGE_PROT;
-    static final long VM_FLAGS = VmAreaStruct.VM_FLAGS;
-    static final long ANON_VMA_CHAIN = VmAreaStruct.ANON_VMA_CHAIN;
-    static final long ANON_VMA = VmAreaStruct.ANON_VMA;
-    static final long VM_OPS = VmAreaStruct.VM_OPS;
-    static final long VM_PGOFF = VmAreaStruct.VM_PGOFF;
-    static final long VM_FILE = VmAreaStruct.VM_FILE;
-    static final long VM_PRIVATE_DATA = VmAreaStruct.VM_PRIVATE_DATA;
-    static final int VMA_SIZE = (int) VmAreaStruct.SIZEOF;
-    // mm_struct fields
-    static final long MMAP = MmStruct.MMAP;
-    static final long MM_RB = MmStruct.MM_RB;
-    static final int MM_SIZE = (int) MmStruct.SIZEOF;
-    // anon_vma / anon_vma_chain
-    static final long AV_ROOT = AnonVmaStruct.ROOT;
-    static final long AV_REFCOUNT = AnonVmaStruct.REFCOUNT;
-    static final long AV_DEGREE = AnonVmaStruct.DEGREE;
-    static final long AV_PARENT = AnonVmaStruct.PARENT;
-    static final long AV_RB_ROOT = AnonVmaStruct.RB_ROOT;
-    static final long AVC_VMA = AnonVmaChainStruct.VMA;
-    static final long AVC_ANON_VMA = AnonVmaChainStruct.ANON_VMA;
-    static final long AVC_SAME_VMA = AnonVmaChainStruct.SAME_VMA;
-
     final OffHeapMmSystem sys;
     /** The mm_struct's address. */
     final long mm;
@@ -105,35 +74,35 @@ public final class Mm extends LockedAddressSpace {
     // =========================================================================================
 
     static long vmStart(long vma) {
-        return getLong(vma + VM_START);
+        return getLong(vma + VmAreaStruct.VM_START);
     }
 
     static long vmEnd(long vma) {
-        return getLong(vma + VM_END);
+        return getLong(vma + VmAreaStruct.VM_END);
     }
 
     static long vmNext(long vma) {
-        return getLong(vma + VM_NEXT);
+        return getLong(vma + VmAreaStruct.VM_NEXT);
     }
 
     static long vmPrev(long vma) {
-        return getLong(vma + VM_PREV);
+        return getLong(vma + VmAreaStruct.VM_PREV);
     }
 
     static long vmFlags(long vma) {
-        return getLong(vma + VM_FLAGS);
+        return getLong(vma + VmAreaStruct.VM_FLAGS);
     }
 
     static long vmPgoff(long vma) {
-        return getLong(vma + VM_PGOFF);
+        return getLong(vma + VmAreaStruct.VM_PGOFF);
     }
 
     static long vmFile(long vma) {
-        return getLong(vma + VM_FILE);
+        return getLong(vma + VmAreaStruct.VM_FILE);
     }
 
     static long anonVma(long vma) {
-        return getLong(vma + ANON_VMA);
+        return getLong(vma + VmAreaStruct.ANON_VMA);
     }
 
     static long pages(long vma) {
@@ -141,12 +110,12 @@ public final class Mm extends LockedAddressSpace {
     }
 
     static long gapOf(long vma) {
-        return getLong(vma + RB_SUBTREE_GAP);
+        return getLong(vma + VmAreaStruct.RB_SUBTREE_GAP);
     }
 
     /** rb_entry(node, struct vm_area_struct, vm_rb), NULL-safe. */
     static long vmaOf(long rb) {
-        return rb == 0 ? 0 : rb - VM_RB;
+        return rb == 0 ? 0 : rb - VmAreaStruct.VM_RB;
     }
 
     static long mmGet(long mm, long off) {
@@ -173,7 +142,7 @@ public final class Mm extends LockedAddressSpace {
     }
 
     /** vma_gap_callbacks. */
-    static final RbAugmentMax GAP = new RbAugmentMax(VM_RB, RB_SUBTREE_GAP) {
+    static final RbAugmentMax GAP = new RbAugmentMax((int) VmAreaStruct.VM_RB, (int) VmAreaStruct.RB_SUBTREE_GAP) {
         @Override
         protected long compute(long vma) {
             return computeGap(vma);
@@ -181,7 +150,7 @@ public final class Mm extends LockedAddressSpace {
     };
 
     static void gapUpdate(long vma) {
-        GAP.propagate(vma + VM_RB, 0);
+        GAP.propagate(vma + VmAreaStruct.VM_RB, 0);
     }
 
     /** __vma_link_rb: link at the slot {@code link} under {@code rbParent}, gaps, rebalance. */
@@ -192,26 +161,26 @@ public final class Mm extends LockedAddressSpace {
         } else {
             putLong(mm + MmStruct.HIGHEST_VM_END, VmRules.vmEndGap(vmEnd(vma), vmFlags(vma)));
         }
-        RbTree.linkNode(vma + VM_RB, rbParent, link);
-        putLong(vma + RB_SUBTREE_GAP, 0);
+        RbTree.linkNode(vma + VmAreaStruct.VM_RB, rbParent, link);
+        putLong(vma + VmAreaStruct.RB_SUBTREE_GAP, 0);
         gapUpdate(vma);
-        RbAugmented.insert(vma + VM_RB, mm + MM_RB, GAP);
+        RbAugmented.insert(vma + VmAreaStruct.VM_RB, mm + MmStruct.MM_RB, GAP);
     }
 
     /** __vma_link_list. */
     static void vmaLinkList(long mm, long vma, long prev) {
         long next;
-        putLong(vma + VM_PREV, prev);
+        putLong(vma + VmAreaStruct.VM_PREV, prev);
         if (prev != 0) {
             next = vmNext(prev);
-            putLong(prev + VM_NEXT, vma);
+            putLong(prev + VmAreaStruct.VM_NEXT, vma);
         } else {
-            next = getLong(mm + MMAP);
-            putLong(mm + MMAP, vma);
+            next = getLong(mm + MmStruct.MMAP);
+            putLong(mm + MmStruct.MMAP, vma);
         }
-        putLong(vma + VM_NEXT, next);
+        putLong(vma + VmAreaStruct.VM_NEXT, next);
         if (next != 0) {
-            putLong(next + VM_PREV, vma);
+            putLong(next + VmAreaStruct.VM_PREV, vma);
         }
     }
 
@@ -221,13 +190,13 @@ public final class Mm extends LockedAddressSpace {
 
     /** find_vma_links. */
     int findVmaLinks(long addr, long end) {
-        long slot = mm + MM_RB;
+        long slot = mm + MmStruct.MM_RB;
         long parent = 0;
         long prev = 0;
         long cur;
         while ((cur = getLong(slot)) != 0) {
             parent = cur;
-            long v = cur - VM_RB;
+            long v = cur - VmAreaStruct.VM_RB;
             if (vmEnd(v) > addr) {
                 if (vmStart(v) < end) {
                     return -Errno.ENOMEM;
@@ -283,16 +252,16 @@ public final class Mm extends LockedAddressSpace {
 
     /** __vma_unlink_common and the next VMA's gap. */
     static void vmaUnlink(long mm, long vma) {
-        RbAugmented.erase(vma + VM_RB, mm + MM_RB, GAP);
+        RbAugmented.erase(vma + VmAreaStruct.VM_RB, mm + MmStruct.MM_RB, GAP);
         long prev = vmPrev(vma);
         long next = vmNext(vma);
         if (prev != 0) {
-            putLong(prev + VM_NEXT, next);
+            putLong(prev + VmAreaStruct.VM_NEXT, next);
         } else {
-            putLong(mm + MMAP, next);
+            putLong(mm + MmStruct.MMAP, next);
         }
         if (next != 0) {
-            putLong(next + VM_PREV, prev);
+            putLong(next + VmAreaStruct.VM_PREV, prev);
             gapUpdate(next);
         } else {
             putLong(mm + MmStruct.HIGHEST_VM_END, prev != 0 ? VmRules.vmEndGap(vmEnd(prev), vmFlags(prev)) : 0);
@@ -326,9 +295,9 @@ public final class Mm extends LockedAddressSpace {
             }
         }
         long vma = 0;
-        long n = getLong(mm + MM_RB);
+        long n = getLong(mm + MmStruct.MM_RB);
         while (n != 0) {
-            long t = n - VM_RB;
+            long t = n - VmAreaStruct.VM_RB;
             if (vmEnd(t) > addr) {
                 vma = t;
                 if (vmStart(t) <= addr) {
@@ -354,63 +323,63 @@ public final class Mm extends LockedAddressSpace {
         if (a == 0) {
             return 0;
         }
-        putInt(a + AV_REFCOUNT, 1);
-        putInt(a + AV_DEGREE, 1);
-        putLong(a + AV_PARENT, a);
-        putLong(a + AV_ROOT, a);
+        putInt(a + AnonVmaStruct.REFCOUNT, 1);
+        putInt(a + AnonVmaStruct.DEGREE, 1);
+        putLong(a + AnonVmaStruct.PARENT, a);
+        putLong(a + AnonVmaStruct.ROOT, a);
         return a;
     }
 
     static void putAnonVma(OffHeapMmSystem sys, long a) {
-        if (getAndAddInt(a + AV_REFCOUNT, -1) == 1) {
-            long root = getLong(a + AV_ROOT);
+        if (getAndAddInt(a + AnonVmaStruct.REFCOUNT, -1) == 1) {
+            long root = getLong(a + AnonVmaStruct.ROOT);
             sys.freeAnonVma(a);
-            if (root != a && getAndAddInt(root + AV_REFCOUNT, -1) == 1) {
+            if (root != a && getAndAddInt(root + AnonVmaStruct.REFCOUNT, -1) == 1) {
                 sys.freeAnonVma(root);
             }
         }
     }
 
     static void degreeAdd(long a, int d) {
-        putInt(a + AV_DEGREE, getInt(a + AV_DEGREE) + d);
+        putInt(a + AnonVmaStruct.DEGREE, getInt(a + AnonVmaStruct.DEGREE) + d);
     }
 
     /** anon_vma_chain_link. */
     static void anonVmaChainLink(long vma, long avc, long a) {
-        putLong(avc + AVC_VMA, vma);
-        putLong(avc + AVC_ANON_VMA, a);
-        org.kfork.ds.ListHead.add(avc + AVC_SAME_VMA, vma + ANON_VMA_CHAIN);
-        AnonVmaIntervalTree.insert(avc, a + AV_RB_ROOT);
+        putLong(avc + AnonVmaChainStruct.VMA, vma);
+        putLong(avc + AnonVmaChainStruct.ANON_VMA, a);
+        org.kfork.ds.ListHead.add(avc + AnonVmaChainStruct.SAME_VMA, vma + VmAreaStruct.ANON_VMA_CHAIN);
+        AnonVmaIntervalTree.insert(avc, a + AnonVmaStruct.RB_ROOT);
     }
 
     static long avcOfEntry(long entry) {
-        return entry - AVC_SAME_VMA;
+        return entry - AnonVmaChainStruct.SAME_VMA;
     }
 
     static boolean chainSingular(long vma) {
-        long head = vma + ANON_VMA_CHAIN;
+        long head = vma + VmAreaStruct.ANON_VMA_CHAIN;
         long first = getLong(head);
         return first != head && getLong(first) == head;
     }
 
     /** anon_vma_clone. */
     static int anonVmaClone(OffHeapMmSystem sys, long dst, long src) {
-        long head = src + ANON_VMA_CHAIN;
+        long head = src + VmAreaStruct.ANON_VMA_CHAIN;
         for (long e = getLong(head + 8); e != head; e = getLong(e + 8)) { // reverse walk
             long pavc = avcOfEntry(e);
             long avc = sys.allocAvc();
             if (avc == 0) {
                 avc = sys.allocAvc();
                 if (avc == 0) {
-                    putLong(dst + ANON_VMA, 0);
+                    putLong(dst + VmAreaStruct.ANON_VMA, 0);
                     unlinkAnonVmas(sys, dst);
                     return -Errno.ENOMEM;
                 }
             }
-            long a = getLong(pavc + AVC_ANON_VMA);
+            long a = getLong(pavc + AnonVmaChainStruct.ANON_VMA);
             anonVmaChainLink(dst, avc, a);
-            if (anonVma(dst) == 0 && anonVma(src) != 0 && a != anonVma(src) && getInt(a + AV_DEGREE) < 2) {
-                putLong(dst + ANON_VMA, a);
+            if (anonVma(dst) == 0 && anonVma(src) != 0 && a != anonVma(src) && getInt(a + AnonVmaStruct.DEGREE) < 2) {
+                putLong(dst + VmAreaStruct.ANON_VMA, a);
             }
         }
         if (anonVma(dst) != 0) {
@@ -425,7 +394,7 @@ public final class Mm extends LockedAddressSpace {
         if (pav == 0) {
             return 0;
         }
-        putLong(vma + ANON_VMA, 0);
+        putLong(vma + VmAreaStruct.ANON_VMA, 0);
         int error = anonVmaClone(sys, vma, pvma);
         if (error != 0) {
             return error;
@@ -444,11 +413,11 @@ public final class Mm extends LockedAddressSpace {
             unlinkAnonVmas(sys, vma);
             return -Errno.ENOMEM;
         }
-        long root = getLong(pav + AV_ROOT);
-        putLong(a + AV_ROOT, root);
-        putLong(a + AV_PARENT, pav);
-        getAndAddInt(root + AV_REFCOUNT, 1); // get_anon_vma(root)
-        putLong(vma + ANON_VMA, a);
+        long root = getLong(pav + AnonVmaStruct.ROOT);
+        putLong(a + AnonVmaStruct.ROOT, root);
+        putLong(a + AnonVmaStruct.PARENT, pav);
+        getAndAddInt(root + AnonVmaStruct.REFCOUNT, 1); // get_anon_vma(root)
+        putLong(vma + VmAreaStruct.ANON_VMA, a);
         anonVmaChainLink(vma, avc, a);
         degreeAdd(pav, 1);
         return 0;
@@ -456,15 +425,15 @@ public final class Mm extends LockedAddressSpace {
 
     /** unlink_anon_vmas. */
     static void unlinkAnonVmas(OffHeapMmSystem sys, long vma) {
-        long head = vma + ANON_VMA_CHAIN;
+        long head = vma + VmAreaStruct.ANON_VMA_CHAIN;
         long e = getLong(head);
         while (e != head) {
             long next = getLong(e);
             long avc = avcOfEntry(e);
-            long a = getLong(avc + AVC_ANON_VMA);
-            AnonVmaIntervalTree.remove(avc, a + AV_RB_ROOT);
-            if (getLong(a + AV_RB_ROOT) == 0) {
-                degreeAdd(getLong(a + AV_PARENT), -1);
+            long a = getLong(avc + AnonVmaChainStruct.ANON_VMA);
+            AnonVmaIntervalTree.remove(avc, a + AnonVmaStruct.RB_ROOT);
+            if (getLong(a + AnonVmaStruct.RB_ROOT) == 0) {
+                degreeAdd(getLong(a + AnonVmaStruct.PARENT), -1);
             } else {
                 org.kfork.ds.ListHead.del(e);
                 sys.freeAvc(avc);
@@ -478,9 +447,9 @@ public final class Mm extends LockedAddressSpace {
         while (e != head) {
             long next = getLong(e);
             long avc = avcOfEntry(e);
-            long a = getLong(avc + AVC_ANON_VMA);
-            if (getInt(a + AV_DEGREE) != 0) {
-                sys.log().warn("unlink_anon_vmas: anon_vma degree " + getInt(a + AV_DEGREE) + " on release");
+            long a = getLong(avc + AnonVmaChainStruct.ANON_VMA);
+            if (getInt(a + AnonVmaStruct.DEGREE) != 0) {
+                sys.log().warn("unlink_anon_vmas: anon_vma degree " + getInt(a + AnonVmaStruct.DEGREE) + " on release");
             }
             putAnonVma(sys, a);
             org.kfork.ds.ListHead.del(e);
@@ -525,17 +494,17 @@ public final class Mm extends LockedAddressSpace {
                 return -Errno.ENOMEM;
             }
         }
-        putLong(vma + ANON_VMA, a);
+        putLong(vma + VmAreaStruct.ANON_VMA, a);
         anonVmaChainLink(vma, avc, a);
         degreeAdd(a, 1);
         return 0;
     }
 
     static void preUpdateVma(long vma) {
-        long head = vma + ANON_VMA_CHAIN;
+        long head = vma + VmAreaStruct.ANON_VMA_CHAIN;
         for (long e = getLong(head); e != head; e = getLong(e)) {
             long avc = avcOfEntry(e);
-            AnonVmaIntervalTree.remove(avc, getLong(avc + AVC_ANON_VMA) + AV_RB_ROOT);
+            AnonVmaIntervalTree.remove(avc, getLong(avc + AnonVmaChainStruct.ANON_VMA) + AnonVmaStruct.RB_ROOT);
         }
         if (vmFile(vma) != 0) {
             VmaIntervalTree.remove(vma, vmFile(vma) + MmFileStruct.I_MMAP);
@@ -543,10 +512,10 @@ public final class Mm extends LockedAddressSpace {
     }
 
     static void postUpdateVma(long vma) {
-        long head = vma + ANON_VMA_CHAIN;
+        long head = vma + VmAreaStruct.ANON_VMA_CHAIN;
         for (long e = getLong(head); e != head; e = getLong(e)) {
             long avc = avcOfEntry(e);
-            AnonVmaIntervalTree.insert(avc, getLong(avc + AVC_ANON_VMA) + AV_RB_ROOT);
+            AnonVmaIntervalTree.insert(avc, getLong(avc + AnonVmaChainStruct.ANON_VMA) + AnonVmaStruct.RB_ROOT);
         }
         if (vmFile(vma) != 0) {
             VmaIntervalTree.insert(vma, vmFile(vma) + MmFileStruct.I_MMAP);
@@ -571,7 +540,7 @@ public final class Mm extends LockedAddressSpace {
         if (vmFile(vma) != file) {
             return false;
         }
-        return !sys.vmOpsHasOpen(getLong(vma + VM_OPS));
+        return !sys.vmOpsHasOpen(getLong(vma + VmAreaStruct.VM_OPS));
     }
 
     boolean canMergeBefore(long vma, long flags, long av, long file, long pgoff) {
@@ -585,9 +554,9 @@ public final class Mm extends LockedAddressSpace {
 
     void adjustRange(long vma, long start, long end, long pgoff) {
         preUpdateVma(vma);
-        putLong(vma + VM_START, start);
-        putLong(vma + VM_END, end);
-        putLong(vma + VM_PGOFF, pgoff);
+        putLong(vma + VmAreaStruct.VM_START, start);
+        putLong(vma + VmAreaStruct.VM_END, end);
+        putLong(vma + VmAreaStruct.VM_PGOFF, pgoff);
         postUpdateVma(vma);
         gapUpdate(vma);
         long next = vmNext(vma);
@@ -601,7 +570,7 @@ public final class Mm extends LockedAddressSpace {
     void removeAbsorbed(long gone) {
         vmaUnlink(mm, gone);
         unlinkFileVma(gone);
-        long head = gone + ANON_VMA_CHAIN;
+        long head = gone + VmAreaStruct.ANON_VMA_CHAIN;
         if (anonVma(gone) != 0 || getLong(head) != head) {
             unlinkAnonVmas(sys, gone);
         }
@@ -614,7 +583,7 @@ public final class Mm extends LockedAddressSpace {
 
     int importAnonVma(long importer, long exporter) {
         if (exporter != 0 && anonVma(exporter) != 0 && anonVma(importer) == 0) {
-            putLong(importer + ANON_VMA, anonVma(exporter));
+            putLong(importer + VmAreaStruct.ANON_VMA, anonVma(exporter));
             return anonVmaClone(sys, importer, exporter);
         }
         return 0;
@@ -626,7 +595,7 @@ public final class Mm extends LockedAddressSpace {
         if ((flags & VM_SPECIAL) != 0) {
             return 0;
         }
-        long next = prev != 0 ? vmNext(prev) : getLong(mm + MMAP);
+        long next = prev != 0 ? vmNext(prev) : getLong(mm + MmStruct.MMAP);
         long area = next;
         if (area != 0 && vmEnd(area) == end) {
             next = vmNext(next);
@@ -687,9 +656,9 @@ public final class Mm extends LockedAddressSpace {
         if (v == 0) {
             return 0;
         }
-        Mem.zero(v, VMA_SIZE);
-        putLong(v + VM_MM, mm);
-        org.kfork.ds.ListHead.init(v + ANON_VMA_CHAIN);
+        Mem.zero(v, VmAreaStruct.SIZEOF);
+        putLong(v + VmAreaStruct.VM_MM, mm);
+        org.kfork.ds.ListHead.init(v + VmAreaStruct.ANON_VMA_CHAIN);
         return v;
     }
 
@@ -697,10 +666,10 @@ public final class Mm extends LockedAddressSpace {
     static long vmAreaDup(OffHeapMmSystem sys, long orig) {
         long n = sys.allocVma();
         if (n != 0) {
-            Mem.copy(orig, n, VMA_SIZE);
-            org.kfork.ds.ListHead.init(n + ANON_VMA_CHAIN);
-            putLong(n + VM_NEXT, 0);
-            putLong(n + VM_PREV, 0);
+            Mem.copy(orig, n, VmAreaStruct.SIZEOF);
+            org.kfork.ds.ListHead.init(n + VmAreaStruct.ANON_VMA_CHAIN);
+            putLong(n + VmAreaStruct.VM_NEXT, 0);
+            putLong(n + VmAreaStruct.VM_PREV, 0);
         }
         return n;
     }
@@ -711,10 +680,10 @@ public final class Mm extends LockedAddressSpace {
             return -Errno.ENOMEM;
         }
         if (newBelow) {
-            putLong(n + VM_END, addr);
+            putLong(n + VmAreaStruct.VM_END, addr);
         } else {
-            putLong(n + VM_START, addr);
-            putLong(n + VM_PGOFF, vmPgoff(n) + ((addr - vmStart(vma)) >>> PAGE_SHIFT));
+            putLong(n + VmAreaStruct.VM_START, addr);
+            putLong(n + VmAreaStruct.VM_PGOFF, vmPgoff(n) + ((addr - vmStart(vma)) >>> PAGE_SHIFT));
         }
         int err = anonVmaClone(sys, n, vma);
         if (err != 0) {
@@ -725,7 +694,7 @@ public final class Mm extends LockedAddressSpace {
         if (file != 0) {
             sys.getFile(file);
         }
-        if (sys.vmOpsHasOpen(getLong(n + VM_OPS))) {
+        if (sys.vmOpsHasOpen(getLong(n + VmAreaStruct.VM_OPS))) {
             Mem.getAndAddLong(file + MmFileStruct.VM_OPENS, 1);
         }
         if (newBelow) {
@@ -783,7 +752,7 @@ public final class Mm extends LockedAddressSpace {
         if (gapStart <= highLimit) {
             return MmArgs.topdownPlace(highLimitIn, len, alignMask, alignOffset);
         }
-        long vma = vmaOf(getLong(mm + MM_RB));
+        long vma = vmaOf(getLong(mm + MmStruct.MM_RB));
         if (vma == 0 || gapOf(vma) < length) {
             return -Errno.ENOMEM;
         }
@@ -791,7 +760,7 @@ public final class Mm extends LockedAddressSpace {
         while (true) {
             if (descend) {
                 gapStart = endGapOfPrev(vma);
-                long right = vmaOf(RbTree.right(vma + VM_RB));
+                long right = vmaOf(RbTree.right(vma + VmAreaStruct.VM_RB));
                 if (gapStart <= highLimit && right != 0 && gapOf(right) >= length) {
                     vma = right;
                     continue;
@@ -808,18 +777,18 @@ public final class Mm extends LockedAddressSpace {
                 }
                 return MmArgs.topdownPlace(gapEnd, len, alignMask, alignOffset);
             }
-            long left = vmaOf(RbTree.left(vma + VM_RB));
+            long left = vmaOf(RbTree.left(vma + VmAreaStruct.VM_RB));
             if (left != 0 && gapOf(left) >= length) {
                 vma = left;
                 continue;
             }
             while (true) {
-                long prev = vma + VM_RB;
+                long prev = vma + VmAreaStruct.VM_RB;
                 long parent = RbTree.parent(prev);
                 if (parent == 0) {
                     return -Errno.ENOMEM;
                 }
-                vma = parent - VM_RB;
+                vma = parent - VmAreaStruct.VM_RB;
                 if (prev == RbTree.right(parent)) {
                     gapStart = endGapOfPrev(vma);
                     descend = false;
@@ -838,14 +807,14 @@ public final class Mm extends LockedAddressSpace {
         long lowLimit = lowLimitIn + length;
         long gapStart;
         long gapEnd;
-        long vma = vmaOf(getLong(mm + MM_RB));
+        long vma = vmaOf(getLong(mm + MmStruct.MM_RB));
         if (vma != 0 && gapOf(vma) >= length) {
             boolean descend = true;
             search:
             while (true) {
                 if (descend) {
                     gapEnd = VmRules.vmStartGap(vmStart(vma), vmFlags(vma));
-                    long left = vmaOf(RbTree.left(vma + VM_RB));
+                    long left = vmaOf(RbTree.left(vma + VmAreaStruct.VM_RB));
                     if (gapEnd >= lowLimit && left != 0 && gapOf(left) >= length) {
                         vma = left;
                         continue;
@@ -862,18 +831,18 @@ public final class Mm extends LockedAddressSpace {
                 if (gapEnd >= lowLimit && gapEnd > gapStart && gapEnd - gapStart >= length) {
                     return MmArgs.bottomUpPlace(gapStart, lowLimitIn, alignMask, alignOffset);
                 }
-                long right = vmaOf(RbTree.right(vma + VM_RB));
+                long right = vmaOf(RbTree.right(vma + VmAreaStruct.VM_RB));
                 if (right != 0 && gapOf(right) >= length) {
                     vma = right;
                     continue;
                 }
                 while (true) {
-                    long prev = vma + VM_RB;
+                    long prev = vma + VmAreaStruct.VM_RB;
                     long parent = RbTree.parent(prev);
                     if (parent == 0) {
                         break search;
                     }
-                    vma = parent - VM_RB;
+                    vma = parent - VmAreaStruct.VM_RB;
                     if (prev == RbTree.left(parent)) {
                         descend = false;
                         break;
@@ -982,11 +951,11 @@ public final class Mm extends LockedAddressSpace {
                 sys.overcommit().vmUnacctMemory(charged);
                 return -Errno.ENOMEM;
             }
-            putLong(vma + VM_START, addr);
-            putLong(vma + VM_END, addr + len);
-            putLong(vma + VM_FLAGS, vmFlags);
-            putLong(vma + VM_PAGE_PROT, VmRules.vmPageProt(vmFlags));
-            putLong(vma + VM_PGOFF, pgoff);
+            putLong(vma + VmAreaStruct.VM_START, addr);
+            putLong(vma + VmAreaStruct.VM_END, addr + len);
+            putLong(vma + VmAreaStruct.VM_FLAGS, vmFlags);
+            putLong(vma + VmAreaStruct.VM_PAGE_PROT, VmRules.vmPageProt(vmFlags));
+            putLong(vma + VmAreaStruct.VM_PGOFF, pgoff);
             if (file != 0) {
                 if ((vmFlags & VM_DENYWRITE) != 0 && getInt(file + MmFileStruct.I_WRITECOUNT) > 0) {
                     sys.freeVma(vma);
@@ -999,9 +968,9 @@ public final class Mm extends LockedAddressSpace {
                     return -Errno.EPERM;
                 }
                 sys.getFile(file);
-                putLong(vma + VM_FILE, file);
+                putLong(vma + VmAreaStruct.VM_FILE, file);
                 long ops = getLong(file + MmFileStruct.F_OP_VM_OPS);
-                putLong(vma + VM_OPS, ops);
+                putLong(vma + VmAreaStruct.VM_OPS, ops);
                 if (sys.vmOpsHasOpen(ops)) {
                     Mem.getAndAddLong(file + MmFileStruct.VM_OPENS, 1);
                 }
@@ -1012,8 +981,8 @@ public final class Mm extends LockedAddressSpace {
                     sys.overcommit().vmUnacctMemory(charged);
                     return -Errno.ENOMEM;
                 }
-                putLong(vma + VM_FILE, shm);
-                putLong(vma + VM_OPS, getLong(shm + MmFileStruct.F_OP_VM_OPS));
+                putLong(vma + VmAreaStruct.VM_FILE, shm);
+                putLong(vma + VmAreaStruct.VM_OPS, getLong(shm + MmFileStruct.F_OP_VM_OPS));
             }
             findVmaLinks(addr, addr + len);
             vmaLink(vma);
@@ -1021,7 +990,7 @@ public final class Mm extends LockedAddressSpace {
         vmStatAccount(mm, vmFlags, len >>> PAGE_SHIFT);
         if ((vmFlags & VM_LOCKED) != 0) {
             if (VmRules.neverLocked(vmFlags)) {
-                putLong(vma + VM_FLAGS, vmFlags(vma) & VM_LOCKED_CLEAR_MASK);
+                putLong(vma + VmAreaStruct.VM_FLAGS, vmFlags(vma) & VM_LOCKED_CLEAR_MASK);
             } else {
                 mmAdd(mm, MmStruct.LOCKED_VM, len >>> PAGE_SHIFT);
             }
@@ -1064,7 +1033,7 @@ public final class Mm extends LockedAddressSpace {
                 return err;
             }
         }
-        vma = prev != 0 ? vmNext(prev) : getLong(mm + MMAP);
+        vma = prev != 0 ? vmNext(prev) : getLong(mm + MmStruct.MMAP);
         if (mmGet(mm, MmStruct.LOCKED_VM) != 0) {
             for (long t = vma; t != 0 && vmStart(t) < end; t = vmNext(t)) {
                 if ((vmFlags(t) & VM_LOCKED) != 0) {
@@ -1098,7 +1067,7 @@ public final class Mm extends LockedAddressSpace {
     static long removeVma(OffHeapMmSystem sys, long vma) {
         long next = vmNext(vma);
         long file = vmFile(vma);
-        if (sys.vmOpsHasOpen(getLong(vma + VM_OPS))) {
+        if (sys.vmOpsHasOpen(getLong(vma + VmAreaStruct.VM_OPS))) {
             Mem.getAndAddLong(file + MmFileStruct.VM_OPENS, -1); // vm_ops->close
         }
         if (file != 0) {
@@ -1158,8 +1127,8 @@ public final class Mm extends LockedAddressSpace {
         if (op == OP_MLOCK) {
             mmAdd(mm, MmStruct.LOCKED_VM, VmRules.mlockLockedDelta(oldFlags, newFlags, nrPages));
         }
-        putLong(vma + VM_FLAGS, newFlags);
-        putLong(vma + VM_PAGE_PROT, VmRules.vmPageProt(newFlags));
+        putLong(vma + VmAreaStruct.VM_FLAGS, newFlags);
+        putLong(vma + VmAreaStruct.VM_PAGE_PROT, VmRules.vmPageProt(newFlags));
         if (op == OP_MPROTECT) {
             vmStatAccount(mm, oldFlags, -nrPages);
             vmStatAccount(mm, newFlags, nrPages);
@@ -1324,8 +1293,8 @@ public final class Mm extends LockedAddressSpace {
 
     /** mm_init; returns mm, or 0 after freeing it when the pgd cannot be allocated. */
     static long mmInit(OffHeapMmSystem sys, long mm, long owner, long userNs, long current) {
-        putLong(mm + MMAP, 0);
-        putLong(mm + MM_RB, 0);
+        putLong(mm + MmStruct.MMAP, 0);
+        putLong(mm + MmStruct.MM_RB, 0);
         putLong(mm + MmStruct.VMACACHE_SEQNUM, 0);
         putInt(mm + MmStruct.MM_USERS, 1);
         putInt(mm + MmStruct.MM_COUNT, 1);
@@ -1371,10 +1340,10 @@ public final class Mm extends LockedAddressSpace {
 
     /** What a structural dup's clone maps each parent node to (see {@link #dupMmap}). */
     private static final LongUnaryOperator STASHED_COPY = oldNode -> {
-        long old = oldNode - VM_RB;
-        long tmp = getLong(old + RB_SUBTREE_GAP);
-        putLong(old + RB_SUBTREE_GAP, getLong(tmp + RB_SUBTREE_GAP)); // give the parent its gap back
-        return tmp + VM_RB;
+        long old = oldNode - VmAreaStruct.VM_RB;
+        long tmp = getLong(old + VmAreaStruct.RB_SUBTREE_GAP);
+        putLong(old + VmAreaStruct.RB_SUBTREE_GAP, getLong(tmp + VmAreaStruct.RB_SUBTREE_GAP)); // give the parent its gap back
+        return tmp + VmAreaStruct.VM_RB;
     };
 
     /**
@@ -1399,7 +1368,7 @@ public final class Mm extends LockedAddressSpace {
             sys.lastDupError = -Errno.ENOMEM;
             return 0;
         }
-        Mem.copy(oldmm, mm, MM_SIZE);
+        Mem.copy(oldmm, mm, MmStruct.SIZEOF);
         if (mmInit(sys, mm, task, mmGet(mm, MmStruct.USER_NS), oldmm) == 0) {
             sys.lastDupError = -Errno.ENOMEM;
             return 0;
@@ -1435,20 +1404,20 @@ public final class Mm extends LockedAddressSpace {
         putLong(mm + MmStruct.STACK_VM, mmGet(oldmm, MmStruct.STACK_VM));
         boolean structural = mode == DupMode.STRUCTURAL;
         if (structural) {
-            for (long m = getLong(oldmm + MMAP); m != 0; m = vmNext(m)) {
+            for (long m = getLong(oldmm + MmStruct.MMAP); m != 0; m = vmNext(m)) {
                 if ((vmFlags(m) & VM_DONTCOPY) != 0) {
                     structural = false;
                     break;
                 }
             }
         }
-        long rbLink = mm + MM_RB;
+        long rbLink = mm + MmStruct.MM_RB;
         long rbParent = 0;
-        long pprevSlot = mm + MMAP;
+        long pprevSlot = mm + MmStruct.MMAP;
         long prev = 0;
         int retval = 0;
         Overcommit oc = sys.overcommit();
-        for (long mpnt = getLong(oldmm + MMAP); mpnt != 0; mpnt = vmNext(mpnt)) {
+        for (long mpnt = getLong(oldmm + MmStruct.MMAP); mpnt != 0; mpnt = vmNext(mpnt)) {
             long flags = vmFlags(mpnt);
             if ((flags & VM_DONTCOPY) != 0) {
                 vmStatAccount(mm, flags, -pages(mpnt));
@@ -1474,9 +1443,9 @@ public final class Mm extends LockedAddressSpace {
                 break;
             }
             // vma_dup_policy: no NUMA policies; dup_userfaultfd: no contexts
-            putLong(tmp + VM_MM, mm);
+            putLong(tmp + VmAreaStruct.VM_MM, mm);
             if ((flags & VM_WIPEONFORK) != 0) {
-                putLong(tmp + ANON_VMA, 0);
+                putLong(tmp + VmAreaStruct.ANON_VMA, 0);
             } else if (anonVmaFork(sys, tmp, mpnt) != 0) {
                 sys.freeVma(tmp);
                 oc.vmUnacctMemory(charge);
@@ -1484,7 +1453,7 @@ public final class Mm extends LockedAddressSpace {
                 break;
             }
             long tflags = flags & ~(VM_LOCKED | VM_LOCKONFAULT);
-            putLong(tmp + VM_FLAGS, tflags);
+            putLong(tmp + VmAreaStruct.VM_FLAGS, tflags);
             long file = vmFile(tmp);
             if (file != 0) {
                 sys.getFile(file);
@@ -1497,37 +1466,37 @@ public final class Mm extends LockedAddressSpace {
                 VmaIntervalTree.insertAfter(tmp, mpnt, file + MmFileStruct.I_MMAP);
             }
             if ((tflags & VM_HUGETLB) != 0) {
-                putLong(tmp + VM_PRIVATE_DATA, 0); // reset_vma_resv_huge_pages
+                putLong(tmp + VmAreaStruct.VM_PRIVATE_DATA, 0); // reset_vma_resv_huge_pages
                 sys.hugetlbResets++;
             }
             putLong(pprevSlot, tmp);
-            pprevSlot = tmp + VM_NEXT;
-            putLong(tmp + VM_PREV, prev);
+            pprevSlot = tmp + VmAreaStruct.VM_NEXT;
+            putLong(tmp + VmAreaStruct.VM_PREV, prev);
             prev = tmp;
             if (structural) {
-                putLong(mpnt + RB_SUBTREE_GAP, tmp); // the stash the clone reads back
+                putLong(mpnt + VmAreaStruct.RB_SUBTREE_GAP, tmp); // the stash the clone reads back
             } else {
                 vmaLinkRb(mm, tmp, rbParent, rbLink);
-                rbLink = tmp + VM_RB + RbTree.RB_RIGHT;
-                rbParent = tmp + VM_RB;
+                rbLink = tmp + VmAreaStruct.VM_RB + RbTree.RB_RIGHT;
+                rbParent = tmp + VmAreaStruct.VM_RB;
             }
             mapCountAdd(mm, 1);
             if ((tflags & VM_WIPEONFORK) == 0) {
                 sys.copyPageRange++; // copy_page_range: page tables are a later issue
             }
-            if (sys.vmOpsHasOpen(getLong(tmp + VM_OPS))) {
+            if (sys.vmOpsHasOpen(getLong(tmp + VmAreaStruct.VM_OPS))) {
                 Mem.getAndAddLong(file + MmFileStruct.VM_OPENS, 1);
             }
         }
         if (structural) {
             if (retval == 0) {
-                RbTree.cloneStructure(oldmm + MM_RB, mm + MM_RB, false, STASHED_COPY);
+                RbTree.cloneStructure(oldmm + MmStruct.MM_RB, mm + MmStruct.MM_RB, false, STASHED_COPY);
                 putLong(mm + MmStruct.HIGHEST_VM_END, mmGet(oldmm, MmStruct.HIGHEST_VM_END));
             } else {
                 // unwind the stash of the VMAs copied so far (copy i belongs to parent i)
-                long c = getLong(mm + MMAP);
-                for (long m = getLong(oldmm + MMAP); c != 0; m = vmNext(m), c = vmNext(c)) {
-                    putLong(m + RB_SUBTREE_GAP, gapOf(c));
+                long c = getLong(mm + MmStruct.MMAP);
+                for (long m = getLong(oldmm + MmStruct.MMAP); c != 0; m = vmNext(m), c = vmNext(c)) {
+                    putLong(m + VmAreaStruct.RB_SUBTREE_GAP, gapOf(c));
                 }
             }
         }
@@ -1540,7 +1509,7 @@ public final class Mm extends LockedAddressSpace {
 
     /** exit_mmap. */
     static void exitMmap(OffHeapMmSystem sys, long mm) {
-        long vma = getLong(mm + MMAP);
+        long vma = getLong(mm + MmStruct.MMAP);
         if (vma == 0) {
             return;
         }
@@ -1807,7 +1776,7 @@ public final class Mm extends LockedAddressSpace {
     @Override
     protected List<VmaInfo> vmasLocked() {
         List<VmaInfo> l = new ArrayList<>();
-        for (long v = getLong(mm + MMAP); v != 0; v = vmNext(v)) {
+        for (long v = getLong(mm + MmStruct.MMAP); v != 0; v = vmNext(v)) {
             l.add(info(v));
         }
         return l;
@@ -1816,7 +1785,7 @@ public final class Mm extends LockedAddressSpace {
     @Override
     protected String mapsLocked() {
         StringBuilder sb = new StringBuilder();
-        for (long v = getLong(mm + MMAP); v != 0; v = vmNext(v)) {
+        for (long v = getLong(mm + MmStruct.MMAP); v != 0; v = vmNext(v)) {
             long f = vmFile(v);
             sb.append(VmRules.mapsLine(vmStart(v), vmEnd(v), vmFlags(v), vmPgoff(v),
                 f == 0 ? 0 : getLong(f + MmFileStruct.I_INO), f == 0 ? VmRules.anonName(vmFlags(v)) : sys.pathOf(f)));
@@ -1826,27 +1795,27 @@ public final class Mm extends LockedAddressSpace {
 
     @Override
     protected void validateLocked() {
-        int n = RbTree.validate(mm + MM_RB, false);
-        GAP.validate(mm + MM_RB);
+        int n = RbTree.validate(mm + MmStruct.MM_RB, false);
+        GAP.validate(mm + MmStruct.MM_RB);
         long prev = 0;
         MmDebug.VmCounts counts = new MmDebug.VmCounts();
         int count = 0;
-        for (long rb = RbTree.first(mm + MM_RB); rb != 0; rb = RbTree.next(rb)) {
-            long v = rb - VM_RB;
+        for (long rb = RbTree.first(mm + MmStruct.MM_RB); rb != 0; rb = RbTree.next(rb)) {
+            long v = rb - VmAreaStruct.VM_RB;
             String name = Long.toHexString(vmStart(v));
             MmDebug.check(vmPrev(v) == prev, "vm_prev of " + name);
-            MmDebug.check(prev == 0 ? getLong(mm + MMAP) == v : vmNext(prev) == v, "list and tree disagree at " + name);
+            MmDebug.check(prev == 0 ? getLong(mm + MmStruct.MMAP) == v : vmNext(prev) == v, "list and tree disagree at " + name);
             MmDebug.check(vmStart(v) < vmEnd(v) && offsetInPage(vmStart(v)) == 0 && offsetInPage(vmEnd(v)) == 0, "bad range " + name);
             MmDebug.check(prev == 0 || vmEnd(prev) <= vmStart(v), "overlap at " + name);
-            MmDebug.check(getLong(v + VM_MM) == mm, "vm_mm of " + name);
+            MmDebug.check(getLong(v + VmAreaStruct.VM_MM) == mm, "vm_mm of " + name);
             counts.add(vmFlags(v), pages(v));
             boolean ownFound = anonVma(v) == 0;
-            long head = v + ANON_VMA_CHAIN;
+            long head = v + VmAreaStruct.ANON_VMA_CHAIN;
             for (long e = getLong(head); e != head; e = getLong(e)) {
                 long avc = avcOfEntry(e);
-                MmDebug.check(getLong(avc + AVC_VMA) == v, "avc of " + name + " points elsewhere");
-                ownFound |= getLong(avc + AVC_ANON_VMA) == anonVma(v);
-                AnonVmaIntervalTree.validate(getLong(avc + AVC_ANON_VMA) + AV_RB_ROOT);
+                MmDebug.check(getLong(avc + AnonVmaChainStruct.VMA) == v, "avc of " + name + " points elsewhere");
+                ownFound |= getLong(avc + AnonVmaChainStruct.ANON_VMA) == anonVma(v);
+                AnonVmaIntervalTree.validate(getLong(avc + AnonVmaChainStruct.ANON_VMA) + AnonVmaStruct.RB_ROOT);
             }
             MmDebug.check(ownFound, "anon_vma of " + name + " is not on its chain");
             if (vmFile(v) != 0) {

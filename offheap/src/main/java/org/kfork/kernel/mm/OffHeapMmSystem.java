@@ -335,7 +335,7 @@ public final class OffHeapMmSystem implements MmSystem {
         if (mm == 0) {
             return 0;
         }
-        Mem.zero(mm, Mm.MM_SIZE + 8);
+        Mem.zero(mm, MmStruct.SIZEOF + 8);
         if (Mm.mmInit(this, mm, 0, kernelData + INIT_USER_NS, 0) == 0) {
             return 0;
         }
