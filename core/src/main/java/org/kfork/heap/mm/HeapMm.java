@@ -317,165 +317,6 @@ public final class HeapMm extends LockedAddressSpace {
         return vma;
     }
 
-    // =========================================================================================
-    // anon_vma (mm/rmap.c)
-    // =========================================================================================
-
-    /** anon_vma_alloc: refcount 1, degree 1 (its first VMA), its own root and parent. */
-    HeapAnonVma anonVmaAlloc() {
-        if (!sys.alloc(HeapMmSystem.ANON_VMA)) {
-            return null;
-        }
-        HeapAnonVma a = new HeapAnonVma();
-        a.refcount = 1;
-        a.degree = 1;
-        a.parent = a;
-        a.root = a;
-        return a;
-    }
-
-    HeapAnonVmaChain avcAlloc() {
-        return sys.alloc(HeapMmSystem.ANON_VMA_CHAIN) ? new HeapAnonVmaChain() : null;
-    }
-
-    void avcFree(HeapAnonVmaChain avc) {
-        sys.freed(HeapMmSystem.ANON_VMA_CHAIN);
-    }
-
-    /** put_anon_vma: the last reference frees it, and drops the root's reference it held. */
-    void putAnonVma(HeapAnonVma a) {
-        if (--a.refcount == 0) {
-            HeapAnonVma root = a.root;
-            sys.freed(HeapMmSystem.ANON_VMA);
-            if (root != a && --root.refcount == 0) {
-                sys.freed(HeapMmSystem.ANON_VMA);
-            }
-        }
-    }
-
-    /** anon_vma_chain_link: on the VMA's list (at the head) and in the anon_vma's tree. */
-    static void anonVmaChainLink(HeapVma vma, HeapAnonVmaChain avc, HeapAnonVma a) {
-        avc.vma = vma;
-        avc.anonVma = a;
-        avc.samePrev = null;
-        avc.sameNext = vma.chainFirst;
-        if (vma.chainFirst != null) {
-            vma.chainFirst.samePrev = avc;
-        } else {
-            vma.chainLast = avc;
-        }
-        vma.chainFirst = avc;
-        HeapIntervalTree.insert(avc, a.rbRoot);
-    }
-
-    static void chainDel(HeapVma vma, HeapAnonVmaChain avc) {
-        if (avc.samePrev != null) {
-            avc.samePrev.sameNext = avc.sameNext;
-        } else {
-            vma.chainFirst = avc.sameNext;
-        }
-        if (avc.sameNext != null) {
-            avc.sameNext.samePrev = avc.samePrev;
-        } else {
-            vma.chainLast = avc.samePrev;
-        }
-        avc.sameNext = null;
-        avc.samePrev = null;
-    }
-
-    static boolean chainSingular(HeapVma vma) {
-        return vma.chainFirst != null && vma.chainFirst == vma.chainLast;
-    }
-
-    /** anon_vma_clone: dst gets a chain to every anon_vma of src (reusing one of degree &lt; 2). */
-    int anonVmaClone(HeapVma dst, HeapVma src) {
-        for (HeapAnonVmaChain pavc = src.chainLast; pavc != null; pavc = pavc.samePrev) {
-            HeapAnonVmaChain avc = avcAlloc(); // GFP_NOWAIT first
-            if (avc == null) {
-                avc = avcAlloc(); // then GFP_KERNEL, with the root lock dropped
-                if (avc == null) {
-                    dst.anonVma = null;
-                    unlinkAnonVmas(dst);
-                    return -Errno.ENOMEM;
-                }
-            }
-            HeapAnonVma a = pavc.anonVma;
-            anonVmaChainLink(dst, avc, a);
-            if (dst.anonVma == null && src.anonVma != null && a != src.anonVma && a.degree < 2) {
-                dst.anonVma = a;
-            }
-        }
-        if (dst.anonVma != null) {
-            dst.anonVma.degree++;
-        }
-        return 0;
-    }
-
-    /** anon_vma_fork: the child links to the parent's anon_vmas and gets one of its own. */
-    int anonVmaFork(HeapVma vma, HeapVma pvma) {
-        if (pvma.anonVma == null) {
-            return 0;
-        }
-        vma.anonVma = null;
-        int error = anonVmaClone(vma, pvma);
-        if (error != 0) {
-            return error;
-        }
-        if (vma.anonVma != null) {
-            return 0; // an existing anon_vma was reused
-        }
-        HeapAnonVma a = anonVmaAlloc();
-        if (a == null) {
-            unlinkAnonVmas(vma);
-            return -Errno.ENOMEM;
-        }
-        HeapAnonVmaChain avc = avcAlloc();
-        if (avc == null) {
-            putAnonVma(a);
-            unlinkAnonVmas(vma);
-            return -Errno.ENOMEM;
-        }
-        a.root = pvma.anonVma.root;
-        a.parent = pvma.anonVma;
-        a.root.refcount++; // get_anon_vma(root)
-        vma.anonVma = a;
-        anonVmaChainLink(vma, avc, a);
-        a.parent.degree++;
-        return 0;
-    }
-
-    /** unlink_anon_vmas: drop every chain; anon_vmas whose tree empties are put. */
-    void unlinkAnonVmas(HeapVma vma) {
-        HeapAnonVmaChain avc = vma.chainFirst;
-        while (avc != null) {
-            HeapAnonVmaChain next = avc.sameNext;
-            HeapAnonVma a = avc.anonVma;
-            HeapIntervalTree.remove(avc, a.rbRoot);
-            if (a.rbRoot.node() == null) {
-                a.parent.degree--; // keep the avc: the second pass puts this anon_vma
-            } else {
-                chainDel(vma, avc);
-                avcFree(avc);
-            }
-            avc = next;
-        }
-        if (vma.anonVma != null) {
-            vma.anonVma.degree--;
-        }
-        avc = vma.chainFirst;
-        while (avc != null) {
-            HeapAnonVmaChain next = avc.sameNext;
-            HeapAnonVma a = avc.anonVma;
-            if (a.degree != 0) {
-                sys.log().warn("unlink_anon_vmas: anon_vma degree " + a.degree + " on release");
-            }
-            putAnonVma(a);
-            chainDel(vma, avc);
-            avcFree(avc);
-            avc = next;
-        }
-    }
-
     /** anon_vma_compatible (for find_mergeable_anon_vma): access flags may differ. */
     static boolean anonVmaCompatible(HeapVma a, HeapVma b) {
         return a.vmEnd == b.vmStart && a.vmFile == b.vmFile
@@ -486,19 +327,15 @@ public final class HeapMm extends LockedAddressSpace {
     static HeapAnonVma reusableAnonVma(HeapVma old, HeapVma a, HeapVma b) {
         if (anonVmaCompatible(a, b)) {
             HeapAnonVma av = old.anonVma;
-            if (av != null && chainSingular(old)) {
+            if (av != null && HeapRmap.chainSingular(old)) {
                 return av;
             }
         }
         return null;
     }
 
-    /** __anon_vma_prepare (the first write fault of a private area). */
-    int anonVmaPrepare(HeapVma vma) {
-        HeapAnonVmaChain avc = avcAlloc();
-        if (avc == null) {
-            return -Errno.ENOMEM;
-        }
+    /** find_mergeable_anon_vma: the anon_vma of a neighbour (the next, then the previous) this VMA could share, or null. */
+    static HeapAnonVma findMergeableAnonVma(HeapVma vma) {
         HeapAnonVma a = null;
         if (vma.vmNext != null) {
             a = reusableAnonVma(vma.vmNext, vma, vma.vmNext);
@@ -506,17 +343,7 @@ public final class HeapMm extends LockedAddressSpace {
         if (a == null && vma.vmPrev != null) {
             a = reusableAnonVma(vma.vmPrev, vma.vmPrev, vma);
         }
-        if (a == null) {
-            a = anonVmaAlloc();
-            if (a == null) {
-                avcFree(avc);
-                return -Errno.ENOMEM;
-            }
-        }
-        vma.anonVma = a;
-        anonVmaChainLink(vma, avc, a);
-        a.degree++; // the VMA's reference, or the self-parent link of a new root
-        return 0;
+        return a;
     }
 
     /** Remove and re-insert a VMA's avcs and i_mmap node around a change of its range or pgoff. */
@@ -544,7 +371,7 @@ public final class HeapMm extends LockedAddressSpace {
 
     /** is_mergeable_anon_vma. */
     static boolean isMergeableAnonVma(HeapAnonVma a1, HeapAnonVma a2, HeapVma vma) {
-        if ((a1 == null || a2 == null) && (vma == null || chainSingular(vma))) {
+        if ((a1 == null || a2 == null) && (vma == null || HeapRmap.chainSingular(vma))) {
             return true;
         }
         return a1 == a2;
@@ -590,7 +417,7 @@ public final class HeapMm extends LockedAddressSpace {
         vmaUnlink(gone);
         unlinkFileVma(gone);
         if (gone.anonVma != null || gone.chainFirst != null) {
-            unlinkAnonVmas(gone); // anon_vma_merge
+            HeapRmap.unlinkAnonVmas(sys, gone); // anon_vma_merge
         }
         mapCount--;
         if (gone.vmFile != null) {
@@ -603,7 +430,7 @@ public final class HeapMm extends LockedAddressSpace {
     int importAnonVma(HeapVma importer, HeapVma exporter) {
         if (exporter != null && exporter.anonVma != null && importer.anonVma == null) {
             importer.anonVma = exporter.anonVma;
-            int err = anonVmaClone(importer, exporter);
+            int err = HeapRmap.anonVmaClone(sys, importer, exporter);
             if (err != 0) {
                 return err;
             }
@@ -711,7 +538,7 @@ public final class HeapMm extends LockedAddressSpace {
             n.vmStart = addr;
             n.vmPgoff += (addr - vma.vmStart) >>> PAGE_SHIFT;
         }
-        int err = anonVmaClone(n, vma);
+        int err = HeapRmap.anonVmaClone(sys, n, vma);
         if (err != 0) {
             vmAreaFree(n);
             return err;
@@ -1096,7 +923,7 @@ public final class HeapMm extends LockedAddressSpace {
 
     /** free_pgtables' part that the model keeps: unlink_anon_vmas and unlink_file_vma. */
     void freePgtablesHook(HeapVma vma) {
-        unlinkAnonVmas(vma);
+        HeapRmap.unlinkAnonVmas(sys, vma);
         unlinkFileVma(vma);
     }
 
@@ -1324,7 +1151,7 @@ public final class HeapMm extends LockedAddressSpace {
         if (vma.anonVma != null || (vma.vmFlags & VM_SHARED) != 0) {
             return 0;
         }
-        return anonVmaPrepare(vma);
+        return HeapRmap.anonVmaPrepare(sys, vma);
     }
 
     // =========================================================================================
@@ -1437,7 +1264,7 @@ public final class HeapMm extends LockedAddressSpace {
             tmp.vmMm = this;
             if ((tmp.vmFlags & VM_WIPEONFORK) != 0) {
                 tmp.anonVma = null;
-            } else if (anonVmaFork(tmp, mpnt) != 0) {
+            } else if (HeapRmap.anonVmaFork(sys, tmp, mpnt) != 0) {
                 vmAreaFree(tmp);
                 sys.overcommit().vmUnacctMemory(charge);
                 retval = -Errno.ENOMEM;
@@ -1722,15 +1549,7 @@ public final class HeapMm extends LockedAddressSpace {
             MmDebug.check(v.vmStart < v.vmEnd && offsetInPage(v.vmStart) == 0 && offsetInPage(v.vmEnd) == 0, "bad range " + v);
             MmDebug.check(prev == null || prev.vmEnd <= v.vmStart, "overlap at " + v);
             counts.add(v.vmFlags, v.pages());
-            int chain = 0;
-            boolean ownFound = v.anonVma == null;
-            for (HeapAnonVmaChain avc = v.chainFirst; avc != null; avc = avc.sameNext) {
-                MmDebug.check(avc.vma == v, "avc of " + v + " points elsewhere");
-                ownFound |= avc.anonVma == v.anonVma;
-                HeapIntervalTree.validate(avc.anonVma.rbRoot);
-                chain++;
-            }
-            MmDebug.check(ownFound, "anon_vma of " + v + " is not on its chain");
+            HeapRmap.validateChain(v, v.toString());
             if (v.vmFile != null) {
                 MmDebug.check(v.vmFile.fCount > 0, "file of " + v + " is freed");
                 MmDebug.check(v.shared != null, "file VMA " + v + " not in i_mmap");

@@ -314,150 +314,6 @@ public final class Mm extends LockedAddressSpace {
         return vma;
     }
 
-    // =========================================================================================
-    // anon_vma (mm/rmap.c)
-    // =========================================================================================
-
-    static long anonVmaAlloc(OffHeapMmSystem sys) {
-        long a = sys.allocAnonVma();
-        if (a == 0) {
-            return 0;
-        }
-        putInt(a + AnonVmaStruct.REFCOUNT, 1);
-        putInt(a + AnonVmaStruct.DEGREE, 1);
-        putLong(a + AnonVmaStruct.PARENT, a);
-        putLong(a + AnonVmaStruct.ROOT, a);
-        return a;
-    }
-
-    static void putAnonVma(OffHeapMmSystem sys, long a) {
-        if (getAndAddInt(a + AnonVmaStruct.REFCOUNT, -1) == 1) {
-            long root = getLong(a + AnonVmaStruct.ROOT);
-            sys.freeAnonVma(a);
-            if (root != a && getAndAddInt(root + AnonVmaStruct.REFCOUNT, -1) == 1) {
-                sys.freeAnonVma(root);
-            }
-        }
-    }
-
-    static void degreeAdd(long a, int d) {
-        putInt(a + AnonVmaStruct.DEGREE, getInt(a + AnonVmaStruct.DEGREE) + d);
-    }
-
-    /** anon_vma_chain_link. */
-    static void anonVmaChainLink(long vma, long avc, long a) {
-        putLong(avc + AnonVmaChainStruct.VMA, vma);
-        putLong(avc + AnonVmaChainStruct.ANON_VMA, a);
-        org.kfork.ds.ListHead.add(avc + AnonVmaChainStruct.SAME_VMA, vma + VmAreaStruct.ANON_VMA_CHAIN);
-        AnonVmaIntervalTree.insert(avc, a + AnonVmaStruct.RB_ROOT);
-    }
-
-    static long avcOfEntry(long entry) {
-        return entry - AnonVmaChainStruct.SAME_VMA;
-    }
-
-    static boolean chainSingular(long vma) {
-        long head = vma + VmAreaStruct.ANON_VMA_CHAIN;
-        long first = getLong(head);
-        return first != head && getLong(first) == head;
-    }
-
-    /** anon_vma_clone. */
-    static int anonVmaClone(OffHeapMmSystem sys, long dst, long src) {
-        long head = src + VmAreaStruct.ANON_VMA_CHAIN;
-        for (long e = getLong(head + 8); e != head; e = getLong(e + 8)) { // reverse walk
-            long pavc = avcOfEntry(e);
-            long avc = sys.allocAvc();
-            if (avc == 0) {
-                avc = sys.allocAvc();
-                if (avc == 0) {
-                    putLong(dst + VmAreaStruct.ANON_VMA, 0);
-                    unlinkAnonVmas(sys, dst);
-                    return -Errno.ENOMEM;
-                }
-            }
-            long a = getLong(pavc + AnonVmaChainStruct.ANON_VMA);
-            anonVmaChainLink(dst, avc, a);
-            if (anonVma(dst) == 0 && anonVma(src) != 0 && a != anonVma(src) && getInt(a + AnonVmaStruct.DEGREE) < 2) {
-                putLong(dst + VmAreaStruct.ANON_VMA, a);
-            }
-        }
-        if (anonVma(dst) != 0) {
-            degreeAdd(anonVma(dst), 1);
-        }
-        return 0;
-    }
-
-    /** anon_vma_fork. */
-    static int anonVmaFork(OffHeapMmSystem sys, long vma, long pvma) {
-        long pav = anonVma(pvma);
-        if (pav == 0) {
-            return 0;
-        }
-        putLong(vma + VmAreaStruct.ANON_VMA, 0);
-        int error = anonVmaClone(sys, vma, pvma);
-        if (error != 0) {
-            return error;
-        }
-        if (anonVma(vma) != 0) {
-            return 0;
-        }
-        long a = anonVmaAlloc(sys);
-        if (a == 0) {
-            unlinkAnonVmas(sys, vma);
-            return -Errno.ENOMEM;
-        }
-        long avc = sys.allocAvc();
-        if (avc == 0) {
-            putAnonVma(sys, a);
-            unlinkAnonVmas(sys, vma);
-            return -Errno.ENOMEM;
-        }
-        long root = getLong(pav + AnonVmaStruct.ROOT);
-        putLong(a + AnonVmaStruct.ROOT, root);
-        putLong(a + AnonVmaStruct.PARENT, pav);
-        getAndAddInt(root + AnonVmaStruct.REFCOUNT, 1); // get_anon_vma(root)
-        putLong(vma + VmAreaStruct.ANON_VMA, a);
-        anonVmaChainLink(vma, avc, a);
-        degreeAdd(pav, 1);
-        return 0;
-    }
-
-    /** unlink_anon_vmas. */
-    static void unlinkAnonVmas(OffHeapMmSystem sys, long vma) {
-        long head = vma + VmAreaStruct.ANON_VMA_CHAIN;
-        long e = getLong(head);
-        while (e != head) {
-            long next = getLong(e);
-            long avc = avcOfEntry(e);
-            long a = getLong(avc + AnonVmaChainStruct.ANON_VMA);
-            AnonVmaIntervalTree.remove(avc, a + AnonVmaStruct.RB_ROOT);
-            if (getLong(a + AnonVmaStruct.RB_ROOT) == 0) {
-                degreeAdd(getLong(a + AnonVmaStruct.PARENT), -1);
-            } else {
-                org.kfork.ds.ListHead.del(e);
-                sys.freeAvc(avc);
-            }
-            e = next;
-        }
-        if (anonVma(vma) != 0) {
-            degreeAdd(anonVma(vma), -1);
-        }
-        e = getLong(head);
-        while (e != head) {
-            long next = getLong(e);
-            long avc = avcOfEntry(e);
-            long a = getLong(avc + AnonVmaChainStruct.ANON_VMA);
-            if (getInt(a + AnonVmaStruct.DEGREE) != 0) {
-                sys.log().warn("unlink_anon_vmas: anon_vma degree " + getInt(a + AnonVmaStruct.DEGREE) + " on release");
-            }
-            putAnonVma(sys, a);
-            org.kfork.ds.ListHead.del(e);
-            sys.freeAvc(avc);
-            e = next;
-        }
-    }
-
     static boolean anonVmaCompatible(long a, long b) {
         return vmEnd(a) == vmStart(b) && vmFile(a) == vmFile(b)
             && ((vmFlags(a) ^ vmFlags(b)) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) == 0
@@ -467,19 +323,15 @@ public final class Mm extends LockedAddressSpace {
     static long reusableAnonVma(long old, long a, long b) {
         if (anonVmaCompatible(a, b)) {
             long av = anonVma(old);
-            if (av != 0 && chainSingular(old)) {
+            if (av != 0 && Rmap.chainSingular(old)) {
                 return av;
             }
         }
         return 0;
     }
 
-    /** __anon_vma_prepare. */
-    int anonVmaPrepare(long vma) {
-        long avc = sys.allocAvc();
-        if (avc == 0) {
-            return -Errno.ENOMEM;
-        }
+    /** find_mergeable_anon_vma: the anon_vma of a neighbour (the next, then the previous) this VMA could share, or 0. */
+    static long findMergeableAnonVma(long vma) {
         long a = 0;
         if (vmNext(vma) != 0) {
             a = reusableAnonVma(vmNext(vma), vma, vmNext(vma));
@@ -487,23 +339,13 @@ public final class Mm extends LockedAddressSpace {
         if (a == 0 && vmPrev(vma) != 0) {
             a = reusableAnonVma(vmPrev(vma), vmPrev(vma), vma);
         }
-        if (a == 0) {
-            a = anonVmaAlloc(sys);
-            if (a == 0) {
-                sys.freeAvc(avc);
-                return -Errno.ENOMEM;
-            }
-        }
-        putLong(vma + VmAreaStruct.ANON_VMA, a);
-        anonVmaChainLink(vma, avc, a);
-        degreeAdd(a, 1);
-        return 0;
+        return a;
     }
 
     static void preUpdateVma(long vma) {
         long head = vma + VmAreaStruct.ANON_VMA_CHAIN;
         for (long e = getLong(head); e != head; e = getLong(e)) {
-            long avc = avcOfEntry(e);
+            long avc = Rmap.avcOfEntry(e);
             AnonVmaIntervalTree.remove(avc, getLong(avc + AnonVmaChainStruct.ANON_VMA) + AnonVmaStruct.RB_ROOT);
         }
         if (vmFile(vma) != 0) {
@@ -514,7 +356,7 @@ public final class Mm extends LockedAddressSpace {
     static void postUpdateVma(long vma) {
         long head = vma + VmAreaStruct.ANON_VMA_CHAIN;
         for (long e = getLong(head); e != head; e = getLong(e)) {
-            long avc = avcOfEntry(e);
+            long avc = Rmap.avcOfEntry(e);
             AnonVmaIntervalTree.insert(avc, getLong(avc + AnonVmaChainStruct.ANON_VMA) + AnonVmaStruct.RB_ROOT);
         }
         if (vmFile(vma) != 0) {
@@ -527,7 +369,7 @@ public final class Mm extends LockedAddressSpace {
     // =========================================================================================
 
     static boolean isMergeableAnonVma(long a1, long a2, long vma) {
-        if ((a1 == 0 || a2 == 0) && (vma == 0 || chainSingular(vma))) {
+        if ((a1 == 0 || a2 == 0) && (vma == 0 || Rmap.chainSingular(vma))) {
             return true;
         }
         return a1 == a2;
@@ -572,7 +414,7 @@ public final class Mm extends LockedAddressSpace {
         unlinkFileVma(gone);
         long head = gone + VmAreaStruct.ANON_VMA_CHAIN;
         if (anonVma(gone) != 0 || getLong(head) != head) {
-            unlinkAnonVmas(sys, gone);
+            Rmap.unlinkAnonVmas(sys, gone);
         }
         mapCountAdd(mm, -1);
         if (vmFile(gone) != 0) {
@@ -584,7 +426,7 @@ public final class Mm extends LockedAddressSpace {
     int importAnonVma(long importer, long exporter) {
         if (exporter != 0 && anonVma(exporter) != 0 && anonVma(importer) == 0) {
             putLong(importer + VmAreaStruct.ANON_VMA, anonVma(exporter));
-            return anonVmaClone(sys, importer, exporter);
+            return Rmap.anonVmaClone(sys, importer, exporter);
         }
         return 0;
     }
@@ -685,7 +527,7 @@ public final class Mm extends LockedAddressSpace {
             putLong(n + VmAreaStruct.VM_START, addr);
             putLong(n + VmAreaStruct.VM_PGOFF, vmPgoff(n) + ((addr - vmStart(vma)) >>> PAGE_SHIFT));
         }
-        int err = anonVmaClone(sys, n, vma);
+        int err = Rmap.anonVmaClone(sys, n, vma);
         if (err != 0) {
             sys.freeVma(n);
             return err;
@@ -1059,7 +901,7 @@ public final class Mm extends LockedAddressSpace {
     }
 
     static void freePgtablesHook(OffHeapMmSystem sys, long vma) {
-        unlinkAnonVmas(sys, vma);
+        Rmap.unlinkAnonVmas(sys, vma);
         unlinkFileVma(vma);
     }
 
@@ -1282,7 +1124,7 @@ public final class Mm extends LockedAddressSpace {
         if (anonVma(vma) != 0 || (vmFlags(vma) & VM_SHARED) != 0) {
             return 0;
         }
-        return anonVmaPrepare(vma);
+        return Rmap.anonVmaPrepare(sys, vma);
     }
 
     // =========================================================================================
@@ -1446,7 +1288,7 @@ public final class Mm extends LockedAddressSpace {
             putLong(tmp + VmAreaStruct.VM_MM, mm);
             if ((flags & VM_WIPEONFORK) != 0) {
                 putLong(tmp + VmAreaStruct.ANON_VMA, 0);
-            } else if (anonVmaFork(sys, tmp, mpnt) != 0) {
+            } else if (Rmap.anonVmaFork(sys, tmp, mpnt) != 0) {
                 sys.freeVma(tmp);
                 oc.vmUnacctMemory(charge);
                 retval = -Errno.ENOMEM;
@@ -1809,15 +1651,7 @@ public final class Mm extends LockedAddressSpace {
             MmDebug.check(prev == 0 || vmEnd(prev) <= vmStart(v), "overlap at " + name);
             MmDebug.check(getLong(v + VmAreaStruct.VM_MM) == mm, "vm_mm of " + name);
             counts.add(vmFlags(v), pages(v));
-            boolean ownFound = anonVma(v) == 0;
-            long head = v + VmAreaStruct.ANON_VMA_CHAIN;
-            for (long e = getLong(head); e != head; e = getLong(e)) {
-                long avc = avcOfEntry(e);
-                MmDebug.check(getLong(avc + AnonVmaChainStruct.VMA) == v, "avc of " + name + " points elsewhere");
-                ownFound |= getLong(avc + AnonVmaChainStruct.ANON_VMA) == anonVma(v);
-                AnonVmaIntervalTree.validate(getLong(avc + AnonVmaChainStruct.ANON_VMA) + AnonVmaStruct.RB_ROOT);
-            }
-            MmDebug.check(ownFound, "anon_vma of " + name + " is not on its chain");
+            Rmap.validateChain(v, name);
             if (vmFile(v) != 0) {
                 MmDebug.check(getLong(vmFile(v) + MmFileStruct.F_COUNT) > 0, "file of " + name + " is freed");
                 VmaIntervalTree.validate(vmFile(v) + MmFileStruct.I_MMAP);
