@@ -72,8 +72,8 @@ public final class HeapMm extends LockedAddressSpace {
     // --- the per-mm vmacache stand-in (task_struct.vmacache in 5.12) ---
     long vmacacheTaskSeqnum;
     final HeapVma[] vmacache = new HeapVma[Limits.VMACACHE_SIZE];
-    /** Out-parameter of the fixup helpers ({@code struct vm_area_struct **pprev}). */
-    private HeapVma pprev;
+    /** The **pprev of the fixups of mprotect, madvise and mlock: the VMA before the part not yet done. */
+    HeapVma pprev;
 
     HeapMm(HeapMmSystem sys) {
         super(sys.bkl);
@@ -940,206 +940,48 @@ public final class HeapMm extends LockedAddressSpace {
         return next;
     }
 
-    // =========================================================================================
-    // mprotect, madvise, mlock: the shared "fixup" walk
-    // =========================================================================================
-
-    private static final int OP_MPROTECT = 0;
-    private static final int OP_MADVISE = 1;
-    private static final int OP_MLOCK = 2;
-
-    /** mprotect_fixup / madvise_behavior / mlock_fixup: merge or split, then set the flags. */
-    private int fixup(int op, HeapVma vma, long start, long end, long newFlags) {
-        long oldFlags = vma.vmFlags;
-        long nrPages = (end - start) >>> PAGE_SHIFT;
-        if (newFlags == oldFlags) {
-            pprev = vma;
-            return 0;
-        }
-        if (op == OP_MLOCK && VmRules.neverLocked(oldFlags)) {
-            pprev = vma; // mlock leaves special and hugetlb areas alone
-            return 0;
-        }
-        long charged = 0;
-        if (op == OP_MPROTECT && VmRules.mprotectCharges(oldFlags, newFlags)) {
-            charged = nrPages;
-            if (sys.overcommit().vmEnoughMemory(charged, totalVm) != 0) {
-                return -Errno.ENOMEM;
-            }
-            newFlags |= VM_ACCOUNT;
-        }
+    /**
+     * What mprotect_fixup, madvise_behavior and mlock_fixup share: [start, end) of {@code vma}
+     * takes {@code newFlags} by merging with a neighbour (vma_merge) or by splitting {@code vma} at
+     * the range's ends (split_vma when {@code checked}, else __split_vma). Then {@link #pprev} is
+     * the VMA covering exactly the range; on failure it is {@code vma}. Returns 0 or the split's errno.
+     */
+    int vmaMergeOrSplit(HeapVma vma, long start, long end, long newFlags, boolean checked) {
         long pgoff = vma.vmPgoff + ((start - vma.vmStart) >>> PAGE_SHIFT);
         HeapVma merged = vmaMerge(pprev, start, end, newFlags, vma.anonVma, vma.vmFile, pgoff);
         if (merged != null) {
-            vma = merged;
             pprev = merged;
-        } else {
-            pprev = vma;
-            int err = 0;
-            if (start != vma.vmStart) {
-                err = op == OP_MADVISE ? splitVmaChecked(vma, start, true) : splitVma(vma, start, true);
-            }
-            if (err == 0 && end != vma.vmEnd) {
-                err = op == OP_MADVISE ? splitVmaChecked(vma, end, false) : splitVma(vma, end, false);
-            }
-            if (err != 0) {
-                sys.overcommit().vmUnacctMemory(charged);
-                return op == OP_MADVISE ? MmArgs.madviseSplitError(err) : err;
-            }
+            return 0;
         }
-        // success
-        if (op == OP_MLOCK) {
-            lockedVm += VmRules.mlockLockedDelta(oldFlags, newFlags, nrPages);
+        pprev = vma;
+        int err = 0;
+        if (start != vma.vmStart) {
+            err = checked ? splitVmaChecked(vma, start, true) : splitVma(vma, start, true);
         }
-        vma.vmFlags = newFlags;
-        vma.vmPageProt = VmRules.vmPageProt(newFlags);
-        if (op == OP_MPROTECT) {
-            vmStatAccount(oldFlags, -nrPages);
-            vmStatAccount(newFlags, nrPages);
+        if (err == 0 && end != vma.vmEnd) {
+            err = checked ? splitVmaChecked(vma, end, false) : splitVma(vma, end, false);
         }
-        return 0;
+        return err;
     }
 
     @Override
     protected int mprotectLocked(long start, long len, int prot) {
-        long end = MmArgs.mprotectEnd(start, len, prot);
-        if (Errno.isError(end)) {
-            return (int) end;
-        }
-        if (end == start) {
-            return 0;
-        }
-        HeapVma vma = findVmaRaw(start);
-        if (vma == null || vma.vmStart > start) {
-            return -Errno.ENOMEM;
-        }
-        pprev = vma.vmPrev;
-        if (start > vma.vmStart) {
-            pprev = vma;
-        }
-        long nstart = start;
-        while (true) {
-            long newFlags = VmRules.mprotectFlags(prot, vma.vmFlags);
-            if (newFlags < 0) {
-                return (int) newFlags;
-            }
-            long tmp = Math.min(vma.vmEnd, end);
-            int err = fixup(OP_MPROTECT, vma, nstart, tmp, newFlags);
-            if (err != 0) {
-                return err;
-            }
-            nstart = tmp;
-            if (nstart < pprev.vmEnd) {
-                nstart = pprev.vmEnd;
-            }
-            if (nstart >= end) {
-                return 0;
-            }
-            vma = pprev.vmNext;
-            if (vma == null || vma.vmStart != nstart) {
-                return -Errno.ENOMEM;
-            }
-        }
+        return HeapMprotect.doMprotect(this, start, len, prot);
     }
 
     @Override
-    protected int madviseLocked(long start, long lenIn, int behavior) {
-        long end = MmArgs.madviseEnd(start, lenIn, behavior);
-        if (Errno.isError(end)) {
-            return (int) end;
-        }
-        if (end == start) {
-            return 0;
-        }
-        HeapVma vma = findVmaRaw(start);
-        pprev = vma != null ? vma.vmPrev : null;
-        if (vma == null) {
-            // find_vma_prev's prev when nothing lies above: the last VMA
-            pprev = null;
-        }
-        if (vma != null && start > vma.vmStart) {
-            pprev = vma;
-        }
-        int unmappedError = 0;
-        while (true) {
-            if (vma == null) {
-                return -Errno.ENOMEM;
-            }
-            if (start < vma.vmStart) {
-                unmappedError = -Errno.ENOMEM;
-                start = vma.vmStart;
-                if (start >= end) {
-                    return unmappedError;
-                }
-            }
-            long tmp = Math.min(vma.vmEnd, end);
-            long newFlags = VmRules.madviseFlags(behavior, vma.vmFlags, vma.vmFile != null);
-            if (newFlags < 0) {
-                return (int) newFlags;
-            }
-            int err = fixup(OP_MADVISE, vma, start, tmp, newFlags);
-            if (err != 0) {
-                return err;
-            }
-            start = tmp;
-            if (pprev != null && start < pprev.vmEnd) {
-                start = pprev.vmEnd;
-            }
-            if (start >= end) {
-                return unmappedError;
-            }
-            vma = pprev != null ? pprev.vmNext : findVmaRaw(start);
-        }
+    protected int madviseLocked(long start, long len, int behavior) {
+        return HeapMadvise.doMadvise(this, start, len, behavior);
     }
 
     @Override
     protected int mlockLocked(long start, long len) {
-        return doMlock(start, len, VM_LOCKED);
+        return HeapMlock.doMlock(this, start, len, VM_LOCKED);
     }
 
     @Override
     protected int munlockLocked(long start, long len) {
-        return doMlock(start, len, 0);
-    }
-
-    /** do_mlock / apply_vma_lock_flags (RLIMIT_MEMLOCK is unlimited in the model). */
-    int doMlock(long start, long len, long lockFlags) {
-        long end = MmArgs.mlockEnd(start, len);
-        if (Errno.isError(end)) {
-            return (int) end;
-        }
-        start &= PAGE_MASK;
-        if (end == start) {
-            return 0;
-        }
-        HeapVma vma = findVmaRaw(start);
-        if (vma == null || vma.vmStart > start) {
-            return -Errno.ENOMEM;
-        }
-        pprev = vma.vmPrev;
-        if (start > vma.vmStart) {
-            pprev = vma;
-        }
-        long nstart = start;
-        while (true) {
-            long newFlags = VmRules.mlockFlags(vma.vmFlags, lockFlags);
-            long tmp = Math.min(vma.vmEnd, end);
-            int err = fixup(OP_MLOCK, vma, nstart, tmp, newFlags);
-            if (err != 0) {
-                return err;
-            }
-            nstart = tmp;
-            if (nstart < pprev.vmEnd) {
-                nstart = pprev.vmEnd;
-            }
-            if (nstart >= end) {
-                return 0;
-            }
-            vma = pprev.vmNext;
-            if (vma == null || vma.vmStart != nstart) {
-                return -Errno.ENOMEM;
-            }
-        }
+        return HeapMlock.doMlock(this, start, len, 0);
     }
 
     @Override

@@ -919,200 +919,51 @@ public final class Mm extends LockedAddressSpace {
         return next;
     }
 
-    // =========================================================================================
-    // mprotect, madvise, mlock
-    // =========================================================================================
+    /** The **pprev of the fixups of mprotect, madvise and mlock: the VMA before the part not yet done. */
+    long pprev;
 
-    private static final int OP_MPROTECT = 0;
-    private static final int OP_MADVISE = 1;
-    private static final int OP_MLOCK = 2;
-    private long pprev;
-
-    private int fixup(int op, long vma, long start, long end, long newFlags) {
-        long oldFlags = vmFlags(vma);
-        long nrPages = (end - start) >>> PAGE_SHIFT;
-        if (newFlags == oldFlags) {
-            pprev = vma;
-            return 0;
-        }
-        if (op == OP_MLOCK && VmRules.neverLocked(oldFlags)) {
-            pprev = vma;
-            return 0;
-        }
-        long charged = 0;
-        if (op == OP_MPROTECT && VmRules.mprotectCharges(oldFlags, newFlags)) {
-            charged = nrPages;
-            if (sys.overcommit().vmEnoughMemory(charged, mmGet(mm, MmStruct.TOTAL_VM)) != 0) {
-                return -Errno.ENOMEM;
-            }
-            newFlags |= VM_ACCOUNT;
-        }
+    /**
+     * What mprotect_fixup, madvise_behavior and mlock_fixup share: [start, end) of {@code vma}
+     * takes {@code newFlags} by merging with a neighbour (vma_merge) or by splitting {@code vma} at
+     * the range's ends (split_vma when {@code checked}, else __split_vma). Then {@link #pprev} is
+     * the VMA covering exactly the range; on failure it is {@code vma}. Returns 0 or the split's errno.
+     */
+    int vmaMergeOrSplit(long vma, long start, long end, long newFlags, boolean checked) {
         long pgoff = vmPgoff(vma) + ((start - vmStart(vma)) >>> PAGE_SHIFT);
         long merged = vmaMerge(pprev, start, end, newFlags, anonVma(vma), vmFile(vma), pgoff);
         if (merged != 0) {
-            vma = merged;
             pprev = merged;
-        } else {
-            pprev = vma;
-            int err = 0;
-            if (start != vmStart(vma)) {
-                err = op == OP_MADVISE ? splitVmaChecked(vma, start, true) : splitVma(vma, start, true);
-            }
-            if (err == 0 && end != vmEnd(vma)) {
-                err = op == OP_MADVISE ? splitVmaChecked(vma, end, false) : splitVma(vma, end, false);
-            }
-            if (err != 0) {
-                sys.overcommit().vmUnacctMemory(charged);
-                return op == OP_MADVISE ? MmArgs.madviseSplitError(err) : err;
-            }
+            return 0;
         }
-        if (op == OP_MLOCK) {
-            mmAdd(mm, MmStruct.LOCKED_VM, VmRules.mlockLockedDelta(oldFlags, newFlags, nrPages));
+        pprev = vma;
+        int err = 0;
+        if (start != vmStart(vma)) {
+            err = checked ? splitVmaChecked(vma, start, true) : splitVma(vma, start, true);
         }
-        putLong(vma + VmAreaStruct.VM_FLAGS, newFlags);
-        putLong(vma + VmAreaStruct.VM_PAGE_PROT, VmRules.vmPageProt(newFlags));
-        if (op == OP_MPROTECT) {
-            vmStatAccount(mm, oldFlags, -nrPages);
-            vmStatAccount(mm, newFlags, nrPages);
+        if (err == 0 && end != vmEnd(vma)) {
+            err = checked ? splitVmaChecked(vma, end, false) : splitVma(vma, end, false);
         }
-        return 0;
+        return err;
     }
 
     @Override
     protected int mprotectLocked(long start, long len, int prot) {
-        long end = MmArgs.mprotectEnd(start, len, prot);
-        if (Errno.isError(end)) {
-            return (int) end;
-        }
-        if (end == start) {
-            return 0;
-        }
-        long vma = findVmaRaw(start);
-        if (vma == 0 || vmStart(vma) > start) {
-            return -Errno.ENOMEM;
-        }
-        pprev = vmPrev(vma);
-        if (start > vmStart(vma)) {
-            pprev = vma;
-        }
-        long nstart = start;
-        while (true) {
-            long newFlags = VmRules.mprotectFlags(prot, vmFlags(vma));
-            if (newFlags < 0) {
-                return (int) newFlags;
-            }
-            long tmp = Math.min(vmEnd(vma), end);
-            int err = fixup(OP_MPROTECT, vma, nstart, tmp, newFlags);
-            if (err != 0) {
-                return err;
-            }
-            nstart = tmp;
-            if (nstart < vmEnd(pprev)) {
-                nstart = vmEnd(pprev);
-            }
-            if (nstart >= end) {
-                return 0;
-            }
-            vma = vmNext(pprev);
-            if (vma == 0 || vmStart(vma) != nstart) {
-                return -Errno.ENOMEM;
-            }
-        }
+        return Mprotect.doMprotect(this, start, len, prot);
     }
 
     @Override
-    protected int madviseLocked(long start, long lenIn, int behavior) {
-        long end = MmArgs.madviseEnd(start, lenIn, behavior);
-        if (Errno.isError(end)) {
-            return (int) end;
-        }
-        if (end == start) {
-            return 0;
-        }
-        long vma = findVmaRaw(start);
-        pprev = vma != 0 ? vmPrev(vma) : 0;
-        if (vma != 0 && start > vmStart(vma)) {
-            pprev = vma;
-        }
-        int unmappedError = 0;
-        while (true) {
-            if (vma == 0) {
-                return -Errno.ENOMEM;
-            }
-            if (start < vmStart(vma)) {
-                unmappedError = -Errno.ENOMEM;
-                start = vmStart(vma);
-                if (start >= end) {
-                    return unmappedError;
-                }
-            }
-            long tmp = Math.min(vmEnd(vma), end);
-            long newFlags = VmRules.madviseFlags(behavior, vmFlags(vma), vmFile(vma) != 0);
-            if (newFlags < 0) {
-                return (int) newFlags;
-            }
-            int err = fixup(OP_MADVISE, vma, start, tmp, newFlags);
-            if (err != 0) {
-                return err;
-            }
-            start = tmp;
-            if (pprev != 0 && start < vmEnd(pprev)) {
-                start = vmEnd(pprev);
-            }
-            if (start >= end) {
-                return unmappedError;
-            }
-            vma = pprev != 0 ? vmNext(pprev) : findVmaRaw(start);
-        }
+    protected int madviseLocked(long start, long len, int behavior) {
+        return Madvise.doMadvise(this, start, len, behavior);
     }
 
     @Override
     protected int mlockLocked(long start, long len) {
-        return doMlock(start, len, VM_LOCKED);
+        return Mlock.doMlock(this, start, len, VM_LOCKED);
     }
 
     @Override
     protected int munlockLocked(long start, long len) {
-        return doMlock(start, len, 0);
-    }
-
-    int doMlock(long start, long len, long lockFlags) {
-        long end = MmArgs.mlockEnd(start, len);
-        if (Errno.isError(end)) {
-            return (int) end;
-        }
-        start &= PAGE_MASK;
-        if (end == start) {
-            return 0;
-        }
-        long vma = findVmaRaw(start);
-        if (vma == 0 || vmStart(vma) > start) {
-            return -Errno.ENOMEM;
-        }
-        pprev = vmPrev(vma);
-        if (start > vmStart(vma)) {
-            pprev = vma;
-        }
-        long nstart = start;
-        while (true) {
-            long newFlags = VmRules.mlockFlags(vmFlags(vma), lockFlags);
-            long tmp = Math.min(vmEnd(vma), end);
-            int err = fixup(OP_MLOCK, vma, nstart, tmp, newFlags);
-            if (err != 0) {
-                return err;
-            }
-            nstart = tmp;
-            if (nstart < vmEnd(pprev)) {
-                nstart = vmEnd(pprev);
-            }
-            if (nstart >= end) {
-                return 0;
-            }
-            vma = vmNext(pprev);
-            if (vma == 0 || vmStart(vma) != nstart) {
-                return -Errno.ENOMEM;
-            }
-        }
+        return Mlock.doMlock(this, start, len, 0);
     }
 
     @Override
