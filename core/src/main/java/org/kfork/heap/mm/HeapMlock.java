@@ -37,7 +37,7 @@ public final class HeapMlock {
         }
         vma = cur.pprev;
         long nrPages = (end - start) >>> PAGE_SHIFT;
-        cur.lockedVm += VmRules.mlockLockedDelta(oldFlags, newFlags, nrPages);
+        cur.mm.lockedVm += VmRules.mlockLockedDelta(oldFlags, newFlags, nrPages);
         vma.vmFlags = newFlags;
         vma.vmPageProt = VmRules.vmPageProt(newFlags);
         return 0;

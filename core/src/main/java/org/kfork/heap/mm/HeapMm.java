@@ -6,7 +6,9 @@ import static org.kfork.mm.VmFlags.*;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.kfork.heap.ErrPtr;
 import org.kfork.heap.ds.HeapIntervalTree;
+import org.kfork.heap.fork.HeapForkMm;
 import org.kfork.heap.ds.HeapRbAugmentMax;
 import org.kfork.heap.ds.HeapRbAugmented;
 import org.kfork.heap.ds.HeapRbNode;
@@ -41,75 +43,18 @@ import org.kfork.uapi.KernelException;
  */
 public final class HeapMm extends LockedAddressSpace {
     final HeapMmSystem sys;
-    // --- struct mm_struct (the fields the model uses) ---
-    HeapVma mmap;
-    final HeapRbRoot mmRb = new HeapRbRoot();
-    long vmacacheSeqnum;
-    long mmapBase;
-    long mmapLegacyBase;
-    long taskSize;
-    long highestVmEnd;
-    long[] pgd;
-    int mmUsers;
-    int mmCount;
-    long pgtablesBytes;
-    int mapCount;
-    long hiwaterRss;
-    long hiwaterVm;
-    long totalVm;
-    long lockedVm;
-    long pinnedVm;
-    long dataVm;
-    long execVm;
-    long stackVm;
-    long defFlags;
-    final long[] rssStat = new long[Limits.NR_MM_COUNTERS];
-    Object binfmt;
-    long flags;
-    Object owner;
-    Object userNs;
-    HeapFile exeFile;
-    // --- the per-mm vmacache stand-in (task_struct.vmacache in 5.12) ---
+    /** The mm_struct. */
+    final HeapMmStruct mm;
+    // --- the per-handle vmacache stand-in (task_struct.vmacache in 5.12) ---
     long vmacacheTaskSeqnum;
     final HeapVma[] vmacache = new HeapVma[Limits.VMACACHE_SIZE];
     /** The **pprev of the fixups of mprotect, madvise and mlock: the VMA before the part not yet done. */
     HeapVma pprev;
 
-    HeapMm(HeapMmSystem sys) {
+    HeapMm(HeapMmSystem sys, HeapMmStruct mm) {
         super(sys.bkl);
         this.sys = sys;
-    }
-
-    /** memcpy(mm, oldmm, sizeof(*mm)) of dup_mm: every field, before mm_init resets most. */
-    private HeapMm(HeapMm o) {
-        super(o.sys.bkl);
-        this.sys = o.sys;
-        mmap = o.mmap;
-        vmacacheSeqnum = o.vmacacheSeqnum;
-        mmapBase = o.mmapBase;
-        mmapLegacyBase = o.mmapLegacyBase;
-        taskSize = o.taskSize;
-        highestVmEnd = o.highestVmEnd;
-        pgd = o.pgd;
-        mmUsers = o.mmUsers;
-        mmCount = o.mmCount;
-        pgtablesBytes = o.pgtablesBytes;
-        mapCount = o.mapCount;
-        hiwaterRss = o.hiwaterRss;
-        hiwaterVm = o.hiwaterVm;
-        totalVm = o.totalVm;
-        lockedVm = o.lockedVm;
-        pinnedVm = o.pinnedVm;
-        dataVm = o.dataVm;
-        execVm = o.execVm;
-        stackVm = o.stackVm;
-        defFlags = o.defFlags;
-        System.arraycopy(o.rssStat, 0, rssStat, 0, rssStat.length);
-        binfmt = o.binfmt;
-        flags = o.flags;
-        owner = o.owner;
-        userNs = o.userNs;
-        exeFile = o.exeFile;
+        this.mm = mm;
     }
 
     // =========================================================================================
@@ -128,7 +73,7 @@ public final class HeapMm extends LockedAddressSpace {
     }
 
     /** vma_gap_callbacks: RB_DECLARE_CALLBACKS_MAX(rb_subtree_gap, vma_compute_gap). */
-    static final HeapRbAugmentMax<HeapVma> GAP = new HeapRbAugmentMax<>() {
+    public static final HeapRbAugmentMax<HeapVma> GAP = new HeapRbAugmentMax<>() {
         @Override
         protected long compute(HeapVma node) {
             return computeGap(node);
@@ -151,16 +96,16 @@ public final class HeapMm extends LockedAddressSpace {
     }
 
     /** __vma_link_rb: link under {@code parent} (null: root), update the gaps, rebalance. */
-    void vmaLinkRb(HeapVma vma, HeapRbNode parent, boolean asLeft) {
+    public static void vmaLinkRb(HeapMmStruct mm, HeapVma vma, HeapRbNode parent, boolean asLeft) {
         if (vma.vmNext != null) {
             gapUpdate(vma.vmNext);
         } else {
-            highestVmEnd = VmRules.vmEndGap(vma.vmEnd, vma.vmFlags);
+            mm.highestVmEnd = VmRules.vmEndGap(vma.vmEnd, vma.vmFlags);
         }
-        HeapRbTree.linkNode(vma, parent, asLeft, mmRb);
+        HeapRbTree.linkNode(vma, parent, asLeft, mm.mmRb);
         vma.rbSubtreeGap = 0;
         gapUpdate(vma);
-        HeapRbAugmented.insert(vma, mmRb, GAP);
+        HeapRbAugmented.insert(vma, mm.mmRb, GAP);
     }
 
     /** __vma_link_list. */
@@ -171,8 +116,8 @@ public final class HeapMm extends LockedAddressSpace {
             next = prev.vmNext;
             prev.vmNext = vma;
         } else {
-            next = mmap;
-            mmap = vma;
+            next = mm.mmap;
+            mm.mmap = vma;
         }
         vma.vmNext = next;
         if (next != null) {
@@ -187,7 +132,7 @@ public final class HeapMm extends LockedAddressSpace {
 
     /** find_vma_links: where [addr, end) goes; -ENOMEM if it overlaps a VMA. */
     int findVmaLinks(long addr, long end) {
-        HeapRbNode cur = mmRb.node();
+        HeapRbNode cur = mm.mmRb.node();
         HeapRbNode parent = null;
         HeapVma prev = null;
         boolean left = false;
@@ -246,33 +191,33 @@ public final class HeapMm extends LockedAddressSpace {
     /** vma_link after find_vma_links: list, tree, file, map_count. */
     void vmaLink(HeapVma vma) {
         vmaLinkList(vma, linkPrev);
-        vmaLinkRb(vma, linkParent, linkLeft);
+        vmaLinkRb(mm, vma, linkParent, linkLeft);
         vmaLinkFile(vma);
-        mapCount++;
+        mm.mapCount++;
     }
 
     /** __vma_unlink_common + the next VMA's gap: out of the tree and the list; caches invalidated. */
     void vmaUnlink(HeapVma vma) {
-        HeapRbAugmented.erase(vma, mmRb, GAP);
+        HeapRbAugmented.erase(vma, mm.mmRb, GAP);
         HeapVma prev = vma.vmPrev;
         HeapVma next = vma.vmNext;
         if (prev != null) {
             prev.vmNext = next;
         } else {
-            mmap = next;
+            mm.mmap = next;
         }
         if (next != null) {
             next.vmPrev = prev;
             gapUpdate(next);
         } else {
-            highestVmEnd = prev != null ? VmRules.vmEndGap(prev.vmEnd, prev.vmFlags) : 0;
+            mm.highestVmEnd = prev != null ? VmRules.vmEndGap(prev.vmEnd, prev.vmFlags) : 0;
         }
         vmacacheInvalidate();
     }
 
     /** vmacache_invalidate: bump the seqnum so every cached VMA pointer is stale. */
     void vmacacheInvalidate() {
-        vmacacheSeqnum++;
+        mm.vmacacheSeqnum++;
     }
 
     // =========================================================================================
@@ -282,8 +227,8 @@ public final class HeapMm extends LockedAddressSpace {
     /** find_vma: the first VMA with vm_end &gt; addr, or null. */
     HeapVma findVmaRaw(long addr) {
         // vmacache_find: a stale cache (seqnum moved) is flushed first
-        if (vmacacheTaskSeqnum != vmacacheSeqnum) {
-            vmacacheTaskSeqnum = vmacacheSeqnum;
+        if (vmacacheTaskSeqnum != mm.vmacacheSeqnum) {
+            vmacacheTaskSeqnum = mm.vmacacheSeqnum;
             for (int i = 0; i < Limits.VMACACHE_SIZE; i++) {
                 vmacache[i] = null;
             }
@@ -298,7 +243,7 @@ public final class HeapMm extends LockedAddressSpace {
             }
         }
         HeapVma vma = null;
-        HeapRbNode n = mmRb.node();
+        HeapRbNode n = mm.mmRb.node();
         while (n != null) {
             HeapVma t = (HeapVma) n;
             if (t.vmEnd > addr) {
@@ -408,7 +353,7 @@ public final class HeapMm extends LockedAddressSpace {
         if (vma.vmNext != null) {
             gapUpdate(vma.vmNext);
         } else {
-            highestVmEnd = VmRules.vmEndGap(vma.vmEnd, vma.vmFlags);
+            mm.highestVmEnd = VmRules.vmEndGap(vma.vmEnd, vma.vmFlags);
         }
     }
 
@@ -419,11 +364,11 @@ public final class HeapMm extends LockedAddressSpace {
         if (gone.anonVma != null || gone.chainFirst != null) {
             HeapRmap.unlinkAnonVmas(sys, gone); // anon_vma_merge
         }
-        mapCount--;
+        mm.mapCount--;
         if (gone.vmFile != null) {
             gone.vmFile.fputLocked();
         }
-        vmAreaFree(gone);
+        HeapForkMm.vmAreaFree(sys, gone);
     }
 
     /** The anon_vma import of __vma_adjust: importer takes exporter's anon_vma if it has none. */
@@ -448,7 +393,7 @@ public final class HeapMm extends LockedAddressSpace {
         if ((vmFlags & VM_SPECIAL) != 0) {
             return null;
         }
-        HeapVma next = prev != null ? prev.vmNext : mmap;
+        HeapVma next = prev != null ? prev.vmNext : mm.mmap;
         HeapVma area = next;
         if (area != null && area.vmEnd == end) {
             next = next.vmNext; // cases 6, 7, 8
@@ -507,28 +452,9 @@ public final class HeapMm extends LockedAddressSpace {
         return null;
     }
 
-    /** vm_area_alloc. */
-    HeapVma vmAreaAlloc() {
-        if (!sys.alloc(HeapMmSystem.VM_AREA)) {
-            return null;
-        }
-        HeapVma v = new HeapVma();
-        v.vmMm = this;
-        return v;
-    }
-
-    /** vm_area_dup. */
-    HeapVma vmAreaDup(HeapVma orig) {
-        return sys.alloc(HeapMmSystem.VM_AREA) ? new HeapVma(orig) : null;
-    }
-
-    void vmAreaFree(HeapVma vma) {
-        sys.freed(HeapMmSystem.VM_AREA);
-    }
-
     /** __split_vma: cut vma at addr; the new VMA takes the lower part if newBelow. */
     int splitVma(HeapVma vma, long addr, boolean newBelow) {
-        HeapVma n = vmAreaDup(vma);
+        HeapVma n = HeapForkMm.vmAreaDup(sys, vma);
         if (n == null) {
             return -Errno.ENOMEM;
         }
@@ -540,7 +466,7 @@ public final class HeapMm extends LockedAddressSpace {
         }
         int err = HeapRmap.anonVmaClone(sys, n, vma);
         if (err != 0) {
-            vmAreaFree(n);
+            HeapForkMm.vmAreaFree(sys, n);
             return err;
         }
         if (n.vmFile != null) {
@@ -560,15 +486,15 @@ public final class HeapMm extends LockedAddressSpace {
             throw new IllegalStateException("split_vma: new area overlaps");
         }
         vmaLinkList(n, linkPrev);
-        vmaLinkRb(n, linkParent, linkLeft);
+        vmaLinkRb(mm, n, linkParent, linkLeft);
         vmaLinkFile(n);
-        mapCount++;
+        mm.mapCount++;
         return 0;
     }
 
     /** split_vma: __split_vma after the max_map_count check. */
     int splitVmaChecked(HeapVma vma, long addr, boolean newBelow) {
-        if (mapCount >= sys.maxMapCount) {
+        if (mm.mapCount >= sys.maxMapCount) {
             return -Errno.ENOMEM;
         }
         return splitVma(vma, addr, newBelow);
@@ -579,14 +505,14 @@ public final class HeapMm extends LockedAddressSpace {
     // =========================================================================================
 
     /** vm_stat_account. */
-    void vmStatAccount(long vmFlags, long npages) {
-        totalVm += npages;
+    public static void vmStatAccount(HeapMmStruct mm, long vmFlags, long npages) {
+        mm.totalVm += npages;
         if (VmRules.isExecMapping(vmFlags)) {
-            execVm += npages;
+            mm.execVm += npages;
         } else if (VmRules.isStackMapping(vmFlags)) {
-            stackVm += npages;
+            mm.stackVm += npages;
         } else if (VmRules.isDataMapping(vmFlags)) {
-            dataVm += npages;
+            mm.dataVm += npages;
         }
     }
 
@@ -602,12 +528,12 @@ public final class HeapMm extends LockedAddressSpace {
         long length = len + alignMask;
         long highLimit = highLimitIn - length;
         long lowLimit = lowLimitIn + length;
-        long gapStart = highestVmEnd;
+        long gapStart = mm.highestVmEnd;
         long gapEnd;
         if (gapStart <= highLimit) {
             return MmArgs.topdownPlace(highLimitIn, len, alignMask, alignOffset);
         }
-        HeapVma vma = (HeapVma) mmRb.node();
+        HeapVma vma = (HeapVma) mm.mmRb.node();
         if (vma == null || vma.rbSubtreeGap < length) {
             return -Errno.ENOMEM;
         }
@@ -664,7 +590,7 @@ public final class HeapMm extends LockedAddressSpace {
         long lowLimit = lowLimitIn + length;
         long gapStart;
         long gapEnd;
-        HeapVma vma = (HeapVma) mmRb.node();
+        HeapVma vma = (HeapVma) mm.mmRb.node();
         if (vma != null && vma.rbSubtreeGap >= length) {
             boolean descend = true;
             search:
@@ -709,7 +635,7 @@ public final class HeapMm extends LockedAddressSpace {
             }
         }
         // check_highest
-        gapStart = highestVmEnd;
+        gapStart = mm.highestVmEnd;
         if (gapStart > highLimit) {
             return -Errno.ENOMEM;
         }
@@ -738,9 +664,9 @@ public final class HeapMm extends LockedAddressSpace {
             }
             if (result < 0) {
                 long alignOffset = MmArgs.alignOffset(pgoff, alignMask);
-                result = unmappedAreaTopdown(len, PAGE_SIZE, mmapBase, alignMask, alignOffset);
+                result = unmappedAreaTopdown(len, PAGE_SIZE, mm.mmapBase, alignMask, alignOffset);
                 if (result < 0) {
-                    result = unmappedArea(len, mmapLegacyBase, TASK_SIZE, alignMask, alignOffset);
+                    result = unmappedArea(len, mm.mmapLegacyBase, TASK_SIZE, alignMask, alignOffset);
                 }
             }
         }
@@ -763,7 +689,7 @@ public final class HeapMm extends LockedAddressSpace {
         if (MmArgs.pgoffOverflows(pgoff, len)) {
             return -EOVERFLOW;
         }
-        if (mapCount > sys.maxMapCount) {
+        if (mm.mapCount > sys.maxMapCount) {
             return -Errno.ENOMEM;
         }
         addr = getUnmappedAreaLocked(addr, len, pgoff, flags);
@@ -776,7 +702,7 @@ public final class HeapMm extends LockedAddressSpace {
                 return -Errno.EEXIST;
             }
         }
-        long vmFlags = MmArgs.mmapVmFlags(prot, flags, defFlags, file != null, file != null && file.fmodeWrite,
+        long vmFlags = MmArgs.mmapVmFlags(prot, flags, mm.defFlags, file != null, file != null && file.fmodeWrite,
             sys.overcommitMode());
         if (vmFlags < 0) {
             return vmFlags;
@@ -799,7 +725,7 @@ public final class HeapMm extends LockedAddressSpace {
         long charged = 0;
         if (VmRules.accountableMapping(vmFlags)) {
             charged = len >>> PAGE_SHIFT;
-            if (sys.overcommit().vmEnoughMemory(charged, totalVm) != 0) {
+            if (sys.overcommit().vmEnoughMemory(charged, mm.totalVm) != 0) {
                 return -Errno.ENOMEM;
             }
             vmFlags |= VM_ACCOUNT;
@@ -807,7 +733,7 @@ public final class HeapMm extends LockedAddressSpace {
         HeapVma prev = linkPrev;
         HeapVma vma = vmaMerge(prev, addr, addr + len, vmFlags, null, file, pgoff);
         if (vma == null) {
-            vma = vmAreaAlloc();
+            vma = HeapForkMm.vmAreaAlloc(sys, mm);
             if (vma == null) {
                 sys.overcommit().vmUnacctMemory(charged);
                 return -Errno.ENOMEM;
@@ -819,12 +745,12 @@ public final class HeapMm extends LockedAddressSpace {
             vma.vmPgoff = pgoff;
             if (file != null) {
                 if ((vmFlags & VM_DENYWRITE) != 0 && file.iWritecount > 0) {
-                    vmAreaFree(vma);
+                    HeapForkMm.vmAreaFree(sys, vma);
                     sys.overcommit().vmUnacctMemory(charged);
                     return -Errno.ETXTBSY; // deny_write_access
                 }
                 if ((vmFlags & VM_SHARED) != 0 && file.iMmapWritable < 0) {
-                    vmAreaFree(vma);
+                    HeapForkMm.vmAreaFree(sys, vma);
                     sys.overcommit().vmUnacctMemory(charged);
                     return -Errno.EPERM; // mapping_map_writable
                 }
@@ -838,7 +764,7 @@ public final class HeapMm extends LockedAddressSpace {
                 // shmem_zero_setup: shared anonymous memory is a deleted /dev/zero shmem file
                 HeapFile shm = sys.shmemFile();
                 if (shm == null) {
-                    vmAreaFree(vma);
+                    HeapForkMm.vmAreaFree(sys, vma);
                     sys.overcommit().vmUnacctMemory(charged);
                     return -Errno.ENOMEM;
                 }
@@ -848,12 +774,12 @@ public final class HeapMm extends LockedAddressSpace {
             findVmaLinks(addr, addr + len);
             vmaLink(vma);
         }
-        vmStatAccount(vmFlags, len >>> PAGE_SHIFT);
+        vmStatAccount(mm, vmFlags, len >>> PAGE_SHIFT);
         if ((vmFlags & VM_LOCKED) != 0) {
             if (VmRules.neverLocked(vmFlags)) {
                 vma.vmFlags &= VM_LOCKED_CLEAR_MASK;
             } else {
-                lockedVm += len >>> PAGE_SHIFT;
+                mm.lockedVm += len >>> PAGE_SHIFT;
             }
         }
         return addr;
@@ -879,7 +805,7 @@ public final class HeapMm extends LockedAddressSpace {
             return 0;
         }
         if (start > vma.vmStart) {
-            if (end < vma.vmEnd && mapCount >= sys.maxMapCount) {
+            if (end < vma.vmEnd && mm.mapCount >= sys.maxMapCount) {
                 return -Errno.ENOMEM;
             }
             int err = splitVma(vma, start, false);
@@ -895,11 +821,11 @@ public final class HeapMm extends LockedAddressSpace {
                 return err;
             }
         }
-        vma = prev != null ? prev.vmNext : mmap;
-        if (lockedVm != 0) {
+        vma = prev != null ? prev.vmNext : mm.mmap;
+        if (mm.lockedVm != 0) {
             for (HeapVma t = vma; t != null && t.vmStart < end; t = t.vmNext) {
                 if ((t.vmFlags & VM_LOCKED) != 0) {
-                    lockedVm -= t.pages();
+                    mm.lockedVm -= t.pages();
                 }
             }
         }
@@ -908,13 +834,13 @@ public final class HeapMm extends LockedAddressSpace {
         while (vma != null && vma.vmStart < end) {
             HeapVma next = vma.vmNext;
             vmaUnlink(vma);
-            mapCount--;
+            mm.mapCount--;
             if ((vma.vmFlags & VM_ACCOUNT) != 0) {
                 nrAccounted += vma.pages();
             }
-            vmStatAccount(vma.vmFlags, -vma.pages());
-            freePgtablesHook(vma);
-            removeVma(vma);
+            vmStatAccount(mm, vma.vmFlags, -vma.pages());
+            freePgtablesHook(sys, vma);
+            removeVma(sys, vma);
             vma = next;
         }
         sys.overcommit().vmUnacctMemory(nrAccounted);
@@ -922,13 +848,13 @@ public final class HeapMm extends LockedAddressSpace {
     }
 
     /** free_pgtables' part that the model keeps: unlink_anon_vmas and unlink_file_vma. */
-    void freePgtablesHook(HeapVma vma) {
+    static void freePgtablesHook(HeapMmSystem sys, HeapVma vma) {
         HeapRmap.unlinkAnonVmas(sys, vma);
         unlinkFileVma(vma);
     }
 
     /** remove_vma: vm_ops->close, fput, mpol_put, vm_area_free. */
-    HeapVma removeVma(HeapVma vma) {
+    static HeapVma removeVma(HeapMmSystem sys, HeapVma vma) {
         HeapVma next = vma.vmNext;
         if (vma.vmOps != null && vma.vmOps.hasOpen) {
             vma.vmFile.vmOpens--;
@@ -936,7 +862,7 @@ public final class HeapMm extends LockedAddressSpace {
         if (vma.vmFile != null) {
             vma.vmFile.fputLocked();
         }
-        vmAreaFree(vma);
+        HeapForkMm.vmAreaFree(sys, vma);
         return next;
     }
 
@@ -997,350 +923,96 @@ public final class HeapMm extends LockedAddressSpace {
     }
 
     // =========================================================================================
-    // dup_mm, dup_mmap (kernel/fork.c)
-    // =========================================================================================
-
-    /** mm_init: fresh refcounts, lists, counters and flags; the pgd; the user_ns reference. */
-    HeapMm mmInit(Object owner, Object userNs, HeapMm current) {
-        mmap = null; // mm_rb: this twin's root object is fresh and empty
-        vmacacheSeqnum = 0;
-        mmUsers = 1;
-        mmCount = 1;
-        pgtablesBytes = 0;
-        mapCount = 0;
-        lockedVm = 0;
-        pinnedVm = 0;
-        java.util.Arrays.fill(rssStat, 0);
-        this.owner = owner;
-        exeFile = null;
-        if (current != null) {
-            flags = current.flags & MmFlags.MMF_INIT_MASK;
-            defFlags = current.defFlags & VM_INIT_DEF_MASK;
-        } else {
-            flags = MmFlags.MMF_DUMP_FILTER_DEFAULT;
-            defFlags = 0;
-        }
-        // mm_alloc_pgd
-        if (!sys.alloc(HeapMmSystem.PGD)) {
-            sys.freed(HeapMmSystem.MM);
-            return null;
-        }
-        pgd = new long[512];
-        this.userNs = sys.getUserNs(userNs);
-        return this;
-    }
-
-    /**
-     * dup_mm: allocate, memcpy, mm_init, dup_mmap; on failure the half-built mm is torn down with
-     * mmput and null is returned with the errno in {@code err[0]}.
-     */
-    HeapMm dupMm(Object task, DupMode mode, int[] err) {
-        if (!sys.alloc(HeapMmSystem.MM)) {
-            err[0] = -Errno.ENOMEM;
-            return null;
-        }
-        HeapMm mm = new HeapMm(this);
-        if (mm.mmInit(task, mm.userNs, this) == null) {
-            err[0] = -Errno.ENOMEM;
-            return null;
-        }
-        int e = mm.dupMmap(this, mode);
-        if (e != 0) {
-            mm.binfmt = null;
-            mm.owner = null;
-            mm.mmput();
-            err[0] = e;
-            return null;
-        }
-        mm.hiwaterRss = mm.rssStat[0] + mm.rssStat[1] + mm.rssStat[3];
-        mm.hiwaterVm = mm.totalVm;
-        return mm;
-    }
-
-    /** dup_mmap: copy every VMA of oldmm (the 5.12 loop; see the class doc of DupMode for the modes). */
-    int dupMmap(HeapMm oldmm, DupMode mode) {
-        // mmap_write_lock_killable(oldmm): uncontended here, so it never fails
-        exeFile = oldmm.getExeFileRaw();
-        totalVm = oldmm.totalVm;
-        dataVm = oldmm.dataVm;
-        execVm = oldmm.execVm;
-        stackVm = oldmm.stackVm;
-        boolean structural = mode == DupMode.STRUCTURAL;
-        if (structural) {
-            for (HeapVma m = oldmm.mmap; m != null; m = m.vmNext) {
-                if ((m.vmFlags & VM_DONTCOPY) != 0) {
-                    structural = false; // shapes differ: link as the kernel does
-                    break;
-                }
-            }
-        }
-        HeapRbNode rbParent = null;
-        HeapVma prev = null;
-        int retval = 0;
-        // ksm_fork and khugepaged_fork: hooks with nothing to do (no KSM, no THP scanning)
-        for (HeapVma mpnt = oldmm.mmap; mpnt != null; mpnt = mpnt.vmNext) {
-            if ((mpnt.vmFlags & VM_DONTCOPY) != 0) {
-                vmStatAccount(mpnt.vmFlags, -mpnt.pages());
-                continue;
-            }
-            long charge = 0;
-            if (sys.fatalSignalPending) {
-                retval = -Errno.EINTR;
-                break;
-            }
-            if ((mpnt.vmFlags & VM_ACCOUNT) != 0) {
-                long len = mpnt.pages();
-                if (sys.overcommit().vmEnoughMemory(len, oldmm.totalVm) != 0) {
-                    retval = -Errno.ENOMEM;
-                    break;
-                }
-                charge = len;
-            }
-            HeapVma tmp = vmAreaDup(mpnt);
-            if (tmp == null) {
-                sys.overcommit().vmUnacctMemory(charge);
-                retval = -Errno.ENOMEM;
-                break;
-            }
-            // vma_dup_policy: no policies; dup_userfaultfd: no userfaultfd contexts
-            tmp.vmMm = this;
-            if ((tmp.vmFlags & VM_WIPEONFORK) != 0) {
-                tmp.anonVma = null;
-            } else if (HeapRmap.anonVmaFork(sys, tmp, mpnt) != 0) {
-                vmAreaFree(tmp);
-                sys.overcommit().vmUnacctMemory(charge);
-                retval = -Errno.ENOMEM;
-                break;
-            }
-            tmp.vmFlags &= ~(VM_LOCKED | VM_LOCKONFAULT);
-            HeapFile file = tmp.vmFile;
-            if (file != null) {
-                file.getLocked();
-                if ((tmp.vmFlags & VM_DENYWRITE) != 0) {
-                    file.iWritecount--;
-                }
-                if ((tmp.vmFlags & VM_SHARED) != 0) {
-                    file.iMmapWritable++;
-                }
-                tmp.shared = new HeapVma.Shared(tmp);
-                HeapIntervalTree.insertAfter(tmp.shared, mpnt.shared, file.iMmap);
-            }
-            if ((tmp.vmFlags & VM_HUGETLB) != 0) {
-                tmp.vmPrivateData = null; // reset_vma_resv_huge_pages
-                sys.hugetlbResets++;
-            }
-            // link into the list; into the tree by the append trick (or later, structurally)
-            if (prev != null) {
-                prev.vmNext = tmp;
-            } else {
-                mmap = tmp;
-            }
-            tmp.vmPrev = prev;
-            prev = tmp;
-            if (structural) {
-                mpnt.forkCopy = tmp;
-            } else {
-                vmaLinkRb(tmp, rbParent, false);
-                rbParent = tmp;
-            }
-            mapCount++;
-            if ((tmp.vmFlags & VM_WIPEONFORK) == 0) {
-                sys.copyPageRange++;
-            }
-            if (tmp.vmOps != null && tmp.vmOps.hasOpen) {
-                tmp.vmFile.vmOpens++;
-            }
-        }
-        if (structural) {
-            if (retval == 0) {
-                HeapRbTree.cloneStructure(oldmm.mmRb, mmRb, n -> ((HeapVma) n).forkCopy, GAP);
-                highestVmEnd = oldmm.highestVmEnd;
-            }
-            for (HeapVma m = oldmm.mmap; m != null; m = m.vmNext) {
-                m.forkCopy = null;
-            }
-        }
-        return retval;
-    }
-
-    // =========================================================================================
     // Lifetime (kernel/fork.c, mm/mmap.c exit_mmap)
     // =========================================================================================
 
     /** exit_mmap: tear down every VMA, its anon_vma chains and file references. */
-    void exitMmap() {
-        HeapVma vma = mmap;
+    public static void exitMmap(HeapMmSystem sys, HeapMmStruct mm) {
+        HeapVma vma = mm.mmap;
         if (vma == null) {
             return;
         }
         long nrAccounted = 0;
         for (HeapVma v = vma; v != null; v = v.vmNext) {
-            freePgtablesHook(v);
+            freePgtablesHook(sys, v);
         }
         while (vma != null) {
             if ((vma.vmFlags & VM_ACCOUNT) != 0) {
                 nrAccounted += vma.pages();
             }
-            vma = removeVma(vma);
+            vma = removeVma(sys, vma);
         }
         sys.overcommit().vmUnacctMemory(nrAccounted);
-    }
-
-    /** __mmput. */
-    void mmputFinal() {
-        exitMmap();
-        setExeFile(null);
-        binfmt = null;
-        mmdrop();
     }
 
     @Override
     public void mmget() {
         sys.bkl.lock();
         try {
-            mmgetLocked();
+            HeapForkMm.mmget(mm);
         } finally {
             sys.bkl.unlock();
         }
     }
 
-    private void mmgetLocked() {
-        mmUsers++;
-    }
-
+    /** mmput: HeapForkMm.mmput takes the system lock itself. */
     @Override
     public void mmput() {
-        sys.bkl.lock();
-        try {
-            mmputLocked();
-        } finally {
-            sys.bkl.unlock();
-        }
-    }
-
-    private void mmputLocked() {
-        if (mmUsers <= 0) {
-            throw MmDebug.putOfDeadCount("mmput: mm_users", mmUsers);
-        }
-        if (--mmUsers == 0) {
-            mmputFinal();
-        }
+        HeapForkMm.mmput(sys, mm);
     }
 
     @Override
     protected void mmputAsyncLocked() {
-        if (mmUsers <= 0) {
-            throw MmDebug.putOfDeadCount("mmput_async: mm_users", mmUsers);
-        }
-        if (--mmUsers == 0) {
-            sys.workQueue().schedule(() -> sys.locked(this::mmputFinal));
-        }
+        HeapForkMm.mmputAsync(sys, mm);
     }
 
     @Override
     public void mmgrab() {
         sys.bkl.lock();
         try {
-            mmgrabLocked();
+            HeapForkMm.mmgrab(mm);
         } finally {
             sys.bkl.unlock();
         }
     }
 
-    private void mmgrabLocked() {
-        mmCount++;
-    }
-
     @Override
     protected void mmdropLocked() {
-        if (mmCount <= 0) {
-            throw MmDebug.putOfDeadCount("mmdrop: mm_count", mmCount);
-        }
-        if (--mmCount == 0) {
-            mmdropFinal();
-        }
+        HeapForkMm.mmdrop(sys, mm);
     }
 
     @Override
     protected void mmdropAsyncLocked() {
-        if (mmCount <= 0) {
-            throw MmDebug.putOfDeadCount("mmdrop_async: mm_count", mmCount);
-        }
-        if (--mmCount == 0) {
-            sys.workQueue().schedule(() -> sys.locked(this::mmdropFinal));
-        }
-    }
-
-    /** __mmdrop: free the pgd, check_mm, put the user_ns, free the mm. */
-    void mmdropFinal() {
-        if (this == sys.initMmIfBuilt()) {
-            throw new IllegalStateException("BUG: __mmdrop(&init_mm)");
-        }
-        if (pgd != null) {
-            pgd = null;
-            sys.freed(HeapMmSystem.PGD);
-        }
-        checkMm();
-        sys.putUserNs(userNs);
-        userNs = null;
-        sys.freed(HeapMmSystem.MM);
-    }
-
-    /** check_mm: non-zero rss counters and page-table bytes are reported, never silently. */
-    void checkMm() {
-        for (int i = 0; i < rssStat.length; i++) {
-            if (rssStat[i] != 0) {
-                MmDebug.badRssCounter(sys.log(), Integer.toHexString(System.identityHashCode(this)), i, rssStat[i]);
-            }
-        }
-        if (pgtablesBytes != 0) {
-            MmDebug.badPgtablesBytes(sys.log(), pgtablesBytes);
-        }
+        HeapForkMm.mmdropAsync(sys, mm);
     }
 
     /** Test hook: set an rss counter (MM_FILEPAGES=0 ...), as a page-table bug would leave it. */
     public void setRssCounter(int type, long value) {
-        rssStat[type] = value;
+        mm.rssStat[type] = value;
     }
 
     /** Test hook: set pgtables_bytes. */
     public void setPgtablesBytes(long value) {
-        pgtablesBytes = value;
-    }
-
-    HeapFile getExeFileRaw() {
-        HeapFile f = exeFile;
-        if (f != null) {
-            f.getLocked();
-        }
-        return f;
+        mm.pgtablesBytes = value;
     }
 
     @Override
     protected void setExeFileLocked(MappedFile newExe) {
-        HeapFile old = exeFile;
-        if (newExe != null) {
-            ((HeapFile) newExe).getLocked();
-        }
-        exeFile = (HeapFile) newExe;
-        if (old != null) {
-            old.fputLocked();
-        }
+        HeapForkMm.setMmExeFile(sys, mm, (HeapFile) newExe);
     }
 
     @Override
     protected MappedFile getExeFileLocked() {
-        return getExeFileRaw();
+        return HeapForkMm.getMmExeFile(sys, mm);
     }
 
     @Override
     protected AddressSpace dupLocked(DupMode mode) {
-        int[] err = new int[1];
-        HeapMm mm = dupMm(null, mode, err);
-        if (mm == null) {
-            throw new KernelException("dup_mm", -err[0]);
+        HeapMmStruct child = HeapForkMm.dupMm(sys, mm, null, mode);
+        if (ErrPtr.isErr(child)) {
+            throw new KernelException("dup_mm", -ErrPtr.ptrErr(child));
         }
-        return mm;
+        return new HeapMm(sys, child);
     }
 
     // =========================================================================================
@@ -1361,7 +1033,7 @@ public final class HeapMm extends LockedAddressSpace {
     @Override
     protected List<VmaInfo> vmasLocked() {
         List<VmaInfo> l = new ArrayList<>();
-        for (HeapVma v = mmap; v != null; v = v.vmNext) {
+        for (HeapVma v = mm.mmap; v != null; v = v.vmNext) {
             l.add(info(v));
         }
         return l;
@@ -1370,7 +1042,7 @@ public final class HeapMm extends LockedAddressSpace {
     @Override
     protected String mapsLocked() {
         StringBuilder sb = new StringBuilder();
-        for (HeapVma v = mmap; v != null; v = v.vmNext) {
+        for (HeapVma v = mm.mmap; v != null; v = v.vmNext) {
             sb.append(VmRules.mapsLine(v.vmStart, v.vmEnd, v.vmFlags, v.vmPgoff, v.vmFile == null ? 0 : v.vmFile.ino,
                 v.vmFile == null ? VmRules.anonName(v.vmFlags) : v.vmFile.path));
         }
@@ -1379,15 +1051,15 @@ public final class HeapMm extends LockedAddressSpace {
 
     @Override
     protected void validateLocked() {
-        int n = HeapRbTree.validate(mmRb);
-        GAP.validate(mmRb);
+        int n = HeapRbTree.validate(mm.mmRb);
+        GAP.validate(mm.mmRb);
         HeapVma prev = null;
         MmDebug.VmCounts counts = new MmDebug.VmCounts();
         int count = 0;
-        for (HeapRbNode rb = HeapRbTree.first(mmRb); rb != null; rb = HeapRbTree.next(rb)) {
+        for (HeapRbNode rb = HeapRbTree.first(mm.mmRb); rb != null; rb = HeapRbTree.next(rb)) {
             HeapVma v = (HeapVma) rb;
             MmDebug.check(v.vmPrev == prev, "vm_prev of " + v + " is not " + prev);
-            MmDebug.check(prev == null ? mmap == v : prev.vmNext == v, "list and tree disagree at " + v);
+            MmDebug.check(prev == null ? mm.mmap == v : prev.vmNext == v, "list and tree disagree at " + v);
             MmDebug.check(v.vmStart < v.vmEnd && offsetInPage(v.vmStart) == 0 && offsetInPage(v.vmEnd) == 0, "bad range " + v);
             MmDebug.check(prev == null || prev.vmEnd <= v.vmStart, "overlap at " + v);
             counts.add(v.vmFlags, v.pages());
@@ -1399,74 +1071,74 @@ public final class HeapMm extends LockedAddressSpace {
             prev = v;
             count++;
         }
-        MmDebug.check(n == count && count == mapCount, "map_count " + mapCount + " but " + count + " VMAs");
-        MmDebug.check(highestVmEnd == (prev == null ? highestVmEnd : VmRules.vmEndGap(prev.vmEnd, prev.vmFlags)),
-            "highest_vm_end " + Long.toHexString(highestVmEnd));
-        counts.check(totalVm, dataVm, execVm, stackVm, lockedVm);
+        MmDebug.check(n == count && count == mm.mapCount, "map_count " + mm.mapCount + " but " + count + " VMAs");
+        MmDebug.check(mm.highestVmEnd == (prev == null ? mm.highestVmEnd : VmRules.vmEndGap(prev.vmEnd, prev.vmFlags)),
+            "highest_vm_end " + Long.toHexString(mm.highestVmEnd));
+        counts.check(mm.totalVm, mm.dataVm, mm.execVm, mm.stackVm, mm.lockedVm);
     }
 
     @Override
     public int mmUsers() {
-        return mmUsers;
+        return mm.mmUsers;
     }
 
     @Override
     public int mmCount() {
-        return mmCount;
+        return mm.mmCount;
     }
 
     @Override
     public int mapCount() {
-        return mapCount;
+        return mm.mapCount;
     }
 
     @Override
     public long totalVm() {
-        return totalVm;
+        return mm.totalVm;
     }
 
     @Override
     public long dataVm() {
-        return dataVm;
+        return mm.dataVm;
     }
 
     @Override
     public long execVm() {
-        return execVm;
+        return mm.execVm;
     }
 
     @Override
     public long stackVm() {
-        return stackVm;
+        return mm.stackVm;
     }
 
     @Override
     public long lockedVm() {
-        return lockedVm;
+        return mm.lockedVm;
     }
 
     @Override
     public long hiwaterVm() {
-        return hiwaterVm;
+        return mm.hiwaterVm;
     }
 
     @Override
     public long highestVmEnd() {
-        return highestVmEnd;
+        return mm.highestVmEnd;
     }
 
     @Override
     public long vmacacheSeqnum() {
-        return vmacacheSeqnum;
+        return mm.vmacacheSeqnum;
     }
 
     @Override
     public long flags() {
-        return flags;
+        return mm.flags;
     }
 
     @Override
     public void setFlags(long f) {
-        flags = f;
+        mm.flags = f;
     }
 }

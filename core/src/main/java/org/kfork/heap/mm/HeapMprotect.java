@@ -38,7 +38,7 @@ public final class HeapMprotect {
         long charged = 0;
         if (VmRules.mprotectCharges(oldFlags, newFlags)) {
             charged = nrPages;
-            if (cur.sys.overcommit().vmEnoughMemory(charged, cur.totalVm) != 0) {
+            if (cur.sys.overcommit().vmEnoughMemory(charged, cur.mm.totalVm) != 0) {
                 return -Errno.ENOMEM;
             }
             newFlags |= VM_ACCOUNT;
@@ -51,8 +51,8 @@ public final class HeapMprotect {
         vma = cur.pprev;
         vma.vmFlags = newFlags;
         vma.vmPageProt = VmRules.vmPageProt(newFlags);
-        cur.vmStatAccount(oldFlags, -nrPages);
-        cur.vmStatAccount(newFlags, nrPages);
+        HeapMm.vmStatAccount(cur.mm, oldFlags, -nrPages);
+        HeapMm.vmStatAccount(cur.mm, newFlags, nrPages);
         return 0;
     }
 

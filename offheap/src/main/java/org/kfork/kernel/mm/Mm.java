@@ -16,6 +16,7 @@ import org.kfork.ds.RbAugmentMax;
 import org.kfork.ds.RbAugmented;
 import org.kfork.ds.RbTree;
 import org.kfork.ds.VmaIntervalTree;
+import org.kfork.kernel.fork.ForkMm;
 import org.kfork.kernel.struct.MmRssStat;
 import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.RwSemaphore;
@@ -81,7 +82,7 @@ public final class Mm extends LockedAddressSpace {
         return getLong(vma + VmAreaStruct.VM_END);
     }
 
-    static long vmNext(long vma) {
+    public static long vmNext(long vma) {
         return getLong(vma + VmAreaStruct.VM_NEXT);
     }
 
@@ -89,7 +90,7 @@ public final class Mm extends LockedAddressSpace {
         return getLong(vma + VmAreaStruct.VM_PREV);
     }
 
-    static long vmFlags(long vma) {
+    public static long vmFlags(long vma) {
         return getLong(vma + VmAreaStruct.VM_FLAGS);
     }
 
@@ -97,7 +98,7 @@ public final class Mm extends LockedAddressSpace {
         return getLong(vma + VmAreaStruct.VM_PGOFF);
     }
 
-    static long vmFile(long vma) {
+    public static long vmFile(long vma) {
         return getLong(vma + VmAreaStruct.VM_FILE);
     }
 
@@ -105,11 +106,11 @@ public final class Mm extends LockedAddressSpace {
         return getLong(vma + VmAreaStruct.ANON_VMA);
     }
 
-    static long pages(long vma) {
+    public static long pages(long vma) {
         return (vmEnd(vma) - vmStart(vma)) >>> PAGE_SHIFT;
     }
 
-    static long gapOf(long vma) {
+    public static long gapOf(long vma) {
         return getLong(vma + VmAreaStruct.RB_SUBTREE_GAP);
     }
 
@@ -118,7 +119,7 @@ public final class Mm extends LockedAddressSpace {
         return rb == 0 ? 0 : rb - VmAreaStruct.VM_RB;
     }
 
-    static long mmGet(long mm, long off) {
+    public static long mmGet(long mm, long off) {
         return getLong(mm + off);
     }
 
@@ -154,7 +155,7 @@ public final class Mm extends LockedAddressSpace {
     }
 
     /** __vma_link_rb: link at the slot {@code link} under {@code rbParent}, gaps, rebalance. */
-    static void vmaLinkRb(long mm, long vma, long rbParent, long link) {
+    public static void vmaLinkRb(long mm, long vma, long rbParent, long link) {
         long next = vmNext(vma);
         if (next != 0) {
             gapUpdate(next);
@@ -269,7 +270,7 @@ public final class Mm extends LockedAddressSpace {
         mmAdd(mm, MmStruct.VMACACHE_SEQNUM, 1); // vmacache_invalidate
     }
 
-    static void mapCountAdd(long mm, int d) {
+    public static void mapCountAdd(long mm, int d) {
         putInt(mm + MmStruct.MAP_COUNT, getInt(mm + MmStruct.MAP_COUNT) + d);
     }
 
@@ -420,7 +421,7 @@ public final class Mm extends LockedAddressSpace {
         if (vmFile(gone) != 0) {
             sys.fput(vmFile(gone));
         }
-        sys.freeVma(gone);
+        ForkMm.vmAreaFree(sys, gone);
     }
 
     int importAnonVma(long importer, long exporter) {
@@ -492,32 +493,8 @@ public final class Mm extends LockedAddressSpace {
         return 0;
     }
 
-    /** vm_area_alloc: zeroed, vm_mm set, empty anon_vma_chain. */
-    long vmAreaAlloc() {
-        long v = sys.allocVma();
-        if (v == 0) {
-            return 0;
-        }
-        Mem.zero(v, VmAreaStruct.SIZEOF);
-        putLong(v + VmAreaStruct.VM_MM, mm);
-        org.kfork.ds.ListHead.init(v + VmAreaStruct.ANON_VMA_CHAIN);
-        return v;
-    }
-
-    /** vm_area_dup: {@code *new = *orig}, INIT_LIST_HEAD(anon_vma_chain), vm_next = vm_prev = NULL. */
-    static long vmAreaDup(OffHeapMmSystem sys, long orig) {
-        long n = sys.allocVma();
-        if (n != 0) {
-            Mem.copy(orig, n, VmAreaStruct.SIZEOF);
-            org.kfork.ds.ListHead.init(n + VmAreaStruct.ANON_VMA_CHAIN);
-            putLong(n + VmAreaStruct.VM_NEXT, 0);
-            putLong(n + VmAreaStruct.VM_PREV, 0);
-        }
-        return n;
-    }
-
     int splitVma(long vma, long addr, boolean newBelow) {
-        long n = vmAreaDup(sys, vma);
+        long n = ForkMm.vmAreaDup(sys, vma);
         if (n == 0) {
             return -Errno.ENOMEM;
         }
@@ -529,7 +506,7 @@ public final class Mm extends LockedAddressSpace {
         }
         int err = Rmap.anonVmaClone(sys, n, vma);
         if (err != 0) {
-            sys.freeVma(n);
+            ForkMm.vmAreaFree(sys, n);
             return err;
         }
         long file = vmFile(n);
@@ -562,7 +539,7 @@ public final class Mm extends LockedAddressSpace {
     }
 
     /** vm_stat_account. */
-    static void vmStatAccount(long mm, long flags, long npages) {
+    public static void vmStatAccount(long mm, long flags, long npages) {
         mmAdd(mm, MmStruct.TOTAL_VM, npages);
         if (VmRules.isExecMapping(flags)) {
             mmAdd(mm, MmStruct.EXEC_VM, npages);
@@ -788,7 +765,7 @@ public final class Mm extends LockedAddressSpace {
         }
         long vma = vmaMerge(linkPrev, addr, addr + len, vmFlags, 0, file, pgoff);
         if (vma == 0) {
-            vma = vmAreaAlloc();
+            vma = ForkMm.vmAreaAlloc(sys, mm);
             if (vma == 0) {
                 sys.overcommit().vmUnacctMemory(charged);
                 return -Errno.ENOMEM;
@@ -800,12 +777,12 @@ public final class Mm extends LockedAddressSpace {
             putLong(vma + VmAreaStruct.VM_PGOFF, pgoff);
             if (file != 0) {
                 if ((vmFlags & VM_DENYWRITE) != 0 && getInt(file + MmFileStruct.I_WRITECOUNT) > 0) {
-                    sys.freeVma(vma);
+                    ForkMm.vmAreaFree(sys, vma);
                     sys.overcommit().vmUnacctMemory(charged);
                     return -Errno.ETXTBSY;
                 }
                 if ((vmFlags & VM_SHARED) != 0 && getInt(file + MmFileStruct.I_MMAP_WRITABLE) < 0) {
-                    sys.freeVma(vma);
+                    ForkMm.vmAreaFree(sys, vma);
                     sys.overcommit().vmUnacctMemory(charged);
                     return -Errno.EPERM;
                 }
@@ -819,7 +796,7 @@ public final class Mm extends LockedAddressSpace {
             } else if ((vmFlags & VM_SHARED) != 0) {
                 long shm = sys.shmemFile();
                 if (shm == 0) {
-                    sys.freeVma(vma);
+                    ForkMm.vmAreaFree(sys, vma);
                     sys.overcommit().vmUnacctMemory(charged);
                     return -Errno.ENOMEM;
                 }
@@ -915,7 +892,7 @@ public final class Mm extends LockedAddressSpace {
         if (file != 0) {
             sys.fput(file);
         }
-        sys.freeVma(vma);
+        ForkMm.vmAreaFree(sys, vma);
         return next;
     }
 
@@ -978,230 +955,8 @@ public final class Mm extends LockedAddressSpace {
         return Rmap.anonVmaPrepare(sys, vma);
     }
 
-    // =========================================================================================
-    // mm_init, dup_mm, dup_mmap
-    // =========================================================================================
-
-    private static final long MMAP_LOCK_WAIT_LIST = MmStruct.MMAP_LOCK + RwSemaphore.WAIT_LIST;
-
-    /** mm_init; returns mm, or 0 after freeing it when the pgd cannot be allocated. */
-    static long mmInit(OffHeapMmSystem sys, long mm, long owner, long userNs, long current) {
-        putLong(mm + MmStruct.MMAP, 0);
-        putLong(mm + MmStruct.MM_RB, 0);
-        putLong(mm + MmStruct.VMACACHE_SEQNUM, 0);
-        putInt(mm + MmStruct.MM_USERS, 1);
-        putInt(mm + MmStruct.MM_COUNT, 1);
-        putInt(mm + MmStruct.WRITE_PROTECT_SEQ, 0);
-        Mem.zero(mm + MmStruct.MMAP_LOCK, RwSemaphore.SIZEOF); // mmap_init_lock
-        putLong(mm + MMAP_LOCK_WAIT_LIST, mm + MMAP_LOCK_WAIT_LIST);
-        putLong(mm + MMAP_LOCK_WAIT_LIST + 8, mm + MMAP_LOCK_WAIT_LIST);
-        putLong(mm + MmStruct.MMLIST, mm + MmStruct.MMLIST);
-        putLong(mm + MmStruct.MMLIST + 8, mm + MmStruct.MMLIST);
-        putLong(mm + MmStruct.CORE_STATE, 0);
-        putLong(mm + MmStruct.PGTABLES_BYTES, 0);
-        putInt(mm + MmStruct.MAP_COUNT, 0);
-        putLong(mm + MmStruct.LOCKED_VM, 0);
-        putInt(mm + MmStruct.HAS_PINNED, 0);
-        putLong(mm + MmStruct.PINNED_VM, 0);
-        Mem.zero(mm + MmStruct.RSS_STAT, MmRssStat.SIZEOF);
-        putInt(mm + MmStruct.PAGE_TABLE_LOCK, 0);
-        putInt(mm + MmStruct.ARG_LOCK, 0);
-        putLong(mm + MmStruct.CPU_BITMAP, 0); // mm_init_cpumask
-        putInt(mm + MmStruct.IOCTX_LOCK, 0); // mm_init_aio
-        putLong(mm + MmStruct.IOCTX_TABLE, 0);
-        putLong(mm + MmStruct.OWNER, owner);
-        putLong(mm + MmStruct.EXE_FILE, 0);
-        putLong(mm + MmStruct.NOTIFIER_SUBSCRIPTIONS, 0);
-        putInt(mm + MmStruct.TLB_FLUSH_PENDING, 0);
-        putLong(mm + MmStruct.UPROBES_STATE, 0);
-        if (current != 0) {
-            putLong(mm + MmStruct.FLAGS, mmGet(current, MmStruct.FLAGS) & MmFlags.MMF_INIT_MASK);
-            putLong(mm + MmStruct.DEF_FLAGS, mmGet(current, MmStruct.DEF_FLAGS) & VM_INIT_DEF_MASK);
-        } else {
-            putLong(mm + MmStruct.FLAGS, MmFlags.MMF_DUMP_FILTER_DEFAULT);
-            putLong(mm + MmStruct.DEF_FLAGS, 0);
-        }
-        long pgd = sys.allocPgd();
-        if (pgd == 0) {
-            sys.freeMm(mm);
-            return 0;
-        }
-        putLong(mm + MmStruct.PGD, pgd);
-        putLong(mm + MmStruct.USER_NS, sys.getUserNs(userNs));
-        return mm;
-    }
-
-    /** What a structural dup's clone maps each parent node to (see {@link #dupMmap}). */
-    private static final LongUnaryOperator STASHED_COPY = oldNode -> {
-        long old = oldNode - VmAreaStruct.VM_RB;
-        long tmp = getLong(old + VmAreaStruct.RB_SUBTREE_GAP);
-        putLong(old + VmAreaStruct.RB_SUBTREE_GAP, getLong(tmp + VmAreaStruct.RB_SUBTREE_GAP)); // give the parent its gap back
-        return tmp + VmAreaStruct.VM_RB;
-    };
-
-    /**
-     * dup_mm: a new mm that copies {@code oldmm} (memcpy, mm_init, dup_mmap, hiwater marks), or 0
-     * with the negative errno in {@code sys.lastDupError}. A half-built mm is torn down with mmput.
-     * Allocates nothing on the Java heap.
-     */
-    public static long dupMm(OffHeapMmSystem sys, long oldmm, long task, DupMode mode) {
-        sys.bkl.lock();
-        final int cpu = sys.enterCpu();
-        try {
-            return dupMmLocked(sys, oldmm, task, mode);
-        } finally {
-            sys.exitCpu(cpu);
-            sys.bkl.unlock();
-        }
-    }
-
-    private static long dupMmLocked(OffHeapMmSystem sys, long oldmm, long task, DupMode mode) {
-        long mm = sys.allocMm();
-        if (mm == 0) {
-            sys.lastDupError = -Errno.ENOMEM;
-            return 0;
-        }
-        Mem.copy(oldmm, mm, MmStruct.SIZEOF);
-        if (mmInit(sys, mm, task, mmGet(mm, MmStruct.USER_NS), oldmm) == 0) {
-            sys.lastDupError = -Errno.ENOMEM;
-            return 0;
-        }
-        int err = dupMmap(sys, mm, oldmm, mode);
-        if (err != 0) {
-            putLong(mm + MmStruct.BINFMT, 0);
-            putLong(mm + MmStruct.OWNER, 0); // mm_init_owner(mm, NULL)
-            mmput(sys, mm);
-            sys.lastDupError = err;
-            return 0;
-        }
-        long rss = getLong(mm + MmStruct.RSS_STAT) + getLong(mm + MmStruct.RSS_STAT + 8)
-            + getLong(mm + MmStruct.RSS_STAT + 24);
-        putLong(mm + MmStruct.HIWATER_RSS, rss);
-        putLong(mm + MmStruct.HIWATER_VM, mmGet(mm, MmStruct.TOTAL_VM));
-        return mm;
-    }
-
-    /**
-     * dup_mmap (kernel/fork.c 5.12). {@link DupMode#APPEND} is the kernel's: each copy is linked at
-     * the right end of the tree being built. {@link DupMode#STRUCTURAL} runs the same per-VMA loop
-     * without linking, then clones the parent tree's shape in O(n): during the loop each parent
-     * VMA's rb_subtree_gap word (the copy already holds the value) carries the address of its copy,
-     * which the clone reads and restores; the old mm's mmap lock is held for write, so nobody reads
-     * the gaps meanwhile.
-     */
-    static int dupMmap(OffHeapMmSystem sys, long mm, long oldmm, DupMode mode) {
-        putLong(mm + MmStruct.EXE_FILE, getMmExeFile(sys, oldmm));
-        putLong(mm + MmStruct.TOTAL_VM, mmGet(oldmm, MmStruct.TOTAL_VM));
-        putLong(mm + MmStruct.DATA_VM, mmGet(oldmm, MmStruct.DATA_VM));
-        putLong(mm + MmStruct.EXEC_VM, mmGet(oldmm, MmStruct.EXEC_VM));
-        putLong(mm + MmStruct.STACK_VM, mmGet(oldmm, MmStruct.STACK_VM));
-        boolean structural = mode == DupMode.STRUCTURAL;
-        if (structural) {
-            for (long m = getLong(oldmm + MmStruct.MMAP); m != 0; m = vmNext(m)) {
-                if ((vmFlags(m) & VM_DONTCOPY) != 0) {
-                    structural = false;
-                    break;
-                }
-            }
-        }
-        long rbLink = mm + MmStruct.MM_RB;
-        long rbParent = 0;
-        long pprevSlot = mm + MmStruct.MMAP;
-        long prev = 0;
-        int retval = 0;
-        Overcommit oc = sys.overcommit();
-        for (long mpnt = getLong(oldmm + MmStruct.MMAP); mpnt != 0; mpnt = vmNext(mpnt)) {
-            long flags = vmFlags(mpnt);
-            if ((flags & VM_DONTCOPY) != 0) {
-                vmStatAccount(mm, flags, -pages(mpnt));
-                continue;
-            }
-            long charge = 0;
-            if (sys.fatalSignalPending) {
-                retval = -Errno.EINTR;
-                break;
-            }
-            if ((flags & VM_ACCOUNT) != 0) {
-                long len = pages(mpnt);
-                if (oc.vmEnoughMemory(len, mmGet(oldmm, MmStruct.TOTAL_VM)) != 0) {
-                    retval = -Errno.ENOMEM;
-                    break;
-                }
-                charge = len;
-            }
-            long tmp = vmAreaDup(sys, mpnt);
-            if (tmp == 0) {
-                oc.vmUnacctMemory(charge);
-                retval = -Errno.ENOMEM;
-                break;
-            }
-            // vma_dup_policy: no NUMA policies; dup_userfaultfd: no contexts
-            putLong(tmp + VmAreaStruct.VM_MM, mm);
-            if ((flags & VM_WIPEONFORK) != 0) {
-                putLong(tmp + VmAreaStruct.ANON_VMA, 0);
-            } else if (Rmap.anonVmaFork(sys, tmp, mpnt) != 0) {
-                sys.freeVma(tmp);
-                oc.vmUnacctMemory(charge);
-                retval = -Errno.ENOMEM;
-                break;
-            }
-            long tflags = flags & ~(VM_LOCKED | VM_LOCKONFAULT);
-            putLong(tmp + VmAreaStruct.VM_FLAGS, tflags);
-            long file = vmFile(tmp);
-            if (file != 0) {
-                sys.getFile(file);
-                if ((tflags & VM_DENYWRITE) != 0) {
-                    getAndAddInt(file + MmFileStruct.I_WRITECOUNT, -1);
-                }
-                if ((tflags & VM_SHARED) != 0) {
-                    getAndAddInt(file + MmFileStruct.I_MMAP_WRITABLE, 1);
-                }
-                VmaIntervalTree.insertAfter(tmp, mpnt, file + MmFileStruct.I_MMAP);
-            }
-            if ((tflags & VM_HUGETLB) != 0) {
-                putLong(tmp + VmAreaStruct.VM_PRIVATE_DATA, 0); // reset_vma_resv_huge_pages
-                sys.hugetlbResets++;
-            }
-            putLong(pprevSlot, tmp);
-            pprevSlot = tmp + VmAreaStruct.VM_NEXT;
-            putLong(tmp + VmAreaStruct.VM_PREV, prev);
-            prev = tmp;
-            if (structural) {
-                putLong(mpnt + VmAreaStruct.RB_SUBTREE_GAP, tmp); // the stash the clone reads back
-            } else {
-                vmaLinkRb(mm, tmp, rbParent, rbLink);
-                rbLink = tmp + VmAreaStruct.VM_RB + RbTree.RB_RIGHT;
-                rbParent = tmp + VmAreaStruct.VM_RB;
-            }
-            mapCountAdd(mm, 1);
-            if ((tflags & VM_WIPEONFORK) == 0) {
-                sys.copyPageRange++; // copy_page_range: page tables are a later issue
-            }
-            if (sys.vmOpsHasOpen(getLong(tmp + VmAreaStruct.VM_OPS))) {
-                Mem.getAndAddLong(file + MmFileStruct.VM_OPENS, 1);
-            }
-        }
-        if (structural) {
-            if (retval == 0) {
-                RbTree.cloneStructure(oldmm + MmStruct.MM_RB, mm + MmStruct.MM_RB, false, STASHED_COPY);
-                putLong(mm + MmStruct.HIGHEST_VM_END, mmGet(oldmm, MmStruct.HIGHEST_VM_END));
-            } else {
-                // unwind the stash of the VMAs copied so far (copy i belongs to parent i)
-                long c = getLong(mm + MmStruct.MMAP);
-                for (long m = getLong(oldmm + MmStruct.MMAP); c != 0; m = vmNext(m), c = vmNext(c)) {
-                    putLong(m + VmAreaStruct.RB_SUBTREE_GAP, gapOf(c));
-                }
-            }
-        }
-        return retval;
-    }
-
-    // =========================================================================================
-    // Lifetime
-    // =========================================================================================
-
     /** exit_mmap. */
-    static void exitMmap(OffHeapMmSystem sys, long mm) {
+    public static void exitMmap(OffHeapMmSystem sys, long mm) {
         long vma = getLong(mm + MmStruct.MMAP);
         if (vma == 0) {
             return;
@@ -1217,104 +972,6 @@ public final class Mm extends LockedAddressSpace {
             vma = removeVma(sys, vma);
         }
         sys.overcommit().vmUnacctMemory(nrAccounted);
-    }
-
-    /** __mmput. */
-    static void mmputFinal(OffHeapMmSystem sys, long mm) {
-        exitMmap(sys, mm);
-        setMmExeFile(sys, mm, 0);
-        putLong(mm + MmStruct.BINFMT, 0); // module_put: no binfmt modules
-        mmdrop(sys, mm);
-    }
-
-    /** mmput. */
-    public static void mmput(OffHeapMmSystem sys, long mm) {
-        sys.bkl.lock();
-        final int cpu = sys.enterCpu();
-        try {
-            mmputLocked(sys, mm);
-        } finally {
-            sys.exitCpu(cpu);
-            sys.bkl.unlock();
-        }
-    }
-
-    private static void mmputLocked(OffHeapMmSystem sys, long mm) {
-        if (refDec(mm + MmStruct.MM_USERS, "mmput: mm_users") == 1) {
-            mmputFinal(sys, mm);
-        }
-    }
-
-    /**
-     * atomic_dec_and_test of a reference count, refusing to go below zero: a put of a count already
-     * at zero is a caller bug, reported with the count left as it was. Returns the old value.
-     */
-    private static int refDec(long addr, String what) {
-        for (;;) {
-            final int old = Mem.getIntVolatile(addr);
-            if (old <= 0) {
-                throw MmDebug.putOfDeadCount(what, old);
-            }
-            if (Mem.compareAndSetInt(addr, old, old - 1)) {
-                return old;
-            }
-        }
-    }
-
-    /** mmdrop. */
-    public static void mmdrop(OffHeapMmSystem sys, long mm) {
-        if (refDec(mm + MmStruct.MM_COUNT, "mmdrop: mm_count") == 1) {
-            mmdropFinal(sys, mm);
-        }
-    }
-
-    /** __mmdrop. */
-    static void mmdropFinal(OffHeapMmSystem sys, long mm) {
-        if (mm == sys.initMmAddress()) {
-            throw new IllegalStateException("BUG: __mmdrop(&init_mm)");
-        }
-        long pgd = mmGet(mm, MmStruct.PGD);
-        if (pgd != 0) {
-            sys.freePgd(pgd); // mm_free_pgd
-        }
-        checkMm(sys, mm);
-        sys.putUserNs(mmGet(mm, MmStruct.USER_NS));
-        sys.freeMm(mm);
-    }
-
-    /** check_mm. */
-    static void checkMm(OffHeapMmSystem sys, long mm) {
-        for (int i = 0; i < Limits.NR_MM_COUNTERS; i++) {
-            long x = getLong(mm + MmStruct.RSS_STAT + 8L * i);
-            if (x != 0) {
-                MmDebug.badRssCounter(sys.log(), Long.toHexString(mm), i, x);
-            }
-        }
-        long pt = getLong(mm + MmStruct.PGTABLES_BYTES);
-        if (pt != 0) {
-            MmDebug.badPgtablesBytes(sys.log(), pt);
-        }
-    }
-
-    /** get_mm_exe_file. */
-    static long getMmExeFile(OffHeapMmSystem sys, long mm) {
-        long f = getLong(mm + MmStruct.EXE_FILE);
-        if (f != 0) {
-            sys.getFile(f);
-        }
-        return f;
-    }
-
-    /** set_mm_exe_file. */
-    static void setMmExeFile(OffHeapMmSystem sys, long mm, long newExe) {
-        long old = getLong(mm + MmStruct.EXE_FILE);
-        if (newExe != 0) {
-            sys.getFile(newExe);
-        }
-        putLong(mm + MmStruct.EXE_FILE, newExe);
-        if (old != 0) {
-            sys.fput(old);
-        }
     }
 
     // =========================================================================================
@@ -1334,9 +991,9 @@ public final class Mm extends LockedAddressSpace {
 
     @Override
     protected AddressSpace dupLocked(DupMode mode) {
-        long child = dupMm(sys, mm, 0, mode);
-        if (child == 0) {
-            throw new KernelException("dup_mm", -sys.lastDupError);
+        long child = ForkMm.dupMm(sys, mm, 0, mode);
+        if (Errno.isError(child)) {
+            throw new KernelException("dup_mm", (int) -child);
         }
         return new Mm(sys, child);
     }
@@ -1344,40 +1001,34 @@ public final class Mm extends LockedAddressSpace {
     /** mmget: atomic_inc(&mm->mm_users); an atomic needs no lock. */
     @Override
     public void mmget() {
-        getAndAddInt(mm + MmStruct.MM_USERS, 1);
+        ForkMm.mmget(mm);
     }
 
     /** mmput: the static path takes the system lock itself. */
     @Override
     public void mmput() {
-        mmput(sys, mm);
+        ForkMm.mmput(sys, mm);
     }
 
     @Override
     protected void mmputAsyncLocked() {
-        if (refDec(mm + MmStruct.MM_USERS, "mmput_async: mm_users") == 1) {
-            final long m = mm;
-            sys.workQueue().schedule(() -> sys.locked(() -> mmputFinal(sys, m)));
-        }
+        ForkMm.mmputAsync(sys, mm);
     }
 
     /** mmgrab: atomic_inc(&mm->mm_count); an atomic needs no lock. */
     @Override
     public void mmgrab() {
-        getAndAddInt(mm + MmStruct.MM_COUNT, 1);
+        ForkMm.mmgrab(mm);
     }
 
     @Override
     protected void mmdropLocked() {
-        mmdrop(sys, mm);
+        ForkMm.mmdrop(sys, mm);
     }
 
     @Override
     protected void mmdropAsyncLocked() {
-        if (refDec(mm + MmStruct.MM_COUNT, "mmdrop_async: mm_count") == 1) {
-            final long m = mm;
-            sys.workQueue().schedule(() -> sys.locked(() -> mmdropFinal(sys, m)));
-        }
+        ForkMm.mmdropAsync(sys, mm);
     }
 
     @Override
@@ -1392,12 +1043,12 @@ public final class Mm extends LockedAddressSpace {
 
     @Override
     protected void setExeFileLocked(MappedFile file) {
-        setMmExeFile(sys, mm, file == null ? 0 : ((OffHeapFile) file).addr);
+        ForkMm.setMmExeFile(sys, mm, file == null ? 0 : ((OffHeapFile) file).addr);
     }
 
     @Override
     protected MappedFile getExeFileLocked() {
-        long f = getMmExeFile(sys, mm);
+        long f = ForkMm.getMmExeFile(sys, mm);
         return f == 0 ? null : sys.fileHandle(f);
     }
 
