@@ -6,7 +6,7 @@ import org.kfork.heap.ds.HeapIntervalTree;
 import org.kfork.heap.ds.HeapRbNode;
 import org.kfork.heap.ds.HeapRbTree;
 import org.kfork.heap.mm.HeapFile;
-import org.kfork.heap.mm.HeapMm;
+import org.kfork.heap.mm.HeapMmap;
 import org.kfork.heap.mm.HeapMmStruct;
 import org.kfork.heap.mm.HeapMmSystem;
 import org.kfork.heap.mm.HeapRmap;
@@ -38,7 +38,7 @@ import org.kfork.uapi.Errno;
  *   <li>dup_mmap copies every VMA but VM_DONTCOPY ones (whose pages leave the counters) in
  *       address order, each with its anon_vma chains (none for VM_WIPEONFORK), its file reference
  *       and i_mmap place, without VM_LOCKED/VM_LOCKONFAULT, so the child's list, tree, gaps,
- *       map_count and counters obey the mm's invariants ({@code HeapMmap}). On failure the
+ *       map_count and counters obey the mm's invariants ({@link HeapMmap}). On failure the
  *       half-built mm is torn down by mmput and nothing leaks.</li>
  *   <li>mm_users counts the users of the address space, mm_count the references to the
  *       mm_struct (the users together hold one): the last mmput tears the VMAs down (exit_mmap)
@@ -99,7 +99,7 @@ public final class HeapForkMm {
         // ksm_fork and khugepaged_fork: hooks with nothing to do (no KSM, no THP scanning)
         for (HeapVma mpnt = oldmm.mmap; mpnt != null; mpnt = mpnt.vmNext) {
             if ((mpnt.vmFlags & VM_DONTCOPY) != 0) {
-                HeapMm.vmStatAccount(mm, mpnt.vmFlags, -mpnt.pages());
+                HeapMmap.vmStatAccount(mm, mpnt.vmFlags, -mpnt.pages());
                 continue;
             }
             long charge = 0;
@@ -158,7 +158,7 @@ public final class HeapForkMm {
             if (structural) {
                 mpnt.forkCopy = tmp;
             } else {
-                HeapMm.vmaLinkRb(mm, tmp, rbParent, false);
+                HeapMmap.vmaLinkRb(mm, tmp, rbParent, false);
                 rbParent = tmp;
             }
             mm.mapCount++;
@@ -171,7 +171,7 @@ public final class HeapForkMm {
         }
         if (structural) {
             if (retval == 0) {
-                HeapRbTree.cloneStructure(oldmm.mmRb, mm.mmRb, n -> ((HeapVma) n).forkCopy, HeapMm.GAP);
+                HeapRbTree.cloneStructure(oldmm.mmRb, mm.mmRb, n -> ((HeapVma) n).forkCopy, HeapMmap.GAP);
                 mm.highestVmEnd = oldmm.highestVmEnd;
             }
             for (HeapVma m = oldmm.mmap; m != null; m = m.vmNext) {
@@ -288,7 +288,7 @@ public final class HeapForkMm {
 
     /** __mmput: exit_mmap, the exe_file and binfmt references go, then mmdrop. */
     static void mmputFinal(HeapMmSystem sys, HeapMmStruct mm) {
-        HeapMm.exitMmap(sys, mm);
+        HeapMmap.exitMmap(sys, mm);
         setMmExeFile(sys, mm, null);
         mm.binfmt = null; // module_put: no binfmt modules
         mmdrop(sys, mm);

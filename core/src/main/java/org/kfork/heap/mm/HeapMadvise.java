@@ -28,7 +28,7 @@ public final class HeapMadvise {
             cur.pprev = vma;
             return 0;
         }
-        int err = cur.vmaMergeOrSplit(vma, start, end, newFlags, true);
+        int err = HeapMmap.vmaMergeOrSplit(cur, vma, start, end, newFlags, true);
         if (err != 0) {
             return MmArgs.madviseSplitError(err);
         }
@@ -47,7 +47,7 @@ public final class HeapMadvise {
         if (end == start) {
             return 0;
         }
-        HeapVma vma = cur.findVmaRaw(start);
+        HeapVma vma = HeapMmap.findVma(cur, start);
         cur.pprev = vma != null ? vma.vmPrev : null;
         if (vma != null && start > vma.vmStart) {
             cur.pprev = vma;
@@ -80,7 +80,7 @@ public final class HeapMadvise {
             if (start >= end) {
                 return unmappedError;
             }
-            vma = cur.pprev != null ? cur.pprev.vmNext : cur.findVmaRaw(start);
+            vma = cur.pprev != null ? cur.pprev.vmNext : HeapMmap.findVma(cur, start);
         }
     }
 }

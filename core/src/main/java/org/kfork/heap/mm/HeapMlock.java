@@ -31,7 +31,7 @@ public final class HeapMlock {
             cur.pprev = vma; // mlock leaves special and hugetlb areas alone
             return 0;
         }
-        int err = cur.vmaMergeOrSplit(vma, start, end, newFlags, false);
+        int err = HeapMmap.vmaMergeOrSplit(cur, vma, start, end, newFlags, false);
         if (err != 0) {
             return err;
         }
@@ -53,7 +53,7 @@ public final class HeapMlock {
         if (end == start) {
             return 0;
         }
-        HeapVma vma = cur.findVmaRaw(start);
+        HeapVma vma = HeapMmap.findVma(cur, start);
         if (vma == null || vma.vmStart > start) {
             return -Errno.ENOMEM;
         }

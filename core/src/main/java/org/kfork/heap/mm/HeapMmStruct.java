@@ -8,7 +8,7 @@ import org.kfork.uapi.Errno;
 /**
  * The heap twin of {@code struct mm_struct}: the fields the mm model uses, as plain Java fields,
  * next to the off-heap {@code MmStruct} layout. The code that works on it lives in the classes
- * named after the kernel files ({@code HeapMmap}, {@link HeapRmap}, {@code HeapForkMm}...);
+ * named after the kernel files ({@link HeapMmap}, {@link HeapRmap}, {@code HeapForkMm}...);
  * {@link HeapMm} is the handle that the {@code AddressSpace} API goes through.
  *
  * <p>Functions that return an mm return an error the kernel's way: {@link #errPtr} gives the

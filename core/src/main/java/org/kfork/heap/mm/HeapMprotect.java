@@ -43,7 +43,7 @@ public final class HeapMprotect {
             }
             newFlags |= VM_ACCOUNT;
         }
-        int err = cur.vmaMergeOrSplit(vma, start, end, newFlags, false);
+        int err = HeapMmap.vmaMergeOrSplit(cur, vma, start, end, newFlags, false);
         if (err != 0) {
             cur.sys.overcommit().vmUnacctMemory(charged);
             return err;
@@ -51,8 +51,8 @@ public final class HeapMprotect {
         vma = cur.pprev;
         vma.vmFlags = newFlags;
         vma.vmPageProt = VmRules.vmPageProt(newFlags);
-        HeapMm.vmStatAccount(cur.mm, oldFlags, -nrPages);
-        HeapMm.vmStatAccount(cur.mm, newFlags, nrPages);
+        HeapMmap.vmStatAccount(cur.mm, oldFlags, -nrPages);
+        HeapMmap.vmStatAccount(cur.mm, newFlags, nrPages);
         return 0;
     }
 
@@ -65,7 +65,7 @@ public final class HeapMprotect {
         if (end == start) {
             return 0;
         }
-        HeapVma vma = cur.findVmaRaw(start);
+        HeapVma vma = HeapMmap.findVma(cur, start);
         if (vma == null || vma.vmStart > start) {
             return -Errno.ENOMEM;
         }

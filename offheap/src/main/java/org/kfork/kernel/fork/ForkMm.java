@@ -1,11 +1,11 @@
 package org.kfork.kernel.fork;
 
-import static org.kfork.kernel.mm.Mm.gapOf;
-import static org.kfork.kernel.mm.Mm.mmGet;
-import static org.kfork.kernel.mm.Mm.pages;
-import static org.kfork.kernel.mm.Mm.vmFile;
-import static org.kfork.kernel.mm.Mm.vmFlags;
-import static org.kfork.kernel.mm.Mm.vmNext;
+import static org.kfork.kernel.mm.MmTypes.gapOf;
+import static org.kfork.kernel.mm.MmTypes.mmGet;
+import static org.kfork.kernel.mm.MmTypes.pages;
+import static org.kfork.kernel.mm.MmTypes.vmFile;
+import static org.kfork.kernel.mm.MmTypes.vmFlags;
+import static org.kfork.kernel.mm.MmTypes.vmNext;
 import static org.kfork.machine.Mem.getAndAddInt;
 import static org.kfork.machine.Mem.getLong;
 import static org.kfork.machine.Mem.putInt;
@@ -17,7 +17,7 @@ import java.util.function.LongUnaryOperator;
 import org.kfork.ds.ListHead;
 import org.kfork.ds.RbTree;
 import org.kfork.ds.VmaIntervalTree;
-import org.kfork.kernel.mm.Mm;
+import org.kfork.kernel.mm.Mmap;
 import org.kfork.kernel.mm.MmFileStruct;
 import org.kfork.kernel.mm.OffHeapMmSystem;
 import org.kfork.kernel.mm.Rmap;
@@ -54,7 +54,7 @@ import org.kfork.uapi.Errno;
  *   <li>dup_mmap copies every VMA but VM_DONTCOPY ones (whose pages leave the counters) in
  *       address order, each with its anon_vma chains (none for VM_WIPEONFORK), its file reference
  *       and i_mmap place, without VM_LOCKED/VM_LOCKONFAULT, so the child's list, tree, gaps,
- *       map_count and counters obey the mm's invariants ({@link org.kfork.kernel.mm.Mm}). On
+ *       map_count and counters obey the mm's invariants ({@link Mmap}). On
  *       failure the half-built mm is torn down by mmput and nothing leaks.</li>
  *   <li>mm_users counts the users of the address space, mm_count the references to the
  *       mm_struct (the users together hold one): the last mmput tears the VMAs down (exit_mmap)
@@ -138,7 +138,7 @@ public final class ForkMm {
         for (long mpnt = getLong(oldmm + MmStruct.MMAP); mpnt != 0; mpnt = vmNext(mpnt)) {
             long flags = vmFlags(mpnt);
             if ((flags & VM_DONTCOPY) != 0) {
-                Mm.vmStatAccount(mm, flags, -pages(mpnt));
+                Mmap.vmStatAccount(mm, flags, -pages(mpnt));
                 continue;
             }
             long charge = 0;
@@ -194,11 +194,11 @@ public final class ForkMm {
             if (structural) {
                 putLong(mpnt + VmAreaStruct.RB_SUBTREE_GAP, tmp); // the stash the clone reads back
             } else {
-                Mm.vmaLinkRb(mm, tmp, rbParent, rbLink);
+                Mmap.vmaLinkRb(mm, tmp, rbParent, rbLink);
                 rbLink = tmp + VmAreaStruct.VM_RB + RbTree.RB_RIGHT;
                 rbParent = tmp + VmAreaStruct.VM_RB;
             }
-            Mm.mapCountAdd(mm, 1);
+            Mmap.mapCountAdd(mm, 1);
             if ((tflags & VM_WIPEONFORK) == 0) {
                 sys.copyPageRange(); // page tables are a later issue: counted
             }
@@ -344,7 +344,7 @@ public final class ForkMm {
 
     /** __mmput: exit_mmap, the exe_file and binfmt references go, then mmdrop. */
     static void mmputFinal(OffHeapMmSystem sys, long mm) {
-        Mm.exitMmap(sys, mm);
+        Mmap.exitMmap(sys, mm);
         setMmExeFile(sys, mm, 0);
         putLong(mm + MmStruct.BINFMT, 0); // module_put: no binfmt modules
         mmdrop(sys, mm);

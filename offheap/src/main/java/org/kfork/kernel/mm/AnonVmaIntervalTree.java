@@ -24,7 +24,7 @@ final class AnonVmaIntervalTree {
 
     static long last(long avc) {
         long vma = getLong(avc + AnonVmaChainStruct.VMA);
-        return Mm.vmPgoff(vma) + Mm.pages(vma) - 1;
+        return MmTypes.vmPgoff(vma) + MmTypes.pages(vma) - 1;
     }
 
     static final RbAugmentMax CALLBACKS =

@@ -1,11 +1,11 @@
 package org.kfork.kernel.mm;
 
-import static org.kfork.kernel.mm.Mm.vmEnd;
-import static org.kfork.kernel.mm.Mm.vmFile;
-import static org.kfork.kernel.mm.Mm.vmFlags;
-import static org.kfork.kernel.mm.Mm.vmNext;
-import static org.kfork.kernel.mm.Mm.vmPrev;
-import static org.kfork.kernel.mm.Mm.vmStart;
+import static org.kfork.kernel.mm.MmTypes.vmEnd;
+import static org.kfork.kernel.mm.MmTypes.vmFile;
+import static org.kfork.kernel.mm.MmTypes.vmFlags;
+import static org.kfork.kernel.mm.MmTypes.vmNext;
+import static org.kfork.kernel.mm.MmTypes.vmPrev;
+import static org.kfork.kernel.mm.MmTypes.vmStart;
 import static org.kfork.machine.Mem.putLong;
 
 import org.kfork.kernel.struct.VmAreaStruct;
@@ -37,7 +37,7 @@ public final class Madvise {
             cur.pprev = vma;
             return 0;
         }
-        int err = cur.vmaMergeOrSplit(vma, start, end, newFlags, true);
+        int err = Mmap.vmaMergeOrSplit(cur, vma, start, end, newFlags, true);
         if (err != 0) {
             return MmArgs.madviseSplitError(err);
         }
@@ -56,7 +56,7 @@ public final class Madvise {
         if (end == start) {
             return 0;
         }
-        long vma = cur.findVmaRaw(start);
+        long vma = Mmap.findVma(cur, start);
         cur.pprev = vma != 0 ? vmPrev(vma) : 0;
         if (vma != 0 && start > vmStart(vma)) {
             cur.pprev = vma;
@@ -89,7 +89,7 @@ public final class Madvise {
             if (start >= end) {
                 return unmappedError;
             }
-            vma = cur.pprev != 0 ? vmNext(cur.pprev) : cur.findVmaRaw(start);
+            vma = cur.pprev != 0 ? vmNext(cur.pprev) : Mmap.findVma(cur, start);
         }
     }
 }

@@ -1,11 +1,11 @@
 package org.kfork.kernel.mm;
 
-import static org.kfork.kernel.mm.Mm.mmAdd;
-import static org.kfork.kernel.mm.Mm.vmEnd;
-import static org.kfork.kernel.mm.Mm.vmFlags;
-import static org.kfork.kernel.mm.Mm.vmNext;
-import static org.kfork.kernel.mm.Mm.vmPrev;
-import static org.kfork.kernel.mm.Mm.vmStart;
+import static org.kfork.kernel.mm.MmTypes.mmAdd;
+import static org.kfork.kernel.mm.MmTypes.vmEnd;
+import static org.kfork.kernel.mm.MmTypes.vmFlags;
+import static org.kfork.kernel.mm.MmTypes.vmNext;
+import static org.kfork.kernel.mm.MmTypes.vmPrev;
+import static org.kfork.kernel.mm.MmTypes.vmStart;
 import static org.kfork.machine.Mem.putLong;
 import static org.kfork.mm.Mman.PAGE_MASK;
 import static org.kfork.mm.Mman.PAGE_SHIFT;
@@ -40,7 +40,7 @@ public final class Mlock {
             cur.pprev = vma; // mlock leaves special and hugetlb areas alone
             return 0;
         }
-        int err = cur.vmaMergeOrSplit(vma, start, end, newFlags, false);
+        int err = Mmap.vmaMergeOrSplit(cur, vma, start, end, newFlags, false);
         if (err != 0) {
             return err;
         }
@@ -62,7 +62,7 @@ public final class Mlock {
         if (end == start) {
             return 0;
         }
-        long vma = cur.findVmaRaw(start);
+        long vma = Mmap.findVma(cur, start);
         if (vma == 0 || vmStart(vma) > start) {
             return -Errno.ENOMEM;
         }

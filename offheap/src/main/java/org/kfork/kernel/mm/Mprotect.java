@@ -1,11 +1,11 @@
 package org.kfork.kernel.mm;
 
-import static org.kfork.kernel.mm.Mm.mmGet;
-import static org.kfork.kernel.mm.Mm.vmEnd;
-import static org.kfork.kernel.mm.Mm.vmFlags;
-import static org.kfork.kernel.mm.Mm.vmNext;
-import static org.kfork.kernel.mm.Mm.vmPrev;
-import static org.kfork.kernel.mm.Mm.vmStart;
+import static org.kfork.kernel.mm.MmTypes.mmGet;
+import static org.kfork.kernel.mm.MmTypes.vmEnd;
+import static org.kfork.kernel.mm.MmTypes.vmFlags;
+import static org.kfork.kernel.mm.MmTypes.vmNext;
+import static org.kfork.kernel.mm.MmTypes.vmPrev;
+import static org.kfork.kernel.mm.MmTypes.vmStart;
 import static org.kfork.machine.Mem.putLong;
 import static org.kfork.mm.Mman.PAGE_SHIFT;
 import static org.kfork.mm.VmFlags.VM_ACCOUNT;
@@ -51,7 +51,7 @@ public final class Mprotect {
             }
             newFlags |= VM_ACCOUNT;
         }
-        int err = cur.vmaMergeOrSplit(vma, start, end, newFlags, false);
+        int err = Mmap.vmaMergeOrSplit(cur, vma, start, end, newFlags, false);
         if (err != 0) {
             cur.sys.overcommit().vmUnacctMemory(charged);
             return err;
@@ -59,8 +59,8 @@ public final class Mprotect {
         vma = cur.pprev;
         putLong(vma + VmAreaStruct.VM_FLAGS, newFlags);
         putLong(vma + VmAreaStruct.VM_PAGE_PROT, VmRules.vmPageProt(newFlags));
-        Mm.vmStatAccount(cur.mm, oldFlags, -nrPages);
-        Mm.vmStatAccount(cur.mm, newFlags, nrPages);
+        Mmap.vmStatAccount(cur.mm, oldFlags, -nrPages);
+        Mmap.vmStatAccount(cur.mm, newFlags, nrPages);
         return 0;
     }
 
@@ -73,7 +73,7 @@ public final class Mprotect {
         if (end == start) {
             return 0;
         }
-        long vma = cur.findVmaRaw(start);
+        long vma = Mmap.findVma(cur, start);
         if (vma == 0 || vmStart(vma) > start) {
             return -Errno.ENOMEM;
         }

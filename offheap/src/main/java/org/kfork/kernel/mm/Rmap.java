@@ -1,6 +1,6 @@
 package org.kfork.kernel.mm;
 
-import static org.kfork.kernel.mm.Mm.anonVma;
+import static org.kfork.kernel.mm.MmTypes.anonVma;
 import static org.kfork.machine.Mem.getAndAddInt;
 import static org.kfork.machine.Mem.getInt;
 import static org.kfork.machine.Mem.getLong;
@@ -100,7 +100,7 @@ public final class Rmap {
         if (avc == 0) {
             return -Errno.ENOMEM;
         }
-        long a = Mm.findMergeableAnonVma(vma);
+        long a = Mmap.findMergeableAnonVma(vma);
         if (a == 0) {
             a = anonVmaAlloc(sys);
             if (a == 0) {
