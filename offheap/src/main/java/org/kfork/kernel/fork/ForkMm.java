@@ -1,6 +1,7 @@
 package org.kfork.kernel.fork;
 
 import static org.kfork.kernel.mm.MmTypes.gapOf;
+import static org.kfork.kernel.mm.MmTypes.mapCountAdd;
 import static org.kfork.kernel.mm.MmTypes.mmGet;
 import static org.kfork.kernel.mm.MmTypes.pages;
 import static org.kfork.kernel.mm.MmTypes.vmFile;
@@ -198,7 +199,7 @@ public final class ForkMm {
                 rbLink = tmp + VmAreaStruct.VM_RB + RbTree.RB_RIGHT;
                 rbParent = tmp + VmAreaStruct.VM_RB;
             }
-            Mmap.mapCountAdd(mm, 1);
+            mapCountAdd(mm, 1);
             if ((tflags & VM_WIPEONFORK) == 0) {
                 sys.copyPageRange(); // page tables are a later issue: counted
             }

@@ -1,9 +1,12 @@
 package org.kfork.kernel.mm;
 
+import static org.kfork.machine.Mem.getInt;
 import static org.kfork.machine.Mem.getLong;
+import static org.kfork.machine.Mem.putInt;
 import static org.kfork.machine.Mem.putLong;
 import static org.kfork.mm.Mman.PAGE_SHIFT;
 
+import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.VmAreaStruct;
 
 /**
@@ -79,5 +82,10 @@ public final class MmTypes {
     /** Adds {@code delta} to an unsigned long field of the mm_struct at {@code mm}. */
     public static void mmAdd(long mm, long off, long delta) {
         putLong(mm + off, getLong(mm + off) + delta);
+    }
+
+    /** map_count += d. */
+    public static void mapCountAdd(long mm, int d) {
+        putInt(mm + MmStruct.MAP_COUNT, getInt(mm + MmStruct.MAP_COUNT) + d);
     }
 }

@@ -4,7 +4,6 @@ import static org.kfork.kernel.mm.MmTypes.*;
 import static org.kfork.machine.Mem.getAndAddInt;
 import static org.kfork.machine.Mem.getInt;
 import static org.kfork.machine.Mem.getLong;
-import static org.kfork.machine.Mem.putInt;
 import static org.kfork.machine.Mem.putLong;
 import static org.kfork.mm.Mman.*;
 import static org.kfork.mm.VmFlags.*;
@@ -191,11 +190,6 @@ public final class Mmap {
             putLong(mm + MmStruct.HIGHEST_VM_END, prev != 0 ? VmRules.vmEndGap(vmEnd(prev), vmFlags(prev)) : 0);
         }
         mmAdd(mm, MmStruct.VMACACHE_SEQNUM, 1); // vmacache_invalidate
-    }
-
-    /** map_count += d. */
-    public static void mapCountAdd(long mm, int d) {
-        putInt(mm + MmStruct.MAP_COUNT, getInt(mm + MmStruct.MAP_COUNT) + d);
     }
 
     /** find_vma: the first VMA with vm_end &gt; addr, or 0; the handle's vmacache first. */
