@@ -15,7 +15,7 @@ import static org.kfork.mm.VmFlags.*;
 
 import java.util.function.LongUnaryOperator;
 
-import org.kfork.ds.ListHead;
+import org.kfork.ds.IntrusiveList;
 import org.kfork.ds.RbTree;
 import org.kfork.ds.VmaIntervalTree;
 import org.kfork.kernel.mm.Mmap;
@@ -76,7 +76,7 @@ public final class ForkMm {
         }
         Mem.zero(v, VmAreaStruct.SIZEOF);
         putLong(v + VmAreaStruct.VM_MM, mm);
-        ListHead.init(v + VmAreaStruct.ANON_VMA_CHAIN);
+        IntrusiveList.init(v + VmAreaStruct.ANON_VMA_CHAIN);
         return v;
     }
 
@@ -85,7 +85,7 @@ public final class ForkMm {
         long n = sys.allocVma();
         if (n != 0) {
             Mem.copy(orig, n, VmAreaStruct.SIZEOF);
-            ListHead.init(n + VmAreaStruct.ANON_VMA_CHAIN);
+            IntrusiveList.init(n + VmAreaStruct.ANON_VMA_CHAIN);
             putLong(n + VmAreaStruct.VM_NEXT, 0);
             putLong(n + VmAreaStruct.VM_PREV, 0);
         }
@@ -287,8 +287,8 @@ public final class ForkMm {
         putInt(mm + MmStruct.MM_COUNT, 1);
         putInt(mm + MmStruct.WRITE_PROTECT_SEQ, 0);
         Mem.zero(mm + MmStruct.MMAP_LOCK, RwSemaphore.SIZEOF); // mmap_init_lock
-        ListHead.init(mm + MmStruct.MMAP_LOCK + RwSemaphore.WAIT_LIST);
-        ListHead.init(mm + MmStruct.MMLIST);
+        IntrusiveList.init(mm + MmStruct.MMAP_LOCK + RwSemaphore.WAIT_LIST);
+        IntrusiveList.init(mm + MmStruct.MMLIST);
         putLong(mm + MmStruct.CORE_STATE, 0);
         putLong(mm + MmStruct.PGTABLES_BYTES, 0);
         putInt(mm + MmStruct.MAP_COUNT, 0);

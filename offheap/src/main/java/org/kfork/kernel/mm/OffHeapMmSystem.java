@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.kfork.alloc.ForkInit;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
 import org.kfork.alloc.SlabFlags;
-import org.kfork.ds.ListHead;
+import org.kfork.ds.IntrusiveList;
+import org.kfork.kernel.fork.ForkInit;
 import org.kfork.kernel.fork.ForkMm;
 import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.RwSemaphore;
@@ -160,15 +160,15 @@ public final class OffHeapMmSystem implements MmSystem {
     /** anon_vma_ctor: the rwsem and an empty tree, once per object (SLAB_TYPESAFE_BY_RCU). */
     static void anonVmaCtor(long a) {
         Mem.zero(a, AnonVmaStruct.SIZEOF);
-        ListHead.init(a + AnonVmaStruct.RWSEM + RwSemaphore.WAIT_LIST);
+        IntrusiveList.init(a + AnonVmaStruct.RWSEM + RwSemaphore.WAIT_LIST);
     }
 
     /** mm/init-mm.c: init_mm, the static mm of kernel threads. */
     private void buildInitMm(long m) {
         putInt(m + MmStruct.MM_USERS, 2);
         putInt(m + MmStruct.MM_COUNT, 1);
-        ListHead.init(m + MmStruct.MMAP_LOCK + RwSemaphore.WAIT_LIST);
-        ListHead.init(m + MmStruct.MMLIST);
+        IntrusiveList.init(m + MmStruct.MMAP_LOCK + RwSemaphore.WAIT_LIST);
+        IntrusiveList.init(m + MmStruct.MMLIST);
         putLong(m + MmStruct.USER_NS, kernelData + INIT_USER_NS);
         putLong(m + MmStruct.FLAGS, MmFlags.MMF_DUMP_FILTER_DEFAULT);
     }

@@ -7,7 +7,7 @@ import static org.kfork.machine.Mem.getLong;
 import static org.kfork.machine.Mem.putInt;
 import static org.kfork.machine.Mem.putLong;
 
-import org.kfork.ds.ListHead;
+import org.kfork.ds.IntrusiveList;
 import org.kfork.kernel.struct.VmAreaStruct;
 import org.kfork.mm.MmDebug;
 import org.kfork.uapi.Errno;
@@ -71,7 +71,7 @@ public final class Rmap {
     static void anonVmaChainLink(long vma, long avc, long a) {
         putLong(avc + AnonVmaChainStruct.VMA, vma);
         putLong(avc + AnonVmaChainStruct.ANON_VMA, a);
-        ListHead.add(avc + AnonVmaChainStruct.SAME_VMA, vma + VmAreaStruct.ANON_VMA_CHAIN);
+        IntrusiveList.add(avc + AnonVmaChainStruct.SAME_VMA, vma + VmAreaStruct.ANON_VMA_CHAIN);
         AnonVmaIntervalTree.insert(avc, a + AnonVmaStruct.RB_ROOT);
     }
 
@@ -83,8 +83,8 @@ public final class Rmap {
     /** list_is_singular(&vma->anon_vma_chain): the VMA links to its own anon_vma only. */
     static boolean chainSingular(long vma) {
         long head = vma + VmAreaStruct.ANON_VMA_CHAIN;
-        long first = ListHead.next(head);
-        return first != head && ListHead.next(first) == head;
+        long first = IntrusiveList.next(head);
+        return first != head && IntrusiveList.next(first) == head;
     }
 
     private static void degreeAdd(long a, int d) {
@@ -121,7 +121,7 @@ public final class Rmap {
      */
     static int anonVmaClone(OffHeapMmSystem sys, long dst, long src) {
         long head = src + VmAreaStruct.ANON_VMA_CHAIN;
-        for (long e = ListHead.prev(head); e != head; e = ListHead.prev(e)) {
+        for (long e = IntrusiveList.prev(head); e != head; e = IntrusiveList.prev(e)) {
             long pavc = avcOfEntry(e);
             long avc = anonVmaChainAlloc(sys); // GFP_NOWAIT first
             if (avc == 0) {
@@ -190,16 +190,16 @@ public final class Rmap {
      */
     public static void unlinkAnonVmas(OffHeapMmSystem sys, long vma) {
         long head = vma + VmAreaStruct.ANON_VMA_CHAIN;
-        long e = ListHead.next(head);
+        long e = IntrusiveList.next(head);
         while (e != head) {
-            long next = ListHead.next(e);
+            long next = IntrusiveList.next(e);
             long avc = avcOfEntry(e);
             long a = getLong(avc + AnonVmaChainStruct.ANON_VMA);
             AnonVmaIntervalTree.remove(avc, a + AnonVmaStruct.RB_ROOT);
             if (getLong(a + AnonVmaStruct.RB_ROOT) == 0) {
                 degreeAdd(getLong(a + AnonVmaStruct.PARENT), -1); // keep the avc: the second pass puts a
             } else {
-                ListHead.del(e);
+                IntrusiveList.del(e);
                 anonVmaChainFree(sys, avc);
             }
             e = next;
@@ -207,16 +207,16 @@ public final class Rmap {
         if (anonVma(vma) != 0) {
             degreeAdd(anonVma(vma), -1);
         }
-        e = ListHead.next(head);
+        e = IntrusiveList.next(head);
         while (e != head) {
-            long next = ListHead.next(e);
+            long next = IntrusiveList.next(e);
             long avc = avcOfEntry(e);
             long a = getLong(avc + AnonVmaChainStruct.ANON_VMA);
             if (getInt(a + AnonVmaStruct.DEGREE) != 0) {
                 sys.log().warn("unlink_anon_vmas: anon_vma degree " + getInt(a + AnonVmaStruct.DEGREE) + " on release");
             }
             putAnonVma(sys, a);
-            ListHead.del(e);
+            IntrusiveList.del(e);
             anonVmaChainFree(sys, avc);
             e = next;
         }
@@ -237,7 +237,7 @@ public final class Rmap {
     static void validateChain(long vma, String name) {
         boolean ownFound = anonVma(vma) == 0;
         long head = vma + VmAreaStruct.ANON_VMA_CHAIN;
-        for (long e = ListHead.next(head); e != head; e = ListHead.next(e)) {
+        for (long e = IntrusiveList.next(head); e != head; e = IntrusiveList.next(e)) {
             long avc = avcOfEntry(e);
             MmDebug.check(getLong(avc + AnonVmaChainStruct.VMA) == vma, "avc of " + name + " points elsewhere");
             ownFound |= getLong(avc + AnonVmaChainStruct.ANON_VMA) == anonVma(vma);
