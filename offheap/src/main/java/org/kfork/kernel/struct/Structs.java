@@ -40,8 +40,10 @@ public final class Structs {
                 // broken down in layouts-5.12-pahole.txt only
                 SchedEntity.LAYOUT, SchedRtEntity.LAYOUT, SchedDlEntity.LAYOUT,
                 // no reference rows: computed from the 5.12 headers (ComputedLayoutTest)
-                NsCommon.LAYOUT, RatelimitState.LAYOUT, Sifields.LAYOUT, UidGidMap.LAYOUT,
-                UidGidExtent.LAYOUT,
+                NsCommon.LAYOUT, MntNamespace.LAYOUT, XaNode.LAYOUT, GroupInfo.LAYOUT,
+                RatelimitState.LAYOUT, Sifields.LAYOUT, Siginfo.LAYOUT, Rusage.LAYOUT,
+                KernelOldTimeval.LAYOUT, UidGidMap.LAYOUT, UidGidExtent.LAYOUT, Lockref.LAYOUT,
+                Dentry.LAYOUT, Vfsmount.LAYOUT, Mount.LAYOUT, MntPcp.LAYOUT,
                 // the lock and capability types the ones above are built from, declared in the type model
                 CTypes.RAW_SPINLOCK, CTypes.SEQCOUNT_SPINLOCK, CTypes.SEQLOCK_T, CTypes.QRWLOCK,
                 CTypes.RWLOCK_T, CTypes.KERNEL_CAP_STRUCT)) {

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.TestFactory;
  * come from the reference: they are computed from the 5.12.9 definitions with the reference
  * config. The figures below were worked out from those definitions (x86_64 natural alignment; the
  * config choices named beside each) and then confirmed once with gcc 12.2's offsetof, sizeof and
- * alignof on the 5.12.9 tree configured with reference/config-5.12-x86_64.txt (no difference). That check needs a configured kernel tree, so the build does not rerun it. The gcc
+ * alignof on the 5.12.9 tree configured with reference/config-5.12-x86_64.txt (175 rows, no
+ * difference). That check needs a configured kernel tree, so the build does not rerun it. The gcc
  * cross-check compiles the Java declarations, so it checks the engine, not the transcription; these
  * figures check the transcription. Where the reference does give the size of an embedded instance
  * (pid_namespace.ns, user_struct.ratelimit, kernel_siginfo._sifields, user_namespace.uid_map), it
@@ -45,6 +46,34 @@ class ComputedLayoutTest {
             ns_common,inum,16,4
             ns_common,count,20,4
             ns_common,__SIZEOF__,24,8
+            mnt_namespace,ns,0,24
+            mnt_namespace,root,24,8
+            mnt_namespace,list,32,16
+            mnt_namespace,ns_lock,48,4
+            mnt_namespace,user_ns,56,8
+            mnt_namespace,ucounts,64,8
+            mnt_namespace,seq,72,8
+            mnt_namespace,poll,80,24
+            mnt_namespace,event,104,8
+            mnt_namespace,mounts,112,4
+            mnt_namespace,pending_mounts,116,4
+            mnt_namespace,__SIZEOF__,120,8
+            xa_node,shift,0,1
+            xa_node,offset,1,1
+            xa_node,count,2,1
+            xa_node,nr_values,3,1
+            xa_node,parent,8,8
+            xa_node,array,16,8
+            xa_node,private_list,24,16
+            xa_node,rcu_head,24,16
+            xa_node,slots,40,512
+            xa_node,tags,552,24
+            xa_node,marks,552,24
+            xa_node,__SIZEOF__,576,8
+            group_info,usage,0,4
+            group_info,ngroups,4,4
+            group_info,gid,8,0
+            group_info,__SIZEOF__,8,4
             ratelimit_state,lock,0,4
             ratelimit_state,interval,4,4
             ratelimit_state,burst,8,4
@@ -89,6 +118,32 @@ class ComputedLayoutTest {
             __sifields,_sigsys._syscall,8,4
             __sifields,_sigsys._arch,12,4
             __sifields,__SIZEOF__,32,8
+            siginfo,si_signo,0,4
+            siginfo,si_errno,4,4
+            siginfo,si_code,8,4
+            siginfo,_sifields,16,32
+            siginfo,_si_pad,0,128
+            siginfo,__SIZEOF__,128,8
+            rusage,ru_utime,0,16
+            rusage,ru_stime,16,16
+            rusage,ru_maxrss,32,8
+            rusage,ru_ixrss,40,8
+            rusage,ru_idrss,48,8
+            rusage,ru_isrss,56,8
+            rusage,ru_minflt,64,8
+            rusage,ru_majflt,72,8
+            rusage,ru_nswap,80,8
+            rusage,ru_inblock,88,8
+            rusage,ru_oublock,96,8
+            rusage,ru_msgsnd,104,8
+            rusage,ru_msgrcv,112,8
+            rusage,ru_nsignals,120,8
+            rusage,ru_nvcsw,128,8
+            rusage,ru_nivcsw,136,8
+            rusage,__SIZEOF__,144,8
+            __kernel_old_timeval,tv_sec,0,8
+            __kernel_old_timeval,tv_usec,8,8
+            __kernel_old_timeval,__SIZEOF__,16,8
             uid_gid_map,nr_extents,0,4
             uid_gid_map,extent,8,60
             uid_gid_map,forward,8,8
@@ -98,11 +153,76 @@ class ComputedLayoutTest {
             uid_gid_extent,lower_first,4,4
             uid_gid_extent,count,8,4
             uid_gid_extent,__SIZEOF__,12,4
+            lockref,lock_count,0,8
+            lockref,lock,0,4
+            lockref,count,4,4
+            lockref,__SIZEOF__,8,8
+            dentry,d_flags,0,4
+            dentry,d_seq,4,4
+            dentry,d_hash,8,16
+            dentry,d_parent,24,8
+            dentry,d_name,32,16
+            dentry,d_inode,48,8
+            dentry,d_iname,56,32
+            dentry,d_lockref,88,8
+            dentry,d_op,96,8
+            dentry,d_sb,104,8
+            dentry,d_time,112,8
+            dentry,d_fsdata,120,8
+            dentry,d_lru,128,16
+            dentry,d_wait,128,8
+            dentry,d_child,144,16
+            dentry,d_subdirs,160,16
+            dentry,d_u,176,16
+            dentry,d_u.d_alias,176,16
+            dentry,d_u.d_in_lookup_hash,176,16
+            dentry,d_u.d_rcu,176,16
+            dentry,__SIZEOF__,192,8
+            vfsmount,mnt_root,0,8
+            vfsmount,mnt_sb,8,8
+            vfsmount,mnt_flags,16,4
+            vfsmount,mnt_userns,24,8
+            vfsmount,__SIZEOF__,32,8
+            mount,mnt_hash,0,16
+            mount,mnt_parent,16,8
+            mount,mnt_mountpoint,24,8
+            mount,mnt,32,32
+            mount,mnt_rcu,64,16
+            mount,mnt_llist,64,8
+            mount,mnt_pcp,80,8
+            mount,mnt_mounts,88,16
+            mount,mnt_child,104,16
+            mount,mnt_instance,120,16
+            mount,mnt_devname,136,8
+            mount,mnt_list,144,16
+            mount,mnt_expire,160,16
+            mount,mnt_share,176,16
+            mount,mnt_slave_list,192,16
+            mount,mnt_slave,208,16
+            mount,mnt_master,224,8
+            mount,mnt_ns,232,8
+            mount,mnt_mp,240,8
+            mount,mnt_mp_list,248,16
+            mount,mnt_umount,248,16
+            mount,mnt_umounting,264,16
+            mount,mnt_fsnotify_marks,280,8
+            mount,mnt_fsnotify_mask,288,4
+            mount,mnt_id,292,4
+            mount,mnt_group_id,296,4
+            mount,mnt_expiry_mark,300,4
+            mount,mnt_pins,304,8
+            mount,mnt_stuck_children,312,8
+            mount,__SIZEOF__,320,8
+            mnt_pcp,mnt_count,0,4
+            mnt_pcp,mnt_writers,4,4
+            mnt_pcp,__SIZEOF__,8,4
             """;
 
     /** The computed structs, as Structs registers them. */
-    private static final List<StructLayout> COMPUTED = List.of(NsCommon.LAYOUT, RatelimitState.LAYOUT,
-            Sifields.LAYOUT, UidGidMap.LAYOUT, UidGidExtent.LAYOUT);
+    private static final List<StructLayout> COMPUTED = List.of(NsCommon.LAYOUT, MntNamespace.LAYOUT,
+            XaNode.LAYOUT, GroupInfo.LAYOUT, RatelimitState.LAYOUT, Sifields.LAYOUT, Siginfo.LAYOUT,
+            Rusage.LAYOUT, KernelOldTimeval.LAYOUT, UidGidMap.LAYOUT, UidGidExtent.LAYOUT,
+            Lockref.LAYOUT, Dentry.LAYOUT, Vfsmount.LAYOUT, Mount.LAYOUT, MntPcp.LAYOUT);
 
     private static Map<String, List<String[]>> expected() {
         Map<String, List<String[]>> byStruct = new LinkedHashMap<>();
@@ -165,5 +285,14 @@ class ComputedLayoutTest {
         assertEquals(RatelimitState.SIZEOF, size.get("user_struct.ratelimit"));
         assertEquals(UidGidMap.SIZEOF, size.get("user_namespace.uid_map"));
         assertEquals(Sifields.SIZEOF, size.get("kernel_siginfo._sifields"));
+        // The uapi siginfo_t starts like kernel_siginfo, then pads to SI_MAX_SIZE.
+        assertEquals(KernelSiginfo.SI_CODE, Siginfo.SI_CODE);
+        assertEquals(KernelSiginfo.SI_STIME, Siginfo.SI_STIME);
+        assertEquals(128, Siginfo.SIZEOF);
+        // radix_tree_node is struct xa_node: 5.12's "radix_tree_node" cache holds 576-byte objects.
+        assertEquals(576, XaNode.SIZEOF);
+        // dentry_cache holds 192-byte dentries on 64-bit (DNAME_INLINE_LEN chosen for that).
+        assertEquals(192, Dentry.SIZEOF);
+        assertEquals(Vfsmount.SIZEOF, Mount.LAYOUT.sizeOf("mnt"));
     }
 }
