@@ -29,6 +29,21 @@ class LayoutCrossCheckTest {
     }
 
     @Test
+    void idrNodesAndRootsMatchTheLayouts() {
+        // The radix tree's own node layout (ds.XaNode, below the kernel) and the kernel's
+        // declaration of struct xa_node (kernel.struct.XaNode, what `kfork layout` prints) agree.
+        assertEquals(org.kfork.machine.layout.Pahole.picture(org.kfork.kernel.struct.XaNode.LAYOUT),
+            org.kfork.machine.layout.Pahole.picture(XaNode.LAYOUT));
+        assertEquals(org.kfork.kernel.struct.XaNode.SIZEOF, XaNode.SIZEOF);
+        assertEquals(org.kfork.kernel.struct.XaNode.SLOTS, XaNode.SLOTS);
+        assertEquals(org.kfork.kernel.struct.XaNode.TAGS, XaNode.TAGS);
+        assertEquals(org.kfork.kernel.struct.Idr.SIZEOF, Idr.SIZEOF_IDR);
+        assertEquals(org.kfork.kernel.struct.Idr.IDR_NEXT, Idr.IDR_NEXT);
+        assertEquals(org.kfork.kernel.struct.Idr.IDR_BASE, Idr.IDR_BASE);
+        assertEquals(org.kfork.kernel.struct.Xarray.XA_HEAD, Idr.XA_HEAD);
+    }
+
+    @Test
     void listsMatchTheLayouts() {
         assertEquals(org.kfork.kernel.struct.ListHead.SIZEOF, IntrusiveList.SIZEOF);
         assertEquals(org.kfork.kernel.struct.ListHead.NEXT, IntrusiveList.NEXT);

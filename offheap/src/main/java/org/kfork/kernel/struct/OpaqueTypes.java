@@ -3,18 +3,30 @@ package org.kfork.kernel.struct;
 import org.kfork.machine.layout.Opaque;
 
 /**
- * Kernel types that the structs contain but fork.c never looks into: blocks of the true size and
- * alignment (from reference/layouts-5.12.csv and layouts-5.12-pahole.txt).
+ * Kernel types that the structs contain but the ported kernel files never look into: blocks of the
+ * true size and alignment (from reference/layouts-5.12.csv and layouts-5.12-pahole.txt).
  */
 public final class OpaqueTypes {
     /** {@code struct __call_single_node}: 16 bytes, aligned 8. */
     public static final Opaque CALL_SINGLE_NODE = Opaque.struct("__call_single_node", 16, 8);
 
+    /** {@code struct ctl_table_set}: 96 bytes, aligned 8. */
+    public static final Opaque CTL_TABLE_SET = Opaque.struct("ctl_table_set", 96, 8);
+
     /** {@code struct desc_struct}: 8 bytes, aligned 1. */
     public static final Opaque DESC_STRUCT = Opaque.struct("desc_struct", 8, 1);
 
+    /** {@code struct file_ra_state}: 32 bytes, aligned 8. */
+    public static final Opaque FILE_RA_STATE = Opaque.struct("file_ra_state", 32, 8);
+
+    /** {@code struct hlist_bl_node}: 16 bytes, aligned 8. */
+    public static final Opaque HLIST_BL_NODE = Opaque.struct("hlist_bl_node", 16, 8);
+
     /** {@code struct hrtimer}: 64 bytes, aligned 8. */
     public static final Opaque HRTIMER = Opaque.struct("hrtimer", 64, 8);
+
+    /** {@code struct ipc_ids}: 216 bytes, aligned 8. */
+    public static final Opaque IPC_IDS = Opaque.struct("ipc_ids", 216, 8);
 
     /** {@code struct kmap_ctrl}: 0 bytes, aligned 1. */
     public static final Opaque KMAP_CTRL = Opaque.struct("kmap_ctrl", 0, 1);
@@ -22,8 +34,14 @@ public final class OpaqueTypes {
     /** {@code struct llist_head}: 8 bytes, aligned 8. */
     public static final Opaque LLIST_HEAD = Opaque.struct("llist_head", 8, 8);
 
+    /** {@code struct llist_node}: 8 bytes, aligned 8. */
+    public static final Opaque LLIST_NODE = Opaque.struct("llist_node", 8, 8);
+
     /** {@code struct load_weight}: 16 bytes, aligned 8. */
     public static final Opaque LOAD_WEIGHT = Opaque.struct("load_weight", 16, 8);
+
+    /** {@code struct notifier_block}: 24 bytes, aligned 8. */
+    public static final Opaque NOTIFIER_BLOCK = Opaque.struct("notifier_block", 24, 8);
 
     /** {@code struct page_frag}: 16 bytes, aligned 8. */
     public static final Opaque PAGE_FRAG = Opaque.struct("page_frag", 16, 8);
@@ -31,11 +49,14 @@ public final class OpaqueTypes {
     /** {@code struct plist_node}: 40 bytes, aligned 8. */
     public static final Opaque PLIST_NODE = Opaque.struct("plist_node", 40, 8);
 
+    /** {@code struct posix_cputimers_work}: 24 bytes, aligned 8. */
+    public static final Opaque POSIX_CPUTIMERS_WORK = Opaque.struct("posix_cputimers_work", 24, 8);
+
     /** {@code struct posix_cputimer_base}: 24 bytes, aligned 8. */
     public static final Opaque POSIX_CPUTIMER_BASE = Opaque.struct("posix_cputimer_base", 24, 8);
 
-    /** {@code struct posix_cputimers_work}: 24 bytes, aligned 8. */
-    public static final Opaque POSIX_CPUTIMERS_WORK = Opaque.struct("posix_cputimers_work", 24, 8);
+    /** {@code struct qstr}: 16 bytes, aligned 8. */
+    public static final Opaque QSTR = Opaque.struct("qstr", 16, 8);
 
     /** {@code struct restart_block}: 56 bytes, aligned 8. */
     public static final Opaque RESTART_BLOCK = Opaque.struct("restart_block", 56, 8);
@@ -61,11 +82,20 @@ public final class OpaqueTypes {
     /** {@code struct task_cputime_atomic}: 24 bytes, aligned 8. */
     public static final Opaque TASK_CPUTIME_ATOMIC = Opaque.struct("task_cputime_atomic", 24, 8);
 
+    /** {@code struct timens_offsets}: 32 bytes, aligned 8. */
+    public static final Opaque TIMENS_OFFSETS = Opaque.struct("timens_offsets", 32, 8);
+
+    /** {@code struct timespec64}: 16 bytes, aligned 8. */
+    public static final Opaque TIMESPEC64 = Opaque.struct("timespec64", 16, 8);
+
     /** {@code struct tlbflush_unmap_batch}: 16 bytes, aligned 8. */
     public static final Opaque TLBFLUSH_UNMAP_BATCH = Opaque.struct("tlbflush_unmap_batch", 16, 8);
 
     /** {@code union fpregs_state}: 4096 bytes, aligned 64. */
     public static final Opaque UNION_FPREGS_STATE = Opaque.union("fpregs_state", 4096, 64);
+
+    /** {@code union sigval}: 8 bytes, aligned 8. */
+    public static final Opaque UNION_SIGVAL = Opaque.union("sigval", 8, 8);
 
     private OpaqueTypes() {
     }

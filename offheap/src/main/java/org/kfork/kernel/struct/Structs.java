@@ -8,11 +8,11 @@ import org.kfork.machine.layout.CTypes;
 import org.kfork.machine.layout.StructLayout;
 
 /**
- * The registry of declared kernel structs, by tag (or typedef name, for {@code mm_context_t} and
- * {@code seqlock_t}): those of reference/layouts-5.12.csv in its order, then the scheduler entities
- * of layouts-5.12-pahole.txt, the structs computed from 5.12 headers that have no reference row
- * (rcu_segcblist), and the lock types of the type model. The printer, the command-line tool and the
- * tests walk it.
+ * The registry of declared kernel structs, by tag (or typedef name, for {@code mm_context_t},
+ * {@code seqlock_t} and {@code rwlock_t}): those of reference/layouts-5.12.csv in its order, then
+ * the scheduler entities of layouts-5.12-pahole.txt, the structs computed from the 5.12 headers
+ * (no reference rows), and the lock and capability types of the type model. The printer, the
+ * command-line tool and the tests walk it.
  */
 public final class Structs {
     private static final Map<String, StructLayout> BY_NAME = new LinkedHashMap<>();
@@ -31,12 +31,22 @@ public final class Structs {
                 CloneArgs.LAYOUT, KernelCloneArgs.LAYOUT, ThreadInfo.LAYOUT, Vmacache.LAYOUT,
                 TaskRssStat.LAYOUT, SchedInfo.LAYOUT, WakeQNode.LAYOUT, Seccomp.LAYOUT,
                 TaskStruct.LAYOUT, ThreadStruct.LAYOUT, Fpu.LAYOUT,
+                Pid.LAYOUT, Upid.LAYOUT, PidNamespace.LAYOUT, Cred.LAYOUT, UserStruct.LAYOUT,
+                Nsproxy.LAYOUT, File.LAYOUT, IoContext.LAYOUT, AnonVma.LAYOUT, AnonVmaChain.LAYOUT,
+                UtsNamespace.LAYOUT, NewUtsname.LAYOUT, IpcNamespace.LAYOUT, CgroupNamespace.LAYOUT,
+                TimeNamespace.LAYOUT, UserNamespace.LAYOUT, Ucounts.LAYOUT, Idr.LAYOUT, Xarray.LAYOUT,
+                KernelSiginfo.LAYOUT, Sigqueue.LAYOUT, FownStruct.LAYOUT, AddressSpace.LAYOUT,
+                Inode.LAYOUT, CssSet.LAYOUT,
                 // broken down in layouts-5.12-pahole.txt only
                 SchedEntity.LAYOUT, SchedRtEntity.LAYOUT, SchedDlEntity.LAYOUT,
-                // no reference row: computed from the 5.12 header
-                RcuSegcblist.LAYOUT,
-                // the lock types the ones above are built from, declared in the type model
-                CTypes.RAW_SPINLOCK, CTypes.SEQCOUNT_SPINLOCK, CTypes.SEQLOCK_T)) {
+                // no reference rows: computed from the 5.12 headers (ComputedLayoutTest)
+                RcuSegcblist.LAYOUT, NsCommon.LAYOUT, MntNamespace.LAYOUT, XaNode.LAYOUT, GroupInfo.LAYOUT,
+                RatelimitState.LAYOUT, Sifields.LAYOUT, Siginfo.LAYOUT, Rusage.LAYOUT,
+                KernelOldTimeval.LAYOUT, UidGidMap.LAYOUT, UidGidExtent.LAYOUT, Lockref.LAYOUT,
+                Dentry.LAYOUT, Vfsmount.LAYOUT, Mount.LAYOUT, MntPcp.LAYOUT,
+                // the lock and capability types the ones above are built from, declared in the type model
+                CTypes.RAW_SPINLOCK, CTypes.SEQCOUNT_SPINLOCK, CTypes.SEQLOCK_T, CTypes.QRWLOCK,
+                CTypes.RWLOCK_T, CTypes.KERNEL_CAP_STRUCT)) {
             if (BY_NAME.put(s.tag(), s) != null) {
                 throw new IllegalStateException("struct declared twice: " + s.tag());
             }

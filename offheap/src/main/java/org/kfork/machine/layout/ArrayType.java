@@ -16,9 +16,16 @@ public record ArrayType(CType element, long length, boolean flexible) implements
         }
     }
 
+    /** C order: the outer dimension first ({@code long unsigned int[3][1]} is 3 arrays of 1). */
     @Override
     public String name() {
-        return element.name() + (flexible ? "[]" : "[" + length + "]");
+        StringBuilder dims = new StringBuilder();
+        CType t = this;
+        while (t instanceof ArrayType a) {
+            dims.append(a.flexible() ? "[]" : "[" + a.length() + "]");
+            t = a.element();
+        }
+        return t.name() + dims;
     }
 
     @Override

@@ -49,6 +49,8 @@ public final class CTypes {
     public static final Scalar U32 = new Scalar("u32", 4, 4, "uint32_t");
     /** u64. */
     public static final Scalar U64 = new Scalar("u64", 8, 8, "uint64_t");
+    /** aligned_u64: __u64 __aligned(8) (already 8 on x86_64). */
+    public static final Scalar ALIGNED_U64 = new Scalar("aligned_u64", 8, 8, "uint64_t");
     /** s8. */
     public static final Scalar S8 = new Scalar("s8", 1, 1, "int8_t");
     /** s16. */
@@ -91,6 +93,28 @@ public final class CTypes {
     public static final Scalar NODEMASK_T = new Scalar("nodemask_t", 8, 8, "uint64_t");
     /** pgprot_t: struct { pgprotval_t pgprot; }. */
     public static final Scalar PGPROT_T = new Scalar("pgprot_t", 8, 8, "uint64_t");
+    /** umode_t: unsigned short (an inode's type and permission bits). */
+    public static final Scalar UMODE_T = new Scalar("umode_t", 2, 2, "uint16_t");
+    /** fmode_t: unsigned int (a file's FMODE_* bits). */
+    public static final Scalar FMODE_T = new Scalar("fmode_t", 4, 4, "uint32_t");
+    /** dev_t: u32. */
+    public static final Scalar DEV_T = new Scalar("dev_t", 4, 4, "uint32_t");
+    /** errseq_t: u32, an error code and a sequence counter. */
+    public static final Scalar ERRSEQ_T = new Scalar("errseq_t", 4, 4, "uint32_t");
+    /** loff_t: long long, a file offset. */
+    public static final Scalar LOFF_T = new Scalar("loff_t", 8, 8, "int64_t");
+    /** blkcnt_t: u64 on 64-bit. */
+    public static final Scalar BLKCNT_T = new Scalar("blkcnt_t", 8, 8, "uint64_t");
+    /** __kernel_long_t (uapi): long. */
+    public static final Scalar KERNEL_LONG_T = new Scalar("__kernel_long_t", 8, 8, "int64_t");
+    /** __kernel_pid_t (uapi): int. */
+    public static final Scalar KERNEL_PID_T = new Scalar("__kernel_pid_t", 4, 4, "int32_t");
+    /** __kernel_uid32_t (uapi): unsigned int. */
+    public static final Scalar KERNEL_UID32_T = new Scalar("__kernel_uid32_t", 4, 4, "uint32_t");
+    /** __kernel_timer_t (uapi): int. */
+    public static final Scalar KERNEL_TIMER_T = new Scalar("__kernel_timer_t", 4, 4, "int32_t");
+    /** __kernel_clock_t (uapi): __kernel_long_t. */
+    public static final Scalar KERNEL_CLOCK_T = new Scalar("__kernel_clock_t", 8, 8, "int64_t");
     /** struct optimistic_spin_queue: { atomic_t tail; } (CONFIG_RWSEM_SPIN_ON_OWNER). */
     public static final Scalar OPTIMISTIC_SPIN_QUEUE = new Scalar("struct optimistic_spin_queue", 4, 4, "int32_t");
 
@@ -99,6 +123,14 @@ public final class CTypes {
     public static final PointerType VOID_PTR = new PointerType("void *");
     /** A function pointer (the reference spells them {@code fnptr}). */
     public static final PointerType FNPTR = new PointerType("fnptr");
+
+    /**
+     * {@code enum TAG}: an int-sized enum. Every enum the structs hold has only non-negative
+     * enumerators, so gcc gives it unsigned int.
+     */
+    public static Scalar enumeration(String tag) {
+        return new Scalar("enum " + tag, 4, 4, "uint32_t");
+    }
 
     /** A pointer spelled as given, e.g. {@code ptr("struct list_head *")}. */
     public static PointerType ptr(String spelling) {
@@ -151,8 +183,28 @@ public final class CTypes {
             .field("seqcount", SEQCOUNT_SPINLOCK_T)
             .field("lock", SPINLOCK_T)
             .build();
+    /**
+     * struct qrwlock (arch_rwlock_t): the queued reader-writer lock, a count word (also seen as the
+     * writer's locked byte and three reader-state bytes on little-endian) and a wait spinlock.
+     */
+    public static final StructLayout QRWLOCK = Struct.named("qrwlock")
+            .anonymous(Union.anonymous()
+                    .field("cnts", ATOMIC_T)
+                    .anonymous(Struct.anonymous().field("wlocked", U8).array("__lstate", U8, 3)))
+            .field("wait_lock", ARCH_SPINLOCK_T)
+            .build();
+    /** arch_rwlock_t: the queued rwlock. */
+    public static final Alias ARCH_RWLOCK_T = alias("arch_rwlock_t", QRWLOCK);
+    /** rwlock_t: { arch_rwlock_t raw_lock; } without CONFIG_DEBUG_SPINLOCK: 8 bytes, aligned 4. */
+    public static final StructLayout RWLOCK_T = Struct.typedef("rwlock_t").field("raw_lock", ARCH_RWLOCK_T).build();
     /** struct refcount_struct: { atomic_t refs; }. */
     public static final StructLayout REFCOUNT_STRUCT = Struct.named("refcount_struct").field("refs", ATOMIC_T).build();
     /** refcount_t. */
     public static final Alias REFCOUNT_T = alias("refcount_t", REFCOUNT_STRUCT);
+
+    // ---- credentials ----
+    /** struct kernel_cap_struct: { __u32 cap[_KERNEL_CAPABILITY_U32S]; }, two words (64 capability bits). */
+    public static final StructLayout KERNEL_CAP_STRUCT = Struct.named("kernel_cap_struct").array("cap", UAPI_U32, 2).build();
+    /** kernel_cap_t: 8 bytes, aligned 4. */
+    public static final Alias KERNEL_CAP_T = alias("kernel_cap_t", KERNEL_CAP_STRUCT);
 }

@@ -2,6 +2,7 @@ package org.kfork.kernel.struct;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Field;
@@ -104,6 +105,41 @@ class ReferenceLayoutTest {
         assertEquals(1188 * 8 + 2, TaskStruct.SCHED_MIGRATED_BIT);
         assertEquals(1192 * 8, TaskStruct.SCHED_REMOTE_WAKEUP_BIT);
         assertEquals(62, TaskStruct.__MCE_RESERVED_WIDTH);
+        assertEquals(112, Pid.SIZEOF);
+        assertEquals(16, Upid.SIZEOF);
+        assertEquals(136, PidNamespace.SIZEOF);
+        assertEquals(168, Cred.SIZEOF);
+        assertEquals(232, File.SIZEOF);
+        assertEquals(72, Nsproxy.SIZEOF);
+    }
+
+    /** A level-L pid takes 112 + 16L bytes, numbers[L] last: the object sizes of the "pid_N" caches. */
+    @Test
+    void pidSizeAndUpidOffsetByLevel() {
+        assertEquals(Pid.SIZEOF, Pid.sizeofAtLevel(0));
+        assertEquals(128, Pid.sizeofAtLevel(1));
+        assertEquals(112 + 16 * 32, Pid.sizeofAtLevel(32));
+        assertEquals(96, Pid.numbersAt(0));
+        assertEquals(Pid.NUMBERS, Pid.numbersAt(0));
+        assertEquals(96 + 16 * 5, Pid.numbersAt(5));
+        for (int level = 0; level <= 32; level++) {
+            // the last upid ends exactly at the end of the object
+            assertEquals(Pid.sizeofAtLevel(level), Pid.numbersAt(level) + Upid.SIZEOF, "level " + level);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Pid.sizeofAtLevel(-1));
+        assertThrows(IllegalArgumentException.class, () -> Pid.numbersAt(-1));
+    }
+
+    /** The si_* macros land where the reference puts _sifields (offset 16) plus the uapi union's members. */
+    @Test
+    void siginfoAccessorMacros() {
+        assertEquals(16, KernelSiginfo._SIFIELDS);
+        assertEquals(16, KernelSiginfo.SI_PID);
+        assertEquals(20, KernelSiginfo.SI_UID);
+        assertEquals(24, KernelSiginfo.SI_STATUS);
+        assertEquals(32, KernelSiginfo.SI_UTIME);
+        assertEquals(40, KernelSiginfo.SI_STIME);
+        assertEquals(Sigqueue.INFO + KernelSiginfo.SI_STATUS, Sigqueue.LAYOUT.offsetOf("info._sifields._sigchld._status"));
     }
 
     /**

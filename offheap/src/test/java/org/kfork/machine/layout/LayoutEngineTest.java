@@ -102,6 +102,18 @@ class LayoutEngineTest {
     }
 
     @Test
+    void arraysOfArraysAreSpelledOuterDimensionFirst() {
+        // unsigned long marks[3][1]: three arrays of one long, as in struct xa_node
+        ArrayType marks = CTypes.array(CTypes.array(CTypes.ULONG, 1), 3);
+        assertEquals("long unsigned int[3][1]", marks.name());
+        assertEquals(24, marks.size());
+        StructLayout s = Struct.named("two_d").field("c", CTypes.CHAR).field("m", marks).build();
+        sizeAlign(s, 32, 8);
+        assertEquals(8, s.offsetOf("m"));
+        assertEquals("struct s *[2][4]", CTypes.array(CTypes.array(CTypes.ptr("struct s *"), 4), 2).name());
+    }
+
+    @Test
     void cachelineAlignedMemberInsideAStruct() {
         StructLayout s = AbiFixtures.CACHELINE_MEMBER;
         sizeAlign(s, 128, 64);

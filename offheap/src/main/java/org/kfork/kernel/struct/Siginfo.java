@@ -1,0 +1,89 @@
+package org.kfork.kernel.struct;
+
+import org.kfork.machine.layout.CTypes;
+import org.kfork.machine.layout.Struct;
+import org.kfork.machine.layout.StructLayout;
+import org.kfork.machine.layout.Union;
+
+/**
+ * {@code struct siginfo}, as Linux 5.12 lays it out on x86_64 with reference/config-5.12-x86_64.txt.
+ *
+ * siginfo_t, the user's view of a signal's information: kernel_siginfo's fields padded to 128
+ * bytes (SI_MAX_SIZE). waitid writes one to user memory.
+ *
+ * <p>Offsets come from the layout engine ({@link #LAYOUT}), and the constants below are
+ * {@code static final}, so the JIT folds them.
+ *
+ * <p>Not in the reference:
+ * reference/layouts-5.12.csv has no rows for this struct: the layout is computed from its 5.12.9
+ * definition (include/uapi/asm-generic/siginfo.h:129) with the reference config, and
+ * ComputedLayoutTest pins it to the offsets worked out from there (confirmed once with gcc on the
+ * 5.12.9 tree).
+ *
+ * <pre>
+ * +-------+------+------------------------------------------------------------------------+
+ * | off   | size | member                                                                 |
+ * +-------+------+------------------------------------------------------------------------+
+ * |     0 |  128 | {anon union @0}                union {anon}                            |
+ * |     0 |   48 |   {anon struct @0}             struct {anon}                           |
+ * |     0 |    4 |     si_signo                   int                                     |
+ * |     4 |    4 |     si_errno                   int                                     |
+ * |     8 |    4 |     si_code                    int                                     |
+ * |    16 |   32 |     _sifields                  union __sifields                        |
+ * |     0 |  128 |   _si_pad                      int[32]                                 |
+ * +-------+------+------------------------------------------------------------------------+
+ *   sizeof 128, alignof 8
+ * </pre>
+ */
+public final class Siginfo {
+    /** The engine's layout of {@code struct siginfo}. */
+    public static final StructLayout LAYOUT = Struct.named("siginfo")
+        .anonymous(Union.anonymous()
+                .anonymous(Struct.anonymous()
+                        .field("si_signo", CTypes.INT)
+                        .field("si_errno", CTypes.INT)
+                        .field("si_code", CTypes.INT)
+                        .field("_sifields", Sifields.LAYOUT))
+                .array("_si_pad", CTypes.INT, 32))
+        .build();
+
+    /** sizeof(struct siginfo): 128. */
+    public static final long SIZEOF = LAYOUT.size();
+    /** alignof(struct siginfo): 8. */
+    public static final long ALIGNOF = LAYOUT.align();
+
+    /** {@code int si_signo;} at offset 0 (4 bytes). */
+    public static final long SI_SIGNO = LAYOUT.offsetOf("si_signo");
+
+    /** {@code int si_errno;} at offset 4 (4 bytes). */
+    public static final long SI_ERRNO = LAYOUT.offsetOf("si_errno");
+
+    /** {@code int si_code;} at offset 8 (4 bytes). */
+    public static final long SI_CODE = LAYOUT.offsetOf("si_code");
+
+    /** {@code union __sifields _sifields;} at offset 16 (32 bytes). */
+    public static final long _SIFIELDS = LAYOUT.offsetOf("_sifields");
+
+    /** {@code int _si_pad[32];} at offset 0 (128 bytes). */
+    public static final long _SI_PAD = LAYOUT.offsetOf("_si_pad");
+
+    // The si_* accessor macros of include/uapi/asm-generic/siginfo.h, as offsets in siginfo_t.
+
+    /** {@code si_pid}: {@code _sifields._kill._pid} (the same place in _rt and _sigchld). */
+    public static final long SI_PID = LAYOUT.offsetOf("_sifields._kill._pid");
+
+    /** {@code si_uid}: {@code _sifields._kill._uid} (the same place in _rt and _sigchld). */
+    public static final long SI_UID = LAYOUT.offsetOf("_sifields._kill._uid");
+
+    /** {@code si_status}: {@code _sifields._sigchld._status}. */
+    public static final long SI_STATUS = LAYOUT.offsetOf("_sifields._sigchld._status");
+
+    /** {@code si_utime}: {@code _sifields._sigchld._utime}. */
+    public static final long SI_UTIME = LAYOUT.offsetOf("_sifields._sigchld._utime");
+
+    /** {@code si_stime}: {@code _sifields._sigchld._stime}. */
+    public static final long SI_STIME = LAYOUT.offsetOf("_sifields._sigchld._stime");
+
+    private Siginfo() {
+    }
+}
