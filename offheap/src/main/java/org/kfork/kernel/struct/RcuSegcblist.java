@@ -48,7 +48,7 @@ public final class RcuSegcblist {
     /** alignof(struct rcu_segcblist): 8. */
     public static final long ALIGNOF = LAYOUT.align();
 
-    /** {@code struct callback_head * head;} at offset 0 (8 bytes): the first callback, or NULL. */
+    /** {@code struct callback_head * head;} at offset 0 (8 bytes). */
     public static final long HEAD = LAYOUT.offsetOf("head");
 
     /** {@code struct callback_head * * tails[4];} at offset 8 (32 bytes). */
@@ -57,13 +57,13 @@ public final class RcuSegcblist {
     /** {@code long unsigned int gp_seq[4];} at offset 40 (32 bytes). */
     public static final long GP_SEQ = LAYOUT.offsetOf("gp_seq");
 
-    /** {@code long int len;} at offset 72 (8 bytes): callbacks in all segments. */
+    /** {@code long int len;} at offset 72 (8 bytes). */
     public static final long LEN = LAYOUT.offsetOf("len");
 
-    /** {@code long int seglen[4];} at offset 80 (32 bytes): callbacks per segment. */
+    /** {@code long int seglen[4];} at offset 80 (32 bytes). */
     public static final long SEGLEN = LAYOUT.offsetOf("seglen");
 
-    /** {@code u8 flags;} at offset 112 (1 byte): SEGCBLIST_ENABLED and the nocb bits. */
+    /** {@code u8 flags;} at offset 112 (1 bytes). */
     public static final long FLAGS = LAYOUT.offsetOf("flags");
 
     private RcuSegcblist() {
