@@ -104,11 +104,10 @@ if ((SHORT)); then
 else
   ITER=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
 fi
-FORK_ARGS="${FLAGS[*]} -Dkfork.checked=false -Dagrona.disable.bounds.checks=true"
 echo "profile: event $EVENT; output in $OUT"
-"$JAVA" "${FLAGS[@]}" "${OPTS[@]}" -cp "$CP" org.openjdk.jmh.Main "$REGEX" \
+# JmhMain (the jar's main) is JMH's command line that gives each fork kfork's flags for its JDK.
+"$JAVA" "${FLAGS[@]}" "${OPTS[@]}" -cp "$CP" org.kfork.bench.harness.JmhMain "$REGEX" \
   -bm avgt -tu ns "${ITER[@]}" \
-  -jvmArgsAppend "$FORK_ARGS" \
   -prof "async:libPath=$AP_LIB;output=flamegraph;event=$EVENT;dir=$OUT" \
   -prof gc \
   -rf json -rff "$OUT/jmh-result.json" \

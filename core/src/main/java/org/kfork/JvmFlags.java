@@ -12,25 +12,49 @@ import java.util.TreeMap;
 /**
  * The JVM flags kfork needs, chosen for a JDK feature release.
  *
+ * <p>Running the library needs {@link #runtime()}: without
+ * {@code --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED} the first touch of the memory
+ * facade (the first {@code Kmem.of}, {@code Mem.putLong}...) fails with
+ * {@code IllegalAccessError}, since Agrona reaches {@code jdk.internal.misc.Unsafe}. From JDK 23
+ * on, {@code --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow} keep the
+ * JDK from warning. A launcher that starts a JVM asks {@link #runtime(int)} for that JVM's release.
+ *
  * <p>The flags themselves live in one file, {@code jvm-flags.properties} at the project root. Maven reads it
  * for surefire, the scripts read it with {@code scripts/lib.sh}, and this class reads the copy that
- * the build puts on the class path, for JMH forks and the launcher. A key
- * {@code kfork.jvm.flags.jdkN} applies from JDK N on; {@code .all} applies everywhere.
+ * the build puts on the class path, for JMH forks and the launchers. A key
+ * {@code kfork.jvm.flags.jdkN} applies from JDK N on; {@code .all} applies everywhere. Each flag is
+ * one word ({@code --add-exports=...}, not {@code --add-exports ...}), so that a list of them can
+ * be passed on as JVM arguments one by one.
  */
 public final class JvmFlags {
     private static final String RESOURCE = "/org/kfork/jvm-flags.properties";
+    private static final String RUNTIME = "kfork.jvm.flags";
+    private static final String TEST = "kfork.jvm.test.flags";
 
     private JvmFlags() {
     }
 
-    /** The flags the libraries need on the running JDK (for JMH forks and the launcher). */
+    /** The flags the library needs on the running JDK (for the launcher and JMH forks). */
     public static List<String> runtime() {
-        return select("kfork.jvm.flags", Runtime.version().feature());
+        return runtime(Runtime.version().feature());
+    }
+
+    /**
+     * The flags the library needs on JDK {@code feature} (17, 25...), for a JVM about to be
+     * started; {@code Integer.MAX_VALUE} gives the flags of every release.
+     */
+    public static List<String> runtime(int feature) {
+        return select(RUNTIME, feature);
+    }
+
+    /** The runtime flags that every JDK takes (those of the {@code .all} key). */
+    public static List<String> runtimeOnEveryJdk() {
+        return select(RUNTIME, 0);
     }
 
     /** The flags tests add on the running JDK, on top of {@link #runtime()}. */
     public static List<String> test() {
-        return select("kfork.jvm.test.flags", Runtime.version().feature());
+        return select(TEST, Runtime.version().feature());
     }
 
     /**

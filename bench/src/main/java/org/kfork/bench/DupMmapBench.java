@@ -2,9 +2,7 @@ package org.kfork.bench;
 
 import static org.kfork.mm.Mman.*;
 
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.kfork.bench.harness.BenchSupport;
@@ -34,7 +32,6 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.Options;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * dup_mm of an mm with {@code n} VMAs, and the teardown (mmput: exit_mmap, __mmdrop) of such a
@@ -63,7 +60,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1)
+@Fork(value = 1, jvmArgsPrepend = {BenchSupport.ADD_EXPORTS, BenchSupport.CHECKED_OFF, BenchSupport.AGRONA_BOUNDS_OFF})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class DupMmapBench {
@@ -95,13 +92,13 @@ public class DupMmapBench {
     public String space;
 
     private Machine machine;
-    private OffHeapMmSystem offSys;
-    private long offParent;
-    private HeapMmSystem heapSys;
-    private AddressSpace heapParent;
-    private final long[] offChildren = new long[VMAS];
-    private final AddressSpace[] heapChildren = new AddressSpace[VMAS];
-    private int copies;
+    OffHeapMmSystem offSys;
+    long offParent;
+    HeapMmSystem heapSys;
+    AddressSpace heapParent;
+    final long[] offChildren = new long[VMAS];
+    final AddressSpace[] heapChildren = new AddressSpace[VMAS];
+    int copies;
 
     /** Builds the parent address space. */
     @Setup(Level.Trial)
@@ -226,7 +223,7 @@ public class DupMmapBench {
 
     /**
      * Runs this class alone (JMH options from the command line, e.g. {@code -p n=10000 -prof gc}
-     * override the annotations; the fork flags come from {@link BenchSupport#forkJvmArgs()}), then
+     * override the annotations; the fork flags come from {@link BenchSupport#withForkFlags}), then
      * prints a table of ns per VMA.
      */
     public static void main(String[] args) throws RunnerException {
@@ -236,11 +233,9 @@ public class DupMmapBench {
         } catch (org.openjdk.jmh.runner.options.CommandLineOptionException e) {
             throw new RunnerException(e);
         }
-        List<String> jvm = new ArrayList<>(cli.getJvmArgsAppend().orElse(List.of()));
-        jvm.addAll(BenchSupport.forkJvmArgs());
-        ChainedOptionsBuilder b = new OptionsBuilder().parent(cli).jvmArgsAppend(jvm.toArray(new String[0]));
+        ChainedOptionsBuilder b = BenchSupport.withForkFlags(cli);
         if (cli.getIncludes().isEmpty()) {
-            b.include("^" + java.util.regex.Pattern.quote(DupMmapBench.class.getName()) + "\\.");
+            b.include(BenchSupport.includeOf(DupMmapBench.class));
         }
         Options opts = b.build();
         Collection<RunResult> results = new Runner(opts).run();

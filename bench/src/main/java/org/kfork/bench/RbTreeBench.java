@@ -3,10 +3,8 @@ package org.kfork.bench;
 import static org.kfork.machine.Mem.getLong;
 import static org.kfork.machine.Mem.putLong;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -14,13 +12,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongUnaryOperator;
 import java.util.function.UnaryOperator;
 
-import org.kfork.JvmFlags;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
+import org.kfork.bench.harness.BenchSupport;
 import org.kfork.ds.RbTree;
 import org.kfork.heap.ds.HeapRbNode;
 import org.kfork.heap.ds.HeapRbRoot;
 import org.kfork.heap.ds.HeapRbTree;
+import org.kfork.kernel.struct.VmAreaStruct;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -39,12 +38,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.CommandLineOptionException;
-import org.openjdk.jmh.runner.options.CommandLineOptions;
-import org.openjdk.jmh.runner.options.Options;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * The intrusive rb-tree, off-heap ({@link RbTree}) against its heap twin ({@link HeapRbTree}) and
@@ -86,7 +79,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @State(Scope.Thread)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsPrepend = {BenchSupport.ADD_EXPORTS, BenchSupport.CHECKED_OFF, BenchSupport.AGRONA_BOUNDS_OFF})
 public class RbTreeBench {
     /** Operations per invocation; N is a multiple of it. */
     public static final int BATCH = 1000;
@@ -94,14 +87,6 @@ public class RbTreeBench {
     static final int ORDERS = 16;
     /** The length of find's probe stream, at least (the C anchor's nq). */
     static final int QUERIES = 100_000;
-    /** sizeof(struct vm_area_struct). */
-    static final int VMA_SIZE = 200;
-    /** offsetof(struct vm_area_struct, vm_start): the key. */
-    static final int VM_START = 0;
-    /** offsetof(struct vm_area_struct, vm_end). */
-    static final int VM_END = 8;
-    /** offsetof(struct vm_area_struct, vm_rb). */
-    static final int VM_RB = 32;
     /** The CPU whose per-CPU slab freelist the benchmark thread uses. */
     private static final int CPU = 0;
 
@@ -147,10 +132,10 @@ public class RbTreeBench {
     /** The page holding the two rb_roots. */
     private long rootPage;
     /** Off-heap: the tree under test and the destination of clones (two rb_roots). */
-    private long root;
-    private long cloneRoot;
+    long root;
+    long cloneRoot;
     /** The nodes in key order (off-heap addresses / heap objects / boxed keys). */
-    private long[] vmas;
+    long[] vmas;
     private HVma[] hvmas;
     private Long[] boxed;
     /** Random permutations of 0..n-1 (insertion and erase orders) and the current one. */
@@ -158,12 +143,12 @@ public class RbTreeBench {
     private int[] perm;
     private int nextPerm;
     /** find's probes: random node indices, at least {@link #QUERIES} of them. */
-    private int[] queries;
+    int[] queries;
 
-    private HeapRbRoot hroot;
-    private HeapRbRoot hcloneRoot;
-    private TreeMap<Long, Object> map;
-    private TreeMap<Long, Object> cloneMap;
+    HeapRbRoot hroot;
+    HeapRbRoot hcloneRoot;
+    TreeMap<Long, Object> map;
+    TreeMap<Long, Object> cloneMap;
 
     /** Where the batch stream stands (0..n; 0..queries.length for find). */
     private int cursor;
@@ -194,6 +179,11 @@ public class RbTreeBench {
     /** Allocates the machine and the nodes, then builds what the benchmark starts from. */
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) {
+        setUp(params.getBenchmark());
+    }
+
+    /** {@link #setUp(BenchmarkParams)} for the benchmark of this (qualified or simple) method name. */
+    void setUp(String benchmark) {
         if (n % BATCH != 0) {
             throw new IllegalArgumentException("n must be a multiple of " + BATCH);
         }
@@ -220,9 +210,10 @@ public class RbTreeBench {
         switch (variant) {
             case OFFHEAP -> {
                 // the tree and a clone of it, in 200-byte slab slots, with room for slab slack
-                long need = 2L * n * VMA_SIZE;
+                long need = 2L * n * VmAreaStruct.SIZEOF;
                 machine = Machine.create(Math.max(64L << 20, Long.highestOneBit(need) * 4));
-                vmaCache = Kmem.of(machine).slabs().create("vm_area_struct", VMA_SIZE, 8, 0, null);
+                vmaCache = Kmem.of(machine).slabs().create("vm_area_struct", (int) VmAreaStruct.SIZEOF,
+                        (int) VmAreaStruct.ALIGNOF, 0, null);
                 rootPage = machine.pages().allocPages(0);
                 root = rootPage;
                 cloneRoot = root + RbTree.SIZEOF_RB_ROOT;
@@ -238,15 +229,15 @@ public class RbTreeBench {
                 Arrays.sort(vmas);
                 for (int i = 0; i < n; i++) {
                     long v = vmas[i];
-                    Mem.zero(v, VMA_SIZE);
-                    putLong(v + VM_START, key(i));
-                    putLong(v + VM_END, key(i) + 4096);
-                    RbTree.clearNode(v + VM_RB);
+                    Mem.zero(v, VmAreaStruct.SIZEOF);
+                    putLong(v + VmAreaStruct.VM_START, key(i));
+                    putLong(v + VmAreaStruct.VM_END, key(i) + 4096);
+                    RbTree.clearNode(v + VmAreaStruct.VM_RB);
                 }
                 offMap = rb -> {
                     long nv = carve();
-                    Mem.copy(rb - VM_RB, nv, VMA_SIZE);
-                    return nv + VM_RB;
+                    Mem.copy(rb - VmAreaStruct.VM_RB, nv, VmAreaStruct.SIZEOF);
+                    return nv + VmAreaStruct.VM_RB;
                 };
             }
             case HEAP -> {
@@ -276,7 +267,7 @@ public class RbTreeBench {
             }
             default -> throw new AssertionError(variant);
         }
-        prepare(params);
+        prepare(benchmark);
     }
 
     /** Releases the machine. */
@@ -296,7 +287,7 @@ public class RbTreeBench {
         }
     }
 
-    private static long key(int i) {
+    static long key(int i) {
         return (i + 1L) << 12; // page-aligned vm_start, ascending with i
     }
 
@@ -319,7 +310,7 @@ public class RbTreeBench {
     // ---------------------------------------------------------------------------------------
 
     private static void insertOff(long root, long vma) {
-        long key = getLong(vma + VM_START);
+        long key = getLong(vma + VmAreaStruct.VM_START);
         long cur = getLong(root);
         long parent = 0;
         long link = root;
@@ -327,7 +318,7 @@ public class RbTreeBench {
             // read the key and both links up front (they share the node's cache lines): the next
             // node is then a select on the comparison, not a load issued after it (measured:
             // 5-10% faster inserts at 1e4, more at 1e5, than the kernel's link-pointer walk)
-            long k = getLong(cur - VM_RB + VM_START);
+            long k = getLong(cur - VmAreaStruct.VM_RB + VmAreaStruct.VM_START);
             long l = getLong(cur + RbTree.RB_LEFT);
             long r = getLong(cur + RbTree.RB_RIGHT);
             parent = cur;
@@ -335,20 +326,20 @@ public class RbTreeBench {
             link = goLeft ? cur + RbTree.RB_LEFT : cur + RbTree.RB_RIGHT;
             cur = goLeft ? l : r;
         }
-        RbTree.linkNode(vma + VM_RB, parent, link);
-        RbTree.insertColor(vma + VM_RB, root);
+        RbTree.linkNode(vma + VmAreaStruct.VM_RB, parent, link);
+        RbTree.insertColor(vma + VmAreaStruct.VM_RB, root);
     }
 
     private static long findOff(long root, long key) {
         long node = getLong(root);
         while (node != 0) {
-            long k = getLong(node - VM_RB + VM_START);
+            long k = getLong(node - VmAreaStruct.VM_RB + VmAreaStruct.VM_START);
             if (key < k) {
                 node = getLong(node + RbTree.RB_LEFT);
             } else if (key > k) {
                 node = getLong(node + RbTree.RB_RIGHT);
             } else {
-                return node - VM_RB;
+                return node - VmAreaStruct.VM_RB;
             }
         }
         return 0;
@@ -415,8 +406,7 @@ public class RbTreeBench {
     private boolean built;
 
     /** Per benchmark: build the full tree that find, traverse and the clones start from. */
-    private void prepare(BenchmarkParams params) {
-        String name = params.getBenchmark();
+    private void prepare(String name) {
         bench = name.substring(name.lastIndexOf('.') + 1);
         switch (bench) {
             case "find", "traverse", "clone", "cloneStructural" -> {
@@ -475,7 +465,7 @@ public class RbTreeBench {
                 long node = RbTree.firstPostorder(cloneRoot);
                 while (node != 0) {
                     long nextNode = RbTree.nextPostorder(node);
-                    free(node - VM_RB);
+                    free(node - VmAreaStruct.VM_RB);
                     node = nextNode;
                 }
                 RbTree.initRoot(cloneRoot);
@@ -555,7 +545,7 @@ public class RbTreeBench {
                 for (int k = 0; k < BATCH; k++) {
                     node = node == 0 ? RbTree.first(root) : RbTree.next(node);
                     if (node != 0) {
-                        sum += getLong(node - VM_RB + VM_START);
+                        sum += getLong(node - VmAreaStruct.VM_RB + VmAreaStruct.VM_START);
                     }
                 }
                 traverseOff = node;
@@ -592,7 +582,7 @@ public class RbTreeBench {
         switch (variant) {
             case OFFHEAP -> {
                 for (int i = cursor; i < end; i++) {
-                    RbTree.erase(vmas[perm[i]] + VM_RB, root);
+                    RbTree.erase(vmas[perm[i]] + VmAreaStruct.VM_RB, root);
                 }
             }
             case HEAP -> {
@@ -623,7 +613,7 @@ public class RbTreeBench {
                 for (int k = 0; k < BATCH; k++) {
                     src = src == 0 ? RbTree.first(root) : RbTree.next(src);
                     long nv = carve();
-                    Mem.copy(src - VM_RB, nv, VMA_SIZE);
+                    Mem.copy(src - VmAreaStruct.VM_RB, nv, VmAreaStruct.SIZEOF);
                     insertOff(cloneRoot, nv);
                 }
                 cloneSrcOff = src;
@@ -676,20 +666,10 @@ public class RbTreeBench {
     }
 
     /**
-     * Runs the suite (or the benchmarks matching the JMH command line) with kfork's JVM flags,
-     * checked mode off and Agrona's bounds checks off.
+     * Runs the suite alone (or the benchmarks a JMH command line names), with the fork flags of
+     * {@link BenchSupport}.
      */
-    public static void main(String[] args) throws RunnerException, CommandLineOptionException {
-        List<String> jvm = new ArrayList<>(JvmFlags.runtime());
-        jvm.add("-Dkfork.checked=false");
-        jvm.add("-Dagrona.disable.bounds.checks=true");
-        Options cli = new CommandLineOptions(args);
-        OptionsBuilder b = new OptionsBuilder();
-        b.parent(cli);
-        if (cli.getIncludes().isEmpty()) {
-            b.include(RbTreeBench.class.getSimpleName());
-        }
-        Options opts = b.jvmArgsAppend(jvm.toArray(new String[0])).build();
-        new Runner(opts).run();
+    public static void main(String[] args) {
+        BenchSupport.runAlone(RbTreeBench.class, args);
     }
 }

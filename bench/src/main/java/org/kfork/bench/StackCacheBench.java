@@ -8,9 +8,9 @@ import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 import org.jctools.queues.MpmcArrayQueue;
 import org.kfork.alloc.Cpus;
 import org.kfork.alloc.Kmem;
-import org.kfork.alloc.ThreadStacks;
 import org.kfork.bench.harness.BenchSupport;
-import org.kfork.heap.alloc.HeapStackCache;
+import org.kfork.heap.fork.HeapThreadStacks;
+import org.kfork.kernel.fork.ThreadStacks;
 import org.kfork.machine.Abi;
 import org.kfork.machine.Machine;
 import org.kfork.smp.CurrentCpu;
@@ -48,7 +48,7 @@ import org.openjdk.jmh.runner.RunnerException;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(1)
+@Fork(value = 1, jvmArgsPrepend = {BenchSupport.ADD_EXPORTS, BenchSupport.CHECKED_OFF, BenchSupport.AGRONA_BOUNDS_OFF})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class StackCacheBench {
@@ -81,7 +81,7 @@ public class StackCacheBench {
     Machine machine;
     ThreadStacks stacks;
     Cpus cpus;
-    HeapStackCache heap;
+    HeapThreadStacks heap;
     MpmcArrayQueue<byte[]> mpmc;
     ManyToManyConcurrentArrayQueue<byte[]> m2m;
     ArrayDeque<byte[]> deque;
@@ -104,9 +104,11 @@ public class StackCacheBench {
                 }
                 break;
             case HEAP:
-                heap = new HeapStackCache(CPUS, memset);
+                heap = new HeapThreadStacks(CPUS, memset);
                 for (int cpu = 0; cpu < CPUS; cpu++) {
-                    heap.freeStack(cpu, heap.allocStack(cpu));
+                    if (!heap.putCached(cpu, new byte[Abi.THREAD_SIZE])) {
+                        throw new IllegalStateException("cannot prime the stack cache");
+                    }
                 }
                 break;
             case JCTOOLS_MPMC:
@@ -174,8 +176,9 @@ public class StackCacheBench {
                 return null;
             }
             case HEAP: {
-                byte[] s = heap.allocStack();
-                heap.freeStack(s);
+                int cpu = CurrentCpu.current(CPUS);
+                byte[] s = heap.takeCached(cpu);
+                heap.putCached(cpu, s);
                 return s;
             }
             case JCTOOLS_MPMC: {

@@ -1,79 +1,66 @@
 package org.kfork.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.kfork.kernel.struct.Structs;
 import org.kfork.machine.layout.Pahole;
 import org.kfork.machine.layout.StructLayout;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code kfork layout}: shows how the modeled kernel lays out a struct, pahole style, or as CSV
  * rows in the format of reference/layouts-5.12.csv.
  */
-final class LayoutCommand implements Command {
-    @Override
-    public String name() {
-        return "layout";
-    }
+@Command(name = "layout",
+    description = "Show a kernel struct's layout, pahole style: offsets, sizes, holes, padding, cache lines.",
+    footer = {"", "Examples:", "  kfork layout task_struct", "  kfork layout --csv mm_struct vm_area_struct",
+        "  kfork layout --list"})
+final class LayoutCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private HelpOption help;
+
+    @Option(names = "--csv", description = "struct,field,offset,size rows, as in layouts-5.12.csv"
+        + " (every struct when none is named)")
+    private boolean csv;
+
+    @Option(names = "--list", description = "the names of every declared struct")
+    private boolean list;
+
+    @Parameters(paramLabel = "STRUCT", arity = "0..*", description = "a struct's name, e.g. task_struct")
+    private List<String> names = new ArrayList<>();
 
     @Override
-    public String summary() {
-        return "show a kernel struct's layout (offsets, sizes, holes, cache lines)";
-    }
-
-    @Override
-    public String usage() {
-        return "usage: kfork layout STRUCT...          pahole-like view of each STRUCT\n"
-                + "       kfork layout --csv [STRUCT...]  struct,field,offset,size rows (every struct if none named)\n"
-                + "       kfork layout --list             the names of every declared struct\n";
-    }
-
-    @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) {
-        boolean csv = false;
-        boolean list = false;
-        List<String> names = new ArrayList<>();
-        for (String a : args) {
-            switch (a) {
-                case "--csv" -> csv = true;
-                case "--list" -> list = true;
-                case "-h", "--help" -> {
-                    out.print(usage());
-                    return OK;
-                }
-                default -> {
-                    if (a.startsWith("-")) {
-                        err.println("kfork layout: unknown option '" + a + "'");
-                        err.print(usage());
-                        return USAGE;
-                    }
-                    names.add(a);
-                }
-            }
-        }
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
         if (list) {
             if (csv || !names.isEmpty()) {
-                err.println("kfork layout: --list takes no other arguments");
-                err.print(usage());
-                return USAGE;
+                throw usage("--list takes no other arguments");
             }
-            for (String n : Structs.names()) {
-                out.println(n);
-            }
-            return OK;
+            Structs.names().forEach(out::println);
+            return ExitCode.OK;
         }
         if (names.isEmpty() && !csv) {
-            err.print(usage());
-            return USAGE;
+            throw usage("no STRUCT named (--csv alone prints every struct, --list names them)");
         }
         List<StructLayout> layouts = new ArrayList<>();
         for (String n : names) {
             StructLayout s = Structs.byName(n);
             if (s == null) {
-                err.println("kfork layout: unknown struct '" + n + "'. Known structs:");
-                err.println("  " + String.join(" ", Structs.names()));
-                return USAGE;
+                String near = closest(n, Structs.names());
+                throw usage("unknown struct '" + n + "'" + (near == null ? "" : "; did you mean " + near + "?")
+                    + " ('kfork layout --list' names all " + Structs.names().size() + ")");
             }
             layouts.add(s);
         }
@@ -90,6 +77,44 @@ final class LayoutCommand implements Command {
                 out.print(Pahole.print(layouts.get(i)));
             }
         }
-        return OK;
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** The name nearest to {@code typo} by edit distance, if it is a likely slip (at most 2 edits). */
+    static String closest(String typo, List<String> names) {
+        String best = null;
+        int bestDistance = 3;
+        for (String n : names) {
+            int d = editDistance(typo, n);
+            if (d < bestDistance) {
+                best = n;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int subst = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(subst, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 }

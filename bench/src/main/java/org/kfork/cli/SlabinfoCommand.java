@@ -1,78 +1,78 @@
 package org.kfork.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import org.kfork.alloc.ForkInit;
+import java.util.concurrent.Callable;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
 import org.kfork.alloc.SlabFlags;
 import org.kfork.alloc.SlabInfo;
+import org.kfork.kernel.fork.ForkInit;
+import org.kfork.kernel.fork.ThreadStacks;
+import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.machine.Abi;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
+import org.kfork.mm.Mman;
 import org.kfork.sched.TaskState;
-import org.kfork.alloc.TaskFields;
-import org.kfork.alloc.ThreadStacks;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code kfork slabinfo}: boots fork.c's caches on a modeled machine, runs a small demo (tasks with
  * stacks, their signal/sighand/files/fs/mm structs and some VMAs; then some of them exit), and
  * prints /proc/slabinfo, followed by the flags and usercopy windows of each cache and the stack
  * allocator's counters.
+ *
+ * <p>The demo asks for no more tasks than max_threads allows (copy_process would fail with
+ * -EAGAIN past it), and when RAM runs out before all tasks exist it says which allocation failed
+ * and exits 1 after printing the table.
  */
-public final class SlabinfoCommand implements Command {
-    @Override
-    public String name() {
-        return "slabinfo";
-    }
+@Command(name = "slabinfo",
+    description = "Boot fork.c's slab caches, run a demo of tasks forking and exiting, print /proc/slabinfo.")
+public final class SlabinfoCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private HelpOption help;
+
+    @Mixin
+    private MachineOptions machine;
+
+    @Option(names = "--tasks", paramLabel = "N", defaultValue = "40",
+        description = "tasks the demo creates, at most max_threads (default: ${DEFAULT-VALUE}); half of them exit again")
+    private int tasks;
+
+    @Option(names = "--vmas", paramLabel = "N", defaultValue = "8",
+        description = "vm_area_structs per task, at most max_map_count " + Mman.DEFAULT_MAX_MAP_COUNT
+            + " (default: ${DEFAULT-VALUE})")
+    private int vmas;
 
     @Override
-    public String summary() {
-        return "boot fork.c's slab caches, run a demo, print /proc/slabinfo";
-    }
-
-    @Override
-    public String usage() {
-        return "usage: kfork slabinfo [--tasks N] [--vmas N] [--ram SIZE] [--cpus N]\n"
-            + "  --tasks N   tasks created by the demo (default 40); half of them exit again\n"
-            + "  --vmas N    vm_area_structs per task (default 8)\n"
-            + "  --ram SIZE  the machine's RAM, e.g. 256m (default 256m)\n"
-            + "  --cpus N    modeled CPUs (default 2)\n";
-    }
-
-    @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) {
-        int tasks = 40;
-        int vmas = 8;
-        long ram = 256L << 20;
-        int nrCpus = 2;
-        try {
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                String v = i + 1 < args.size() ? args.get(i + 1) : null;
-                switch (a) {
-                    case "--tasks": tasks = Integer.parseInt(need(a, v)); i++; break;
-                    case "--vmas": vmas = Integer.parseInt(need(a, v)); i++; break;
-                    case "--ram": ram = org.kfork.machine.Ram.parseSize(need(a, v)); i++; break;
-                    case "--cpus": nrCpus = Integer.parseInt(need(a, v)); i++; break;
-                    default:
-                        err.println("kfork slabinfo: unknown option '" + a + "'");
-                        err.print(usage());
-                        return USAGE;
-                }
-            }
-            if (tasks < 0 || vmas < 0 || nrCpus < 1 || nrCpus > Abi.NR_CPUS) {
-                throw new IllegalArgumentException("counts must be >= 0 and cpus 1.." + Abi.NR_CPUS);
-            }
-        } catch (IllegalArgumentException e) {
-            err.println("kfork slabinfo: " + e.getMessage());
-            err.print(usage());
-            return USAGE;
+    public Integer call() {
+        if (tasks < 0) {
+            throw usage("--tasks must be 0 or more, not " + tasks);
         }
-        try (Machine m = Machine.builder().ram(ram).cpus(nrCpus).build()) {
-            ForkInit fork = ForkInit.boot(Kmem.of(m));
+        if (vmas < 0 || vmas > Mman.DEFAULT_MAX_MAP_COUNT) {
+            throw usage("--vmas must be 0 to max_map_count (" + Mman.DEFAULT_MAX_MAP_COUNT + "), not " + vmas);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (Machine m = machine.boot()) {
+            ForkInit fork;
             try {
+                fork = ForkInit.boot(Kmem.of(m));
+            } catch (IllegalStateException e) {
+                throw machine.tooSmall(e);
+            }
+            try {
+                checkMaxThreads(fork.maxThreads());
                 Demo demo = new Demo(fork);
                 int made = demo.spawn(tasks, vmas);
                 demo.exitHalf();
@@ -88,60 +88,110 @@ public final class SlabinfoCommand implements Command {
                 out.printf("demo: %d tasks created, %d exited; max_threads %d; NR_KERNEL_STACK_KB %d; vmalloc areas %d;"
                         + " stacks cached per CPU %s%n", made, made - demo.live(), fork.maxThreads(),
                     st.nrKernelStackKb(), st.vmalloc().nrAreas(), demo.cachedPerCpu());
+                out.flush();
                 demo.exitAll();
+                if (made < tasks) {
+                    spec.commandLine().getErr().printf("kfork slabinfo: only %d of the %d tasks were created: RAM ran"
+                        + " out (-ENOMEM) allocating task %d's %s in %s; a larger --ram gives them room%n",
+                        made, tasks, made + 1, demo.failed(), SizeConverter.format(machine.ramBytes()));
+                    return ExitCode.SOFTWARE;
+                }
             } finally {
                 fork.close();
             }
         }
-        return OK;
+        return ExitCode.OK;
     }
 
-    private static String need(String opt, String v) {
-        if (v == null) {
-            throw new IllegalArgumentException(opt + " needs a value");
+    /**
+     * copy_process refuses a task past max_threads (-EAGAIN), and fork_init sizes max_threads to
+     * RAM (set_max_threads): the thread structures, THREAD_SIZE each, may take at most 1/8 of it.
+     */
+    private void checkMaxThreads(int maxThreads) {
+        if (tasks <= maxThreads) {
+            return;
         }
-        return v;
+        long perThread = 8L * Abi.THREAD_SIZE;
+        long needed = Abi.alignUp(tasks * perThread, 1L << 20);
+        throw usage("--tasks " + tasks + " is more than max_threads, " + maxThreads + " for "
+            + SizeConverter.format(machine.ramBytes()) + " of RAM (fork_init lets thread structures take at most 1/8 of"
+            + " RAM: one thread per " + SizeConverter.format(perThread) + "; a fork past it fails with -EAGAIN);"
+            + " ask for fewer tasks, or --ram " + SizeConverter.asArgument(needed) + " or more");
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
     }
 
     /** What a fork allocates, without the rest of copy_process. */
     private static final class Demo {
+        /** What objs[k] of a task holds, for k below 6; every later slot is a vm_area_struct. */
+        private static final String[] OBJECTS = {"task_struct", "signal_struct", "sighand_struct", "files_struct",
+            "fs_struct", "mm_struct"};
+
         private final ForkInit fork;
         private final List<long[]> live = new ArrayList<>();
+        private String failed = "";
 
         Demo(ForkInit fork) {
             this.fork = fork;
         }
 
+        /** Creates up to {@code tasks} tasks; stops at the first that RAM has no room for. */
         int spawn(int tasks, int vmas) {
-            int made = 0;
             for (int i = 0; i < tasks; i++) {
                 int cpu = i % fork.kmem().cpus().nrCpus();
-                long tsk = fork.taskStructCachep().zalloc(cpu);
-                if (tsk == Abi.NULL) {
-                    break;
-                }
-                if (fork.stacks().allocThreadStackNode(tsk, KmemCache.NUMA_NO_NODE, cpu) == Abi.NULL) {
-                    fork.taskStructCachep().free(cpu, tsk);
-                    break;
-                }
-                fork.stacks().accountKernelStack(tsk, 1, cpu);
-                fork.stacks().setTaskStackEndMagic(tsk);
-                Mem.putInt(tsk + TaskFields.STACK_REFCOUNT, 1);
-                long[] objs = new long[6 + vmas];
-                objs[0] = tsk;
-                objs[1] = fork.signalCachep().zalloc(cpu);
-                objs[2] = fork.sighandCachep().alloc(cpu);
-                objs[3] = fork.filesCachep().zalloc(cpu);
-                objs[4] = fork.fsCachep().zalloc(cpu);
-                objs[5] = fork.mmCachep().zalloc(cpu);
-                for (int v = 0; v < vmas; v++) {
-                    objs[6 + v] = fork.vmAreaCachep().zalloc(cpu);
+                long[] objs = forkOne(cpu, vmas);
+                if (objs == null) {
+                    return i;
                 }
                 live.add(objs);
                 fork.processCounts().inc(cpu);
-                made++;
             }
-            return made;
+            return tasks;
+        }
+
+        /**
+         * One task's objects, or null when an allocation failed: then {@link #failed()} names it
+         * and whatever the task had got is freed again, as copy_process unwinds.
+         */
+        private long[] forkOne(int cpu, int vmas) {
+            long tsk = fork.taskStructCachep().zalloc(cpu);
+            if (tsk == Abi.NULL) {
+                failed = OBJECTS[0];
+                return null;
+            }
+            if (fork.stacks().allocThreadStackNode(tsk, KmemCache.NUMA_NO_NODE, cpu) == Abi.NULL) {
+                fork.taskStructCachep().free(cpu, tsk);
+                failed = "thread stack";
+                return null;
+            }
+            fork.stacks().accountKernelStack(tsk, 1, cpu);
+            fork.stacks().setTaskStackEndMagic(tsk);
+            Mem.putInt(tsk + TaskStruct.STACK_REFCOUNT, 1);
+            long[] objs = new long[OBJECTS.length + vmas];
+            objs[0] = tsk;
+            objs[1] = fork.signalCachep().zalloc(cpu);
+            objs[2] = fork.sighandCachep().alloc(cpu);
+            objs[3] = fork.filesCachep().zalloc(cpu);
+            objs[4] = fork.fsCachep().zalloc(cpu);
+            objs[5] = fork.mmCachep().zalloc(cpu);
+            for (int v = 0; v < vmas; v++) {
+                objs[OBJECTS.length + v] = fork.vmAreaCachep().zalloc(cpu);
+            }
+            for (int k = 1; k < objs.length; k++) {
+                if (objs[k] == Abi.NULL) {
+                    failed = k < OBJECTS.length ? OBJECTS[k] : "vm_area_struct " + (k - OBJECTS.length + 1) + " of " + vmas;
+                    release(objs, cpu);
+                    return null;
+                }
+            }
+            return objs;
+        }
+
+        /** What the failed allocation was for. */
+        String failed() {
+            return failed;
         }
 
         void exitHalf() {
@@ -158,20 +208,31 @@ public final class SlabinfoCommand implements Command {
         }
 
         private void exit(long[] objs, int cpu) {
+            release(objs, cpu);
+            fork.processCounts().dec(cpu);
+        }
+
+        /** Frees a task's objects (those it got, when its fork failed half way), its stack last. */
+        private void release(long[] objs, int cpu) {
             long tsk = objs[0];
             fork.stacks().checkStackEnd(tsk);
-            for (int v = 6; v < objs.length; v++) {
-                fork.vmAreaCachep().free(cpu, objs[v]);
+            for (int v = OBJECTS.length; v < objs.length; v++) {
+                free(fork.vmAreaCachep(), objs[v], cpu);
             }
-            fork.mmCachep().free(cpu, objs[5]);
-            fork.fsCachep().free(cpu, objs[4]);
-            fork.filesCachep().free(cpu, objs[3]);
-            fork.sighandCachep().free(cpu, objs[2]);
-            fork.signalCachep().free(cpu, objs[1]);
-            Mem.putLong(tsk + TaskFields.STATE, TaskState.TASK_DEAD);
+            free(fork.mmCachep(), objs[5], cpu);
+            free(fork.fsCachep(), objs[4], cpu);
+            free(fork.filesCachep(), objs[3], cpu);
+            free(fork.sighandCachep(), objs[2], cpu);
+            free(fork.signalCachep(), objs[1], cpu);
+            Mem.putLong(tsk + TaskStruct.STATE, TaskState.TASK_DEAD);
             fork.stacks().putTaskStack(tsk, cpu);
             fork.taskStructCachep().free(cpu, tsk);
-            fork.processCounts().dec(cpu);
+        }
+
+        private static void free(KmemCache cache, long obj, int cpu) {
+            if (obj != Abi.NULL) {
+                cache.free(cpu, obj);
+            }
         }
 
         int live() {

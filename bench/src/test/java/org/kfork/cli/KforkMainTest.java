@@ -1,6 +1,8 @@
 package org.kfork.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -14,8 +16,10 @@ import java.util.Map;
 import org.kfork.kernel.struct.ReferenceLayouts;
 import org.kfork.kernel.struct.Structs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** The kfork tool's exit codes and outputs, and its CSV against the reference. */
+/** The kfork tool's conventions (help, usage errors, exit codes), its layout output, and its CSV against the reference. */
 class KforkMainTest {
 
     private record Result(int code, String out, String err) {
@@ -32,28 +36,89 @@ class KforkMainTest {
     }
 
     @Test
-    void noArgumentsIsAUsageError() {
+    void noArgumentsIsAUsageErrorThatListsTheCommands() {
         Result r = kfork();
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("usage: kfork"), r.err());
-        assertTrue(r.err().contains("layout"), r.err());
+        assertTrue(r.err().startsWith("kfork: no COMMAND given\nUsage: kfork"), r.err());
+        assertTrue(r.err().contains("layout") && r.err().contains("slabinfo"), r.err());
+        assertEquals("", r.out());
     }
 
     @Test
     void helpGoesToStdoutWithSuccess() {
-        Result r = kfork("--help");
-        assertEquals(0, r.code());
-        assertTrue(r.out().contains("layout"), r.out());
-        Result layoutHelp = kfork("help", "layout");
-        assertEquals(0, layoutHelp.code());
-        assertTrue(layoutHelp.out().contains("--csv"), layoutHelp.out());
+        for (String[] args : List.of(new String[] {"--help"}, new String[] {"-h"}, new String[] {"help"})) {
+            Result r = kfork(args);
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().startsWith("Usage: kfork"), r.out());
+            assertTrue(r.out().contains("layout") && r.out().contains("slabinfo"), r.out());
+            assertEquals("", r.err());
+        }
+        for (String[] args : List.of(new String[] {"help", "layout"}, new String[] {"layout", "--help"},
+            new String[] {"layout", "-h", "task_struct"})) {
+            Result r = kfork(args);
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().startsWith("Usage: kfork layout"), r.out());
+            assertTrue(r.out().contains("--csv"), r.out());
+        }
+        Result slab = kfork("help", "slabinfo");
+        assertEquals(0, slab.code());
+        assertTrue(slab.out().contains("--ram=SIZE") && slab.out().contains("-Dkfork.ram.capacity"), slab.out());
+    }
+
+    @Test
+    void helpOfAnUnknownCommandIsAUsageError() {
+        Result r = kfork("help", "nosuch");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("kfork: Unknown subcommand 'nosuch'.\n"), r.err());
+        assertTrue(r.err().contains("Usage: kfork"), r.err());
+        assertEquals("", r.out());
     }
 
     @Test
     void unknownCommand() {
         Result r = kfork("frobnicate");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("unknown command 'frobnicate'"), r.err());
+        assertTrue(r.err().startsWith("kfork: unknown command 'frobnicate'\n"), r.err());
+        assertTrue(r.err().contains("Usage: kfork"), r.err());
+        Result near = kfork("layuot");
+        assertTrue(near.err().contains("layout"), "suggests the nearest command: " + near.err());
+    }
+
+    /**
+     * Every usage error, in every command: exit 2, nothing on stdout, one line naming the problem,
+     * then the usage; never a stack trace.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "layout                         | no STRUCT named",
+        "layout --bogus task_struct     | Unknown option: '--bogus'",
+        "layout --list task_struct      | --list takes no other arguments",
+        "layout task_strukt             | unknown struct 'task_strukt'; did you mean task_struct?",
+        "slabinfo --bogus               | Unknown option: '--bogus'",
+        "slabinfo --tasks               | Missing required parameter for option '--tasks'",
+        "slabinfo --tasks abc           | Invalid value for option '--tasks': 'abc' is not an int",
+        "slabinfo --tasks -1            | --tasks must be 0 or more, not -1",
+        "slabinfo --vmas 65531          | --vmas must be 0 to max_map_count (65530), not 65531",
+        "slabinfo --cpus 0              | --cpus must be 1 to 64, not 0",
+        "slabinfo --cpus 65             | --cpus must be 1 to 64, not 65",
+        "slabinfo --ram abc             | Invalid value for option '--ram': not a size: 'abc'",
+        "slabinfo --ram 1.5g            | Invalid value for option '--ram': not a size: '1.5g'",
+        "slabinfo --ram 0               | Invalid value for option '--ram': size must be positive",
+        "slabinfo --ram 99999999999t    | Invalid value for option '--ram': too large",
+        "slabinfo --ram 100             | --ram 100 bytes is less than one page (4096 bytes)",
+        "slabinfo --ram 8g              | --ram 8 GiB does not fit this JVM's RAM region: 4 GiB of address space",
+        "slabinfo --ram 1m              | --tasks 40 is more than max_threads, 20 for 1 MiB of RAM",
+    })
+    void usageErrorsSayWhatIsWrongThenTheUsage(String line, String problem) {
+        String[] args = line.trim().split("\\s+");
+        Result r = kfork(args);
+        assertEquals(2, r.code(), r.err());
+        assertEquals("", r.out());
+        String[] lines = r.err().split("\n");
+        assertTrue(lines[0].startsWith("kfork " + args[0] + ": " + problem), lines[0]);
+        assertTrue(lines[1].startsWith("Usage: kfork " + args[0]), r.err());
+        assertTrue(r.err().contains("'kfork help " + args[0] + "' explains the options."), r.err());
+        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
     }
 
     @Test
@@ -84,22 +149,22 @@ class KforkMainTest {
     }
 
     @Test
-    void unknownStructListsTheKnownOnes() {
+    void unknownStructSuggestsTheNearestAndCountsTheKnownOnes() {
         Result r = kfork("layout", "task_strukt");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("unknown struct 'task_strukt'"), r.err());
-        assertTrue(r.err().contains("vm_area_struct"), r.err());
-        assertTrue(r.err().contains("task_struct"), r.err());
+        assertTrue(r.err().contains("did you mean task_struct? ('kfork layout --list' names all "
+            + Structs.names().size() + ")"), r.err());
+        Result far = kfork("layout", "zzzzzzzz");
+        assertTrue(far.err().startsWith("kfork layout: unknown struct 'zzzzzzzz' ('kfork layout --list'"), far.err());
         assertEquals("", r.out());
     }
 
     @Test
-    void badLayoutUsage() {
-        assertEquals(2, kfork("layout").code());
-        Result bad = kfork("layout", "--bogus", "task_struct");
-        assertEquals(2, bad.code());
-        assertTrue(bad.err().contains("usage: kfork layout"), bad.err());
-        assertEquals(2, kfork("layout", "--list", "task_struct").code());
+    void nearestNameIsWithinTwoEdits() {
+        List<String> names = List.of("task_struct", "mm_struct", "vm_area_struct");
+        assertEquals("mm_struct", LayoutCommand.closest("mm_strcut", names));
+        assertEquals("task_struct", LayoutCommand.closest("task_struc", names));
+        assertNull(LayoutCommand.closest("files_struct", names));
     }
 
     @Test

@@ -28,7 +28,7 @@ import org.kfork.machine.PageAllocator;
  * <p>Every area has a {@link VmStruct} record, allocated from the "vm_struct" slab cache with its
  * pages array behind it. Virtual slots are handed out lowest first, so addresses are deterministic.
  */
-public final class VmallocArea {
+public final class VmallocArea implements AutoCloseable {
     /** Bytes of virtual space per area: a 16 KiB stack, its guard page, rounded to THREAD_ALIGN. */
     public static final int SLOT_SIZE = 2 * Abi.THREAD_SIZE;
     /** Most pages an area can have (its pages array is allocated inline). */
@@ -44,7 +44,8 @@ public final class VmallocArea {
     private final BitSet usedSlots = new BitSet();
     private long nrAreas;
 
-    VmallocArea(Kmem kmem) {
+    /** The vmalloc area of {@code kmem}'s machine, with its "vm_struct" cache. */
+    public VmallocArea(Kmem kmem) {
         this.pages = kmem.machine().pages();
         this.vmCache = kmem.slabs().create("vm_struct", VmStruct.SIZEOF + 8 * MAX_PAGES, 0, 0, null);
         if (vmCache == null) {
@@ -202,7 +203,8 @@ public final class VmallocArea {
     }
 
     /** Destroys the vm_struct cache; every area must have been freed. */
-    void close() {
+    @Override
+    public void close() {
         vmCache.destroy();
     }
 

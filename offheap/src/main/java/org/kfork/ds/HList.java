@@ -103,8 +103,8 @@ public final class HList {
     /** {@code hlist_del}: unlink and poison (LIST_POISON1 in next, LIST_POISON2 in pprev). */
     public static void delete(long n) {
         del(n);
-        putLong(n + NEXT, ListHead.LIST_POISON1);
-        putLong(n + PPREV, ListHead.LIST_POISON2);
+        putLong(n + NEXT, IntrusiveList.LIST_POISON1);
+        putLong(n + PPREV, IntrusiveList.LIST_POISON2);
     }
 
     /** {@code hlist_del_init}: unlink if hashed, and leave the node unhashed. */
@@ -123,7 +123,7 @@ public final class HList {
         int count = 0;
         long slot = h + FIRST;
         for (long n = getLong(h + FIRST); n != 0; n = getLong(n + NEXT)) {
-            if (n == ListHead.LIST_POISON1) {
+            if (n == IntrusiveList.LIST_POISON1) {
                 throw new IllegalStateException("hlist " + RbTree.hex(h) + ": reached a deleted node via "
                         + RbTree.hex(slot));
             }

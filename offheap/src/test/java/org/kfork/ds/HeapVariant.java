@@ -3,7 +3,7 @@ package org.kfork.ds;
 import org.kfork.heap.ds.HeapHList;
 import org.kfork.heap.ds.HeapIntervalNode;
 import org.kfork.heap.ds.HeapIntervalTree;
-import org.kfork.heap.ds.HeapListHead;
+import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.ds.HeapRbAugmented;
 import org.kfork.heap.ds.HeapRbNode;
 import org.kfork.heap.ds.HeapRbRoot;
@@ -46,7 +46,7 @@ final class HeapVariant implements Variant {
         }
     }
 
-    static final class ListNode extends HeapListHead {
+    static final class ListNode extends HeapIntrusiveList {
         final Vma vma;
 
         ListNode(Vma vma) {
@@ -335,58 +335,58 @@ final class HeapVariant implements Variant {
         HeapRbTree.cloneStructure(roots[0], roots[1], o -> copyOf(((Shared) o).vma).shared, HeapIntervalTree.CALLBACKS);
     }
 
-    private static int hl(HeapListHead l) {
+    private static int hl(HeapIntrusiveList l) {
         return l == null ? -1 : ((ListNode) l).vma.index;
     }
 
     @Override
     public void listInit(int x) {
-        HeapListHead.init(nodes[x].list);
+        HeapIntrusiveList.init(nodes[x].list);
     }
 
     @Override
     public void listAdd(int e, int head) {
-        HeapListHead.listAdd(nodes[e].list, nodes[head].list);
+        HeapIntrusiveList.listAdd(nodes[e].list, nodes[head].list);
     }
 
     @Override
     public void listAddTail(int e, int head) {
-        HeapListHead.listAddTail(nodes[e].list, nodes[head].list);
+        HeapIntrusiveList.listAddTail(nodes[e].list, nodes[head].list);
     }
 
     @Override
     public void listAddRcu(int e, int head) {
-        HeapListHead.listAdd(nodes[e].list, nodes[head].list);
+        HeapIntrusiveList.listAdd(nodes[e].list, nodes[head].list);
     }
 
     @Override
     public void listDel(int e) {
-        HeapListHead.listDel(nodes[e].list);
+        HeapIntrusiveList.listDel(nodes[e].list);
     }
 
     @Override
     public void listDelRcu(int e) {
-        HeapListHead.listDel(nodes[e].list);
+        HeapIntrusiveList.listDel(nodes[e].list);
     }
 
     @Override
     public void listDelInit(int e) {
-        HeapListHead.listDelInit(nodes[e].list);
+        HeapIntrusiveList.listDelInit(nodes[e].list);
     }
 
     @Override
     public void listMoveTail(int e, int head) {
-        HeapListHead.listMoveTail(nodes[e].list, nodes[head].list);
+        HeapIntrusiveList.listMoveTail(nodes[e].list, nodes[head].list);
     }
 
     @Override
     public void listSpliceInit(int list, int head) {
-        HeapListHead.listSpliceInit(nodes[list].list, nodes[head].list);
+        HeapIntrusiveList.listSpliceInit(nodes[list].list, nodes[head].list);
     }
 
     @Override
     public boolean listEmpty(int head) {
-        return HeapListHead.listEmpty(nodes[head].list);
+        return HeapIntrusiveList.listEmpty(nodes[head].list);
     }
 
     @Override
@@ -401,7 +401,7 @@ final class HeapVariant implements Variant {
 
     @Override
     public int listValidate(int head) {
-        return HeapListHead.validate(nodes[head].list, capacity);
+        return HeapIntrusiveList.validate(nodes[head].list, capacity);
     }
 
     private static int hn(HeapHList.Node n) {

@@ -30,9 +30,9 @@ class LayoutCrossCheckTest {
 
     @Test
     void listsMatchTheLayouts() {
-        assertEquals(org.kfork.kernel.struct.ListHead.SIZEOF, ListHead.SIZEOF);
-        assertEquals(org.kfork.kernel.struct.ListHead.NEXT, ListHead.NEXT);
-        assertEquals(org.kfork.kernel.struct.ListHead.PREV, ListHead.PREV);
+        assertEquals(org.kfork.kernel.struct.ListHead.SIZEOF, IntrusiveList.SIZEOF);
+        assertEquals(org.kfork.kernel.struct.ListHead.NEXT, IntrusiveList.NEXT);
+        assertEquals(org.kfork.kernel.struct.ListHead.PREV, IntrusiveList.PREV);
         assertEquals(HlistHead.SIZEOF, HList.SIZEOF_HEAD);
         assertEquals(HlistHead.FIRST, HList.FIRST);
         assertEquals(HlistNode.SIZEOF, HList.SIZEOF_NODE);

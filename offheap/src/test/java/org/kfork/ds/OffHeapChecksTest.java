@@ -89,16 +89,16 @@ class OffHeapChecksTest {
             long head = page;
             long e1 = page + 16;
             long e2 = page + 32;
-            ListHead.init(head);
-            ListHead.addTail(e1, head);
-            ListHead.addTail(e2, head);
-            ListHead.del(e1);
-            assertEquals(ListHead.LIST_POISON1, ListHead.next(e1));
-            assertEquals(ListHead.LIST_POISON2, ListHead.prev(e1));
-            assertEquals(1, ListHead.validate(head, 10));
+            IntrusiveList.init(head);
+            IntrusiveList.addTail(e1, head);
+            IntrusiveList.addTail(e2, head);
+            IntrusiveList.del(e1);
+            assertEquals(IntrusiveList.LIST_POISON1, IntrusiveList.next(e1));
+            assertEquals(IntrusiveList.LIST_POISON2, IntrusiveList.prev(e1));
+            assertEquals(1, IntrusiveList.validate(head, 10));
             // corrupt a back link: the validator says which
-            putLong(e2 + ListHead.PREV, e1);
-            IllegalStateException broken = assertThrows(IllegalStateException.class, () -> ListHead.validate(head, 10));
+            putLong(e2 + IntrusiveList.PREV, e1);
+            IllegalStateException broken = assertThrows(IllegalStateException.class, () -> IntrusiveList.validate(head, 10));
             assertTrue(broken.getMessage().contains("prev of"), broken.getMessage());
         } finally {
             MACHINE.pages().freePage(page);

@@ -330,75 +330,75 @@ final class OffHeapVariant implements Variant {
 
     @Override
     public void listInit(int h) {
-        ListHead.init(addr(h) + LIST);
+        IntrusiveList.init(addr(h) + LIST);
     }
 
     @Override
     public void listAdd(int e, int head) {
-        ListHead.add(addr(e) + LIST, addr(head) + LIST);
+        IntrusiveList.add(addr(e) + LIST, addr(head) + LIST);
     }
 
     @Override
     public void listAddTail(int e, int head) {
-        ListHead.addTail(addr(e) + LIST, addr(head) + LIST);
+        IntrusiveList.addTail(addr(e) + LIST, addr(head) + LIST);
     }
 
     @Override
     public void listAddRcu(int e, int head) {
-        ListHead.addRcu(addr(e) + LIST, addr(head) + LIST);
+        IntrusiveList.addRcu(addr(e) + LIST, addr(head) + LIST);
     }
 
     @Override
     public void listDel(int e) {
-        ListHead.del(addr(e) + LIST);
-        if (ListHead.next(addr(e) + LIST) != ListHead.LIST_POISON1
-                || ListHead.prev(addr(e) + LIST) != ListHead.LIST_POISON2) {
+        IntrusiveList.del(addr(e) + LIST);
+        if (IntrusiveList.next(addr(e) + LIST) != IntrusiveList.LIST_POISON1
+                || IntrusiveList.prev(addr(e) + LIST) != IntrusiveList.LIST_POISON2) {
             throw new AssertionError("list_del did not poison the entry");
         }
     }
 
     @Override
     public void listDelRcu(int e) {
-        long next = ListHead.next(addr(e) + LIST);
-        ListHead.delRcu(addr(e) + LIST);
-        if (ListHead.next(addr(e) + LIST) != next || ListHead.prev(addr(e) + LIST) != ListHead.LIST_POISON2) {
+        long next = IntrusiveList.next(addr(e) + LIST);
+        IntrusiveList.delRcu(addr(e) + LIST);
+        if (IntrusiveList.next(addr(e) + LIST) != next || IntrusiveList.prev(addr(e) + LIST) != IntrusiveList.LIST_POISON2) {
             throw new AssertionError("list_del_rcu must keep next and poison prev");
         }
     }
 
     @Override
     public void listDelInit(int e) {
-        ListHead.delInit(addr(e) + LIST);
+        IntrusiveList.delInit(addr(e) + LIST);
     }
 
     @Override
     public void listMoveTail(int e, int head) {
-        ListHead.moveTail(addr(e) + LIST, addr(head) + LIST);
+        IntrusiveList.moveTail(addr(e) + LIST, addr(head) + LIST);
     }
 
     @Override
     public void listSpliceInit(int list, int head) {
-        ListHead.spliceInit(addr(list) + LIST, addr(head) + LIST);
+        IntrusiveList.spliceInit(addr(list) + LIST, addr(head) + LIST);
     }
 
     @Override
     public boolean listEmpty(int head) {
-        return ListHead.empty(addr(head) + LIST);
+        return IntrusiveList.empty(addr(head) + LIST);
     }
 
     @Override
     public int listNext(int h) {
-        return listHandle(ListHead.nextRcu(addr(h) + LIST));
+        return listHandle(IntrusiveList.nextRcu(addr(h) + LIST));
     }
 
     @Override
     public int listPrev(int h) {
-        return listHandle(ListHead.prev(addr(h) + LIST));
+        return listHandle(IntrusiveList.prev(addr(h) + LIST));
     }
 
     @Override
     public int listValidate(int head) {
-        return ListHead.validate(addr(head) + LIST, capacity);
+        return IntrusiveList.validate(addr(head) + LIST, capacity);
     }
 
     // ---- hlist ----

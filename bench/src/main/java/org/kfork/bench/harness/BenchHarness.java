@@ -320,13 +320,13 @@ public final class BenchHarness {
         BenchmarkListEntry e = u.entry();
         Mode mode = e.getMode() == Mode.SingleShotTime || e.getMode() == Mode.SampleTime
             ? e.getMode() : Mode.AverageTime;
-        List<String> jvmArgs = new ArrayList<>(e.getJvmArgsAppend().orElse(List.of()));
-        jvmArgs.addAll(BenchSupport.forkJvmArgs());
+        // The forks run on this JDK; the class's own @Fork(jvmArgsPrepend) flags follow kfork's.
         ChainedOptionsBuilder b = new OptionsBuilder()
             .include("^" + Pattern.quote(e.getUsername()) + "$")
             .mode(mode)
             .timeUnit(TimeUnit.NANOSECONDS)
-            .jvmArgsAppend(jvmArgs.toArray(new String[0]))
+            .jvmArgsPrepend(BenchSupport.forkPrepend(Runtime.version().feature(),
+                e.getJvmArgsPrepend().orElse(List.of())))
             .shouldFailOnError(true)
             .resultFormat(ResultFormatType.JSON)
             .result(json.toString())

@@ -1,75 +1,179 @@
 package org.kfork.bench.harness;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.kfork.JvmFlags;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
-import org.openjdk.jmh.runner.options.CommandLineOptionException;
-import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * What every kfork benchmark fork gets, in one place.
+ * What every kfork benchmark fork gets, in one place: the flags of {@code jvm-flags.properties}
+ * for the JDK the fork runs on ({@link JvmFlags#runtime(int)}), checked mode off, and Agrona's
+ * bounds checks off.
  *
- * <p>{@code @Fork(jvmArgsAppend = ...)} takes compile-time constants, so the JVM flags cannot come
- * from the project's flag list there. Instead the harness ({@link BenchHarness}) and each class's
- * own {@code main()} (through {@link #runAlone}) build JMH options with {@link #forkJvmArgs()}:
- * the flags of {@code jvm-flags.properties} for the running JDK ({@link JvmFlags#runtime()}), checked mode
- * off, and Agrona's bounds checks off. Running a suite through plain {@code org.openjdk.jmh.Main}
- * needs the same flags passed with {@code -jvmArgsAppend}; scripts/bench.sh never does that.
+ * <p>Three ways in, one set of flags:
+ * <ul>
+ *   <li>the jar's main, {@link JmhMain} ({@code java -jar benchmarks.jar ...}), each class's own
+ *       {@code main()} ({@link #runAlone}) and the harness ({@link BenchHarness}) put
+ *       {@link #forkJvmArgs(int)} for the fork's JDK first in {@code jvmArgsPrepend}
+ *       ({@link #withForkFlags});</li>
+ *   <li>plain {@code org.openjdk.jmh.Main} gets, from each class's
+ *       {@code @Fork(jvmArgsPrepend = {ADD_EXPORTS, CHECKED_OFF, AGRONA_BOUNDS_OFF})}, the flags
+ *       that every JDK takes (an annotation takes only compile-time constants, so not the JDK 23+
+ *       ones; a test pins these constants to {@code jvm-flags.properties}).</li>
+ * </ul>
+ * The prepended flags come before JMH's other JVM arguments, so a user's {@code -jvmArgs} or
+ * {@code -jvmArgsAppend} can still override them (e.g. {@code -Dkfork.checked=true}).
  */
 public final class BenchSupport {
+    /**
+     * Agrona's export (jvm-flags.properties' {@code kfork.jvm.flags.all}), as a constant for the
+     * classes' {@code @Fork(jvmArgsPrepend)}.
+     */
+    public static final String ADD_EXPORTS = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
     /** Checked mode (the KASAN-like facade checks) off: benchmarks measure the production path. */
     public static final String CHECKED_OFF = "-Dkfork.checked=false";
     /** Agrona's buffer bounds checks off, as in any latency-sensitive Agrona deployment. */
     public static final String AGRONA_BOUNDS_OFF = "-Dagrona.disable.bounds.checks=true";
+
+    /** Releases of java binaries already asked, by path. */
+    private static final Map<String, OptionalInt> RELEASES = new ConcurrentHashMap<>();
+    private static final Pattern SPEC_VERSION = Pattern.compile("java\\.specification\\.version = (?:1\\.)?(\\d+)");
 
     private BenchSupport() {
     }
 
     /** The JVM arguments every benchmark fork gets, for the JDK this runs on. */
     public static List<String> forkJvmArgs() {
-        List<String> args = new ArrayList<>(JvmFlags.runtime());
+        return forkJvmArgs(Runtime.version().feature());
+    }
+
+    /** The JVM arguments every benchmark fork gets on JDK {@code feature}. */
+    public static List<String> forkJvmArgs(int feature) {
+        List<String> args = new ArrayList<>(JvmFlags.runtime(feature));
         args.add(CHECKED_OFF);
         args.add(AGRONA_BOUNDS_OFF);
         return args;
     }
 
-    /** Options that select exactly the benchmarks of {@code benchmarkClass}, with the fork flags. */
-    public static ChainedOptionsBuilder optionsFor(Class<?> benchmarkClass) {
-        return new OptionsBuilder()
-            .include("^" + Pattern.quote(benchmarkClass.getName()) + "\\.")
-            .jvmArgsAppend(forkJvmArgs().toArray(new String[0]));
+    /** The fork arguments that every JDK takes: what the classes' {@code @Fork(jvmArgsPrepend)} holds. */
+    public static List<String> forkJvmArgsOnEveryJdk() {
+        List<String> args = new ArrayList<>(JvmFlags.runtimeOnEveryJdk());
+        args.add(CHECKED_OFF);
+        args.add(AGRONA_BOUNDS_OFF);
+        return args;
     }
 
     /**
-     * Runs one benchmark class alone, for its {@code main()}: the class's own annotations apply,
-     * JMH command-line options in {@code args} (e.g. {@code -f 1 -wi 2 -p n=1000}) override them,
-     * and the fork flags are appended to whatever {@code -jvmArgsAppend} the command line gives.
-     * A benchmark regex in {@code args} (e.g. {@code FieldAccessBench.scan}) replaces the default
-     * selection of the whole class.
+     * {@link #forkJvmArgs(int)} for {@code feature}, then those of {@code others} it does not
+     * already hold (a user's {@code -jvmArgsPrepend}, a class's {@code @Fork(jvmArgsPrepend)}).
      */
-    public static void runAlone(Class<?> benchmarkClass, String[] args) throws RunnerException {
-        CommandLineOptions cli;
+    static String[] forkPrepend(int feature, Collection<String> others) {
+        List<String> args = forkJvmArgs(feature);
+        for (String a : others) {
+            if (!args.contains(a)) {
+                args.add(a);
+            }
+        }
+        return args.toArray(new String[0]);
+    }
+
+    /**
+     * Options that run as {@code parent} says, with the fork flags for the JDK of the forks
+     * ({@code -jvm}, else this one) ahead of {@code parent}'s {@code -jvmArgsPrepend}.
+     *
+     * <p>When {@code parent} gives no {@code -jvmArgs}, JMH hands the forks this JVM's own
+     * arguments. If this JVM was started with kfork's flags for another release than the forks',
+     * those are dropped from what the forks inherit: they got the right ones above, and a JDK 23+
+     * flag would keep a JDK 17 fork from starting.
+     */
+    public static ChainedOptionsBuilder withForkFlags(Options parent) {
+        int current = Runtime.version().feature();
+        String jvm = parent.getJvm().orElse(null);
+        OptionalInt release = jvm == null ? OptionalInt.of(current) : javaRelease(jvm);
+        if (release.isEmpty()) {
+            System.err.println("kfork: could not tell which JDK -jvm " + jvm + " is; its forks get only the flags that"
+                + " every JDK takes");
+        }
+        int feature = release.orElse(0);
+        ChainedOptionsBuilder b = new OptionsBuilder().parent(parent)
+            .jvmArgsPrepend(forkPrepend(feature, parent.getJvmArgsPrepend().orElse(List.of())));
+        if (!parent.getJvmArgs().hasValue() && feature != current) {
+            List<String> own = ManagementFactory.getRuntimeMXBean().getInputArguments();
+            List<String> inherited = new ArrayList<>(own);
+            inherited.removeAll(JvmFlags.runtime(Integer.MAX_VALUE));
+            if (inherited.size() != own.size()) {
+                b.jvmArgs(inherited.toArray(new String[0]));
+            }
+        }
+        return b;
+    }
+
+    /**
+     * The feature release (17, 25...) of a {@code java} binary: this JVM's when it is this JVM's
+     * binary, else asked of it ({@code -XshowSettings:properties -version}); empty when it cannot
+     * tell.
+     */
+    public static OptionalInt javaRelease(String java) {
+        Path self = Path.of(System.getProperty("java.home"), "bin", "java");
+        if (Path.of(java).toAbsolutePath().normalize().equals(self.toAbsolutePath().normalize())) {
+            return OptionalInt.of(Runtime.version().feature());
+        }
+        return RELEASES.computeIfAbsent(java, BenchSupport::askRelease);
+    }
+
+    private static OptionalInt askRelease(String java) {
         try {
-            cli = new CommandLineOptions(args);
-        } catch (CommandLineOptionException e) {
-            System.err.println("bad JMH option: " + e.getMessage());
-            System.exit(2);
-            return;
+            Process p = new ProcessBuilder(java, "-XshowSettings:properties", "-version")
+                .redirectErrorStream(true).start();
+            String text;
+            try (InputStream in = p.getInputStream()) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return OptionalInt.empty();
+            }
+            Matcher m = SPEC_VERSION.matcher(text);
+            return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+        } catch (IOException e) {
+            return OptionalInt.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalInt.empty();
         }
-        List<String> append = new ArrayList<>(cli.getJvmArgsAppend().orElse(List.of()));
-        append.addAll(forkJvmArgs());
-        ChainedOptionsBuilder b = new OptionsBuilder()
-            .parent(cli)
-            .jvmArgsAppend(append.toArray(new String[0]));
-        if (cli.getIncludes().isEmpty()) {
-            b.include("^" + Pattern.quote(benchmarkClass.getName()) + "\\.");
+    }
+
+    /** The include regex of every benchmark of {@code benchmarkClass}. */
+    public static String includeOf(Class<?> benchmarkClass) {
+        return "^" + Pattern.quote(benchmarkClass.getName()) + "\\.";
+    }
+
+    /**
+     * Runs one benchmark class alone, for its {@code main()}: JMH's command line as
+     * {@link JmhMain} takes it (the class's annotations apply, options such as
+     * {@code -f 1 -wi 2 -p n=1000 -prof gc} override them), selecting the whole class unless
+     * {@code args} name benchmarks (e.g. {@code FieldAccessBench.scan}). Exits with JMH's status
+     * when that is not 0.
+     */
+    public static void runAlone(Class<?> benchmarkClass, String[] args) {
+        int status = JmhMain.run(args, includeOf(benchmarkClass));
+        if (status != 0) {
+            System.exit(status);
         }
-        new Runner(b.build()).run();
     }
 }

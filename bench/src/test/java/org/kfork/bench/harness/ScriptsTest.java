@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * scripts/bench.sh and scripts/profile.sh, run as a user runs them. {@code KFORK_CP} points them
+ * scripts/bench.sh, scripts/profile.sh and scripts/kfork, run as a user runs them. {@code KFORK_CP} points them
  * at this test's class path, where TinyBench is the only benchmark, so they need no build.
  */
 class ScriptsTest {
@@ -68,6 +68,28 @@ class ScriptsTest {
         assertEquals(2, r.status());
         assertTrue(r.output().contains("no benchmark matches 'NoSuchBench'"), r.output());
         assertTrue(r.output().contains("org.kfork.bench.harness.TinyBench.sum"), r.output());
+    }
+
+    @Test
+    void kforkScriptRunsTheToolWithItsExitCodes() throws Exception {
+        Run help = run(30, "scripts/kfork", "help", "layout");
+        assertEquals(0, help.status(), help.output());
+        assertTrue(help.output().startsWith("Usage: kfork layout"), help.output());
+        Run bad = run(30, "scripts/kfork", "help", "nosuch");
+        assertEquals(2, bad.status(), bad.output());
+        assertTrue(bad.output().startsWith("kfork: Unknown subcommand 'nosuch'."), bad.output());
+        Run layout = run(30, "scripts/kfork", "layout", "vm_area_struct");
+        assertEquals(0, layout.status(), layout.output());
+        assertTrue(layout.output().contains("/* size: 200,"), layout.output());
+    }
+
+    /** JAVA_OPTS reaches the JVM: here a smaller RAM region, which the --ram check then names. */
+    @Test
+    void kforkScriptPassesJavaOpts() throws Exception {
+        Run r = run(Map.of("JAVA_OPTS", "-Dkfork.ram.capacity=64m"), 30, "scripts/kfork", "slabinfo", "--ram", "128m");
+        assertEquals(2, r.status(), r.output());
+        assertTrue(r.output().startsWith("kfork slabinfo: --ram 128 MiB does not fit this JVM's RAM region: 64 MiB"
+            + " of address space (-Dkfork.ram.capacity=64m)"), r.output());
     }
 
     @Test

@@ -375,7 +375,7 @@ public final class Mm implements AddressSpace {
     static void anonVmaChainLink(long vma, long avc, long a) {
         putLong(avc + AVC_VMA, vma);
         putLong(avc + AVC_ANON_VMA, a);
-        org.kfork.ds.ListHead.add(avc + AVC_SAME_VMA, vma + ANON_VMA_CHAIN);
+        org.kfork.ds.IntrusiveList.add(avc + AVC_SAME_VMA, vma + ANON_VMA_CHAIN);
         AnonVmaIntervalTree.insert(avc, a + AV_RB_ROOT);
     }
 
@@ -462,7 +462,7 @@ public final class Mm implements AddressSpace {
             if (getLong(a + AV_RB_ROOT) == 0) {
                 degreeAdd(getLong(a + AV_PARENT), -1);
             } else {
-                org.kfork.ds.ListHead.del(e);
+                org.kfork.ds.IntrusiveList.del(e);
                 sys.freeAvc(avc);
             }
             e = next;
@@ -479,7 +479,7 @@ public final class Mm implements AddressSpace {
                 sys.log().warn("unlink_anon_vmas: anon_vma degree " + getInt(a + AV_DEGREE) + " on release");
             }
             putAnonVma(sys, a);
-            org.kfork.ds.ListHead.del(e);
+            org.kfork.ds.IntrusiveList.del(e);
             sys.freeAvc(avc);
             e = next;
         }
@@ -685,7 +685,7 @@ public final class Mm implements AddressSpace {
         }
         Mem.zero(v, VMA_SIZE);
         putLong(v + VM_MM, mm);
-        org.kfork.ds.ListHead.init(v + ANON_VMA_CHAIN);
+        org.kfork.ds.IntrusiveList.init(v + ANON_VMA_CHAIN);
         return v;
     }
 
@@ -694,7 +694,7 @@ public final class Mm implements AddressSpace {
         long n = sys.allocVma();
         if (n != 0) {
             Mem.copy(orig, n, VMA_SIZE);
-            org.kfork.ds.ListHead.init(n + ANON_VMA_CHAIN);
+            org.kfork.ds.IntrusiveList.init(n + ANON_VMA_CHAIN);
             putLong(n + VM_NEXT, 0);
             putLong(n + VM_PREV, 0);
         }

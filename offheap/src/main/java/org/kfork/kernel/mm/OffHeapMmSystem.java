@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.kfork.alloc.ForkInit;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
 import org.kfork.alloc.SlabFlags;
+import org.kfork.kernel.fork.ForkInit;
 import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.RwSemaphore;
 import org.kfork.machine.Machine;

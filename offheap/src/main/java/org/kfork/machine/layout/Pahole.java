@@ -1,5 +1,6 @@
 package org.kfork.machine.layout;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -8,6 +9,10 @@ import java.util.List;
  *
  * <p>{@link #csv(StructLayout)} gives the machine-readable form the reference CSV uses:
  * {@code struct,field,offset,size} rows, ending with {@code STRUCT,__SIZEOF__,0,SIZE}.
+ *
+ * <p>{@link #picture(StructLayout)} gives the table each layout class of {@code org.kfork.kernel.struct}
+ * carries in its Javadoc; a test compares every registered class's copy with it, so the comment
+ * cannot drift from the layout.
  */
 public final class Pahole {
     /** The cache line the boundary comments mark (L1_CACHE_BYTES). */
@@ -16,7 +21,42 @@ public final class Pahole {
     /** The CSV header line. */
     public static final String CSV_HEADER = "struct,field,offset,size";
 
+    /** The frame of {@link #picture}: a rule, and the column headings. */
+    private static final String PICTURE_RULE = "+-------+------+" + "-".repeat(72) + "+";
+    private static final String PICTURE_HEADING = "| off   | size | " + pad("member", 71) + "|";
+
     private Pahole() {
+    }
+
+    /**
+     * The layout as the table the struct classes carry between {@code <pre>} tags, one string per
+     * line (without the Javadoc's leading {@code " * "}): a row per flattened field ({@link
+     * StructLayout#flatten()}, indented two spaces per level of nesting), a double rule before the
+     * first field that starts in a new cache line, and the struct's sizeof and alignof last. A
+     * bitfield's offset is {@code byte.bit} and its size {@code :width}.
+     */
+    public static List<String> picture(StructLayout layout) {
+        List<String> out = new ArrayList<>();
+        out.add(PICTURE_RULE);
+        out.add(PICTURE_HEADING);
+        out.add(PICTURE_RULE);
+        long lastLine = 0;
+        for (FlatField f : layout.flatten()) {
+            long line = f.offset() / CACHELINE;
+            if (line > lastLine) {
+                lastLine = line;
+                String label = "+=======+======+ cacheline " + line + " (" + line * CACHELINE + " bytes) ";
+                out.add(label + "=".repeat(Math.max(0, PICTURE_RULE.length() - 1 - label.length())) + "+");
+            }
+            Member m = f.member();
+            String off = m.isBitfield() ? f.offset() + "." + (f.bitOffset() - f.offset() * 8) : Long.toString(f.offset());
+            String size = m.isBitfield() ? ":" + m.bitWidth() : Long.toString(f.size());
+            String name = "  ".repeat(f.depth()) + (f.container() ? f.path() : m.name());
+            out.add(String.format("| %5s | %4s | %s %s|", off, size, pad(name, 30), pad(m.type().name(), 40)));
+        }
+        out.add(PICTURE_RULE);
+        out.add("  sizeof " + layout.size() + ", alignof " + layout.align());
+        return out;
     }
 
     /** The pahole-style listing of {@code layout}, ending with a newline. */

@@ -6,8 +6,10 @@ import static org.kfork.machine.Mem.putLong;
 import static org.kfork.machine.Mem.putLongRelease;
 
 /**
- * {@code struct list_head} and include/linux/list.h over modeled addresses: a circular doubly
- * linked list whose head is an entry too, embedded in the caller's structs.
+ * include/linux/list.h over modeled addresses: the kernel's intrusive list, circular and doubly
+ * linked, whose head is an entry too. Each entry is a {@code struct list_head} embedded in the
+ * caller's struct (its layout, as the kernel structs use it, is
+ * {@code org.kfork.kernel.struct.ListHead}; this class holds the operations on it).
  *
  * <pre>
  *   struct list_head (16 bytes)
@@ -18,9 +20,10 @@ import static org.kfork.machine.Mem.putLongRelease;
  * Iteration is a caller loop, as with the kernel's macros; the removal-safe form reads the next
  * entry before the body runs:
  * <pre>{@code
- * for (long pos = ListHead.next(head), n = ListHead.next(pos); pos != head; pos = n, n = ListHead.next(pos)) {
+ * for (long pos = IntrusiveList.next(head), n = IntrusiveList.next(pos); pos != head;
+ *         pos = n, n = IntrusiveList.next(pos)) {
  *     long task = pos - OFFSET_OF_LIST_IN_TASK;   // list_entry = container_of
- *     ...  // may ListHead.del(pos)
+ *     ...  // may IntrusiveList.del(pos)
  * }
  * }</pre>
  *
@@ -29,7 +32,7 @@ import static org.kfork.machine.Mem.putLongRelease;
  * {@link #nextRcu} (an acquire load, the rcu_dereference). Removal never frees: the caller waits
  * for readers (synchronize_rcu or call_rcu) before reusing the entry.
  */
-public final class ListHead {
+public final class IntrusiveList {
     /** {@code sizeof(struct list_head)}. */
     public static final int SIZEOF = 16;
     /** {@code offsetof(struct list_head, next)}. */
@@ -41,7 +44,7 @@ public final class ListHead {
     /** {@code LIST_POISON2}: written to prev by list_del. */
     public static final long LIST_POISON2 = 0xdead000000000122L;
 
-    private ListHead() {
+    private IntrusiveList() {
     }
 
     /** {@code ->next}. */

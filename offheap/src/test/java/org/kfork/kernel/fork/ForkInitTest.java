@@ -1,20 +1,23 @@
-package org.kfork.alloc;
+package org.kfork.kernel.fork;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.kfork.alloc.Kmem;
+import org.kfork.alloc.KmemCache;
+import org.kfork.alloc.SlabFlags;
+import org.kfork.kernel.struct.ListHead;
+import org.kfork.kernel.struct.ReferenceLayouts;
+import org.kfork.kernel.struct.SighandStruct;
+import org.kfork.kernel.struct.WaitQueueHead;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
+import org.kfork.sched.Limits;
 import org.kfork.testing.LeakCheck;
 
 /** fork_init and proc_caches_init: the caches, max_threads, the init limits, the sysctl. */
@@ -65,10 +68,11 @@ class ForkInitTest {
     @Test
     void sighandCtorInitializesLockAndWaitQueueOnce() {
         long sh = FORK.sighandCachep().alloc(0);
-        assertEquals(0, Mem.getInt(sh));
-        long head = sh + 16;
-        assertEquals(head, Mem.getLong(head), "signalfd_wqh.head.next points at itself");
-        assertEquals(head, Mem.getLong(head + 8));
+        assertEquals(0, Mem.getInt(sh + SighandStruct.SIGLOCK));
+        long head = sh + SighandStruct.SIGNALFD_WQH + WaitQueueHead.HEAD;
+        assertEquals(sh + 16, head);
+        assertEquals(head, Mem.getLong(head + ListHead.NEXT), "signalfd_wqh.head.next points at itself");
+        assertEquals(head, Mem.getLong(head + ListHead.PREV));
         FORK.sighandCachep().free(0, sh);
     }
 
@@ -88,14 +92,14 @@ class ForkInitTest {
             FORK.setMaxThreads(100);
             assertEquals(100, FORK.maxThreads(), "the suggestion caps it");
             FORK.setMaxThreads(3);
-            assertEquals(ForkInit.MIN_THREADS, FORK.maxThreads(), "clamped up to MIN_THREADS");
+            assertEquals(Limits.MIN_THREADS, FORK.maxThreads(), "clamped up to MIN_THREADS");
         } finally {
-            FORK.setMaxThreads(ForkInit.MAX_THREADS);
+            FORK.setMaxThreads(Limits.MAX_THREADS);
         }
         try (Machine tiny = Machine.builder().ram(1 << 20).cpus(1).build()) {
             Kmem k = Kmem.of(tiny);
             ForkInit f = ForkInit.boot(k);
-            assertEquals(ForkInit.MIN_THREADS, f.maxThreads(), "1 MiB gives 8, clamped to 20");
+            assertEquals(Limits.MIN_THREADS, f.maxThreads(), "1 MiB gives 8, clamped to 20");
             f.close();
         }
     }
@@ -106,10 +110,10 @@ class ForkInitTest {
         try {
             assertEquals(old, FORK.sysctlMaxThreads(false, 0));
             assertEquals(-22, FORK.sysctlMaxThreads(true, 0));
-            assertEquals(-22, FORK.sysctlMaxThreads(true, ForkInit.MAX_THREADS + 1L));
+            assertEquals(-22, FORK.sysctlMaxThreads(true, Limits.MAX_THREADS + 1L));
             assertEquals(-22, FORK.sysctlMaxThreads(true, -5));
             assertEquals(old, FORK.maxThreads(), "a rejected write changes nothing");
-            assertEquals(ForkInit.MAX_THREADS, FORK.sysctlMaxThreads(true, ForkInit.MAX_THREADS));
+            assertEquals(Limits.MAX_THREADS, FORK.sysctlMaxThreads(true, Limits.MAX_THREADS));
             assertEquals(1, FORK.sysctlMaxThreads(true, 1), "5.12's floor for the sysctl is 1");
             assertEquals(1000, FORK.sysctlMaxThreads(true, 1000));
             assertEquals(1000, FORK.sysctlMaxThreads(false, 0));
@@ -133,55 +137,25 @@ class ForkInitTest {
         assertEquals(before, FORK.nrProcesses());
     }
 
-    /** The named offsets and sizes agree with gcc's layouts of 5.12. */
+    /** The values fork_init derives from layouts agree with gcc's layouts of 5.12. */
     @Test
-    void constantsMatchTheReferenceLayouts() throws IOException {
-        Path csv = findReference();
-        Map<String, Long> offset = new HashMap<>();
-        Map<String, Long> size = new HashMap<>();
-        for (String line : Files.readAllLines(csv)) {
-            String[] f = line.split(",", -1);
-            if (f.length < 6 || f[0].equals("struct")) {
-                continue;
-            }
-            try {
-                offset.put(f[0] + "." + f[1], Long.parseLong(f[3]));
-                size.put(f[0] + "." + f[1], Long.parseLong(f[4]));
-            } catch (NumberFormatException e) {
-                // anonymous containers without numbers
-            }
-        }
-        assertEquals(TaskFields.STATE, offset.get("task_struct.state"));
-        assertEquals(TaskFields.STACK, offset.get("task_struct.stack"));
-        assertEquals(TaskFields.USAGE, offset.get("task_struct.usage"));
-        assertEquals(TaskFields.CPU, offset.get("task_struct.cpu"));
-        assertEquals(TaskFields.STACK_VM_AREA, offset.get("task_struct.stack_vm_area"));
-        assertEquals(TaskFields.STACK_REFCOUNT, offset.get("task_struct.stack_refcount"));
-        assertEquals(TaskFields.THREAD, offset.get("task_struct.thread"));
-        assertEquals(TaskFields.THREAD_FPU, offset.get("thread_struct.fpu"));
-        assertEquals(TaskFields.FPU_STATE, offset.get("fpu.state"));
-        assertEquals(TaskFields.FPU_STATE_SIZE, size.get("fpu.state"));
-        assertEquals(TaskFields.ARCH_TASK_STRUCT_SIZE, size.get("task_struct.__SIZEOF__"));
-        assertEquals(ForkInit.SIGNAL_STRUCT_SIZE, size.get("signal_struct.__SIZEOF__"));
-        assertEquals(ForkInit.SIGHAND_STRUCT_SIZE, size.get("sighand_struct.__SIZEOF__"));
-        assertEquals(ForkInit.SIGHAND_SIGLOCK, offset.get("sighand_struct.siglock"));
-        assertEquals(ForkInit.SIGHAND_SIGNALFD_WQH, offset.get("sighand_struct.signalfd_wqh"));
-        assertEquals(ForkInit.FILES_STRUCT_SIZE, size.get("files_struct.__SIZEOF__"));
-        assertEquals(ForkInit.FS_STRUCT_SIZE, size.get("fs_struct.__SIZEOF__"));
-        assertEquals(ForkInit.MM_STRUCT_SIZE, size.get("mm_struct.__SIZEOF__"));
-        assertEquals(ForkInit.MM_STRUCT_SIZE, offset.get("mm_struct.cpu_bitmap"));
-        assertEquals(ForkInit.MM_SAVED_AUXV, offset.get("mm_struct.saved_auxv"));
-        assertEquals(ForkInit.MM_SAVED_AUXV_SIZE, size.get("mm_struct.saved_auxv"));
-        assertEquals(ForkInit.VM_AREA_STRUCT_SIZE, size.get("vm_area_struct.__SIZEOF__"));
+    void derivedValuesMatchTheReferenceLayouts() {
+        long useroffset = ref("task_struct", "thread").offset() + ref("thread_struct", "fpu").offset()
+            + ref("fpu", "state").offset();
+        assertEquals(useroffset, ForkInit.TASK_USEROFFSET, "task_struct_whitelist's offset");
+        assertEquals(ref("fpu", "state").size(), ForkInit.TASK_USERSIZE, "fpu_kernel_xstate_size");
+        assertEquals(ref("mm_struct", "cpu_bitmap").offset() + ForkInit.CPUMASK_SIZE, FORK.mmCachep().objectSize(),
+            "the mm_struct cache object ends with one cpumask for the possible CPUs");
+        assertEquals(ref("mm_struct", "saved_auxv").offset(), FORK.mmCachep().useroffset());
+        assertEquals(ref("mm_struct", "saved_auxv").size(), FORK.mmCachep().usersize());
     }
 
-    private static Path findReference() {
-        for (Path p : List.of(Path.of("/work/shared/reference/layouts-5.12.csv"),
-            Path.of(System.getProperty("kfork.root", "."), "reference", "layouts-5.12.csv"))) {
-            if (Files.isRegularFile(p)) {
-                return p;
+    private static ReferenceLayouts.Row ref(String struct, String field) {
+        for (ReferenceLayouts.Row r : ReferenceLayouts.byStruct().get(struct)) {
+            if (r.field().equals(field)) {
+                return r;
             }
         }
-        throw new AssertionError("reference/layouts-5.12.csv not found");
+        throw new AssertionError(struct + "." + field + " is not in the reference");
     }
 }

@@ -1,16 +1,28 @@
-package org.kfork.alloc;
+package org.kfork.kernel.fork;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
+import org.kfork.alloc.Cpus;
+import org.kfork.alloc.KmemCache;
+import org.kfork.alloc.Kmem;
+import org.kfork.alloc.MemcgCharge;
+import org.kfork.alloc.PerCpu;
+import org.kfork.alloc.PerCpuCounter;
+import org.kfork.alloc.VmStruct;
+import org.kfork.alloc.VmallocArea;
+import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.machine.Abi;
 import org.kfork.machine.Mem;
 import org.kfork.sched.Limits;
 import org.kfork.sched.TaskState;
 
 /**
- * fork.c's thread-stack allocator with CONFIG_VMAP_STACK: stacks are 16 KiB vmalloc areas, each
- * CPU keeps up to {@value #NR_CACHED_STACKS} freed stacks in {@code cached_stacks}, and a stack
+ * kernel/fork.c (5.12), the thread-stack half: alloc_thread_stack_node, free_thread_stack,
+ * free_vm_stack_cache, account_kernel_stack, memcg_charge_kernel_stack, release_task_stack,
+ * try_get_task_stack, put_task_stack and the stack-end magic, with CONFIG_VMAP_STACK and
+ * CONFIG_THREAD_INFO_IN_TASK: stacks are 16 KiB vmalloc areas, each CPU keeps up to
+ * {@link Limits#NR_CACHED_STACKS} freed stacks in {@code cached_stacks}, and a stack
  * that does not fit there is freed later by a worker (vfree_atomic).
  *
  * <h2>The per-CPU cache protocol</h2>
@@ -28,12 +40,17 @@ import org.kfork.sched.TaskState;
  * <h2>Lifetime (CONFIG_THREAD_INFO_IN_TASK)</h2>
  * {@code task_struct.stack_refcount} counts users of the stack; {@link #putTaskStack} drops one and
  * the last one releases the stack, once the task is TASK_DEAD ({@link #releaseTaskStack}).
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ *   <li>A stack is in one place at a time: a task's {@code stack_vm_area}, one cached_stacks slot,
+ *       or the deferred-free queue.</li>
+ *   <li>Each CPU caches at most {@link Limits#NR_CACHED_STACKS} stacks, poisoned while cached.</li>
+ *   <li>{@code stack_refcount} never goes below zero: a put at zero is refused and changes nothing.</li>
+ *   <li>A stack is released only from a TASK_DEAD task; otherwise it is leaked with a warning.</li>
+ * </ul>
  */
 public final class ThreadStacks implements AutoCloseable {
-    /** NR_CACHED_STACKS. */
-    public static final int NR_CACHED_STACKS = Limits.NR_CACHED_STACKS;
-    /** STACK_END_MAGIC, written at the lowest address of a stack. */
-    public static final long STACK_END_MAGIC = Limits.STACK_END_MAGIC;
     /** Pages per stack. */
     public static final int STACK_PAGES = Abi.THREAD_SIZE / Abi.PAGE_SIZE;
 
@@ -70,7 +87,7 @@ public final class ThreadStacks implements AutoCloseable {
         this.percpu = kmem.percpu();
         this.cpus = kmem.cpus();
         this.zeroOnReuse = zeroOnReuse;
-        this.cachedOff = percpu.alloc(8 * NR_CACHED_STACKS, 8);
+        this.cachedOff = percpu.alloc(8 * Limits.NR_CACHED_STACKS, 8);
         if (cachedOff < 0) {
             throw new IllegalStateException("per-CPU area full");
         }
@@ -108,8 +125,8 @@ public final class ThreadStacks implements AutoCloseable {
         final long vm = takeCached(cpu);
         if (vm != Abi.NULL) {
             final long addr = VmStruct.addr(vm);
-            Mem.putLong(tsk + TaskFields.STACK_VM_AREA, vm);
-            Mem.putLong(tsk + TaskFields.STACK, addr);
+            Mem.putLong(tsk + TaskStruct.STACK_VM_AREA, vm);
+            Mem.putLong(tsk + TaskStruct.STACK, addr);
             return addr;
         }
         final long fresh = vmalloc.vmalloc(STACK_PAGES, cpu);
@@ -118,8 +135,8 @@ public final class ThreadStacks implements AutoCloseable {
         }
         final long addr = VmStruct.addr(fresh);
         // free_thread_stack can run where find_vm_area cannot, so the vm_struct is cached in the task.
-        Mem.putLong(tsk + TaskFields.STACK_VM_AREA, fresh);
-        Mem.putLong(tsk + TaskFields.STACK, addr);
+        Mem.putLong(tsk + TaskStruct.STACK_VM_AREA, fresh);
+        Mem.putLong(tsk + TaskStruct.STACK, addr);
         return addr;
     }
 
@@ -128,7 +145,7 @@ public final class ThreadStacks implements AutoCloseable {
      * {@code cpu}, unpoisoned and zeroed, or returns 0.
      */
     public long takeCached(int cpu) {
-        for (int i = 0; i < NR_CACHED_STACKS; i++) {
+        for (int i = 0; i < Limits.NR_CACHED_STACKS; i++) {
             // xchg: whoever swaps the stack out owns it; a racing thread on this CPU sees NULL.
             final long s = percpu.xchg(cpu, cachedOff + 8 * i, Abi.NULL);
             if (s == Abi.NULL) {
@@ -150,7 +167,7 @@ public final class ThreadStacks implements AutoCloseable {
      */
     public boolean putCached(int cpu, long vm) {
         vmalloc.poison(vm);
-        for (int i = 0; i < NR_CACHED_STACKS; i++) {
+        for (int i = 0; i < Limits.NR_CACHED_STACKS; i++) {
             // cmpxchg(NULL -> vm): only an empty slot takes it, so no cached stack is overwritten.
             if (percpu.cmpxchg(cpu, cachedOff + 8 * i, Abi.NULL, vm) == Abi.NULL) {
                 return true;
@@ -170,7 +187,7 @@ public final class ThreadStacks implements AutoCloseable {
      * {@code cpu} or hands it to the deferred free.
      */
     public void freeThreadStack(long tsk, int cpu) {
-        final long vm = Mem.getLong(tsk + TaskFields.STACK_VM_AREA);
+        final long vm = Mem.getLong(tsk + TaskStruct.STACK_VM_AREA);
         for (int i = 0; i < STACK_PAGES; i++) {
             memcg.unchargePage(VmStruct.page(vm, i));
         }
@@ -213,7 +230,7 @@ public final class ThreadStacks implements AutoCloseable {
      * @return 0
      */
     public int freeVmStackCache(int cpu) {
-        for (int i = 0; i < NR_CACHED_STACKS; i++) {
+        for (int i = 0; i < Limits.NR_CACHED_STACKS; i++) {
             final long vm = percpu.xchg(cpu, cachedOff + 8 * i, Abi.NULL);
             if (vm != Abi.NULL) {
                 vmalloc.unpoison(vm);
@@ -226,7 +243,7 @@ public final class ThreadStacks implements AutoCloseable {
     /** How many stacks {@code cpu} has cached now. */
     public int cachedCount(int cpu) {
         int n = 0;
-        for (int i = 0; i < NR_CACHED_STACKS; i++) {
+        for (int i = 0; i < Limits.NR_CACHED_STACKS; i++) {
             if (percpu.read(cpu, cachedOff + 8 * i) != Abi.NULL) {
                 n++;
             }
@@ -243,7 +260,7 @@ public final class ThreadStacks implements AutoCloseable {
      * the stack's size, page by page as the kernel does for vmalloc'ed stacks.
      */
     public void accountKernelStack(long tsk, int account, int cpu) {
-        final long vm = Mem.getLong(tsk + TaskFields.STACK_VM_AREA);
+        final long vm = Mem.getLong(tsk + TaskStruct.STACK_VM_AREA);
         final int nr = VmStruct.nrPages(vm);
         for (int i = 0; i < nr; i++) {
             nrKernelStackKb.add(cpu, (long) account * (Abi.PAGE_SIZE / 1024));
@@ -262,7 +279,7 @@ public final class ThreadStacks implements AutoCloseable {
      * @return 0 or -ENOMEM
      */
     public int memcgChargeKernelStack(long tsk) {
-        final long vm = Mem.getLong(tsk + TaskFields.STACK_VM_AREA);
+        final long vm = Mem.getLong(tsk + TaskStruct.STACK_VM_AREA);
         if (VmStruct.nrPages(vm) != STACK_PAGES) {
             throw new IllegalStateException("BUG: stack vm_struct has " + VmStruct.nrPages(vm) + " pages");
         }
@@ -291,43 +308,51 @@ public final class ThreadStacks implements AutoCloseable {
      * @return true when the stack was released
      */
     public boolean releaseTaskStack(long tsk, int cpu) {
-        if (Mem.getLong(tsk + TaskFields.STATE) != TaskState.TASK_DEAD) {
+        if (Mem.getLong(tsk + TaskStruct.STATE) != TaskState.TASK_DEAD) {
             warnings.incrementAndGet();
             return false;
         }
         accountKernelStack(tsk, -1, cpu);
         freeThreadStack(tsk, cpu);
-        Mem.putLong(tsk + TaskFields.STACK, Abi.NULL);
-        Mem.putLong(tsk + TaskFields.STACK_VM_AREA, Abi.NULL);
+        Mem.putLong(tsk + TaskStruct.STACK, Abi.NULL);
+        Mem.putLong(tsk + TaskStruct.STACK_VM_AREA, Abi.NULL);
         return true;
     }
 
     /** try_get_task_stack: a reference to the stack if it is still there, else 0. */
     public long tryGetTaskStack(long tsk) {
-        final long rc = tsk + TaskFields.STACK_REFCOUNT;
+        final long rc = tsk + TaskStruct.STACK_REFCOUNT;
         for (;;) {
             final int c = Mem.getIntVolatile(rc);
             if (c == 0) {
                 return Abi.NULL;
             }
             if (Mem.compareAndSetInt(rc, c, c + 1)) {
-                return Mem.getLong(tsk + TaskFields.STACK);
+                return Mem.getLong(tsk + TaskStruct.STACK);
             }
         }
     }
 
     /**
-     * put_task_stack: drops a reference; the last one releases the stack.
+     * put_task_stack: drops a reference; the last one releases the stack. A put of a count already
+     * at zero is a caller bug (5.12's refcount_t warns and saturates there): it is refused and the
+     * count stays at zero, as mmput does, so that try_get_task_stack cannot revive a released stack.
      *
      * @return true when this call released the stack
+     * @throws IllegalStateException when stack_refcount is already zero
      */
     public boolean putTaskStack(long tsk, int cpu) {
-        final int old = Mem.getAndAddInt(tsk + TaskFields.STACK_REFCOUNT, -1);
-        if (old <= 0) {
-            throw new IllegalStateException("refcount_t: underflow; use-after-free of the stack of task 0x"
-                + Long.toHexString(tsk));
+        final long rc = tsk + TaskStruct.STACK_REFCOUNT;
+        for (;;) {
+            final int c = Mem.getIntVolatile(rc);
+            if (c <= 0) {
+                throw new IllegalStateException("put_task_stack: stack_refcount is already " + c
+                    + " (use-after-free of the stack of task 0x" + Long.toHexString(tsk) + ")");
+            }
+            if (Mem.compareAndSetInt(rc, c, c - 1)) {
+                return c == 1 && releaseTaskStack(tsk, cpu);
+            }
         }
-        return old == 1 && releaseTaskStack(tsk, cpu);
     }
 
     /** WARN_ONs seen (release of the stack of a task that is not dead). */
@@ -341,12 +366,12 @@ public final class ThreadStacks implements AutoCloseable {
 
     /** set_task_stack_end_magic: STACK_END_MAGIC at end_of_stack (the lowest address). */
     public void setTaskStackEndMagic(long tsk) {
-        vmalloc.putLong(endOfStack(tsk), STACK_END_MAGIC);
+        vmalloc.putLong(endOfStack(tsk), Limits.STACK_END_MAGIC);
     }
 
     /** task_stack_end_corrupted. */
     public boolean taskStackEndCorrupted(long tsk) {
-        return vmalloc.getLong(endOfStack(tsk)) != STACK_END_MAGIC;
+        return vmalloc.getLong(endOfStack(tsk)) != Limits.STACK_END_MAGIC;
     }
 
     /**
@@ -358,13 +383,13 @@ public final class ThreadStacks implements AutoCloseable {
         if (taskStackEndCorrupted(tsk)) {
             throw new IllegalStateException("Kernel panic - not syncing: corrupted stack end detected inside scheduler:"
                 + " Thread overran stack, or stack corrupted (task 0x" + Long.toHexString(tsk) + ", stack 0x"
-                + Long.toHexString(Mem.getLong(tsk + TaskFields.STACK)) + ")");
+                + Long.toHexString(Mem.getLong(tsk + TaskStruct.STACK)) + ")");
         }
     }
 
     /** end_of_stack: with THREAD_INFO_IN_TASK and a downward stack, task->stack itself. */
     public static long endOfStack(long tsk) {
-        return Mem.getLong(tsk + TaskFields.STACK);
+        return Mem.getLong(tsk + TaskStruct.STACK);
     }
 
     /** The vmalloc area the stacks live in. */
@@ -401,7 +426,7 @@ public final class ThreadStacks implements AutoCloseable {
         kmem.machine().unregisterAccounting("stacks.nr_kernel_stack_kb");
         kmem.machine().unregisterAccounting("stacks.memcg_pages");
         nrKernelStackKb.close();
-        percpu.free(cachedOff, 8 * NR_CACHED_STACKS);
+        percpu.free(cachedOff, 8 * Limits.NR_CACHED_STACKS);
         vmalloc.close();
     }
 }

@@ -1,4 +1,4 @@
-package org.kfork.alloc;
+package org.kfork.kernel.fork;
 
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,15 +9,18 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.kfork.alloc.Kmem;
+import org.kfork.alloc.VmStruct;
 import org.kfork.machine.Abi;
 import org.kfork.machine.Machine;
+import org.kfork.sched.Limits;
 import org.kfork.testing.LeakCheck;
 
 /**
  * Lincheck (stress strategy, real threads) on the off-heap cached_stacks: take = this_cpu_xchg,
  * return = this_cpu_cmpxchg, on the machine's per-CPU area. The off-heap atomics are native-memory
  * Unsafe operations that lincheck's model checker does not interleave, so this uses its stress
- * strategy; the heap twin gets model checking ({@code HeapStackCacheLincheckTest}).
+ * strategy; the heap twin gets model checking ({@code HeapThreadStacksLincheckTest}, in the tests module).
  *
  * <p>Each operation is one task's stack life: take a cached stack (or vmalloc a new one), stamp its
  * first word with a token no other operation uses, read it back, mark it free and give it back (or
@@ -70,7 +73,7 @@ public class StackCacheLincheckTest {
     @Validate
     public void validate() {
         for (int cpu = 0; cpu < 2; cpu++) {
-            if (STACKS.cachedCount(cpu) > ThreadStacks.NR_CACHED_STACKS) {
+            if (STACKS.cachedCount(cpu) > Limits.NR_CACHED_STACKS) {
                 throw new IllegalStateException("CPU " + cpu + " caches " + STACKS.cachedCount(cpu));
             }
         }

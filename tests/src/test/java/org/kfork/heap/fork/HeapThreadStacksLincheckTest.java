@@ -1,4 +1,4 @@
-package org.kfork.heap.alloc;
+package org.kfork.heap.fork;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.lincheck.datastructures.IntGen;
@@ -7,6 +7,8 @@ import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.Test;
+import org.kfork.arch.X86_64;
+import org.kfork.sched.Limits;
 
 /**
  * Lincheck model checking of the heap twin's cached_stacks protocol. Each operation is a whole
@@ -20,25 +22,26 @@ import org.junit.jupiter.api.Test;
  * the other while they never were full together, and drops its stack, which the kernel accepts), so
  * operations return nothing: the properties are checked as exceptions and by validation.
  */
-public class HeapStackCacheLincheckTest {
+public class HeapThreadStacksLincheckTest {
     private static final byte FREE = 1;
 
-    private final HeapStackCache cache = new HeapStackCache(2, false);
+    private final HeapThreadStacks stacks = new HeapThreadStacks(2, false);
     private final AtomicInteger tokens = new AtomicInteger(FREE);
 
     /** Both slots of CPU 0 start full, so the very first operations already race on them. */
-    public HeapStackCacheLincheckTest() {
-        for (int i = 0; i < 2; i++) {
-            byte[] s = new byte[HeapStackCache.THREAD_SIZE];
+    public HeapThreadStacksLincheckTest() {
+        for (int i = 0; i < Limits.NR_CACHED_STACKS; i++) {
+            byte[] s = new byte[X86_64.THREAD_SIZE];
             s[0] = FREE;
-            cache.freeStack(0, s);
+            stacks.putCached(0, s);
         }
     }
 
     /** One task's stack life on {@code cpu}. */
     @Operation
     public void cycle(@Param(gen = IntGen.class, conf = "0:1") int cpu) {
-        byte[] s = cache.allocStack(cpu);
+        HeapTask tsk = new HeapTask();
+        byte[] s = stacks.allocThreadStackNode(tsk, cpu);
         if (s[0] != 0 && s[0] != FREE) {
             throw new IllegalStateException("stack handed out while owned by token " + s[0]);
         }
@@ -48,19 +51,19 @@ public class HeapStackCacheLincheckTest {
             throw new IllegalStateException("stack taken over by token " + s[0]);
         }
         s[0] = FREE;
-        cache.freeStack(cpu, s);
+        stacks.freeThreadStack(tsk, cpu);
     }
 
     /** After each invocation: at most two stacks per CPU, none cached twice, all marked free. */
     @Validate
     public void validate() {
         for (int cpu = 0; cpu < 2; cpu++) {
-            byte[] a = cache.allocStack(cpu);
-            byte[] b = cache.allocStack(cpu);
+            byte[] a = stacks.allocThreadStackNode(new HeapTask(), cpu);
+            byte[] b = stacks.allocThreadStackNode(new HeapTask(), cpu);
             if (a == b) {
                 throw new IllegalStateException("the same stack was cached twice on CPU " + cpu);
             }
-            if (cache.cachedCount(cpu) != 0) {
+            if (stacks.cachedCount(cpu) != 0) {
                 throw new IllegalStateException("CPU " + cpu + " cached more than two stacks");
             }
             if ((a[0] != 0 && a[0] != FREE) || (b[0] != 0 && b[0] != FREE)) {
@@ -78,6 +81,6 @@ public class HeapStackCacheLincheckTest {
             .actorsAfter(1)
             .iterations(8)
             .invocationsPerIteration(200)
-            .check(HeapStackCacheLincheckTest.class);
+            .check(HeapThreadStacksLincheckTest.class);
     }
 }

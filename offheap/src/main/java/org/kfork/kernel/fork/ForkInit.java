@@ -1,60 +1,56 @@
-package org.kfork.alloc;
+package org.kfork.kernel.fork;
 
+import org.kfork.alloc.Kmem;
+import org.kfork.alloc.KmemCache;
+import org.kfork.alloc.PerCpuCounter;
+import org.kfork.alloc.SlabFlags;
 import org.kfork.kernel.struct.FilesStruct;
+import org.kfork.kernel.struct.Fpu;
 import org.kfork.kernel.struct.FsStruct;
+import org.kfork.kernel.struct.ListHead;
 import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.SighandStruct;
 import org.kfork.kernel.struct.SignalStruct;
+import org.kfork.kernel.struct.TaskStruct;
+import org.kfork.kernel.struct.ThreadStruct;
 import org.kfork.kernel.struct.VmAreaStruct;
+import org.kfork.kernel.struct.WaitQueueHead;
 import org.kfork.machine.Abi;
 import org.kfork.machine.Mem;
 import org.kfork.sched.Limits;
 import org.kfork.uapi.Errno;
-import org.kfork.uapi.Futex;
 
 /**
- * The boot-time half of fork.c on one machine: fork_init (the task_struct cache, max_threads and
- * the limits derived from it, the vm_stack_cache hotplug state) and proc_caches_init (the caches
- * of signal_struct, sighand_struct, files_struct, fs_struct, mm_struct and vm_area_struct), plus
- * sysctl kernel.threads-max and the process counters.
+ * kernel/fork.c (5.12), the boot-time half, on one machine: fork_init (the task_struct cache,
+ * max_threads and the limits derived from it, the vm_stack_cache hotplug state) and
+ * proc_caches_init (the caches of signal_struct, sighand_struct, files_struct, fs_struct,
+ * mm_struct and vm_area_struct), plus sysctl kernel.threads-max and the process counters.
+ *
+ * <p>Invariants: the caches and the stack allocator live from {@link #boot} to {@link #close};
+ * max_threads stays within [1, MAX_THREADS] (the automatic value within [MIN_THREADS,
+ * MAX_THREADS]); a sighand_struct's lock and wait queue are initialized once per object, by the
+ * cache's constructor.
  *
  * <p>Until tasks and namespaces exist as structs, the values fork_init writes into
  * {@code init_task.signal->rlim[]} and {@code init_user_ns.ucount_max[]} are held in
  * {@link InitLimits}.
  */
 public final class ForkInit implements AutoCloseable {
-    /** MIN_THREADS: the floor of the automatic max_threads. */
-    public static final int MIN_THREADS = 20;
-    /** MAX_THREADS = FUTEX_TID_MASK: the ceiling of max_threads. */
-    public static final int MAX_THREADS = Futex.FUTEX_TID_MASK;
-
-    /** sizeof(struct signal_struct). */
-    public static final int SIGNAL_STRUCT_SIZE = (int) SignalStruct.SIZEOF;
-    /** sizeof(struct sighand_struct). */
-    public static final int SIGHAND_STRUCT_SIZE = (int) SighandStruct.SIZEOF;
-    /** sizeof(struct files_struct). */
-    public static final int FILES_STRUCT_SIZE = (int) FilesStruct.SIZEOF;
-    /** sizeof(struct fs_struct). */
-    public static final int FS_STRUCT_SIZE = (int) FsStruct.SIZEOF;
-    /** sizeof(struct mm_struct), without the cpu_bitmap flexible array. */
-    public static final int MM_STRUCT_SIZE = (int) MmStruct.SIZEOF;
-    /** cpumask_size(): BITS_TO_LONGS(NR_CPUS) * sizeof(long) for NR_CPUS = 64. */
-    public static final int CPUMASK_SIZE = 8;
-    /** offsetof(struct mm_struct, saved_auxv). */
-    public static final int MM_SAVED_AUXV = (int) MmStruct.SAVED_AUXV;
-    /** sizeof_field(struct mm_struct, saved_auxv): AT_VECTOR_SIZE longs. */
-    public static final int MM_SAVED_AUXV_SIZE = Limits.AT_VECTOR_SIZE * Long.BYTES;
+    /** cpumask_size(): BITS_TO_LONGS(NR_CPUS) longs, the cpu_bitmap that follows an mm_struct. */
+    public static final int CPUMASK_SIZE = (Limits.NR_CPUS + Long.SIZE - 1) / Long.SIZE * Long.BYTES;
     /** ARCH_MIN_MMSTRUCT_ALIGN: 0 on x86. */
     public static final int ARCH_MIN_MMSTRUCT_ALIGN = 0;
-    /** sizeof(struct vm_area_struct). */
-    public static final int VM_AREA_STRUCT_SIZE = (int) VmAreaStruct.SIZEOF;
-    /** __alignof__(struct vm_area_struct), which KMEM_CACHE passes as the alignment. */
-    public static final int VM_AREA_STRUCT_ALIGN = (int) VmAreaStruct.ALIGNOF;
+    /** ARCH_MIN_TASKALIGN: 0 on x86 (fork_init raises it to L1_CACHE_BYTES). */
+    public static final int ARCH_MIN_TASKALIGN = 0;
 
-    /** offsetof(struct sighand_struct, siglock). */
-    static final int SIGHAND_SIGLOCK = (int) SighandStruct.SIGLOCK;
-    /** offsetof(struct sighand_struct, signalfd_wqh): a wait_queue_head (lock, list head). */
-    static final int SIGHAND_SIGNALFD_WQH = (int) SighandStruct.SIGNALFD_WQH;
+    /**
+     * task_struct_whitelist: arch_thread_struct_whitelist gives the fpu register state inside
+     * thread_struct, moved to its place in task_struct. The state is the last member of struct
+     * fpu, so its size (fpu_kernel_xstate_size on the modeled CPU) is what follows its offset.
+     */
+    public static final int TASK_USEROFFSET = (int) (TaskStruct.THREAD + ThreadStruct.FPU + Fpu.STATE);
+    /** The task_struct usercopy size: fpu_kernel_xstate_size. */
+    public static final int TASK_USERSIZE = (int) (Fpu.SIZEOF - Fpu.STATE);
 
     /**
      * What fork_init writes into init_task's rlimits and init_user_ns's ucount_max: fields of this
@@ -109,10 +105,11 @@ public final class ForkInit implements AutoCloseable {
      * allocator and its "fork:vm_stack_cache" hotplug state.
      */
     void forkInit() {
-        final int align = Math.max(Abi.L1_CACHE_BYTES, 0 /* ARCH_MIN_TASKALIGN */);
-        taskStructCachep = kmem.slabs().createUsercopy("task_struct", TaskFields.ARCH_TASK_STRUCT_SIZE, align,
-            SlabFlags.SLAB_PANIC | SlabFlags.SLAB_ACCOUNT, TaskFields.USEROFFSET, TaskFields.USERSIZE, null);
-        setMaxThreads(MAX_THREADS);
+        final int align = Math.max(Abi.L1_CACHE_BYTES, ARCH_MIN_TASKALIGN);
+        // arch_task_struct_size: sizeof(task_struct) with the modeled CPU's fpu state size
+        taskStructCachep = kmem.slabs().createUsercopy("task_struct", (int) TaskStruct.SIZEOF, align,
+            SlabFlags.SLAB_PANIC | SlabFlags.SLAB_ACCOUNT, TASK_USEROFFSET, TASK_USERSIZE, null);
+        setMaxThreads(Limits.MAX_THREADS);
         initLimits.nprocCur = maxThreads / 2;
         initLimits.nprocMax = maxThreads / 2;
         initLimits.sigpendingCur = initLimits.nprocCur;
@@ -127,15 +124,17 @@ public final class ForkInit implements AutoCloseable {
     /** proc_caches_init: the caches of the structures a fork duplicates. */
     void procCachesInit() {
         final int common = SlabFlags.SLAB_HWCACHE_ALIGN | SlabFlags.SLAB_PANIC | SlabFlags.SLAB_ACCOUNT;
-        sighandCachep = kmem.slabs().create("sighand_cache", SIGHAND_STRUCT_SIZE, 0,
+        sighandCachep = kmem.slabs().create("sighand_cache", (int) SighandStruct.SIZEOF, 0,
             common | SlabFlags.SLAB_TYPESAFE_BY_RCU, ForkInit::sighandCtor);
-        signalCachep = kmem.slabs().create("signal_cache", SIGNAL_STRUCT_SIZE, 0, common, null);
-        filesCachep = kmem.slabs().create("files_cache", FILES_STRUCT_SIZE, 0, common, null);
-        fsCachep = kmem.slabs().create("fs_cache", FS_STRUCT_SIZE, 0, common, null);
-        final int mmSize = MM_STRUCT_SIZE + CPUMASK_SIZE;
+        signalCachep = kmem.slabs().create("signal_cache", (int) SignalStruct.SIZEOF, 0, common, null);
+        filesCachep = kmem.slabs().create("files_cache", (int) FilesStruct.SIZEOF, 0, common, null);
+        fsCachep = kmem.slabs().create("fs_cache", (int) FsStruct.SIZEOF, 0, common, null);
+        // mm_struct ends in the flexible cpu_bitmap[], sized for the possible CPUs
+        final int mmSize = (int) MmStruct.SIZEOF + CPUMASK_SIZE;
         mmCachep = kmem.slabs().createUsercopy("mm_struct", mmSize, ARCH_MIN_MMSTRUCT_ALIGN, common,
-            MM_SAVED_AUXV, MM_SAVED_AUXV_SIZE, null);
-        vmAreaCachep = kmem.slabs().create("vm_area_struct", VM_AREA_STRUCT_SIZE, VM_AREA_STRUCT_ALIGN,
+            (int) MmStruct.SAVED_AUXV, (int) MmStruct.LAYOUT.sizeOf("saved_auxv"), null);
+        // KMEM_CACHE passes __alignof__(struct vm_area_struct) as the alignment
+        vmAreaCachep = kmem.slabs().create("vm_area_struct", (int) VmAreaStruct.SIZEOF, (int) VmAreaStruct.ALIGNOF,
             SlabFlags.SLAB_PANIC | SlabFlags.SLAB_ACCOUNT, null);
     }
 
@@ -145,30 +144,31 @@ public final class ForkInit implements AutoCloseable {
      * and never again.
      */
     static void sighandCtor(long sighand) {
-        Mem.putInt(sighand + SIGHAND_SIGLOCK, 0); // spin_lock_init(&sighand->siglock)
-        final long wqh = sighand + SIGHAND_SIGNALFD_WQH;
-        Mem.putInt(wqh, 0); // init_waitqueue_head: its lock...
-        Mem.putLong(wqh + 8, wqh + 8); // ...and an empty list head pointing at itself
-        Mem.putLong(wqh + 16, wqh + 8);
+        Mem.putInt(sighand + SighandStruct.SIGLOCK, 0); // spin_lock_init(&sighand->siglock)
+        final long wqh = sighand + SighandStruct.SIGNALFD_WQH;
+        Mem.putInt(wqh + WaitQueueHead.LOCK, 0); // init_waitqueue_head: its lock...
+        final long head = wqh + WaitQueueHead.HEAD; // ...and an empty list head pointing at itself
+        Mem.putLong(head + ListHead.NEXT, head);
+        Mem.putLong(head + ListHead.PREV, head);
     }
 
     /**
      * set_max_threads: the thread structures may use at most 1/8 of RAM, so
      * {@code totalram_pages * PAGE_SIZE / (THREAD_SIZE * 8)}, no more than the suggestion, clamped
-     * to [MIN_THREADS, MAX_THREADS].
+     * to [Limits.MIN_THREADS, Limits.MAX_THREADS].
      */
     public void setMaxThreads(long maxThreadsSuggested) {
         final long nrPages = kmem.machine().pages().totalramPages();
         long threads;
         if (fls64(nrPages) + fls64(Abi.PAGE_SIZE) > 64) {
-            threads = MAX_THREADS;
+            threads = Limits.MAX_THREADS;
         } else {
             threads = nrPages * Abi.PAGE_SIZE / ((long) Abi.THREAD_SIZE * 8);
         }
         if (threads > maxThreadsSuggested) {
             threads = maxThreadsSuggested;
         }
-        maxThreads = (int) Math.max(MIN_THREADS, Math.min(MAX_THREADS, threads));
+        maxThreads = (int) Math.max(Limits.MIN_THREADS, Math.min(Limits.MAX_THREADS, threads));
     }
 
     private static int fls64(long x) {
@@ -191,7 +191,7 @@ public final class ForkInit implements AutoCloseable {
         if (!write) {
             return maxThreads;
         }
-        if (value < 1 || value > MAX_THREADS) {
+        if (value < 1 || value > Limits.MAX_THREADS) {
             return -Errno.EINVAL;
         }
         maxThreads = (int) value;

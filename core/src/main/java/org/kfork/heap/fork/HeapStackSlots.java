@@ -1,7 +1,8 @@
-package org.kfork.heap.alloc;
+package org.kfork.heap.fork;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import org.kfork.sched.Limits;
 
 /*
  * One CPU's cached_stacks[NR_CACHED_STACKS] for the heap twin, padded JCTools style: the class
@@ -32,7 +33,9 @@ abstract class HeapStackSlotsFields extends HeapStackSlotsLhsPad {
 
 /**
  * One CPU's stack cache slots, with padding behind them as well. The slots are read and written
- * only through {@link #SLOT0} and {@link #SLOT1} atomics.
+ * only through {@link #SLOT0} and {@link #SLOT1} atomics. They are two fields, not an array, so
+ * that each VarHandle is a constant the JIT folds; the class refuses to load if
+ * {@link Limits#NR_CACHED_STACKS} is not two.
  */
 final class HeapStackSlots extends HeapStackSlotsFields {
     byte p100, p101, p102, p103, p104, p105, p106, p107;
@@ -48,6 +51,10 @@ final class HeapStackSlots extends HeapStackSlotsFields {
     static final VarHandle SLOT1;
 
     static {
+        if (Limits.NR_CACHED_STACKS != 2) {
+            throw new ExceptionInInitializerError("HeapStackSlots has 2 slots, NR_CACHED_STACKS is "
+                + Limits.NR_CACHED_STACKS);
+        }
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             SLOT0 = lookup.findVarHandle(HeapStackSlotsFields.class, "slot0", byte[].class);

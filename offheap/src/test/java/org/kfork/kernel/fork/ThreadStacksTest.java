@@ -1,4 +1,4 @@
-package org.kfork.alloc;
+package org.kfork.kernel.fork;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,10 +12,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.kfork.alloc.Kmem;
+import org.kfork.alloc.KmemCache;
+import org.kfork.alloc.VmStruct;
+import org.kfork.alloc.VmallocArea;
+import org.kfork.alloc.VmallocFault;
+import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.machine.Abi;
 import org.kfork.machine.BadAccessException;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
+import org.kfork.sched.Limits;
 import org.kfork.sched.TaskState;
 import org.kfork.testing.LeakCheck;
 
@@ -53,7 +60,7 @@ class ThreadStacksTest {
     }
 
     private static void releaseDead(long tsk, int cpu) {
-        Mem.putLong(tsk + TaskFields.STATE, TaskState.TASK_DEAD);
+        Mem.putLong(tsk + TaskStruct.STATE, TaskState.TASK_DEAD);
         assertTrue(STACKS.releaseTaskStack(tsk, cpu));
     }
 
@@ -63,8 +70,8 @@ class ThreadStacksTest {
         long stack = STACKS.allocThreadStackNode(t, KmemCache.NUMA_NO_NODE, 0);
         assertTrue(Long.compareUnsigned(stack, Abi.VMALLOC_START) >= 0);
         assertEquals(0, stack % Abi.THREAD_SIZE, "THREAD_ALIGN");
-        assertEquals(stack, Mem.getLong(t + TaskFields.STACK));
-        long vm = Mem.getLong(t + TaskFields.STACK_VM_AREA);
+        assertEquals(stack, Mem.getLong(t + TaskStruct.STACK));
+        long vm = Mem.getLong(t + TaskStruct.STACK_VM_AREA);
         assertEquals(stack, VmStruct.addr(vm));
         assertEquals(vm, STACKS.vmalloc().findVmArea(stack + 100));
         assertEquals(4, VmStruct.nrPages(vm));
@@ -79,7 +86,7 @@ class ThreadStacksTest {
         assertThrows(BadAccessException.class, () -> Mem.getLong(stack), "the facade never reaches vmalloc directly");
         STACKS.accountKernelStack(t, 1, 0);
         releaseDead(t, 0);
-        assertEquals(0, Mem.getLong(t + TaskFields.STACK));
+        assertEquals(0, Mem.getLong(t + TaskStruct.STACK));
     }
 
     @Test
@@ -89,8 +96,8 @@ class ThreadStacksTest {
         long[] vms = new long[3];
         for (int i = 0; i < 3; i++) {
             STACKS.allocThreadStackNode(t[i], 0, 1);
-            vms[i] = Mem.getLong(t[i] + TaskFields.STACK_VM_AREA);
-            STACKS.vmalloc().putLong(Mem.getLong(t[i] + TaskFields.STACK) + 512, 0xdeadL);
+            vms[i] = Mem.getLong(t[i] + TaskStruct.STACK_VM_AREA);
+            STACKS.vmalloc().putLong(Mem.getLong(t[i] + TaskStruct.STACK) + 512, 0xdeadL);
         }
         long deferredBefore = STACKS.deferredFrees();
         for (int i = 0; i < 3; i++) {
@@ -101,7 +108,7 @@ class ThreadStacksTest {
         assertEquals(deferredBefore + 1, STACKS.deferredFrees(), "the third went to vfree_atomic");
         long again = task();
         long stack = STACKS.allocThreadStackNode(again, 0, 1);
-        long vm = Mem.getLong(again + TaskFields.STACK_VM_AREA);
+        long vm = Mem.getLong(again + TaskStruct.STACK_VM_AREA);
         assertEquals(vms[0], vm, "slot 0 holds the first stack freed");
         assertEquals(0, STACKS.vmalloc().getLong(stack + 512), "reused stack was zeroed");
         assertEquals(1, STACKS.cachedCount(1));
@@ -114,7 +121,7 @@ class ThreadStacksTest {
         STACKS.quiesce();
         long t = task();
         STACKS.allocThreadStackNode(t, 0, 2);
-        long vm = Mem.getLong(t + TaskFields.STACK_VM_AREA);
+        long vm = Mem.getLong(t + TaskStruct.STACK_VM_AREA);
         long page = VmStruct.page(vm, 0);
         STACKS.accountKernelStack(t, 1, 2);
         releaseDead(t, 2);
@@ -151,7 +158,7 @@ class ThreadStacksTest {
         STACKS.accountKernelStack(t, 1, 0);
         assertEquals(before + 16, STACKS.nrKernelStackKb(), "NR_KERNEL_STACK_KB grows by THREAD_SIZE / 1024");
         assertEquals(0, STACKS.memcgChargeKernelStack(t));
-        long vm = Mem.getLong(t + TaskFields.STACK_VM_AREA);
+        long vm = Mem.getLong(t + TaskStruct.STACK_VM_AREA);
         for (int i = 0; i < 4; i++) {
             assertTrue(STACKS.memcg().isCharged(VmStruct.page(vm, i)));
         }
@@ -184,7 +191,7 @@ class ThreadStacksTest {
         long t = task();
         long stack = STACKS.allocThreadStackNode(t, 0, 0);
         STACKS.setTaskStackEndMagic(t);
-        assertEquals(ThreadStacks.STACK_END_MAGIC, STACKS.vmalloc().getLong(stack));
+        assertEquals(Limits.STACK_END_MAGIC, STACKS.vmalloc().getLong(stack));
         assertFalse(STACKS.taskStackEndCorrupted(t));
         STACKS.checkStackEnd(t);
         STACKS.vmalloc().putLong(stack, 0x4141414141414141L); // the stack grew down past its end
@@ -200,21 +207,39 @@ class ThreadStacksTest {
         long t = task();
         long stack = STACKS.allocThreadStackNode(t, 0, 0);
         STACKS.accountKernelStack(t, 1, 0);
-        Mem.putInt(t + TaskFields.STACK_REFCOUNT, 1);
+        Mem.putInt(t + TaskStruct.STACK_REFCOUNT, 1);
         assertEquals(stack, STACKS.tryGetTaskStack(t));
         assertFalse(STACKS.putTaskStack(t, 0), "2 -> 1");
         long warnings = STACKS.warnings();
-        Mem.putLong(t + TaskFields.STATE, TaskState.TASK_RUNNING);
+        Mem.putLong(t + TaskStruct.STATE, TaskState.TASK_RUNNING);
         assertFalse(STACKS.putTaskStack(t, 0), "1 -> 0 on a live task: WARN and leak rather than free");
         assertEquals(warnings + 1, STACKS.warnings());
-        assertEquals(stack, Mem.getLong(t + TaskFields.STACK));
+        assertEquals(stack, Mem.getLong(t + TaskStruct.STACK));
         assertEquals(0, STACKS.tryGetTaskStack(t), "refcount is 0: no new references");
         assertThrows(IllegalStateException.class, () -> STACKS.putTaskStack(t, 0), "underflow");
-        Mem.putInt(t + TaskFields.STACK_REFCOUNT, 1);
-        Mem.putLong(t + TaskFields.STATE, TaskState.TASK_DEAD);
+        Mem.putInt(t + TaskStruct.STACK_REFCOUNT, 1);
+        Mem.putLong(t + TaskStruct.STATE, TaskState.TASK_DEAD);
         assertTrue(STACKS.putTaskStack(t, 0));
-        assertEquals(0, Mem.getLong(t + TaskFields.STACK));
-        assertEquals(0, Mem.getLong(t + TaskFields.STACK_VM_AREA));
+        assertEquals(0, Mem.getLong(t + TaskStruct.STACK));
+        assertEquals(0, Mem.getLong(t + TaskStruct.STACK_VM_AREA));
+    }
+
+    /** Fidelity defect 11 of issue 10: a put at zero used to leave -1, which try_get_task_stack then revived. */
+    @Test
+    void aPutAtZeroIsRefusedAndLeavesTheCount() {
+        long t = task();
+        long stack = STACKS.allocThreadStackNode(t, 0, 0);
+        STACKS.accountKernelStack(t, 1, 0);
+        Mem.putInt(t + TaskStruct.STACK_REFCOUNT, 0);
+        Mem.putLong(t + TaskStruct.STATE, TaskState.TASK_RUNNING);
+        long warnings = STACKS.warnings();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> STACKS.putTaskStack(t, 0));
+        assertTrue(e.getMessage().contains("stack_refcount is already 0"), e.getMessage());
+        assertEquals(0, Mem.getInt(t + TaskStruct.STACK_REFCOUNT), "a refused put leaves the count as it was");
+        assertEquals(0, STACKS.tryGetTaskStack(t), "and the stack cannot be taken again");
+        assertEquals(stack, Mem.getLong(t + TaskStruct.STACK), "nor was it released");
+        assertEquals(warnings, STACKS.warnings());
+        releaseDead(t, 0);
     }
 
     @Test
