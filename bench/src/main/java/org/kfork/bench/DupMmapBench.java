@@ -7,11 +7,13 @@ import java.util.concurrent.TimeUnit;
 
 import org.kfork.bench.harness.BenchSupport;
 import org.kfork.heap.mm.HeapMmSystem;
+import org.kfork.kernel.fork.ForkMm;
 import org.kfork.kernel.mm.Mm;
 import org.kfork.kernel.mm.OffHeapMmSystem;
 import org.kfork.machine.Machine;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.DupMode;
+import org.kfork.uapi.Errno;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -144,7 +146,7 @@ public class DupMmapBench {
     @TearDown(Level.Trial)
     public void tearDown() {
         if (variant == Variant.OFFHEAP) {
-            Mm.mmput(offSys, offParent);
+            ForkMm.mmput(offSys, offParent);
             offSys.close();
             machine.close();
         } else {
@@ -169,7 +171,7 @@ public class DupMmapBench {
         for (int i = 0; i < copies; i++) {
             if (variant == Variant.OFFHEAP) {
                 if (offChildren[i] != 0) {
-                    Mm.mmput(offSys, offChildren[i]);
+                    ForkMm.mmput(offSys, offChildren[i]);
                     offChildren[i] = 0;
                 }
             } else if (heapChildren[i] != null) {
@@ -180,9 +182,9 @@ public class DupMmapBench {
     }
 
     private long dupOffHeap() {
-        long child = Mm.dupMm(offSys, offParent, 0, mode);
-        if (child == 0) {
-            throw new IllegalStateException("dup_mm failed: " + offSys.lastDupError());
+        long child = ForkMm.dupMm(offSys, offParent, 0, mode);
+        if (Errno.isError(child)) {
+            throw new IllegalStateException("dup_mm failed: " + Errno.name((int) -child));
         }
         return child;
     }

@@ -82,6 +82,11 @@ public final class Mman {
     public static final long TASK_SIZE = X86_64.DEFAULT_MAP_WINDOW;
     /** TASK_UNMAPPED_BASE: where the bottom-up fallback search starts (PAGE_ALIGN(TASK_SIZE / 3)). */
     public static final long TASK_UNMAPPED_BASE = pageAlign(TASK_SIZE / 3);
+    /**
+     * mmap_base without randomization (arch/x86/mm/mmap.c): the stack gap, clamped up to 128 MiB,
+     * below TASK_SIZE. Top-down searches start here.
+     */
+    public static final long MMAP_BASE = pageAlign(TASK_SIZE - (128L << 20));
     /** mmap_min_addr: the CONFIG_DEFAULT_MMAP_MIN_ADDR of the reference config (4096). */
     public static final long MMAP_MIN_ADDR = 4096;
     /** stack_guard_gap: 256 pages below a VM_GROWSDOWN area. */
@@ -103,10 +108,5 @@ public final class Mman {
     /** offset_in_page. */
     public static long offsetInPage(long addr) {
         return addr & (PAGE_SIZE - 1);
-    }
-
-    /** IS_ERR_VALUE for an address result: a negative errno in the top 4095 values. */
-    public static boolean isErrValue(long v) {
-        return Long.compareUnsigned(v, -4095L) >= 0;
     }
 }

@@ -95,6 +95,85 @@ public final class VmRules {
         return vmEnd;
     }
 
+    /** vm_get_page_prot's table index: the low four vm_flags bits (read, write, exec, shared). */
+    public static long vmPageProt(long vmFlags) {
+        return vmFlags & 0xf;
+    }
+
+    /**
+     * What mlock never locks, and what mmap_region does not count in locked_vm: VM_SPECIAL and
+     * hugetlb areas (their VM_LOCKED is cleared instead).
+     */
+    public static boolean neverLocked(long vmFlags) {
+        return (vmFlags & VM_SPECIAL) != 0 || (vmFlags & VM_HUGETLB) != 0;
+    }
+
+    /**
+     * do_mprotect_pkey's new vm_flags for a VMA: the protection's bits replace read, write and exec;
+     * -EACCES when one of them has no VM_MAY* bit to allow it.
+     *
+     * @return the new vm_flags (never negative), or -EACCES
+     */
+    public static long mprotectFlags(int prot, long oldFlags) {
+        long newFlags = calcVmProtBits(prot) | (oldFlags & ~(VM_READ | VM_WRITE | VM_EXEC));
+        if ((newFlags & ~(newFlags >>> 4) & (VM_READ | VM_WRITE | VM_EXEC)) != 0) {
+            return -org.kfork.uapi.Errno.EACCES;
+        }
+        return newFlags;
+    }
+
+    /**
+     * mprotect_fixup's charge: making a private area writable charges its pages to overcommit
+     * (and sets VM_ACCOUNT) unless it is already charged, writable, hugetlb, shared or
+     * VM_NORESERVE.
+     */
+    public static boolean mprotectCharges(long oldFlags, long newFlags) {
+        return (newFlags & VM_WRITE) != 0
+            && (oldFlags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE)) == 0;
+    }
+
+    /**
+     * madvise_behavior's new vm_flags for the fork advice: DONTFORK sets VM_DONTCOPY, DOFORK clears
+     * it (-EINVAL on VM_IO), WIPEONFORK sets VM_WIPEONFORK (-EINVAL on a file or shared area),
+     * KEEPONFORK clears it.
+     *
+     * @return the new vm_flags (never negative), or -EINVAL
+     */
+    public static long madviseFlags(int behavior, long flags, boolean hasFile) {
+        switch (behavior) {
+            case MADV_DONTFORK:
+                return flags | VM_DONTCOPY;
+            case MADV_DOFORK:
+                if ((flags & VM_IO) != 0) {
+                    return -org.kfork.uapi.Errno.EINVAL;
+                }
+                return flags & ~VM_DONTCOPY;
+            case MADV_WIPEONFORK:
+                if (hasFile || (flags & VM_SHARED) != 0) {
+                    return -org.kfork.uapi.Errno.EINVAL;
+                }
+                return flags | VM_WIPEONFORK;
+            default:
+                return flags & ~VM_WIPEONFORK;
+        }
+    }
+
+    /** apply_vma_lock_flags' new vm_flags: the lock bits replaced by {@code lockFlags}. */
+    public static long mlockFlags(long flags, long lockFlags) {
+        return (flags & VM_LOCKED_CLEAR_MASK) | lockFlags;
+    }
+
+    /**
+     * mlock_fixup's change to locked_vm for {@code nrPages} pages going from {@code oldFlags} to
+     * {@code newFlags}: they leave it when unlocked, join it when newly locked.
+     */
+    public static long mlockLockedDelta(long oldFlags, long newFlags, long nrPages) {
+        if ((newFlags & VM_LOCKED) == 0) {
+            return -nrPages;
+        }
+        return (oldFlags & VM_LOCKED) != 0 ? 0 : nrPages;
+    }
+
     /**
      * One line of /proc/pid/maps (fs/proc/task_mmu.c show_map_vma):
      * {@code start-end perms offset dev inode [path]}: seq_setwidth(72), seq_pad, then a space, so

@@ -32,6 +32,14 @@ public final class Limits {
 
     /** include/linux/mm_types_task.h: entries of the per-task VMA lookup cache. */
     public static final int VMACACHE_SIZE = 4;
+    /** include/linux/mm_types_task.h: the rss counter of file-backed pages. */
+    public static final int MM_FILEPAGES = 0;
+    /** include/linux/mm_types_task.h: the rss counter of anonymous pages. */
+    public static final int MM_ANONPAGES = 1;
+    /** include/linux/mm_types_task.h: the rss counter of swap entries. */
+    public static final int MM_SWAPENTS = 2;
+    /** include/linux/mm_types_task.h: the rss counter of shmem pages. */
+    public static final int MM_SHMEMPAGES = 3;
     /** include/linux/mm_types_task.h: RSS counters per mm (file, anon, swap entries, shmem). */
     public static final int NR_MM_COUNTERS = 4;
     /**

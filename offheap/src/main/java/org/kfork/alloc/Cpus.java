@@ -3,6 +3,7 @@ package org.kfork.alloc;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.kfork.machine.RamWindow;
 import org.kfork.smp.CurrentCpu;
 
 /**
@@ -17,6 +18,10 @@ import org.kfork.smp.CurrentCpu;
  * offline). Going down runs the teardowns in reverse order of registration, coming up runs the
  * startups in order, as cpuhp walks its state machine. fork_init registers
  * "fork:vm_stack_cache" with free_vm_stack_cache as its teardown.
+ *
+ * <p>The CPUs of a machine ({@link Kmem#cpus()}) go with it: once it has closed, the online mask
+ * and the hotplug states throw {@link IllegalStateException}. {@link #current()} and
+ * {@link #nrCpus()} depend only on the calling thread and stay usable.
  */
 public final class Cpus {
     /** A hotplug callback: takes the CPU, returns 0 or a negative errno (as cpuhp callbacks do). */
@@ -39,16 +44,24 @@ public final class Cpus {
     }
 
     private final int nrCpus;
+    /** The machine's RAM window, or null for CPUs that belong to no machine. */
+    private final RamWindow window;
     /** cpu_online_mask: bit n set when CPU n is online. NR_CPUS is at most 64, so one word. */
     private final AtomicLong online;
     private final List<State> states = new ArrayList<>();
 
-    /** All {@code nrCpus} CPUs, all online. */
+    /** All {@code nrCpus} CPUs, all online, belonging to no machine. */
     public Cpus(int nrCpus) {
+        this(nrCpus, null);
+    }
+
+    /** The CPUs of the machine that holds {@code window}. */
+    Cpus(int nrCpus, RamWindow window) {
         if (nrCpus < 1 || nrCpus > CurrentCpu.MAX_CPUS) {
             throw new IllegalArgumentException("nr_cpus " + nrCpus);
         }
         this.nrCpus = nrCpus;
+        this.window = window;
         this.online = new AtomicLong(nrCpus == 64 ? -1L : (1L << nrCpus) - 1);
     }
 
@@ -64,12 +77,14 @@ public final class Cpus {
 
     /** cpu_online(cpu). */
     public boolean isOnline(int cpu) {
+        checkLive("cpu_online");
         checkCpu(cpu);
         return (online.get() & (1L << cpu)) != 0;
     }
 
     /** num_online_cpus(). */
     public int numOnline() {
+        checkLive("num_online_cpus");
         return Long.bitCount(online.get());
     }
 
@@ -83,6 +98,7 @@ public final class Cpus {
      * @return the state's index, to pass to {@link #removeState}
      */
     public synchronized int setupState(String name, HotplugCallback startup, HotplugCallback teardown) {
+        checkLive("cpuhp_setup_state");
         State s = new State(name, startup, teardown);
         if (startup != null) {
             for (int cpu = 0; cpu < nrCpus; cpu++) {
@@ -100,11 +116,13 @@ public final class Cpus {
 
     /** cpuhp_remove_state_nocalls: forgets a state without running callbacks. */
     public synchronized void removeState(String name) {
+        checkLive("cpuhp_remove_state");
         states.removeIf(s -> s.name.equals(name));
     }
 
     /** The names of the registered states, in order. */
     public synchronized List<String> stateNames() {
+        checkLive("cpuhp states");
         List<String> names = new ArrayList<>();
         for (State s : states) {
             names.add(s.name);
@@ -118,6 +136,7 @@ public final class Cpus {
      * @return 0, or -EINVAL when the CPU is already offline or is the last one online
      */
     public synchronized int cpuDown(int cpu) {
+        checkLive("cpu_down");
         checkCpu(cpu);
         long mask = online.get();
         if ((mask & (1L << cpu)) == 0 || Long.bitCount(mask) == 1) {
@@ -139,6 +158,7 @@ public final class Cpus {
      * @return 0, or -EINVAL when it is already online
      */
     public synchronized int cpuUp(int cpu) {
+        checkLive("cpu_up");
         checkCpu(cpu);
         long mask = online.get();
         if ((mask & (1L << cpu)) != 0) {
@@ -154,6 +174,12 @@ public final class Cpus {
         }
         online.set(mask | (1L << cpu));
         return 0;
+    }
+
+    private void checkLive(String op) {
+        if (window != null) {
+            window.checkLive(op);
+        }
     }
 
     private void checkCpu(int cpu) {

@@ -12,9 +12,12 @@ import org.kfork.machine.Machine;
  * torn down when the machine closes.
  *
  * <p>Subsystems that cache memory between operations (per-CPU freelists, cached thread stacks,
- * deferred frees) register a quiesce hook; {@link #quiesce(Machine)} runs them and then shrinks
- * every slab cache, so that a leak check compares what is really in use rather than what happens to
- * be cached.
+ * deferred frees, RCU callbacks, whose hook runs first) register a quiesce hook; {@link #quiesce(Machine)} runs them, empties the KASAN
+ * quarantine and then shrinks every slab cache, so that a leak check compares what is really in
+ * use rather than what happens to be cached.
+ *
+ * <p>When the machine closes, so does this: every cache, the CPUs and the per-CPU areas refuse
+ * further use with {@link IllegalStateException}.
  */
 public final class Kmem implements AutoCloseable {
     private static final Map<Machine, Kmem> BY_MACHINE = new IdentityHashMap<>();
@@ -27,7 +30,7 @@ public final class Kmem implements AutoCloseable {
 
     private Kmem(Machine machine) {
         this.machine = machine;
-        this.cpus = new Cpus(machine.nrCpus());
+        this.cpus = new Cpus(machine.nrCpus(), machine.window());
         this.percpu = new PerCpu(machine.pages(), machine.nrCpus());
         machine.registerAccounting("percpu.used_bytes", percpu::usedBytes);
         this.slabs = new SlabCaches(this);
@@ -67,10 +70,12 @@ public final class Kmem implements AutoCloseable {
     }
 
     /**
-     * Runs the quiesce hooks in registration order, shrinks every slab cache, then drains the CPUs'
-     * page lists (the pages the shrink freed land there first).
+     * Runs the quiesce hooks in registration order, frees every object waiting in the KASAN
+     * quarantine, shrinks every slab cache, then drains the CPUs' page lists (the pages the shrink
+     * freed land there first).
      */
     public void quiesce() {
+        machine.checkOpen("Kmem.quiesce");
         final List<Runnable> hooks;
         synchronized (this) {
             hooks = new ArrayList<>(quiesceHooks);
@@ -78,17 +83,29 @@ public final class Kmem implements AutoCloseable {
         for (Runnable r : hooks) {
             r.run();
         }
+        slabs.drainQuarantine();
         slabs.shrinkAll();
         machine.pages().drainAllPages();
     }
 
     /** Registers work that releases cached memory before a leak check. */
     public synchronized void addQuiesceHook(Runnable hook) {
+        machine.checkOpen("Kmem.addQuiesceHook");
         quiesceHooks.add(hook);
+    }
+
+    /**
+     * Registers a quiesce hook that runs before every other one: rcu_barrier, whose callbacks free
+     * objects into the caches and stacks that the other hooks then drain.
+     */
+    public synchronized void addQuiesceHookFirst(Runnable hook) {
+        machine.checkOpen("Kmem.addQuiesceHookFirst");
+        quiesceHooks.add(0, hook);
     }
 
     /** Removes a quiesce hook. */
     public synchronized void removeQuiesceHook(Runnable hook) {
+        machine.checkOpen("Kmem.removeQuiesceHook");
         quiesceHooks.remove(hook);
     }
 
@@ -112,7 +129,10 @@ public final class Kmem implements AutoCloseable {
         return slabs;
     }
 
-    /** Forgets this machine's subsystems; the machine releases the RAM itself. */
+    /**
+     * Forgets this machine's subsystems and marks every slab cache closed; the machine releases
+     * the RAM itself, after which the CPUs and per-CPU areas fail too.
+     */
     @Override
     public void close() {
         synchronized (BY_MACHINE) {

@@ -1,8 +1,5 @@
 package org.kfork.alloc;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongConsumer;
 import org.kfork.machine.Abi;
 import org.kfork.machine.Kasan;
@@ -12,7 +9,7 @@ import org.kfork.machine.Ram;
 /**
  * A slab cache (struct kmem_cache): fixed-size objects packed in slabs of one or more pages from
  * the page allocator, with a lock-free per-CPU freelist in front of a shared pool, in the manner of
- * SLUB.
+ * SLUB (mm/slub.c of 5.12).
  *
  * <h2>Object slot layout</h2>
  * SLUB's calculate_sizes of 5.12: the free pointer of a free object lives <em>inside</em> it, at
@@ -24,14 +21,16 @@ import org.kfork.machine.Ram;
  *   +---------------------------+---------+---------------------------+-----+------+
  *   | object 0     [free ptr]   | pad..a  | object 1     [free ptr]   | ... | tail |
  *   +---------------------------+---------+---------------------------+-----+------+
- *   |<-- size (the stride, a multiple of align) -->|
+ *   |<-- stride (s->size: a multiple of align) -->|
  * </pre>
  * A cache with a constructor or SLAB_TYPESAFE_BY_RCU keeps an object's contents while it is free,
- * so its free pointer goes after the object, in a word of its own ({@code size = ALIGN(ALIGN(
+ * so its free pointer goes after the object, in a word of its own ({@code stride = ALIGN(ALIGN(
  * object_size, 8) + 8, align)}). So a vm_area_struct (200 bytes, align 8) has a stride of 200, 20
  * to a page, as in /proc/slabinfo of a 5.12 kernel. The free pointer is allocator metadata: only
  * this class touches it, through the facade's nofault accessors, so checked mode can poison a free
- * object whole.
+ * object whole. A machine built with {@link org.kfork.machine.Machine.Builder#kasanRedzones KASAN
+ * redzones} adds generic KASAN's metadata and redzone after the object ({@link SlabGeometry}),
+ * and the cache's flags show {@link SlabFlags#SLAB_KASAN}.
  *
  * <h2>The per-CPU freelist (the fast path)</h2>
  * Each CPU has one 8-byte word in its per-CPU area, the head of a LIFO list of free objects linked
@@ -46,34 +45,48 @@ import org.kfork.machine.Ram;
  * with one; both touch only the CPU's own cache line and the object itself. The tag changes on
  * every update, so a thread that read the head, was preempted while another thread on the same CPU
  * popped and pushed the same object back, fails its CAS instead of installing a stale next pointer
- * (ABA; SLUB's transaction id plays this role with a double-word cmpxchg).
+ * (ABA; SLUB's transaction id plays this role with a double-word cmpxchg). The count is exact: a
+ * list of count {@code n} holds {@code n} objects and ends in 0, which is what lets every walk of a
+ * list stop at its count and report a corrupt list instead of looping.
  *
  * <h2>The shared pool (the slow path)</h2>
- * Under the cache lock: slabs with free objects (the partial list) and each slab's own freelist.
- * An empty per-CPU list is refilled with a batch of objects; a per-CPU list that reached its limit
+ * {@link KmemCacheNode}, under its lock: slabs with free objects (the partial list) and each
+ * slab's own freelist. An empty per-CPU list is refilled with a batch of objects; a per-CPU list that reached its limit
  * gives back all but a batch of its most recently freed objects. A batch is spliced back onto a
- * list only if the list stays within its limit, so a list never holds more than the limit. A slab
- * whose objects are all back is released to the page allocator once more than {@link #minPartial()}
- * empty slabs are kept (SLUB's min_partial: half the log2 of the object size, clamped to 5..10).
+ * list only if the list stays within its limit. A slab whose objects are all back is released to
+ * the page allocator once more than {@link #minPartial()} empty slabs are kept (SLUB's min_partial:
+ * half the log2 of the stride, clamped to 5..10). A new slab hands out its never-used objects in
+ * address order from a bump index ({@code fresh}) once its freelist is empty, so a slab creation
+ * touches no object memory unless the cache has a constructor; the slab descriptors are recycled,
+ * so the slow path allocates nothing on the Java heap either.
  *
- * <p>A new slab's freelist is not threaded through all its objects up front: the slab hands out
- * its never-used objects in address order from a bump index ({@code fresh}) once its freelist is
- * empty. The order of handed-out objects is the same as SLUB's for a fresh slab (object 0 first),
- * and a slab creation touches no object memory unless the cache has a constructor. The slab
- * descriptors (the slab fields of struct page) are recycled, so the slow path allocates nothing
- * on the Java heap either.
+ * <h2>Frees that are wrong, in both modes</h2>
+ * A free looks up the slab of the object first, as 5.12's cache_from_obj does on every
+ * kmem_cache_free with CONFIG_MEMCG_KMEM: a pointer outside this cache's slabs (a page that is
+ * no slab, another cache's object) throws {@link BadFreeException} before anything is written
+ * through it. A free of the object that already heads the CPU's freelist throws too: SLUB's naive
+ * double-free check of CONFIG_SLAB_FREELIST_HARDENED, <em>a deliberate deviation</em> (the
+ * reference config leaves that option off), which keeps the commonest double free from making a
+ * cycle of the list. A subtler double free still corrupts a list in unchecked mode, as in SLUB;
+ * the walks that meet such a list (flush, drain, destroy) stop at its count and throw
+ * IllegalStateException ("slab corruption") rather than loop. After {@link #destroy()}, or once
+ * the machine has closed, every entry point throws IllegalStateException; alloc pays one read of
+ * a field for it, free none (the slab lookup fails).
  *
  * <h2>Checked mode</h2>
  * Objects are unpoisoned when handed out and poisoned when freed (except SLAB_TYPESAFE_BY_RCU
- * caches, as with KASAN); a free pointer outside the object, padding and the slab tail are always
- * poisoned. The layout is the same as with checked mode off (no KASAN redzones are added), so an
- * overflow into the padding, a free object or the tail is caught, and one that runs straight into
- * an allocated neighbour is not, as on a kernel without KASAN. A free is validated: the pointer
- * must be the start of an object of this cache, currently allocated. A violation raises
- * {@link BadFreeException} naming cache and address. None of this runs when checked mode is off.
+ * caches, as with KASAN); a free pointer outside the object, padding, redzones and the slab tail
+ * are always poisoned. A free is validated: the pointer must be the start of an object of this
+ * cache that is allocated now; a free of an object never handed out is an "invalid-free", of one
+ * already freed a "double-free". A freed object then waits in the machine's {@link Quarantine}
+ * before its slot can be reused, so a stale pointer keeps faulting as use-after-free until the
+ * quarantine has cycled. Without redzones the layout is the unchecked one, so an overflow that
+ * runs straight into an allocated neighbour is not caught, as on a kernel without KASAN; with
+ * them it is. None of this runs when checked mode is off.
  *
  * <h2>Exhaustion</h2>
- * When the page allocator has no pages, alloc returns 0 (NULL) and nothing changes.
+ * When the page allocator has no pages, alloc returns 0 (NULL) and nothing changes; in checked
+ * mode the quarantine is emptied and the allocation tried once more first.
  */
 public final class KmemCache {
     /** The fewest empty slabs SLUB keeps per node (MIN_PARTIAL in mm/slub.c). */
@@ -82,8 +95,6 @@ public final class KmemCache {
     public static final int MAX_PARTIAL = 10;
     /** NUMA_NO_NODE. */
     public static final int NUMA_NO_NODE = -1;
-    /** SLUB's default largest slab order (PAGE_ALLOC_COSTLY_ORDER) for objects that fit. */
-    static final int MAX_PREFERRED_ORDER = 3;
 
     private static final int COUNT_SHIFT = 34;
     private static final long TOKEN_MASK = (1L << COUNT_SHIFT) - 1;
@@ -92,6 +103,10 @@ public final class KmemCache {
     private static final int TAG_SHIFT = COUNT_SHIFT + COUNT_BITS;
     private static final long ONE_TAG = 1L << TAG_SHIFT;
     private static final long ONE_COUNT = 1L << COUNT_SHIFT;
+
+    private static final int LIVE = 0;
+    private static final int DESTROYED = 1;
+    private static final int MACHINE_CLOSED = 2;
 
     static {
         if ((Ram.CAPACITY >>> 3) >= TOKEN_MASK) {
@@ -103,7 +118,7 @@ public final class KmemCache {
     private final SlabCaches owner;
     private final String name;
     private final int objectSize;
-    private final int size;
+    private final int stride;
     private final int freeOffset;
     private final int align;
     private final int flags;
@@ -115,52 +130,27 @@ public final class KmemCache {
     private final int limit;
     private final int batch;
     private final int headOff;
-    private final PerCpu percpu;
+    /** CPU 0's freelist head; CPU n's is {@code n * PerCpu.UNIT_SIZE} above (per_cpu_ptr). */
+    private final long headBase;
     private final int nrCpus;
     private final Cpus cpus;
     private final boolean poisonOnFree;
     private final int minPartial;
+    /** The machine's page-to-slab map and the RAM it covers, for cache_from_obj. */
+    private final Slab[] pageSlab;
+    private final long ramStart;
+    /** Checked mode's quarantine, or null when there is none. */
+    private final Quarantine quarantine;
+    /** LIVE, DESTROYED or MACHINE_CLOSED: the one field alloc reads to refuse a dead cache. */
+    private volatile int state;
+    /** Objects of this cache waiting in the quarantine; written under the quarantine's lock. */
+    volatile long quarantined;
+    /** The shared pool: slabs, the partial list, the slabs' own freelists. */
+    private final KmemCacheNode node;
 
-    // ---- the shared pool: guarded by this ----
-    private Slab partialHead;
-    /** Every slab of the cache, linked through {@code allNext}/{@code allPrev}. */
-    private Slab allHead;
-    private int nrSlabs;
-    /** Released slab descriptors, kept for the next slab (linked through {@code next}). */
-    private Slab spare;
-    private long freeInSlabs;
-    private int emptySlabs;
-    private boolean destroyed;
-    private long allocFailures;
-
-    /**
-     * One slab's bookkeeping (the slab fields of struct page). Guarded by the cache lock, except
-     * {@code cache} and {@code base}, which do not change while the slab is mapped.
-     */
-    static final class Slab {
-        final KmemCache cache;
-        long base;
-        /** Head token of the slab's own freelist of returned objects. */
-        long freeToken;
-        /** Objects from index {@code fresh} on were never handed out. */
-        int fresh;
-        int inuse;
-        Slab prev;
-        Slab next;
-        Slab allPrev;
-        Slab allNext;
-        boolean onPartial;
-        /** Checked mode: one bit per object, set while the object is handed out. */
-        final AtomicLongArray allocated;
-
-        Slab(KmemCache cache) {
-            this.cache = cache;
-            this.allocated = Kasan.ENABLED ? new AtomicLongArray((cache.objsPerSlab + 63) >>> 6) : null;
-        }
-    }
 
     KmemCache(SlabCaches owner, String name, int objectSize, int align, int flags, LongConsumer ctor,
-              int useroffset, int usersize, int order, int headOff) {
+              int useroffset, int usersize, int stride, int order, int headOff) {
         this.owner = owner;
         this.name = name;
         this.objectSize = objectSize;
@@ -169,53 +159,22 @@ public final class KmemCache {
         this.ctor = ctor;
         this.useroffset = useroffset;
         this.usersize = usersize;
-        final boolean outside = freePointerOutside(flags, ctor);
-        this.freeOffset = outside ? (int) Abi.alignUp(objectSize, 8) : (objectSize / 2) & ~7;
-        this.size = strideFor(objectSize, align, outside);
+        this.freeOffset = SlabGeometry.freeOffset(objectSize, SlabGeometry.freePointerOutside(flags, ctor));
+        this.stride = stride;
         this.order = order;
-        this.objsPerSlab = (Abi.PAGE_SIZE << order) / size;
-        this.limit = limitFor(size);
+        this.objsPerSlab = (Abi.PAGE_SIZE << order) / stride;
+        this.limit = SlabGeometry.limit(stride);
         this.batch = (limit + 1) / 2;
         this.headOff = headOff;
-        this.percpu = owner.percpu();
+        this.headBase = owner.percpu().ptr(0, headOff);
         this.cpus = owner.cpus();
         this.nrCpus = cpus.nrCpus();
         this.poisonOnFree = (flags & SlabFlags.SLAB_TYPESAFE_BY_RCU) == 0;
-        this.minPartial = minPartialFor(size);
-    }
-
-    /** set_min_partial(s, ilog2(s->size) / 2), clamped to MIN_PARTIAL..MAX_PARTIAL. */
-    static int minPartialFor(int size) {
-        final int half = (31 - Integer.numberOfLeadingZeros(size)) / 2;
-        return Math.max(MIN_PARTIAL, Math.min(MAX_PARTIAL, half));
-    }
-
-    /**
-     * Whether a free object's contents must survive, so that its free pointer goes after it: a
-     * constructor built them, or SLAB_TYPESAFE_BY_RCU readers may still look at them.
-     */
-    static boolean freePointerOutside(int flags, LongConsumer ctor) {
-        return ctor != null || (flags & SlabFlags.SLAB_TYPESAFE_BY_RCU) != 0;
-    }
-
-    /**
-     * The stride of objects: the object rounded to 8, plus a word when the free pointer goes
-     * after it, rounded to the alignment.
-     */
-    static int strideFor(int objectSize, int align, boolean freePointerOutside) {
-        return (int) Abi.alignUp(Abi.alignUp(objectSize, 8) + (freePointerOutside ? 8 : 0), align);
-    }
-
-    /** The per-CPU limit, as SLAB sizes its array caches (enable_cpucache). */
-    static int limitFor(int size) {
-        if (size > Abi.PAGE_SIZE) {
-            return 8;
-        } else if (size > 1024) {
-            return 24;
-        } else if (size > 256) {
-            return 54;
-        }
-        return 120;
+        this.minPartial = SlabGeometry.minPartial(stride);
+        this.pageSlab = owner.pageSlab();
+        this.ramStart = owner.ramStart();
+        this.quarantine = owner.quarantine();
+        this.node = new KmemCacheNode(this, owner);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -231,9 +190,13 @@ public final class KmemCache {
      * kmem_cache_alloc on {@code cpu}: a constructed object, or 0 (NULL) when RAM is exhausted.
      *
      * @param cpu the CPU whose freelist to use (the caller's current CPU)
+     * @throws IllegalStateException when the cache was destroyed or its machine has closed
      */
     public long alloc(int cpu) {
-        final long headAddr = percpu.ptr(cpu, headOff);
+        if (state != LIVE) {
+            throw dead("kmem_cache_alloc");
+        }
+        final long headAddr = headAddr(cpu);
         for (;;) {
             final long h = Mem.getLongVolatile(headAddr);
             final long token = h & TOKEN_MASK;
@@ -296,22 +259,37 @@ public final class KmemCache {
     /**
      * kmem_cache_free on {@code cpu}. Freeing NULL is a no-op.
      *
-     * @throws BadFreeException in checked mode, for a double free or a pointer that is not an
-     *                          allocated object of this cache
+     * @throws BadFreeException        for a pointer that is not in one of this cache's slabs, or an
+     *                                 object that already heads the CPU's freelist (in both modes);
+     *                                 in checked mode also for any double free, a free of an object
+     *                                 never allocated, or a pointer into the middle of an object
+     * @throws IllegalStateException   when the cache was destroyed or its machine has closed
      */
     public void free(int cpu, long obj) {
         if (obj == Abi.NULL) {
             return;
         }
-        if (Kasan.ENABLED) {
-            checkedFree(obj);
+        // cache_from_obj: the slab of the object, found before anything is written through it.
+        // An address below the RAM wraps to a huge frame number and fails the same compare.
+        final long pfn = (obj - ramStart) >>> Abi.PAGE_SHIFT;
+        final Slab s = pfn < pageSlab.length ? pageSlab[(int) pfn] : null;
+        if (s == null || s.cache != this) {
+            throw badFree(obj, s);
         }
-        final long headAddr = percpu.ptr(cpu, headOff);
+        if (Kasan.ENABLED && checkedFree(s, obj)) {
+            return; // quarantined
+        }
+        final long headAddr = headAddr(cpu);
         final long token = tokenOf(obj);
         for (;;) {
             final long h = Mem.getLongVolatile(headAddr);
+            if ((h & TOKEN_MASK) == token) {
+                // SLAB_FREELIST_HARDENED's naive check (set_freepointer's BUG_ON(object == fp)).
+                throw new BadFreeException(name, obj, false,
+                    "double-free (the object already heads CPU " + cpu + "'s freelist)");
+            }
             if (((h >>> COUNT_SHIFT) & COUNT_MASK) >= limit) {
-                drain(cpu, headAddr);
+                drain(headAddr);
                 continue;
             }
             // obj is ours until the CAS publishes it; its free pointer links to the current head.
@@ -322,74 +300,27 @@ public final class KmemCache {
         }
     }
 
+    private long headAddr(int cpu) {
+        return headBase + (long) cpu * PerCpu.UNIT_SIZE;
+    }
+
     // ------------------------------------------------------------------------------------------
     // Slow paths
     // ------------------------------------------------------------------------------------------
 
     /**
-     * Refills {@code cpu}'s list with a batch from the shared pool; returns one object or NULL.
-     * The batch is taken slab by slab (SLUB's get_freelist takes a slab's whole freelist at once):
-     * the slab's bookkeeping is updated once per slab, and each object costs one link write, plus
-     * the read of its free pointer when it comes from the slab's freelist.
+     * The per-CPU list is empty: refill it from the shared pool. In checked mode an allocation
+     * that finds no RAM empties the quarantine and tries again, as the page allocator drains its
+     * CPU lists before it gives up.
      */
     private long allocSlow(int cpu) {
-        long chain = 0;
-        long chainTail = 0;
-        int got = 0;
-        synchronized (this) {
-            if (destroyed) {
-                throw new IllegalStateException("kmem_cache_alloc on destroyed cache " + name);
-            }
-            while (got < batch) {
-                Slab s = partialHead;
-                if (s == null) {
-                    s = newSlab();
-                    if (s == null) {
-                        break;
-                    }
-                }
-                final int take = Math.min(batch - got, objsPerSlab - s.inuse);
-                // Returned objects first (cache-warm), then never-used ones in address order, so a
-                // fresh slab hands out object 0 first. The chain is appended to, keeping that order.
-                long token = s.freeToken;
-                int fresh = s.fresh;
-                for (int i = 0; i < take; i++) {
-                    final long obj;
-                    if (token != 0) {
-                        obj = objectOf(token);
-                        token = Mem.getLongNofault(obj + freeOffset);
-                    } else {
-                        obj = s.base + (long) fresh++ * size;
-                    }
-                    if (chainTail == 0) {
-                        chain = tokenOf(obj);
-                    } else {
-                        Mem.putLongNofault(chainTail + freeOffset, tokenOf(obj));
-                    }
-                    chainTail = obj;
-                }
-                s.freeToken = token;
-                s.fresh = fresh;
-                if (s.inuse == 0) {
-                    emptySlabs--;
-                }
-                s.inuse += take;
-                freeInSlabs -= take;
-                if (s.inuse == objsPerSlab) {
-                    removePartial(s);
-                }
-                got += take;
-            }
-            if (got == 0) {
-                allocFailures++;
-                return Abi.NULL;
-            }
-            Mem.putLongNofault(chainTail + freeOffset, 0);
+        long obj = node.refill(headAddr(cpu), batch);
+        if (obj == Abi.NULL && Kasan.ENABLED && quarantine != null && quarantine.drainAll() > 0) {
+            obj = node.refill(headAddr(cpu), batch);
         }
-        final long obj = objectOf(chain);
-        final long rest = Mem.getLongNofault(obj + freeOffset);
-        if (got > 1 && !spliceOnto(percpu.ptr(cpu, headOff), rest, chainTail, got - 1)) {
-            returnToSlabs(rest); // frees on this CPU filled the list meanwhile
+        if (obj == Abi.NULL) {
+            node.allocFailed();
+            return Abi.NULL;
         }
         if (Kasan.ENABLED) {
             checkedAlloc(obj);
@@ -402,7 +333,7 @@ public final class KmemCache {
      * would take the list over its limit (other threads on the CPU freed meanwhile): then the chain
      * stays private and false is returned. So a list never holds more than {@link #limit()}.
      */
-    private boolean spliceOnto(long headAddr, long firstToken, long lastObj, int n) {
+    boolean spliceOnto(long headAddr, long firstToken, long lastObj, int n) {
         for (;;) {
             final long h = Mem.getLongVolatile(headAddr);
             if (((h >>> COUNT_SHIFT) & COUNT_MASK) + n > limit) {
@@ -422,7 +353,7 @@ public final class KmemCache {
      * The per-CPU list is full: detach it, keep the {@code batch} most recently freed objects
      * (cache-hot) on the CPU, give the rest back to their slabs.
      */
-    private void drain(int cpu, long headAddr) {
+    private void drain(long headAddr) {
         long h;
         for (;;) {
             h = Mem.getLongVolatile(headAddr);
@@ -435,149 +366,31 @@ public final class KmemCache {
         }
         // The detached list is private now.
         final long first = h & TOKEN_MASK;
+        final int count = (int) ((h >>> COUNT_SHIFT) & COUNT_MASK);
+        if (first == 0) {
+            throw corrupt("a CPU freelist counts " + count + " objects and holds none");
+        }
         long t = first;
         long keptTail = 0;
-        for (int i = 0; i < batch && t != 0; i++) {
+        int kept = 0;
+        for (; kept < batch && t != 0; kept++) {
             keptTail = objectOf(t);
             t = Mem.getLongNofault(keptTail + freeOffset);
         }
         // Cut the kept chain off the rest before the rest goes back to the slabs.
         Mem.putLongNofault(keptTail + freeOffset, 0);
-        returnToSlabs(t);
-        if (!spliceOnto(headAddr, first, keptTail, batch)) {
-            returnToSlabs(first);
+        node.returnToSlabs(t, count - kept);
+        if (!spliceOnto(headAddr, first, keptTail, kept)) {
+            node.returnToSlabs(first, kept);
         }
     }
 
-    /** Gives a private chain of objects back to their slabs (free_block). */
-    private synchronized void returnToSlabs(long token) {
-        while (token != 0) {
-            final long obj = objectOf(token);
-            final long next = Mem.getLongNofault(obj + freeOffset);
-            final Slab s = owner.slabOf(obj);
-            if (s == null || s.cache != this) {
-                throw new IllegalStateException("slab corruption in " + name + ": free list holds 0x"
-                    + Long.toHexString(obj) + " which is not in one of its slabs");
-            }
-            Mem.putLongNofault(obj + freeOffset, s.freeToken);
-            s.freeToken = token;
-            if (s.inuse == objsPerSlab) {
-                addPartial(s);
-            }
-            s.inuse--;
-            freeInSlabs++;
-            if (s.inuse == 0) {
-                emptySlabs++;
-                if (emptySlabs > minPartial) {
-                    releaseSlab(s);
-                }
-            }
-            token = next;
-        }
+    /** The quarantine lets {@code obj} go: back to its slab, poisoned as freed. */
+    void freeQuarantined(long obj) {
+        Mem.putLongNofault(obj + freeOffset, 0);
+        node.returnToSlabs(tokenOf(obj), 1);
     }
 
-    /** allocate_slab: a new slab on the partial list, objects constructed; null when out of RAM. */
-    private Slab newSlab() {
-        final long base = owner.pages().allocPages(order);
-        if (base == Abi.NULL) {
-            return null;
-        }
-        Slab s = spare;
-        if (s != null) {
-            spare = s.next;
-        } else {
-            s = new Slab(this);
-        }
-        s.base = base;
-        s.freeToken = 0;
-        s.fresh = 0;
-        s.inuse = 0;
-        final long slabBytes = (long) Abi.PAGE_SIZE << order;
-        if (Kasan.ENABLED) {
-            Kasan.poison(base, slabBytes, Kasan.SLAB_REDZONE);
-        }
-        // No freelist to thread: objects are handed out from the fresh index (object 0 first).
-        // A constructor still runs once per object, now, as the kernel runs it at slab creation.
-        for (int i = 0; i < objsPerSlab && (ctor != null || Kasan.ENABLED); i++) {
-            final long obj = base + (long) i * size;
-            if (ctor != null) {
-                Kasan.unpoison(obj, objectSize);
-                ctor.accept(obj);
-            }
-            if (Kasan.ENABLED) {
-                Kasan.poison(obj, objectSize, Kasan.SLAB_UNUSED);
-            }
-        }
-        owner.mapSlab(s, base, 1 << order);
-        s.allPrev = null;
-        s.allNext = allHead;
-        if (allHead != null) {
-            allHead.allPrev = s;
-        }
-        allHead = s;
-        nrSlabs++;
-        addPartial(s);
-        freeInSlabs += objsPerSlab;
-        emptySlabs++;
-        return s;
-    }
-
-    private void releaseSlab(Slab s) {
-        removePartial(s);
-        if (s.allPrev != null) {
-            s.allPrev.allNext = s.allNext;
-        } else {
-            allHead = s.allNext;
-        }
-        if (s.allNext != null) {
-            s.allNext.allPrev = s.allPrev;
-        }
-        s.allPrev = null;
-        s.allNext = null;
-        nrSlabs--;
-        emptySlabs--;
-        freeInSlabs -= objsPerSlab;
-        owner.unmapSlab(s.base, 1 << order);
-        owner.pages().freePages(s.base, order);
-        s.next = spare; // keep the descriptor, as struct page outlives its slab
-        spare = s;
-    }
-
-    /** Every slab, for the slow paths that walk them all (the cache lock is held). */
-    private List<Slab> allSlabs() {
-        final List<Slab> all = new ArrayList<>(nrSlabs);
-        for (Slab s = allHead; s != null; s = s.allNext) {
-            all.add(s);
-        }
-        return all;
-    }
-
-    private void addPartial(Slab s) {
-        s.prev = null;
-        s.next = partialHead;
-        if (partialHead != null) {
-            partialHead.prev = s;
-        }
-        partialHead = s;
-        s.onPartial = true;
-    }
-
-    private void removePartial(Slab s) {
-        if (!s.onPartial) {
-            return;
-        }
-        if (s.prev != null) {
-            s.prev.next = s.next;
-        } else {
-            partialHead = s.next;
-        }
-        if (s.next != null) {
-            s.next.prev = s.prev;
-        }
-        s.prev = null;
-        s.next = null;
-        s.onPartial = false;
-    }
 
     // ------------------------------------------------------------------------------------------
     // Draining, shrinking, destroying
@@ -585,7 +398,8 @@ public final class KmemCache {
 
     /** Detaches {@code cpu}'s whole list and gives it back to the slabs (flush_cpu_slab). */
     public void flushCpu(int cpu) {
-        final long headAddr = percpu.ptr(cpu, headOff);
+        checkLive("flush_cpu_slab");
+        final long headAddr = headAddr(cpu);
         long h;
         do {
             h = Mem.getLongVolatile(headAddr);
@@ -593,75 +407,79 @@ public final class KmemCache {
                 return;
             }
         } while (!Mem.compareAndSetLong(headAddr, h, (h & ~(TOKEN_MASK | (COUNT_MASK << COUNT_SHIFT))) + ONE_TAG));
-        returnToSlabs(h & TOKEN_MASK);
+        node.returnToSlabs(h & TOKEN_MASK, (int) ((h >>> COUNT_SHIFT) & COUNT_MASK));
     }
 
     /**
-     * kmem_cache_shrink: flushes every CPU's list and releases every empty slab.
+     * kmem_cache_shrink: frees this cache's objects from the quarantine (kasan_cache_shrink),
+     * flushes every CPU's list and releases every empty slab.
      *
      * @return the number of slabs released
      */
     public int shrink() {
+        checkLive("kmem_cache_shrink");
+        if (quarantine != null) {
+            quarantine.removeCache(this);
+        }
         for (int cpu = 0; cpu < nrCpus; cpu++) {
             flushCpu(cpu);
         }
-        synchronized (this) {
-            int released = 0;
-            for (Slab s : allSlabs()) {
-                if (s.inuse == 0) {
-                    releaseSlab(s);
-                    released++;
-                }
-            }
-            return released;
-        }
+        return node.releaseEmptySlabs();
     }
 
     /**
      * kmem_cache_destroy. Every object must have been freed; otherwise the cache is kept and a
      * {@link SlabLeakException} lists every leaked object. Must not race with alloc or free.
+     *
+     * @throws IllegalStateException when the cache was destroyed already, its machine has closed,
+     *                               or a freelist is corrupt (then the cache is kept, unusable)
      */
     public void destroy() {
+        checkLive("kmem_cache_destroy");
+        if (quarantine != null) {
+            quarantine.removeCache(this); // kasan_cache_shutdown
+        }
         for (int cpu = 0; cpu < nrCpus; cpu++) {
             flushCpu(cpu);
         }
-        synchronized (this) {
-            if (destroyed) {
-                throw new IllegalStateException("kmem_cache_destroy of destroyed cache " + name);
-            }
-            final List<Long> leaked = new ArrayList<>();
-            for (Slab s : allSlabs()) {
-                if (s.inuse > 0) {
-                    leaked.addAll(liveObjects(s));
-                }
-            }
-            if (!leaked.isEmpty()) {
-                throw new SlabLeakException(name, leaked);
-            }
-            for (Slab s : allSlabs()) {
-                releaseSlab(s);
-            }
-            destroyed = true;
-        }
+        node.shutdown(() -> {
+            checkLive("kmem_cache_destroy");
+            state = DESTROYED;
+        });
         owner.unregister(this, headOff);
     }
 
-    /** The objects of a slab that are not on its freelist (the cache lock is held, lists flushed). */
-    private List<Long> liveObjects(Slab s) {
-        final boolean[] free = new boolean[objsPerSlab];
-        for (int i = s.fresh; i < objsPerSlab; i++) {
-            free[i] = true;
+    /**
+     * The machine is closing: every entry point refuses from now on (a destroyed cache stays so).
+     * Takes no lock, so that closing a machine never waits on a cache that a bug left busy.
+     */
+    void markMachineClosed() {
+        if (state == LIVE) {
+            state = MACHINE_CLOSED;
         }
-        for (long t = s.freeToken; t != 0; t = Mem.getLongNofault(objectOf(t) + freeOffset)) {
-            free[(int) ((objectOf(t) - s.base) / size)] = true;
+    }
+
+    void checkLive(String op) {
+        if (state != LIVE) {
+            throw dead(op);
         }
-        final List<Long> live = new ArrayList<>();
-        for (int i = 0; i < objsPerSlab; i++) {
-            if (!free[i]) {
-                live.add(s.base + (long) i * size);
-            }
+    }
+
+    private IllegalStateException dead(String op) {
+        return state == DESTROYED ? new IllegalStateException(op + "(" + name + "): the cache has been destroyed")
+            : owner.machineClosed(op + "(" + name + ")");
+    }
+
+    IllegalStateException corrupt(String what) {
+        return new IllegalStateException("slab corruption in cache " + name + ": " + what);
+    }
+
+    private RuntimeException badFree(long obj, Slab s) {
+        if (state != LIVE) {
+            return dead("kmem_cache_free");
         }
-        return live;
+        return new BadFreeException(name, obj, Kasan.ENABLED, s == null ? "invalid-free (not a slab object)"
+            : "invalid-free (object of cache " + s.cache.name + ")");
     }
 
     // ------------------------------------------------------------------------------------------
@@ -670,51 +488,58 @@ public final class KmemCache {
 
     private void checkedAlloc(long obj) {
         final Slab s = owner.slabOf(obj);
-        final int idx = (int) ((obj - s.base) / size);
+        final int idx = (int) ((obj - s.base) / stride);
         final long bit = 1L << (idx & 63);
         final long old = s.allocated.getAndAccumulate(idx >>> 6, bit, (a, b) -> a | b);
         if ((old & bit) != 0) {
-            throw new IllegalStateException("slab corruption in " + name + ": object 0x" + Long.toHexString(obj)
-                + " handed out twice");
+            throw corrupt("object 0x" + Long.toHexString(obj) + " handed out twice");
         }
         Kasan.unpoison(obj, objectSize);
     }
 
-    private void checkedFree(long obj) {
-        final Slab s = owner.slabOf(obj);
-        if (s == null) {
-            throw new BadFreeException(name, obj, "invalid-free (not a slab object)");
-        }
-        if (s.cache != this) {
-            throw new BadFreeException(name, obj, "invalid-free (object of cache " + s.cache.name + ")");
-        }
+    /**
+     * kasan_slab_free: validates the free, poisons the object and puts it in the quarantine.
+     *
+     * @return true when the object went to the quarantine (the caller must not free it further)
+     */
+    private boolean checkedFree(Slab s, long obj) {
         final long off = obj - s.base;
-        if (off % size != 0 || off / size >= objsPerSlab) {
-            throw new BadFreeException(name, obj, "invalid-free (not the start of an object; offset "
-                + (off % size) + " into object 0x" + Long.toHexString(s.base + off / size * size) + ")");
+        if (off % stride != 0 || off / stride >= objsPerSlab) {
+            throw new BadFreeException(name, obj, true, "invalid-free (not the start of an object; offset "
+                + (off % stride) + " into object 0x" + Long.toHexString(s.base + off / stride * stride) + ")");
         }
-        final int idx = (int) (off / size);
+        final int idx = (int) (off / stride);
         final long bit = 1L << (idx & 63);
         final long old = s.allocated.getAndAccumulate(idx >>> 6, ~bit, (a, b) -> a & b);
         if ((old & bit) == 0) {
-            throw new BadFreeException(name, obj, "double-free");
+            // A freed object is poisoned as freed (or, with RCU, left accessible); one never
+            // handed out still carries the poison its slab was born with.
+            throw new BadFreeException(name, obj, true, Kasan.shadow(obj) == Kasan.SLAB_UNUSED
+                ? "invalid-free (the object was never allocated)" : "double-free");
         }
-        if (poisonOnFree) {
-            Kasan.poison(obj, objectSize, Kasan.SLAB_FREE);
+        if (!poisonOnFree) {
+            return false; // SLAB_TYPESAFE_BY_RCU: readers may look at it, so no poison and no quarantine
         }
+        Kasan.poison(obj, objectSize, Kasan.SLAB_FREE);
+        if (quarantine == null) {
+            return false;
+        }
+        quarantine.put(this, obj);
+        return true;
     }
 
     /** What lies at {@code addr} inside one of this cache's slabs, for KASAN reports. */
     String describe(Slab s, long addr) {
         final long off = addr - s.base;
-        final long idx = off / size;
+        final long idx = off / stride;
         if (idx >= objsPerSlab) {
             return "in the unused tail of a slab of cache " + name;
         }
-        final long obj = s.base + idx * size;
+        final long obj = s.base + idx * stride;
         final long in = addr - obj;
-        final String where = in < objectSize ? "offset " + in + " of" : in >= freeOffset && in < freeOffset + 8
-            ? "the free pointer after" : "the padding after";
+        final String where = in < objectSize ? "offset " + in + " of"
+            : in >= freeOffset && in < freeOffset + 8 ? "the free pointer after"
+            : (flags & SlabFlags.SLAB_KASAN) != 0 ? "the KASAN redzone after" : "the padding after";
         return where + " object 0x" + Long.toHexString(obj) + " of cache " + name + " (object size " + objectSize + ")";
     }
 
@@ -724,18 +549,29 @@ public final class KmemCache {
 
     /** Objects sitting on {@code cpu}'s freelist now. */
     public int cpuCached(int cpu) {
-        return (int) ((Mem.getLongVolatile(percpu.ptr(cpu, headOff)) >>> COUNT_SHIFT) & COUNT_MASK);
+        checkLive("kmem_cache cpu count");
+        return (int) ((Mem.getLongVolatile(headAddr(cpu)) >>> COUNT_SHIFT) & COUNT_MASK);
     }
 
-    /** A /proc/slabinfo line's numbers, consistent when no alloc or free runs concurrently. */
-    public synchronized SlabInfo info() {
-        long cached = 0;
-        for (int cpu = 0; cpu < nrCpus; cpu++) {
-            cached += cpuCached(cpu);
+    /**
+     * A /proc/slabinfo line's numbers, consistent when no alloc or free runs concurrently. Objects
+     * waiting in the quarantine are neither active nor free to reuse: they are left out of
+     * active_objs and shown on their own.
+     */
+    public SlabInfo info() {
+        checkLive("slabinfo");
+        synchronized (node) {
+            long cached = 0;
+            for (int cpu = 0; cpu < nrCpus; cpu++) {
+                cached += cpuCached(cpu);
+            }
+            final int nrSlabs = node.nrSlabs();
+            final long total = (long) nrSlabs * objsPerSlab;
+            final long inQuarantine = quarantined;
+            return new SlabInfo(name, total - node.freeInSlabs() - cached - inQuarantine, total, objectSize, stride,
+                objsPerSlab, 1 << order, nrSlabs, align, flags, useroffset, usersize, limit, batch,
+                node.allocFailures(), inQuarantine);
         }
-        final long total = (long) nrSlabs * objsPerSlab;
-        return new SlabInfo(name, total - freeInSlabs - cached, total, objectSize, size, objsPerSlab, 1 << order,
-            nrSlabs, align, flags, useroffset, usersize, limit, batch, allocFailures);
     }
 
     /** The empty slabs this cache keeps before it gives further empty slabs back to the buddy. */
@@ -758,9 +594,18 @@ public final class KmemCache {
         return objectSize;
     }
 
-    /** size: the stride of objects in a slab (object, free pointer, alignment). */
-    public int size() {
-        return size;
+    /**
+     * The stride (the kernel's s->size): the distance between two objects in a slab, that is the
+     * object, its free pointer when it goes after it, KASAN's metadata and redzone when the
+     * machine has them, and alignment padding.
+     */
+    public int stride() {
+        return stride;
+    }
+
+    /** The offset of the free pointer in a free object (s->offset). */
+    int freeOffset() {
+        return freeOffset;
     }
 
     /** The object alignment. */
@@ -768,7 +613,7 @@ public final class KmemCache {
         return align;
     }
 
-    /** The creation flags. */
+    /** The flags: those given at creation, plus SLAB_KASAN when the cache has KASAN redzones. */
     public int flags() {
         return flags;
     }
@@ -810,15 +655,17 @@ public final class KmemCache {
 
     @Override
     public String toString() {
-        return "kmem_cache " + name + " (object " + objectSize + ", stride " + size + ", align " + align + ", "
+        return "kmem_cache " + name + " (object " + objectSize + ", stride " + stride + ", align " + align + ", "
             + SlabFlags.describe(flags) + ")";
     }
 
-    private static long tokenOf(long obj) {
+    /** The freelist token of an object: its physical offset in 8-byte units, plus 1 (0 is the end). */
+    static long tokenOf(long obj) {
         return ((obj - Abi.PAGE_OFFSET) >>> 3) + 1;
     }
 
-    private static long objectOf(long token) {
+    /** The object a freelist token names. */
+    static long objectOf(long token) {
         return Abi.PAGE_OFFSET + ((token - 1) << 3);
     }
 }

@@ -5,6 +5,7 @@ import java.util.TreeMap;
 import org.kfork.machine.Abi;
 import org.kfork.machine.Mem;
 import org.kfork.machine.PageAllocator;
+import org.kfork.machine.RamWindow;
 
 /**
  * The per-CPU areas of one machine (mm/percpu.c in miniature), off-heap in the machine's RAM.
@@ -24,12 +25,17 @@ import org.kfork.machine.PageAllocator;
  * <p>The this_cpu operations are real atomics on the CPU's copy (LOCK xchg, LOCK cmpxchg, LOCK
  * xadd), not the kernel's interrupt-free local forms: a Java thread can be preempted and another
  * can run on the same modeled CPU, so only an atomic keeps the copy consistent.
+ *
+ * <p>Once the machine has closed, every operation throws {@link IllegalStateException} (one read
+ * of the {@link RamWindow}'s flag), since the units now lie in another machine's RAM.
+ * {@link #ptr} only computes an address and is not checked.
  */
 public final class PerCpu implements AutoCloseable {
     /** Bytes of each CPU's unit: 8 pages. */
     public static final int UNIT_SIZE = 8 * Abi.PAGE_SIZE;
 
     private final PageAllocator pages;
+    private final RamWindow window;
     private final int nrCpus;
     private final int order;
     private final long base;
@@ -44,6 +50,7 @@ public final class PerCpu implements AutoCloseable {
      */
     public PerCpu(PageAllocator pages, int nrCpus) {
         this.pages = pages;
+        this.window = pages.window();
         this.nrCpus = nrCpus;
         int pagesNeeded = nrCpus * (UNIT_SIZE / Abi.PAGE_SIZE);
         this.order = 32 - Integer.numberOfLeadingZeros(pagesNeeded - 1);
@@ -67,6 +74,7 @@ public final class PerCpu implements AutoCloseable {
      * @return the variable's offset, or -1 when the units are full
      */
     public synchronized int alloc(int size, int align) {
+        window.checkLive("alloc_percpu");
         if (size <= 0 || !Abi.isPowerOfTwo(align)) {
             throw new IllegalArgumentException("size " + size + ", align " + align);
         }
@@ -94,6 +102,7 @@ public final class PerCpu implements AutoCloseable {
 
     /** free_percpu: returns a variable's range in every unit. */
     public synchronized void free(int off, int size) {
+        window.checkLive("free_percpu");
         if (off < 0 || off + size > UNIT_SIZE) {
             throw new IllegalArgumentException("bad per-CPU range " + off + "+" + size);
         }
@@ -118,6 +127,7 @@ public final class PerCpu implements AutoCloseable {
 
     /** Bytes of each unit in use (an accounting counter for the leak check). */
     public synchronized long usedBytes() {
+        window.checkLive("percpu used bytes");
         return usedBytes;
     }
 
@@ -128,21 +138,25 @@ public final class PerCpu implements AutoCloseable {
 
     /** this_cpu_read of a long (an acquire load: it pairs with the atomics that write it). */
     public long read(int cpu, int off) {
+        window.checkLive("this_cpu_read");
         return Mem.getLongAcquire(ptr(cpu, off));
     }
 
     /** this_cpu_write of a long (a release store). */
     public void write(int cpu, int off, long value) {
+        window.checkLive("this_cpu_write");
         Mem.putLongRelease(ptr(cpu, off), value);
     }
 
     /** this_cpu_add: atomically adds {@code delta} to {@code cpu}'s copy. */
     public void add(int cpu, int off, long delta) {
+        window.checkLive("this_cpu_add");
         Mem.getAndAddLong(ptr(cpu, off), delta);
     }
 
     /** this_cpu_xchg: stores {@code value} in {@code cpu}'s copy, returns the old value. */
     public long xchg(int cpu, int off, long value) {
+        window.checkLive("this_cpu_xchg");
         return Mem.getAndSetLong(ptr(cpu, off), value);
     }
 
@@ -152,11 +166,13 @@ public final class PerCpu implements AutoCloseable {
      * @return the value held before (equal to {@code expected} when the store happened)
      */
     public long cmpxchg(int cpu, int off, long expected, long update) {
+        window.checkLive("this_cpu_cmpxchg");
         return Mem.compareAndExchangeLong(ptr(cpu, off), expected, update);
     }
 
     /** The sum of every possible CPU's copy: how per-CPU counters are read (nr_processes). */
     public long sum(int off) {
+        window.checkLive("per-CPU sum");
         long s = 0;
         for (int cpu = 0; cpu < nrCpus; cpu++) {
             s += Mem.getLongVolatile(ptr(cpu, off));
@@ -167,6 +183,6 @@ public final class PerCpu implements AutoCloseable {
     /** Releases the units' pages. */
     @Override
     public void close() {
-        pages.freePages(base, order);
+        pages.freePages(base, order); // throws once the machine has closed
     }
 }

@@ -1,6 +1,7 @@
 package org.kfork.alloc;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongConsumer;
 import org.kfork.machine.Abi;
@@ -8,6 +9,7 @@ import org.kfork.machine.Kasan;
 import org.kfork.machine.Machine;
 import org.kfork.machine.PageAllocator;
 import org.kfork.machine.Ram;
+import org.kfork.uapi.Errno;
 
 /**
  * The slab allocator of one machine (mm/slab_common.c): kmem_cache_create, the list of live
@@ -15,25 +17,46 @@ import org.kfork.machine.Ram;
  * an object, as virt_to_head_page(obj)->slab_cache does.
  *
  * <p>Each cache registers an accounting counter {@code slab.NAME.active_objs} on the machine, so
- * the leak check sees every cache; {@code slab.nr_caches} counts the caches.
+ * the leak check sees every cache; {@code slab.nr_caches} counts the caches, and
+ * {@code kasan.quarantine_bytes} what checked mode's {@link Quarantine} holds.
+ *
+ * <h2>When kmem_cache_create fails</h2>
+ * {@link #create} keeps the kernel's contract: it returns null (or panics with SLAB_PANIC), and
+ * the kernel's only word on why is a warning in the log. {@link #createOrThrow} and
+ * {@link #createUsercopyOrThrow} give the reason instead: a {@link SlabCreateException} with the
+ * errno the kernel would have returned inside kmem_cache_create_usercopy (-EINVAL for a bad name,
+ * size, alignment, flags or usercopy region, or an object no slab order holds; -ENOMEM when the
+ * per-CPU areas are full). One deviation: 5.12 WARNs about a usercopy region outside the object
+ * and creates the cache without one; kfork refuses it with -EINVAL.
+ *
+ * <h2>The machine's options</h2>
+ * A machine built with KASAN redzones gives every cache KASAN's larger stride and the
+ * SLAB_KASAN flag, and {@link #slabinfo()} says so in a comment line under its header. After the
+ * machine has closed, every method here and every method of its caches that touches memory or
+ * state throws IllegalStateException.
  */
 public final class SlabCaches {
     private final Kmem kmem;
     private final Machine machine;
     private final long ramStart;
     /** struct page's slab fields: the slab each page of RAM belongs to, or null. */
-    private final KmemCache.Slab[] pageSlab;
+    private final Slab[] pageSlab;
     private final List<KmemCache> caches = new ArrayList<>();
     private final java.util.Map<KmemCache, String> accountingNames = new java.util.IdentityHashMap<>();
     private final Kasan.Describer describer = this::describe;
+    /** Checked mode's quarantine, or null when the machine has none. */
+    private final Quarantine quarantine;
     private int serial;
 
     SlabCaches(Kmem kmem) {
         this.kmem = kmem;
         this.machine = kmem.machine();
         this.ramStart = machine.ramStart();
-        this.pageSlab = new KmemCache.Slab[(int) (machine.ramBytes() >>> Abi.PAGE_SHIFT)];
+        this.pageSlab = new Slab[(int) (machine.ramBytes() >>> Abi.PAGE_SHIFT)];
+        this.quarantine = Kasan.ENABLED && machine.kasanQuarantine() > 0
+            ? new Quarantine(this, machine.kasanQuarantine()) : null;
         machine.registerAccounting("slab.nr_caches", this::nrCaches);
+        machine.registerAccounting("kasan.quarantine_bytes", this::quarantineBytes);
         Kasan.addDescriber(describer);
         // SLUB flushes a dead CPU's freelists into the slabs (slub_cpu_dead).
         kmem.cpus().setupState("slub:dead", null, cpu -> {
@@ -48,6 +71,7 @@ public final class SlabCaches {
      * kmem_cache_create.
      *
      * @return the cache, or null when it cannot be created and {@code flags} lacks SLAB_PANIC
+     *         ({@link #createOrThrow} says why)
      * @throws KernelPanic when creation fails and {@code flags} has SLAB_PANIC
      */
     public KmemCache create(String name, int size, int align, int flags, LongConsumer ctor) {
@@ -59,57 +83,94 @@ public final class SlabCaches {
      * inside {@code [useroffset, useroffset + usersize)}.
      *
      * @return the cache, or null when it cannot be created and {@code flags} lacks SLAB_PANIC
+     *         ({@link #createUsercopyOrThrow} says why)
      * @throws KernelPanic when creation fails and {@code flags} has SLAB_PANIC
      */
     public KmemCache createUsercopy(String name, int size, int align, int flags, int useroffset, int usersize,
                                     LongConsumer ctor) {
-        final String error = validate(name, size, align, flags, useroffset, usersize);
-        KmemCache cache = null;
-        if (error == null) {
-            cache = build(name, size, align, flags, useroffset, usersize, ctor);
-        }
-        if (cache == null) {
-            if ((flags & SlabFlags.SLAB_PANIC) != 0) {
-                throw new KernelPanic("kmem_cache_create: Failed to create slab '" + name + "'. Error "
-                    + (error != null ? "-22 (" + error + ")" : "-12 (no room)"));
-            }
+        try {
+            return createUsercopyOrThrow(name, size, align, flags, useroffset, usersize, ctor);
+        } catch (SlabCreateException e) {
             return null;
         }
-        return cache;
+    }
+
+    /**
+     * kmem_cache_create, for Java callers who want the reason of a failure.
+     *
+     * @return the cache, never null
+     * @throws SlabCreateException when it cannot be created and {@code flags} lacks SLAB_PANIC:
+     *                             the errno and the reason
+     * @throws KernelPanic         when creation fails and {@code flags} has SLAB_PANIC
+     */
+    public KmemCache createOrThrow(String name, int size, int align, int flags, LongConsumer ctor) {
+        return createUsercopyOrThrow(name, size, align, flags, 0, 0, ctor);
+    }
+
+    /**
+     * kmem_cache_create_usercopy, for Java callers who want the reason of a failure.
+     *
+     * @return the cache, never null
+     * @throws SlabCreateException when it cannot be created and {@code flags} lacks SLAB_PANIC
+     * @throws KernelPanic         when creation fails and {@code flags} has SLAB_PANIC
+     */
+    public KmemCache createUsercopyOrThrow(String name, int size, int align, int flags, int useroffset, int usersize,
+                                           LongConsumer ctor) {
+        machine.checkOpen("kmem_cache_create");
+        final String invalid = validate(name, size, align, flags, useroffset, usersize);
+        try {
+            if (invalid != null) {
+                throw new SlabCreateException(name, Errno.EINVAL, invalid);
+            }
+            return build(name, size, align, flags, useroffset, usersize, ctor);
+        } catch (SlabCreateException e) {
+            if ((flags & SlabFlags.SLAB_PANIC) != 0) {
+                throw new KernelPanic("kmem_cache_create: Failed to create slab '" + name + "'. Error "
+                    + (-e.errno()) + " (" + e.reason() + ")");
+            }
+            throw e;
+        }
     }
 
     private static String validate(String name, int size, int align, int flags, int useroffset, int usersize) {
         if (name == null || name.isEmpty()) {
             return "no name";
         }
-        if (size < 1 || size > (Abi.PAGE_SIZE << (Abi.MAX_ORDER - 1)) - 8) {
-            return "size " + size;
+        if (size < 1 || size > SlabGeometry.KMALLOC_MAX_SIZE - 8) {
+            return "size " + size + " outside 1.." + (SlabGeometry.KMALLOC_MAX_SIZE - 8);
         }
         if (align < 0 || (align != 0 && !Abi.isPowerOfTwo(align)) || align > Abi.PAGE_SIZE << 2) {
-            return "align " + align;
+            return "align " + align + " is not 0 or a power of two up to " + (Abi.PAGE_SIZE << 2);
         }
         if (!SlabFlags.valid(flags)) {
-            return "flags 0x" + Integer.toHexString(flags);
+            return "flags 0x" + Integer.toHexString(flags) + " hold bits a caller may not pass ("
+                + SlabFlags.describe(flags & ~SlabFlags.PERMITTED) + ")";
         }
         if (useroffset < 0 || usersize < 0 || (long) useroffset + usersize > size) {
-            return "usercopy region " + useroffset + "+" + usersize + " outside object of " + size;
+            return "usercopy region " + useroffset + "+" + usersize + " outside the object of " + size + " bytes";
         }
         return null;
     }
 
+    /** create_cache: the geometry, the per-CPU freelist heads, the cache, its counter. */
     private KmemCache build(String name, int size, int align, int flags, int useroffset, int usersize,
                             LongConsumer ctor) {
-        final int a = calculateAlignment(flags, align, size);
-        final int stride = KmemCache.strideFor(size, a, KmemCache.freePointerOutside(flags, ctor));
-        final int order = calculateOrder(stride, kmem.cpus().nrCpus());
+        final int a = SlabGeometry.calculateAlignment(flags, align, size);
+        final boolean outside = SlabGeometry.freePointerOutside(flags, ctor);
+        final int plain = SlabGeometry.stride(size, a, outside, false);
+        final int stride = SlabGeometry.stride(size, a, outside, machine.kasanRedzones());
+        final int cacheFlags = stride != plain ? flags | SlabFlags.SLAB_KASAN : flags;
+        final int order = SlabGeometry.calculateOrder(stride, kmem.cpus().nrCpus());
         if (order < 0) {
-            return null;
+            // calculate_sizes fails and kmem_cache_open returns -EINVAL
+            throw new SlabCreateException(name, Errno.EINVAL, "no slab order holds an object of stride " + stride);
         }
         final int headOff = kmem.percpu().alloc(Long.BYTES, Long.BYTES);
         if (headOff < 0) {
-            return null;
+            throw new SlabCreateException(name, Errno.ENOMEM, "the per-CPU areas are full (alloc_kmem_cache_cpus)");
         }
-        final KmemCache c = new KmemCache(this, name, size, a, flags, ctor, useroffset, usersize, order, headOff);
+        final KmemCache c = new KmemCache(this, name, size, a, cacheFlags, ctor, useroffset, usersize, stride, order,
+            headOff);
         synchronized (this) {
             caches.add(c);
             final String counter = "slab." + name + (find(name) == c ? "" : "#" + (++serial)) + ".active_objs";
@@ -117,70 +178,6 @@ public final class SlabCaches {
             machine.registerAccounting(counter, c::activeObjects);
         }
         return c;
-    }
-
-    /** calculate_alignment: HWCACHE_ALIGN gives the cache line, halved while the object fits twice. */
-    static int calculateAlignment(int flags, int align, int size) {
-        int a = align;
-        if ((flags & SlabFlags.SLAB_HWCACHE_ALIGN) != 0) {
-            int ralign = Abi.L1_CACHE_BYTES;
-            while (size <= ralign / 2) {
-                ralign /= 2;
-            }
-            a = Math.max(a, ralign);
-        }
-        return Math.max(a, 8);
-    }
-
-    /**
-     * calculate_order as SLUB does it (slub_min_order 0, slub_max_order 3): aim for
-     * {@code 4 * (fls(nr_cpu_ids) + 1)} objects per slab (fewer if even an order-3 slab cannot
-     * hold that many), accept a slab that wastes at most 1/16, then 1/8, then 1/4 of itself, and
-     * lower the object target until an order fits; objects bigger than an order-3 slab get the
-     * smallest order that holds one.
-     *
-     * @return the order, or -1 when no order below MAX_ORDER holds one object
-     */
-    static int calculateOrder(int stride, int nrCpus) {
-        final int maxOrder = KmemCache.MAX_PREFERRED_ORDER;
-        int minObjects = 4 * (32 - Integer.numberOfLeadingZeros(nrCpus) + 1);
-        final int maxObjects = (Abi.PAGE_SIZE << maxOrder) / stride;
-        minObjects = Math.min(minObjects, maxObjects);
-        while (minObjects > 1) {
-            for (int fraction = 16; fraction >= 4; fraction /= 2) {
-                final int order = slabOrder(stride, minObjects, maxOrder, fraction);
-                if (order <= maxOrder) {
-                    return order;
-                }
-            }
-            minObjects--;
-        }
-        int order = slabOrder(stride, 1, maxOrder, 1);
-        if (order <= maxOrder) {
-            return order;
-        }
-        order = slabOrder(stride, 1, Abi.MAX_ORDER - 1, 1);
-        return order < Abi.MAX_ORDER ? order : -1;
-    }
-
-    /** slab_order: the first order from the one that fits minObjects whose leftover is small enough. */
-    private static int slabOrder(int stride, int minObjects, int maxOrder, int fractLeftover) {
-        int order = getOrder((long) minObjects * stride);
-        for (; order <= maxOrder; order++) {
-            final long slabSize = (long) Abi.PAGE_SIZE << order;
-            if (slabSize < stride) {
-                continue;
-            }
-            if (slabSize % stride <= slabSize / fractLeftover) {
-                break;
-            }
-        }
-        return order;
-    }
-
-    /** get_order: the smallest order whose block holds {@code bytes}. */
-    private static int getOrder(long bytes) {
-        return Math.max(0, 64 - Long.numberOfLeadingZeros((bytes - 1) >>> Abi.PAGE_SHIFT));
     }
 
     synchronized void unregister(KmemCache c, int headOff) {
@@ -191,11 +188,13 @@ public final class SlabCaches {
 
     /** The live caches, in creation order (slab_caches). */
     public synchronized List<KmemCache> list() {
+        machine.checkOpen("slab_caches");
         return new ArrayList<>(caches);
     }
 
     /** The live cache named {@code name}, or null. */
     public synchronized KmemCache find(String name) {
+        machine.checkOpen("kmem_cache lookup");
         for (KmemCache c : caches) {
             if (c.name().equals(name)) {
                 return c;
@@ -206,11 +205,13 @@ public final class SlabCaches {
 
     /** Number of live caches. */
     public synchronized long nrCaches() {
+        machine.checkOpen("slab_caches count");
         return caches.size();
     }
 
     /** The statistics of every cache. */
     public List<SlabInfo> infos() {
+        machine.checkOpen("slabinfo");
         final List<SlabInfo> out = new ArrayList<>();
         for (KmemCache c : list()) {
             out.add(c.info());
@@ -221,14 +222,40 @@ public final class SlabCaches {
     /** The text of /proc/slabinfo (version 2.1). */
     public String slabinfo() {
         final StringBuilder sb = new StringBuilder("slabinfo - version: 2.1\n").append(SlabInfo.HEADER).append('\n');
+        if (machine.kasanRedzones()) {
+            sb.append(SlabInfo.KASAN_REDZONES_NOTE).append('\n');
+        }
         for (SlabInfo i : infos()) {
             sb.append(i.line()).append('\n');
         }
         return sb.toString();
     }
 
+    /**
+     * Empties checked mode's quarantine: every waiting object goes back to its slab. The leak
+     * check runs it (through {@link Kmem#quiesce}); without a quarantine it does nothing.
+     *
+     * @return the number of objects freed
+     */
+    public long drainQuarantine() {
+        machine.checkOpen("kasan_quarantine_drain");
+        return quarantine == null ? 0 : quarantine.drainAll();
+    }
+
+    /** The bytes of freed objects waiting in the quarantine now (0 without one). */
+    public long quarantineBytes() {
+        machine.checkOpen("kasan quarantine bytes");
+        return quarantine == null ? 0 : quarantine.bytes();
+    }
+
+    /** The quarantine's bound in bytes, 0 when there is none (checked mode off, or turned off). */
+    public long quarantineMaxBytes() {
+        return quarantine == null ? 0 : quarantine.maxBytes();
+    }
+
     /** kmem_cache_shrink on every cache: flush per-CPU lists, release empty slabs. */
     public void shrinkAll() {
+        machine.checkOpen("kmem_cache_shrink");
         for (KmemCache c : list()) {
             c.shrink();
         }
@@ -246,8 +273,26 @@ public final class SlabCaches {
         return machine.pages();
     }
 
+    Quarantine quarantine() {
+        return quarantine;
+    }
+
+    /** The page-to-slab map, which caches read on every free (cache_from_obj). */
+    Slab[] pageSlab() {
+        return pageSlab;
+    }
+
+    long ramStart() {
+        return ramStart;
+    }
+
+    /** The exception for {@code op} on an object of this machine once it has closed. */
+    IllegalStateException machineClosed(String op) {
+        return machine.window().closed(op);
+    }
+
     /** virt_to_head_page(obj)->slab: the slab holding {@code addr}, or null. */
-    KmemCache.Slab slabOf(long addr) {
+    Slab slabOf(long addr) {
         final long rel = addr - ramStart;
         if (rel < 0 || (rel >>> Abi.PAGE_SHIFT) >= pageSlab.length) {
             return null;
@@ -257,11 +302,12 @@ public final class SlabCaches {
 
     /** The cache an object belongs to, or null (kmem_cache of virt_to_head_page). */
     public KmemCache cacheOf(long addr) {
-        final KmemCache.Slab s = slabOf(addr);
+        machine.checkOpen("virt_to_cache");
+        final Slab s = slabOf(addr);
         return s == null ? null : s.cache;
     }
 
-    void mapSlab(KmemCache.Slab s, long base, int nrPages) {
+    void mapSlab(Slab s, long base, int nrPages) {
         final int first = (int) ((base - ramStart) >>> Abi.PAGE_SHIFT);
         for (int i = 0; i < nrPages; i++) {
             pageSlab[first + i] = s;
@@ -279,11 +325,21 @@ public final class SlabCaches {
         if (!Ram.inDirectMap(addr)) {
             return null;
         }
-        final KmemCache.Slab s = slabOf(addr);
+        final Slab s = slabOf(addr);
         return s == null ? null : s.cache.describe(s, addr);
     }
 
+    /**
+     * The machine is closing: every cache refuses from now on, and the page-to-slab map forgets
+     * every slab, so that a free through a stale cache finds none.
+     */
     void close() {
+        for (KmemCache c : list()) {
+            c.markMachineClosed();
+        }
+        synchronized (this) {
+            Arrays.fill(pageSlab, null);
+        }
         Kasan.removeDescriber(describer);
     }
 

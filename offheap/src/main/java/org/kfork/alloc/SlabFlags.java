@@ -2,7 +2,10 @@ package org.kfork.alloc;
 
 import java.util.StringJoiner;
 
-/** The kmem_cache_create flags fork.c uses (include/linux/slab.h, 5.12 values). */
+/**
+ * The kmem_cache_create flags fork.c uses (include/linux/slab.h, 5.12 values), and SLAB_KASAN,
+ * which the allocator sets itself and a caller may not pass.
+ */
 public final class SlabFlags {
     /** SLAB_HWCACHE_ALIGN: align objects to the cache line (halved while the object fits twice). */
     public static final int SLAB_HWCACHE_ALIGN = 0x0000_2000;
@@ -17,14 +20,24 @@ public final class SlabFlags {
     /** SLAB_ACCOUNT: objects are charged to the allocating task's memory cgroup (recorded). */
     public static final int SLAB_ACCOUNT = 0x0400_0000;
 
-    private static final int KNOWN = SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_TYPESAFE_BY_RCU | SLAB_ACCOUNT;
+    /**
+     * SLAB_KASAN: the cache has KASAN's metadata and redzone after each object (set by
+     * kasan_cache_create on a machine with KASAN redzones; refused from callers, as it is not in
+     * the kernel's SLAB_FLAGS_PERMITTED).
+     */
+    public static final int SLAB_KASAN = 0x0800_0000;
+
+    /** The flags a caller may pass to kmem_cache_create (of those modeled here). */
+    public static final int PERMITTED = SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_TYPESAFE_BY_RCU | SLAB_ACCOUNT;
+
+    private static final int KNOWN = PERMITTED | SLAB_KASAN;
 
     private SlabFlags() {
     }
 
-    /** True when {@code flags} holds only the flags modeled here. */
+    /** True when {@code flags} holds only flags a caller may pass. */
     public static boolean valid(int flags) {
-        return (flags & ~KNOWN) == 0;
+        return (flags & ~PERMITTED) == 0;
     }
 
     /** The flags by name, "HWCACHE_ALIGN|PANIC", or "0". */
@@ -41,6 +54,9 @@ public final class SlabFlags {
         }
         if ((flags & SLAB_ACCOUNT) != 0) {
             j.add("ACCOUNT");
+        }
+        if ((flags & SLAB_KASAN) != 0) {
+            j.add("KASAN");
         }
         if ((flags & ~KNOWN) != 0) {
             j.add("0x" + Integer.toHexString(flags & ~KNOWN));

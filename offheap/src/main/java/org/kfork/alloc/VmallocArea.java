@@ -6,6 +6,7 @@ import org.kfork.machine.Abi;
 import org.kfork.machine.Kasan;
 import org.kfork.machine.Mem;
 import org.kfork.machine.PageAllocator;
+import org.kfork.machine.RamWindow;
 
 /**
  * The vmalloc area of one machine, for thread stacks (CONFIG_VMAP_STACK).
@@ -27,6 +28,9 @@ import org.kfork.machine.PageAllocator;
  *
  * <p>Every area has a {@link VmStruct} record, allocated from the "vm_struct" slab cache with its
  * pages array behind it. Virtual slots are handed out lowest first, so addresses are deterministic.
+ *
+ * <p>Once the machine has closed, every method throws {@link IllegalStateException}: the page
+ * table still names pages of the RAM window, which another machine may hold by then.
  */
 public final class VmallocArea implements AutoCloseable {
     /** Bytes of virtual space per area: a 16 KiB stack, its guard page, rounded to THREAD_ALIGN. */
@@ -36,6 +40,7 @@ public final class VmallocArea implements AutoCloseable {
     private static final int SLOT_PAGES = SLOT_SIZE / Abi.PAGE_SIZE;
 
     private final PageAllocator pages;
+    private final RamWindow window;
     private final KmemCache vmCache;
     /** The page table: vmalloc page index -> direct-map address of its page, 0 when unmapped. */
     private volatile long[] pte = new long[SLOT_PAGES * 64];
@@ -47,6 +52,7 @@ public final class VmallocArea implements AutoCloseable {
     /** The vmalloc area of {@code kmem}'s machine, with its "vm_struct" cache. */
     public VmallocArea(Kmem kmem) {
         this.pages = kmem.machine().pages();
+        this.window = kmem.machine().window();
         this.vmCache = kmem.slabs().create("vm_struct", VmStruct.SIZEOF + 8 * MAX_PAGES, 0, 0, null);
         if (vmCache == null) {
             throw new IllegalStateException("cannot create the vm_struct cache");
@@ -59,6 +65,7 @@ public final class VmallocArea implements AutoCloseable {
      * @return the area's vm_struct, or 0 (NULL) when RAM is exhausted
      */
     public long vmalloc(int nrPages, int cpu) {
+        window.checkLive("__vmalloc_node_range");
         if (nrPages < 1 || nrPages > MAX_PAGES) {
             throw new IllegalArgumentException("nr_pages " + nrPages);
         }
@@ -111,6 +118,7 @@ public final class VmallocArea implements AutoCloseable {
 
     /** vfree: unmaps the area, returns its pages and its vm_struct. */
     public void vfree(long vm, int cpu) {
+        window.checkLive("vfree");
         final long addr = VmStruct.addr(vm);
         final int nr = VmStruct.nrPages(vm);
         final int slot = slotOf(addr);
@@ -134,6 +142,7 @@ public final class VmallocArea implements AutoCloseable {
 
     /** find_vm_area: the vm_struct of the area holding {@code addr}, or 0. */
     public synchronized long findVmArea(long addr) {
+        window.checkLive("find_vm_area");
         final int slot = slotOf(addr);
         return slot >= 0 && slot < slotVm.length ? slotVm[slot] : Abi.NULL;
     }
@@ -144,6 +153,7 @@ public final class VmallocArea implements AutoCloseable {
      * @throws VmallocFault for a guard page, an unmapped page or an address outside the area
      */
     public long translate(long vaddr) {
+        window.checkLive("vmalloc page table walk");
         final long off = vaddr - Abi.VMALLOC_START;
         final long idx = off >>> Abi.PAGE_SHIFT;
         final long[] t = pte;
@@ -166,6 +176,7 @@ public final class VmallocArea implements AutoCloseable {
 
     /** memset(area, 0, nr_pages * PAGE_SIZE), page by page through the page table. */
     public void zero(long vm) {
+        window.checkLive("vmalloc memset");
         final int nr = VmStruct.nrPages(vm);
         for (int i = 0; i < nr; i++) {
             Mem.zero(VmStruct.page(vm, i), Abi.PAGE_SIZE);
@@ -174,6 +185,7 @@ public final class VmallocArea implements AutoCloseable {
 
     /** Marks the area's pages accessible (kasan_unpoison_range on the stack). */
     public void unpoison(long vm) {
+        window.checkLive("kasan_unpoison_range");
         if (Kasan.ENABLED) {
             final int nr = VmStruct.nrPages(vm);
             for (int i = 0; i < nr; i++) {
@@ -184,6 +196,7 @@ public final class VmallocArea implements AutoCloseable {
 
     /** Poisons the area's pages while it sits unused in a cache. */
     public void poison(long vm) {
+        window.checkLive("kasan_poison_range");
         if (Kasan.ENABLED) {
             final int nr = VmStruct.nrPages(vm);
             for (int i = 0; i < nr; i++) {
@@ -194,6 +207,7 @@ public final class VmallocArea implements AutoCloseable {
 
     /** Live areas (an accounting counter). */
     public synchronized long nrAreas() {
+        window.checkLive("vmalloc areas count");
         return nrAreas;
     }
 

@@ -18,6 +18,10 @@ import static org.kfork.machine.Mem.putLong;
  * All node arguments and results are VMA addresses (not rb_node addresses).
  */
 public final class VmaIntervalTree {
+    /** {@code offsetof(struct vm_area_struct, vm_start)}. */
+    public static final int VM_START = 0;
+    /** {@code offsetof(struct vm_area_struct, vm_end)}. */
+    public static final int VM_END = 8;
     /** {@code offsetof(struct vm_area_struct, shared.rb)}. */
     public static final int SHARED_RB = 88;
     /** {@code offsetof(struct vm_area_struct, shared.rb_subtree_last)}. */
@@ -37,7 +41,7 @@ public final class VmaIntervalTree {
 
     /** {@code vma_last_pgoff}: ITLAST, {@code vm_pgoff + vma_pages(vma) - 1}. */
     public static long lastPgoff(long vma) {
-        long pages = (getLong(vma + VmaGap.VM_END) - getLong(vma + VmaGap.VM_START)) >>> PAGE_SHIFT;
+        long pages = (getLong(vma + VM_END) - getLong(vma + VM_START)) >>> PAGE_SHIFT;
         return getLong(vma + VM_PGOFF) + pages - 1;
     }
 

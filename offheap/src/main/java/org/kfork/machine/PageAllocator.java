@@ -42,10 +42,14 @@ import org.kfork.smp.CurrentCpu;
  * <p>Allocation and freeing are deterministic for a given assignment of threads to CPUs: the same
  * sequence of calls returns the same addresses. Pages handed out are unpoisoned in checked mode;
  * freed pages are poisoned.
+ *
+ * <p>Once its machine has closed, every call that reads or changes the allocator's state throws
+ * {@link IllegalStateException} ({@link RamWindow}); what describes its geometry stays readable.
  */
 public final class PageAllocator {
     private static final int NONE = -1;
 
+    private final RamWindow window;
     private final long physStart;
     private final int nrPages;
     /** PageBuddy: the order of the free block that starts here, or -1. */
@@ -68,7 +72,8 @@ public final class PageAllocator {
     private final int pcpHigh;
     private long pcpPages;
 
-    PageAllocator(long physStart, long bytes, int nrCpus) {
+    PageAllocator(RamWindow window, long bytes, int nrCpus) {
+        final long physStart = window.physStart();
         if ((physStart & (Ram.WINDOW_ALIGN - 1)) != 0) {
             throw new IllegalArgumentException("window must be aligned to a MAX_ORDER block");
         }
@@ -76,6 +81,7 @@ public final class PageAllocator {
         if (pages <= 0 || pages > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("bad RAM size: " + bytes + " bytes");
         }
+        this.window = window;
         this.physStart = physStart;
         this.nrPages = (int) pages;
         this.buddyOrder = new byte[nrPages];
@@ -121,6 +127,7 @@ public final class PageAllocator {
         if (order < 0) {
             throw new IllegalArgumentException("negative order " + order);
         }
+        window.checkLive("alloc_pages");
         if (order >= Abi.MAX_ORDER) {
             return Abi.NULL;
         }
@@ -196,6 +203,7 @@ public final class PageAllocator {
      *                               another order, or twice ("Bad page state" in the kernel)
      */
     public void freePages(long addr, int order) {
+        window.checkLive("__free_pages");
         final long phys = Ram.virtToPhys(addr);
         final long rel = phys - physStart;
         if ((addr & ~Abi.PAGE_MASK) != 0 || rel < 0 || (rel >>> Abi.PAGE_SHIFT) >= nrPages
@@ -256,6 +264,7 @@ public final class PageAllocator {
      * runs it before it counts free pages, as a cached page is not a leaked one.
      */
     public synchronized void drainAllPages() {
+        window.checkLive("drain_all_pages");
         drainAllLocked();
     }
 
@@ -338,6 +347,7 @@ public final class PageAllocator {
 
     /** Free order-0 pages parked on the CPUs' lists now (not counted in {@link #nrFreePages()}). */
     public synchronized long nrPcpPages() {
+        window.checkLive("nr_pcp_pages");
         return pcpPages;
     }
 
@@ -353,11 +363,13 @@ public final class PageAllocator {
 
     /** nr_free_pages: the pages on the buddy lists now (pages on the CPUs' lists are not counted). */
     public synchronized long nrFreePages() {
+        window.checkLive("nr_free_pages");
         return freePages;
     }
 
     /** The number of free blocks of {@code order} (free_area[order].nr_free). */
     public synchronized long nrFree(int order) {
+        window.checkLive("nr_free");
         return nrFree[order];
     }
 
@@ -367,6 +379,11 @@ public final class PageAllocator {
         return rel >= 0 && (rel >>> Abi.PAGE_SHIFT) < nrPages;
     }
 
+    /** The RAM window this allocator manages, which its users check to fail once it is closed. */
+    public RamWindow window() {
+        return window;
+    }
+
     /** The direct-map address of the window's first page. */
     public long startAddress() {
         return Ram.physToVirt(physStart);
@@ -374,6 +391,7 @@ public final class PageAllocator {
 
     /** A /proc/buddyinfo-style line: free blocks per order. */
     public synchronized String buddyinfo() {
+        window.checkLive("buddyinfo");
         final StringBuilder sb = new StringBuilder("Node 0, zone   Normal");
         for (int o = 0; o < Abi.MAX_ORDER; o++) {
             sb.append(String.format(" %6d", nrFree[o]));

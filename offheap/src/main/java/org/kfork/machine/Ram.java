@@ -16,6 +16,9 @@ import java.util.TreeMap;
  * <p>The region's size is set with {@code -Dkfork.ram.capacity=SIZE} (for example {@code 8g}); it
  * bounds the sum of the RAM of the machines alive at one time. It is address space only: the OS
  * commits a page when it is first touched.
+ *
+ * <p>Each use of a window is a {@link RamWindow} with its own generation, so that the objects of
+ * a closed machine can tell that the range they were built on now serves another machine.
  */
 public final class Ram {
     /** Windows start and end on a MAX_ORDER block, so buddy blocks are naturally aligned. */
@@ -27,6 +30,10 @@ public final class Ram {
 
     /** Free physical ranges: start -> length. Guarded by the class lock. */
     private static final TreeMap<Long, Long> FREE = new TreeMap<>(Map.of(0L, CAPACITY));
+    /** Windows in use: start -> window. Guarded by the class lock. */
+    private static final TreeMap<Long, RamWindow> LIVE = new TreeMap<>();
+    /** The generation of the last window handed out. Guarded by the class lock. */
+    private static long lastGeneration;
 
     private Ram() {
     }
@@ -48,13 +55,13 @@ public final class Ram {
     }
 
     /**
-     * Reserves a window of {@code bytes} (rounded up to {@link #WINDOW_ALIGN}) and returns its
-     * physical start.
+     * Reserves a window of {@code bytes} (rounded up to {@link #WINDOW_ALIGN}) under a new
+     * generation.
      *
      * @throws IllegalStateException when the reserved region has no such free window; raise
      *                               {@code -Dkfork.ram.capacity}
      */
-    static synchronized long reserveWindow(long bytes) {
+    static synchronized RamWindow reserveWindow(long bytes) {
         final long size = Abi.alignUp(bytes, WINDOW_ALIGN);
         for (Map.Entry<Long, Long> e : FREE.entrySet()) {
             if (e.getValue() >= size) {
@@ -64,17 +71,26 @@ public final class Ram {
                     FREE.put(start + size, e.getValue() - size);
                 }
                 Kasan.resetShadow(physToVirt(start), size);
-                return start;
+                final RamWindow w = new RamWindow(start, size, ++lastGeneration);
+                LIVE.put(start, w);
+                return w;
             }
         }
         throw new IllegalStateException("no free window of " + size + " bytes in the " + CAPACITY
             + "-byte RAM region; raise -Dkfork.ram.capacity");
     }
 
-    /** Returns a window to the free ranges, merging with its neighbours. */
-    static synchronized void releaseWindow(long start, long bytes) {
-        long s = start;
-        long size = Abi.alignUp(bytes, WINDOW_ALIGN);
+    /**
+     * Ends a window's use: its objects fail from now on, and the range goes back to the free
+     * ranges, merging with its neighbours.
+     */
+    static synchronized void releaseWindow(RamWindow w) {
+        if (LIVE.remove(w.physStart()) != w) {
+            throw new IllegalStateException("not a live window: " + w);
+        }
+        w.release();
+        long s = w.physStart();
+        long size = w.bytes();
         Kasan.resetShadow(physToVirt(s), size);
         final Map.Entry<Long, Long> below = FREE.floorEntry(s);
         if (below != null && below.getKey() + below.getValue() == s) {
@@ -87,6 +103,12 @@ public final class Ram {
             size += aboveLen;
         }
         FREE.put(s, size);
+    }
+
+    /** The generation of the window in use at physical offset {@code phys}, or 0 when it is free. */
+    static synchronized long generationAt(long phys) {
+        final Map.Entry<Long, RamWindow> e = LIVE.floorEntry(phys);
+        return e != null && phys - e.getKey() < e.getValue().bytes() ? e.getValue().generation() : 0;
     }
 
     /** Parses sizes such as {@code 1073741824}, {@code 512m}, {@code 1g}. */

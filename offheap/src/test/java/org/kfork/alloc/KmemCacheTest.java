@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kfork.machine.Abi;
 import org.kfork.machine.BadAccessException;
@@ -21,29 +22,59 @@ import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
 import org.kfork.testing.LeakCheck;
 
-/** kmem_cache semantics on one machine, in checked mode, with the leak check after every test. */
+/**
+ * kmem_cache semantics on one machine, in checked mode, with the leak check after every test.
+ *
+ * <p>Much of this suite pins SLUB's reuse order (LIFO per CPU, slabs emptied and released), which
+ * checked mode's quarantine deliberately hides; so its machine has no quarantine, and
+ * {@link SlabQuarantineTest} covers that. {@link KmemCacheRedzoneTest} runs the whole suite again
+ * on a machine with KASAN redzones.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KmemCacheTest {
-    static final Machine MACHINE = Machine.builder().ram(32 << 20).cpus(4).build();
-    static final Kmem KMEM = Kmem.of(MACHINE);
+    final boolean redzones;
+    final Machine machine;
+    final Kmem kmem;
 
     @RegisterExtension
-    final LeakCheck leaks = new LeakCheck(() -> MACHINE);
+    final LeakCheck leaks = new LeakCheck(this::machine);
 
-    @AfterAll
-    static void close() {
-        MACHINE.close();
+    KmemCacheTest() {
+        this.redzones = withRedzones();
+        this.machine = Machine.builder().ram(32 << 20).cpus(4).kasanRedzones(redzones).kasanQuarantine(0).build();
+        this.kmem = Kmem.of(machine);
     }
 
-    private static KmemCache cache(String name, int size) {
-        return KMEM.slabs().create(name, size, 0, 0, null);
+    /** Whether this run's machine has KASAN redzones (the subclass says yes). */
+    boolean withRedzones() {
+        return false;
+    }
+
+    private Machine machine() {
+        return machine;
+    }
+
+    @AfterAll
+    void close() {
+        machine.close();
+    }
+
+    private KmemCache cache(String name, int size) {
+        return kmem.slabs().create(name, size, 0, 0, null);
     }
 
     @Test
     void allocHandsOutDistinctAlignedObjectsAndFreeReusesThem() {
-        KmemCache c = KMEM.slabs().create("vm_area_struct", 200, 0, SlabFlags.SLAB_PANIC | SlabFlags.SLAB_ACCOUNT, null);
+        KmemCache c = kmem.slabs().create("vm_area_struct", 200, 0, SlabFlags.SLAB_PANIC | SlabFlags.SLAB_ACCOUNT, null);
         try {
-            assertEquals(200, c.size(), "200 bytes: the free pointer lives inside a free object");
-            assertEquals(20, c.objsPerSlab(), "20 to a page, as 5.12's /proc/slabinfo shows");
+            if (redzones) {
+                assertEquals(264, c.stride(), "200 bytes, 16 of KASAN alloc metadata, redzone up to 64 bytes");
+                assertEquals(1, c.order(), "4 CPUs want 16 objects: a page holds 15 with KASAN, so two pages");
+                assertEquals(31, c.objsPerSlab());
+            } else {
+                assertEquals(200, c.stride(), "200 bytes: the free pointer lives inside a free object");
+                assertEquals(20, c.objsPerSlab(), "20 to a page, as 5.12's /proc/slabinfo shows");
+            }
             Set<Long> seen = new HashSet<>();
             List<Long> objs = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
@@ -74,12 +105,12 @@ class KmemCacheTest {
         KmemCache c = cache("fresh_order", 200);
         try {
             assertEquals(5, c.minPartial(), "SLUB: ilog2(200) / 2 = 3, clamped up to MIN_PARTIAL");
-            assertEquals(10, KmemCache.minPartialFor(1 << 24), "clamped down to MAX_PARTIAL");
-            assertEquals(6, KmemCache.minPartialFor(4096), "ilog2(4096) / 2");
+            assertEquals(10, SlabGeometry.minPartial(1 << 24), "clamped down to MAX_PARTIAL");
+            assertEquals(6, SlabGeometry.minPartial(4096), "ilog2(4096) / 2");
             // A fresh slab hands out object 0, 1, 2... in address order, with no freelist threaded.
             long first = c.alloc(0);
             long second = c.alloc(0);
-            assertEquals(first + c.size(), second, "the second object of a fresh slab follows the first");
+            assertEquals(first + c.stride(), second, "the second object of a fresh slab follows the first");
             c.free(0, second);
             c.free(0, first);
             // Fill then empty 8 slabs: 5 empty slabs stay cached, the rest go back to the buddy.
@@ -111,9 +142,9 @@ class KmemCacheTest {
 
     @Test
     void hwcacheAlignAndUsercopyAreRecorded() {
-        KmemCache fs = KMEM.slabs().create("fs_cache", 56, 0, SlabFlags.SLAB_HWCACHE_ALIGN, null);
-        KmemCache tiny = KMEM.slabs().create("tiny", 24, 0, SlabFlags.SLAB_HWCACHE_ALIGN, null);
-        KmemCache mm = KMEM.slabs().createUsercopy("mm_struct", 1024, 0, SlabFlags.SLAB_HWCACHE_ALIGN, 352, 368, null);
+        KmemCache fs = kmem.slabs().create("fs_cache", 56, 0, SlabFlags.SLAB_HWCACHE_ALIGN, null);
+        KmemCache tiny = kmem.slabs().create("tiny", 24, 0, SlabFlags.SLAB_HWCACHE_ALIGN, null);
+        KmemCache mm = kmem.slabs().createUsercopy("mm_struct", 1024, 0, SlabFlags.SLAB_HWCACHE_ALIGN, 352, 368, null);
         try {
             assertEquals(64, fs.align());
             assertEquals(32, tiny.align(), "a 24-byte object gets half a line, as calculate_alignment halves");
@@ -122,7 +153,7 @@ class KmemCacheTest {
             long o = mm.alloc(1);
             assertEquals(0, o & 63);
             mm.free(1, o);
-            assertNull(KMEM.slabs().createUsercopy("bad", 100, 0, 0, 90, 20, null), "usercopy outside the object");
+            assertNull(kmem.slabs().createUsercopy("bad", 100, 0, 0, 90, 20, null), "usercopy outside the object");
         } finally {
             fs.destroy();
             tiny.destroy();
@@ -133,7 +164,7 @@ class KmemCacheTest {
     @Test
     void ctorRunsOncePerObjectWhenTheSlabIsBuilt() {
         AtomicInteger ctorCalls = new AtomicInteger();
-        KmemCache c = KMEM.slabs().create("sighand_cache", 2080, 0,
+        KmemCache c = kmem.slabs().create("sighand_cache", 2080, 0,
             SlabFlags.SLAB_HWCACHE_ALIGN | SlabFlags.SLAB_TYPESAFE_BY_RCU, obj -> {
                 ctorCalls.incrementAndGet();
                 Mem.putLong(obj, 0x5167L); // "constructed" marker, like sighand_ctor's spin_lock_init
@@ -180,11 +211,11 @@ class KmemCacheTest {
         assertEquals(Set.of(a, b), new HashSet<>(e.leaked()));
         assertTrue(e.getMessage().contains("0x" + Long.toHexString(a)), e.getMessage());
         assertTrue(e.getMessage().contains("of cache leaky"), e.getMessage());
-        assertTrue(KMEM.slabs().list().contains(c), "the kernel keeps a cache that still has objects");
+        assertTrue(kmem.slabs().list().contains(c), "the kernel keeps a cache that still has objects");
         c.free(0, a);
         c.free(0, b);
         c.destroy();
-        assertTrue(!KMEM.slabs().list().contains(c));
+        assertTrue(!kmem.slabs().list().contains(c));
     }
 
     @Test
@@ -217,10 +248,10 @@ class KmemCacheTest {
             assertTrue(foreign.getMessage().contains("object of cache other"), foreign.getMessage());
             BadFreeException interior = assertThrows(BadFreeException.class, () -> other.free(0, b + 8));
             assertTrue(interior.getMessage().contains("not the start of an object"), interior.getMessage());
-            long page = MACHINE.pages().allocPage();
+            long page = machine.pages().allocPage();
             BadFreeException notSlab = assertThrows(BadFreeException.class, () -> c.free(0, page));
             assertTrue(notSlab.getMessage().contains("not a slab object"), notSlab.getMessage());
-            MACHINE.pages().freePage(page);
+            machine.pages().freePage(page);
             other.free(0, b);
         } finally {
             c.destroy();
@@ -234,11 +265,13 @@ class KmemCacheTest {
         try {
             long a = c.alloc(0);
             long b = c.alloc(0);
-            assertEquals(a + 200, b, "b follows a in a fresh slab (196 rounded to 8)");
+            assertEquals(a + (redzones ? 264 : 200), b, "b follows a in a fresh slab (196 rounded to 8, or KASAN's stride)");
+            assertEquals(b - a, c.stride());
             Mem.putInt(a + 192, 1); // last 4 bytes: fine
             BadAccessException e = assertThrows(BadAccessException.class, () -> Mem.putLong(a + 196, 1));
             assertEquals("out-of-bounds", e.bug());
-            assertTrue(e.getMessage().contains("the padding after object 0x" + Long.toHexString(a)), e.getMessage());
+            assertTrue(e.getMessage().contains((redzones ? "the KASAN redzone" : "the padding") + " after object 0x"
+                + Long.toHexString(a)), e.getMessage());
             assertThrows(BadAccessException.class, () -> Mem.getByte(b + 200), "the next, unallocated object");
             assertThrows(BadAccessException.class, () -> Mem.getByte(b - 1), "below an object: its neighbour's padding");
             c.free(0, b);
@@ -252,12 +285,12 @@ class KmemCacheTest {
     @Test
     void freePointerSitsMidObjectUnlessContentsMustSurvive() {
         KmemCache plain = cache("fp_mid", 200);
-        KmemCache ctor = KMEM.slabs().create("fp_ctor", 200, 0, 0, obj -> Mem.zero(obj, 200));
-        KmemCache rcu = KMEM.slabs().create("fp_rcu", 200, 0, SlabFlags.SLAB_TYPESAFE_BY_RCU, null);
+        KmemCache ctor = kmem.slabs().create("fp_ctor", 200, 0, 0, obj -> Mem.zero(obj, 200));
+        KmemCache rcu = kmem.slabs().create("fp_rcu", 200, 0, SlabFlags.SLAB_TYPESAFE_BY_RCU, null);
         try {
-            assertEquals(200, plain.size());
-            assertEquals(208, ctor.size(), "a constructed object keeps its contents: the pointer goes after it");
-            assertEquals(208, rcu.size(), "RCU readers may look at a free object: the pointer goes after it");
+            assertEquals(redzones ? 264 : 200, plain.stride());
+            assertEquals(redzones ? 264 : 208, ctor.stride(), "a constructed object keeps its contents: the pointer goes after it");
+            assertEquals(redzones ? 264 : 208, rcu.stride(), "RCU readers may look at a free object: the pointer goes after it");
             for (KmemCache c : List.of(plain, ctor)) {
                 long x = c.alloc(0);
                 for (int off = 0; off < 200; off += 8) {
@@ -281,9 +314,9 @@ class KmemCacheTest {
 
     @Test
     void slabPanicMakesCreationFailureFatal() {
-        assertNull(KMEM.slabs().create("too-big", 8 << 20, 0, 0, null));
+        assertNull(kmem.slabs().create("too-big", 8 << 20, 0, 0, null));
         KernelPanic p = assertThrows(KernelPanic.class,
-            () -> KMEM.slabs().create("too-big", 8 << 20, 0, SlabFlags.SLAB_PANIC, null));
+            () -> kmem.slabs().create("too-big", 8 << 20, 0, SlabFlags.SLAB_PANIC, null));
         assertTrue(p.getMessage().contains("Kernel panic - not syncing: kmem_cache_create: Failed to create slab 'too-big'"),
             p.getMessage());
     }
@@ -295,9 +328,9 @@ class KmemCacheTest {
             long a = c.alloc(2);
             c.free(2, a);
             assertTrue(c.cpuCached(2) > 0);
-            assertEquals(0, KMEM.cpus().cpuDown(2));
+            assertEquals(0, kmem.cpus().cpuDown(2));
             assertEquals(0, c.cpuCached(2), "slub_cpu_dead flushed CPU 2's freelist");
-            assertEquals(0, KMEM.cpus().cpuUp(2));
+            assertEquals(0, kmem.cpus().cpuUp(2));
         } finally {
             c.destroy();
         }
@@ -393,18 +426,18 @@ class KmemCacheTest {
         } finally {
             c.destroy();
         }
-        assertNull(KMEM.slabs().create("empty", 0, 0, 0, null));
+        assertNull(kmem.slabs().create("empty", 0, 0, 0, null));
     }
 
     @Test
     void slabOrderFollowsSlubsCalculateOrder() {
-        assertEquals(3, SlabCaches.calculateOrder(7104, 2), "task_struct: 4 objects in 8 pages, as SLUB gives it");
-        assertEquals(0, SlabCaches.calculateOrder(200, 2), "vm_area_struct: 20 in one page");
-        assertEquals(0, SlabCaches.calculateOrder(200, 8), "8 CPUs want 20 objects: still one page");
-        assertEquals(1, SlabCaches.calculateOrder(200, 16), "16 CPUs want 24 objects: two pages, 40 of them");
-        assertEquals(3, SlabCaches.calculateOrder(2112, 2), "sighand_cache: 15 in 8 pages");
-        assertEquals(3, SlabCaches.calculateOrder(32768, 2), "one 32 KiB object per order-3 slab");
-        assertEquals(4, SlabCaches.calculateOrder(40000, 2), "bigger than order 3: the order that holds one");
-        assertEquals(-1, SlabCaches.calculateOrder(5 << 20, 2), "bigger than MAX_ORDER");
+        assertEquals(3, SlabGeometry.calculateOrder(7104, 2), "task_struct: 4 objects in 8 pages, as SLUB gives it");
+        assertEquals(0, SlabGeometry.calculateOrder(200, 2), "vm_area_struct: 20 in one page");
+        assertEquals(0, SlabGeometry.calculateOrder(200, 8), "8 CPUs want 20 objects: still one page");
+        assertEquals(1, SlabGeometry.calculateOrder(200, 16), "16 CPUs want 24 objects: two pages, 40 of them");
+        assertEquals(3, SlabGeometry.calculateOrder(2112, 2), "sighand_cache: 15 in 8 pages");
+        assertEquals(3, SlabGeometry.calculateOrder(32768, 2), "one 32 KiB object per order-3 slab");
+        assertEquals(4, SlabGeometry.calculateOrder(40000, 2), "bigger than order 3: the order that holds one");
+        assertEquals(-1, SlabGeometry.calculateOrder(5 << 20, 2), "bigger than MAX_ORDER");
     }
 }

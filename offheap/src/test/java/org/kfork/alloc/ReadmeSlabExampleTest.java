@@ -17,7 +17,7 @@ class ReadmeSlabExampleTest {
     @Test
     void theReadmeExampleRunsAsDocumented() {
         try (Machine m = Machine.create(64 << 20)) {
-            KmemCache vmas = Kmem.of(m).slabs().create("vm_area_struct",
+            KmemCache vmas = Kmem.of(m).slabs().createOrThrow("vm_area_struct",
                 (int) VmAreaStruct.SIZEOF, 0, SlabFlags.SLAB_ACCOUNT, null);
             long vma = vmas.alloc();
             assertNotEquals(0, vma);
@@ -30,6 +30,11 @@ class ReadmeSlabExampleTest {
             String slabinfo = Kmem.of(m).slabs().slabinfo();
             assertTrue(slabinfo.contains("vm_area_struct"), slabinfo);
             vmas.destroy();
+            SlabCreateException why = assertThrows(SlabCreateException.class,
+                () -> Kmem.of(m).slabs().createOrThrow("vm_area_struct", 0, 0, 0, null));
+            assertEquals(22, why.errno(), "-EINVAL, and the reason: " + why.reason());
+            m.close();
+            assertThrows(IllegalStateException.class, vmas::alloc, "a stale handle of a closed machine");
         }
     }
 }

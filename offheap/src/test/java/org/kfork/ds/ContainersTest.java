@@ -297,12 +297,12 @@ class ContainersTest {
     }
 
     // ---------------------------------------------------------------------------------------
-    // VMA gap tree
+    // Augmented rb-tree (RB_DECLARE_CALLBACKS_MAX), non-cached
     // ---------------------------------------------------------------------------------------
 
     @ParameterizedTest
     @EnumSource(Kind.class)
-    void vmaGapsMatchBruteForce(Kind kind) {
+    void augmentedMaximaMatchBruteForce(Kind kind) {
         seeded(kind, 5, (v, rnd) -> {
             // slot s owns pages [16s, 16s+16): VMAs in different slots never overlap
             TreeMap<Long, Integer> bySlot = new TreeMap<>();
@@ -316,34 +316,25 @@ class ContainersTest {
                 if (h == null && !free.isEmpty() && rnd.nextInt(3) != 0) {
                     int n = free.poll();
                     long start = (slot * 16 + rnd.nextInt(8)) * PAGE;
-                    long end = start + (1 + rnd.nextInt(8)) * PAGE;
-                    v.setVma(n, start, end, 0);
-                    v.gapLink(n);
+                    v.setVma(n, start, start + (1 + rnd.nextInt(8)) * PAGE, 0);
+                    v.augInsert(n);
                     bySlot.put(slot, n);
                 } else if (h != null) {
-                    v.gapUnlink(h);
+                    v.augErase(h);
                     bySlot.remove(slot);
                     free.add(h);
                 }
-                assertEquals(bySlot.size(), v.gapValidate(0));
-                assertEquals(bruteForceMaxGap(v, bySlot), v.root(0, false) < 0 ? 0 : v.subtreeGap(v.root(0, false)),
-                        "largest gap at step " + step);
+                assertEquals(bySlot.size(), v.augValidate(0));
+                long max = 0;
+                for (int live : bySlot.values()) {
+                    max = Math.max(max, v.vmEnd(live) - v.vmStart(live));
+                }
+                assertEquals(max, v.root(0, false) < 0 ? 0 : v.augmented(v.root(0, false)), "largest VMA at step " + step);
             }
-            v.gapClone();
-            assertEquals(bySlot.size(), v.gapValidate(1));
-            assertEquals(shape(v, 0, false, v::vmStart, v::subtreeGap), shape(v, 1, false, v::vmStart, v::subtreeGap));
+            v.augClone();
+            assertEquals(bySlot.size(), v.augValidate(1));
+            assertEquals(shape(v, 0, false, v::vmStart, v::augmented), shape(v, 1, false, v::vmStart, v::augmented));
         });
-    }
-
-    private static long bruteForceMaxGap(Variant v, TreeMap<Long, Integer> bySlot) {
-        long max = 0;
-        long prevEnd = 0;
-        for (int h : bySlot.values()) {
-            long start = v.vmStart(h);
-            max = Math.max(max, start - prevEnd);
-            prevEnd = v.vmEnd(h);
-        }
-        return max;
     }
 
     // ---------------------------------------------------------------------------------------

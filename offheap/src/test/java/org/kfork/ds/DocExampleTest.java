@@ -8,18 +8,24 @@ import static org.kfork.machine.Mem.putLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.kfork.alloc.Kmem;
+import org.kfork.alloc.KmemCache;
 import org.kfork.machine.Machine;
 import org.kfork.testing.LeakCheck;
 
-/** The example of docs/containers.md, kept compiling and correct. */
+/** The examples of docs/containers.md, kept compiling and correct. */
 class DocExampleTest {
     static final Machine MACHINE = Machine.create(64L << 20);
+    /** The example's cache, made before the leak check's baseline (a machine's first cache sets up its per-CPU area). */
+    static final KmemCache RADIX_TREE_NODES =
+        Kmem.of(MACHINE).slabs().create("radix_tree_node", (int) XaNode.SIZEOF, 0, 0, null);
 
     @RegisterExtension
     final LeakCheck leaks = new LeakCheck(() -> MACHINE);
 
     @AfterAll
     static void close() {
+        RADIX_TREE_NODES.destroy();
         MACHINE.close();
     }
 
@@ -59,5 +65,35 @@ class DocExampleTest {
         RbTree.erase(n, root);
         assertEquals(99, RbTree.validate(root, false));
         m.pages().freePage(page);
+    }
+
+    @Test
+    void idrOfPidNumbers() {
+        Machine m = MACHINE;
+        KmemCache nodes = RADIX_TREE_NODES;
+        Idr idr = new Idr(new Idr.NodeAllocator() {
+            public long allocNode() {
+                return nodes.zalloc();
+            }
+
+            public void freeNode(long node) {
+                nodes.free(node);
+            }
+        });
+
+        long pidns = m.pages().allocPage();
+        idr.idrInit(pidns);
+        int pidMax = 32768;
+        int pidMin = idr.idrGetCursor(pidns) > 300 ? 300 : 1;
+        int nr = idr.idrAllocCyclic(pidns, 0, pidMin, pidMax);
+        assertEquals(1, nr);
+        long pid = 0xffff888000100000L;
+        idr.idrReplace(pidns, pid, nr);
+        assertEquals(pid, idr.idrFind(pidns, nr));
+        assertEquals(-28, idr.idrAlloc(pidns, 0, nr, nr + 1));
+        assertEquals(pid, idr.idrRemove(pidns, nr));
+        idr.idrDestroy(pidns);
+        m.pages().freePage(pidns);
+        assertEquals(0, nodes.activeObjects());
     }
 }

@@ -4,19 +4,22 @@ import org.kfork.heap.ds.HeapHList;
 import org.kfork.heap.ds.HeapIntervalNode;
 import org.kfork.heap.ds.HeapIntervalTree;
 import org.kfork.heap.ds.HeapIntrusiveList;
+import org.kfork.heap.ds.HeapRbAugmentMax;
 import org.kfork.heap.ds.HeapRbAugmented;
 import org.kfork.heap.ds.HeapRbNode;
 import org.kfork.heap.ds.HeapRbRoot;
 import org.kfork.heap.ds.HeapRbRootCached;
 import org.kfork.heap.ds.HeapRbTree;
-import org.kfork.heap.ds.HeapVmaGap;
-import org.kfork.heap.ds.HeapVmaGapNode;
 
 /** {@link Variant} over the heap twins in org.kfork.heap.ds. */
 final class HeapVariant implements Variant {
     /** A test VMA: vm_rb by inheritance, the other nodes by composition with a back pointer. */
-    static final class Vma extends HeapVmaGapNode {
+    static final class Vma extends HeapRbNode {
         final int index;
+        long vmStart;
+        long vmEnd;
+        /** The augmented value: the largest vm_end - vm_start in this node's subtree. */
+        long sizeMax;
         long pgoff;
         final Shared shared = new Shared(this);
         final ListNode list = new ListNode(this);
@@ -66,7 +69,7 @@ final class HeapVariant implements Variant {
     private final int half;
     private final Vma[] nodes;
     private final HeapRbRootCached[] roots = {new HeapRbRootCached(), new HeapRbRootCached()};
-    private final HeapRbRoot[] gapRoots = {new HeapRbRoot(), new HeapRbRoot()};
+    private final HeapRbRoot[] augRoots = {new HeapRbRoot(), new HeapRbRoot()};
 
     HeapVariant(int capacity) {
         this.capacity = capacity;
@@ -220,9 +223,7 @@ final class HeapVariant implements Variant {
         n.vmStart = old.vmStart;
         n.vmEnd = old.vmEnd;
         n.pgoff = old.pgoff;
-        n.vmNext = old.vmNext;
-        n.vmPrev = old.vmPrev;
-        n.rbSubtreeGap = old.rbSubtreeGap;
+        n.sizeMax = old.sizeMax;
         return n;
     }
 
@@ -241,7 +242,7 @@ final class HeapVariant implements Variant {
         if (shared) {
             return hs(roots[which].node());
         }
-        HeapRbNode n = gapRoots[which].node() != null ? gapRoots[which].node() : roots[which].node();
+        HeapRbNode n = augRoots[which].node() != null ? augRoots[which].node() : roots[which].node();
         return h(n);
     }
 
@@ -260,39 +261,61 @@ final class HeapVariant implements Variant {
         return shared ? nodes[x].shared.isBlack() : nodes[x].isBlack();
     }
 
-    @Override
-    public void gapLink(int x) {
-        HeapVmaGap.link(gapRoots[0], nodes[x]);
-    }
-
-    @Override
-    public void gapUnlink(int x) {
-        HeapVmaGap.unlink(gapRoots[0], nodes[x]);
-    }
-
-    @Override
-    public long subtreeGap(int x) {
-        return nodes[x].rbSubtreeGap;
-    }
-
-    @Override
-    public int gapValidate(int which) {
-        return HeapVmaGap.validate(gapRoots[which]);
-    }
-
-    @Override
-    public void gapClone() {
-        HeapRbTree.cloneStructure(gapRoots[0], gapRoots[1], o -> copyOf((Vma) o), HeapVmaGap.CALLBACKS);
-        HeapVmaGapNode prev = null;
-        for (HeapRbNode rb = HeapRbTree.first(gapRoots[1]); rb != null; rb = HeapRbTree.next(rb)) {
-            Vma v = (Vma) rb;
-            v.vmPrev = prev;
-            if (prev != null) {
-                prev.vmNext = v;
-            }
-            v.vmNext = null;
-            prev = v;
+    /** A test augmentation: the subtree maximum of vm_end - vm_start. */
+    static final HeapRbAugmentMax<Vma> SIZE_MAX = new HeapRbAugmentMax<>() {
+        @Override
+        protected long compute(Vma node) {
+            return node.vmEnd - node.vmStart;
         }
+
+        @Override
+        protected long augmented(Vma node) {
+            return node.sizeMax;
+        }
+
+        @Override
+        protected void setAugmented(Vma node, long value) {
+            node.sizeMax = value;
+        }
+    };
+
+    @Override
+    public void augInsert(int x) {
+        Vma vma = nodes[x];
+        HeapRbNode cur = augRoots[0].node();
+        HeapRbNode parent = null;
+        boolean left = false;
+        while (cur != null) {
+            parent = cur;
+            left = vma.vmStart < ((Vma) cur).vmStart;
+            cur = left ? cur.left() : cur.right();
+        }
+        HeapRbTree.linkNode(vma, parent, left, augRoots[0]);
+        vma.sizeMax = 0;
+        SIZE_MAX.propagate(vma, null);
+        HeapRbAugmented.insert(vma, augRoots[0], SIZE_MAX);
+    }
+
+    @Override
+    public void augErase(int x) {
+        HeapRbAugmented.erase(nodes[x], augRoots[0], SIZE_MAX);
+    }
+
+    @Override
+    public long augmented(int x) {
+        return nodes[x].sizeMax;
+    }
+
+    @Override
+    public int augValidate(int which) {
+        int n = HeapRbTree.validate(augRoots[which]);
+        SIZE_MAX.validate(augRoots[which]);
+        return n;
+    }
+
+    @Override
+    public void augClone() {
+        HeapRbTree.cloneStructure(augRoots[0], augRoots[1], o -> copyOf((Vma) o), SIZE_MAX);
     }
 
     @Override

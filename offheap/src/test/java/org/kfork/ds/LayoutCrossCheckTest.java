@@ -42,12 +42,8 @@ class LayoutCrossCheckTest {
 
     @Test
     void vmaFieldsMatchTheLayout() {
-        assertEquals(VmAreaStruct.VM_START, VmaGap.VM_START);
-        assertEquals(VmAreaStruct.VM_END, VmaGap.VM_END);
-        assertEquals(VmAreaStruct.VM_NEXT, VmaGap.VM_NEXT);
-        assertEquals(VmAreaStruct.VM_PREV, VmaGap.VM_PREV);
-        assertEquals(VmAreaStruct.VM_RB, VmaGap.VM_RB);
-        assertEquals(VmAreaStruct.RB_SUBTREE_GAP, VmaGap.RB_SUBTREE_GAP);
+        assertEquals(VmAreaStruct.VM_START, VmaIntervalTree.VM_START);
+        assertEquals(VmAreaStruct.VM_END, VmaIntervalTree.VM_END);
         assertEquals(VmAreaStruct.SHARED_RB, VmaIntervalTree.SHARED_RB);
         assertEquals(VmAreaStruct.SHARED_RB_SUBTREE_LAST, VmaIntervalTree.SHARED_RB_SUBTREE_LAST);
         assertEquals(VmAreaStruct.VM_PGOFF, VmaIntervalTree.VM_PGOFF);

@@ -3,6 +3,7 @@ package org.kfork.ds;
 import static org.kfork.machine.Mem.getLong;
 import static org.kfork.machine.Mem.putLong;
 
+import org.kfork.kernel.struct.VmAreaStruct;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
 
@@ -51,7 +52,7 @@ final class OffHeapVariant implements Variant {
     }
 
     private int rbHandle(long rb) {
-        return rb == 0 ? -1 : handle(rb - VmaGap.VM_RB);
+        return rb == 0 ? -1 : handle(rb - VmAreaStruct.VM_RB);
     }
 
     private int sharedHandle(long rb) {
@@ -71,21 +72,21 @@ final class OffHeapVariant implements Variant {
     public void setVma(int h, long start, long end, long pgoff) {
         long v = addr(h);
         Mem.zero(v, VMA_SIZE);
-        putLong(v + VmaGap.VM_START, start);
-        putLong(v + VmaGap.VM_END, end);
+        putLong(v + VmAreaStruct.VM_START, start);
+        putLong(v + VmAreaStruct.VM_END, end);
         putLong(v + VM_PGOFF, pgoff);
-        RbTree.clearNode(v + VmaGap.VM_RB);
+        RbTree.clearNode(v + VmAreaStruct.VM_RB);
         RbTree.clearNode(v + VmaIntervalTree.SHARED_RB);
     }
 
     @Override
     public long vmStart(int h) {
-        return getLong(addr(h) + VmaGap.VM_START);
+        return getLong(addr(h) + VmAreaStruct.VM_START);
     }
 
     @Override
     public long vmEnd(int h) {
-        return getLong(addr(h) + VmaGap.VM_END);
+        return getLong(addr(h) + VmAreaStruct.VM_END);
     }
 
     @Override
@@ -99,34 +100,34 @@ final class OffHeapVariant implements Variant {
     public void rbInsert(int h) {
         long vma = addr(h);
         long root = root(0);
-        long key = getLong(vma + VmaGap.VM_START);
+        long key = getLong(vma + VmAreaStruct.VM_START);
         long link = root + RbTree.RB_ROOT_NODE;
         long parent = 0;
         boolean leftmost = true;
         long cur;
         while ((cur = getLong(link)) != 0) {
             parent = cur;
-            if (key < getLong(cur - VmaGap.VM_RB + VmaGap.VM_START)) {
+            if (key < getLong(cur - VmAreaStruct.VM_RB + VmAreaStruct.VM_START)) {
                 link = cur + RbTree.RB_LEFT;
             } else {
                 link = cur + RbTree.RB_RIGHT;
                 leftmost = false;
             }
         }
-        RbTree.linkNode(vma + VmaGap.VM_RB, parent, link);
-        RbTree.insertColorCached(vma + VmaGap.VM_RB, root, leftmost);
+        RbTree.linkNode(vma + VmAreaStruct.VM_RB, parent, link);
+        RbTree.insertColorCached(vma + VmAreaStruct.VM_RB, root, leftmost);
     }
 
     @Override
     public void rbErase(int h) {
-        RbTree.eraseCached(addr(h) + VmaGap.VM_RB, root(0));
+        RbTree.eraseCached(addr(h) + VmAreaStruct.VM_RB, root(0));
     }
 
     @Override
     public int rbFind(long key) {
         long n = RbTree.rootNode(root(0));
         while (n != 0) {
-            long k = getLong(n - VmaGap.VM_RB + VmaGap.VM_START);
+            long k = getLong(n - VmAreaStruct.VM_RB + VmAreaStruct.VM_START);
             if (key < k) {
                 n = RbTree.left(n);
             } else if (key > k) {
@@ -155,12 +156,12 @@ final class OffHeapVariant implements Variant {
 
     @Override
     public int rbNext(int h) {
-        return rbHandle(RbTree.next(addr(h) + VmaGap.VM_RB));
+        return rbHandle(RbTree.next(addr(h) + VmAreaStruct.VM_RB));
     }
 
     @Override
     public int rbPrev(int h) {
-        return rbHandle(RbTree.prev(addr(h) + VmaGap.VM_RB));
+        return rbHandle(RbTree.prev(addr(h) + VmAreaStruct.VM_RB));
     }
 
     @Override
@@ -170,12 +171,12 @@ final class OffHeapVariant implements Variant {
 
     @Override
     public int rbNextPostorder(int h) {
-        return rbHandle(RbTree.nextPostorder(addr(h) + VmaGap.VM_RB));
+        return rbHandle(RbTree.nextPostorder(addr(h) + VmAreaStruct.VM_RB));
     }
 
     @Override
     public void rbReplace(int victim, int with) {
-        RbTree.replaceNodeCached(addr(victim) + VmaGap.VM_RB, addr(with) + VmaGap.VM_RB, root(0));
+        RbTree.replaceNodeCached(addr(victim) + VmAreaStruct.VM_RB, addr(with) + VmAreaStruct.VM_RB, root(0));
     }
 
     @Override
@@ -185,16 +186,16 @@ final class OffHeapVariant implements Variant {
 
     @Override
     public boolean rbEmptyNode(int h) {
-        return RbTree.emptyNode(addr(h) + VmaGap.VM_RB);
+        return RbTree.emptyNode(addr(h) + VmAreaStruct.VM_RB);
     }
 
     @Override
     public void rbClearNode(int h) {
-        RbTree.clearNode(addr(h) + VmaGap.VM_RB);
+        RbTree.clearNode(addr(h) + VmAreaStruct.VM_RB);
     }
 
     /** Old rb_node to new rb_node: the copy is the node half the capacity further on; copy the key too. */
-    private long mapCopy(long oldRb, int nodeOffset) {
+    private long mapCopy(long oldRb, long nodeOffset) {
         long oldVma = oldRb - nodeOffset;
         long newVma = oldVma + (long) half * VMA_SIZE;
         Mem.copy(oldVma, newVma, VMA_SIZE); // dup_mmap's *new = *old
@@ -203,7 +204,7 @@ final class OffHeapVariant implements Variant {
 
     @Override
     public void rbClone() {
-        RbTree.cloneStructure(root(0), root(1), true, rb -> mapCopy(rb, VmaGap.VM_RB));
+        RbTree.cloneStructure(root(0), root(1), true, rb -> mapCopy(rb, VmAreaStruct.VM_RB));
     }
 
     @Override
@@ -218,7 +219,7 @@ final class OffHeapVariant implements Variant {
     }
 
     private long rb(int h, boolean shared) {
-        return addr(h) + (shared ? VmaIntervalTree.SHARED_RB : VmaGap.VM_RB);
+        return addr(h) + (shared ? VmaIntervalTree.SHARED_RB : VmAreaStruct.VM_RB);
     }
 
     @Override
@@ -241,42 +242,53 @@ final class OffHeapVariant implements Variant {
         return RbTree.isBlack(rb(h, shared));
     }
 
-    // ---- gap tree ----
+    // ---- augmented rb-tree: the largest VMA of each subtree, stored in the rb_subtree_gap word ----
 
-    @Override
-    public void gapLink(int h) {
-        VmaGap.link(root(0), addr(h));
-    }
-
-    @Override
-    public void gapUnlink(int h) {
-        VmaGap.unlink(root(0), addr(h));
-    }
-
-    @Override
-    public long subtreeGap(int h) {
-        return getLong(addr(h) + VmaGap.RB_SUBTREE_GAP);
-    }
-
-    @Override
-    public int gapValidate(int which) {
-        return VmaGap.validate(root(which));
-    }
-
-    @Override
-    public void gapClone() {
-        RbAugmented.cloneStructure(root(0), root(1), false, rb -> mapCopy(rb, VmaGap.VM_RB), VmaGap.CALLBACKS);
-        // the copies' vm_next/vm_prev still point into the source; rewire them in address order
-        long prev = 0;
-        for (long rb = RbTree.first(root(1)); rb != 0; rb = RbTree.next(rb)) {
-            long v = rb - VmaGap.VM_RB;
-            putLong(v + VmaGap.VM_PREV, prev);
-            if (prev != 0) {
-                putLong(prev + VmaGap.VM_NEXT, v);
-            }
-            putLong(v + VmaGap.VM_NEXT, 0);
-            prev = v;
+    /** A test augmentation: the subtree maximum of vm_end - vm_start. */
+    static final RbAugmentMax SIZE_MAX = new RbAugmentMax((int) VmAreaStruct.VM_RB, (int) VmAreaStruct.RB_SUBTREE_GAP) {
+        @Override
+        protected long compute(long vma) {
+            return getLong(vma + VmAreaStruct.VM_END) - getLong(vma + VmAreaStruct.VM_START);
         }
+    };
+
+    @Override
+    public void augInsert(int h) {
+        long vma = addr(h);
+        long key = getLong(vma + VmAreaStruct.VM_START);
+        long link = root(0);
+        long parent = 0;
+        long cur;
+        while ((cur = getLong(link)) != 0) {
+            parent = cur;
+            link = key < getLong(cur - VmAreaStruct.VM_RB + VmAreaStruct.VM_START) ? cur + RbTree.RB_LEFT : cur + RbTree.RB_RIGHT;
+        }
+        RbTree.linkNode(vma + VmAreaStruct.VM_RB, parent, link);
+        putLong(vma + VmAreaStruct.RB_SUBTREE_GAP, 0);
+        SIZE_MAX.propagate(vma + VmAreaStruct.VM_RB, 0);
+        RbAugmented.insert(vma + VmAreaStruct.VM_RB, root(0), SIZE_MAX);
+    }
+
+    @Override
+    public void augErase(int h) {
+        RbAugmented.erase(addr(h) + VmAreaStruct.VM_RB, root(0), SIZE_MAX);
+    }
+
+    @Override
+    public long augmented(int h) {
+        return getLong(addr(h) + VmAreaStruct.RB_SUBTREE_GAP);
+    }
+
+    @Override
+    public int augValidate(int which) {
+        int n = RbTree.validate(root(which), false);
+        SIZE_MAX.validate(root(which));
+        return n;
+    }
+
+    @Override
+    public void augClone() {
+        RbAugmented.cloneStructure(root(0), root(1), false, rb -> mapCopy(rb, VmAreaStruct.VM_RB), SIZE_MAX);
     }
 
     // ---- interval tree ----

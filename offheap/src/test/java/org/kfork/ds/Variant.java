@@ -56,6 +56,21 @@ interface Variant extends AutoCloseable {
 
     int rbValidate(int which);
 
+    // ---- augmented rb-tree over vm_rb (tree 0 or 1): the subtree maximum of vm_end - vm_start ----
+    /** Insert h, keyed by vm_start, into augmented tree 0 (RbAugmented.insert, non-cached). */
+    void augInsert(int h);
+
+    void augErase(int h);
+
+    /** The stored subtree maximum of h. */
+    long augmented(int h);
+
+    /** Validate tree {@code which} and every stored maximum; returns the node count. */
+    int augValidate(int which);
+
+    /** Augmented structural clone of tree 0 into tree 1. */
+    void augClone();
+
     // ---- shape access for either tree ----
     int root(int which, boolean shared);
 
@@ -64,18 +79,6 @@ interface Variant extends AutoCloseable {
     int right(int h, boolean shared);
 
     boolean black(int h, boolean shared);
-
-    // ---- VMA gap tree (vm_rb in an rb_root) ----
-    void gapLink(int h);
-
-    void gapUnlink(int h);
-
-    long subtreeGap(int h);
-
-    int gapValidate(int which);
-
-    /** Augmented structural clone of gap tree 0 into tree 1, list links included. */
-    void gapClone();
 
     // ---- interval tree over shared.rb in an rb_root_cached ----
     void itInsert(int h);

@@ -24,12 +24,7 @@ class PageAllocatorTest {
     private Machine machine = Machine.create(8 << 20);
 
     @RegisterExtension
-    final LeakCheck leaks = new LeakCheck(() -> machine);
-
-    @org.junit.jupiter.api.AfterEach
-    void close() {
-        machine.close();
-    }
+    final LeakCheck leaks = LeakCheck.thenClose(() -> machine);
 
     @Test
     void bootPutsAllRamInMaxOrderBlocks() {

@@ -19,12 +19,11 @@ class PcpListsTest {
     private final Machine machine = Machine.builder().ram(64 << 20).cpus(2).build();
 
     @RegisterExtension
-    final LeakCheck leaks = new LeakCheck(() -> machine);
+    final LeakCheck leaks = LeakCheck.thenClose(() -> machine);
 
     @AfterEach
     void close() {
         CurrentCpu.unbind();
-        machine.close();
     }
 
     @Test

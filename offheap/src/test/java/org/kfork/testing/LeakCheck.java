@@ -21,14 +21,29 @@ import java.util.function.Supplier;
  * final Machine machine = Machine.create(64 << 20);
  * @RegisterExtension final LeakCheck leaks = new LeakCheck(() -> machine);
  * }</pre>
+ *
+ * <p>A test with a machine of its own per test uses {@link #thenClose}, which closes the machine
+ * after the check: an {@code @AfterEach} that closes it would run before the check, and a closed
+ * machine refuses to be counted.
  */
 public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
     private final Supplier<Machine> machine;
+    private final boolean close;
     private Map<String, Long> baseline;
 
     /** A leak check over the machine the supplier returns at each test. */
     public LeakCheck(Supplier<Machine> machine) {
+        this(machine, false);
+    }
+
+    private LeakCheck(Supplier<Machine> machine, boolean close) {
         this.machine = Objects.requireNonNull(machine);
+        this.close = close;
+    }
+
+    /** A leak check that closes the machine after each test, once it has counted. */
+    public static LeakCheck thenClose(Supplier<Machine> machine) {
+        return new LeakCheck(machine, true);
     }
 
     @Override
@@ -42,17 +57,24 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void afterEach(ExtensionContext context) {
-        if (context.getExecutionException().isPresent()) {
-            return; // the test's own failure says more than a leak report would
+        try {
+            if (context.getExecutionException().isEmpty()) {
+                // (on a failure, the test's own report says more than a leak report would)
+                assertNoLeak(baseline, quiescedSnapshot(machine.get()));
+            }
+        } finally {
+            if (close) {
+                machine.get().close();
+            }
         }
-        assertNoLeak(baseline, quiescedSnapshot(machine.get()));
     }
 
     /**
-     * The machine's counters after its kernel-memory caches are quiesced: per-CPU slab freelists
-     * flushed, empty slabs released, cached thread stacks and deferred frees drained, and then the
-     * CPUs' page lists drained into the buddy lists. Otherwise a cached object would read as a
-     * leaked page.
+     * The machine's counters after its kernel-memory caches are quiesced: RCU callbacks run first
+     * (rcu_barrier until none is pending, so objects waiting for a grace period are freed), then
+     * per-CPU slab freelists flushed, empty slabs released, cached thread stacks and deferred frees
+     * drained, and then the CPUs' page lists drained into the buddy lists. Otherwise a cached object
+     * would read as a leaked page. No thread may be inside a system call (RCU would stall).
      */
     public static Map<String, Long> quiescedSnapshot(Machine m) {
         Kmem.quiesce(m);

@@ -11,8 +11,9 @@ import org.kfork.mm.MappedFile;
  */
 public final class HeapFile implements MappedFile {
     /** A vm_operations_struct: whether it has open/close (the generic file vm_ops has neither). */
-    static final class VmOps {
-        final boolean hasOpen;
+    public static final class VmOps {
+        /** Whether it has open (and close). */
+        public final boolean hasOpen;
 
         VmOps(boolean hasOpen) {
             this.hasOpen = hasOpen;
@@ -27,14 +28,15 @@ public final class HeapFile implements MappedFile {
     final boolean fmodeWrite;
     final VmOps vmOps;
     /** f_count. */
-    long fCount = 1;
+    public long fCount = 1;
     /** inode->i_writecount. */
-    int iWritecount;
+    public int iWritecount;
     /** mapping->i_mmap_writable. */
-    int iMmapWritable;
+    public int iMmapWritable;
     /** mapping->i_mmap. */
-    final HeapRbRootCached iMmap = new HeapRbRootCached();
-    long vmOpens;
+    public final HeapRbRootCached iMmap = new HeapRbRootCached();
+    /** vm_ops->open calls less vm_ops->close calls. */
+    public long vmOpens;
 
     HeapFile(HeapMmSystem sys, String path, long ino, boolean writable, boolean vmOpen) {
         this.sys = sys;
@@ -88,7 +90,7 @@ public final class HeapFile implements MappedFile {
     }
 
     /** get_file with the big lock already held. */
-    void getLocked() {
+    public void getLocked() {
         fCount++;
     }
 
@@ -97,7 +99,8 @@ public final class HeapFile implements MappedFile {
         sys.locked(this::fputLocked);
     }
 
-    void fputLocked() {
+    /** fput with the big lock already held. */
+    public void fputLocked() {
         if (fCount <= 0) {
             throw new IllegalStateException("fput of a freed file " + path);
         }

@@ -3,6 +3,7 @@ package org.kfork.heap.mm;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.kfork.heap.fork.HeapForkMm;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
@@ -18,12 +19,18 @@ import org.kfork.mm.WorkQueue;
  * overcommit, the work queue, and the user namespace's reference count.
  */
 public final class HeapMmSystem implements MmSystem {
-    static final int MM = 0;
-    static final int VM_AREA = 1;
-    static final int ANON_VMA = 2;
-    static final int ANON_VMA_CHAIN = 3;
-    static final int FILP = 4;
-    static final int PGD = 5;
+    /** The "caches" whose objects {@link #alloc} counts: mm_struct. */
+    public static final int MM = 0;
+    /** vm_area_struct. */
+    public static final int VM_AREA = 1;
+    /** anon_vma. */
+    public static final int ANON_VMA = 2;
+    /** anon_vma_chain. */
+    public static final int ANON_VMA_CHAIN = 3;
+    /** filp. */
+    public static final int FILP = 4;
+    /** The page-table roots. */
+    public static final int PGD = 5;
     private static final String[] NAMES = {"mm_struct", "vm_area_struct", "anon_vma", "anon_vma_chain", "filp", "pgd"};
 
     private final long[] live = new long[NAMES.length];
@@ -35,8 +42,13 @@ public final class HeapMmSystem implements MmSystem {
      */
     final java.util.concurrent.locks.ReentrantLock bkl = new java.util.concurrent.locks.ReentrantLock();
 
+    /** The big lock (see {@link #bkl}); the fork path's entry points take it themselves. */
+    public java.util.concurrent.locks.ReentrantLock bkl() {
+        return bkl;
+    }
+
     /** Runs {@code r} under {@link #bkl}. */
-    void locked(Runnable r) {
+    public void locked(Runnable r) {
         bkl.lock();
         try {
             r.run();
@@ -50,20 +62,20 @@ public final class HeapMmSystem implements MmSystem {
     private final KernelLog log = new KernelLog();
     private WorkQueue workQueue;
     int maxMapCount = Mman.DEFAULT_MAX_MAP_COUNT;
-    volatile boolean fatalSignalPending;
-    long copyPageRange;
-    long hugetlbResets;
+    private volatile boolean fatalSignalPending;
+    private long copyPageRange;
     private long userNsRefs;
     private long nextIno = 100;
     /** init_user_ns stand-in. */
-    static final Object INIT_USER_NS = new Object();
+    public static final Object INIT_USER_NS = new Object();
 
     /** A system whose overcommit accounting sees {@code totalramPages} pages. */
     public HeapMmSystem(long totalramPages) {
         this.overcommit = new Overcommit(totalramPages);
     }
 
-    boolean alloc(int cache) {
+    /** Whether the failslab hook lets an allocation from {@code cache} succeed; counts it if so. */
+    public boolean alloc(int cache) {
         if (failSlab.shouldFail()) {
             return false;
         }
@@ -71,18 +83,21 @@ public final class HeapMmSystem implements MmSystem {
         return true;
     }
 
-    void freed(int cache) {
+    /** Counts a free into {@code cache}. */
+    public void freed(int cache) {
         if (--live[cache] < 0) {
             throw new IllegalStateException("double free in " + NAMES[cache]);
         }
     }
 
-    Object getUserNs(Object ns) {
+    /** get_user_ns. */
+    public Object getUserNs(Object ns) {
         userNsRefs++;
         return ns;
     }
 
-    void putUserNs(Object ns) {
+    /** put_user_ns. */
+    public void putUserNs(Object ns) {
         if (ns != null) {
             userNsRefs--;
         }
@@ -92,7 +107,8 @@ public final class HeapMmSystem implements MmSystem {
         return overcommit.mode();
     }
 
-    synchronized WorkQueue workQueue() {
+    /** The work queue of mmput_async and mmdrop_async, started at first use. */
+    public synchronized WorkQueue workQueue() {
         if (workQueue == null) {
             workQueue = new WorkQueue("heap-mm-events");
         }
@@ -109,24 +125,23 @@ public final class HeapMmSystem implements MmSystem {
         return f;
     }
 
-    @Override
-    public AddressSpace mmAlloc() {
-        if (!alloc(MM)) {
-            throw new org.kfork.uapi.KernelException("mm_alloc", org.kfork.uapi.Errno.ENOMEM);
-        }
-        HeapMm mm = new HeapMm(this);
-        if (mm.mmInit(null, INIT_USER_NS, null) == null) {
-            throw new org.kfork.uapi.KernelException("mm_alloc", org.kfork.uapi.Errno.ENOMEM);
-        }
-        mm.taskSize = Mman.TASK_SIZE;
-        mm.mmapBase = HeapMmSystem.mmapBase();
-        mm.mmapLegacyBase = Mman.TASK_UNMAPPED_BASE;
-        return mm;
+    /** Whether the current task has a fatal signal pending (dup_mmap checks it per VMA). */
+    public boolean fatalSignalPending() {
+        return fatalSignalPending;
     }
 
-    /** mmap_base without randomization: the stack gap is clamped up to 128 MiB below TASK_SIZE. */
-    static long mmapBase() {
-        return Mman.pageAlign(Mman.TASK_SIZE - (128L << 20));
+    /** copy_page_range: page tables are a later issue, so the call is counted ({@link #copyPageRangeCalls}). */
+    public void copyPageRange() {
+        copyPageRange++;
+    }
+
+    @Override
+    public AddressSpace mmAlloc() {
+        HeapMmStruct mm = HeapForkMm.mmAlloc(this);
+        if (mm == null) {
+            throw new org.kfork.uapi.KernelException("mm_alloc", org.kfork.uapi.Errno.ENOMEM);
+        }
+        return new HeapMm(this, mm);
     }
 
     @Override
@@ -193,20 +208,22 @@ public final class HeapMmSystem implements MmSystem {
 
     private HeapMm initMm;
 
-    synchronized HeapMm initMmIfBuilt() {
-        return initMm;
+    /** &amp;init_mm once {@link #initMm} has built it, else null. */
+    public synchronized HeapMmStruct initMmStruct() {
+        return initMm == null ? null : initMm.mm;
     }
 
     @Override
     public synchronized AddressSpace initMm() {
         if (initMm == null) {
             // mm/init-mm.c: two users, one count, no VMAs, the default dump filter, init_user_ns
-            initMm = new HeapMm(this);
-            initMm.mmUsers = 2;
-            initMm.mmCount = 1;
-            initMm.flags = org.kfork.mm.MmFlags.MMF_DUMP_FILTER_DEFAULT;
-            initMm.userNs = INIT_USER_NS;
-            initMm.taskSize = Mman.TASK_SIZE;
+            HeapMmStruct m = new HeapMmStruct();
+            m.mmUsers = 2;
+            m.mmCount = 1;
+            m.flags = org.kfork.mm.MmFlags.MMF_DUMP_FILTER_DEFAULT;
+            m.userNs = INIT_USER_NS;
+            m.taskSize = Mman.TASK_SIZE;
+            initMm = new HeapMm(this, m);
         }
         return initMm;
     }

@@ -11,51 +11,52 @@ import org.kfork.mm.Mman;
  */
 public final class HeapVma extends HeapRbNode {
     /** vm_start. */
-    long vmStart;
+    public long vmStart;
     /** vm_end. */
-    long vmEnd;
+    public long vmEnd;
     /** vm_next. */
-    HeapVma vmNext;
+    public HeapVma vmNext;
     /** vm_prev. */
-    HeapVma vmPrev;
+    public HeapVma vmPrev;
     /** rb_subtree_gap. */
-    long rbSubtreeGap;
+    public long rbSubtreeGap;
     /** vm_mm. */
-    HeapMm vmMm;
+    public HeapMmStruct vmMm;
     /** vm_page_prot (the low bits of vm_flags, as vm_get_page_prot's table index). */
-    long vmPageProt;
+    public long vmPageProt;
     /** vm_flags. */
-    long vmFlags;
+    public long vmFlags;
     /** shared.rb and shared.rb_subtree_last: the i_mmap interval-tree node, or null. */
-    Shared shared;
+    public Shared shared;
     /** anon_vma_chain: the first and last avc of this VMA's same_vma list. */
-    HeapAnonVmaChain chainFirst;
-    HeapAnonVmaChain chainLast;
+    public HeapAnonVmaChain chainFirst;
+    public HeapAnonVmaChain chainLast;
     /** anon_vma. */
-    HeapAnonVma anonVma;
+    public HeapAnonVma anonVma;
     /** vm_ops (null for anonymous memory). */
-    HeapFile.VmOps vmOps;
+    public HeapFile.VmOps vmOps;
     /** vm_pgoff. */
-    long vmPgoff;
+    public long vmPgoff;
     /** vm_file. */
-    HeapFile vmFile;
+    public HeapFile vmFile;
     /** vm_private_data. */
-    Object vmPrivateData;
+    public Object vmPrivateData;
     /** swap_readahead_info. */
-    long swapReadaheadInfo;
+    public long swapReadaheadInfo;
     /** vm_policy (no NUMA policies are modelled: always null). */
-    Object vmPolicy;
+    public Object vmPolicy;
     /** vm_userfaultfd_ctx (always null: no userfaultfd). */
-    Object vmUserfaultfdCtx;
+    public Object vmUserfaultfdCtx;
 
     /** Not a kernel field: this VMA's copy while a structural dup (DupMode.STRUCTURAL) runs. */
-    HeapVma forkCopy;
+    public HeapVma forkCopy;
 
-    HeapVma() {
+    /** A cleared VMA, as vm_area_alloc makes it. */
+    public HeapVma() {
     }
 
     /** vm_area_dup's {@code *new = *orig}, then INIT_LIST_HEAD(anon_vma_chain) and vm_next = vm_prev = NULL. */
-    HeapVma(HeapVma o) {
+    public HeapVma(HeapVma o) {
         vmStart = o.vmStart;
         vmEnd = o.vmEnd;
         rbSubtreeGap = o.rbSubtreeGap;
@@ -73,15 +74,16 @@ public final class HeapVma extends HeapRbNode {
     }
 
     /** vma_pages. */
-    long pages() {
+    public long pages() {
         return (vmEnd - vmStart) >>> Mman.PAGE_SHIFT;
     }
 
     /** The i_mmap node: interval [vm_pgoff, vm_pgoff + pages - 1]. */
-    static final class Shared extends HeapIntervalNode {
+    public static final class Shared extends HeapIntervalNode {
         final HeapVma vma;
 
-        Shared(HeapVma vma) {
+        /** The i_mmap node of {@code vma}. */
+        public Shared(HeapVma vma) {
             this.vma = vma;
         }
 

@@ -6,6 +6,7 @@ import static org.kfork.machine.Mem.putLong;
 import org.kfork.ds.RbAugmentMax;
 import org.kfork.ds.RbAugmented;
 import org.kfork.ds.RbTree;
+import org.kfork.kernel.struct.VmAreaStruct;
 
 /**
  * anon_vma_interval_tree (mm/interval_tree.c): the anon_vma_chains of an anon_vma in an interval
@@ -14,22 +15,20 @@ import org.kfork.ds.RbTree;
  * instantiated for struct anon_vma_chain.
  */
 final class AnonVmaIntervalTree {
-    private static final int RB = (int) AnonVmaChainStruct.RB;
-    private static final int LAST = (int) AnonVmaChainStruct.RB_SUBTREE_LAST;
-
     private AnonVmaIntervalTree() {
     }
 
     static long start(long avc) {
-        return getLong(getLong(avc + AnonVmaChainStruct.VMA) + Mm.VM_PGOFF);
+        return getLong(getLong(avc + AnonVmaChainStruct.VMA) + VmAreaStruct.VM_PGOFF);
     }
 
     static long last(long avc) {
         long vma = getLong(avc + AnonVmaChainStruct.VMA);
-        return Mm.vmPgoff(vma) + Mm.pages(vma) - 1;
+        return MmTypes.vmPgoff(vma) + MmTypes.pages(vma) - 1;
     }
 
-    static final RbAugmentMax CALLBACKS = new RbAugmentMax(RB, LAST) {
+    static final RbAugmentMax CALLBACKS =
+        new RbAugmentMax((int) AnonVmaChainStruct.RB, (int) AnonVmaChainStruct.RB_SUBTREE_LAST) {
         @Override
         protected long compute(long avc) {
             return last(avc);
@@ -50,9 +49,9 @@ final class AnonVmaIntervalTree {
         long cur;
         while ((cur = getLong(link)) != 0) {
             rbParent = cur;
-            long parent = cur - RB;
-            if (lt(getLong(parent + LAST), last)) {
-                putLong(parent + LAST, last);
+            long parent = cur - AnonVmaChainStruct.RB;
+            if (lt(getLong(parent + AnonVmaChainStruct.RB_SUBTREE_LAST), last)) {
+                putLong(parent + AnonVmaChainStruct.RB_SUBTREE_LAST, last);
             }
             if (lt(start, start(parent))) {
                 link = cur + RbTree.RB_LEFT;
@@ -61,14 +60,14 @@ final class AnonVmaIntervalTree {
                 leftmost = false;
             }
         }
-        putLong(avc + LAST, last);
-        RbTree.linkNode(avc + RB, rbParent, link);
-        RbAugmented.insertCached(avc + RB, rootCached, leftmost, CALLBACKS);
+        putLong(avc + AnonVmaChainStruct.RB_SUBTREE_LAST, last);
+        RbTree.linkNode(avc + AnonVmaChainStruct.RB, rbParent, link);
+        RbAugmented.insertCached(avc + AnonVmaChainStruct.RB, rootCached, leftmost, CALLBACKS);
     }
 
     /** anon_vma_interval_tree_remove. */
     static void remove(long avc, long rootCached) {
-        RbAugmented.eraseCached(avc + RB, rootCached, CALLBACKS);
+        RbAugmented.eraseCached(avc + AnonVmaChainStruct.RB, rootCached, CALLBACKS);
     }
 
     /** Validate the tree, the start order and every rb_subtree_last; returns the node count. */
@@ -76,7 +75,7 @@ final class AnonVmaIntervalTree {
         int n = RbTree.validate(rootCached, true);
         long prev = -1;
         for (long rb = RbTree.first(rootCached); rb != 0; rb = RbTree.next(rb)) {
-            long s = start(rb - RB);
+            long s = start(rb - AnonVmaChainStruct.RB);
             if (prev != -1 && lt(s, prev)) {
                 throw new IllegalStateException("anon_vma interval tree out of order at pgoff " + s);
             }

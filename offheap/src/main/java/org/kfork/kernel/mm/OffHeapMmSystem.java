@@ -11,7 +11,9 @@ import java.util.TreeMap;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
 import org.kfork.alloc.SlabFlags;
+import org.kfork.ds.IntrusiveList;
 import org.kfork.kernel.fork.ForkInit;
+import org.kfork.kernel.fork.ForkMm;
 import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.RwSemaphore;
 import org.kfork.machine.Machine;
@@ -73,8 +75,13 @@ public final class OffHeapMmSystem implements MmSystem {
      */
     private int callCpu = -1;
 
+    /** The big lock (see {@link #bkl}); the fork path's entry points take it themselves. */
+    public java.util.concurrent.locks.ReentrantLock bkl() {
+        return bkl;
+    }
+
     /** Resolves the caller's CPU for the call now holding {@link #bkl}; returns what to restore. */
-    int enterCpu() {
+    public int enterCpu() {
         final int prev = callCpu;
         if (prev < 0) {
             callCpu = cpus.current();
@@ -83,7 +90,7 @@ public final class OffHeapMmSystem implements MmSystem {
     }
 
     /** Ends what {@link #enterCpu} began. */
-    void exitCpu(int prev) {
+    public void exitCpu(int prev) {
         callCpu = prev;
     }
 
@@ -93,7 +100,7 @@ public final class OffHeapMmSystem implements MmSystem {
     }
 
     /** Runs {@code r} under {@link #bkl}. */
-    void locked(Runnable r) {
+    public void locked(Runnable r) {
         bkl.lock();
         try {
             r.run();
@@ -110,16 +117,8 @@ public final class OffHeapMmSystem implements MmSystem {
     private long pgds;
     private long nextIno = 100;
     int maxMapCount = Mman.DEFAULT_MAX_MAP_COUNT;
-    volatile boolean fatalSignalPending;
-    long copyPageRange;
-    long hugetlbResets;
-    /** The errno of the last failed {@link Mm#dupMm} (the static fork path returns NULL and sets it). */
-    int lastDupError;
-
-    /** The negative errno of the last failed {@link Mm#dupMm}, for callers that got 0 back. */
-    public int lastDupError() {
-        return lastDupError;
-    }
+    private volatile boolean fatalSignalPending;
+    private long copyPageRange;
 
     /** Boots fork.c's caches (fork_init, proc_caches_init) on {@code machine} and the mm model on top. */
     public static OffHeapMmSystem boot(Machine machine) {
@@ -161,20 +160,15 @@ public final class OffHeapMmSystem implements MmSystem {
     /** anon_vma_ctor: the rwsem and an empty tree, once per object (SLAB_TYPESAFE_BY_RCU). */
     static void anonVmaCtor(long a) {
         Mem.zero(a, AnonVmaStruct.SIZEOF);
-        long wl = a + AnonVmaStruct.RWSEM + RwSemaphore.WAIT_LIST;
-        putLong(wl, wl);
-        putLong(wl + 8, wl);
+        IntrusiveList.init(a + AnonVmaStruct.RWSEM + RwSemaphore.WAIT_LIST);
     }
 
     /** mm/init-mm.c: init_mm, the static mm of kernel threads. */
     private void buildInitMm(long m) {
         putInt(m + MmStruct.MM_USERS, 2);
         putInt(m + MmStruct.MM_COUNT, 1);
-        long wl = m + MmStruct.MMAP_LOCK + RwSemaphore.WAIT_LIST;
-        putLong(wl, wl);
-        putLong(wl + 8, wl);
-        putLong(m + MmStruct.MMLIST, m + MmStruct.MMLIST);
-        putLong(m + MmStruct.MMLIST + 8, m + MmStruct.MMLIST);
+        IntrusiveList.init(m + MmStruct.MMAP_LOCK + RwSemaphore.WAIT_LIST);
+        IntrusiveList.init(m + MmStruct.MMLIST);
         putLong(m + MmStruct.USER_NS, kernelData + INIT_USER_NS);
         putLong(m + MmStruct.FLAGS, MmFlags.MMF_DUMP_FILTER_DEFAULT);
     }
@@ -189,44 +183,59 @@ public final class OffHeapMmSystem implements MmSystem {
         return machine;
     }
 
+    /** init_user_ns, whose reference count the mms of this system hold. */
+    public long initUserNs() {
+        return kernelData + INIT_USER_NS;
+    }
+
+    /** Whether the current task has a fatal signal pending (dup_mmap checks it per VMA). */
+    public boolean fatalSignalPending() {
+        return fatalSignalPending;
+    }
+
+    /** copy_page_range: page tables are a later issue, so the call is counted ({@link #copyPageRangeCalls}). */
+    public void copyPageRange() {
+        copyPageRange++;
+    }
+
     // ------------------------------------------------------------------------------------------
-    // Allocation sites (each asks failslab first)
+    // Allocation sites (each asks failslab first); kernel-internal, for the ports of org.kfork.kernel
     // ------------------------------------------------------------------------------------------
 
-    long allocMm() {
+    public long allocMm() {
         return failSlab.shouldFail() ? 0 : mmCachep.alloc(cpu());
     }
 
-    void freeMm(long mm) {
+    public void freeMm(long mm) {
         mmCachep.free(cpu(), mm);
     }
 
-    long allocVma() {
+    public long allocVma() {
         return failSlab.shouldFail() ? 0 : vmAreaCachep.alloc(cpu());
     }
 
-    void freeVma(long vma) {
+    public void freeVma(long vma) {
         vmAreaCachep.free(cpu(), vma);
     }
 
-    long allocAnonVma() {
+    public long allocAnonVma() {
         return failSlab.shouldFail() ? 0 : anonVmaCachep.alloc(cpu());
     }
 
-    void freeAnonVma(long a) {
+    public void freeAnonVma(long a) {
         anonVmaCachep.free(cpu(), a);
     }
 
-    long allocAvc() {
+    public long allocAvc() {
         return failSlab.shouldFail() ? 0 : anonVmaChainCachep.alloc(cpu());
     }
 
-    void freeAvc(long avc) {
+    public void freeAvc(long avc) {
         anonVmaChainCachep.free(cpu(), avc);
     }
 
     /** pgd_alloc. */
-    long allocPgd() {
+    public long allocPgd() {
         if (failSlab.shouldFail()) {
             return 0;
         }
@@ -238,23 +247,23 @@ public final class OffHeapMmSystem implements MmSystem {
         return pgd;
     }
 
-    void freePgd(long pgd) {
+    public void freePgd(long pgd) {
         machine.pages().freePages(pgd, PGD_ALLOCATION_ORDER);
         pgds--;
     }
 
-    long getUserNs(long ns) {
+    public long getUserNs(long ns) {
         Mem.getAndAddLong(ns, 1);
         return ns;
     }
 
-    void putUserNs(long ns) {
+    public void putUserNs(long ns) {
         if (ns != 0 && Mem.getAndAddLong(ns, -1) == 1) {
             throw new IllegalStateException("put_user_ns: the last reference to init_user_ns");
         }
     }
 
-    boolean vmOpsHasOpen(long ops) {
+    public boolean vmOpsHasOpen(long ops) {
         return ops != 0 && getLong(ops) != 0;
     }
 
@@ -293,12 +302,12 @@ public final class OffHeapMmSystem implements MmSystem {
             kernelData + GENERIC_FILE_VM_OPS);
     }
 
-    void getFile(long f) {
+    public void getFile(long f) {
         Mem.getAndAddLong(f + MmFileStruct.F_COUNT, 1);
     }
 
     /** fput: the last reference runs __fput (a writer's write access goes) and frees the file. */
-    void fput(long f) {
+    public void fput(long f) {
         long old = Mem.getAndAddLong(f + MmFileStruct.F_COUNT, -1);
         if (old <= 0) {
             throw new IllegalStateException("fput of a freed file");
@@ -329,25 +338,9 @@ public final class OffHeapMmSystem implements MmSystem {
     // MmSystem
     // ------------------------------------------------------------------------------------------
 
-    /** mm_alloc as a static fork-path call: the new mm's address, or 0. */
-    public long mmAllocAddress() {
-        long mm = allocMm();
-        if (mm == 0) {
-            return 0;
-        }
-        Mem.zero(mm, Mm.MM_SIZE + 8);
-        if (Mm.mmInit(this, mm, 0, kernelData + INIT_USER_NS, 0) == 0) {
-            return 0;
-        }
-        putLong(mm + MmStruct.TASK_SIZE, Mman.TASK_SIZE);
-        putLong(mm + MmStruct.MMAP_BASE, Mman.pageAlign(Mman.TASK_SIZE - (128L << 20)));
-        putLong(mm + MmStruct.MMAP_LEGACY_BASE, Mman.TASK_UNMAPPED_BASE);
-        return mm;
-    }
-
     @Override
     public AddressSpace mmAlloc() {
-        long mm = mmAllocAddress();
+        long mm = ForkMm.mmAlloc(this);
         if (mm == 0) {
             throw new KernelException("mm_alloc", Errno.ENOMEM);
         }
@@ -398,7 +391,8 @@ public final class OffHeapMmSystem implements MmSystem {
         fatalSignalPending = pending;
     }
 
-    synchronized WorkQueue workQueue() {
+    /** The work queue of mmput_async and mmdrop_async, started at first use. */
+    public synchronized WorkQueue workQueue() {
         if (workQueue == null) {
             workQueue = new WorkQueue("offheap-mm-events");
         }

@@ -1,14 +1,17 @@
 /**
  * The off-heap mm model: mm_struct and vm_area_struct at their 5.12 x86_64 layouts, anon_vma and
  * anon_vma_chain, a minimal file/inode/address_space model, and the code of 5.12 that a fork
- * exercises: mmap/munmap/mprotect/madvise/mlock with vma_merge and split_vma (mm/mmap.c,
- * mprotect.c, madvise.c, mlock.c), anon_vma_clone/anon_vma_fork/unlink_anon_vmas (mm/rmap.c),
- * overcommit accounting (mm/util.c), and dup_mm/dup_mmap, mmput/mmdrop (sync and async), exe_file
- * and check_mm (kernel/fork.c).
+ * exercises, one class per kernel file: {@link org.kfork.kernel.mm.Mmap} (mm/mmap.c),
+ * {@link org.kfork.kernel.mm.Mprotect}, {@link org.kfork.kernel.mm.Madvise},
+ * {@link org.kfork.kernel.mm.Mlock}, {@link org.kfork.kernel.mm.Rmap} (the anon_vma half of
+ * mm/rmap.c), {@link org.kfork.kernel.mm.AnonVmaIntervalTree} (mm/interval_tree.c); the mm half
+ * of kernel/fork.c is {@link org.kfork.kernel.fork.ForkMm}. {@link org.kfork.kernel.mm.Mm} is
+ * the handle the {@code AddressSpace} API goes through (the big lock, the per-handle vmacache,
+ * delegation); {@link org.kfork.kernel.mm.MmTypes} reads the struct fields everyone reads.
  *
  * <p>Entry points: {@link org.kfork.kernel.mm.OffHeapMmSystem#boot} and its
  * {@link org.kfork.kernel.mm.OffHeapMmSystem#mmAlloc}; the fork path is
- * {@link org.kfork.kernel.mm.Mm#dupMm} / {@link org.kfork.kernel.mm.Mm#mmput(OffHeapMmSystem, long)},
+ * {@link org.kfork.kernel.fork.ForkMm#dupMm} / {@link org.kfork.kernel.fork.ForkMm#mmput},
  * static over addresses and free of Java allocation. {@link org.kfork.mm.DupMode#APPEND} is the
  * kernel's dup_mmap; {@link org.kfork.mm.DupMode#STRUCTURAL} is the O(n) tree clone.
  *

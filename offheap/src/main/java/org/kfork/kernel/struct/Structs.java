@@ -10,8 +10,9 @@ import org.kfork.machine.layout.StructLayout;
 /**
  * The registry of declared kernel structs, by tag (or typedef name, for {@code mm_context_t} and
  * {@code seqlock_t}): those of reference/layouts-5.12.csv in its order, then the scheduler entities
- * of layouts-5.12-pahole.txt and the lock types of the type model. The printer, the command-line
- * tool and the tests walk it.
+ * of layouts-5.12-pahole.txt, the structs computed from 5.12 headers that have no reference row
+ * (rcu_segcblist), and the lock types of the type model. The printer, the command-line tool and the
+ * tests walk it.
  */
 public final class Structs {
     private static final Map<String, StructLayout> BY_NAME = new LinkedHashMap<>();
@@ -32,6 +33,8 @@ public final class Structs {
                 TaskStruct.LAYOUT, ThreadStruct.LAYOUT, Fpu.LAYOUT,
                 // broken down in layouts-5.12-pahole.txt only
                 SchedEntity.LAYOUT, SchedRtEntity.LAYOUT, SchedDlEntity.LAYOUT,
+                // no reference row: computed from the 5.12 header
+                RcuSegcblist.LAYOUT,
                 // the lock types the ones above are built from, declared in the type model
                 CTypes.RAW_SPINLOCK, CTypes.SEQCOUNT_SPINLOCK, CTypes.SEQLOCK_T)) {
             if (BY_NAME.put(s.tag(), s) != null) {

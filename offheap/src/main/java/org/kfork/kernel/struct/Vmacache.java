@@ -3,6 +3,7 @@ package org.kfork.kernel.struct;
 import org.kfork.machine.layout.CTypes;
 import org.kfork.machine.layout.Struct;
 import org.kfork.machine.layout.StructLayout;
+import org.kfork.sched.Limits;
 
 /**
  * {@code struct vmacache}, as Linux 5.12 lays it out on x86_64 with reference/config-5.12-x86_64.txt.
@@ -26,7 +27,7 @@ public final class Vmacache {
     /** The engine's layout of {@code struct vmacache}. */
     public static final StructLayout LAYOUT = Struct.named("vmacache")
         .field("seqnum", CTypes.U64)
-        .array("vmas", CTypes.ptr("struct vm_area_struct *"), 4)
+        .array("vmas", CTypes.ptr("struct vm_area_struct *"), Limits.VMACACHE_SIZE)
         .build();
 
     /** sizeof(struct vmacache): 40. */

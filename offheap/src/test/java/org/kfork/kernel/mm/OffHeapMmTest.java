@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.kfork.kernel.fork.ForkMm;
 import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.VmAreaStruct;
 import org.kfork.machine.Machine;
@@ -52,6 +53,8 @@ class OffHeapMmTest {
         for (DupMode mode : DupMode.values()) {
             KernelException e = assertThrows(KernelException.class, () -> mm.dup(mode));
             assertEquals(Errno.ENOMEM, e.errno());
+            assertEquals(-Errno.ENOMEM, ForkMm.dupMm(sys, ((Mm) mm).address(), 0, mode),
+                "the static fork path returns its error like the kernel's ERR_PTR");
             assertEquals(maps, mm.maps());
             assertEquals(objects, sys.objectCounts());
             LeakCheck.assertNoLeak(ram, LeakCheck.quiescedSnapshot(machine));
@@ -115,13 +118,15 @@ class OffHeapMmTest {
         long tid = Thread.currentThread().getId();
         for (DupMode mode : DupMode.values()) {
             for (int i = 0; i < 2000; i++) { // warm up: JIT, slabs and per-CPU lists in place
-                Mm.mmput(sys, Mm.dupMm(sys, parent, 0, mode));
+                ForkMm.mmput(sys, ForkMm.dupMm(sys, parent, 0, mode));
             }
             long before = mx.getThreadAllocatedBytes(tid);
             for (int i = 0; i < 1000; i++) {
-                long child = Mm.dupMm(sys, parent, 0, mode);
-                assertNotEquals(0, child);
-                Mm.mmput(sys, child);
+                long child = ForkMm.dupMm(sys, parent, 0, mode);
+                if (Errno.isError(child)) {
+                    fail("dup_mm: " + Errno.name((int) -child)); // the message is built only on failure
+                }
+                ForkMm.mmput(sys, child);
             }
             long bytes = mx.getThreadAllocatedBytes(tid) - before;
             System.out.println(mode + ": " + bytes + " bytes allocated in 1000 dup_mm+mmput");

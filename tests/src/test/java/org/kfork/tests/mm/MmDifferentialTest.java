@@ -1,4 +1,4 @@
-package org.kfork.kernel.mm;
+package org.kfork.tests.mm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.kfork.mm.Mman.*;

@@ -1,4 +1,4 @@
-package org.kfork.kernel.mm;
+package org.kfork.tests.mm;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.kfork.mm.Mman.*;
@@ -22,7 +22,7 @@ import org.kfork.uapi.KernelException;
 /**
  * One suite, both variants: building address spaces, splits and merges, find_vma,
  * get_unmapped_area, errors, dup_mm under each flag, lifetime. Each test ends with the variant's
- * leak check ({@link MmVariant#assertNoLeak}): every cache count, the page allocator (off-heap),
+ * leak check ({@link MmVariant.Instance#close}): every cache count, the page allocator (off-heap),
  * overcommit and user_ns references back at their baseline.
  */
 class AddressSpaceTest {

@@ -1,4 +1,4 @@
-package org.kfork.kernel.mm;
+package org.kfork.tests.mm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,6 +7,8 @@ import java.util.TreeMap;
 
 import org.kfork.heap.mm.HeapMm;
 import org.kfork.heap.mm.HeapMmSystem;
+import org.kfork.kernel.mm.Mm;
+import org.kfork.kernel.mm.OffHeapMmSystem;
 import org.kfork.machine.Machine;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.MmSystem;

@@ -1,0 +1,875 @@
+package org.kfork.heap.mm;
+
+import static org.kfork.mm.Mman.*;
+import static org.kfork.mm.VmFlags.*;
+
+import org.kfork.heap.ds.HeapIntervalTree;
+import org.kfork.heap.ds.HeapRbAugmentMax;
+import org.kfork.heap.ds.HeapRbAugmented;
+import org.kfork.heap.ds.HeapRbNode;
+import org.kfork.heap.ds.HeapRbTree;
+import org.kfork.heap.fork.HeapForkMm;
+import org.kfork.mm.MmArgs;
+import org.kfork.mm.MmDebug;
+import org.kfork.mm.VmRules;
+import org.kfork.uapi.Errno;
+
+/**
+ * The heap twin of {@code org.kfork.kernel.mm.Mmap}: 5.12 mm/mmap.c without page tables (the VMA
+ * list and its rb-tree augmented with rb_subtree_gap, find_vma_links and find_vma, vma_merge,
+ * __split_vma/split_vma, do_mmap and mmap_region, get_unmapped_area with x86's top-down policy,
+ * __do_munmap, remove_vma, exit_mmap, vm_stat_account and validate_mm) over {@link HeapMmStruct}
+ * and {@link HeapVma}, with the same steps in the same order. Calls that look a VMA up go through
+ * a handle ({@link HeapMm}: its vmacache and the out-parameters).
+ *
+ * <p>Invariants kept (what {@link HeapMm#validate} checks):
+ * <ul>
+ *   <li>The VMAs sort by address and do not overlap; each is non-empty and page-aligned. The
+ *       vm_next/vm_prev list, from mm.mmap, is the tree's in-order walk.</li>
+ *   <li>mm_rb is a valid rb-tree, and every rb_subtree_gap is the largest free gap below a VMA of
+ *       its subtree: vm_start_gap of the VMA less vm_end_gap of its predecessor (or 0 first).</li>
+ *   <li>highest_vm_end is vm_end_gap of the last VMA; map_count is the number of VMAs.</li>
+ *   <li>total_vm is the pages mapped, and data_vm, exec_vm and stack_vm the pages of each class
+ *       vm_stat_account assigns; locked_vm counts the pages of VM_LOCKED areas.</li>
+ *   <li>A file-backed VMA holds a reference on its file and sits in the file's i_mmap interval
+ *       tree; its VM_DENYWRITE and VM_SHARED are counted in i_writecount and i_mmap_writable.
+ *       Its anon_vma chains obey {@link HeapRmap}'s invariants.</li>
+ *   <li>Whenever a VMA leaves the tree, vmacache_seqnum moves, so no vmacache returns it.</li>
+ * </ul>
+ */
+public final class HeapMmap {
+    private HeapMmap() {
+    }
+
+    // ---- The VMA list and tree ----
+
+    /** vma_compute_gap: the free space below this VMA, guard gaps included. */
+    static long vmaComputeGap(HeapVma vma) {
+        long gap = VmRules.vmStartGap(vma.vmStart, vma.vmFlags);
+        HeapVma prev = vma.vmPrev;
+        if (prev != null) {
+            long prevEnd = VmRules.vmEndGap(prev.vmEnd, prev.vmFlags);
+            gap = gap > prevEnd ? gap - prevEnd : 0;
+        }
+        return gap;
+    }
+
+    /** vma_gap_callbacks: RB_DECLARE_CALLBACKS_MAX(rb_subtree_gap, vma_compute_gap). */
+    public static final HeapRbAugmentMax<HeapVma> GAP = new HeapRbAugmentMax<>() {
+        @Override
+        protected long compute(HeapVma node) {
+            return vmaComputeGap(node);
+        }
+
+        @Override
+        protected long augmented(HeapVma node) {
+            return node.rbSubtreeGap;
+        }
+
+        @Override
+        protected void setAugmented(HeapVma node, long value) {
+            node.rbSubtreeGap = value;
+        }
+    };
+
+    /** vma_gap_update. */
+    static void vmaGapUpdate(HeapVma vma) {
+        GAP.propagate(vma, null);
+    }
+
+    /** __vma_link_rb: link under {@code parent} (null: root), update the gaps, rebalance. */
+    public static void vmaLinkRb(HeapMmStruct mm, HeapVma vma, HeapRbNode parent, boolean asLeft) {
+        if (vma.vmNext != null) {
+            vmaGapUpdate(vma.vmNext);
+        } else {
+            mm.highestVmEnd = VmRules.vmEndGap(vma.vmEnd, vma.vmFlags);
+        }
+        HeapRbTree.linkNode(vma, parent, asLeft, mm.mmRb);
+        vma.rbSubtreeGap = 0;
+        vmaGapUpdate(vma);
+        HeapRbAugmented.insert(vma, mm.mmRb, GAP);
+    }
+
+    /** __vma_link_list. */
+    static void vmaLinkList(HeapMmStruct mm, HeapVma vma, HeapVma prev) {
+        HeapVma next;
+        vma.vmPrev = prev;
+        if (prev != null) {
+            next = prev.vmNext;
+            prev.vmNext = vma;
+        } else {
+            next = mm.mmap;
+            mm.mmap = vma;
+        }
+        vma.vmNext = next;
+        if (next != null) {
+            next.vmPrev = vma;
+        }
+    }
+
+    /**
+     * find_vma_links: where [addr, end) goes in the tree ({@code cur.linkPrev}, {@code linkParent},
+     * {@code linkLeft}); -ENOMEM if it overlaps a VMA.
+     */
+    static int findVmaLinks(HeapMm cur, long addr, long end) {
+        HeapRbNode node = cur.mm.mmRb.node();
+        HeapRbNode parent = null;
+        HeapVma prev = null;
+        boolean left = false;
+        while (node != null) {
+            parent = node;
+            HeapVma v = (HeapVma) node;
+            if (v.vmEnd > addr) {
+                if (v.vmStart < end) {
+                    return -Errno.ENOMEM;
+                }
+                node = node.left();
+                left = true;
+            } else {
+                prev = v;
+                node = node.right();
+                left = false;
+            }
+        }
+        cur.linkPrev = prev;
+        cur.linkParent = parent;
+        cur.linkLeft = left;
+        return 0;
+    }
+
+    /** __vma_link_file: the VMA joins its file's i_mmap and takes its deny-write / writable counts. */
+    static void vmaLinkFile(HeapVma vma) {
+        HeapFile file = vma.vmFile;
+        if (file != null) {
+            if ((vma.vmFlags & VM_DENYWRITE) != 0) {
+                file.iWritecount--; // put_write_access
+            }
+            if ((vma.vmFlags & VM_SHARED) != 0) {
+                file.iMmapWritable++; // mapping_allow_writable
+            }
+            if (vma.shared == null) {
+                vma.shared = new HeapVma.Shared(vma);
+            }
+            HeapIntervalTree.insert(vma.shared, file.iMmap);
+        }
+    }
+
+    /** __remove_shared_vm_struct (unlink_file_vma). */
+    static void unlinkFileVma(HeapVma vma) {
+        HeapFile file = vma.vmFile;
+        if (file != null) {
+            if ((vma.vmFlags & VM_DENYWRITE) != 0) {
+                file.iWritecount++; // allow_write_access
+            }
+            if ((vma.vmFlags & VM_SHARED) != 0) {
+                file.iMmapWritable--; // mapping_unmap_writable
+            }
+            HeapIntervalTree.remove(vma.shared, file.iMmap);
+        }
+    }
+
+    /** vma_link after find_vma_links: list, tree, file, map_count. */
+    static void vmaLink(HeapMm cur, HeapVma vma) {
+        vmaLinkList(cur.mm, vma, cur.linkPrev);
+        vmaLinkRb(cur.mm, vma, cur.linkParent, cur.linkLeft);
+        vmaLinkFile(vma);
+        cur.mm.mapCount++;
+    }
+
+    /** __vma_unlink_common and the next VMA's gap: out of the tree and the list; vmacaches invalidated. */
+    static void vmaUnlink(HeapMmStruct mm, HeapVma vma) {
+        HeapRbAugmented.erase(vma, mm.mmRb, GAP);
+        HeapVma prev = vma.vmPrev;
+        HeapVma next = vma.vmNext;
+        if (prev != null) {
+            prev.vmNext = next;
+        } else {
+            mm.mmap = next;
+        }
+        if (next != null) {
+            next.vmPrev = prev;
+            vmaGapUpdate(next);
+        } else {
+            mm.highestVmEnd = prev != null ? VmRules.vmEndGap(prev.vmEnd, prev.vmFlags) : 0;
+        }
+        mm.vmacacheSeqnum++; // vmacache_invalidate
+    }
+
+    /** find_vma: the first VMA with vm_end &gt; addr, or null; the handle's vmacache first. */
+    static HeapVma findVma(HeapMm cur, long addr) {
+        HeapVma vma = cur.vmacacheFind(addr);
+        if (vma != null) {
+            return vma;
+        }
+        HeapRbNode n = cur.mm.mmRb.node();
+        while (n != null) {
+            HeapVma t = (HeapVma) n;
+            if (t.vmEnd > addr) {
+                vma = t;
+                if (t.vmStart <= addr) {
+                    break;
+                }
+                n = n.left();
+            } else {
+                n = n.right();
+            }
+        }
+        if (vma != null) {
+            cur.vmacacheUpdate(addr, vma);
+        }
+        return vma;
+    }
+
+    // ---- vma_merge and __vma_adjust ----
+
+    /** anon_vma_interval_tree_pre_update_vma and the i_mmap removal before a VMA's range changes. */
+    static void preUpdateVma(HeapVma vma) {
+        for (HeapAnonVmaChain avc = vma.chainFirst; avc != null; avc = avc.sameNext) {
+            HeapIntervalTree.remove(avc, avc.anonVma.rbRoot);
+        }
+        if (vma.vmFile != null) {
+            HeapIntervalTree.remove(vma.shared, vma.vmFile.iMmap);
+        }
+    }
+
+    /** anon_vma_interval_tree_post_update_vma and the i_mmap insertion after it. */
+    static void postUpdateVma(HeapVma vma) {
+        for (HeapAnonVmaChain avc = vma.chainFirst; avc != null; avc = avc.sameNext) {
+            HeapIntervalTree.insert(avc, avc.anonVma.rbRoot);
+        }
+        if (vma.vmFile != null) {
+            HeapIntervalTree.insert(vma.shared, vma.vmFile.iMmap);
+        }
+    }
+
+    /** Set a VMA's range and pgoff, keeping i_mmap, the avc trees, the gaps and highest_vm_end right. */
+    static void adjustRange(HeapMmStruct mm, HeapVma vma, long start, long end, long pgoff) {
+        preUpdateVma(vma);
+        vma.vmStart = start;
+        vma.vmEnd = end;
+        vma.vmPgoff = pgoff;
+        postUpdateVma(vma);
+        vmaGapUpdate(vma);
+        if (vma.vmNext != null) {
+            vmaGapUpdate(vma.vmNext);
+        } else {
+            mm.highestVmEnd = VmRules.vmEndGap(vma.vmEnd, vma.vmFlags);
+        }
+    }
+
+    /** The removal half of __vma_adjust: {@code gone} is absorbed by a neighbour and freed. */
+    static void removeAbsorbed(HeapMmSystem sys, HeapMmStruct mm, HeapVma gone) {
+        vmaUnlink(mm, gone);
+        unlinkFileVma(gone);
+        if (gone.anonVma != null || gone.chainFirst != null) {
+            HeapRmap.unlinkAnonVmas(sys, gone); // anon_vma_merge
+        }
+        mm.mapCount--;
+        if (gone.vmFile != null) {
+            gone.vmFile.fputLocked();
+        }
+        HeapForkMm.vmAreaFree(sys, gone);
+    }
+
+    /** The anon_vma import of __vma_adjust: importer takes exporter's anon_vma if it has none. */
+    static int importAnonVma(HeapMmSystem sys, HeapVma importer, HeapVma exporter) {
+        if (exporter != null && exporter.anonVma != null && importer.anonVma == null) {
+            importer.anonVma = exporter.anonVma;
+            return HeapRmap.anonVmaClone(sys, importer, exporter);
+        }
+        return 0;
+    }
+
+    /** is_mergeable_vma: same flags and file, and no vm_ops->close. */
+    static boolean isMergeableVma(HeapMmSystem sys, HeapVma vma, HeapFile file, long flags) {
+        if (!VmRules.flagsMergeable(vma.vmFlags, flags)) {
+            return false;
+        }
+        if (vma.vmFile != file) {
+            return false;
+        }
+        return vma.vmOps == null || !vma.vmOps.hasOpen;
+    }
+
+    /** is_mergeable_anon_vma. */
+    static boolean isMergeableAnonVma(HeapAnonVma a1, HeapAnonVma a2, HeapVma vma) {
+        if ((a1 == null || a2 == null) && (vma == null || HeapRmap.chainSingular(vma))) {
+            return true;
+        }
+        return a1 == a2;
+    }
+
+    /** can_vma_merge_before. */
+    static boolean canMergeBefore(HeapMmSystem sys, HeapVma vma, long flags, HeapAnonVma av, HeapFile file, long pgoff) {
+        return isMergeableVma(sys, vma, file, flags) && isMergeableAnonVma(av, vma.anonVma, vma) && vma.vmPgoff == pgoff;
+    }
+
+    /** can_vma_merge_after. */
+    static boolean canMergeAfter(HeapMmSystem sys, HeapVma vma, long flags, HeapAnonVma av, HeapFile file, long pgoff) {
+        return isMergeableVma(sys, vma, file, flags) && isMergeableAnonVma(av, vma.anonVma, vma)
+            && vma.vmPgoff + vma.pages() == pgoff;
+    }
+
+    /**
+     * vma_merge (cases 1-8 of mm/mmap.c): merge [addr, end) with {@code flags} into prev and/or
+     * next when flags, file, anon_vma and pgoff agree. Returns the VMA now covering the range, or null.
+     */
+    static HeapVma vmaMerge(HeapMmSystem sys, HeapMmStruct mm, HeapVma prev, long addr, long end, long flags,
+        HeapAnonVma av, HeapFile file, long pgoff) {
+        long pglen = (end - addr) >>> PAGE_SHIFT;
+        if ((flags & VM_SPECIAL) != 0) {
+            return null;
+        }
+        HeapVma next = prev != null ? prev.vmNext : mm.mmap;
+        HeapVma area = next;
+        if (area != null && area.vmEnd == end) {
+            next = next.vmNext; // cases 6, 7, 8
+        }
+        if (prev != null && prev.vmEnd == addr && canMergeAfter(sys, prev, flags, av, file, pgoff)) {
+            HeapVma covered = area != null && area.vmStart == addr && area.vmEnd <= end ? area : null;
+            HeapVma shrunk = area != null && area.vmStart == addr && area.vmEnd > end ? area : null;
+            if (next != null && end == next.vmStart && canMergeBefore(sys, next, flags, av, file, pgoff + pglen)
+                && isMergeableAnonVma(prev.anonVma, next.anonVma, null)) {
+                // cases 1, 6: prev absorbs the range and next
+                if (importAnonVma(sys, prev, covered != null && covered.anonVma != null ? covered : next) != 0) {
+                    return null;
+                }
+                long newEnd = next.vmEnd;
+                if (covered != null) {
+                    removeAbsorbed(sys, mm, covered);
+                }
+                removeAbsorbed(sys, mm, next);
+                adjustRange(mm, prev, prev.vmStart, newEnd, prev.vmPgoff);
+            } else {
+                // cases 2, 5, 7: prev grows to end; area shrinks (5) or goes (7)
+                if (importAnonVma(sys, prev, covered != null ? covered : shrunk) != 0) {
+                    return null;
+                }
+                if (covered != null) {
+                    removeAbsorbed(sys, mm, covered);
+                } else if (shrunk != null) {
+                    adjustRange(mm, shrunk, end, shrunk.vmEnd, shrunk.vmPgoff + pglen);
+                }
+                adjustRange(mm, prev, prev.vmStart, end, prev.vmPgoff);
+            }
+            return prev;
+        }
+        if (next != null && end == next.vmStart && canMergeBefore(sys, next, flags, av, file, pgoff + pglen)) {
+            if (prev != null && addr < prev.vmEnd) {
+                // case 4: prev shrinks to addr, next grows down to addr
+                if (importAnonVma(sys, next, prev) != 0) {
+                    return null;
+                }
+                long delta = (prev.vmEnd - addr) >>> PAGE_SHIFT;
+                adjustRange(mm, prev, prev.vmStart, addr, prev.vmPgoff);
+                adjustRange(mm, next, addr, next.vmEnd, next.vmPgoff - delta);
+            } else {
+                // cases 3, 8: next grows down to addr, over area in case 8
+                HeapVma covered = area != next && area != null && area.vmStart == addr ? area : null;
+                if (importAnonVma(sys, next, covered) != 0) {
+                    return null;
+                }
+                if (covered != null) {
+                    removeAbsorbed(sys, mm, covered);
+                }
+                adjustRange(mm, next, addr, next.vmEnd, next.vmPgoff - pglen);
+            }
+            return next;
+        }
+        return null;
+    }
+
+    /** anon_vma_compatible (for find_mergeable_anon_vma): the access flags may differ. */
+    static boolean anonVmaCompatible(HeapVma a, HeapVma b) {
+        return a.vmEnd == b.vmStart && a.vmFile == b.vmFile
+            && ((a.vmFlags ^ b.vmFlags) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) == 0
+            && b.vmPgoff == a.vmPgoff + ((b.vmStart - a.vmStart) >>> PAGE_SHIFT);
+    }
+
+    /** reusable_anon_vma: old's anon_vma, if a and b could share one and old links to nothing else. */
+    static HeapAnonVma reusableAnonVma(HeapVma old, HeapVma a, HeapVma b) {
+        if (anonVmaCompatible(a, b)) {
+            HeapAnonVma av = old.anonVma;
+            if (av != null && HeapRmap.chainSingular(old)) {
+                return av;
+            }
+        }
+        return null;
+    }
+
+    /** find_mergeable_anon_vma: the anon_vma of a neighbour (the next, then the previous) this VMA could share, or null. */
+    static HeapAnonVma findMergeableAnonVma(HeapVma vma) {
+        HeapAnonVma a = null;
+        if (vma.vmNext != null) {
+            a = reusableAnonVma(vma.vmNext, vma, vma.vmNext);
+        }
+        if (a == null && vma.vmPrev != null) {
+            a = reusableAnonVma(vma.vmPrev, vma.vmPrev, vma);
+        }
+        return a;
+    }
+
+    // ---- do_mmap, mmap_region ----
+
+    /** do_mmap of {@code file} (null: anonymous memory): the address, or a negative errno. */
+    static long doMmap(HeapMm cur, long addr, long len, int prot, int flags, HeapFile file, long pgoff) {
+        HeapMmSystem sys = cur.sys;
+        HeapMmStruct mm = cur.mm;
+        len = MmArgs.mmapLen(len, flags, file != null);
+        if (len < 0) {
+            return len;
+        }
+        flags = MmArgs.mmapFlags(flags);
+        addr = MmArgs.mmapHint(addr, flags);
+        if (MmArgs.pgoffOverflows(pgoff, len)) {
+            return -EOVERFLOW;
+        }
+        if (mm.mapCount > sys.maxMapCount) {
+            return -Errno.ENOMEM;
+        }
+        addr = getUnmappedArea(cur, addr, len, pgoff, flags);
+        if (addr < 0) {
+            return addr;
+        }
+        if ((flags & MAP_FIXED_NOREPLACE) != 0) {
+            HeapVma vma = findVma(cur, addr);
+            if (vma != null && vma.vmStart < addr + len) {
+                return -Errno.EEXIST;
+            }
+        }
+        boolean fmodeWrite = file != null && file.fmodeWrite;
+        long vmFlags = MmArgs.mmapVmFlags(prot, flags, mm.defFlags, file != null, fmodeWrite, sys.overcommitMode());
+        if (vmFlags < 0) {
+            return vmFlags;
+        }
+        if (file == null) {
+            pgoff = MmArgs.anonPgoff(flags, addr);
+        }
+        return mmapRegion(cur, file, addr, len, vmFlags, pgoff);
+    }
+
+    /** mmap_region: unmap what is in the way, charge, merge or make a VMA, account. */
+    static long mmapRegion(HeapMm cur, HeapFile file, long addr, long len, long vmFlags, long pgoff) {
+        HeapMmSystem sys = cur.sys;
+        HeapMmStruct mm = cur.mm;
+        if (findVmaLinks(cur, addr, addr + len) != 0) { // munmap_vma_range
+            if (doMunmap(cur, addr, len) != 0) {
+                return -Errno.ENOMEM;
+            }
+            findVmaLinks(cur, addr, addr + len);
+        }
+        long charged = 0;
+        if (VmRules.accountableMapping(vmFlags)) {
+            charged = len >>> PAGE_SHIFT;
+            if (sys.overcommit().vmEnoughMemory(charged, mm.totalVm) != 0) {
+                return -Errno.ENOMEM;
+            }
+            vmFlags |= VM_ACCOUNT;
+        }
+        HeapVma vma = vmaMerge(sys, mm, cur.linkPrev, addr, addr + len, vmFlags, null, file, pgoff);
+        if (vma == null) {
+            vma = HeapForkMm.vmAreaAlloc(sys, mm);
+            if (vma == null) {
+                sys.overcommit().vmUnacctMemory(charged);
+                return -Errno.ENOMEM;
+            }
+            vma.vmStart = addr;
+            vma.vmEnd = addr + len;
+            vma.vmFlags = vmFlags;
+            vma.vmPageProt = VmRules.vmPageProt(vmFlags);
+            vma.vmPgoff = pgoff;
+            if (file != null) {
+                if ((vmFlags & VM_DENYWRITE) != 0 && file.iWritecount > 0) {
+                    return freeVma(sys, vma, charged, -Errno.ETXTBSY); // deny_write_access
+                }
+                if ((vmFlags & VM_SHARED) != 0 && file.iMmapWritable < 0) {
+                    return freeVma(sys, vma, charged, -Errno.EPERM); // mapping_map_writable
+                }
+                file.getLocked();
+                vma.vmFile = file;
+                vma.vmOps = file.vmOps; // call_mmap
+                if (file.vmOps.hasOpen) {
+                    file.vmOpens++;
+                }
+            } else if ((vmFlags & VM_SHARED) != 0) {
+                // shmem_zero_setup: shared anonymous memory is a deleted /dev/zero shmem file
+                HeapFile shm = sys.shmemFile();
+                if (shm == null) {
+                    return freeVma(sys, vma, charged, -Errno.ENOMEM);
+                }
+                vma.vmFile = shm;
+                vma.vmOps = shm.vmOps;
+            }
+            findVmaLinks(cur, addr, addr + len);
+            vmaLink(cur, vma);
+        }
+        vmStatAccount(mm, vmFlags, len >>> PAGE_SHIFT);
+        if ((vmFlags & VM_LOCKED) != 0) {
+            if (VmRules.neverLocked(vmFlags)) {
+                vma.vmFlags &= VM_LOCKED_CLEAR_MASK;
+            } else {
+                mm.lockedVm += len >>> PAGE_SHIFT;
+            }
+        }
+        return addr;
+    }
+
+    /** mmap_region's free_vma and unacct_error exits: the new VMA goes, the charge is returned. */
+    private static long freeVma(HeapMmSystem sys, HeapVma vma, long charged, int err) {
+        HeapForkMm.vmAreaFree(sys, vma);
+        sys.overcommit().vmUnacctMemory(charged);
+        return err;
+    }
+
+    // ---- get_unmapped_area ----
+
+    /** vm_end_gap of a VMA's predecessor, or 0 for the first VMA. */
+    static long endGapOfPrev(HeapVma vma) {
+        HeapVma p = vma.vmPrev;
+        return p != null ? VmRules.vmEndGap(p.vmEnd, p.vmFlags) : 0;
+    }
+
+    /** unmapped_area: the lowest gap of {@code len} (plus alignment) above lowLimit, or -ENOMEM. */
+    static long unmappedArea(HeapMmStruct mm, long len, long lowLimitIn, long highLimitIn, long alignMask,
+        long alignOffset) {
+        if (MmArgs.noRoom(len, lowLimitIn, highLimitIn, alignMask)) {
+            return -Errno.ENOMEM;
+        }
+        long length = len + alignMask;
+        long highLimit = highLimitIn - length;
+        long lowLimit = lowLimitIn + length;
+        long gapStart;
+        long gapEnd;
+        HeapVma vma = (HeapVma) mm.mmRb.node();
+        if (vma != null && vma.rbSubtreeGap >= length) {
+            boolean descend = true;
+            search:
+            while (true) {
+                if (descend) {
+                    gapEnd = VmRules.vmStartGap(vma.vmStart, vma.vmFlags);
+                    HeapVma left = (HeapVma) vma.left();
+                    if (gapEnd >= lowLimit && left != null && left.rbSubtreeGap >= length) {
+                        vma = left;
+                        continue;
+                    }
+                    gapStart = endGapOfPrev(vma);
+                } else {
+                    gapStart = endGapOfPrev(vma);
+                    gapEnd = VmRules.vmStartGap(vma.vmStart, vma.vmFlags);
+                }
+                descend = true;
+                // check_current
+                if (gapStart > highLimit) {
+                    return -Errno.ENOMEM;
+                }
+                if (gapEnd >= lowLimit && gapEnd > gapStart && gapEnd - gapStart >= length) {
+                    return MmArgs.bottomUpPlace(gapStart, lowLimitIn, alignMask, alignOffset);
+                }
+                HeapVma right = (HeapVma) vma.right();
+                if (right != null && right.rbSubtreeGap >= length) {
+                    vma = right;
+                    continue;
+                }
+                while (true) {
+                    HeapRbNode prev = vma;
+                    HeapRbNode parent = prev.parent();
+                    if (parent == null) {
+                        break search;
+                    }
+                    vma = (HeapVma) parent;
+                    if (prev == vma.left()) {
+                        descend = false;
+                        break;
+                    }
+                }
+            }
+        }
+        // check_highest
+        gapStart = mm.highestVmEnd;
+        if (gapStart > highLimit) {
+            return -Errno.ENOMEM;
+        }
+        return MmArgs.bottomUpPlace(gapStart, lowLimitIn, alignMask, alignOffset);
+    }
+
+    /** unmapped_area_topdown: the highest gap of {@code len} (plus alignment) below highLimit, or -ENOMEM. */
+    static long unmappedAreaTopdown(HeapMmStruct mm, long len, long lowLimitIn, long highLimitIn, long alignMask,
+        long alignOffset) {
+        if (MmArgs.noRoom(len, lowLimitIn, highLimitIn, alignMask)) {
+            return -Errno.ENOMEM;
+        }
+        long length = len + alignMask;
+        long highLimit = highLimitIn - length;
+        long lowLimit = lowLimitIn + length;
+        long gapStart = mm.highestVmEnd;
+        long gapEnd;
+        if (gapStart <= highLimit) {
+            return MmArgs.topdownPlace(highLimitIn, len, alignMask, alignOffset);
+        }
+        HeapVma vma = (HeapVma) mm.mmRb.node();
+        if (vma == null || vma.rbSubtreeGap < length) {
+            return -Errno.ENOMEM;
+        }
+        boolean descend = true;
+        while (true) {
+            if (descend) {
+                gapStart = endGapOfPrev(vma);
+                HeapVma right = (HeapVma) vma.right();
+                if (gapStart <= highLimit && right != null && right.rbSubtreeGap >= length) {
+                    vma = right;
+                    continue;
+                }
+            }
+            descend = true;
+            // check_current
+            gapEnd = VmRules.vmStartGap(vma.vmStart, vma.vmFlags);
+            if (gapEnd < lowLimit) {
+                return -Errno.ENOMEM;
+            }
+            if (gapStart <= highLimit && gapEnd > gapStart && gapEnd - gapStart >= length) {
+                if (gapEnd > highLimitIn) {
+                    gapEnd = highLimitIn;
+                }
+                return MmArgs.topdownPlace(gapEnd, len, alignMask, alignOffset);
+            }
+            HeapVma left = (HeapVma) vma.left();
+            if (left != null && left.rbSubtreeGap >= length) {
+                vma = left;
+                continue;
+            }
+            while (true) {
+                HeapRbNode prev = vma;
+                HeapRbNode parent = prev.parent();
+                if (parent == null) {
+                    return -Errno.ENOMEM;
+                }
+                vma = (HeapVma) parent;
+                if (prev == vma.right()) {
+                    gapStart = endGapOfPrev(vma);
+                    descend = false;
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * get_unmapped_area with x86's arch_get_unmapped_area_topdown: MAP_FIXED takes the address;
+     * a hint is taken if the area is free; else the highest gap below mmap_base, else the lowest
+     * above mmap_legacy_base. The address, or a negative errno.
+     */
+    static long getUnmappedArea(HeapMm cur, long addr, long len, long pgoff, int flags) {
+        if (MmArgs.tooLong(len)) {
+            return -Errno.ENOMEM;
+        }
+        long alignMask = MmArgs.alignMask(flags);
+        long result;
+        if ((flags & MAP_FIXED) != 0) {
+            result = addr;
+        } else {
+            result = -Errno.ENOMEM;
+            if (addr != 0) {
+                addr &= PAGE_MASK;
+                if (MmArgs.hintFits(addr, len)) {
+                    HeapVma vma = findVma(cur, addr);
+                    if (vma == null || addr + len <= VmRules.vmStartGap(vma.vmStart, vma.vmFlags)) {
+                        result = addr;
+                    }
+                }
+            }
+            if (result < 0) {
+                long alignOffset = MmArgs.alignOffset(pgoff, alignMask);
+                result = unmappedAreaTopdown(cur.mm, len, PAGE_SIZE, cur.mm.mmapBase, alignMask, alignOffset);
+                if (result < 0) {
+                    result = unmappedArea(cur.mm, len, cur.mm.mmapLegacyBase, TASK_SIZE, alignMask, alignOffset);
+                }
+            }
+        }
+        return MmArgs.checkUnmappedArea(result, len);
+    }
+
+    // ---- remove_vma, split_vma, do_munmap, exit_mmap ----
+
+    /** remove_vma: vm_ops->close, fput, vm_area_free; returns vm_next. */
+    static HeapVma removeVma(HeapMmSystem sys, HeapVma vma) {
+        HeapVma next = vma.vmNext;
+        if (vma.vmOps != null && vma.vmOps.hasOpen) {
+            vma.vmFile.vmOpens--; // vm_ops->close
+        }
+        if (vma.vmFile != null) {
+            vma.vmFile.fputLocked();
+        }
+        HeapForkMm.vmAreaFree(sys, vma);
+        return next;
+    }
+
+    /** __split_vma: cut {@code vma} at {@code addr}; the new VMA takes the lower part if {@code newBelow}. */
+    static int splitVma(HeapMm cur, HeapVma vma, long addr, boolean newBelow) {
+        HeapMmSystem sys = cur.sys;
+        HeapVma n = HeapForkMm.vmAreaDup(sys, vma);
+        if (n == null) {
+            return -Errno.ENOMEM;
+        }
+        if (newBelow) {
+            n.vmEnd = addr;
+        } else {
+            n.vmStart = addr;
+            n.vmPgoff += (addr - vma.vmStart) >>> PAGE_SHIFT;
+        }
+        int err = HeapRmap.anonVmaClone(sys, n, vma);
+        if (err != 0) {
+            HeapForkMm.vmAreaFree(sys, n);
+            return err;
+        }
+        if (n.vmFile != null) {
+            n.vmFile.getLocked();
+        }
+        if (n.vmOps != null && n.vmOps.hasOpen) {
+            n.vmFile.vmOpens++;
+        }
+        n.shared = null; // the copy's own i_mmap node is made when it is linked
+        if (newBelow) {
+            adjustRange(cur.mm, vma, addr, vma.vmEnd, vma.vmPgoff + ((addr - n.vmStart) >>> PAGE_SHIFT));
+        } else {
+            adjustRange(cur.mm, vma, vma.vmStart, addr, vma.vmPgoff);
+        }
+        // __insert_vm_struct
+        if (findVmaLinks(cur, n.vmStart, n.vmEnd) != 0) {
+            throw new IllegalStateException("split_vma: new area overlaps");
+        }
+        vmaLinkList(cur.mm, n, cur.linkPrev);
+        vmaLinkRb(cur.mm, n, cur.linkParent, cur.linkLeft);
+        vmaLinkFile(n);
+        cur.mm.mapCount++;
+        return 0;
+    }
+
+    /** split_vma: __split_vma after the vm.max_map_count check (-ENOMEM). */
+    static int splitVmaChecked(HeapMm cur, HeapVma vma, long addr, boolean newBelow) {
+        if (cur.mm.mapCount >= cur.sys.maxMapCount) {
+            return -Errno.ENOMEM;
+        }
+        return splitVma(cur, vma, addr, newBelow);
+    }
+
+    /**
+     * What mprotect_fixup, madvise_behavior and mlock_fixup share: [start, end) of {@code vma}
+     * takes {@code newFlags} by merging with a neighbour (vma_merge) or by splitting {@code vma} at
+     * the range's ends (split_vma when {@code checked}, else __split_vma). Then {@code cur.pprev}
+     * is the VMA covering exactly the range; on failure it is {@code vma}. Returns 0 or the split's
+     * errno.
+     */
+    static int vmaMergeOrSplit(HeapMm cur, HeapVma vma, long start, long end, long newFlags, boolean checked) {
+        long pgoff = vma.vmPgoff + ((start - vma.vmStart) >>> PAGE_SHIFT);
+        HeapVma merged = vmaMerge(cur.sys, cur.mm, cur.pprev, start, end, newFlags, vma.anonVma, vma.vmFile, pgoff);
+        if (merged != null) {
+            cur.pprev = merged;
+            return 0;
+        }
+        cur.pprev = vma;
+        int err = 0;
+        if (start != vma.vmStart) {
+            err = checked ? splitVmaChecked(cur, vma, start, true) : splitVma(cur, vma, start, true);
+        }
+        if (err == 0 && end != vma.vmEnd) {
+            err = checked ? splitVmaChecked(cur, vma, end, false) : splitVma(cur, vma, end, false);
+        }
+        return err;
+    }
+
+    /** free_pgtables' part that the model keeps: unlink_anon_vmas and unlink_file_vma. */
+    static void freePgtablesHook(HeapMmSystem sys, HeapVma vma) {
+        HeapRmap.unlinkAnonVmas(sys, vma);
+        unlinkFileVma(vma);
+    }
+
+    /** __do_munmap: split at the range's ends, then detach, unaccount and remove the VMAs inside. */
+    static int doMunmap(HeapMm cur, long start, long len) {
+        HeapMmSystem sys = cur.sys;
+        HeapMmStruct mm = cur.mm;
+        long end = MmArgs.munmapEnd(start, len);
+        if (Errno.isError(end)) {
+            return (int) end;
+        }
+        HeapVma vma = findVma(cur, start);
+        if (vma == null) {
+            return 0;
+        }
+        HeapVma prev = vma.vmPrev;
+        if (vma.vmStart >= end) {
+            return 0;
+        }
+        if (start > vma.vmStart) {
+            if (end < vma.vmEnd && mm.mapCount >= sys.maxMapCount) {
+                return -Errno.ENOMEM;
+            }
+            int err = splitVma(cur, vma, start, false);
+            if (err != 0) {
+                return err;
+            }
+            prev = vma;
+        }
+        HeapVma last = findVma(cur, end);
+        if (last != null && end > last.vmStart) {
+            int err = splitVma(cur, last, end, true);
+            if (err != 0) {
+                return err;
+            }
+        }
+        vma = prev != null ? prev.vmNext : mm.mmap;
+        if (mm.lockedVm != 0) {
+            for (HeapVma t = vma; t != null && t.vmStart < end; t = t.vmNext) {
+                if ((t.vmFlags & VM_LOCKED) != 0) {
+                    mm.lockedVm -= t.pages();
+                }
+            }
+        }
+        // detach_vmas_to_be_unmapped, unmap_region, remove_vma_list
+        long nrAccounted = 0;
+        while (vma != null && vma.vmStart < end) {
+            HeapVma next = vma.vmNext;
+            vmaUnlink(mm, vma);
+            mm.mapCount--;
+            if ((vma.vmFlags & VM_ACCOUNT) != 0) {
+                nrAccounted += vma.pages();
+            }
+            vmStatAccount(mm, vma.vmFlags, -vma.pages());
+            freePgtablesHook(sys, vma);
+            removeVma(sys, vma);
+            vma = next;
+        }
+        sys.overcommit().vmUnacctMemory(nrAccounted);
+        return 0;
+    }
+
+    /** exit_mmap: tear down every VMA, its anon_vma chains and file references. */
+    public static void exitMmap(HeapMmSystem sys, HeapMmStruct mm) {
+        HeapVma vma = mm.mmap;
+        if (vma == null) {
+            return;
+        }
+        long nrAccounted = 0;
+        for (HeapVma v = vma; v != null; v = v.vmNext) {
+            freePgtablesHook(sys, v);
+        }
+        while (vma != null) {
+            if ((vma.vmFlags & VM_ACCOUNT) != 0) {
+                nrAccounted += vma.pages();
+            }
+            vma = removeVma(sys, vma);
+        }
+        sys.overcommit().vmUnacctMemory(nrAccounted);
+    }
+
+    /** vm_stat_account: total_vm, and exec_vm, stack_vm or data_vm by the area's class. */
+    public static void vmStatAccount(HeapMmStruct mm, long flags, long npages) {
+        mm.totalVm += npages;
+        if (VmRules.isExecMapping(flags)) {
+            mm.execVm += npages;
+        } else if (VmRules.isStackMapping(flags)) {
+            mm.stackVm += npages;
+        } else if (VmRules.isDataMapping(flags)) {
+            mm.dataVm += npages;
+        }
+    }
+}

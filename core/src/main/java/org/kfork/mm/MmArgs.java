@@ -1,0 +1,305 @@
+package org.kfork.mm;
+
+import static org.kfork.mm.Mman.*;
+
+import org.kfork.uapi.Errno;
+
+/**
+ * The representation-free half of the mm system calls of 5.12: the argument checks of do_mmap
+ * (mm/mmap.c), __do_munmap, do_mprotect_pkey (mm/mprotect.c), do_madvise (mm/madvise.c) and
+ * do_mlock (mm/mlock.c), and the arithmetic of get_unmapped_area and unmapped_area(_topdown).
+ * Both mm variants (the off-heap port and the heap twin) call these, so their checks, their order
+ * and their errno choices cannot drift apart; what walks VMAs stays with each variant.
+ *
+ * <p>Results that are a range end or a length come back as a {@code long} that is either the value
+ * or a negative errno. The values are page-aligned and no page-aligned value lies in the range
+ * IS_ERR_VALUE recognizes (-{@link Errno#MAX_ERRNO} to -1), so {@link Errno#isError} tells them
+ * apart. The comparisons are the ones the model has always made (some are signed where 5.12's are
+ * unsigned: docs/mm.md lists them).
+ */
+public final class MmArgs {
+    private MmArgs() {
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // do_mmap
+    // ---------------------------------------------------------------------------------------
+
+    /**
+     * do_mmap's length: 0 is -EINVAL; MAP_HUGETLB (not for a file here: no hugetlbfs) rounds it up
+     * to a huge page, -ENOMEM when that wraps; then PAGE_ALIGN, -ENOMEM when that wraps.
+     *
+     * @return the page-aligned length, or a negative errno
+     */
+    public static long mmapLen(long len, int flags, boolean hasFile) {
+        if (len == 0) {
+            return -Errno.EINVAL;
+        }
+        if ((flags & MAP_HUGETLB) != 0) {
+            if (hasFile) {
+                return -Errno.EINVAL; // not a hugetlbfs file
+            }
+            len = (len + HPAGE_SIZE - 1) & ~(HPAGE_SIZE - 1);
+            if (len == 0) {
+                return -Errno.ENOMEM;
+            }
+        }
+        len = pageAlign(len);
+        if (len == 0 || len < 0) {
+            return -Errno.ENOMEM;
+        }
+        return len;
+    }
+
+    /** do_mmap: MAP_FIXED_NOREPLACE implies MAP_FIXED. */
+    public static int mmapFlags(int flags) {
+        return (flags & MAP_FIXED_NOREPLACE) != 0 ? flags | MAP_FIXED : flags;
+    }
+
+    /** round_hint_to_min, unless MAP_FIXED: the hint is page-aligned and not below mmap_min_addr. */
+    public static long mmapHint(long addr, int flags) {
+        if ((flags & MAP_FIXED) == 0) {
+            addr &= PAGE_MASK;
+            if (addr != 0 && addr < MMAP_MIN_ADDR) {
+                addr = pageAlign(MMAP_MIN_ADDR);
+            }
+        }
+        return addr;
+    }
+
+    /** do_mmap's "offset overflow?" test (-EOVERFLOW). */
+    public static boolean pgoffOverflows(long pgoff, long len) {
+        return pgoff + (len >>> PAGE_SHIFT) < pgoff;
+    }
+
+    /**
+     * do_mmap's vm_flags: calc_vm_prot_bits, calc_vm_flag_bits, mm->def_flags and VM_MAY*, then
+     * the MAP_TYPE switch (for a file: MAP_SHARED_VALIDATE's -EOPNOTSUPP, -EACCES for a writable
+     * shared map of a file not open for write, VM_SHARED dropped for a read-only one; for anonymous
+     * memory: VM_SHARED | VM_MAYSHARE, and MAP_HUGETLB's VM_HUGETLB | VM_DONTEXPAND), -EINVAL for a
+     * growing shared map or an unknown type, and VM_NORESERVE for MAP_NORESERVE unless the
+     * overcommit mode is NEVER.
+     *
+     * @return the vm_flags (they use bits 0 to 36, so they are never negative), or a negative errno
+     */
+    public static long mmapVmFlags(int prot, int flags, long defFlags, boolean hasFile, boolean fmodeWrite,
+        int overcommitMode) {
+        long vmFlags = VmRules.calcVmProtBits(prot) | VmRules.calcVmFlagBits(flags) | defFlags
+            | VmFlags.VM_MAYREAD | VmFlags.VM_MAYWRITE | VmFlags.VM_MAYEXEC;
+        if (hasFile) {
+            switch (flags & MAP_TYPE) {
+                case MAP_SHARED_VALIDATE:
+                    if ((flags & ~LEGACY_MAP_MASK) != 0) {
+                        return -Errno.EOPNOTSUPP;
+                    }
+                    // fall through
+                case MAP_SHARED:
+                    if ((prot & PROT_WRITE) != 0 && !fmodeWrite) {
+                        return -Errno.EACCES;
+                    }
+                    vmFlags |= VmFlags.VM_SHARED | VmFlags.VM_MAYSHARE;
+                    if (!fmodeWrite) {
+                        vmFlags &= ~(VmFlags.VM_MAYWRITE | VmFlags.VM_SHARED);
+                    }
+                    // fall through
+                case MAP_PRIVATE:
+                    if ((vmFlags & (VmFlags.VM_GROWSDOWN | VmFlags.VM_GROWSUP)) != 0) {
+                        return -Errno.EINVAL;
+                    }
+                    break;
+                default:
+                    return -Errno.EINVAL;
+            }
+        } else {
+            switch (flags & MAP_TYPE) {
+                case MAP_SHARED:
+                case MAP_SHARED_VALIDATE:
+                    if ((vmFlags & (VmFlags.VM_GROWSDOWN | VmFlags.VM_GROWSUP)) != 0) {
+                        return -Errno.EINVAL;
+                    }
+                    vmFlags |= VmFlags.VM_SHARED | VmFlags.VM_MAYSHARE;
+                    break;
+                case MAP_PRIVATE:
+                    break;
+                default:
+                    return -Errno.EINVAL;
+            }
+            if ((flags & MAP_HUGETLB) != 0) {
+                vmFlags |= VmFlags.VM_HUGETLB | VmFlags.VM_DONTEXPAND; // what hugetlbfs_file_mmap sets
+            }
+        }
+        if ((flags & MAP_NORESERVE) != 0 && overcommitMode != Overcommit.OVERCOMMIT_NEVER) {
+            vmFlags |= VmFlags.VM_NORESERVE;
+        }
+        return vmFlags;
+    }
+
+    /** do_mmap's pgoff of anonymous memory: 0 when shared, the address's page number when private. */
+    public static long anonPgoff(int flags, long addr) {
+        return (flags & MAP_TYPE) == MAP_PRIVATE ? addr >>> PAGE_SHIFT : 0;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // get_unmapped_area (mm/mmap.c, arch/x86/kernel/sys_x86_64.c)
+    // ---------------------------------------------------------------------------------------
+
+    /** get_unmapped_area's first test: a length above TASK_SIZE cannot fit (-ENOMEM). */
+    public static boolean tooLong(long len) {
+        return len > TASK_SIZE;
+    }
+
+    /** The alignment a search needs: a huge page for MAP_HUGETLB, none otherwise. */
+    public static long alignMask(int flags) {
+        return (flags & MAP_HUGETLB) != 0 ? HPAGE_SIZE - 1 : 0;
+    }
+
+    /** vm_unmapped_area_info.align_offset: the file offset's position within the alignment. */
+    public static long alignOffset(long pgoff, long alignMask) {
+        return pgoff << PAGE_SHIFT & alignMask;
+    }
+
+    /** Whether a hint at {@code addr} leaves room for {@code len} bytes below TASK_SIZE. */
+    public static boolean hintFits(long addr, long len) {
+        return addr <= TASK_SIZE - len;
+    }
+
+    /**
+     * unmapped_area and unmapped_area_topdown's first tests: the length plus the alignment slack
+     * wraps, or the limits leave no room for it. Either way, -ENOMEM.
+     */
+    public static boolean noRoom(long len, long lowLimit, long highLimit, long alignMask) {
+        long length = len + alignMask;
+        return length < len || highLimit < length || lowLimit > highLimit - length;
+    }
+
+    /** unmapped_area_topdown's result in a gap ending at {@code gapEnd}: as high as alignment allows. */
+    public static long topdownPlace(long gapEnd, long len, long alignMask, long alignOffset) {
+        gapEnd -= len;
+        return gapEnd - ((gapEnd - alignOffset) & alignMask);
+    }
+
+    /** unmapped_area's result in a gap starting at {@code gapStart}: as low as limit and alignment allow. */
+    public static long bottomUpPlace(long gapStart, long lowLimit, long alignMask, long alignOffset) {
+        if (gapStart < lowLimit) {
+            gapStart = lowLimit;
+        }
+        return gapStart + ((alignOffset - gapStart) & alignMask);
+    }
+
+    /**
+     * get_unmapped_area's last tests: an error stays one; an area past TASK_SIZE is -ENOMEM, an
+     * unaligned one -EINVAL.
+     */
+    public static long checkUnmappedArea(long addr, long len) {
+        if (addr < 0) {
+            return addr;
+        }
+        if (addr > TASK_SIZE - len) {
+            return -Errno.ENOMEM;
+        }
+        if (offsetInPage(addr) != 0) {
+            return -Errno.EINVAL;
+        }
+        return addr;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // munmap, mprotect, madvise, mlock
+    // ---------------------------------------------------------------------------------------
+
+    /**
+     * __do_munmap's range: -EINVAL if {@code start} is unaligned, the range runs past TASK_SIZE, or
+     * the length is 0 once page-aligned.
+     *
+     * @return the page-aligned end, or -EINVAL
+     */
+    public static long munmapEnd(long start, long len) {
+        if (offsetInPage(start) != 0 || start > TASK_SIZE || len > TASK_SIZE - start) {
+            return -Errno.EINVAL;
+        }
+        len = pageAlign(len);
+        if (len == 0) {
+            return -Errno.EINVAL;
+        }
+        return start + len;
+    }
+
+    /**
+     * do_mprotect_pkey's checks, in its order: unaligned start -EINVAL; length 0 succeeds at once;
+     * a wrapping range -ENOMEM; protection bits other than read, write, exec and PROT_SEM -EINVAL
+     * (PROT_GROWSDOWN/UP are not modelled).
+     *
+     * @return the page-aligned end ({@code start} when there is nothing to do), or a negative errno
+     */
+    public static long mprotectEnd(long start, long len, int prot) {
+        if (offsetInPage(start) != 0) {
+            return -Errno.EINVAL;
+        }
+        if (len == 0) {
+            return start;
+        }
+        long end = start + pageAlign(len);
+        if (end <= start) {
+            return -Errno.ENOMEM;
+        }
+        if ((prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM)) != 0) {
+            return -Errno.EINVAL;
+        }
+        return end;
+    }
+
+    /**
+     * do_madvise's checks, in its order: an advice other than the four fork ones -EINVAL
+     * (madvise_behavior_valid), unaligned start -EINVAL, a length that wraps when aligned -EINVAL,
+     * a wrapping range -EINVAL.
+     *
+     * @return the page-aligned end ({@code start} when there is nothing to do), or -EINVAL
+     */
+    public static long madviseEnd(long start, long lenIn, int behavior) {
+        switch (behavior) {
+            case MADV_DONTFORK:
+            case MADV_DOFORK:
+            case MADV_WIPEONFORK:
+            case MADV_KEEPONFORK:
+                break;
+            default:
+                return -Errno.EINVAL;
+        }
+        if (offsetInPage(start) != 0) {
+            return -Errno.EINVAL;
+        }
+        long len = pageAlign(lenIn);
+        if (lenIn != 0 && len == 0) {
+            return -Errno.EINVAL;
+        }
+        long end = start + len;
+        if (end < start) {
+            return -Errno.EINVAL;
+        }
+        return end;
+    }
+
+    /**
+     * do_mlock's range: the start rounds down to its page and the length grows by the start's
+     * offset into it; a wrapping range is -EINVAL. The caller rounds {@code start} down itself.
+     *
+     * @return the page-aligned end ({@code start & PAGE_MASK} when there is nothing to do), or -EINVAL
+     */
+    public static long mlockEnd(long start, long len) {
+        len = pageAlign(len + offsetInPage(start));
+        start &= PAGE_MASK;
+        long end = start + len;
+        if (end < start) {
+            return -Errno.EINVAL;
+        }
+        return end;
+    }
+
+    /**
+     * madvise_behavior's errno for a failed split: -ENOMEM, which a split gives when it has no
+     * memory (or map_count is at its limit), becomes -EAGAIN, "try again".
+     */
+    public static int madviseSplitError(int err) {
+        return err == -Errno.ENOMEM ? -Errno.EAGAIN : err;
+    }
+}

@@ -1,0 +1,882 @@
+package org.kfork.kernel.mm;
+
+import static org.kfork.kernel.mm.MmTypes.*;
+import static org.kfork.machine.Mem.getAndAddInt;
+import static org.kfork.machine.Mem.getInt;
+import static org.kfork.machine.Mem.getLong;
+import static org.kfork.machine.Mem.putLong;
+import static org.kfork.mm.Mman.*;
+import static org.kfork.mm.VmFlags.*;
+
+import org.kfork.ds.RbAugmentMax;
+import org.kfork.ds.RbAugmented;
+import org.kfork.ds.RbTree;
+import org.kfork.ds.VmaIntervalTree;
+import org.kfork.kernel.fork.ForkMm;
+import org.kfork.kernel.struct.MmStruct;
+import org.kfork.kernel.struct.VmAreaStruct;
+import org.kfork.machine.Mem;
+import org.kfork.mm.MmArgs;
+import org.kfork.mm.MmDebug;
+import org.kfork.mm.VmRules;
+import org.kfork.uapi.Errno;
+
+/**
+ * 5.12 mm/mmap.c without page tables: the VMA list and its rb-tree augmented with rb_subtree_gap
+ * (vma_compute_gap, __vma_link_rb, __vma_unlink), find_vma_links and find_vma, vma_merge with
+ * __vma_adjust's anon_vma import, __split_vma/split_vma, do_mmap and mmap_region,
+ * get_unmapped_area with unmapped_area(_topdown) and x86's top-down policy with its bottom-up
+ * fallback (arch/x86/kernel/sys_x86_64.c), __do_munmap, remove_vma, exit_mmap, vm_stat_account
+ * and validate_mm. Static over modeled addresses; calls that look a VMA up go through a handle
+ * ({@link Mm}: its vmacache and the out-parameters). The heap twin is
+ * {@link org.kfork.heap.mm.HeapMmap}.
+ *
+ * <p>Invariants kept (what {@link Mm#validate} checks):
+ * <ul>
+ *   <li>The VMAs sort by address and do not overlap; each is non-empty and page-aligned, and its
+ *       vm_mm is its mm. The vm_next/vm_prev list, from mm->mmap, is the tree's in-order walk.</li>
+ *   <li>mm_rb is a valid rb-tree, and every rb_subtree_gap is the largest free gap below a VMA of
+ *       its subtree: vm_start_gap of the VMA less vm_end_gap of its predecessor (or 0 first).</li>
+ *   <li>highest_vm_end is vm_end_gap of the last VMA; map_count is the number of VMAs.</li>
+ *   <li>total_vm is the pages mapped, and data_vm, exec_vm and stack_vm the pages of each class
+ *       vm_stat_account assigns; locked_vm counts the pages of VM_LOCKED areas.</li>
+ *   <li>A file-backed VMA holds a reference on its file and sits in the file's i_mmap interval
+ *       tree; its VM_DENYWRITE and VM_SHARED are counted in i_writecount and i_mmap_writable.
+ *       Its anon_vma chains obey {@link Rmap}'s invariants.</li>
+ *   <li>Whenever a VMA leaves the tree, vmacache_seqnum moves, so no vmacache returns it.</li>
+ * </ul>
+ */
+public final class Mmap {
+    private Mmap() {
+    }
+
+    // ---- The VMA list and tree ----
+
+    /** vma_compute_gap: the free space below this VMA, guard gaps included. */
+    static long vmaComputeGap(long vma) {
+        long gap = VmRules.vmStartGap(vmStart(vma), vmFlags(vma));
+        long prev = vmPrev(vma);
+        if (prev != 0) {
+            long prevEnd = VmRules.vmEndGap(vmEnd(prev), vmFlags(prev));
+            gap = gap > prevEnd ? gap - prevEnd : 0;
+        }
+        return gap;
+    }
+
+    /** vma_gap_callbacks: RB_DECLARE_CALLBACKS_MAX(rb_subtree_gap, vma_compute_gap). */
+    static final RbAugmentMax GAP = new RbAugmentMax((int) VmAreaStruct.VM_RB, (int) VmAreaStruct.RB_SUBTREE_GAP) {
+        @Override
+        protected long compute(long vma) {
+            return vmaComputeGap(vma);
+        }
+    };
+
+    /** vma_gap_update. */
+    static void vmaGapUpdate(long vma) {
+        GAP.propagate(vma + VmAreaStruct.VM_RB, 0);
+    }
+
+    /** __vma_link_rb: link at the slot {@code link} under {@code rbParent}, update the gaps, rebalance. */
+    public static void vmaLinkRb(long mm, long vma, long rbParent, long link) {
+        long next = vmNext(vma);
+        if (next != 0) {
+            vmaGapUpdate(next);
+        } else {
+            putLong(mm + MmStruct.HIGHEST_VM_END, VmRules.vmEndGap(vmEnd(vma), vmFlags(vma)));
+        }
+        RbTree.linkNode(vma + VmAreaStruct.VM_RB, rbParent, link);
+        putLong(vma + VmAreaStruct.RB_SUBTREE_GAP, 0);
+        vmaGapUpdate(vma);
+        RbAugmented.insert(vma + VmAreaStruct.VM_RB, mm + MmStruct.MM_RB, GAP);
+    }
+
+    /** __vma_link_list. */
+    static void vmaLinkList(long mm, long vma, long prev) {
+        long next;
+        putLong(vma + VmAreaStruct.VM_PREV, prev);
+        if (prev != 0) {
+            next = vmNext(prev);
+            putLong(prev + VmAreaStruct.VM_NEXT, vma);
+        } else {
+            next = getLong(mm + MmStruct.MMAP);
+            putLong(mm + MmStruct.MMAP, vma);
+        }
+        putLong(vma + VmAreaStruct.VM_NEXT, next);
+        if (next != 0) {
+            putLong(next + VmAreaStruct.VM_PREV, vma);
+        }
+    }
+
+    /**
+     * find_vma_links: where [addr, end) goes in the tree ({@code cur.linkPrev}, {@code linkParent},
+     * {@code linkSlot}); -ENOMEM if it overlaps a VMA.
+     */
+    static int findVmaLinks(Mm cur, long addr, long end) {
+        long slot = cur.mm + MmStruct.MM_RB;
+        long parent = 0;
+        long prev = 0;
+        long node;
+        while ((node = getLong(slot)) != 0) {
+            parent = node;
+            long v = node - VmAreaStruct.VM_RB;
+            if (vmEnd(v) > addr) {
+                if (vmStart(v) < end) {
+                    return -Errno.ENOMEM;
+                }
+                slot = node + RbTree.RB_LEFT;
+            } else {
+                prev = v;
+                slot = node + RbTree.RB_RIGHT;
+            }
+        }
+        cur.linkPrev = prev;
+        cur.linkParent = parent;
+        cur.linkSlot = slot;
+        return 0;
+    }
+
+    /** __vma_link_file: the VMA joins its file's i_mmap and takes its deny-write / writable counts. */
+    static void vmaLinkFile(long vma) {
+        long file = vmFile(vma);
+        if (file != 0) {
+            long flags = vmFlags(vma);
+            if ((flags & VM_DENYWRITE) != 0) {
+                getAndAddInt(file + MmFileStruct.I_WRITECOUNT, -1); // put_write_access
+            }
+            if ((flags & VM_SHARED) != 0) {
+                getAndAddInt(file + MmFileStruct.I_MMAP_WRITABLE, 1); // mapping_allow_writable
+            }
+            VmaIntervalTree.insert(vma, file + MmFileStruct.I_MMAP);
+        }
+    }
+
+    /** __remove_shared_vm_struct (unlink_file_vma). */
+    static void unlinkFileVma(long vma) {
+        long file = vmFile(vma);
+        if (file != 0) {
+            long flags = vmFlags(vma);
+            if ((flags & VM_DENYWRITE) != 0) {
+                getAndAddInt(file + MmFileStruct.I_WRITECOUNT, 1); // allow_write_access
+            }
+            if ((flags & VM_SHARED) != 0) {
+                getAndAddInt(file + MmFileStruct.I_MMAP_WRITABLE, -1); // mapping_unmap_writable
+            }
+            VmaIntervalTree.remove(vma, file + MmFileStruct.I_MMAP);
+        }
+    }
+
+    /** vma_link after find_vma_links: list, tree, file, map_count. */
+    static void vmaLink(Mm cur, long vma) {
+        vmaLinkList(cur.mm, vma, cur.linkPrev);
+        vmaLinkRb(cur.mm, vma, cur.linkParent, cur.linkSlot);
+        vmaLinkFile(vma);
+        mapCountAdd(cur.mm, 1);
+    }
+
+    /** __vma_unlink_common and the next VMA's gap: out of the tree and the list; vmacaches invalidated. */
+    static void vmaUnlink(long mm, long vma) {
+        RbAugmented.erase(vma + VmAreaStruct.VM_RB, mm + MmStruct.MM_RB, GAP);
+        long prev = vmPrev(vma);
+        long next = vmNext(vma);
+        if (prev != 0) {
+            putLong(prev + VmAreaStruct.VM_NEXT, next);
+        } else {
+            putLong(mm + MmStruct.MMAP, next);
+        }
+        if (next != 0) {
+            putLong(next + VmAreaStruct.VM_PREV, prev);
+            vmaGapUpdate(next);
+        } else {
+            putLong(mm + MmStruct.HIGHEST_VM_END, prev != 0 ? VmRules.vmEndGap(vmEnd(prev), vmFlags(prev)) : 0);
+        }
+        mmAdd(mm, MmStruct.VMACACHE_SEQNUM, 1); // vmacache_invalidate
+    }
+
+    /** find_vma: the first VMA with vm_end &gt; addr, or 0; the handle's vmacache first. */
+    static long findVma(Mm cur, long addr) {
+        long vma = cur.vmacacheFind(addr);
+        if (vma != 0) {
+            return vma;
+        }
+        long n = getLong(cur.mm + MmStruct.MM_RB);
+        while (n != 0) {
+            long t = n - VmAreaStruct.VM_RB;
+            if (vmEnd(t) > addr) {
+                vma = t;
+                if (vmStart(t) <= addr) {
+                    break;
+                }
+                n = RbTree.left(n);
+            } else {
+                n = RbTree.right(n);
+            }
+        }
+        if (vma != 0) {
+            cur.vmacacheUpdate(addr, vma);
+        }
+        return vma;
+    }
+
+    // ---- vma_merge and __vma_adjust ----
+
+    /** anon_vma_interval_tree_pre_update_vma and the i_mmap removal before a VMA's range changes. */
+    static void preUpdateVma(long vma) {
+        long head = vma + VmAreaStruct.ANON_VMA_CHAIN;
+        for (long e = getLong(head); e != head; e = getLong(e)) {
+            long avc = Rmap.avcOfEntry(e);
+            AnonVmaIntervalTree.remove(avc, getLong(avc + AnonVmaChainStruct.ANON_VMA) + AnonVmaStruct.RB_ROOT);
+        }
+        if (vmFile(vma) != 0) {
+            VmaIntervalTree.remove(vma, vmFile(vma) + MmFileStruct.I_MMAP);
+        }
+    }
+
+    /** anon_vma_interval_tree_post_update_vma and the i_mmap insertion after it. */
+    static void postUpdateVma(long vma) {
+        long head = vma + VmAreaStruct.ANON_VMA_CHAIN;
+        for (long e = getLong(head); e != head; e = getLong(e)) {
+            long avc = Rmap.avcOfEntry(e);
+            AnonVmaIntervalTree.insert(avc, getLong(avc + AnonVmaChainStruct.ANON_VMA) + AnonVmaStruct.RB_ROOT);
+        }
+        if (vmFile(vma) != 0) {
+            VmaIntervalTree.insert(vma, vmFile(vma) + MmFileStruct.I_MMAP);
+        }
+    }
+
+    /** Set a VMA's range and pgoff, keeping i_mmap, the avc trees, the gaps and highest_vm_end right. */
+    static void adjustRange(long mm, long vma, long start, long end, long pgoff) {
+        preUpdateVma(vma);
+        putLong(vma + VmAreaStruct.VM_START, start);
+        putLong(vma + VmAreaStruct.VM_END, end);
+        putLong(vma + VmAreaStruct.VM_PGOFF, pgoff);
+        postUpdateVma(vma);
+        vmaGapUpdate(vma);
+        long next = vmNext(vma);
+        if (next != 0) {
+            vmaGapUpdate(next);
+        } else {
+            putLong(mm + MmStruct.HIGHEST_VM_END, VmRules.vmEndGap(end, vmFlags(vma)));
+        }
+    }
+
+    /** The removal half of __vma_adjust: {@code gone} is absorbed by a neighbour and freed. */
+    static void removeAbsorbed(OffHeapMmSystem sys, long mm, long gone) {
+        vmaUnlink(mm, gone);
+        unlinkFileVma(gone);
+        long head = gone + VmAreaStruct.ANON_VMA_CHAIN;
+        if (anonVma(gone) != 0 || getLong(head) != head) {
+            Rmap.unlinkAnonVmas(sys, gone); // anon_vma_merge
+        }
+        mapCountAdd(mm, -1);
+        if (vmFile(gone) != 0) {
+            sys.fput(vmFile(gone));
+        }
+        ForkMm.vmAreaFree(sys, gone);
+    }
+
+    /** The anon_vma import of __vma_adjust: importer takes exporter's anon_vma if it has none. */
+    static int importAnonVma(OffHeapMmSystem sys, long importer, long exporter) {
+        if (exporter != 0 && anonVma(exporter) != 0 && anonVma(importer) == 0) {
+            putLong(importer + VmAreaStruct.ANON_VMA, anonVma(exporter));
+            return Rmap.anonVmaClone(sys, importer, exporter);
+        }
+        return 0;
+    }
+
+    /** is_mergeable_vma: same flags and file, and no vm_ops->close. */
+    static boolean isMergeableVma(OffHeapMmSystem sys, long vma, long file, long flags) {
+        if (!VmRules.flagsMergeable(vmFlags(vma), flags)) {
+            return false;
+        }
+        if (vmFile(vma) != file) {
+            return false;
+        }
+        return !sys.vmOpsHasOpen(getLong(vma + VmAreaStruct.VM_OPS));
+    }
+
+    /** is_mergeable_anon_vma. */
+    static boolean isMergeableAnonVma(long a1, long a2, long vma) {
+        if ((a1 == 0 || a2 == 0) && (vma == 0 || Rmap.chainSingular(vma))) {
+            return true;
+        }
+        return a1 == a2;
+    }
+
+    /** can_vma_merge_before. */
+    static boolean canMergeBefore(OffHeapMmSystem sys, long vma, long flags, long av, long file, long pgoff) {
+        return isMergeableVma(sys, vma, file, flags) && isMergeableAnonVma(av, anonVma(vma), vma) && vmPgoff(vma) == pgoff;
+    }
+
+    /** can_vma_merge_after. */
+    static boolean canMergeAfter(OffHeapMmSystem sys, long vma, long flags, long av, long file, long pgoff) {
+        return isMergeableVma(sys, vma, file, flags) && isMergeableAnonVma(av, anonVma(vma), vma)
+            && vmPgoff(vma) + pages(vma) == pgoff;
+    }
+
+    /**
+     * vma_merge (cases 1-8 of mm/mmap.c): merge [addr, end) with {@code flags} into prev and/or
+     * next when flags, file, anon_vma and pgoff agree. Returns the VMA now covering the range, or 0.
+     */
+    static long vmaMerge(OffHeapMmSystem sys, long mm, long prev, long addr, long end, long flags, long av, long file,
+        long pgoff) {
+        long pglen = (end - addr) >>> PAGE_SHIFT;
+        if ((flags & VM_SPECIAL) != 0) {
+            return 0;
+        }
+        long next = prev != 0 ? vmNext(prev) : getLong(mm + MmStruct.MMAP);
+        long area = next;
+        if (area != 0 && vmEnd(area) == end) {
+            next = vmNext(next); // cases 6, 7, 8
+        }
+        if (prev != 0 && vmEnd(prev) == addr && canMergeAfter(sys, prev, flags, av, file, pgoff)) {
+            long covered = area != 0 && vmStart(area) == addr && vmEnd(area) <= end ? area : 0;
+            long shrunk = area != 0 && vmStart(area) == addr && vmEnd(area) > end ? area : 0;
+            if (next != 0 && end == vmStart(next) && canMergeBefore(sys, next, flags, av, file, pgoff + pglen)
+                && isMergeableAnonVma(anonVma(prev), anonVma(next), 0)) {
+                // cases 1, 6: prev absorbs the range and next
+                if (importAnonVma(sys, prev, covered != 0 && anonVma(covered) != 0 ? covered : next) != 0) {
+                    return 0;
+                }
+                long newEnd = vmEnd(next);
+                if (covered != 0) {
+                    removeAbsorbed(sys, mm, covered);
+                }
+                removeAbsorbed(sys, mm, next);
+                adjustRange(mm, prev, vmStart(prev), newEnd, vmPgoff(prev));
+            } else {
+                // cases 2, 5, 7: prev grows to end; area shrinks (5) or goes (7)
+                if (importAnonVma(sys, prev, covered != 0 ? covered : shrunk) != 0) {
+                    return 0;
+                }
+                if (covered != 0) {
+                    removeAbsorbed(sys, mm, covered);
+                } else if (shrunk != 0) {
+                    adjustRange(mm, shrunk, end, vmEnd(shrunk), vmPgoff(shrunk) + pglen);
+                }
+                adjustRange(mm, prev, vmStart(prev), end, vmPgoff(prev));
+            }
+            return prev;
+        }
+        if (next != 0 && end == vmStart(next) && canMergeBefore(sys, next, flags, av, file, pgoff + pglen)) {
+            if (prev != 0 && addr < vmEnd(prev)) {
+                // case 4: prev shrinks to addr, next grows down to addr
+                if (importAnonVma(sys, next, prev) != 0) {
+                    return 0;
+                }
+                long delta = (vmEnd(prev) - addr) >>> PAGE_SHIFT;
+                adjustRange(mm, prev, vmStart(prev), addr, vmPgoff(prev));
+                adjustRange(mm, next, addr, vmEnd(next), vmPgoff(next) - delta);
+            } else {
+                // cases 3, 8: next grows down to addr, over area in case 8
+                long covered = area != next && area != 0 && vmStart(area) == addr ? area : 0;
+                if (importAnonVma(sys, next, covered) != 0) {
+                    return 0;
+                }
+                if (covered != 0) {
+                    removeAbsorbed(sys, mm, covered);
+                }
+                adjustRange(mm, next, addr, vmEnd(next), vmPgoff(next) - pglen);
+            }
+            return next;
+        }
+        return 0;
+    }
+
+    /** anon_vma_compatible (for find_mergeable_anon_vma): the access flags may differ. */
+    static boolean anonVmaCompatible(long a, long b) {
+        return vmEnd(a) == vmStart(b) && vmFile(a) == vmFile(b)
+            && ((vmFlags(a) ^ vmFlags(b)) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) == 0
+            && vmPgoff(b) == vmPgoff(a) + ((vmStart(b) - vmStart(a)) >>> PAGE_SHIFT);
+    }
+
+    /** reusable_anon_vma: old's anon_vma, if a and b could share one and old links to nothing else. */
+    static long reusableAnonVma(long old, long a, long b) {
+        if (anonVmaCompatible(a, b)) {
+            long av = anonVma(old);
+            if (av != 0 && Rmap.chainSingular(old)) {
+                return av;
+            }
+        }
+        return 0;
+    }
+
+    /** find_mergeable_anon_vma: the anon_vma of a neighbour (the next, then the previous) this VMA could share, or 0. */
+    static long findMergeableAnonVma(long vma) {
+        long a = 0;
+        if (vmNext(vma) != 0) {
+            a = reusableAnonVma(vmNext(vma), vma, vmNext(vma));
+        }
+        if (a == 0 && vmPrev(vma) != 0) {
+            a = reusableAnonVma(vmPrev(vma), vmPrev(vma), vma);
+        }
+        return a;
+    }
+
+    // ---- do_mmap, mmap_region ----
+
+    /** do_mmap of {@code file} (0: anonymous memory): the address, or a negative errno. */
+    static long doMmap(Mm cur, long addr, long len, int prot, int flags, long file, long pgoff) {
+        OffHeapMmSystem sys = cur.sys;
+        long mm = cur.mm;
+        len = MmArgs.mmapLen(len, flags, file != 0);
+        if (len < 0) {
+            return len;
+        }
+        flags = MmArgs.mmapFlags(flags);
+        addr = MmArgs.mmapHint(addr, flags);
+        if (MmArgs.pgoffOverflows(pgoff, len)) {
+            return -EOVERFLOW;
+        }
+        if (getInt(mm + MmStruct.MAP_COUNT) > sys.maxMapCount) {
+            return -Errno.ENOMEM;
+        }
+        addr = getUnmappedArea(cur, addr, len, pgoff, flags);
+        if (addr < 0) {
+            return addr;
+        }
+        if ((flags & MAP_FIXED_NOREPLACE) != 0) {
+            long vma = findVma(cur, addr);
+            if (vma != 0 && vmStart(vma) < addr + len) {
+                return -Errno.EEXIST;
+            }
+        }
+        boolean fmodeWrite = file != 0 && (getInt(file + MmFileStruct.F_MODE) & MmFileStruct.FMODE_WRITE) != 0;
+        long vmFlags = MmArgs.mmapVmFlags(prot, flags, mmGet(mm, MmStruct.DEF_FLAGS), file != 0, fmodeWrite,
+            sys.overcommitMode());
+        if (vmFlags < 0) {
+            return vmFlags;
+        }
+        if (file == 0) {
+            pgoff = MmArgs.anonPgoff(flags, addr);
+        }
+        return mmapRegion(cur, file, addr, len, vmFlags, pgoff);
+    }
+
+    /** mmap_region: unmap what is in the way, charge, merge or make a VMA, account. */
+    static long mmapRegion(Mm cur, long file, long addr, long len, long vmFlags, long pgoff) {
+        OffHeapMmSystem sys = cur.sys;
+        long mm = cur.mm;
+        if (findVmaLinks(cur, addr, addr + len) != 0) { // munmap_vma_range
+            if (doMunmap(cur, addr, len) != 0) {
+                return -Errno.ENOMEM;
+            }
+            findVmaLinks(cur, addr, addr + len);
+        }
+        long charged = 0;
+        if (VmRules.accountableMapping(vmFlags)) {
+            charged = len >>> PAGE_SHIFT;
+            if (sys.overcommit().vmEnoughMemory(charged, mmGet(mm, MmStruct.TOTAL_VM)) != 0) {
+                return -Errno.ENOMEM;
+            }
+            vmFlags |= VM_ACCOUNT;
+        }
+        long vma = vmaMerge(sys, mm, cur.linkPrev, addr, addr + len, vmFlags, 0, file, pgoff);
+        if (vma == 0) {
+            vma = ForkMm.vmAreaAlloc(sys, mm);
+            if (vma == 0) {
+                sys.overcommit().vmUnacctMemory(charged);
+                return -Errno.ENOMEM;
+            }
+            putLong(vma + VmAreaStruct.VM_START, addr);
+            putLong(vma + VmAreaStruct.VM_END, addr + len);
+            putLong(vma + VmAreaStruct.VM_FLAGS, vmFlags);
+            putLong(vma + VmAreaStruct.VM_PAGE_PROT, VmRules.vmPageProt(vmFlags));
+            putLong(vma + VmAreaStruct.VM_PGOFF, pgoff);
+            if (file != 0) {
+                if ((vmFlags & VM_DENYWRITE) != 0 && getInt(file + MmFileStruct.I_WRITECOUNT) > 0) {
+                    return freeVma(sys, vma, charged, -Errno.ETXTBSY); // deny_write_access
+                }
+                if ((vmFlags & VM_SHARED) != 0 && getInt(file + MmFileStruct.I_MMAP_WRITABLE) < 0) {
+                    return freeVma(sys, vma, charged, -Errno.EPERM); // mapping_map_writable
+                }
+                sys.getFile(file);
+                putLong(vma + VmAreaStruct.VM_FILE, file);
+                long ops = getLong(file + MmFileStruct.F_OP_VM_OPS); // call_mmap
+                putLong(vma + VmAreaStruct.VM_OPS, ops);
+                if (sys.vmOpsHasOpen(ops)) {
+                    Mem.getAndAddLong(file + MmFileStruct.VM_OPENS, 1);
+                }
+            } else if ((vmFlags & VM_SHARED) != 0) {
+                // shmem_zero_setup: shared anonymous memory is a deleted /dev/zero shmem file
+                long shm = sys.shmemFile();
+                if (shm == 0) {
+                    return freeVma(sys, vma, charged, -Errno.ENOMEM);
+                }
+                putLong(vma + VmAreaStruct.VM_FILE, shm);
+                putLong(vma + VmAreaStruct.VM_OPS, getLong(shm + MmFileStruct.F_OP_VM_OPS));
+            }
+            findVmaLinks(cur, addr, addr + len);
+            vmaLink(cur, vma);
+        }
+        vmStatAccount(mm, vmFlags, len >>> PAGE_SHIFT);
+        if ((vmFlags & VM_LOCKED) != 0) {
+            if (VmRules.neverLocked(vmFlags)) {
+                putLong(vma + VmAreaStruct.VM_FLAGS, vmFlags(vma) & VM_LOCKED_CLEAR_MASK);
+            } else {
+                mmAdd(mm, MmStruct.LOCKED_VM, len >>> PAGE_SHIFT);
+            }
+        }
+        return addr;
+    }
+
+    /** mmap_region's free_vma and unacct_error exits: the new VMA goes, the charge is returned. */
+    private static long freeVma(OffHeapMmSystem sys, long vma, long charged, int err) {
+        ForkMm.vmAreaFree(sys, vma);
+        sys.overcommit().vmUnacctMemory(charged);
+        return err;
+    }
+
+    // ---- get_unmapped_area ----
+
+    /** vm_end_gap of a VMA's predecessor, or 0 for the first VMA. */
+    static long endGapOfPrev(long vma) {
+        long p = vmPrev(vma);
+        return p != 0 ? VmRules.vmEndGap(vmEnd(p), vmFlags(p)) : 0;
+    }
+
+    /** unmapped_area: the lowest gap of {@code len} (plus alignment) above lowLimit, or -ENOMEM. */
+    static long unmappedArea(long mm, long len, long lowLimitIn, long highLimitIn, long alignMask, long alignOffset) {
+        if (MmArgs.noRoom(len, lowLimitIn, highLimitIn, alignMask)) {
+            return -Errno.ENOMEM;
+        }
+        long length = len + alignMask;
+        long highLimit = highLimitIn - length;
+        long lowLimit = lowLimitIn + length;
+        long gapStart;
+        long gapEnd;
+        long vma = vmaOf(getLong(mm + MmStruct.MM_RB));
+        if (vma != 0 && gapOf(vma) >= length) {
+            boolean descend = true;
+            search:
+            while (true) {
+                if (descend) {
+                    gapEnd = VmRules.vmStartGap(vmStart(vma), vmFlags(vma));
+                    long left = vmaOf(RbTree.left(vma + VmAreaStruct.VM_RB));
+                    if (gapEnd >= lowLimit && left != 0 && gapOf(left) >= length) {
+                        vma = left;
+                        continue;
+                    }
+                    gapStart = endGapOfPrev(vma);
+                } else {
+                    gapStart = endGapOfPrev(vma);
+                    gapEnd = VmRules.vmStartGap(vmStart(vma), vmFlags(vma));
+                }
+                descend = true;
+                // check_current
+                if (gapStart > highLimit) {
+                    return -Errno.ENOMEM;
+                }
+                if (gapEnd >= lowLimit && gapEnd > gapStart && gapEnd - gapStart >= length) {
+                    return MmArgs.bottomUpPlace(gapStart, lowLimitIn, alignMask, alignOffset);
+                }
+                long right = vmaOf(RbTree.right(vma + VmAreaStruct.VM_RB));
+                if (right != 0 && gapOf(right) >= length) {
+                    vma = right;
+                    continue;
+                }
+                while (true) {
+                    long prev = vma + VmAreaStruct.VM_RB;
+                    long parent = RbTree.parent(prev);
+                    if (parent == 0) {
+                        break search;
+                    }
+                    vma = parent - VmAreaStruct.VM_RB;
+                    if (prev == RbTree.left(parent)) {
+                        descend = false;
+                        break;
+                    }
+                }
+            }
+        }
+        // check_highest
+        gapStart = mmGet(mm, MmStruct.HIGHEST_VM_END);
+        if (gapStart > highLimit) {
+            return -Errno.ENOMEM;
+        }
+        return MmArgs.bottomUpPlace(gapStart, lowLimitIn, alignMask, alignOffset);
+    }
+
+    /** unmapped_area_topdown: the highest gap of {@code len} (plus alignment) below highLimit, or -ENOMEM. */
+    static long unmappedAreaTopdown(long mm, long len, long lowLimitIn, long highLimitIn, long alignMask,
+        long alignOffset) {
+        if (MmArgs.noRoom(len, lowLimitIn, highLimitIn, alignMask)) {
+            return -Errno.ENOMEM;
+        }
+        long length = len + alignMask;
+        long highLimit = highLimitIn - length;
+        long lowLimit = lowLimitIn + length;
+        long gapStart = mmGet(mm, MmStruct.HIGHEST_VM_END);
+        long gapEnd;
+        if (gapStart <= highLimit) {
+            return MmArgs.topdownPlace(highLimitIn, len, alignMask, alignOffset);
+        }
+        long vma = vmaOf(getLong(mm + MmStruct.MM_RB));
+        if (vma == 0 || gapOf(vma) < length) {
+            return -Errno.ENOMEM;
+        }
+        boolean descend = true;
+        while (true) {
+            if (descend) {
+                gapStart = endGapOfPrev(vma);
+                long right = vmaOf(RbTree.right(vma + VmAreaStruct.VM_RB));
+                if (gapStart <= highLimit && right != 0 && gapOf(right) >= length) {
+                    vma = right;
+                    continue;
+                }
+            }
+            descend = true;
+            // check_current
+            gapEnd = VmRules.vmStartGap(vmStart(vma), vmFlags(vma));
+            if (gapEnd < lowLimit) {
+                return -Errno.ENOMEM;
+            }
+            if (gapStart <= highLimit && gapEnd > gapStart && gapEnd - gapStart >= length) {
+                if (gapEnd > highLimitIn) {
+                    gapEnd = highLimitIn;
+                }
+                return MmArgs.topdownPlace(gapEnd, len, alignMask, alignOffset);
+            }
+            long left = vmaOf(RbTree.left(vma + VmAreaStruct.VM_RB));
+            if (left != 0 && gapOf(left) >= length) {
+                vma = left;
+                continue;
+            }
+            while (true) {
+                long prev = vma + VmAreaStruct.VM_RB;
+                long parent = RbTree.parent(prev);
+                if (parent == 0) {
+                    return -Errno.ENOMEM;
+                }
+                vma = parent - VmAreaStruct.VM_RB;
+                if (prev == RbTree.right(parent)) {
+                    gapStart = endGapOfPrev(vma);
+                    descend = false;
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * get_unmapped_area with x86's arch_get_unmapped_area_topdown: MAP_FIXED takes the address;
+     * a hint is taken if the area is free; else the highest gap below mmap_base, else the lowest
+     * above mmap_legacy_base. The address, or a negative errno.
+     */
+    static long getUnmappedArea(Mm cur, long addr, long len, long pgoff, int flags) {
+        if (MmArgs.tooLong(len)) {
+            return -Errno.ENOMEM;
+        }
+        long alignMask = MmArgs.alignMask(flags);
+        long result;
+        if ((flags & MAP_FIXED) != 0) {
+            result = addr;
+        } else {
+            result = -Errno.ENOMEM;
+            if (addr != 0) {
+                addr &= PAGE_MASK;
+                if (MmArgs.hintFits(addr, len)) {
+                    long vma = findVma(cur, addr);
+                    if (vma == 0 || addr + len <= VmRules.vmStartGap(vmStart(vma), vmFlags(vma))) {
+                        result = addr;
+                    }
+                }
+            }
+            if (result < 0) {
+                long alignOffset = MmArgs.alignOffset(pgoff, alignMask);
+                result = unmappedAreaTopdown(cur.mm, len, PAGE_SIZE, mmGet(cur.mm, MmStruct.MMAP_BASE), alignMask,
+                    alignOffset);
+                if (result < 0) {
+                    result = unmappedArea(cur.mm, len, mmGet(cur.mm, MmStruct.MMAP_LEGACY_BASE), TASK_SIZE, alignMask,
+                        alignOffset);
+                }
+            }
+        }
+        return MmArgs.checkUnmappedArea(result, len);
+    }
+
+    // ---- remove_vma, split_vma, do_munmap, exit_mmap ----
+
+    /** remove_vma: vm_ops->close, fput, vm_area_free; returns vm_next. */
+    static long removeVma(OffHeapMmSystem sys, long vma) {
+        long next = vmNext(vma);
+        long file = vmFile(vma);
+        if (sys.vmOpsHasOpen(getLong(vma + VmAreaStruct.VM_OPS))) {
+            Mem.getAndAddLong(file + MmFileStruct.VM_OPENS, -1); // vm_ops->close
+        }
+        if (file != 0) {
+            sys.fput(file);
+        }
+        ForkMm.vmAreaFree(sys, vma);
+        return next;
+    }
+
+    /** __split_vma: cut {@code vma} at {@code addr}; the new VMA takes the lower part if {@code newBelow}. */
+    static int splitVma(Mm cur, long vma, long addr, boolean newBelow) {
+        OffHeapMmSystem sys = cur.sys;
+        long n = ForkMm.vmAreaDup(sys, vma);
+        if (n == 0) {
+            return -Errno.ENOMEM;
+        }
+        if (newBelow) {
+            putLong(n + VmAreaStruct.VM_END, addr);
+        } else {
+            putLong(n + VmAreaStruct.VM_START, addr);
+            putLong(n + VmAreaStruct.VM_PGOFF, vmPgoff(n) + ((addr - vmStart(vma)) >>> PAGE_SHIFT));
+        }
+        int err = Rmap.anonVmaClone(sys, n, vma);
+        if (err != 0) {
+            ForkMm.vmAreaFree(sys, n);
+            return err;
+        }
+        long file = vmFile(n);
+        if (file != 0) {
+            sys.getFile(file);
+        }
+        if (sys.vmOpsHasOpen(getLong(n + VmAreaStruct.VM_OPS))) {
+            Mem.getAndAddLong(file + MmFileStruct.VM_OPENS, 1);
+        }
+        if (newBelow) {
+            adjustRange(cur.mm, vma, addr, vmEnd(vma), vmPgoff(vma) + ((addr - vmStart(n)) >>> PAGE_SHIFT));
+        } else {
+            adjustRange(cur.mm, vma, vmStart(vma), addr, vmPgoff(vma));
+        }
+        // __insert_vm_struct
+        if (findVmaLinks(cur, vmStart(n), vmEnd(n)) != 0) {
+            throw new IllegalStateException("split_vma: new area overlaps");
+        }
+        vmaLinkList(cur.mm, n, cur.linkPrev);
+        vmaLinkRb(cur.mm, n, cur.linkParent, cur.linkSlot);
+        vmaLinkFile(n);
+        mapCountAdd(cur.mm, 1);
+        return 0;
+    }
+
+    /** split_vma: __split_vma after the vm.max_map_count check (-ENOMEM). */
+    static int splitVmaChecked(Mm cur, long vma, long addr, boolean newBelow) {
+        if (getInt(cur.mm + MmStruct.MAP_COUNT) >= cur.sys.maxMapCount) {
+            return -Errno.ENOMEM;
+        }
+        return splitVma(cur, vma, addr, newBelow);
+    }
+
+    /**
+     * What mprotect_fixup, madvise_behavior and mlock_fixup share: [start, end) of {@code vma}
+     * takes {@code newFlags} by merging with a neighbour (vma_merge) or by splitting {@code vma} at
+     * the range's ends (split_vma when {@code checked}, else __split_vma). Then {@code cur.pprev}
+     * is the VMA covering exactly the range; on failure it is {@code vma}. Returns 0 or the split's
+     * errno.
+     */
+    static int vmaMergeOrSplit(Mm cur, long vma, long start, long end, long newFlags, boolean checked) {
+        long pgoff = vmPgoff(vma) + ((start - vmStart(vma)) >>> PAGE_SHIFT);
+        long merged = vmaMerge(cur.sys, cur.mm, cur.pprev, start, end, newFlags, anonVma(vma), vmFile(vma), pgoff);
+        if (merged != 0) {
+            cur.pprev = merged;
+            return 0;
+        }
+        cur.pprev = vma;
+        int err = 0;
+        if (start != vmStart(vma)) {
+            err = checked ? splitVmaChecked(cur, vma, start, true) : splitVma(cur, vma, start, true);
+        }
+        if (err == 0 && end != vmEnd(vma)) {
+            err = checked ? splitVmaChecked(cur, vma, end, false) : splitVma(cur, vma, end, false);
+        }
+        return err;
+    }
+
+    /** free_pgtables' part that the model keeps: unlink_anon_vmas and unlink_file_vma. */
+    static void freePgtablesHook(OffHeapMmSystem sys, long vma) {
+        Rmap.unlinkAnonVmas(sys, vma);
+        unlinkFileVma(vma);
+    }
+
+    /** __do_munmap: split at the range's ends, then detach, unaccount and remove the VMAs inside. */
+    static int doMunmap(Mm cur, long start, long len) {
+        OffHeapMmSystem sys = cur.sys;
+        long mm = cur.mm;
+        long end = MmArgs.munmapEnd(start, len);
+        if (Errno.isError(end)) {
+            return (int) end;
+        }
+        long vma = findVma(cur, start);
+        if (vma == 0) {
+            return 0;
+        }
+        long prev = vmPrev(vma);
+        if (vmStart(vma) >= end) {
+            return 0;
+        }
+        if (start > vmStart(vma)) {
+            if (end < vmEnd(vma) && getInt(mm + MmStruct.MAP_COUNT) >= sys.maxMapCount) {
+                return -Errno.ENOMEM;
+            }
+            int err = splitVma(cur, vma, start, false);
+            if (err != 0) {
+                return err;
+            }
+            prev = vma;
+        }
+        long last = findVma(cur, end);
+        if (last != 0 && end > vmStart(last)) {
+            int err = splitVma(cur, last, end, true);
+            if (err != 0) {
+                return err;
+            }
+        }
+        vma = prev != 0 ? vmNext(prev) : getLong(mm + MmStruct.MMAP);
+        if (mmGet(mm, MmStruct.LOCKED_VM) != 0) {
+            for (long t = vma; t != 0 && vmStart(t) < end; t = vmNext(t)) {
+                if ((vmFlags(t) & VM_LOCKED) != 0) {
+                    mmAdd(mm, MmStruct.LOCKED_VM, -pages(t));
+                }
+            }
+        }
+        // detach_vmas_to_be_unmapped, unmap_region, remove_vma_list
+        long nrAccounted = 0;
+        while (vma != 0 && vmStart(vma) < end) {
+            long next = vmNext(vma);
+            vmaUnlink(mm, vma);
+            mapCountAdd(mm, -1);
+            if ((vmFlags(vma) & VM_ACCOUNT) != 0) {
+                nrAccounted += pages(vma);
+            }
+            vmStatAccount(mm, vmFlags(vma), -pages(vma));
+            freePgtablesHook(sys, vma);
+            removeVma(sys, vma);
+            vma = next;
+        }
+        sys.overcommit().vmUnacctMemory(nrAccounted);
+        return 0;
+    }
+
+    /** exit_mmap: tear down every VMA, its anon_vma chains and file references. */
+    public static void exitMmap(OffHeapMmSystem sys, long mm) {
+        long vma = getLong(mm + MmStruct.MMAP);
+        if (vma == 0) {
+            return;
+        }
+        long nrAccounted = 0;
+        for (long v = vma; v != 0; v = vmNext(v)) {
+            freePgtablesHook(sys, v);
+        }
+        while (vma != 0) {
+            if ((vmFlags(vma) & VM_ACCOUNT) != 0) {
+                nrAccounted += pages(vma);
+            }
+            vma = removeVma(sys, vma);
+        }
+        sys.overcommit().vmUnacctMemory(nrAccounted);
+    }
+
+    /** vm_stat_account: total_vm, and exec_vm, stack_vm or data_vm by the area's class. */
+    public static void vmStatAccount(long mm, long flags, long npages) {
+        mmAdd(mm, MmStruct.TOTAL_VM, npages);
+        if (VmRules.isExecMapping(flags)) {
+            mmAdd(mm, MmStruct.EXEC_VM, npages);
+        } else if (VmRules.isStackMapping(flags)) {
+            mmAdd(mm, MmStruct.STACK_VM, npages);
+        } else if (VmRules.isDataMapping(flags)) {
+            mmAdd(mm, MmStruct.DATA_VM, npages);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package org.kfork.kernel.mm;
+
+import static org.kfork.kernel.mm.MmTypes.mmGet;
+import static org.kfork.kernel.mm.MmTypes.vmEnd;
+import static org.kfork.kernel.mm.MmTypes.vmFlags;
+import static org.kfork.kernel.mm.MmTypes.vmNext;
+import static org.kfork.kernel.mm.MmTypes.vmPrev;
+import static org.kfork.kernel.mm.MmTypes.vmStart;
+import static org.kfork.machine.Mem.putLong;
+import static org.kfork.mm.Mman.PAGE_SHIFT;
+import static org.kfork.mm.VmFlags.VM_ACCOUNT;
+
+import org.kfork.kernel.struct.MmStruct;
+import org.kfork.kernel.struct.VmAreaStruct;
+import org.kfork.mm.MmArgs;
+import org.kfork.mm.VmRules;
+import org.kfork.uapi.Errno;
+
+/**
+ * 5.12 mm/mprotect.c without page tables: do_mprotect_pkey (no protection keys, no
+ * PROT_GROWSDOWN/UP) and mprotect_fixup. The heap twin is {@link org.kfork.heap.mm.HeapMprotect}.
+ *
+ * <p>Invariants kept: the range [start, end) must be mapped without a hole (else -ENOMEM, with the
+ * VMAs before the hole already changed, as in 5.12); each VMA it covers ends up with exactly the
+ * new read/write/exec bits, merged with a neighbour of the same flags or split off at the range's
+ * ends, so the VMA list and tree stay sorted and non-overlapping; total_vm is unchanged while
+ * data_vm, exec_vm and stack_vm move with each VMA's classification; a private area that becomes
+ * writable is charged to overcommit once (VM_ACCOUNT), and the charge is returned if the change
+ * fails.
+ */
+public final class Mprotect {
+    private Mprotect() {
+    }
+
+    /**
+     * mprotect_fixup: [start, end) of {@code vma} (one VMA) gets {@code newFlags}; on success
+     * {@code cur.pprev} is the VMA that now covers exactly that range.
+     */
+    static int mprotectFixup(Mm cur, long vma, long start, long end, long newFlags) {
+        long oldFlags = vmFlags(vma);
+        long nrPages = (end - start) >>> PAGE_SHIFT;
+        if (newFlags == oldFlags) {
+            cur.pprev = vma;
+            return 0;
+        }
+        long charged = 0;
+        if (VmRules.mprotectCharges(oldFlags, newFlags)) {
+            charged = nrPages;
+            if (cur.sys.overcommit().vmEnoughMemory(charged, mmGet(cur.mm, MmStruct.TOTAL_VM)) != 0) {
+                return -Errno.ENOMEM;
+            }
+            newFlags |= VM_ACCOUNT;
+        }
+        int err = Mmap.vmaMergeOrSplit(cur, vma, start, end, newFlags, false);
+        if (err != 0) {
+            cur.sys.overcommit().vmUnacctMemory(charged);
+            return err;
+        }
+        vma = cur.pprev;
+        putLong(vma + VmAreaStruct.VM_FLAGS, newFlags);
+        putLong(vma + VmAreaStruct.VM_PAGE_PROT, VmRules.vmPageProt(newFlags));
+        Mmap.vmStatAccount(cur.mm, oldFlags, -nrPages);
+        Mmap.vmStatAccount(cur.mm, newFlags, nrPages);
+        return 0;
+    }
+
+    /** do_mprotect_pkey: 0 or a negative errno. */
+    static int doMprotect(Mm cur, long start, long len, int prot) {
+        long end = MmArgs.mprotectEnd(start, len, prot);
+        if (Errno.isError(end)) {
+            return (int) end;
+        }
+        if (end == start) {
+            return 0;
+        }
+        long vma = Mmap.findVma(cur, start);
+        if (vma == 0 || vmStart(vma) > start) {
+            return -Errno.ENOMEM;
+        }
+        cur.pprev = vmPrev(vma);
+        if (start > vmStart(vma)) {
+            cur.pprev = vma;
+        }
+        long nstart = start;
+        while (true) {
+            long newFlags = VmRules.mprotectFlags(prot, vmFlags(vma));
+            if (newFlags < 0) {
+                return (int) newFlags;
+            }
+            long tmp = Math.min(vmEnd(vma), end);
+            int err = mprotectFixup(cur, vma, nstart, tmp, newFlags);
+            if (err != 0) {
+                return err;
+            }
+            nstart = tmp;
+            if (nstart < vmEnd(cur.pprev)) {
+                nstart = vmEnd(cur.pprev);
+            }
+            if (nstart >= end) {
+                return 0;
+            }
+            vma = vmNext(cur.pprev);
+            if (vma == 0 || vmStart(vma) != nstart) {
+                return -Errno.ENOMEM;
+            }
+        }
+    }
+}
