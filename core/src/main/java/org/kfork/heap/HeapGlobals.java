@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.kfork.heap.mm.HeapMmSystem;
+import org.kfork.heap.rcu.HeapRcu;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
 
@@ -28,6 +29,8 @@ public final class HeapGlobals implements AutoCloseable {
     public final int nrCpus;
     /** The mm half's twin: counts, overcommit, init_mm, the work queue. */
     public final HeapMmSystem mm;
+    /** RCU's heap twin. */
+    public final HeapRcu rcu;
     /** The failslab injector (shared with the mm half). */
     public final FailSlab failSlab;
     /** The kernel log. */
@@ -49,6 +52,7 @@ public final class HeapGlobals implements AutoCloseable {
         this.totalramPages = totalramPages;
         this.nrCpus = nrCpus;
         this.random = new SplittableRandom(seed);
+        this.rcu = new HeapRcu(nrCpus);
         this.mm = new HeapMmSystem(totalramPages);
         this.failSlab = mm.failSlab();
         this.log = mm.log();

@@ -4,10 +4,11 @@ import java.util.SplittableRandom;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.kfork.alloc.Cpus;
-import org.kfork.alloc.ForkInit;
+import org.kfork.kernel.fork.ForkInit;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
 import org.kfork.kernel.mm.OffHeapMmSystem;
+import org.kfork.kernel.rcu.Rcu;
 import org.kfork.machine.Machine;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
@@ -46,6 +47,8 @@ public final class Globals implements AutoCloseable {
     public final ForkInit forkInit;
     /** The mm half: mm and VMA caches, anon_vma caches, overcommit, init_mm, the mm work queue. */
     public final OffHeapMmSystem mm;
+    /** RCU: call_rcu, grace periods at system-call boundaries, rcu_barrier (one per machine). */
+    public final Rcu rcu;
     /** The failslab injector every allocation of the kernel asks first (shared with the mm half). */
     public final FailSlab failSlab;
     /** The kernel log (printk). */
@@ -76,6 +79,7 @@ public final class Globals implements AutoCloseable {
         this.cpus = kmem.cpus();
         this.random = new SplittableRandom(seed);
         this.image = new KernelImage(machine);
+        this.rcu = Rcu.of(machine);
         this.forkInit = ForkInit.boot(kmem);
         this.mm = OffHeapMmSystem.on(machine, forkInit);
         this.failSlab = mm.failSlab();
@@ -115,9 +119,13 @@ public final class Globals implements AutoCloseable {
         cachep.free(cpus.current(), obj);
     }
 
-    /** Tears down what boot built, in reverse order. */
+    /**
+     * Tears down what boot built, in reverse order, after the RCU callbacks still queued have run
+     * (they free into the caches that are about to go).
+     */
     @Override
     public void close() {
+        rcu.rcuBarrier();
         mm.close();
         forkInit.close();
         image.close();
