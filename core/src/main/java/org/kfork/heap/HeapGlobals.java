@@ -1,0 +1,123 @@
+package org.kfork.heap;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import org.kfork.heap.mm.HeapMmSystem;
+import org.kfork.heap.rcu.HeapRcu;
+import org.kfork.mm.FailSlab;
+import org.kfork.mm.KernelLog;
+
+/**
+ * The heap twin of org.kfork.kernel.Globals: the kernel's global state as Java objects. The same
+ * fields under the same names, the same boot order, the same locks; where the off-heap kernel keeps
+ * a kmem_cache, the twin keeps a counter of live objects of that kind ({@link #alloc}/{@link #free}),
+ * so that both kernels report the same object counts and the same leak check applies to both.
+ */
+public final class HeapGlobals implements AutoCloseable {
+    /** The seed of {@link #random} when the caller gives none (the same as the off-heap kernel's). */
+    public static final long DEFAULT_SEED = 0x6b666f726bL;
+
+    /** The modeled machine's RAM in pages (what set_max_threads and overcommit read). */
+    public final long totalramPages;
+    /** nr_cpu_ids. */
+    public final int nrCpus;
+    /** The mm half's twin: counts, overcommit, init_mm, the work queue. */
+    public final HeapMmSystem mm;
+    /** RCU's heap twin. */
+    public final HeapRcu rcu;
+    /** The failslab injector (shared with the mm half). */
+    public final FailSlab failSlab;
+    /** The kernel log. */
+    public final KernelLog log;
+    /** The seeded random source; same draws in the same order as the off-heap kernel's. */
+    public final SplittableRandom random;
+    /** tasklist_lock (see the off-heap twin). */
+    public final ReentrantReadWriteLock tasklistLock = new ReentrantReadWriteLock(true);
+
+    /** nr_threads. Guarded by tasklist_lock (write). */
+    public int nrThreads;
+    /** total_forks. Guarded by tasklist_lock (write). */
+    public long totalForks;
+
+    private final List<String> kinds = new ArrayList<>();
+    private AtomicLongArray live = new AtomicLongArray(0);
+
+    private HeapGlobals(long totalramPages, int nrCpus, long seed) {
+        this.totalramPages = totalramPages;
+        this.nrCpus = nrCpus;
+        this.random = new SplittableRandom(seed);
+        this.rcu = new HeapRcu(nrCpus);
+        this.mm = new HeapMmSystem(totalramPages);
+        this.failSlab = mm.failSlab();
+        this.log = mm.log();
+    }
+
+    /** Boots the heap kernel of a machine with this RAM (in pages) and CPU count, default seed. */
+    public static HeapGlobals boot(long totalramPages, int nrCpus) {
+        return boot(totalramPages, nrCpus, DEFAULT_SEED);
+    }
+
+    /** Boots the heap kernel: the same init steps as the off-heap kernel, in the same order. */
+    public static HeapGlobals boot(long totalramPages, int nrCpus, long seed) {
+        return new HeapGlobals(totalramPages, nrCpus, seed);
+    }
+
+    /**
+     * Declares a kind of object (the twin of kmem_cache_create, by the cache's name), during boot.
+     *
+     * @return the kind's index for {@link #alloc} and {@link #free}
+     */
+    public synchronized int kind(String cacheName) {
+        int k = kinds.indexOf(cacheName);
+        if (k >= 0) {
+            return k;
+        }
+        kinds.add(cacheName);
+        AtomicLongArray grown = new AtomicLongArray(kinds.size());
+        for (int i = 0; i < live.length(); i++) {
+            grown.set(i, live.get(i));
+        }
+        live = grown;
+        return kinds.size() - 1;
+    }
+
+    /**
+     * The twin of {@code g.alloc(cachep)}: asks the failslab injector, then counts one more live
+     * object of {@code kind}. False means the allocation failed (the caller returns -ENOMEM).
+     */
+    public boolean alloc(int kind) {
+        if (failSlab.shouldFail()) {
+            return false;
+        }
+        live.incrementAndGet(kind);
+        return true;
+    }
+
+    /** The twin of kmem_cache_free: one fewer live object; a count below zero is a double free. */
+    public void free(int kind) {
+        if (live.decrementAndGet(kind) < 0) {
+            live.incrementAndGet(kind);
+            throw new IllegalStateException("double free of a " + kinds.get(kind));
+        }
+    }
+
+    /** Live objects per kind (cache name), for leak checks and the differential tests. */
+    public synchronized Map<String, Long> objectCounts() {
+        Map<String, Long> m = new TreeMap<>(mm.objectCounts());
+        for (int i = 0; i < kinds.size(); i++) {
+            m.put(kinds.get(i), live.get(i));
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        mm.close();
+    }
+}
