@@ -1,5 +1,9 @@
 package org.kfork.heap;
 
+import java.util.function.IntFunction;
+
+import org.kfork.uapi.Errno;
+
 /**
  * The kernel's ERR_PTR convention (include/linux/err.h) for the heap twins. A kernel function that
  * returns a pointer returns its error in the same value: the pointer, or an errno encoded as an
@@ -38,5 +42,43 @@ public final class ErrPtr {
      */
     public static int ptrErr(Object p) {
         return -((Value) p).errno();
+    }
+
+    /**
+     * The sentinels of one pointer type, one per errno, each made at its first use by a factory
+     * that gets the (positive) errno and returns an instance of the type that implements
+     * {@link Value}.
+     *
+     * @param <T> the pointer type (HeapMmStruct, HeapFile...)
+     */
+    public static final class Sentinels<T> {
+        private final IntFunction<? extends T> make;
+        private final Object[] byErrno = new Object[Errno.MAX_ERRNO + 1];
+
+        /** A table whose sentinels {@code make} creates. */
+        public Sentinels(IntFunction<? extends T> make) {
+            this.make = make;
+        }
+
+        /**
+         * ERR_PTR: the sentinel of {@code err}, a negative errno from -1 to -{@link Errno#MAX_ERRNO}.
+         *
+         * @throws IllegalArgumentException for anything else
+         */
+        @SuppressWarnings("unchecked")
+        public synchronized T of(int err) {
+            if (err >= 0 || err < -Errno.MAX_ERRNO) {
+                throw new IllegalArgumentException("not a negative errno: " + err);
+            }
+            Object p = byErrno[-err];
+            if (p == null) {
+                p = make.apply(-err);
+                if (!(p instanceof Value v) || v.errno() != -err) {
+                    throw new IllegalStateException("an ERR_PTR sentinel must carry its errno: " + p);
+                }
+                byErrno[-err] = p;
+            }
+            return (T) p;
+        }
     }
 }

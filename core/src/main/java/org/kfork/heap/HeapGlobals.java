@@ -8,6 +8,8 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import org.kfork.heap.fs.HeapFileTable;
+import org.kfork.heap.fs.HeapInodes;
 import org.kfork.heap.mm.HeapMmSystem;
 import org.kfork.heap.rcu.HeapRcu;
 import org.kfork.mm.FailSlab;
@@ -27,6 +29,10 @@ public final class HeapGlobals implements AutoCloseable {
     public final long totalramPages;
     /** nr_cpu_ids. */
     public final int nrCpus;
+    /** fs/inode.c's twin. */
+    public final HeapInodes inodes;
+    /** fs/file_table.c's twin: the lifetime of every file. */
+    public final HeapFileTable fileTable;
     /** The mm half's twin: counts, overcommit, init_mm, the work queue. */
     public final HeapMmSystem mm;
     /** RCU's heap twin. */
@@ -53,8 +59,11 @@ public final class HeapGlobals implements AutoCloseable {
         this.nrCpus = nrCpus;
         this.random = new SplittableRandom(seed);
         this.rcu = new HeapRcu(nrCpus);
-        this.mm = new HeapMmSystem(totalramPages);
-        this.failSlab = mm.failSlab();
+        this.failSlab = new FailSlab();
+        // vfs_caches_init: inode_init, files_init, files_maxfiles_init
+        this.inodes = HeapInodes.inodeInit(failSlab);
+        this.fileTable = HeapFileTable.filesInit(totalramPages, failSlab, inodes);
+        this.mm = new HeapMmSystem(totalramPages, failSlab, fileTable);
         this.log = mm.log();
     }
 

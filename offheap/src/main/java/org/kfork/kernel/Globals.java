@@ -7,6 +7,8 @@ import org.kfork.alloc.Cpus;
 import org.kfork.kernel.fork.ForkInit;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
+import org.kfork.kernel.fs.FileTable;
+import org.kfork.kernel.fs.Inodes;
 import org.kfork.kernel.mm.OffHeapMmSystem;
 import org.kfork.kernel.rcu.Rcu;
 import org.kfork.machine.Machine;
@@ -45,6 +47,10 @@ public final class Globals implements AutoCloseable {
     public final KernelImage image;
     /** fork_init and proc_caches_init: the task_struct cache, max_threads, fork.c's caches, the stacks. */
     public final ForkInit forkInit;
+    /** fs/inode.c: the inode cache and get_next_ino. */
+    public final Inodes inodes;
+    /** fs/file_table.c: the filp cache, nr_files and files-max; the lifetime of every struct file. */
+    public final FileTable fileTable;
     /** The mm half: mm and VMA caches, anon_vma caches, overcommit, init_mm, the mm work queue. */
     public final OffHeapMmSystem mm;
     /** RCU: call_rcu, grace periods at system-call boundaries, rcu_barrier (one per machine). */
@@ -80,9 +86,13 @@ public final class Globals implements AutoCloseable {
         this.random = new SplittableRandom(seed);
         this.image = new KernelImage(machine);
         this.rcu = Rcu.of(machine);
+        this.failSlab = new FailSlab();
         this.forkInit = ForkInit.boot(kmem);
-        this.mm = OffHeapMmSystem.on(machine, forkInit);
-        this.failSlab = mm.failSlab();
+        // vfs_caches_init: inode_init, files_init, files_maxfiles_init (before the mm model, whose
+        // shared anonymous maps and files stand on them)
+        this.inodes = Inodes.inodeInit(kmem, failSlab);
+        this.fileTable = FileTable.filesInit(kmem, failSlab, inodes);
+        this.mm = OffHeapMmSystem.on(machine, forkInit, failSlab, fileTable);
         this.log = mm.log();
     }
 
@@ -127,6 +137,8 @@ public final class Globals implements AutoCloseable {
     public void close() {
         rcu.rcuBarrier();
         mm.close();
+        fileTable.close();
+        inodes.close();
         forkInit.close();
         image.close();
     }

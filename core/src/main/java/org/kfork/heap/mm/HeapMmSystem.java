@@ -1,9 +1,16 @@
 package org.kfork.heap.mm;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.kfork.heap.ErrPtr;
 import org.kfork.heap.fork.HeapForkMm;
+import org.kfork.heap.fs.HeapFile;
+import org.kfork.heap.fs.HeapFileOperations;
+import org.kfork.heap.fs.HeapFileTable;
+import org.kfork.heap.fs.HeapInode;
+import org.kfork.heap.fs.HeapInodes;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
@@ -12,11 +19,15 @@ import org.kfork.mm.Mman;
 import org.kfork.mm.MmSystem;
 import org.kfork.mm.Overcommit;
 import org.kfork.mm.WorkQueue;
+import org.kfork.uapi.Errno;
+import org.kfork.uapi.KernelException;
+import org.kfork.uapi.OpenFlags;
 
 /**
  * The heap twin's surroundings: the object counts a slab would keep (so that the leak checks of
  * both variants compare the same numbers), the failslab hook in front of every allocation site,
- * overcommit, the work queue, and the user namespace's reference count.
+ * overcommit, the work queue, the user namespace's reference count, and the model's files over
+ * {@link HeapFileTable} (the methods of the off-heap twin's files, as Java functions).
  */
 public final class HeapMmSystem implements MmSystem {
     /** The "caches" whose objects {@link #alloc} counts: mm_struct. */
@@ -27,11 +38,9 @@ public final class HeapMmSystem implements MmSystem {
     public static final int ANON_VMA = 2;
     /** anon_vma_chain. */
     public static final int ANON_VMA_CHAIN = 3;
-    /** filp. */
-    public static final int FILP = 4;
     /** The page-table roots. */
-    public static final int PGD = 5;
-    private static final String[] NAMES = {"mm_struct", "vm_area_struct", "anon_vma", "anon_vma_chain", "filp", "pgd"};
+    public static final int PGD = 4;
+    private static final String[] NAMES = {"mm_struct", "vm_area_struct", "anon_vma", "anon_vma_chain", "pgd"};
 
     private final long[] live = new long[NAMES.length];
     /**
@@ -58,20 +67,68 @@ public final class HeapMmSystem implements MmSystem {
     }
 
     private final Overcommit overcommit;
-    private final FailSlab failSlab = new FailSlab();
+    private final FailSlab failSlab;
     private final KernelLog log = new KernelLog();
+    private final HeapFileTable files;
+    /** kfork_dev's open VMAs, by inode. Guarded by itself. */
+    private final Map<HeapInode, Long> devVmOpens = new HashMap<>();
+    private final HeapVmOperations genericFileVmOps = new HeapVmOperations("generic_file_vm_ops", null, null);
+    private final HeapVmOperations shmemVmOps = new HeapVmOperations("shmem_vm_ops", null, null);
+    private final HeapVmOperations devVmOps = new HeapVmOperations("kfork_dev_vm_ops", v -> devVmOpen(v, 1),
+        v -> devVmOpen(v, -1));
+    private final HeapFileOperations ramfsFileOperations = new HeapFileOperations("ramfs_file_operations",
+        (file, vma) -> setVmOps(vma, genericFileVmOps), null);
+    private final HeapFileOperations devFops = new HeapFileOperations("kfork_dev_fops", (file, vma) -> {
+        setVmOps(vma, devVmOps);
+        devVmOpen((HeapVma) vma, 1);
+        return 0;
+    }, null);
+    private final HeapFileOperations shmemFileOperations = new HeapFileOperations("shmem_file_operations",
+        (file, vma) -> setVmOps(vma, shmemVmOps), null);
     private WorkQueue workQueue;
     int maxMapCount = Mman.DEFAULT_MAX_MAP_COUNT;
     private volatile boolean fatalSignalPending;
     private long copyPageRange;
     private long userNsRefs;
-    private long nextIno = 100;
     /** init_user_ns stand-in. */
     public static final Object INIT_USER_NS = new Object();
 
-    /** A system whose overcommit accounting sees {@code totalramPages} pages. */
+    /**
+     * A system whose overcommit accounting sees {@code totalramPages} pages, with files of its own
+     * (inode_init, files_init) and its own failslab injector.
+     */
     public HeapMmSystem(long totalramPages) {
+        this(totalramPages, new FailSlab(), null);
+    }
+
+    /** A system over the kernel's failslab injector and file table (null: files of its own). */
+    public HeapMmSystem(long totalramPages, FailSlab failSlab, HeapFileTable files) {
         this.overcommit = new Overcommit(totalramPages);
+        this.failSlab = failSlab;
+        this.files = files != null ? files
+            : HeapFileTable.filesInit(totalramPages, failSlab, HeapInodes.inodeInit(failSlab));
+    }
+
+    private static int setVmOps(Object vma, HeapVmOperations ops) {
+        ((HeapVma) vma).vmOps = ops;
+        return 0;
+    }
+
+    private void devVmOpen(HeapVma vma, int d) {
+        HeapInode inode = vma.vmFile.fInode;
+        synchronized (devVmOpens) {
+            long n = devVmOpens.getOrDefault(inode, 0L) + d;
+            if (n == 0) {
+                devVmOpens.remove(inode);
+            } else {
+                devVmOpens.put(inode, n);
+            }
+        }
+    }
+
+    /** The file table the mm's files live in. */
+    public HeapFileTable files() {
+        return files;
     }
 
     /** Whether the failslab hook lets an allocation from {@code cache} succeed; counts it if so. */
@@ -115,14 +172,46 @@ public final class HeapMmSystem implements MmSystem {
         return workQueue;
     }
 
-    HeapFile shmemFile() {
-        if (!alloc(FILP)) {
-            return null;
+    /** shmem_zero_setup: see the off-heap twin; 0, -ENOSPC or the file's errno. */
+    int shmemZeroSetup(HeapVma vma) {
+        HeapInodes inodes = files.inodes();
+        HeapInode inode = inodes.newInodePseudo();
+        if (inode == null) {
+            return -Errno.ENOSPC;
         }
-        // shmem_kernel_file_setup: FMODE_WRITE but no get_write_access
-        HeapFile f = new HeapFile(this, "/dev/zero (deleted)", nextIno++, true, false);
-        f.iWritecount = 0;
-        return f;
+        inode.iIno = Integer.toUnsignedLong(inodes.getNextIno());
+        inode.iMode = HeapInodes.S_IFREG | HeapInodes.S_IRWXUGO;
+        inode.iSize = vma.vmEnd - vma.vmStart;
+        HeapFile file = files.allocFile(inode, "/dev/zero (deleted)", OpenFlags.O_RDWR, shmemFileOperations, null);
+        if (ErrPtr.isErr(file)) {
+            inodes.iput(inode);
+            return ErrPtr.ptrErr(file);
+        }
+        vma.vmFile = file;
+        vma.vmOps = shmemVmOps;
+        return 0;
+    }
+
+    /** get_file. */
+    public void getFile(HeapFile f) {
+        HeapFileTable.getFile(f);
+    }
+
+    /** fput. */
+    public void fput(HeapFile f) {
+        files.fput(f);
+    }
+
+    /** The path a file shows in the maps. */
+    String pathOf(HeapFile f) {
+        return files.path(f);
+    }
+
+    /** kfork_dev's open VMAs on the inode of {@code file}. */
+    long vmOpenCount(HeapFile file) {
+        synchronized (devVmOpens) {
+            return devVmOpens.getOrDefault(file.fInode, 0L);
+        }
     }
 
     /** Whether the current task has a fatal signal pending (dup_mmap checks it per VMA). */
@@ -144,12 +233,23 @@ public final class HeapMmSystem implements MmSystem {
         return new HeapMm(this, mm);
     }
 
+    /** The model's open(2) of a regular file: see the off-heap twin. */
     @Override
     public MappedFile openFile(String path, boolean writable, boolean vmOpen) {
-        if (!alloc(FILP)) {
-            throw new org.kfork.uapi.KernelException("open", org.kfork.uapi.Errno.ENOMEM);
+        HeapInodes inodes = files.inodes();
+        HeapInode inode = inodes.newInodePseudo();
+        if (inode == null) {
+            throw new KernelException("open", Errno.ENOMEM);
         }
-        return new HeapFile(this, path, nextIno++, writable, vmOpen);
+        inode.iIno = Integer.toUnsignedLong(inodes.getNextIno());
+        inode.iMode = HeapInodes.S_IFREG | 0644;
+        HeapFile f = files.dentryOpen(inode, path, writable ? OpenFlags.O_RDWR : OpenFlags.O_RDONLY,
+            vmOpen ? devFops : ramfsFileOperations, null);
+        if (ErrPtr.isErr(f)) {
+            inodes.iput(inode);
+            throw new KernelException("open", -ErrPtr.ptrErr(f));
+        }
+        return new HeapMappedFile(this, f);
     }
 
     @Override
@@ -190,6 +290,8 @@ public final class HeapMmSystem implements MmSystem {
         for (int i = 0; i < NAMES.length; i++) {
             m.put(NAMES[i], live[i]);
         }
+        m.put("filp", files.liveObjects());
+        m.put("inode_cache", files.inodes().liveObjects());
         m.put("user_ns refs", userNsRefs);
         return m;
     }
