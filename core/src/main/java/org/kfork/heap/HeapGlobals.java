@@ -7,9 +7,24 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 
+import org.kfork.fs.Fdtables;
+import org.kfork.heap.fork.HeapForkFiles;
+import org.kfork.heap.fs.HeapAnonInodes;
+import org.kfork.heap.fs.HeapFdtable;
+import org.kfork.heap.fs.HeapFileOperations;
 import org.kfork.heap.fs.HeapFileTable;
+import org.kfork.heap.fs.HeapFiles;
+import org.kfork.heap.fs.HeapFilesStruct;
+import org.kfork.heap.fs.HeapFsStruct;
+import org.kfork.heap.fs.HeapFsStructs;
+import org.kfork.heap.fs.HeapInode;
 import org.kfork.heap.fs.HeapInodes;
+import org.kfork.heap.fs.HeapPaths;
+import org.kfork.heap.fs.HeapVfsmount;
+import org.kfork.heap.rcu.HeapRcuCallback;
+import org.kfork.lib.KmallocSizes;
 import org.kfork.heap.mm.HeapMmSystem;
 import org.kfork.heap.rcu.HeapRcu;
 import org.kfork.mm.FailSlab;
@@ -33,6 +48,31 @@ public final class HeapGlobals implements AutoCloseable {
     public final HeapInodes inodes;
     /** fs/file_table.c's twin: the lifetime of every file. */
     public final HeapFileTable fileTable;
+    /** The rootfs mount (see HeapPaths). */
+    public final HeapVfsmount rootMount;
+    /** init_fs. */
+    public final HeapFsStruct initFs;
+    /** init_files. */
+    public final HeapFilesStruct initFiles;
+    /** sysctl fs.nr_open. */
+    public volatile int sysctlNrOpen = Fdtables.SYSCTL_NR_OPEN;
+    /** free_fdtable_rcu. */
+    public final HeapRcuCallback freeFdtableRcuFn;
+    /** The anonymous inode. */
+    public final HeapInode anonInodeInode;
+    /** pidfd_fops. */
+    public final HeapFileOperations pidfdFops;
+    /** put_pid, which pidfd_release calls (the pid room sets it). */
+    public volatile Consumer<Object> putPid;
+    /** The kinds of fork.c's and block's caches the fs room allocates from. */
+    public final int filesCache;
+    /** fs_cache. */
+    public final int fsCache;
+    /** io_context. */
+    public final int iocontextCache;
+    /** kmalloc's classes by kmalloc_index, and kmalloc_large's blocks. */
+    private final int[] kmallocKinds = new int[KmallocSizes.KMALLOC_SHIFT_HIGH + 1];
+    private final int kmallocLarge;
     /** The mm half's twin: counts, overcommit, init_mm, the work queue. */
     public final HeapMmSystem mm;
     /** RCU's heap twin. */
@@ -60,10 +100,23 @@ public final class HeapGlobals implements AutoCloseable {
         this.random = new SplittableRandom(seed);
         this.rcu = new HeapRcu(nrCpus);
         this.failSlab = new FailSlab();
+        for (int i : KmallocSizes.creationOrder()) {
+            kmallocKinds[i] = kind(KmallocSizes.className(i));
+        }
+        this.kmallocLarge = kind(KmallocSizes.LARGE);
+        this.filesCache = kind("files_cache");
+        this.fsCache = kind("fs_cache");
         // vfs_caches_init: inode_init, files_init, files_maxfiles_init
         this.inodes = HeapInodes.inodeInit(failSlab);
         this.fileTable = HeapFileTable.filesInit(totalramPages, failSlab, inodes);
+        this.rootMount = HeapPaths.initMountTree(this);
+        this.initFs = HeapFsStructs.initFs(this, rootMount);
+        this.initFiles = HeapFiles.initFiles(this);
+        this.freeFdtableRcuFn = head -> HeapFiles.freeFdtableRcu(this, (HeapFdtable) head);
         this.mm = new HeapMmSystem(totalramPages, failSlab, fileTable);
+        this.iocontextCache = kind("io_context");
+        this.anonInodeInode = HeapAnonInodes.anonInodeInit(this);
+        this.pidfdFops = HeapForkFiles.pidfdFopsInit(this);
         this.log = mm.log();
     }
 
@@ -108,6 +161,20 @@ public final class HeapGlobals implements AutoCloseable {
         return true;
     }
 
+    /** The twin of kmalloc: failslab, then one more live object of {@code size}'s class (or a large block). */
+    public boolean kmalloc(long size) {
+        return alloc(kmallocKind(size));
+    }
+
+    /** The twin of kfree of a block kmalloc'd with {@code size}. */
+    public void kfree(long size) {
+        free(kmallocKind(size));
+    }
+
+    private int kmallocKind(long size) {
+        return size > KmallocSizes.KMALLOC_MAX_CACHE_SIZE ? kmallocLarge : kmallocKinds[KmallocSizes.kmallocIndex(size)];
+    }
+
     /** The twin of kmem_cache_free: one fewer live object; a count below zero is a double free. */
     public void free(int kind) {
         if (live.decrementAndGet(kind) < 0) {
@@ -127,6 +194,10 @@ public final class HeapGlobals implements AutoCloseable {
 
     @Override
     public void close() {
+        rcu.rcuBarrier();
+        HeapAnonInodes.close(this);
         mm.close();
+        HeapFsStructs.closeInitFs(this, initFs);
+        HeapPaths.closeMountTree(this, rootMount);
     }
 }

@@ -2,13 +2,22 @@ package org.kfork.kernel;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongConsumer;
 
 import org.kfork.alloc.Cpus;
-import org.kfork.kernel.fork.ForkInit;
+import org.kfork.alloc.Kmalloc;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
+import org.kfork.fs.Fdtables;
+import org.kfork.kernel.block.BlkIoc;
+import org.kfork.kernel.fork.ForkFiles;
+import org.kfork.kernel.fork.ForkInit;
+import org.kfork.kernel.fs.AnonInodes;
 import org.kfork.kernel.fs.FileTable;
+import org.kfork.kernel.fs.Files;
+import org.kfork.kernel.fs.FsStructs;
 import org.kfork.kernel.fs.Inodes;
+import org.kfork.kernel.fs.Paths;
 import org.kfork.kernel.mm.OffHeapMmSystem;
 import org.kfork.kernel.rcu.Rcu;
 import org.kfork.machine.Machine;
@@ -45,12 +54,37 @@ public final class Globals implements AutoCloseable {
     public final Cpus cpus;
     /** RAM for the statics. */
     public final KernelImage image;
+    /** kmalloc's general caches (kmalloc-8 to kmalloc-8k) and kmalloc_large; see {@link #kmalloc}. */
+    public final Kmalloc kmallocCaches;
     /** fork_init and proc_caches_init: the task_struct cache, max_threads, fork.c's caches, the stacks. */
     public final ForkInit forkInit;
     /** fs/inode.c: the inode cache and get_next_ino. */
     public final Inodes inodes;
     /** fs/file_table.c: the filp cache, nr_files and files-max; the lifetime of every struct file. */
     public final FileTable fileTable;
+    /** fs/namespace.c's rootfs mount (a {@code struct mount}): the mount of every path (see Paths). */
+    public final long rootMount;
+    /** init_fs, init_task's fs_struct (static), its root and pwd at the root of {@link #rootMount}. */
+    public final long initFs;
+    /** init_files, init_task's files_struct (static). */
+    public final long initFiles;
+    /** sysctl fs.nr_open: the most descriptors a table may have (1024 * 1024 by default). */
+    public volatile int sysctlNrOpen = Fdtables.SYSCTL_NR_OPEN;
+    /** free_fdtable_rcu's kernel-text address (call_rcu of a replaced fdtable). */
+    public final long freeFdtableRcuFn;
+    /** block/blk-ioc.c's iocontext_cachep. */
+    public final KmemCache iocontextCachep;
+    /** ioc_release_fn's kernel-text address (an io_context's release work). */
+    public final long iocReleaseFn;
+    /** fs/anon_inodes.c's anon_inode_inode: the one inode of every anonymous file. */
+    public final long anonInodeInode;
+    /** kernel/fork.c's pidfd_fops (release only). */
+    public final long pidfdFops;
+    /**
+     * put_pid (kernel/pid.c), which pidfd_release calls: the pid room sets it; until then a
+     * pidfd whose pointer is not NULL cannot be released.
+     */
+    public volatile LongConsumer putPid;
     /** The mm half: mm and VMA caches, anon_vma caches, overcommit, init_mm, the mm work queue. */
     public final OffHeapMmSystem mm;
     /** RCU: call_rcu, grace periods at system-call boundaries, rcu_barrier (one per machine). */
@@ -87,13 +121,23 @@ public final class Globals implements AutoCloseable {
         this.image = new KernelImage(machine);
         this.rcu = Rcu.of(machine);
         this.failSlab = new FailSlab();
+        this.kmallocCaches = Kmalloc.create(kmem); // mm_init's kmem_cache_init: create_kmalloc_caches
         this.forkInit = ForkInit.boot(kmem);
-        // vfs_caches_init: inode_init, files_init, files_maxfiles_init (before the mm model, whose
-        // shared anonymous maps and files stand on them)
+        // vfs_caches_init: inode_init, files_init, files_maxfiles_init, mnt_init's init_mount_tree
+        // (before the mm model, whose shared anonymous maps and files stand on them)
         this.inodes = Inodes.inodeInit(kmem, failSlab);
         this.fileTable = FileTable.filesInit(kmem, failSlab, inodes);
+        this.rootMount = Paths.initMountTree(this);
+        this.initFs = FsStructs.initFs(this, rootMount);
+        this.initFiles = Files.initFiles(this);
+        this.freeFdtableRcuFn = rcu.register("free_fdtable_rcu", head -> Files.freeFdtableRcu(this, head));
         this.mm = OffHeapMmSystem.on(machine, forkInit, failSlab, fileTable);
         this.log = mm.log();
+        // initcalls: blk_ioc_init (subsys), anon_inode_init (fs); pidfd_fops is a static of fork.c
+        this.iocontextCachep = BlkIoc.blkIocInit(this);
+        this.iocReleaseFn = fileTable.text().register("ioc_release_fn", (BlkIoc.WorkFunc) BlkIoc::iocReleaseFn);
+        this.anonInodeInode = AnonInodes.anonInodeInit(this);
+        this.pidfdFops = ForkFiles.pidfdFopsInit(this);
     }
 
     /** Boots a kernel on {@code machine} with the default seed. */
@@ -119,6 +163,19 @@ public final class Globals implements AutoCloseable {
         return failSlab.shouldFail() ? 0 : cachep.alloc(cpus.current());
     }
 
+    /**
+     * kmalloc on the caller's CPU, after asking the failslab injector: 0 when either says no. Up to
+     * 8 KiB from the kmalloc caches, beyond from the page allocator (kmalloc_large). Not zeroed.
+     */
+    public long kmalloc(long size) {
+        return failSlab.shouldFail() ? 0 : kmallocCaches.kmalloc(cpus.current(), size);
+    }
+
+    /** kfree on the caller's CPU (NULL is a no-op). */
+    public void kfree(long addr) {
+        kmallocCaches.kfree(cpus.current(), addr);
+    }
+
     /** kmem_cache_zalloc: {@link #alloc}, zeroed. */
     public long zalloc(KmemCache cachep) {
         return failSlab.shouldFail() ? 0 : cachep.zalloc(cpus.current());
@@ -136,10 +193,15 @@ public final class Globals implements AutoCloseable {
     @Override
     public void close() {
         rcu.rcuBarrier();
+        AnonInodes.close(this);
+        iocontextCachep.destroy();
         mm.close();
+        FsStructs.closeInitFs(this, initFs);
+        Paths.closeMountTree(this, rootMount);
         fileTable.close();
         inodes.close();
         forkInit.close();
+        kmallocCaches.close();
         image.close();
     }
 }

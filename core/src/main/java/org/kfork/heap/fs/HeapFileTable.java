@@ -103,14 +103,7 @@ public final class HeapFileTable {
         }
         file.fInode = inode;
         file.fMapping = inode.iMapping;
-        int mode = file.fMode;
-        if ((mode & Fmode.FMODE_READ) != 0) {
-            mode |= Fmode.FMODE_CAN_READ;
-        }
-        if ((mode & Fmode.FMODE_WRITE) != 0) {
-            mode |= Fmode.FMODE_CAN_WRITE;
-        }
-        file.fMode = mode | Fmode.FMODE_OPENED;
+        file.fMode = canReadWrite(file.fMode, fops) | Fmode.FMODE_OPENED;
         file.fOp = fops;
         setPath(file, path);
         return file;
@@ -135,15 +128,20 @@ public final class HeapFileTable {
         file.fMapping = inode.iMapping;
         file.fOp = fops;
         file.fFlags &= ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY | OpenFlags.O_TRUNC);
-        if ((mode & Fmode.FMODE_READ) != 0) {
-            mode |= Fmode.FMODE_CAN_READ;
-        }
-        if ((mode & Fmode.FMODE_WRITE) != 0) {
-            mode |= Fmode.FMODE_CAN_WRITE;
-        }
-        file.fMode = mode | Fmode.FMODE_OPENED;
+        file.fMode = canReadWrite(mode, fops) | Fmode.FMODE_OPENED;
         setPath(file, path);
         return file;
+    }
+
+    /** FMODE_CAN_READ when open for reading with a read_iter; FMODE_CAN_WRITE likewise. */
+    private static int canReadWrite(int mode, HeapFileOperations fops) {
+        if ((mode & Fmode.FMODE_READ) != 0 && fops != null && fops.readIter != null) {
+            mode |= Fmode.FMODE_CAN_READ;
+        }
+        if ((mode & Fmode.FMODE_WRITE) != 0 && fops != null && fops.writeIter != null) {
+            mode |= Fmode.FMODE_CAN_WRITE;
+        }
+        return mode;
     }
 
     private void fputFresh(HeapFile file) {

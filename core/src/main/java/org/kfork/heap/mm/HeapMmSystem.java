@@ -76,15 +76,9 @@ public final class HeapMmSystem implements MmSystem {
     private final HeapVmOperations shmemVmOps = new HeapVmOperations("shmem_vm_ops", null, null);
     private final HeapVmOperations devVmOps = new HeapVmOperations("kfork_dev_vm_ops", v -> devVmOpen(v, 1),
         v -> devVmOpen(v, -1));
-    private final HeapFileOperations ramfsFileOperations = new HeapFileOperations("ramfs_file_operations",
-        (file, vma) -> setVmOps(vma, genericFileVmOps), null);
-    private final HeapFileOperations devFops = new HeapFileOperations("kfork_dev_fops", (file, vma) -> {
-        setVmOps(vma, devVmOps);
-        devVmOpen((HeapVma) vma, 1);
-        return 0;
-    }, null);
-    private final HeapFileOperations shmemFileOperations = new HeapFileOperations("shmem_file_operations",
-        (file, vma) -> setVmOps(vma, shmemVmOps), null);
+    private final HeapFileOperations ramfsFileOperations = new HeapFileOperations("ramfs_file_operations");
+    private final HeapFileOperations devFops = new HeapFileOperations("kfork_dev_fops");
+    private final HeapFileOperations shmemFileOperations = new HeapFileOperations("shmem_file_operations");
     private WorkQueue workQueue;
     int maxMapCount = Mman.DEFAULT_MAX_MAP_COUNT;
     private volatile boolean fatalSignalPending;
@@ -107,6 +101,23 @@ public final class HeapMmSystem implements MmSystem {
         this.failSlab = failSlab;
         this.files = files != null ? files
             : HeapFileTable.filesInit(totalramPages, failSlab, HeapInodes.inodeInit(failSlab));
+        buildFileMethods();
+    }
+
+    /** The methods of the model's files (see the off-heap twin's buildFileMethods). */
+    private void buildFileMethods() {
+        ramfsFileOperations.mmap = (file, vma) -> setVmOps(vma, genericFileVmOps);
+        devFops.mmap = (file, vma) -> {
+            setVmOps(vma, devVmOps);
+            devVmOpen((HeapVma) vma, 1);
+            return 0;
+        };
+        shmemFileOperations.mmap = (file, vma) -> setVmOps(vma, shmemVmOps);
+        final HeapFileOperations.RwIterMethod writeIter = HeapFileOperations.noFileIo("generic_file_write_iter");
+        ramfsFileOperations.readIter = HeapFileOperations.noFileIo("generic_file_read_iter");
+        ramfsFileOperations.writeIter = writeIter;
+        shmemFileOperations.readIter = HeapFileOperations.noFileIo("shmem_file_read_iter");
+        shmemFileOperations.writeIter = writeIter;
     }
 
     private static int setVmOps(Object vma, HeapVmOperations ops) {

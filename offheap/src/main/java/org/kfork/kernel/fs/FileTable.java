@@ -80,6 +80,31 @@ public final class FileTable implements AutoCloseable {
         int mmap(long file, long vma);
     }
 
+    /**
+     * {@code ssize_t (*read_iter)(struct kiocb *, struct iov_iter *)} and write_iter. The model
+     * does no file I/O: its files' read_iter and write_iter are there for what their presence
+     * means (FMODE_CAN_READ, FMODE_CAN_WRITE) and refuse to run.
+     */
+    @FunctionalInterface
+    public interface RwIterMethod {
+        /** Reads or writes; the model's methods throw. */
+        long call(long kiocb, long iter);
+    }
+
+    /** A read_iter or write_iter of the model: present, never run (the model has no page cache). */
+    public static RwIterMethod noFileIo(String name) {
+        return (kiocb, iter) -> {
+            throw new UnsupportedOperationException(name + ": the model does no file I/O");
+        };
+    }
+
+    /** {@code int (*flush)(struct file *, fl_owner_t id)}, registered in the kernel text. */
+    @FunctionalInterface
+    public interface FlushMethod {
+        /** A descriptor of the file is being closed by the owner {@code id} (its files_struct). */
+        int flush(long file, long id);
+    }
+
     /** {@code int (*release)(struct inode *, struct file *)}, registered in the kernel text. */
     @FunctionalInterface
     public interface ReleaseMethod {
@@ -183,8 +208,8 @@ public final class FileTable implements AutoCloseable {
     /**
      * alloc_file: a new file of {@code inode} (whose reference the file takes over) opened with
      * {@code flags} and the methods {@code fops}, shown as {@code path}. FMODE_CAN_READ and
-     * FMODE_CAN_WRITE are set as the access mode allows (the model's methods can read and write)
-     * and FMODE_OPENED always.
+     * FMODE_CAN_WRITE are set as the access mode and the methods allow (read or read_iter, write
+     * or write_iter), FMODE_OPENED always.
      *
      * @return the file, or a negative errno (the caller still holds the inode reference then)
      */
@@ -196,14 +221,7 @@ public final class FileTable implements AutoCloseable {
         putLong(file + File.F_INODE, inode);
         putLong(file + File.F_MAPPING, getLong(inode + Inode.I_MAPPING));
         // f_wb_err and f_sb_err sample errseq values that are 0: no writeback errors, no super_block
-        int mode = getInt(file + File.F_MODE);
-        if ((mode & Fmode.FMODE_READ) != 0) {
-            mode |= Fmode.FMODE_CAN_READ;
-        }
-        if ((mode & Fmode.FMODE_WRITE) != 0) {
-            mode |= Fmode.FMODE_CAN_WRITE;
-        }
-        putInt(file + File.F_MODE, mode | Fmode.FMODE_OPENED);
+        putInt(file + File.F_MODE, canReadWrite(getInt(file + File.F_MODE), fops) | Fmode.FMODE_OPENED);
         putLong(file + File.F_OP, fops);
         // i_readcount_inc only with CONFIG_IMA, which the reference config leaves out
         setPath(file, path);
@@ -238,15 +256,22 @@ public final class FileTable implements AutoCloseable {
         putLong(file + File.F_OP, fops);
         putInt(file + File.F_FLAGS,
             getInt(file + File.F_FLAGS) & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY | OpenFlags.O_TRUNC));
-        if ((mode & Fmode.FMODE_READ) != 0) {
-            mode |= Fmode.FMODE_CAN_READ;
-        }
-        if ((mode & Fmode.FMODE_WRITE) != 0) {
-            mode |= Fmode.FMODE_CAN_WRITE;
-        }
-        putInt(file + File.F_MODE, mode | Fmode.FMODE_OPENED);
+        putInt(file + File.F_MODE, canReadWrite(mode, fops) | Fmode.FMODE_OPENED);
         setPath(file, path);
         return file;
+    }
+
+    /** FMODE_CAN_READ when open for reading and f_op has read or read_iter; FMODE_CAN_WRITE likewise. */
+    private static int canReadWrite(int mode, long fops) {
+        if ((mode & Fmode.FMODE_READ) != 0 && fops != 0
+            && (getLong(fops + FileOperations.READ) != 0 || getLong(fops + FileOperations.READ_ITER) != 0)) {
+            mode |= Fmode.FMODE_CAN_READ;
+        }
+        if ((mode & Fmode.FMODE_WRITE) != 0 && fops != 0
+            && (getLong(fops + FileOperations.WRITE) != 0 || getLong(fops + FileOperations.WRITE_ITER) != 0)) {
+            mode |= Fmode.FMODE_CAN_WRITE;
+        }
+        return mode;
     }
 
     /** fput of a file that never opened (no FMODE_OPENED): __fput goes straight to file_free. */

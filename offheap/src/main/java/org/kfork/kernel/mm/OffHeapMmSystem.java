@@ -226,6 +226,14 @@ public final class OffHeapMmSystem implements MmSystem {
             }));
         putLong(page + SHMEM_FILE_OPERATIONS + FileOperations.MMAP, text.register("shmem_mmap",
             (FileTable.MmapMethod) (file, vma) -> setVmOps(vma, shmemVmOps)));
+        // their read_iter and write_iter: present (FMODE_CAN_READ, FMODE_CAN_WRITE), never run
+        final long readIter = text.register("generic_file_read_iter", FileTable.noFileIo("generic_file_read_iter"));
+        final long writeIter = text.register("generic_file_write_iter", FileTable.noFileIo("generic_file_write_iter"));
+        putLong(page + RAMFS_FILE_OPERATIONS + FileOperations.READ_ITER, readIter);
+        putLong(page + RAMFS_FILE_OPERATIONS + FileOperations.WRITE_ITER, writeIter);
+        putLong(page + SHMEM_FILE_OPERATIONS + FileOperations.READ_ITER,
+            text.register("shmem_file_read_iter", FileTable.noFileIo("shmem_file_read_iter")));
+        putLong(page + SHMEM_FILE_OPERATIONS + FileOperations.WRITE_ITER, writeIter);
     }
 
     private static int setVmOps(long vma, long ops) {

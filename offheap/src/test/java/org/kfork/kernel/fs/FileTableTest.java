@@ -70,15 +70,19 @@ class FileTableTest {
     void openSetsTheModeOfItsAccessAndAWriterHoldsWriteAccessUntilTheLastPut(FsVariant v) {
         try (FsVariant.Instance k = v.create()) {
             long inode = k.newInode();
-            long w = k.dentryOpen(inode, "/srv/w", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, Fops.NONE, 0);
+            long w = k.dentryOpen(inode, "/srv/w", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, Fops.RW, 0);
             assertEquals(FMODE_READ | FMODE_WRITE | FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE | FMODE_WRITER
                 | FMODE_CAN_READ | FMODE_CAN_WRITE | FMODE_OPENED, k.fMode(w));
             assertEquals(O_RDWR | O_CLOEXEC, k.fFlags(w), "do_dentry_open drops O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC");
             assertEquals(1, k.iWritecount(inode), "get_write_access");
             long inode2 = k.newInode();
-            long r = k.dentryOpen(inode2, "/srv/r", O_RDONLY, Fops.NONE, 0);
+            long r = k.dentryOpen(inode2, "/srv/r", O_RDONLY, Fops.RW, 0);
             assertEquals(FMODE_READ | FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE | FMODE_CAN_READ | FMODE_OPENED,
                 k.fMode(r));
+            long bare = k.dentryOpen(k.newInode(), "/srv/b", O_RDWR, Fops.NONE, 0);
+            assertEquals(FMODE_READ | FMODE_WRITE | FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE | FMODE_WRITER | FMODE_OPENED,
+                k.fMode(bare), "no read_iter, no write_iter: neither CAN_READ nor CAN_WRITE");
+            k.fput(bare);
             assertEquals(0, k.iWritecount(inode2), "a reader takes no write access");
             assertEquals(-Errno.ENODEV, k.callMmap(r), "no mmap method");
             k.fput(r);
@@ -97,7 +101,7 @@ class FileTableTest {
         try (FsVariant.Instance k = v.create()) {
             long inode = k.newInode();
             long f = k.allocFile(inode, "anon_inode:[test]", O_RDWR, Fops.RELEASE, 0);
-            assertEquals(FMODE_READ | FMODE_WRITE | FMODE_CAN_READ | FMODE_CAN_WRITE | FMODE_OPENED, k.fMode(f));
+            assertEquals(FMODE_READ | FMODE_WRITE | FMODE_OPENED, k.fMode(f), "no FMODE_WRITER, and release only");
             assertEquals(0, k.iWritecount(inode));
             k.fput(f);
             assertEquals(1, k.releases.size());
