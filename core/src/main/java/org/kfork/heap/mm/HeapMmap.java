@@ -195,8 +195,15 @@ public final class HeapMmap {
         mm.vmacacheSeqnum++; // vmacache_invalidate
     }
 
-    /** find_vma: the first VMA with vm_end &gt; addr, or null; the handle's vmacache first. */
+    /**
+     * find_vma: the first VMA with vm_end &gt; addr, or null; the handle's vmacache first. Every
+     * VMA lies below TASK_SIZE, so an address past 2^63 (negative as a long) finds none, as the
+     * kernel's unsigned compare says.
+     */
     static HeapVma findVma(HeapMm cur, long addr) {
+        if (addr < 0) {
+            return null;
+        }
         HeapVma vma = cur.vmacacheFind(addr);
         if (vma != null) {
             return vma;
@@ -416,19 +423,19 @@ public final class HeapMmap {
         HeapMmSystem sys = cur.sys;
         HeapMmStruct mm = cur.mm;
         len = MmArgs.mmapLen(len, flags, file != null);
-        if (len < 0) {
+        if (Errno.isError(len)) {
             return len;
         }
         flags = MmArgs.mmapFlags(flags);
         addr = MmArgs.mmapHint(addr, flags);
         if (MmArgs.pgoffOverflows(pgoff, len)) {
-            return -EOVERFLOW;
+            return -Errno.EOVERFLOW;
         }
         if (mm.mapCount > sys.maxMapCount) {
             return -Errno.ENOMEM;
         }
         addr = getUnmappedArea(cur, addr, len, pgoff, flags);
-        if (addr < 0) {
+        if (Errno.isError(addr)) {
             return addr;
         }
         if ((flags & MAP_FIXED_NOREPLACE) != 0) {
@@ -438,7 +445,8 @@ public final class HeapMmap {
             }
         }
         boolean fmodeWrite = file != null && file.fmodeWrite;
-        long vmFlags = MmArgs.mmapVmFlags(prot, flags, mm.defFlags, file != null, fmodeWrite, sys.overcommitMode());
+        long vmFlags = MmArgs.mmapVmFlags(prot, flags, mm.defFlags, file != null, fmodeWrite, pgoff, len,
+            sys.overcommitMode());
         if (vmFlags < 0) {
             return vmFlags;
         }
@@ -677,10 +685,10 @@ public final class HeapMmap {
                     }
                 }
             }
-            if (result < 0) {
+            if (Errno.isError(result)) {
                 long alignOffset = MmArgs.alignOffset(pgoff, alignMask);
                 result = unmappedAreaTopdown(cur.mm, len, PAGE_SIZE, cur.mm.mmapBase, alignMask, alignOffset);
-                if (result < 0) {
+                if (Errno.isError(result)) {
                     result = unmappedArea(cur.mm, len, cur.mm.mmapLegacyBase, TASK_SIZE, alignMask, alignOffset);
                 }
             }
@@ -744,22 +752,27 @@ public final class HeapMmap {
         return 0;
     }
 
-    /** split_vma: __split_vma after the vm.max_map_count check (-ENOMEM). */
-    static int splitVmaChecked(HeapMm cur, HeapVma vma, long addr, boolean newBelow) {
+    /**
+     * split_vma: __split_vma after the vm.max_map_count check (-ENOMEM). madvise_behavior makes
+     * the same check itself, then reports a failed __split_vma as -EAGAIN ({@code madvise}); the
+     * refusal at the limit stays -ENOMEM there too.
+     */
+    static int splitVmaChecked(HeapMm cur, HeapVma vma, long addr, boolean newBelow, boolean madvise) {
         if (cur.mm.mapCount >= cur.sys.maxMapCount) {
             return -Errno.ENOMEM;
         }
-        return splitVma(cur, vma, addr, newBelow);
+        int err = splitVma(cur, vma, addr, newBelow);
+        return madvise ? MmArgs.madviseSplitError(err) : err;
     }
 
     /**
      * What mprotect_fixup, madvise_behavior and mlock_fixup share: [start, end) of {@code vma}
      * takes {@code newFlags} by merging with a neighbour (vma_merge) or by splitting {@code vma} at
-     * the range's ends (split_vma when {@code checked}, else __split_vma). Then {@code cur.pprev}
-     * is the VMA covering exactly the range; on failure it is {@code vma}. Returns 0 or the split's
-     * errno.
+     * the range's ends (split_vma, refused with -ENOMEM at vm.max_map_count; for
+     * {@code madvise}, a failed split reports -EAGAIN). Then {@code cur.pprev} is the VMA covering
+     * exactly the range; on failure it is {@code vma}. Returns 0 or the split's errno.
      */
-    static int vmaMergeOrSplit(HeapMm cur, HeapVma vma, long start, long end, long newFlags, boolean checked) {
+    static int vmaMergeOrSplit(HeapMm cur, HeapVma vma, long start, long end, long newFlags, boolean madvise) {
         long pgoff = vma.vmPgoff + ((start - vma.vmStart) >>> PAGE_SHIFT);
         HeapVma merged = vmaMerge(cur.sys, cur.mm, cur.pprev, start, end, newFlags, vma.anonVma, vma.vmFile, pgoff);
         if (merged != null) {
@@ -767,14 +780,16 @@ public final class HeapMmap {
             return 0;
         }
         cur.pprev = vma;
-        int err = 0;
         if (start != vma.vmStart) {
-            err = checked ? splitVmaChecked(cur, vma, start, true) : splitVma(cur, vma, start, true);
+            int err = splitVmaChecked(cur, vma, start, true, madvise);
+            if (err != 0) {
+                return err;
+            }
         }
-        if (err == 0 && end != vma.vmEnd) {
-            err = checked ? splitVmaChecked(cur, vma, end, false) : splitVma(cur, vma, end, false);
+        if (end != vma.vmEnd) {
+            return splitVmaChecked(cur, vma, end, false, madvise);
         }
-        return err;
+        return 0;
     }
 
     /** free_pgtables' part that the model keeps: unlink_anon_vmas and unlink_file_vma. */

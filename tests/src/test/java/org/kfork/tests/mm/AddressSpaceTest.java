@@ -159,7 +159,7 @@ class AddressSpaceTest {
         sys().setMaxMapCount(mm.mapCount());
         assertEquals(0, mm.mprotect(m, P, PROT_READ));
         long before = mm.mapCount();
-        assertEquals(-Errno.EAGAIN, mm.madvise(a + P, P, MADV_DONTFORK), "split refused: madvise says EAGAIN");
+        assertEquals(-Errno.ENOMEM, mm.madvise(a + P, P, MADV_DONTFORK), "at the limit madvise says ENOMEM, not EAGAIN");
         sys().setMaxMapCount(mm.mapCount() - 1);
         assertEquals(-Errno.ENOMEM, mm.mmap(0, P, RW, ANON, null, 0), "map_count > max_map_count");
         assertEquals(before, mm.mapCount());
@@ -169,6 +169,109 @@ class AddressSpaceTest {
         assertEquals(-Errno.ENOMEM, mm.mmap(0, P, RW, ANON, null, 0));
         assertTrue(mm.mmap(0, P, RW, MAP_SHARED | MAP_ANONYMOUS, null, 0) > 0, "shared maps are not accounted");
         sys().overcommit().mode(Overcommit.OVERCOMMIT_GUESS).ratio(50);
+        mm.validate();
+        mm.mmput();
+        f.fput();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
+    void splitsOfMprotectMlockAndMadviseAreRefusedAtMaxMapCount(MmVariant v) {
+        AddressSpace mm = start(v);
+        long a = mm.mmap(0, 8 * P, RW, ANON, null, 0);
+        sys().setMaxMapCount(mm.mapCount());
+        String maps = mm.maps();
+        long committed = sys().overcommit().committedPages();
+        assertEquals(-Errno.ENOMEM, mm.mprotect(a + P, P, PROT_READ), "mprotect_fixup's split_vma");
+        assertEquals(-Errno.ENOMEM, mm.mlock(a + P, P), "mlock_fixup's split_vma");
+        assertEquals(0, mm.munlock(a + P, P), "unlocking unlocked pages changes no flags: no split to refuse");
+        assertEquals(-Errno.ENOMEM, mm.madvise(a + P, P, MADV_DONTFORK), "madvise_behavior's own check: ENOMEM, not EAGAIN");
+        assertEquals(maps, mm.maps(), "nothing changed");
+        assertEquals(0, mm.lockedVm());
+        assertEquals(committed, sys().overcommit().committedPages());
+        // changes that split nothing still work at the limit
+        assertEquals(0, mm.mprotect(a, 8 * P, PROT_READ));
+        assertEquals(0, mm.mlock(a, 8 * P));
+        assertEquals(8, mm.lockedVm());
+        // one split below the limit, the second refused: the first stays, as in 5.12
+        sys().setMaxMapCount(mm.mapCount() + 1);
+        assertEquals(-Errno.ENOMEM, mm.mprotect(a + P, P, RW));
+        assertEquals(2, mm.mapCount());
+        assertEquals(a + P, mm.findVma(a + P).start());
+        assertEquals(committed, sys().overcommit().committedPages(), "the refused change's charge is returned");
+        sys().setMaxMapCount(DEFAULT_MAX_MAP_COUNT);
+        mm.validate();
+        mm.mmput();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
+    void addressesLengthsAndOffsetsCompareUnsignedAsInTheKernel(MmVariant v) {
+        AddressSpace mm = start(v);
+        long a = mm.mmap(0x10000000L, 4 * P, RW, ANON | MAP_FIXED, null, 0);
+        assertEquals(0x10000000L, a);
+        String maps = mm.maps();
+        // mmap
+        assertEquals(-Errno.ENOMEM, mm.mmap(1L << 63, P, RW, ANON | MAP_FIXED, null, 0), "MAP_FIXED past 2^63");
+        assertEquals(-Errno.ENOMEM, mm.mmap(-P, P, RW, ANON | MAP_FIXED, null, 0), "MAP_FIXED at the last page");
+        assertEquals(-Errno.EOVERFLOW, mm.mmap(0, P, RW, ANON, null, -1L), "pgoff + 1 wraps past 2^64");
+        assertEquals(-Errno.EOVERFLOW, mm.mmap(0, 1L << 63, RW, ANON, null, -(1L << 50)),
+            "a length past 2^63 is a length: the offset check comes first");
+        assertEquals(-Errno.ENOMEM, mm.mmap(0, 1L << 63, RW, ANON, null, 0), "then get_unmapped_area refuses it");
+        assertEquals(maps, mm.maps());
+        long free = mm.getUnmappedArea(0, P, 0, 0);
+        long h = mm.mmap(1L << 63, P, RW, ANON, null, 0);
+        assertEquals(free, h, "a hint past 2^63 is not rounded up to mmap_min_addr: the search places the area");
+        assertEquals(0, mm.munmap(h, P));
+        long big = mm.mmap(0, P, PROT_READ, ANON, null, Long.MAX_VALUE);
+        assertTrue(big > 0, "pgoff 2^63 - 1 plus one page does not wrap unsigned: " + big);
+        assertEquals(0, mm.munmap(big, P));
+        MappedFile f = sys().openFile("/var/big.img", false, false);
+        long lastOk = (Long.MAX_VALUE - P) >>> PAGE_SHIFT;
+        assertEquals(-Errno.EOVERFLOW, mm.mmap(0, P, PROT_READ, MAP_PRIVATE, f, lastOk + 1), "file_mmap_ok: past LLONG_MAX");
+        long fm = mm.mmap(0, P, PROT_READ, MAP_PRIVATE, f, lastOk);
+        assertTrue(fm > 0, "the last page below MAX_LFS_FILESIZE maps: " + fm);
+        assertEquals(0, mm.munmap(fm, P));
+        // munmap
+        assertEquals(-Errno.EINVAL, mm.munmap(a, -P), "a length of 2^64 - 4096");
+        assertEquals(-Errno.EINVAL, mm.munmap(-P, 2 * P), "a start past TASK_SIZE");
+        assertEquals(-Errno.EINVAL, mm.munmap(1L << 63, P));
+        assertEquals(maps, mm.maps(), "nothing was split or unmapped");
+        // mprotect, mlock, madvise over a range that runs past 2^63: the mapped part changes,
+        // then the hole after it is -ENOMEM
+        assertEquals(-Errno.ENOMEM, mm.mprotect(1L << 63, P, PROT_READ), "nothing mapped past 2^63");
+        assertEquals(-Errno.ENOMEM, mm.mlock(1L << 63, P));
+        assertEquals(-Errno.ENOMEM, mm.madvise(1L << 63, P, MADV_DONTFORK));
+        assertEquals(-Errno.ENOMEM, mm.mprotect(a, 1L << 63, PROT_READ));
+        assertEquals(-Errno.ENOMEM, mm.mlock(a, 1L << 63));
+        assertEquals(-Errno.ENOMEM, mm.madvise(a, 1L << 63, MADV_DONTFORK));
+        List<VmaInfo> vmas = mm.vmas();
+        assertEquals(1, vmas.size());
+        assertEquals(VM_READ | VM_LOCKED | VM_DONTCOPY, vmas.get(0).flags() & (VM_READ | VM_WRITE | VM_LOCKED | VM_DONTCOPY));
+        assertEquals(4 * P, vmas.get(0).end() - vmas.get(0).start());
+        assertEquals(4, mm.lockedVm());
+        assertEquals(-Errno.ENOMEM, mm.munlock(a, 1L << 63));
+        assertEquals(0, mm.lockedVm());
+        mm.validate();
+        mm.mmput();
+        f.fput();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
+    void mapSharedValidateIsNoTypeOfAnonymousMemoryAndChecksAFilesFlags(MmVariant v) {
+        AddressSpace mm = start(v);
+        int unknown = 0x800000;
+        assertEquals(-Errno.EINVAL, mm.mmap(0, P, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, null, 0));
+        assertEquals(-Errno.EINVAL, mm.mmap(0, P, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS | unknown, null, 0));
+        assertTrue(mm.mmap(0, P, RW, ANON | unknown, null, 0) > 0, "MAP_PRIVATE ignores unknown flags");
+        MappedFile f = sys().openFile("/srv/data.bin", true, false);
+        assertEquals(-Errno.EOPNOTSUPP, mm.mmap(0, P, RW, MAP_SHARED_VALIDATE | MAP_SYNC, f, 0), "no DAX: MAP_SYNC");
+        assertEquals(-Errno.EOPNOTSUPP, mm.mmap(0, P, RW, MAP_SHARED_VALIDATE | unknown, f, 0));
+        assertTrue(mm.mmap(0, P, RW, MAP_SHARED | unknown, f, 0) > 0, "MAP_SHARED drops unknown flags");
+        assertTrue(mm.mmap(0, P, RW, MAP_SHARED_VALIDATE | MAP_32BIT | MAP_UNINITIALIZED | MAP_HUGE_2MB, f, 0) > 0,
+            "every flag of LEGACY_MAP_MASK passes the validation");
+        assertEquals(3, mm.mapCount());
         mm.validate();
         mm.mmput();
         f.fput();
