@@ -839,22 +839,62 @@ public final class HeapMmap {
                 }
             }
         }
-        // detach_vmas_to_be_unmapped, unmap_region, remove_vma_list
-        long nrAccounted = 0;
-        while (vma != null && vma.vmStart < end) {
-            HeapVma next = vma.vmNext;
-            vmaUnlink(mm, vma);
-            mm.mapCount--;
-            if ((vma.vmFlags & VM_ACCOUNT) != 0) {
-                nrAccounted += vma.pages();
-            }
-            vmStatAccount(mm, vma.vmFlags, -vma.pages());
-            freePgtablesHook(sys, vma);
-            removeVma(sys, vma);
-            vma = next;
+        detachVmasToBeUnmapped(mm, vma, prev, end);
+        for (HeapVma t = vma; t != null; t = t.vmNext) {
+            freePgtablesHook(sys, t); // unmap_region's free_pgtables
         }
-        sys.overcommit().vmUnacctMemory(nrAccounted);
+        removeVmaList(sys, mm, vma);
         return 0;
+    }
+
+    /**
+     * detach_vmas_to_be_unmapped: {@code vma} and the VMAs after it that start below {@code end}
+     * leave the tree, map_count and the mm's list, which they keep as a list of their own (the
+     * last one's vm_next cleared); the next VMA's gap is recomputed and the vmacaches are
+     * invalidated once for the whole range.
+     */
+    static void detachVmasToBeUnmapped(HeapMmStruct mm, HeapVma vma, HeapVma prev, long end) {
+        vma.vmPrev = null;
+        HeapVma tail;
+        do {
+            HeapRbAugmented.erase(vma, mm.mmRb, GAP);
+            mm.mapCount--;
+            tail = vma;
+            vma = vma.vmNext;
+        } while (vma != null && vma.vmStart < end);
+        if (prev != null) {
+            prev.vmNext = vma;
+        } else {
+            mm.mmap = vma;
+        }
+        if (vma != null) {
+            vma.vmPrev = prev;
+            vmaGapUpdate(vma);
+        } else {
+            mm.highestVmEnd = prev != null ? VmRules.vmEndGap(prev.vmEnd, prev.vmFlags) : 0;
+        }
+        tail.vmNext = null;
+        mm.vmacacheSeqnum++; // vmacache_invalidate
+    }
+
+    /**
+     * remove_vma_list: hiwater_vm takes total_vm before it drops (update_hiwater_vm); then each
+     * detached VMA leaves the counters and is removed, and the overcommit charge goes back.
+     */
+    static void removeVmaList(HeapMmSystem sys, HeapMmStruct mm, HeapVma vma) {
+        long nrAccounted = 0;
+        if (mm.hiwaterVm < mm.totalVm) {
+            mm.hiwaterVm = mm.totalVm; // update_hiwater_vm
+        }
+        do {
+            long nrpages = vma.pages();
+            if ((vma.vmFlags & VM_ACCOUNT) != 0) {
+                nrAccounted += nrpages;
+            }
+            vmStatAccount(mm, vma.vmFlags, -nrpages);
+            vma = removeVma(sys, vma);
+        } while (vma != null);
+        sys.overcommit().vmUnacctMemory(nrAccounted);
     }
 
     /** exit_mmap: tear down every VMA, its anon_vma chains and file references. */

@@ -845,22 +845,59 @@ public final class Mmap {
                 }
             }
         }
-        // detach_vmas_to_be_unmapped, unmap_region, remove_vma_list
-        long nrAccounted = 0;
-        while (vma != 0 && vmStart(vma) < end) {
-            long next = vmNext(vma);
-            vmaUnlink(mm, vma);
-            mapCountAdd(mm, -1);
-            if ((vmFlags(vma) & VM_ACCOUNT) != 0) {
-                nrAccounted += pages(vma);
-            }
-            vmStatAccount(mm, vmFlags(vma), -pages(vma));
-            freePgtablesHook(sys, vma);
-            removeVma(sys, vma);
-            vma = next;
+        detachVmasToBeUnmapped(mm, vma, prev, end);
+        for (long t = vma; t != 0; t = vmNext(t)) {
+            freePgtablesHook(sys, t); // unmap_region's free_pgtables
         }
-        sys.overcommit().vmUnacctMemory(nrAccounted);
+        removeVmaList(sys, mm, vma);
         return 0;
+    }
+
+    /**
+     * detach_vmas_to_be_unmapped: {@code vma} and the VMAs after it that start below {@code end}
+     * leave the tree, map_count and the mm's list, which they keep as a list of their own (the
+     * last one's vm_next cleared); the next VMA's gap is recomputed and the vmacaches are
+     * invalidated once for the whole range.
+     */
+    static void detachVmasToBeUnmapped(long mm, long vma, long prev, long end) {
+        long insertionPoint = prev != 0 ? prev + VmAreaStruct.VM_NEXT : mm + MmStruct.MMAP;
+        putLong(vma + VmAreaStruct.VM_PREV, 0);
+        long tail;
+        do {
+            RbAugmented.erase(vma + VmAreaStruct.VM_RB, mm + MmStruct.MM_RB, GAP);
+            mapCountAdd(mm, -1);
+            tail = vma;
+            vma = vmNext(vma);
+        } while (vma != 0 && vmStart(vma) < end);
+        putLong(insertionPoint, vma);
+        if (vma != 0) {
+            putLong(vma + VmAreaStruct.VM_PREV, prev);
+            vmaGapUpdate(vma);
+        } else {
+            putLong(mm + MmStruct.HIGHEST_VM_END, prev != 0 ? VmRules.vmEndGap(vmEnd(prev), vmFlags(prev)) : 0);
+        }
+        putLong(tail + VmAreaStruct.VM_NEXT, 0);
+        mmAdd(mm, MmStruct.VMACACHE_SEQNUM, 1); // vmacache_invalidate
+    }
+
+    /**
+     * remove_vma_list: hiwater_vm takes total_vm before it drops (update_hiwater_vm); then each
+     * detached VMA leaves the counters and is removed, and the overcommit charge goes back.
+     */
+    static void removeVmaList(OffHeapMmSystem sys, long mm, long vma) {
+        long nrAccounted = 0;
+        if (mmGet(mm, MmStruct.HIWATER_VM) < mmGet(mm, MmStruct.TOTAL_VM)) {
+            putLong(mm + MmStruct.HIWATER_VM, mmGet(mm, MmStruct.TOTAL_VM)); // update_hiwater_vm
+        }
+        do {
+            long nrpages = pages(vma);
+            if ((vmFlags(vma) & VM_ACCOUNT) != 0) {
+                nrAccounted += nrpages;
+            }
+            vmStatAccount(mm, vmFlags(vma), -nrpages);
+            vma = removeVma(sys, vma);
+        } while (vma != 0);
+        sys.overcommit().vmUnacctMemory(nrAccounted);
     }
 
     /** exit_mmap: tear down every VMA, its anon_vma chains and file references. */

@@ -323,6 +323,35 @@ class AddressSpaceTest {
 
     @ParameterizedTest
     @EnumSource(MmVariant.class)
+    void munmapRaisesHiwaterVmFirstAndInvalidatesTheVmacacheOncePerCall(MmVariant v) {
+        AddressSpace mm = start(v);
+        long a = 0x10000000L;
+        assertEquals(a, mm.mmap(a, 2 * P, RW, ANON | MAP_FIXED, null, 0));
+        assertEquals(a + 2 * P, mm.mmap(a + 2 * P, 2 * P, PROT_READ, ANON | MAP_FIXED, null, 0));
+        assertEquals(a + 4 * P, mm.mmap(a + 4 * P, 2 * P, RW, ANON | MAP_FIXED, null, 0));
+        assertEquals(3, mm.mapCount());
+        assertEquals(6, mm.totalVm());
+        assertEquals(0, mm.hiwaterVm(), "mmap leaves hiwater_vm alone");
+        long seq = mm.vmacacheSeqnum();
+        assertEquals(0, mm.munmap(a + P, 4 * P), "split at both ends, three areas detached");
+        assertEquals(seq + 1, mm.vmacacheSeqnum(), "detach_vmas_to_be_unmapped invalidates once per call");
+        assertEquals(6, mm.hiwaterVm(), "remove_vma_list raises hiwater_vm before total_vm drops");
+        assertEquals(2, mm.totalVm());
+        assertEquals(0, mm.munmap(a, P));
+        assertEquals(6, mm.hiwaterVm(), "a high-water mark only rises");
+        assertEquals(seq + 2, mm.vmacacheSeqnum());
+        assertEquals(0, mm.munmap(a + 8 * P, P), "nothing mapped there");
+        assertEquals(seq + 2, mm.vmacacheSeqnum(), "no area left the tree");
+        assertTrue(mm.mmap(0, 9 * P, RW, ANON, null, 0) > 0);
+        assertEquals(10, mm.totalVm());
+        assertEquals(0, mm.munmap(a + 5 * P, P));
+        assertEquals(10, mm.hiwaterVm());
+        mm.validate();
+        mm.mmput();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
     void mlockCountsLockedPagesAndDupClearsThem(MmVariant v) {
         AddressSpace mm = start(v);
         long a = mm.mmap(0, 6 * P, RW, ANON, null, 0);
