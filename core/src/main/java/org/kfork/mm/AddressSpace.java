@@ -98,6 +98,12 @@ public interface AddressSpace {
     /** vmacache_seqnum. */
     long vmacacheSeqnum();
 
+    /** mm->context.ctx_id: the id init_new_context gave this mm, never another's. */
+    long ctxId();
+
+    /** mm->context.tlb_gen: the TLB flush generation (flush_tlb_mm bumps it). */
+    long tlbGen();
+
     /** mm->flags. */
     long flags();
 

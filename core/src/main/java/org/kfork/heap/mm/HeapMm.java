@@ -328,6 +328,16 @@ public final class HeapMm extends LockedAddressSpace {
     }
 
     @Override
+    public long ctxId() {
+        return mm.ctxId;
+    }
+
+    @Override
+    public long tlbGen() {
+        return mm.tlbGen;
+    }
+
+    @Override
     public long flags() {
         return mm.flags;
     }
@@ -345,5 +355,29 @@ public final class HeapMm extends LockedAddressSpace {
     /** Test hook: pgtables_bytes. */
     public void setPgtablesBytes(long value) {
         mm.pgtablesBytes = value;
+    }
+
+    /** Test hook: vm_private_data of the VMA holding {@code addr} (0 for null). */
+    public long vmPrivateData(long addr) {
+        Object d = vmaAt(addr).vmPrivateData;
+        return d == null ? 0 : (Long) d;
+    }
+
+    /** Test hook: sets vm_private_data of the VMA holding {@code addr}, as hugetlbfs keeps its reserve map there. */
+    public void setVmPrivateData(long addr, long value) {
+        vmaAt(addr).vmPrivateData = value == 0 ? null : Long.valueOf(value);
+    }
+
+    private HeapVma vmaAt(long addr) {
+        sys.bkl.lock();
+        try {
+            HeapVma v = HeapMmap.findVma(this, addr);
+            if (v == null || v.vmStart > addr) {
+                throw new IllegalArgumentException("nothing mapped at 0x" + Long.toHexString(addr));
+            }
+            return v;
+        } finally {
+            sys.bkl.unlock();
+        }
     }
 }

@@ -2,7 +2,9 @@ package org.kfork.heap.mm;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
+import org.kfork.arch.X86_64;
 import org.kfork.heap.fork.HeapForkMm;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.FailSlab;
@@ -66,6 +68,8 @@ public final class HeapMmSystem implements MmSystem {
     private long copyPageRange;
     private long userNsRefs;
     private long nextIno = 100;
+    /** last_mm_ctx_id (arch/x86/mm/tlb.c). */
+    private final AtomicLong lastMmCtxId = new AtomicLong(X86_64.INIT_MM_CTX_ID);
     /** init_user_ns stand-in. */
     public static final Object INIT_USER_NS = new Object();
 
@@ -101,6 +105,11 @@ public final class HeapMmSystem implements MmSystem {
         if (ns != null) {
             userNsRefs--;
         }
+    }
+
+    /** last_mm_ctx_id: the last mm context id handed out. */
+    public AtomicLong lastMmCtxId() {
+        return lastMmCtxId;
     }
 
     int overcommitMode() {
@@ -223,6 +232,7 @@ public final class HeapMmSystem implements MmSystem {
             m.flags = org.kfork.mm.MmFlags.MMF_DUMP_FILTER_DEFAULT;
             m.userNs = INIT_USER_NS;
             m.taskSize = Mman.TASK_SIZE;
+            m.ctxId = X86_64.INIT_MM_CTX_ID; // INIT_MM_CONTEXT
             initMm = new HeapMm(this, m);
         }
         return initMm;

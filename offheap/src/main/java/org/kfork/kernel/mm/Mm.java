@@ -24,9 +24,11 @@ import java.util.List;
 import org.kfork.ds.RbTree;
 import org.kfork.ds.VmaIntervalTree;
 import org.kfork.kernel.fork.ForkMm;
+import org.kfork.kernel.struct.MmContext;
 import org.kfork.kernel.struct.MmRssStat;
 import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.VmAreaStruct;
+import org.kfork.machine.Mem;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.DupMode;
 import org.kfork.mm.LockedAddressSpace;
@@ -343,6 +345,16 @@ public final class Mm extends LockedAddressSpace {
     }
 
     @Override
+    public long ctxId() {
+        return mmGet(mm, MmStruct.CONTEXT + MmContext.CTX_ID);
+    }
+
+    @Override
+    public long tlbGen() {
+        return Mem.getLongVolatile(mm + MmStruct.CONTEXT + MmContext.TLB_GEN);
+    }
+
+    @Override
     public long flags() {
         return mmGet(mm, MmStruct.FLAGS);
     }
@@ -360,5 +372,28 @@ public final class Mm extends LockedAddressSpace {
     /** Test hook: pgtables_bytes. */
     public void setPgtablesBytes(long value) {
         putLong(mm + MmStruct.PGTABLES_BYTES, value);
+    }
+
+    /** Test hook: vm_private_data of the VMA holding {@code addr}. */
+    public long vmPrivateData(long addr) {
+        return getLong(vmaAt(addr) + VmAreaStruct.VM_PRIVATE_DATA);
+    }
+
+    /** Test hook: sets vm_private_data of the VMA holding {@code addr}, as hugetlbfs keeps its reserve map there. */
+    public void setVmPrivateData(long addr, long value) {
+        putLong(vmaAt(addr) + VmAreaStruct.VM_PRIVATE_DATA, value);
+    }
+
+    private long vmaAt(long addr) {
+        sys.bkl.lock();
+        try {
+            long v = Mmap.findVma(this, addr);
+            if (v == 0 || vmStart(v) > addr) {
+                throw new IllegalArgumentException("nothing mapped at 0x" + Long.toHexString(addr));
+            }
+            return v;
+        } finally {
+            sys.bkl.unlock();
+        }
     }
 }

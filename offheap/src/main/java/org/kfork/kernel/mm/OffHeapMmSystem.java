@@ -14,7 +14,10 @@ import org.kfork.alloc.SlabFlags;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.kernel.fork.ForkInit;
 import org.kfork.kernel.fork.ForkMm;
+import org.kfork.arch.X86_64;
+import org.kfork.kernel.struct.MmContext;
 import org.kfork.kernel.struct.MmStruct;
+import org.kfork.kernel.struct.Mutex;
 import org.kfork.kernel.struct.RwSemaphore;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
@@ -48,6 +51,7 @@ public final class OffHeapMmSystem implements MmSystem {
     private static final long GENERIC_FILE_VM_OPS = 0;
     private static final long COUNTING_VM_OPS = 8;
     private static final long INIT_USER_NS = 16;
+    private static final long LAST_MM_CTX_ID = 24;
     private static final long INIT_MM = 64;
 
     private final Machine machine;
@@ -154,6 +158,7 @@ public final class OffHeapMmSystem implements MmSystem {
         this.kernelData = page;
         putLong(page + COUNTING_VM_OPS, 1); // a non-NULL ->open
         putLong(page + INIT_USER_NS, 1);
+        putLong(page + LAST_MM_CTX_ID, X86_64.INIT_MM_CTX_ID); // ATOMIC64_INIT(1)
         buildInitMm(page + INIT_MM);
     }
 
@@ -171,11 +176,18 @@ public final class OffHeapMmSystem implements MmSystem {
         IntrusiveList.init(m + MmStruct.MMLIST);
         putLong(m + MmStruct.USER_NS, kernelData + INIT_USER_NS);
         putLong(m + MmStruct.FLAGS, MmFlags.MMF_DUMP_FILTER_DEFAULT);
+        putLong(m + MmStruct.CONTEXT + MmContext.CTX_ID, X86_64.INIT_MM_CTX_ID); // INIT_MM_CONTEXT
+        IntrusiveList.init(m + MmStruct.CONTEXT + MmContext.LOCK + Mutex.WAIT_LIST);
     }
 
     /** &amp;init_mm. */
     public long initMmAddress() {
         return kernelData + INIT_MM;
+    }
+
+    /** &amp;last_mm_ctx_id (arch/x86/mm/tlb.c): the last mm context id handed out. */
+    public long lastMmCtxIdAddress() {
+        return kernelData + LAST_MM_CTX_ID;
     }
 
     /** The machine. */

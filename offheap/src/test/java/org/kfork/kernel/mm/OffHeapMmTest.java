@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kfork.kernel.fork.ForkMm;
+import org.kfork.kernel.struct.MmContext;
 import org.kfork.kernel.struct.MmStruct;
+import org.kfork.kernel.struct.Mutex;
+import org.kfork.kernel.struct.RwSemaphore;
 import org.kfork.kernel.struct.VmAreaStruct;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
@@ -134,6 +137,33 @@ class OffHeapMmTest {
             // hundred bytes seen come from outside the path (slab bookkeeping when a slab is made).
             assertTrue(bytes < 1000, mode + ": dup_mm + mmput allocated " + bytes + " bytes on the Java heap in 1000 rounds");
         }
+        mm.mmput();
+    }
+
+    @Test
+    void aCopysMmContextHasItsOwnLocksAndTheParentsProtectionKeys() {
+        Mm mm = (Mm) sys.mmAlloc();
+        long ctx = mm.address() + MmStruct.CONTEXT;
+        assertEquals(0, Mem.getShort(ctx + MmContext.PKEY_ALLOCATION_MAP), "no OSPKE: init_new_context leaves the pkeys");
+        assertEquals(0, Mem.getShort(ctx + MmContext.EXECUTE_ONLY_PKEY));
+        Mem.putShort(ctx + MmContext.PKEY_ALLOCATION_MAP, (short) 0x7);
+        Mem.putShort(ctx + MmContext.EXECUTE_ONLY_PKEY, (short) 2);
+        mm.mmap(0, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, null, 0);
+        Mm child = (Mm) mm.dup(DupMode.APPEND);
+        long cctx = child.address() + MmStruct.CONTEXT;
+        for (long list : new long[] {MmContext.LOCK + Mutex.WAIT_LIST, MmContext.LDT_USR_SEM + RwSemaphore.WAIT_LIST}) {
+            assertEquals(cctx + list, Mem.getLong(cctx + list), "mutex_init / init_rwsem: an empty list of the child's own");
+            assertEquals(cctx + list, Mem.getLong(cctx + list + 8));
+            assertEquals(ctx + list, Mem.getLong(ctx + list), "the parent's untouched");
+        }
+        assertEquals(0, Mem.getLong(cctx + MmContext.LDT));
+        assertEquals(0x7, Mem.getShort(cctx + MmContext.PKEY_ALLOCATION_MAP), "the pkey bytes of dup_mm's memcpy stay");
+        assertEquals(2, Mem.getShort(cctx + MmContext.EXECUTE_ONLY_PKEY));
+        assertEquals(mm.ctxId() + 1, child.ctxId());
+        long init = sys.initMmAddress() + MmStruct.CONTEXT;
+        assertEquals(1, Mem.getLong(init + MmContext.CTX_ID), "INIT_MM_CONTEXT");
+        assertEquals(init + MmContext.LOCK + Mutex.WAIT_LIST, Mem.getLong(init + MmContext.LOCK + Mutex.WAIT_LIST));
+        child.mmput();
         mm.mmput();
     }
 

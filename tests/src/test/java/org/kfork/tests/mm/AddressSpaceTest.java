@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.DupMode;
 import org.kfork.mm.MappedFile;
+import org.kfork.mm.MmFlags;
 import org.kfork.mm.MmSystem;
 import org.kfork.mm.Overcommit;
 import org.kfork.mm.VmaInfo;
@@ -481,6 +482,79 @@ class AddressSpaceTest {
             inst.close();
             inst = null;
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
+    void everyNewMmGetsAFreshContextAndDupFlushesTheParentsTlb(MmVariant v) {
+        AddressSpace mm = start(v);
+        assertEquals(1, sys().initMm().ctxId(), "init_mm's INIT_MM_CONTEXT");
+        assertEquals(2, mm.ctxId(), "last_mm_ctx_id starts at init_mm's 1 and counts up");
+        assertEquals(0, mm.tlbGen());
+        assertTrue(mm.mmap(0, 4 * P, RW, ANON, null, 0) > 0);
+        AddressSpace child = mm.dup(DupMode.APPEND);
+        assertEquals(3, child.ctxId(), "init_new_context: a fresh id, not the parent's");
+        assertEquals(1, mm.tlbGen(), "dup_mmap ends with flush_tlb_mm(oldmm)");
+        assertEquals(0, child.tlbGen());
+        AddressSpace second = mm.dup(DupMode.STRUCTURAL);
+        assertEquals(4, second.ctxId());
+        assertEquals(0, second.tlbGen(), "not the generation dup_mm's memcpy copied");
+        assertEquals(2, mm.tlbGen());
+        AddressSpace grandchild = child.dup(DupMode.APPEND);
+        assertEquals(5, grandchild.ctxId());
+        assertEquals(1, child.tlbGen());
+        sys().setFatalSignalPending(true);
+        assertThrows(KernelException.class, () -> mm.dup(DupMode.APPEND));
+        sys().setFatalSignalPending(false);
+        assertEquals(3, mm.tlbGen(), "a dup_mmap that fails flushes too");
+        AddressSpace fresh = sys().mmAlloc();
+        assertEquals(7, fresh.ctxId(), "the failed copy's mm_init used 6: an id is never handed out twice");
+        for (AddressSpace m : List.of(fresh, grandchild, second, child, mm)) {
+            m.mmput();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
+    void dupResetsTheHugetlbReserveOfPrivateAreasOnly(MmVariant v) {
+        AddressSpace mm = start(v);
+        long priv = mm.mmap(0, HPAGE_SIZE, RW, ANON | MAP_HUGETLB, null, 0);
+        long shared = mm.mmap(0, HPAGE_SIZE, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_HUGETLB, null, 0);
+        long plain = mm.mmap(0, P, RW, ANON, null, 0);
+        inst.setVmPrivateData(mm, priv, 0x1111);
+        inst.setVmPrivateData(mm, shared, 0x2222);
+        inst.setVmPrivateData(mm, plain, 0x3333);
+        AddressSpace child = mm.dup(DupMode.APPEND);
+        assertEquals(0, inst.vmPrivateData(child, priv), "reset_vma_resv_huge_pages: a private area's reserve stays behind");
+        assertEquals(0x2222, inst.vmPrivateData(child, shared), "VM_MAYSHARE: the reserve map belongs to the file");
+        assertEquals(0x3333, inst.vmPrivateData(child, plain), "not hugetlb: vm_area_dup's copy");
+        assertEquals(0x1111, inst.vmPrivateData(mm, priv), "the parent keeps its own");
+        child.mmput();
+        mm.mmput();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
+    void uprobeDupMmapPassesHasUprobesOnAndAsksForARecalc(MmVariant v) {
+        AddressSpace mm = start(v);
+        assertTrue(mm.mmap(0, P, PROT_READ | PROT_EXEC, ANON, null, 0) > 0);
+        long hasUprobes = 1L << MmFlags.MMF_HAS_UPROBES;
+        long recalc = 1L << MmFlags.MMF_RECALC_UPROBES;
+        mm.setFlags(mm.flags() | recalc);
+        AddressSpace plain = mm.dup(DupMode.APPEND);
+        assertEquals(mm.flags() & MmFlags.MMF_INIT_MASK, plain.flags(), "mm_init keeps MMF_INIT_MASK only");
+        mm.setFlags(mm.flags() | hasUprobes);
+        AddressSpace probed = mm.dup(DupMode.STRUCTURAL);
+        assertEquals((mm.flags() & MmFlags.MMF_INIT_MASK) | hasUprobes | recalc, probed.flags(),
+            "MMF_HAS_UPROBES and MMF_RECALC_UPROBES, since a VM_DONTCOPY area may have held the probes");
+        mm.setFlags(mm.flags() & ~recalc);
+        AddressSpace again = mm.dup(DupMode.APPEND);
+        assertEquals((mm.flags() & MmFlags.MMF_INIT_MASK) | hasUprobes | recalc, again.flags(),
+            "set on the child whatever the parent's MMF_RECALC_UPROBES");
+        again.mmput();
+        probed.mmput();
+        plain.mmput();
+        mm.mmput();
     }
 
     @ParameterizedTest
