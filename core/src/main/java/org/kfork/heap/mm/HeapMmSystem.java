@@ -13,6 +13,7 @@ import org.kfork.mm.MappedFile;
 import org.kfork.mm.Mman;
 import org.kfork.mm.MmSystem;
 import org.kfork.mm.Overcommit;
+import org.kfork.mm.VmFlags;
 import org.kfork.mm.WorkQueue;
 
 /**
@@ -124,13 +125,20 @@ public final class HeapMmSystem implements MmSystem {
         return workQueue;
     }
 
-    HeapFile shmemFile() {
+    /**
+     * shmem_zero_setup's file of {@code size} bytes, once shmem_acct_size has charged it (the
+     * caller's step): with shmem_vm_ops, its size, and the VM_NORESERVE of {@code flags} that
+     * says whether its eviction uncharges it; or null without memory.
+     */
+    HeapFile shmemFile(long size, long flags) {
         if (!alloc(FILP)) {
             return null;
         }
         // shmem_kernel_file_setup: FMODE_WRITE but no get_write_access
-        HeapFile f = new HeapFile(this, "/dev/zero (deleted)", nextIno++, true, false);
+        HeapFile f = new HeapFile(this, "/dev/zero (deleted)", nextIno++, true, HeapFile.SHMEM_VM_OPS);
         f.iWritecount = 0;
+        f.iSize = size;
+        f.shmemFlags = flags & VmFlags.VM_NORESERVE;
         return f;
     }
 
@@ -158,7 +166,7 @@ public final class HeapMmSystem implements MmSystem {
         if (!alloc(FILP)) {
             throw new org.kfork.uapi.KernelException("open", org.kfork.uapi.Errno.ENOMEM);
         }
-        return new HeapFile(this, path, nextIno++, writable, vmOpen);
+        return new HeapFile(this, path, nextIno++, writable, vmOpen ? new HeapFile.VmOps(true) : HeapFile.GENERIC_FILE_VM_OPS);
     }
 
     @Override

@@ -500,10 +500,17 @@ public final class HeapMmap {
                     file.vmOpens++;
                 }
             } else if ((vmFlags & VM_SHARED) != 0) {
-                // shmem_zero_setup: shared anonymous memory is a deleted /dev/zero shmem file
-                HeapFile shm = sys.shmemFile();
+                // shmem_zero_setup: shared anonymous memory is a deleted /dev/zero shmem file,
+                // charged to overcommit for its size by __shmem_file_setup's shmem_acct_size
+                long acctFlags = VmRules.shmemZeroAcctFlags(vmFlags);
+                int err = sys.overcommit().shmemAcctSize(acctFlags, len, mm.totalVm);
+                if (err != 0) {
+                    return freeVma(sys, vma, charged, err);
+                }
+                HeapFile shm = sys.shmemFile(len, acctFlags);
                 if (shm == null) {
-                    return freeVma(sys, vma, charged, -Errno.ENOMEM);
+                    sys.overcommit().shmemUnacctSize(acctFlags, len);
+                    return freeVma(sys, vma, charged, -Errno.ENOSPC); // shmem_get_inode failed
                 }
                 vma.vmFile = shm;
                 vma.vmOps = shm.vmOps;

@@ -504,10 +504,17 @@ public final class Mmap {
                     Mem.getAndAddLong(file + MmFileStruct.VM_OPENS, 1);
                 }
             } else if ((vmFlags & VM_SHARED) != 0) {
-                // shmem_zero_setup: shared anonymous memory is a deleted /dev/zero shmem file
-                long shm = sys.shmemFile();
+                // shmem_zero_setup: shared anonymous memory is a deleted /dev/zero shmem file,
+                // charged to overcommit for its size by __shmem_file_setup's shmem_acct_size
+                long acctFlags = VmRules.shmemZeroAcctFlags(vmFlags);
+                int err = sys.overcommit().shmemAcctSize(acctFlags, len, mmGet(mm, MmStruct.TOTAL_VM));
+                if (err != 0) {
+                    return freeVma(sys, vma, charged, err);
+                }
+                long shm = sys.shmemFile(len, acctFlags);
                 if (shm == 0) {
-                    return freeVma(sys, vma, charged, -Errno.ENOMEM);
+                    sys.overcommit().shmemUnacctSize(acctFlags, len);
+                    return freeVma(sys, vma, charged, -Errno.ENOSPC); // shmem_get_inode failed
                 }
                 putLong(vma + VmAreaStruct.VM_FILE, shm);
                 putLong(vma + VmAreaStruct.VM_OPS, getLong(shm + MmFileStruct.F_OP_VM_OPS));

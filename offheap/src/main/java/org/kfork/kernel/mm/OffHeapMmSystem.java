@@ -29,6 +29,7 @@ import org.kfork.mm.Mman;
 import org.kfork.mm.MmFlags;
 import org.kfork.mm.MmSystem;
 import org.kfork.mm.Overcommit;
+import org.kfork.mm.VmFlags;
 import org.kfork.mm.WorkQueue;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.KernelException;
@@ -52,6 +53,7 @@ public final class OffHeapMmSystem implements MmSystem {
     private static final long COUNTING_VM_OPS = 8;
     private static final long INIT_USER_NS = 16;
     private static final long LAST_MM_CTX_ID = 24;
+    private static final long SHMEM_VM_OPS = 32;
     private static final long INIT_MM = 64;
 
     private final Machine machine;
@@ -308,17 +310,29 @@ public final class OffHeapMmSystem implements MmSystem {
         return f;
     }
 
-    /** shmem_zero_setup's file. */
-    long shmemFile() {
-        return newFile("/dev/zero (deleted)", MmFileStruct.FMODE_READ | MmFileStruct.FMODE_WRITE, 0,
-            kernelData + GENERIC_FILE_VM_OPS);
+    /**
+     * shmem_zero_setup's file of {@code size} bytes, once shmem_acct_size has charged it (the
+     * caller's step): with shmem_vm_ops, its size, and the VM_NORESERVE of {@code flags} that
+     * says whether its eviction uncharges it; or 0 without memory.
+     */
+    long shmemFile(long size, long flags) {
+        long f = newFile("/dev/zero (deleted)", MmFileStruct.FMODE_READ | MmFileStruct.FMODE_WRITE, 0,
+            kernelData + SHMEM_VM_OPS);
+        if (f != 0) {
+            putLong(f + MmFileStruct.I_SIZE, size);
+            putLong(f + MmFileStruct.SHMEM_FLAGS, flags & VmFlags.VM_NORESERVE);
+        }
+        return f;
     }
 
     public void getFile(long f) {
         Mem.getAndAddLong(f + MmFileStruct.F_COUNT, 1);
     }
 
-    /** fput: the last reference runs __fput (a writer's write access goes) and frees the file. */
+    /**
+     * fput: the last reference runs __fput (a writer's write access goes), evicts a shmem inode
+     * (its charge goes back) and frees the file.
+     */
     public void fput(long f) {
         long old = Mem.getAndAddLong(f + MmFileStruct.F_COUNT, -1);
         if (old <= 0) {
@@ -328,6 +342,9 @@ public final class OffHeapMmSystem implements MmSystem {
             if ((Mem.getInt(f + MmFileStruct.F_MODE) & MmFileStruct.FMODE_WRITE) != 0
                 && Mem.getInt(f + MmFileStruct.I_WRITECOUNT) > 0) {
                 Mem.getAndAddInt(f + MmFileStruct.I_WRITECOUNT, -1);
+            }
+            if (getLong(f + MmFileStruct.F_OP_VM_OPS) == kernelData + SHMEM_VM_OPS) { // shmem_evict_inode
+                overcommit.shmemUnacctSize(getLong(f + MmFileStruct.SHMEM_FLAGS), getLong(f + MmFileStruct.I_SIZE));
             }
             synchronized (paths) {
                 paths.set(Mem.getInt(f + MmFileStruct.ID), null);

@@ -168,7 +168,7 @@ class AddressSpaceTest {
         // overcommit NEVER with a tiny limit refuses accountable maps
         sys().overcommit().mode(Overcommit.OVERCOMMIT_NEVER).ratio(0);
         assertEquals(-Errno.ENOMEM, mm.mmap(0, P, RW, ANON, null, 0));
-        assertTrue(mm.mmap(0, P, RW, MAP_SHARED | MAP_ANONYMOUS, null, 0) > 0, "shared maps are not accounted");
+        assertEquals(-Errno.ENOMEM, mm.mmap(0, P, RW, MAP_SHARED | MAP_ANONYMOUS, null, 0), "shmem_acct_size refuses too");
         sys().overcommit().mode(Overcommit.OVERCOMMIT_GUESS).ratio(50);
         mm.validate();
         mm.mmput();
@@ -854,6 +854,53 @@ class AddressSpaceTest {
         assertEquals(2, f.refcount());
         mm.mmput();
         f.fput();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
+    void sharedAnonymousMemoryIsChargedForItsShmemFileUntilTheFileGoes(MmVariant v) {
+        AddressSpace mm = start(v);
+        Overcommit oc = sys().overcommit();
+        int shanon = MAP_SHARED | MAP_ANONYMOUS;
+        long s = mm.mmap(0, 3 * P, RW, shanon, null, 0);
+        assertEquals(3, oc.committedPages(), "shmem_acct_size: the file's size, at setup");
+        assertEquals(0, mm.findVma(s).flags() & VM_ACCOUNT, "the charge is the file's, not the VMA's");
+        long ro = mm.mmap(0, 2 * P, PROT_READ, shanon, null, 0);
+        assertTrue(ro > 0);
+        assertEquals(5, oc.committedPages(), "read-only or not, shmem charges its size");
+        long nr = mm.mmap(0, 4 * P, RW, shanon | MAP_NORESERVE, null, 0);
+        assertTrue(nr > 0);
+        assertEquals(5, oc.committedPages(), "VM_NORESERVE: no charge");
+        long huge = mm.mmap(0, HPAGE_SIZE, RW, shanon | MAP_HUGETLB, null, 0);
+        assertTrue(huge > 0);
+        assertEquals(5, oc.committedPages(), "hugetlb reserves huge pages, not vm_committed_as");
+        AddressSpace child = mm.dup(DupMode.APPEND);
+        assertEquals(5, oc.committedPages(), "the child shares the files: nothing charged twice");
+        assertEquals(0, mm.munmap(s + P, P));
+        assertEquals(0, mm.munmap(s, 3 * P));
+        assertEquals(5, oc.committedPages(), "the child still maps the file");
+        child.mmput();
+        assertEquals(2, oc.committedPages(), "the file's last reference went: shmem_evict_inode uncharges");
+        assertEquals(0, mm.munmap(ro, 2 * P));
+        assertEquals(0, oc.committedPages());
+        // OVERCOMMIT_NEVER at the commit limit
+        oc.mode(Overcommit.OVERCOMMIT_NEVER).ratio(0);
+        Map<String, Long> objects = sys().objectCounts();
+        String maps = mm.maps();
+        assertEquals(-Errno.ENOMEM, mm.mmap(0, P, RW, shanon, null, 0));
+        assertEquals(-Errno.ENOMEM, mm.mmap(0, P, PROT_READ, shanon | MAP_NORESERVE, null, 0), "NEVER ignores MAP_NORESERVE");
+        assertEquals(objects, sys().objectCounts(), "no VMA or file left behind");
+        assertEquals(maps, mm.maps());
+        assertEquals(0, oc.committedPages());
+        oc.mode(Overcommit.OVERCOMMIT_GUESS).ratio(50);
+        // the file cannot be made: its charge goes back (the inode comes first in 5.12: -ENOSPC)
+        sys().failSlab().failNth(2);
+        assertEquals(-Errno.ENOSPC, mm.mmap(0, P, RW, shanon, null, 0));
+        sys().failSlab().disarm();
+        assertEquals(objects, sys().objectCounts());
+        assertEquals(0, oc.committedPages());
+        mm.validate();
+        mm.mmput();
     }
 
     @ParameterizedTest
