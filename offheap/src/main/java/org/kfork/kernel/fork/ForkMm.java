@@ -28,6 +28,7 @@ import org.kfork.kernel.struct.MmRssStat;
 import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.RwSemaphore;
 import org.kfork.kernel.struct.VmAreaStruct;
+import org.kfork.machine.BadAccessException;
 import org.kfork.machine.Mem;
 import org.kfork.mm.DupMode;
 import org.kfork.mm.MmDebug;
@@ -429,7 +430,12 @@ public final class ForkMm {
         if (mm == 0) {
             return -Errno.ENOMEM;
         }
-        Mem.copy(oldmm, mm, MmStruct.SIZEOF);
+        try {
+            Mem.copy(oldmm, mm, MmStruct.SIZEOF);
+        } catch (BadAccessException kasanReport) {
+            sys.freeMm(mm); // checked mode found oldmm freed: nothing was written, give the copy back
+            throw kasanReport;
+        }
         if (mmInit(sys, mm, task, mmGet(mm, MmStruct.USER_NS), oldmm) == 0) {
             return -Errno.ENOMEM;
         }

@@ -1,6 +1,7 @@
 package org.kfork.kernel.mm;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.kfork.mm.Mman.*;
 
 import java.util.Map;
@@ -14,6 +15,8 @@ import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.Mutex;
 import org.kfork.kernel.struct.RwSemaphore;
 import org.kfork.kernel.struct.VmAreaStruct;
+import org.kfork.machine.BadAccessException;
+import org.kfork.machine.Kasan;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
 import org.kfork.mm.AddressSpace;
@@ -165,6 +168,25 @@ class OffHeapMmTest {
         assertEquals(init + MmContext.LOCK + Mutex.WAIT_LIST, Mem.getLong(init + MmContext.LOCK + Mutex.WAIT_LIST));
         child.mmput();
         mm.mmput();
+    }
+
+    @Test
+    void aStaleHandleOfAFreedMmIsCaughtAsUseAfterFree() {
+        assumeTrue(Kasan.ENABLED, "checked mode (-Dkfork.checked=true) is on in every test");
+        Mm mm = (Mm) sys.mmAlloc();
+        mm.mmap(0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, null, 0);
+        Mm stale = sys.handle(mm.address()); // a second handle: it does not see the first one's puts
+        Map<String, Long> objects = sys.objectCounts();
+        mm.mmput(); // the last user and the last count: exit_mmap, __mmdrop; the mm_struct waits in the quarantine
+        BadAccessException e = assertThrows(BadAccessException.class, () -> stale.dup(DupMode.APPEND));
+        assertTrue(e.getMessage().contains("mm_struct"), "the report names the cache: " + e.getMessage());
+        assertThrows(BadAccessException.class, () -> ForkMm.dupMm(sys, mm.address(), 0, DupMode.STRUCTURAL),
+            "the static fork path reads the freed mm too");
+        assertEquals(objects.get("mm_struct") - 1, sys.objectCounts().get("mm_struct"),
+            "the copies that the reports stopped went back to the cache");
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> mm.dup(DupMode.APPEND),
+            "the handle that made the last put refuses by itself, checked mode or not");
+        assertTrue(refused.getMessage().contains("use after free"), refused.getMessage());
     }
 
     @Test

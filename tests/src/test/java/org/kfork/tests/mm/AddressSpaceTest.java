@@ -718,6 +718,44 @@ class AddressSpaceTest {
 
     @ParameterizedTest
     @EnumSource(MmVariant.class)
+    void aHandleRefusesUseAfterItsOwnLastPut(MmVariant v) {
+        AddressSpace mm = start(v);
+        long a = mm.mmap(0, 4 * P, RW, ANON, null, 0);
+        AddressSpace child = mm.dup(DupMode.APPEND);
+        child.mmgrab();
+        child.mmput(); // the last user: the address space is torn down, mm_count keeps the struct
+        for (org.junit.jupiter.api.function.Executable use : List.<org.junit.jupiter.api.function.Executable>of(
+            () -> child.mmap(0, P, RW, ANON, null, 0), () -> child.munmap(a, P), () -> child.mprotect(a, P, PROT_READ),
+            () -> child.madvise(a, P, MADV_DONTFORK), () -> child.mlock(a, P), () -> child.munlock(a, P),
+            () -> child.touch(a), () -> child.findVma(a), () -> child.getUnmappedArea(0, P, 0, 0),
+            () -> child.dup(DupMode.APPEND), child::mmget, child::getExeFile, () -> child.setExeFile(null),
+            child::vmas, child::maps, child::validate)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, use);
+            assertTrue(e.getMessage().contains("mm_users is 0"), e.getMessage());
+        }
+        assertEquals(0, child.mmUsers(), "the counters stay readable while mm_count holds the struct");
+        assertEquals(1, child.mmCount());
+        child.mmgrab();
+        child.mmdrop();
+        child.mmdrop(); // the last count: the struct is freed
+        for (org.junit.jupiter.api.function.Executable use : List.<org.junit.jupiter.api.function.Executable>of(
+            child::mmCount, child::mmUsers, child::totalVm, child::flags, child::mmdrop, child::mmdropAsync,
+            child::mmgrab, child::mmput, child::mmputAsync, () -> child.dup(DupMode.APPEND), child::maps)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, use);
+            assertTrue(e.getMessage().contains("use after free"), e.getMessage());
+        }
+        mm.mmput(); // no mmgrab: the last user frees the struct at once
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> mm.dup(DupMode.STRUCTURAL));
+        assertTrue(e.getMessage().startsWith("dup_mm: use after free"), e.getMessage());
+        assertThrows(IllegalStateException.class, mm::mapCount);
+        AddressSpace async = sys().mmAlloc();
+        async.mmputAsync();
+        assertThrows(IllegalStateException.class, async::mmdrop, "the worker owns the last drop");
+        sys().flushWork();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
     void asyncPutAndDropRunOnTheWorkQueue(MmVariant v) {
         AddressSpace mm = start(v);
         for (int i = 0; i < 10; i++) {
