@@ -26,7 +26,7 @@ public final class Mman {
     public static final int MAP_SHARED = 0x01;
     /** MAP_PRIVATE. */
     public static final int MAP_PRIVATE = 0x02;
-    /** MAP_SHARED_VALIDATE: MAP_SHARED that rejects unknown flags with -EOPNOTSUPP. */
+    /** MAP_SHARED_VALIDATE: MAP_SHARED of a file that rejects unknown flags with -EOPNOTSUPP (-EINVAL without a file). */
     public static final int MAP_SHARED_VALIDATE = 0x03;
     /** MAP_TYPE: the mask of the mapping type. */
     public static final int MAP_TYPE = 0x0f;
@@ -34,6 +34,8 @@ public final class Mman {
     public static final int MAP_FIXED = 0x10;
     /** MAP_ANONYMOUS. */
     public static final int MAP_ANONYMOUS = 0x20;
+    /** MAP_32BIT (x86): accepted, but the model does not place the area in the low 2 GiB. */
+    public static final int MAP_32BIT = 0x40;
     /** MAP_GROWSDOWN: a stack. */
     public static final int MAP_GROWSDOWN = 0x0100;
     /** MAP_DENYWRITE: honoured only for kernel-internal mappings (binfmt); see {@link VmRules}. */
@@ -56,10 +58,18 @@ public final class Mman {
     public static final int MAP_SYNC = 0x80000;
     /** MAP_FIXED_NOREPLACE: MAP_FIXED that fails with -EEXIST instead of unmapping. */
     public static final int MAP_FIXED_NOREPLACE = 0x100000;
-    /** LEGACY_MAP_MASK: the flags MAP_SHARED_VALIDATE accepts. */
+    /** MAP_UNINITIALIZED (honoured only without an MMU: no effect here). */
+    public static final int MAP_UNINITIALIZED = 0x4000000;
+    /** MAP_HUGE_SHIFT: where MAP_HUGETLB's page-size log sits in the flags. */
+    public static final int MAP_HUGE_SHIFT = 26;
+    /** MAP_HUGE_2MB. */
+    public static final int MAP_HUGE_2MB = 21 << MAP_HUGE_SHIFT;
+    /** MAP_HUGE_1GB. */
+    public static final int MAP_HUGE_1GB = 30 << MAP_HUGE_SHIFT;
+    /** LEGACY_MAP_MASK (include/linux/mman.h): the flags MAP_SHARED_VALIDATE accepts for a file. */
     public static final int LEGACY_MAP_MASK = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS
-        | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE
-        | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB;
+        | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE
+        | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_32BIT | MAP_HUGE_2MB | MAP_HUGE_1GB;
 
     /** MADV_DONTFORK: set VM_DONTCOPY. */
     public static final int MADV_DONTFORK = 10;
@@ -93,9 +103,6 @@ public final class Mman {
     public static final long STACK_GUARD_GAP = 256L << PAGE_SHIFT;
     /** DEFAULT_MAX_MAP_COUNT: the default of vm.max_map_count, 65530. */
     public static final int DEFAULT_MAX_MAP_COUNT = 65530;
-
-    /** EOVERFLOW (75), which uapi's Errno does not list yet: do_mmap's pgoff overflow. */
-    public static final int EOVERFLOW = 75;
 
     private Mman() {
     }

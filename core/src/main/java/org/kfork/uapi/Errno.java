@@ -97,6 +97,8 @@ public final class Errno {
     public static final int ENOTEMPTY = 39;
     /** Too many symbolic links encountered. */
     public static final int ELOOP = 40;
+    /** Value too large for defined data type; mmap's file offset that wraps past the top. */
+    public static final int EOVERFLOW = 75;
     /** Too many users; also too many nested user or pid namespaces. */
     public static final int EUSERS = 87;
     /** Operation not supported on transport endpoint. */
@@ -150,6 +152,8 @@ public final class Errno {
             return RESTART_NAMES[e - ERESTARTSYS];
         }
         switch (e) {
+            case EOVERFLOW:
+                return "EOVERFLOW";
             case EUSERS:
                 return "EUSERS";
             case EOPNOTSUPP:
