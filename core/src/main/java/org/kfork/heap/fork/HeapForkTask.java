@@ -121,7 +121,7 @@ public final class HeapForkTask {
         final int stackRefs = tsk.stackRefcount;
         if (stackRefs != 0 && !g.freeTaskStackWarned) {
             g.freeTaskStackWarned = true;
-            g.log.warn("WARNING: free_task: stack_refcount is " + stackRefs + " (task " + tsk + ")");
+            g.log.warn("free_task: stack_refcount is " + stackRefs + " (task " + tsk + ")");
         }
         freeTaskStruct(g, tsk);
     }
@@ -129,10 +129,10 @@ public final class HeapForkTask {
     /** __put_task_struct: as the off-heap twin's; put_signal_struct's hook is given the task. */
     static void putTaskStructFinal(HeapGlobals g, HeapTask tsk) {
         if (tsk.exitState == 0) {
-            g.log.warn("WARNING: __put_task_struct: exit_state is 0 (task " + tsk + ")");
+            g.log.warn("__put_task_struct: exit_state is 0 (task " + tsk + ")");
         }
         if (tsk.usage != 0) {
-            g.log.warn("WARNING: __put_task_struct: usage is not 0 (task " + tsk + ")");
+            g.log.warn("__put_task_struct: usage is not 0 (task " + tsk + ")");
         }
         required(g.cgroupFree, "cgroup_free").accept(tsk);
         required(g.exitCreds, "exit_creds").accept(tsk);

@@ -197,7 +197,7 @@ public final class ForkTask {
         final int stackRefs = Mem.getIntVolatile(tsk + TaskStruct.STACK_REFCOUNT);
         if (stackRefs != 0 && !g.freeTaskStackWarned) {
             g.freeTaskStackWarned = true;
-            g.log.warn("WARNING: free_task: stack_refcount is " + stackRefs + " (task 0x" + Long.toHexString(tsk) + ")");
+            g.log.warn("free_task: stack_refcount is " + stackRefs + " (task 0x" + Long.toHexString(tsk) + ")");
         }
         freeTaskStruct(g, tsk);
     }
@@ -214,10 +214,10 @@ public final class ForkTask {
      */
     static void putTaskStructFinal(Globals g, long tsk) {
         if (Mem.getIntVolatile(tsk + TaskStruct.EXIT_STATE) == 0) {
-            g.log.warn("WARNING: __put_task_struct: exit_state is 0 (task 0x" + Long.toHexString(tsk) + ")");
+            g.log.warn("__put_task_struct: exit_state is 0 (task 0x" + Long.toHexString(tsk) + ")");
         }
         if (Mem.getIntVolatile(tsk + TaskStruct.USAGE) != 0) {
-            g.log.warn("WARNING: __put_task_struct: usage is not 0 (task 0x" + Long.toHexString(tsk) + ")");
+            g.log.warn("__put_task_struct: usage is not 0 (task 0x" + Long.toHexString(tsk) + ")");
         }
         required(g.cgroupFree, "cgroup_free").accept(tsk);
         required(g.exitCreds, "exit_creds").accept(tsk);

@@ -133,8 +133,8 @@ public final class InitTask {
      * (init_struct_pid), and thread_node, linked as the one entry of init_signals.thread_head.
      *
      * @throws IllegalStateException when a room has not set its static by now (a boot-order bug),
-     *         naming the missing ones; until any of these rooms is part of the kernel (none of
-     *         them set), init_task keeps those pointers NULL and the kernel says so in its log
+     *         naming the missing ones. Until any of these rooms is part of the kernel (none of
+     *         them set: the task core alone), init_task keeps those pointers NULL.
      */
     public static void initTaskLinks(Globals g) {
         final long t = g.initTask;
@@ -151,9 +151,7 @@ public final class InitTask {
             }
         }
         if (nrMissing == statics.length) {
-            g.log.warn("init_task: no room has set its statics yet; init_task's cred, fs, files, signal, sighand,"
-                + " nsproxy and thread_pid stay NULL");
-            return;
+            return; // a kernel with the task core alone: none of those rooms is part of it yet
         }
         if (missing.length() != 0) {
             throw new IllegalStateException("boot order: init_task needs " + missing + ", still NULL at the end of boot");
