@@ -45,7 +45,10 @@ public final class HeapGlobals implements AutoCloseable {
     public final FailSlab failSlab;
     /** The kernel log. */
     public final KernelLog log;
-    /** The seeded random source; same draws in the same order as the off-heap kernel's. */
+    /**
+     * The seeded random source; same draws in the same order as the off-heap kernel's, each under
+     * the source's monitor (HeapInitTask.randomCanary).
+     */
     public final SplittableRandom random;
     /** tasklist_lock (see the off-heap twin). */
     public final ReentrantReadWriteLock tasklistLock = new ReentrantReadWriteLock(true);

@@ -62,8 +62,8 @@ public final class Globals implements AutoCloseable {
     public final KernelLog log;
     /**
      * The kernel's random source (get_random_canary...), seeded so that the same run gives the
-     * same bytes. Boot-time and fork-time use only; guarded by {@link #tasklistLock}'s write side
-     * or by single-threaded boot.
+     * same bytes. Boot-time and fork-time use only; each draw holds the source's monitor
+     * (get_random_canary: InitTask.randomCanary).
      */
     public final SplittableRandom random;
 

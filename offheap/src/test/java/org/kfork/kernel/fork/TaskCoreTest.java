@@ -286,6 +286,37 @@ class TaskCoreTest {
 
     @ParameterizedTest
     @EnumSource(TaskCoreVariant.Kind.class)
+    void aReleasedStackGoesToAFreeCacheSlotElseItIsFreed(TaskCoreVariant.Kind kind) {
+        try (TaskCoreVariant v = kind.make()) {
+            List<Object> ts = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ts.add(forked(v, v.initTask()));
+            }
+            assertEquals(0, v.cachedStacks(0));
+            int[] cached = {1, 2, 2};
+            for (int i = 0; i < 3; i++) {
+                Object t = ts.get(i);
+                v.set(t, STATE, TaskState.TASK_DEAD);
+                v.set(t, EXIT_STATE, TaskState.EXIT_DEAD);
+                assertTrue(v.putTaskStack(t));
+                assertEquals(cached[i], v.cachedStacks(0), "NR_CACHED_STACKS is " + Limits.NR_CACHED_STACKS
+                    + ": the third stack is freed");
+                v.putTaskStructRcuUser(t);
+                v.putTaskStructRcuUser(t);
+            }
+            v.rcuBarrier();
+            assertEquals(9, v.putHookCalls().size());
+            // a stack of a task that is not dead is never released (WARN, leaked rather than freed)
+            Object alive = forked(v, v.initTask());
+            assertFalse(v.putTaskStack(alive));
+            assertTrue(v.hasStack(alive));
+            v.set(alive, STACK_REFCOUNT, 1);
+            discard(v, alive);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TaskCoreVariant.Kind.class)
     void theLastRcuUserFreesTheTaskAfterTheGracePeriod(TaskCoreVariant.Kind kind) {
         try (TaskCoreVariant v = kind.make()) {
             long tasks = v.liveTasks();
