@@ -1,6 +1,8 @@
 package org.kfork.heap.fork;
 
+import java.util.Arrays;
 import java.util.function.Consumer;
+import org.kfork.arch.X86_64;
 import org.kfork.heap.HeapGlobals;
 import org.kfork.heap.delayacct.HeapDelayacct;
 import org.kfork.heap.ds.HeapIntrusiveList;
@@ -197,7 +199,7 @@ public final class HeapForkTask {
         p.prevCputimeStime = 0;
         p.ioUring = null;
         p.rssStatEvents = 0;
-        java.util.Arrays.fill(p.rssStatCount, 0);
+        Arrays.fill(p.rssStatCount, 0);
         p.defaultTimerSlackNs = current.timerSlackNs;
         p.ioacRchar = 0;
         p.ioacWchar = 0;
@@ -224,7 +226,7 @@ public final class HeapForkTask {
 
     /** posix_cputimers_init. */
     static void posixCputimersInit(HeapTask p) {
-        java.util.Arrays.fill(p.posixCputimersNextevt, U64_MAX);
+        Arrays.fill(p.posixCputimersNextevt, U64_MAX);
         p.posixCputimersTimersActive = 0;
         p.posixCputimersExpiryActive = 0;
     }
@@ -240,7 +242,7 @@ public final class HeapForkTask {
             p.tgid = pidNr;
         }
         p.nrDirtied = 0;
-        p.nrDirtiedPause = 128 >> (org.kfork.arch.X86_64.PAGE_SHIFT - 10);
+        p.nrDirtiedPause = 128 >> (X86_64.PAGE_SHIFT - 10);
         p.dirtyPausedWhen = 0;
         p.pdeathSignal = 0;
         HeapIntrusiveList.init(p.threadGroup);

@@ -3,6 +3,7 @@ package org.kfork.heap.init;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.function.IntSupplier;
 import org.kfork.arch.X86_64;
 import org.kfork.heap.HeapGlobals;
@@ -64,7 +65,7 @@ public final class HeapInitTask {
         t.parent = t;
         t.groupLeader = t;
         t.comm = INIT_TASK_COMM;
-        java.util.Arrays.fill(t.posixCputimersNextevt, -1L);
+        Arrays.fill(t.posixCputimersNextevt, -1L);
         t.timerSlackNs = INIT_TIMER_SLACK_NS;
         t.loginuid = INVALID_UID;
         t.sessionid = AUDIT_SID_UNSET;

@@ -5,6 +5,7 @@ import static org.kfork.machine.Mem.getLong;
 import static org.kfork.machine.Mem.putInt;
 import static org.kfork.machine.Mem.putLong;
 
+import java.util.function.LongConsumer;
 import org.kfork.alloc.KmemCache;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.kernel.Globals;
@@ -226,7 +227,7 @@ public final class ForkTask {
         freeTask(g, tsk);
     }
 
-    private static java.util.function.LongConsumer required(java.util.function.LongConsumer f, String name) {
+    private static LongConsumer required(LongConsumer f, String name) {
         if (f == null) {
             throw new IllegalStateException("__put_task_struct: " + name + " is not wired into the kernel's globals");
         }

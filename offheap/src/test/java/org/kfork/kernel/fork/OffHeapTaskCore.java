@@ -39,8 +39,10 @@ import org.kfork.kernel.struct.CallSingleNode;
 import org.kfork.machine.Kasan;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
+import org.kfork.sched.Limits;
 import org.kfork.sched.TaskState;
 import org.kfork.sched.ThreadInfoFlags;
+import org.kfork.sched.WaitResult;
 import org.kfork.testing.LeakCheck;
 import org.kfork.uapi.Signals;
 
@@ -375,7 +377,7 @@ public final class OffHeapTaskCore implements TaskCoreVariant {
     public boolean stackEndMagicOk(Object t) {
         final long tsk = a(t);
         if (getLong(tsk + TaskStruct.STACK_VM_AREA) == 0) { // init_stack: a static of the image
-            return getLong(getLong(tsk + TaskStruct.STACK)) == org.kfork.sched.Limits.STACK_END_MAGIC;
+            return getLong(getLong(tsk + TaskStruct.STACK)) == Limits.STACK_END_MAGIC;
         }
         return !g.forkInit.stacks().taskStackEndCorrupted(tsk);
     }
@@ -431,7 +433,7 @@ public final class OffHeapTaskCore implements TaskCoreVariant {
 
     @Override
     public void waitEvent(BooleanSupplier condition) {
-        Wait.waitEvent(g, org.kfork.sched.WaitResult.NO_RCU, condition);
+        Wait.waitEvent(g, WaitResult.NO_RCU, condition);
     }
 
     @Override
@@ -441,7 +443,7 @@ public final class OffHeapTaskCore implements TaskCoreVariant {
 
     @Override
     public int waitEventKillable(Object current, BooleanSupplier condition) {
-        return org.kfork.sched.WaitResult.ret(Wait.waitEventKillable(g, a(current), org.kfork.sched.WaitResult.NO_RCU, condition));
+        return WaitResult.ret(Wait.waitEventKillable(g, a(current), WaitResult.NO_RCU, condition));
     }
 
     @Override
@@ -477,7 +479,7 @@ public final class OffHeapTaskCore implements TaskCoreVariant {
 
     @Override
     public int waitForCompletionKillable(Object current, Object x) {
-        return org.kfork.sched.WaitResult.ret(Wait.waitForCompletionKillable(g, a(current), org.kfork.sched.WaitResult.NO_RCU, a(x)));
+        return WaitResult.ret(Wait.waitForCompletionKillable(g, a(current), WaitResult.NO_RCU, a(x)));
     }
 
     @Override
