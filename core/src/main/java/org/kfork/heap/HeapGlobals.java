@@ -7,9 +7,19 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 
+import org.kfork.heap.delayacct.HeapDelayacct;
+import org.kfork.heap.exit.HeapExit;
+import org.kfork.heap.fork.HeapForkTask;
+import org.kfork.heap.fork.HeapTask;
+import org.kfork.heap.fork.HeapThreadStacks;
+import org.kfork.heap.init.HeapInitTask;
 import org.kfork.heap.mm.HeapMmSystem;
 import org.kfork.heap.rcu.HeapRcu;
+import org.kfork.heap.rcu.HeapRcuCallback;
+import org.kfork.heap.sched.HeapNrRunning;
+import org.kfork.heap.sched.HeapSchedCore;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
 
@@ -35,7 +45,10 @@ public final class HeapGlobals implements AutoCloseable {
     public final FailSlab failSlab;
     /** The kernel log. */
     public final KernelLog log;
-    /** The seeded random source; same draws in the same order as the off-heap kernel's. */
+    /**
+     * The seeded random source; same draws in the same order as the off-heap kernel's, each under
+     * the source's monitor (HeapInitTask.randomCanary).
+     */
     public final SplittableRandom random;
     /** tasklist_lock (see the off-heap twin). */
     public final ReentrantReadWriteLock tasklistLock = new ReentrantReadWriteLock(true);
@@ -45,6 +58,40 @@ public final class HeapGlobals implements AutoCloseable {
     /** total_forks. Guarded by tasklist_lock (write). */
     public long totalForks;
 
+    // ---- the task core (see the off-heap twin) ----
+
+    /** init_task. */
+    public HeapTask initTask;
+    /** init_stack. */
+    public byte[] initStack;
+    /** rq->nr_running of each CPU. */
+    public HeapNrRunning nrRunning;
+    /** The task_struct kind (fork_init). */
+    public int taskStructKind;
+    /** The thread stacks with their per-CPU cache (fork_init). */
+    public HeapThreadStacks stacks;
+    /** The task_delay_info kind (delayacct_init). */
+    public int delayacctKind;
+    /** __delayed_free_task. */
+    public HeapRcuCallback delayedFreeTaskFn;
+    /** delayed_put_task_struct. */
+    public HeapRcuCallback delayedPutTaskStructFn;
+    /** free_task's WARN_ON_ONCE has fired. */
+    public volatile boolean freeTaskStackWarned;
+    /** HeapWait's kernel-wide monitor, the innermost lock. */
+    public final Object waitMonitor = new Object();
+    /** HeapWait's wake-up sequence, bumped under {@link #waitMonitor}. */
+    public volatile long waitWakeups;
+
+    // ---- the steps of __put_task_struct other rooms implement (set by their boot steps) ----
+
+    /** cgroup_free(tsk). */
+    public Consumer<HeapTask> cgroupFree;
+    /** exit_creds(tsk). */
+    public Consumer<HeapTask> exitCreds;
+    /** put_signal_struct(tsk->signal), given the task (HeapTask's signal field is the signal room's). */
+    public Consumer<HeapTask> putSignalStruct;
+
     private final List<String> kinds = new ArrayList<>();
     private AtomicLongArray live = new AtomicLongArray(0);
 
@@ -52,10 +99,16 @@ public final class HeapGlobals implements AutoCloseable {
         this.totalramPages = totalramPages;
         this.nrCpus = nrCpus;
         this.random = new SplittableRandom(seed);
+        HeapInitTask.initTaskData(this);
+        HeapSchedCore.schedInit(this);
         this.rcu = new HeapRcu(nrCpus);
+        HeapForkTask.forkTaskInit(this);
+        HeapExit.exitInit(this);
         this.mm = new HeapMmSystem(totalramPages);
         this.failSlab = mm.failSlab();
         this.log = mm.log();
+        HeapDelayacct.delayacctInit(this);
+        HeapInitTask.initTaskLinks(this);
     }
 
     /** Boots the heap kernel of a machine with this RAM (in pages) and CPU count, default seed. */
@@ -118,6 +171,8 @@ public final class HeapGlobals implements AutoCloseable {
 
     @Override
     public void close() {
+        rcu.rcuBarrier();
+        HeapDelayacct.delayacctClose(this);
         mm.close();
     }
 }
