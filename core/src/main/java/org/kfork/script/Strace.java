@@ -87,9 +87,12 @@ public final class Strace {
         return isFailure(ret) ? failure(ret) : Long.toString(ret);
     }
 
-    /** A result printed in hex, as strace prints mmap's: {@code 0x7ffff7ff8000}. */
+    /**
+     * A result printed in hex, as strace prints mmap's: {@code 0x7ffff7ff8000}. mmap never sleeps,
+     * so {@link Kernel#KILLED} (2^63) is taken for the address it also is.
+     */
     public static String resultHex(long ret) {
-        return isFailure(ret) ? failure(ret) : hex(ret);
+        return Errno.isError(ret) ? failure(ret) : hex(ret);
     }
 
     /**
