@@ -353,7 +353,7 @@ class ScriptRunnerTest {
             [1] cred(uid=1000, gid=1000, caps=CAP_SYS_ADMIN|CAP_SYS_RESOURCE) = 0
             [1] cred(uid=0, gid=0, caps=all) = 0
             [1] cat("/proc/99/status") = -1 ENOENT (No such file or directory)
-            [1] cat("/proc/1/maps") = 40
+            [1] cat("/proc/self/maps") = 40
             00010000-00014000 rw-p 00000000 00:00 0""", r.transcript());
         FakeKernel.Call cred = r.kernel.calls.get(0);
         assertEquals("cred", cred.name());
