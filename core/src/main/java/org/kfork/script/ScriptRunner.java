@@ -73,6 +73,8 @@ public final class ScriptRunner {
     /** How many drivers each pid has had, to name their threads apart. */
     private final Map<Integer, Integer> generations = new HashMap<>();
     private int current = 1;
+    /** The line being run, for a failure that is not a call's. */
+    private int lineNo;
     private boolean used;
 
     /**
@@ -111,6 +113,7 @@ public final class ScriptRunner {
         used = true;
         try {
             for (ScriptLine line : script.lines()) {
+                lineNo = line.number();
                 step(line);
                 settle();
             }
@@ -122,7 +125,7 @@ public final class ScriptRunner {
             return s.result;
         } catch (RuntimeException e) {
             // Thrown on this thread by the kernel's introspection (procStatus, tasks, sysctl).
-            return kernelFailed(0, "the kernel threw " + e, e);
+            return kernelFailed(lineNo, "the kernel threw " + e, e);
         } finally {
             cleanup();
         }
