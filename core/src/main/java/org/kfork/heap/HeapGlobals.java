@@ -10,7 +10,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
 import org.kfork.fs.Fdtables;
+import org.kfork.heap.delayacct.HeapDelayacct;
+import org.kfork.heap.exit.HeapExit;
 import org.kfork.heap.fork.HeapForkFiles;
+import org.kfork.heap.fork.HeapForkTask;
+import org.kfork.heap.fork.HeapTask;
+import org.kfork.heap.fork.HeapThreadStacks;
 import org.kfork.heap.fs.HeapAnonInodes;
 import org.kfork.heap.fs.HeapFdtable;
 import org.kfork.heap.fs.HeapFileOperations;
@@ -23,10 +28,13 @@ import org.kfork.heap.fs.HeapInode;
 import org.kfork.heap.fs.HeapInodes;
 import org.kfork.heap.fs.HeapPaths;
 import org.kfork.heap.fs.HeapVfsmount;
-import org.kfork.heap.rcu.HeapRcuCallback;
-import org.kfork.lib.KmallocSizes;
+import org.kfork.heap.init.HeapInitTask;
 import org.kfork.heap.mm.HeapMmSystem;
 import org.kfork.heap.rcu.HeapRcu;
+import org.kfork.heap.rcu.HeapRcuCallback;
+import org.kfork.heap.sched.HeapNrRunning;
+import org.kfork.heap.sched.HeapSchedCore;
+import org.kfork.lib.KmallocSizes;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
 
@@ -81,7 +89,10 @@ public final class HeapGlobals implements AutoCloseable {
     public final FailSlab failSlab;
     /** The kernel log. */
     public final KernelLog log;
-    /** The seeded random source; same draws in the same order as the off-heap kernel's. */
+    /**
+     * The seeded random source; same draws in the same order as the off-heap kernel's, each under
+     * the source's monitor (HeapInitTask.randomCanary).
+     */
     public final SplittableRandom random;
     /** tasklist_lock (see the off-heap twin). */
     public final ReentrantReadWriteLock tasklistLock = new ReentrantReadWriteLock(true);
@@ -91,6 +102,40 @@ public final class HeapGlobals implements AutoCloseable {
     /** total_forks. Guarded by tasklist_lock (write). */
     public long totalForks;
 
+    // ---- the task core (see the off-heap twin) ----
+
+    /** init_task. */
+    public HeapTask initTask;
+    /** init_stack. */
+    public byte[] initStack;
+    /** rq->nr_running of each CPU. */
+    public HeapNrRunning nrRunning;
+    /** The task_struct kind (fork_init). */
+    public int taskStructKind;
+    /** The thread stacks with their per-CPU cache (fork_init). */
+    public HeapThreadStacks stacks;
+    /** The task_delay_info kind (delayacct_init). */
+    public int delayacctKind;
+    /** __delayed_free_task. */
+    public HeapRcuCallback delayedFreeTaskFn;
+    /** delayed_put_task_struct. */
+    public HeapRcuCallback delayedPutTaskStructFn;
+    /** free_task's WARN_ON_ONCE has fired. */
+    public volatile boolean freeTaskStackWarned;
+    /** HeapWait's kernel-wide monitor, the innermost lock. */
+    public final Object waitMonitor = new Object();
+    /** HeapWait's wake-up sequence, bumped under {@link #waitMonitor}. */
+    public volatile long waitWakeups;
+
+    // ---- the steps of __put_task_struct other rooms implement (set by their boot steps) ----
+
+    /** cgroup_free(tsk). */
+    public Consumer<HeapTask> cgroupFree;
+    /** exit_creds(tsk). */
+    public Consumer<HeapTask> exitCreds;
+    /** put_signal_struct(tsk->signal), given the task (HeapTask's signal field is the signal room's). */
+    public Consumer<HeapTask> putSignalStruct;
+
     private final List<String> kinds = new ArrayList<>();
     private AtomicLongArray live = new AtomicLongArray(0);
 
@@ -98,6 +143,8 @@ public final class HeapGlobals implements AutoCloseable {
         this.totalramPages = totalramPages;
         this.nrCpus = nrCpus;
         this.random = new SplittableRandom(seed);
+        HeapInitTask.initTaskData(this);
+        HeapSchedCore.schedInit(this);
         this.rcu = new HeapRcu(nrCpus);
         this.failSlab = new FailSlab();
         for (int i : KmallocSizes.creationOrder()) {
@@ -106,6 +153,8 @@ public final class HeapGlobals implements AutoCloseable {
         this.kmallocLarge = kind(KmallocSizes.LARGE);
         this.filesCache = kind("files_cache");
         this.fsCache = kind("fs_cache");
+        HeapForkTask.forkTaskInit(this);
+        HeapExit.exitInit(this);
         // vfs_caches_init: inode_init, files_init, files_maxfiles_init
         this.inodes = HeapInodes.inodeInit(failSlab);
         this.fileTable = HeapFileTable.filesInit(totalramPages, failSlab, inodes);
@@ -114,10 +163,12 @@ public final class HeapGlobals implements AutoCloseable {
         this.initFiles = HeapFiles.initFiles(this);
         this.freeFdtableRcuFn = head -> HeapFiles.freeFdtableRcu(this, (HeapFdtable) head);
         this.mm = new HeapMmSystem(totalramPages, failSlab, fileTable);
+        this.log = mm.log();
+        HeapDelayacct.delayacctInit(this);
         this.iocontextCache = kind("io_context");
         this.anonInodeInode = HeapAnonInodes.anonInodeInit(this);
         this.pidfdFops = HeapForkFiles.pidfdFopsInit(this);
-        this.log = mm.log();
+        HeapInitTask.initTaskLinks(this);
     }
 
     /** Boots the heap kernel of a machine with this RAM (in pages) and CPU count, default seed. */
@@ -196,6 +247,7 @@ public final class HeapGlobals implements AutoCloseable {
     public void close() {
         rcu.rcuBarrier();
         HeapAnonInodes.close(this);
+        HeapDelayacct.delayacctClose(this);
         mm.close();
         HeapFsStructs.closeInitFs(this, initFs);
         HeapPaths.closeMountTree(this, rootMount);

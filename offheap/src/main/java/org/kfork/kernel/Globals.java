@@ -8,18 +8,24 @@ import org.kfork.alloc.Cpus;
 import org.kfork.alloc.Kmalloc;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
+import org.kfork.alloc.PerCpuCounter;
 import org.kfork.fs.Fdtables;
 import org.kfork.kernel.block.BlkIoc;
+import org.kfork.kernel.delayacct.Delayacct;
+import org.kfork.kernel.exit.Exit;
 import org.kfork.kernel.fork.ForkFiles;
 import org.kfork.kernel.fork.ForkInit;
+import org.kfork.kernel.fork.ForkTask;
 import org.kfork.kernel.fs.AnonInodes;
 import org.kfork.kernel.fs.FileTable;
 import org.kfork.kernel.fs.Files;
 import org.kfork.kernel.fs.FsStructs;
 import org.kfork.kernel.fs.Inodes;
 import org.kfork.kernel.fs.Paths;
+import org.kfork.kernel.init.InitTask;
 import org.kfork.kernel.mm.OffHeapMmSystem;
 import org.kfork.kernel.rcu.Rcu;
+import org.kfork.kernel.sched.SchedCore;
 import org.kfork.machine.Machine;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
@@ -64,10 +70,6 @@ public final class Globals implements AutoCloseable {
     public final FileTable fileTable;
     /** fs/namespace.c's rootfs mount (a {@code struct mount}): the mount of every path (see Paths). */
     public final long rootMount;
-    /** init_fs, init_task's fs_struct (static), its root and pwd at the root of {@link #rootMount}. */
-    public final long initFs;
-    /** init_files, init_task's files_struct (static). */
-    public final long initFiles;
     /** sysctl fs.nr_open: the most descriptors a table may have (1024 * 1024 by default). */
     public volatile int sysctlNrOpen = Fdtables.SYSCTL_NR_OPEN;
     /** free_fdtable_rcu's kernel-text address (call_rcu of a replaced fdtable). */
@@ -95,8 +97,8 @@ public final class Globals implements AutoCloseable {
     public final KernelLog log;
     /**
      * The kernel's random source (get_random_canary...), seeded so that the same run gives the
-     * same bytes. Boot-time and fork-time use only; guarded by {@link #tasklistLock}'s write side
-     * or by single-threaded boot.
+     * same bytes. Boot-time and fork-time use only; each draw holds the source's monitor
+     * (get_random_canary: InitTask.randomCanary).
      */
     public final SplittableRandom random;
 
@@ -113,16 +115,89 @@ public final class Globals implements AutoCloseable {
     /** total_forks: processes and threads created since boot. Guarded by tasklist_lock (write). */
     public long totalForks;
 
+    // ---- the task core: init/init_task.c, kernel/fork.c's task lifetime, kernel/sched/core.c ----
+
+    /** &init_task: the static task_struct of CPU 0's idle task, in the kernel image (InitTask). */
+    public long initTask;
+    /** init_stack: init_task's THREAD_SIZE stack, a static of the image (not a vmalloc area). */
+    public long initStack;
+    /**
+     * The five sched_class descriptors (kernel/sched/sched.h), one after the other in the image
+     * in 5.12's link order, lowest class first: idle, fair, rt, dl, stop (SchedCore.schedInit).
+     */
+    public long idleSchedClass;
+    /** &fair_sched_class. */
+    public long fairSchedClass;
+    /** &rt_sched_class. */
+    public long rtSchedClass;
+    /** &dl_sched_class. */
+    public long dlSchedClass;
+    /** &stop_sched_class. */
+    public long stopSchedClass;
+    /**
+     * rq->nr_running of each CPU: the model has no run queues, only their counts
+     * (activate_task / deactivate_task, SchedCore).
+     */
+    public PerCpuCounter nrRunning;
+    /** delayacct_cache: the task_delay_info cache (kernel/delayacct.c, Delayacct.delayacctInit). */
+    public KmemCache delayacctCache;
+    /** __delayed_free_task's kernel-text address (the RCU callback of delayed_free_task). */
+    public long delayedFreeTaskFn;
+    /** delayed_put_task_struct's kernel-text address (kernel/exit.c, Exit.exitInit). */
+    public long delayedPutTaskStructFn;
+    /** free_task's WARN_ON_ONCE (a stack still referenced) has fired. */
+    public volatile boolean freeTaskStackWarned;
+    /**
+     * sched.Wait's kernel-wide monitor: the one lock a sleeper parks on. It is the innermost
+     * lock of the kernel: nothing is taken while it is held (see Wait).
+     */
+    public final Object waitMonitor = new Object();
+    /** sched.Wait's wake-up sequence: bumped under {@link #waitMonitor} by every wake-up. */
+    public volatile long waitWakeups;
+
+    // ---- the statics of the other rooms init_task points at (set by their boot steps) ----
+
+    /** &init_cred (kernel/cred.c). */
+    public long initCred;
+    /** &init_fs (fs/fs_struct.c): root and pwd at the root of {@link #rootMount} (FsStructs.initFs). */
+    public long initFs;
+    /** &init_files (fs/file.c): one user, the embedded table (Files.initFiles). */
+    public long initFiles;
+    /** &init_signals (init/init_task.c, the signal room). */
+    public long initSignals;
+    /** &init_sighand (init/init_task.c, the signal room). */
+    public long initSighand;
+    /** &init_nsproxy (kernel/nsproxy.c). */
+    public long initNsproxy;
+    /** &init_struct_pid (kernel/pid.c). */
+    public long initStructPid;
+    /** &init_pid_ns (kernel/pid.c). */
+    public long initPidNs;
+
+    // ---- the steps of __put_task_struct other rooms implement (set by their boot steps) ----
+
+    /** cgroup_free(tsk): put_css_set of the task's css_set (kernel/cgroup). */
+    public LongConsumer cgroupFree;
+    /** exit_creds(tsk) (kernel/cred.c). */
+    public LongConsumer exitCreds;
+    /** put_signal_struct(tsk->signal) (kernel/fork.c's signal half). */
+    public LongConsumer putSignalStruct;
+
     private Globals(Machine machine, long seed) {
         this.machine = machine;
         this.kmem = Kmem.of(machine);
         this.cpus = kmem.cpus();
         this.random = new SplittableRandom(seed);
         this.image = new KernelImage(machine);
+        // init_task and init_stack are data of the image, there before start_kernel runs
+        InitTask.initTaskData(this);
+        SchedCore.schedInit(this);
         this.rcu = Rcu.of(machine);
         this.failSlab = new FailSlab();
         this.kmallocCaches = Kmalloc.create(kmem); // mm_init's kmem_cache_init: create_kmalloc_caches
         this.forkInit = ForkInit.boot(kmem);
+        ForkTask.forkTaskInit(this);
+        Exit.exitInit(this);
         // vfs_caches_init: inode_init, files_init, files_maxfiles_init, mnt_init's init_mount_tree
         // (before the mm model, whose shared anonymous maps and files stand on them)
         this.inodes = Inodes.inodeInit(kmem, failSlab);
@@ -133,11 +208,14 @@ public final class Globals implements AutoCloseable {
         this.freeFdtableRcuFn = rcu.register("free_fdtable_rcu", head -> Files.freeFdtableRcu(this, head));
         this.mm = OffHeapMmSystem.on(machine, forkInit, failSlab, fileTable);
         this.log = mm.log();
+        Delayacct.delayacctInit(this);
         // initcalls: blk_ioc_init (subsys), anon_inode_init (fs); pidfd_fops is a static of fork.c
         this.iocontextCachep = BlkIoc.blkIocInit(this);
         this.iocReleaseFn = fileTable.text().register("ioc_release_fn", (BlkIoc.WorkFunc) BlkIoc::iocReleaseFn);
         this.anonInodeInode = AnonInodes.anonInodeInit(this);
         this.pidfdFops = ForkFiles.pidfdFopsInit(this);
+        // last: init_task's pointers to the other rooms' statics, all set by now
+        InitTask.initTaskLinks(this);
     }
 
     /** Boots a kernel on {@code machine} with the default seed. */
@@ -195,6 +273,7 @@ public final class Globals implements AutoCloseable {
         rcu.rcuBarrier();
         AnonInodes.close(this);
         iocontextCachep.destroy();
+        Delayacct.delayacctClose(this);
         mm.close();
         FsStructs.closeInitFs(this, initFs);
         Paths.closeMountTree(this, rootMount);
@@ -202,6 +281,7 @@ public final class Globals implements AutoCloseable {
         inodes.close();
         forkInit.close();
         kmallocCaches.close();
+        SchedCore.schedClose(this);
         image.close();
     }
 }

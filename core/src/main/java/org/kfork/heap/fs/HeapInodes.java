@@ -1,5 +1,7 @@
 package org.kfork.heap.fs;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,6 +26,22 @@ public final class HeapInodes {
     private final FailSlab failSlab;
     private final AtomicLong live = new AtomicLong();
     private final AtomicInteger lastIno = new AtomicInteger();
+    /** evict_inode of the inodes whose filesystem has one (see the off-heap twin). Guarded by itself. */
+    private final Map<HeapInode, EvictMethod> evictInode = new IdentityHashMap<>();
+
+    /** {@code void (*evict_inode)(struct inode *)}. */
+    @FunctionalInterface
+    public interface EvictMethod {
+        /** The inode's last reference is gone. */
+        void evict(HeapInode inode);
+    }
+
+    /** Sets the evict_inode of {@code inode}'s filesystem. */
+    public void setEvictInode(HeapInode inode, EvictMethod fn) {
+        synchronized (evictInode) {
+            evictInode.put(inode, fn);
+        }
+    }
 
     private HeapInodes(FailSlab failSlab) {
         this.failSlab = failSlab;
@@ -84,6 +102,13 @@ public final class HeapInodes {
         inode.iState = I_FREEING;
         if (inode.iData.iMmap.node() != null) {
             throw new IllegalStateException("evict: the inode is still mapped");
+        }
+        final EvictMethod evict;
+        synchronized (evictInode) {
+            evict = evictInode.remove(inode);
+        }
+        if (evict != null) {
+            evict.evict(inode);
         }
         inode.iState = I_FREEING | I_CLEAR;
         if (live.decrementAndGet() < 0) {

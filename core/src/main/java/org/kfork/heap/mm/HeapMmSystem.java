@@ -3,7 +3,9 @@ package org.kfork.heap.mm;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
+import org.kfork.arch.X86_64;
 import org.kfork.heap.ErrPtr;
 import org.kfork.heap.fork.HeapForkMm;
 import org.kfork.heap.fs.HeapFile;
@@ -18,6 +20,8 @@ import org.kfork.mm.MappedFile;
 import org.kfork.mm.Mman;
 import org.kfork.mm.MmSystem;
 import org.kfork.mm.Overcommit;
+import org.kfork.mm.VmFlags;
+import org.kfork.mm.VmRules;
 import org.kfork.mm.WorkQueue;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.KernelException;
@@ -72,6 +76,10 @@ public final class HeapMmSystem implements MmSystem {
     private final HeapFileTable files;
     /** kfork_dev's open VMAs, by inode. Guarded by itself. */
     private final Map<HeapInode, Long> devVmOpens = new HashMap<>();
+    /** SHMEM_I(inode)->flags of the shmem inodes. Guarded by itself. */
+    private final Map<HeapInode, Long> shmemFlags = new HashMap<>();
+    /** shmem's super_operations.evict_inode. */
+    private final HeapInodes.EvictMethod shmemEvictInode = this::shmemEvictInode;
     private final HeapVmOperations genericFileVmOps = new HeapVmOperations("generic_file_vm_ops", null, null);
     private final HeapVmOperations shmemVmOps = new HeapVmOperations("shmem_vm_ops", null, null);
     private final HeapVmOperations devVmOps = new HeapVmOperations("kfork_dev_vm_ops", v -> devVmOpen(v, 1),
@@ -84,6 +92,8 @@ public final class HeapMmSystem implements MmSystem {
     private volatile boolean fatalSignalPending;
     private long copyPageRange;
     private long userNsRefs;
+    /** last_mm_ctx_id (arch/x86/mm/tlb.c). */
+    private final AtomicLong lastMmCtxId = new AtomicLong(X86_64.INIT_MM_CTX_ID);
     /** init_user_ns stand-in. */
     public static final Object INIT_USER_NS = new Object();
 
@@ -171,6 +181,11 @@ public final class HeapMmSystem implements MmSystem {
         }
     }
 
+    /** last_mm_ctx_id: the last mm context id handed out. */
+    public AtomicLong lastMmCtxId() {
+        return lastMmCtxId;
+    }
+
     int overcommitMode() {
         return overcommit.mode();
     }
@@ -183,24 +198,47 @@ public final class HeapMmSystem implements MmSystem {
         return workQueue;
     }
 
-    /** shmem_zero_setup: see the off-heap twin; 0, -ENOSPC or the file's errno. */
-    int shmemZeroSetup(HeapVma vma) {
+    /** shmem_zero_setup with __shmem_file_setup: see the off-heap twin; 0, -ENOMEM, -ENOSPC or the file's errno. */
+    int shmemZeroSetup(HeapVma vma, long mmTotalVm) {
+        final long size = vma.vmEnd - vma.vmStart;
+        final long acctFlags = VmRules.shmemZeroAcctFlags(vma.vmFlags);
+        final int err = overcommit.shmemAcctSize(acctFlags, size, mmTotalVm);
+        if (err != 0) {
+            return err;
+        }
         HeapInodes inodes = files.inodes();
         HeapInode inode = inodes.newInodePseudo();
         if (inode == null) {
+            overcommit.shmemUnacctSize(acctFlags, size);
             return -Errno.ENOSPC;
         }
         inode.iIno = Integer.toUnsignedLong(inodes.getNextIno());
         inode.iMode = HeapInodes.S_IFREG | HeapInodes.S_IRWXUGO;
-        inode.iSize = vma.vmEnd - vma.vmStart;
+        synchronized (shmemFlags) {
+            shmemFlags.put(inode, acctFlags & VmFlags.VM_NORESERVE);
+        }
+        inodes.setEvictInode(inode, shmemEvictInode);
+        inode.iSize = size;
         HeapFile file = files.allocFile(inode, "/dev/zero (deleted)", OpenFlags.O_RDWR, shmemFileOperations, null);
         if (ErrPtr.isErr(file)) {
-            inodes.iput(inode);
+            inodes.iput(inode); // its eviction gives the charge back
             return ErrPtr.ptrErr(file);
         }
         vma.vmFile = file;
         vma.vmOps = shmemVmOps;
         return 0;
+    }
+
+    /** shmem_evict_inode: the charge goes back. */
+    private void shmemEvictInode(HeapInode inode) {
+        final Long flags;
+        synchronized (shmemFlags) {
+            flags = shmemFlags.remove(inode);
+        }
+        if (flags == null) {
+            throw new IllegalStateException("shmem_evict_inode: " + inode + " is no shmem inode");
+        }
+        overcommit.shmemUnacctSize(flags, inode.iSize);
     }
 
     /** get_file. */
@@ -336,6 +374,7 @@ public final class HeapMmSystem implements MmSystem {
             m.flags = org.kfork.mm.MmFlags.MMF_DUMP_FILTER_DEFAULT;
             m.userNs = INIT_USER_NS;
             m.taskSize = Mman.TASK_SIZE;
+            m.ctxId = X86_64.INIT_MM_CTX_ID; // INIT_MM_CONTEXT
             initMm = new HeapMm(this, m);
         }
         return initMm;

@@ -8,6 +8,8 @@ import static org.kfork.machine.Mem.putLong;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.agrona.collections.Long2ObjectHashMap;
+
 import org.kfork.alloc.Cpus;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
@@ -42,7 +44,10 @@ import org.kfork.uapi.Errno;
  * <p>Deviations: the model has no super_block (i_sb is NULL), so alloc_inode, evict and
  * destroy_inode take the paths of a filesystem without super_operations: objects come from
  * inode_cache, eviction clears the inode, and generic_drop_inode drops it at its last iput (the
- * model keeps no unused inodes on an LRU and hashes none). destroy_inode frees the object at once
+ * model keeps no unused inodes on an LRU and hashes none); the one super_operations method the
+ * model has a use for, evict_inode (shmem's gives back the charge of a shmem file), is kept
+ * Java-side by inode ({@link #setEvictInode}), for the inodes whose filesystem has one. destroy_inode
+ * frees the object at once
  * rather than after an RCU grace period: nothing in the model looks an inode up under RCU.
  * get_next_ino takes numbers from one shared counter; 5.12 hands out per-CPU batches of 1024,
  * which gives the same sequence on one CPU. SLAB_RECLAIM_ACCOUNT and SLAB_MEM_SPREAD, which
@@ -63,6 +68,15 @@ public final class Inodes implements AutoCloseable {
     private final KmemCache inodeCachep;
     /** get_next_ino's counter (shared_last_ino). */
     private final AtomicInteger lastIno = new AtomicInteger();
+    /** i_sb->s_op->evict_inode of the inodes whose filesystem has one. Guarded by itself. */
+    private final Long2ObjectHashMap<EvictMethod> evictInode = new Long2ObjectHashMap<>();
+
+    /** {@code void (*evict_inode)(struct inode *)} of a filesystem's super_operations. */
+    @FunctionalInterface
+    public interface EvictMethod {
+        /** The inode's last reference is gone: the filesystem lets go of what the inode holds. */
+        void evict(long inode);
+    }
 
     private Inodes(Kmem kmem, FailSlab failSlab) {
         this.cpus = kmem.cpus();
@@ -183,12 +197,32 @@ public final class Inodes implements AutoCloseable {
         }
     }
 
-    /** iput_final and evict: an unhashed inode is dropped at once; eviction clears it; destroy_inode frees it. */
+    /**
+     * Sets the evict_inode of {@code inode}'s filesystem (its super_block's s_op, which the model
+     * does not have): it runs when the inode is evicted.
+     */
+    public void setEvictInode(long inode, EvictMethod fn) {
+        synchronized (evictInode) {
+            evictInode.put(inode, fn);
+        }
+    }
+
+    /**
+     * iput_final and evict: an unhashed inode is dropped at once; eviction runs the filesystem's
+     * evict_inode if it has one, then clears it; destroy_inode frees it.
+     */
     private void iputFinal(long inode) {
         putLong(inode + Inode.I_STATE, I_FREEING);
         final long mapping = inode + Inode.I_DATA;
         if (getLong(mapping + AddressSpace.I_MMAP) != 0) {
             throw new IllegalStateException("evict: inode 0x" + Long.toHexString(inode) + " is still mapped");
+        }
+        final EvictMethod evict;
+        synchronized (evictInode) {
+            evict = evictInode.remove(inode);
+        }
+        if (evict != null) {
+            evict.evict(inode);
         }
         putLong(inode + Inode.I_STATE, I_FREEING | I_CLEAR); // clear_inode (no pages in the model)
         inodeCachep.free(cpus.current(), inode);

@@ -15,11 +15,14 @@ import org.kfork.ds.IntrusiveList;
 import org.kfork.kernel.fork.ForkInit;
 import org.kfork.kernel.KernelText;
 import org.kfork.kernel.fork.ForkMm;
+import org.kfork.arch.X86_64;
 import org.kfork.kernel.fs.FileTable;
 import org.kfork.kernel.fs.Inodes;
 import org.kfork.kernel.struct.FileOperations;
 import org.kfork.kernel.struct.Inode;
+import org.kfork.kernel.struct.MmContext;
 import org.kfork.kernel.struct.MmStruct;
+import org.kfork.kernel.struct.Mutex;
 import org.kfork.kernel.struct.RwSemaphore;
 import org.kfork.kernel.struct.VmAreaStruct;
 import org.kfork.kernel.struct.VmOperationsStruct;
@@ -33,6 +36,8 @@ import org.kfork.mm.Mman;
 import org.kfork.mm.MmFlags;
 import org.kfork.mm.MmSystem;
 import org.kfork.mm.Overcommit;
+import org.kfork.mm.VmFlags;
+import org.kfork.mm.VmRules;
 import org.kfork.mm.WorkQueue;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.KernelException;
@@ -68,6 +73,7 @@ public final class OffHeapMmSystem implements MmSystem {
     private static final long KFORK_DEV_FOPS = RAMFS_FILE_OPERATIONS + FileOperations.SIZEOF;
     private static final long SHMEM_FILE_OPERATIONS = KFORK_DEV_FOPS + FileOperations.SIZEOF;
     private static final long INIT_USER_NS = SHMEM_FILE_OPERATIONS + FileOperations.SIZEOF;
+    private static final long LAST_MM_CTX_ID = INIT_USER_NS + 8;
     private static final long INIT_MM = INIT_USER_NS + 64;
     /** S_PRIVATE (i_flags): an inode of the kernel's own, outside security checks. */
     private static final int S_PRIVATE = 0x200;
@@ -145,6 +151,10 @@ public final class OffHeapMmSystem implements MmSystem {
     private final KernelLog log = new KernelLog();
     /** kfork_dev's open VMAs, by inode (its vm_ops->open less ->close calls). Guarded by itself. */
     private final Long2LongHashMap devVmOpens = new Long2LongHashMap(0);
+    /** SHMEM_I(inode)->flags of the shmem inodes (VM_NORESERVE or 0). Guarded by itself. */
+    private final Long2LongHashMap shmemFlags = new Long2LongHashMap(-1);
+    /** shmem's super_operations.evict_inode. */
+    private final Inodes.EvictMethod shmemEvictInode = this::shmemEvictInode;
     private WorkQueue workQueue;
     private long pgds;
     int maxMapCount = Mman.DEFAULT_MAX_MAP_COUNT;
@@ -198,6 +208,7 @@ public final class OffHeapMmSystem implements MmSystem {
         this.kernelData = page;
         buildFileMethods(page);
         putLong(page + INIT_USER_NS, 1);
+        putLong(page + LAST_MM_CTX_ID, X86_64.INIT_MM_CTX_ID); // ATOMIC64_INIT(1)
         buildInitMm(page + INIT_MM);
     }
 
@@ -268,11 +279,18 @@ public final class OffHeapMmSystem implements MmSystem {
         IntrusiveList.init(m + MmStruct.MMLIST);
         putLong(m + MmStruct.USER_NS, kernelData + INIT_USER_NS);
         putLong(m + MmStruct.FLAGS, MmFlags.MMF_DUMP_FILTER_DEFAULT);
+        putLong(m + MmStruct.CONTEXT + MmContext.CTX_ID, X86_64.INIT_MM_CTX_ID); // INIT_MM_CONTEXT
+        IntrusiveList.init(m + MmStruct.CONTEXT + MmContext.LOCK + Mutex.WAIT_LIST);
     }
 
     /** &amp;init_mm. */
     public long initMmAddress() {
         return kernelData + INIT_MM;
+    }
+
+    /** &amp;last_mm_ctx_id (arch/x86/mm/tlb.c): the last mm context id handed out. */
+    public long lastMmCtxIdAddress() {
+        return kernelData + LAST_MM_CTX_ID;
     }
 
     /** The machine. */
@@ -402,34 +420,61 @@ public final class OffHeapMmSystem implements MmSystem {
     }
 
     /**
-     * shmem_zero_setup: shared anonymous memory is a file of its own, an unlinked shmem inode of
-     * the VMA's size (shmem_kernel_file_setup: i_ino, S_PRIVATE, no links) opened O_RDWR through
-     * alloc_file_pseudo with shmem_file_operations; the VMA takes it and shmem_vm_ops. The model has
-     * no pseudo dentry, so alloc_file_pseudo's own allocation is not made.
+     * shmem_zero_setup with __shmem_file_setup: shared anonymous memory is a file of its own.
+     * shmem_acct_size charges the VMA's size to overcommit first (unless VM_NORESERVE; a
+     * MAP_HUGETLB area's file never: {@link VmRules#shmemZeroAcctFlags}); then an unlinked shmem
+     * inode of that size (shmem_get_inode: i_ino, S_PRIVATE, no links), whose eviction gives the
+     * charge back (shmem_evict_inode), opened O_RDWR through alloc_file_pseudo with
+     * shmem_file_operations; the VMA takes the file and shmem_vm_ops. The model has no pseudo
+     * dentry, so alloc_file_pseudo's own allocation is not made. SHMEM_I(inode)->flags (its
+     * VM_NORESERVE) is kept Java-side by inode: shmem_inode_info is not modelled.
      *
-     * @return 0, -ENOSPC when the inode cannot be allocated (shmem_get_inode), or the file's errno
+     * @return 0, -ENOMEM when the charge is refused, -ENOSPC when the inode cannot be allocated
+     *         (shmem_get_inode), or the file's errno
      */
-    int shmemZeroSetup(long vma) {
+    int shmemZeroSetup(long vma, long mmTotalVm) {
         final long size = getLong(vma + VmAreaStruct.VM_END) - getLong(vma + VmAreaStruct.VM_START);
+        final long acctFlags = VmRules.shmemZeroAcctFlags(getLong(vma + VmAreaStruct.VM_FLAGS));
+        final int err = overcommit.shmemAcctSize(acctFlags, size, mmTotalVm);
+        if (err != 0) {
+            return err;
+        }
         final Inodes inodes = files.inodes();
         final long inode = inodes.newInodePseudo(); // shmem_get_inode
         if (inode == 0) {
+            overcommit.shmemUnacctSize(acctFlags, size);
             return -Errno.ENOSPC;
         }
         putLong(inode + Inode.I_INO, Integer.toUnsignedLong(inodes.getNextIno()));
         Mem.putShort(inode + Inode.I_MODE, (short) (Inodes.S_IFREG | Inodes.S_IRWXUGO));
         putInt(inode + Inode.I_FLAGS, Mem.getInt(inode + Inode.I_FLAGS) | S_PRIVATE);
+        synchronized (shmemFlags) {
+            shmemFlags.put(inode, acctFlags & VmFlags.VM_NORESERVE);
+        }
+        inodes.setEvictInode(inode, shmemEvictInode);
         putLong(inode + Inode.I_SIZE, size);
         putInt(inode + Inode.__I_NLINK, 0); // clear_nlink: it is unlinked
         final long file = files.allocFile(inode, "/dev/zero (deleted)", OpenFlags.O_RDWR,
             kernelData + SHMEM_FILE_OPERATIONS, 0);
         if (Errno.isError(file)) {
-            inodes.iput(inode);
+            inodes.iput(inode); // its eviction gives the charge back
             return (int) file;
         }
         putLong(vma + VmAreaStruct.VM_FILE, file);
         putLong(vma + VmAreaStruct.VM_OPS, kernelData + SHMEM_VM_OPS);
         return 0;
+    }
+
+    /** shmem_evict_inode: the charge of the inode's size goes back (shmem_unacct_size). */
+    private void shmemEvictInode(long inode) {
+        final long flags;
+        synchronized (shmemFlags) {
+            flags = shmemFlags.remove(inode);
+        }
+        if (flags < 0) {
+            throw new IllegalStateException("shmem_evict_inode: 0x" + Long.toHexString(inode) + " is no shmem inode");
+        }
+        overcommit.shmemUnacctSize(flags, getLong(inode + Inode.I_SIZE));
     }
 
     /** get_file. */
