@@ -38,7 +38,8 @@ class ComputedLayoutTest {
      * include/uapi/linux/time_types.h:25, include/linux/user_namespace.h:17 and :23 (5 base
      * extents), include/linux/lockref.h:25 (CONFIG_ARCH_USE_CMPXCHG_LOCKREF), include/linux/dcache.h:90
      * (DNAME_INLINE_LEN 32 on 64-bit), include/linux/mount.h:71, fs/mount.h:27 and :39 (CONFIG_SMP,
-     * CONFIG_FSNOTIFY).
+     * CONFIG_FSNOTIFY), include/net/net_namespace.h:56 (the head of struct net, up to its ns_common;
+     * CONFIG_KEYS on, so key_domain is there; worked out from the header, not checked with gcc).
      */
     private static final String EXPECTED = """
             ns_common,stashed,0,8
@@ -216,13 +217,29 @@ class ComputedLayoutTest {
             mnt_pcp,mnt_count,0,4
             mnt_pcp,mnt_writers,4,4
             mnt_pcp,__SIZEOF__,8,4
+            net,passive,0,4
+            net,rules_mod_lock,4,4
+            net,dev_unreg_count,8,4
+            net,dev_base_seq,12,4
+            net,ifindex,16,4
+            net,nsid_lock,20,4
+            net,fnhe_genid,24,4
+            net,list,32,16
+            net,exit_list,48,16
+            net,cleanup_list,64,8
+            net,key_domain,72,8
+            net,user_ns,80,8
+            net,ucounts,88,8
+            net,netns_ids,96,24
+            net,ns,120,24
+            net,__SIZEOF__,144,8
             """;
 
     /** The computed structs, as Structs registers them. */
     private static final List<StructLayout> COMPUTED = List.of(NsCommon.LAYOUT, MntNamespace.LAYOUT,
             XaNode.LAYOUT, GroupInfo.LAYOUT, RatelimitState.LAYOUT, Sifields.LAYOUT, Siginfo.LAYOUT,
             Rusage.LAYOUT, KernelOldTimeval.LAYOUT, UidGidMap.LAYOUT, UidGidExtent.LAYOUT,
-            Lockref.LAYOUT, Dentry.LAYOUT, Vfsmount.LAYOUT, Mount.LAYOUT, MntPcp.LAYOUT);
+            Lockref.LAYOUT, Dentry.LAYOUT, Vfsmount.LAYOUT, Mount.LAYOUT, MntPcp.LAYOUT, Net.LAYOUT);
 
     private static Map<String, List<String[]>> expected() {
         Map<String, List<String[]>> byStruct = new LinkedHashMap<>();
@@ -294,5 +311,7 @@ class ComputedLayoutTest {
         // dentry_cache holds 192-byte dentries on 64-bit (DNAME_INLINE_LEN chosen for that).
         assertEquals(192, Dentry.SIZEOF);
         assertEquals(Vfsmount.SIZEOF, Mount.LAYOUT.sizeOf("mnt"));
+        // struct net's head ends with its ns_common (the model's net is that head only)
+        assertEquals(Net.SIZEOF, Net.NS + NsCommon.SIZEOF);
     }
 }
