@@ -2,6 +2,12 @@ package org.kfork.heap.fork;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+
+import org.kfork.heap.cred.HeapCred;
+import org.kfork.heap.locking.HeapSpinlock;
+import org.kfork.heap.mm.HeapMmStruct;
+import org.kfork.heap.nsproxy.HeapCssSet;
+import org.kfork.heap.nsproxy.HeapNsproxy;
 import org.kfork.sched.TaskState;
 
 /**
@@ -27,6 +33,25 @@ public final class HeapTask {
     byte[] stack;
     /** {@code refcount_t stack_refcount}; changed only through {@link #STACK_REFCOUNT}. */
     volatile int stackRefcount;
+
+    // ---- the credentials and namespaces rooms (kernel/cred.c, capability.c, nsproxy.c) ----
+
+    /** {@code unsigned int flags}: PF_* bits; written by the task itself (capable() sets PF_SUPERPRIV). */
+    public int flags;
+    /** {@code struct mm_struct *mm}: null for a kernel thread. */
+    public HeapMmStruct mm;
+    /** {@code int pdeath_signal}. */
+    public int pdeathSignal;
+    /** {@code const struct cred *real_cred}: the objective credentials (what others see). */
+    public volatile HeapCred realCred;
+    /** {@code const struct cred *cred}: the subjective credentials (what the task acts with). */
+    public volatile HeapCred cred;
+    /** {@code struct nsproxy *nsproxy}, changed under {@link #allocLock}. */
+    public volatile HeapNsproxy nsproxy;
+    /** {@code spinlock_t alloc_lock}: task_lock. */
+    public final HeapSpinlock allocLock = new HeapSpinlock();
+    /** {@code struct css_set *cgroups}. */
+    public volatile HeapCssSet cgroups;
 
     /** A zeroed task, as kmem_cache_zalloc would give: running, no stack, stack_refcount 0. */
     public HeapTask() {
