@@ -145,6 +145,8 @@ public final class Globals implements AutoCloseable {
      */
     public PidNsOps pidNsOps;
 
+    private boolean closed;
+
     private Globals(Machine machine, long seed) {
         this.machine = machine;
         this.kmem = Kmem.of(machine);
@@ -221,10 +223,15 @@ public final class Globals implements AutoCloseable {
 
     /**
      * Tears down what boot built, in reverse order, after the RCU callbacks still queued have run
-     * (they free into the caches that are about to go).
+     * (they free into the caches that are about to go). A second close does nothing (the machine
+     * closes its kernel too).
      */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         rcu.rcuBarrier();
         Nsproxies.nsproxyClose(this);
         mm.close();
