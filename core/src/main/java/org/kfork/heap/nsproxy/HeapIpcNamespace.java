@@ -6,7 +6,8 @@ import org.kfork.heap.cred.HeapUserNamespace;
 import org.kfork.uapi.Errno;
 
 /**
- * The heap twin of {@code struct ipc_namespace}: the System V and POSIX message queue limits the model keeps (see Namespaces), the owner and the creator's ucounts.
+ * The heap twin of {@code struct ipc_namespace}: the System V and POSIX message queue limits the model keeps (see
+ * Namespaces), the owner and the creator's ucounts.
  */
 public class HeapIpcNamespace {
     /** The kmalloc cache of an 824-byte struct ipc_namespace (kzalloc), pinned to the layout by a test. */

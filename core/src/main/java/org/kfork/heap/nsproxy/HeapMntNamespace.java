@@ -6,7 +6,8 @@ import org.kfork.heap.cred.HeapUserNamespace;
 import org.kfork.uapi.Errno;
 
 /**
- * The heap twin of {@code struct mnt_namespace}, without mounts (see Namespaces): the owner, the creator's ucounts and the sequence number (0 for an anonymous namespace).
+ * The heap twin of {@code struct mnt_namespace}, without mounts (see Namespaces): the owner, the creator's ucounts
+ * and the sequence number (0 for an anonymous namespace).
  */
 public class HeapMntNamespace {
     /** The kmalloc cache of a 120-byte struct mnt_namespace (kzalloc), pinned to the layout by a test. */

@@ -7,7 +7,8 @@ import org.kfork.heap.locking.HeapRefcount;
 import org.kfork.uapi.Errno;
 
 /**
- * The heap twin of the model's {@code struct net}: an opaque refcounted object, its head only (see org.kfork.kernel.struct.Net).
+ * The heap twin of the model's {@code struct net}: an opaque refcounted object, its head only (see
+ * org.kfork.kernel.struct.Net).
  */
 public class HeapNet {
     /** {@code refcount_t passive}: the references that keep the memory. */

@@ -6,7 +6,9 @@ import org.kfork.heap.ErrPtr;
 import org.kfork.uapi.Errno;
 
 /**
- * The heap twin of {@code struct nsproxy}: the namespaces a task lives in, shared by reference count. pid_ns_for_children is the pid room's HeapPidNamespace, typed Object here until the two rooms meet (HeapPidNsOps is how this room handles it).
+ * The heap twin of {@code struct nsproxy}: the namespaces a task lives in, shared by reference count.
+ * pid_ns_for_children is the pid room's HeapPidNamespace, typed Object here until the two rooms meet (HeapPidNsOps is
+ * how this room handles it).
  */
 public class HeapNsproxy {
     /** {@code atomic_t count}. */

@@ -6,7 +6,8 @@ import org.kfork.heap.cred.HeapUserNamespace;
 import org.kfork.uapi.Errno;
 
 /**
- * The heap twin of {@code struct time_namespace}: the clock offsets, whether they are frozen, the vvar page, the owner and the creator's ucounts.
+ * The heap twin of {@code struct time_namespace}: the clock offsets, whether they are frozen, the vvar page, the
+ * owner and the creator's ucounts.
  */
 public class HeapTimeNamespace {
     /** The kmalloc cache of an 88-byte struct time_namespace (kmalloc), pinned to the layout by a test. */

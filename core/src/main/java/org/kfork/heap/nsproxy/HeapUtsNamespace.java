@@ -6,7 +6,8 @@ import org.kfork.heap.cred.HeapUserNamespace;
 import org.kfork.uapi.Errno;
 
 /**
- * The heap twin of {@code struct uts_namespace}: the six uname strings (a {@code new_utsname} of 6 x 65 bytes), the owner and the creator's ucounts.
+ * The heap twin of {@code struct uts_namespace}: the six uname strings (a {@code new_utsname} of 6 x 65 bytes), the
+ * owner and the creator's ucounts.
  */
 public class HeapUtsNamespace {
     /** {@code struct new_utsname name}: six NUL-padded 65-byte strings, sysname first. */

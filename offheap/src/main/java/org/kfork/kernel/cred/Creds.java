@@ -280,7 +280,8 @@ public final class Creds {
      */
     static boolean credCapIssubset(long set, long subset) {
         if (Mem.getLong(set + Cred.USER_NS) == Mem.getLong(subset + Cred.USER_NS)) {
-            return Capabilities.capIssubset(Mem.getLong(subset + Cred.CAP_PERMITTED), Mem.getLong(set + Cred.CAP_PERMITTED));
+            return Capabilities.capIssubset(Mem.getLong(subset + Cred.CAP_PERMITTED),
+                Mem.getLong(set + Cred.CAP_PERMITTED));
         }
         // different user namespaces need CONFIG_USER_NS, off in the reference config
         return false;
@@ -289,7 +290,8 @@ public final class Creds {
     /**
      * commit_creds: installs {@code created} (from prepareCreds, usage 1, eaten) as {@code task}'s
      * objective and subjective cred. A change of effective or fs ids, or a permitted capability the
-     * old cred lacked, makes the mm non-dumpable and clears pdeath_signal; a change of user moves one process count from
+     * old cred lacked, makes the mm non-dumpable and clears pdeath_signal; a change of user moves one process count
+     * from
      * the old user_struct to the new one. The old cred loses both its references.
      *
      * @return 0

@@ -37,7 +37,13 @@ public final class Ucount {
     /** ucounts_hashentry: hash_long(uid + ns, 10). */
     private static long ucountsHashentry(Globals g, long ns, int uid) {
         return g.ucountsHashtable
-            + (long) UcountTypes.hashLong((uid & 0xffffffffL) + ns, UcountTypes.UCOUNTS_HASHTABLE_BITS) * HList.SIZEOF_HEAD;
+            + (long) UcountTypes.hashLong((uid & 0xffffffffL) + ns, UcountTypes.UCOUNTS_HASHTABLE_BITS)
+            * HList.SIZEOF_HEAD;
+    }
+
+    /** iter->ns->ucounts: the counts of the same user one namespace up (NULL above init_user_ns). */
+    private static long parentUcounts(long ucounts) {
+        return Mem.getLong(Mem.getLong(ucounts + Ucounts.NS) + UserNamespace.UCOUNTS);
     }
 
     /** find_ucounts, under ucounts_lock. */
@@ -144,7 +150,7 @@ public final class Ucount {
             final int max = Mem.getIntVolatile(tns + UserNamespace.UCOUNT_MAX + (long) type * Integer.BYTES);
             if (!atomicIncBelow(ucountSlot(iter, type), max)) {
                 final long bad = iter;
-                for (iter = ucounts; iter != bad; iter = Mem.getLong(Mem.getLong(iter + Ucounts.NS) + UserNamespace.UCOUNTS)) {
+                for (iter = ucounts; iter != bad; iter = parentUcounts(iter)) {
                     Mem.getAndAddInt(ucountSlot(iter, type), -1);
                 }
                 putUcounts(g, ucounts);
@@ -158,7 +164,7 @@ public final class Ucount {
     /** dec_ucount: gives back what inc_ucount counted, up the chain, and drops the holder. */
     public static void decUcount(Globals g, long ucounts, int type) {
         checkType(type);
-        for (long iter = ucounts; iter != 0; iter = Mem.getLong(Mem.getLong(iter + Ucounts.NS) + UserNamespace.UCOUNTS)) {
+        for (long iter = ucounts; iter != 0; iter = parentUcounts(iter)) {
             // atomic_dec_if_positive: a count already at zero is a bug the kernel warns about once
             final long slot = ucountSlot(iter, type);
             for (;;) {

@@ -42,8 +42,8 @@ class CredTest extends CredFixture {
         try (CredVariant v = open(kind)) {
             int init = v.newTask();
             CredVariant.CredView c = v.cred(init);
-            assertEquals(new CredVariant.CredView(0, 0, 0, 0, 0, 0, 0, 0, CAP_FULL_SET, CAP_FULL_SET, 0, 0, CAP_FULL_SET,
-                6, 0), c, "init_cred: usage 4, plus this task's two pointers");
+            assertEquals(new CredVariant.CredView(0, 0, 0, 0, 0, 0, 0, 0, CAP_FULL_SET, CAP_FULL_SET, 0, 0,
+                CAP_FULL_SET, 6, 0), c, "init_cred: usage 4, plus this task's two pointers");
             assertEquals(0x1ff_ffffffffL, CAP_FULL_SET);
             assertTrue(v.credIsInitCred(init));
             assertEquals(1, v.userProcesses(0), "root_user counts init_task");
@@ -264,7 +264,8 @@ class CredTest extends CredFixture {
             assertEquals(0, v.flags(t) & TaskFlags.PF_SUPERPRIV, "a refused check sets nothing");
             assertTrue(v.capable(t, CAP_SYS_RESOURCE));
             assertEquals(TaskFlags.PF_SUPERPRIV, v.flags(t) & TaskFlags.PF_SUPERPRIV);
-            assertThrows(IllegalArgumentException.class, () -> v.capable(t, 41), "capable() of an invalid cap is a BUG");
+            assertThrows(IllegalArgumentException.class, () -> v.capable(t, 41),
+                "capable() of an invalid cap is a BUG");
             assertThrows(IllegalArgumentException.class, () -> v.capable(t, -1));
             drop(v, t);
         }

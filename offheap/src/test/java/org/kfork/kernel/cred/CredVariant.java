@@ -32,7 +32,7 @@ public interface CredVariant extends AutoCloseable {
     /** A task as init_task holds its creds and namespaces: references taken on both. */
     int newTask();
 
-    /** dup_task_struct's copy of {@code parent}: the same cred, real_cred, nsproxy, cgroups and flags, no references. */
+    /** dup_task_struct's copy of {@code parent}: its cred, real_cred, nsproxy, cgroups and flags, no references. */
     int dupTask(int parent);
 
     /** Frees a task whose creds and namespaces are gone (exit_creds, exit_task_namespaces). */

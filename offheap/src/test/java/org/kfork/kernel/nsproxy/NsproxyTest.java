@@ -385,7 +385,8 @@ class NsproxyTest extends CredFixture {
                     assertEquals(0, both[i].copyNamespaces(p[i], c[i], f[0]));
                 }
                 for (Ns n : COMMON) {
-                    assertEquals(off.nsInum(c[0], n), heap.nsInum(c[1], n), n + " inum after " + Long.toHexString(f[0]));
+                    assertEquals(off.nsInum(c[0], n), heap.nsInum(c[1], n),
+                        n + " inum after " + Long.toHexString(f[0]));
                     assertEquals(off.nsCount(c[0], n), heap.nsCount(c[1], n), n + " count");
                 }
                 assertEquals(off.counts(), heap.counts());
