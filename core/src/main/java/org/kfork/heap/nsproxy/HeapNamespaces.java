@@ -107,7 +107,8 @@ public final class HeapNamespaces {
 
     // ---- include/linux/proc_ns.h ----
 
-    static int nsAllocInum(HeapGlobals g, HeapNsCommon ns) {
+    /** ns_alloc_inum: 0 or a negative errno. */
+    public static int nsAllocInum(HeapGlobals g, HeapNsCommon ns) {
         final long inum = g.procInums.alloc();
         if (inum < 0) {
             return (int) inum;
@@ -116,7 +117,8 @@ public final class HeapNamespaces {
         return 0;
     }
 
-    static void nsFreeInum(HeapGlobals g, HeapNsCommon ns) {
+    /** ns_free_inum. */
+    public static void nsFreeInum(HeapGlobals g, HeapNsCommon ns) {
         g.procInums.free(ns.inum);
     }
 

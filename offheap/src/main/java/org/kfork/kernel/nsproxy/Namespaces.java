@@ -178,8 +178,11 @@ public final class Namespaces {
     // include/linux/proc_ns.h
     // ------------------------------------------------------------------------------------------
 
-    /** ns_alloc_inum: an inode number for a new namespace. Returns 0 or a negative errno. */
-    static int nsAllocInum(Globals g, long nsCommon) {
+    /**
+     * ns_alloc_inum: an inode number for a new namespace (the ns_common at {@code nsCommon}), as
+     * create_pid_namespace also takes one. Returns 0 or a negative errno.
+     */
+    public static int nsAllocInum(Globals g, long nsCommon) {
         Mem.putLong(nsCommon + NsCommon.STASHED, 0);
         final long inum = g.procInums.alloc();
         if (inum < 0) {
@@ -190,7 +193,7 @@ public final class Namespaces {
     }
 
     /** ns_free_inum. */
-    static void nsFreeInum(Globals g, long nsCommon) {
+    public static void nsFreeInum(Globals g, long nsCommon) {
         g.procInums.free(Mem.getInt(nsCommon + NsCommon.INUM));
     }
 
