@@ -3,11 +3,14 @@ package org.kfork.heap.fork;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.IntSupplier;
+import org.kfork.heap.cred.HeapCred;
 import org.kfork.heap.delayacct.HeapTaskDelayInfo;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.ds.HeapRbRootCached;
 import org.kfork.heap.locking.HeapSpinlock;
 import org.kfork.heap.mm.HeapMmStruct;
+import org.kfork.heap.nsproxy.HeapCssSet;
+import org.kfork.heap.nsproxy.HeapNsproxy;
 import org.kfork.heap.rcu.HeapCallbackHead;
 import org.kfork.heap.sched.HeapCompletion;
 import org.kfork.heap.sched.HeapSchedClass;
@@ -276,10 +279,16 @@ public final class HeapTask extends HeapCallbackHead {
     public int posixCputimersTimersActive;
     /** {@code posix_cputimers.expiry_active}. */
     public int posixCputimersExpiryActive;
+    /** {@code const struct cred *real_cred}: the objective credentials (what others see). */
+    public volatile HeapCred realCred;
+    /** {@code const struct cred *cred}: the subjective credentials (what the task acts with). */
+    public volatile HeapCred cred;
     /** {@code char comm[TASK_COMM_LEN]}. */
     public String comm;
     /** {@code struct io_uring_task *io_uring}. */
     public Object ioUring;
+    /** {@code struct nsproxy *nsproxy}, changed under {@link #allocLock}. */
+    public volatile HeapNsproxy nsproxy;
     /** {@code sigset_t blocked}. */
     public long blocked;
     /** {@code struct sigpending pending}: the signals sent to this thread alone. */
@@ -342,6 +351,8 @@ public final class HeapTask extends HeapCallbackHead {
     public int cpusetMemSpreadRotor;
     /** {@code int cpuset_slab_spread_rotor}. */
     public int cpusetSlabSpreadRotor;
+    /** {@code struct css_set *cgroups}. */
+    public volatile HeapCssSet cgroups;
     /** {@code struct list_head perf_event_list}. */
     public final HeapIntrusiveList perfEventList = new HeapIntrusiveList();
     /** {@code struct mempolicy *mempolicy}: no policies exist in the model. */
@@ -476,8 +487,11 @@ public final class HeapTask extends HeapCallbackHead {
         System.arraycopy(src.posixCputimersNextevt, 0, posixCputimersNextevt, 0, posixCputimersNextevt.length);
         posixCputimersTimersActive = src.posixCputimersTimersActive;
         posixCputimersExpiryActive = src.posixCputimersExpiryActive;
+        realCred = src.realCred;
+        cred = src.cred;
         comm = src.comm;
         ioUring = src.ioUring;
+        nsproxy = src.nsproxy;
         blocked = src.blocked;
         pending.signal = src.pending.signal;
         taskWorks = src.taskWorks;
@@ -507,6 +521,7 @@ public final class HeapTask extends HeapCallbackHead {
         memsAllowedSeq = src.memsAllowedSeq;
         cpusetMemSpreadRotor = src.cpusetMemSpreadRotor;
         cpusetSlabSpreadRotor = src.cpusetSlabSpreadRotor;
+        cgroups = src.cgroups;
         mempolicy = src.mempolicy;
         rseq = src.rseq;
         rseqEventMask = src.rseqEventMask;

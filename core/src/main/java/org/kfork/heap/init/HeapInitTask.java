@@ -79,6 +79,9 @@ public final class HeapInitTask {
     public static void initTaskLinks(HeapGlobals g) {
         g.mm.initMm();
         g.initTask.activeMm = g.mm.initMmStruct();
+        g.initTask.realCred = g.initCred;
+        g.initTask.cred = g.initCred;
+        g.initTask.nsproxy = g.initNsproxy;
     }
 
     /** plist_node_init on pushable_tasks. */

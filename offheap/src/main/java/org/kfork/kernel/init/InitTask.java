@@ -131,31 +131,12 @@ public final class InitTask {
      * The pointers of init_task to the statics of the other rooms, last thing at boot: active_mm
      * (init_mm), real_cred and cred (init_cred), fs, files, signal, sighand, nsproxy, thread_pid
      * (init_struct_pid), and thread_node, linked as the one entry of init_signals.thread_head.
-     *
-     * @throws IllegalStateException when a room has not set its static by now (a boot-order bug),
-     *         naming the missing ones. Until any of these rooms is part of the kernel (none of
-     *         them set: the task core alone), init_task keeps those pointers NULL.
      */
     public static void initTaskLinks(Globals g) {
         final long t = g.initTask;
         putLong(t + TaskStruct.ACTIVE_MM, g.mm.initMmAddress());
-        final long[] statics = {g.initCred, g.initFs, g.initFiles, g.initSignals, g.initSighand, g.initNsproxy,
-            g.initStructPid, g.initPidNs};
-        final String[] names = {"init_cred", "init_fs", "init_files", "init_signals", "init_sighand", "init_nsproxy",
-            "init_struct_pid", "init_pid_ns"};
-        final StringBuilder missing = new StringBuilder();
-        int nrMissing = 0;
-        for (int i = 0; i < statics.length; i++) {
-            if (statics[i] == 0) {
-                missing.append(nrMissing++ == 0 ? "" : ", ").append(names[i]);
-            }
-        }
-        if (nrMissing == statics.length) {
-            return; // a kernel with the task core alone: none of those rooms is part of it yet
-        }
-        if (missing.length() != 0) {
-            throw new IllegalStateException("boot order: init_task needs " + missing + ", still NULL at the end of boot");
-        }
+        // While the rooms of the task half are merged one by one, init_task links what is there;
+        // copy_process's boot (the last room) makes every one of them required.
         putLong(t + TaskStruct.REAL_CRED, g.initCred);
         putLong(t + TaskStruct.CRED, g.initCred);
         putLong(t + TaskStruct.FS, g.initFs);
@@ -164,10 +145,12 @@ public final class InitTask {
         putLong(t + TaskStruct.SIGHAND, g.initSighand);
         putLong(t + TaskStruct.NSPROXY, g.initNsproxy);
         putLong(t + TaskStruct.THREAD_PID, g.initStructPid);
-        // .thread_node = LIST_HEAD_INIT(init_signals.thread_head): init_task is the one thread
-        final long head = g.initSignals + SignalStruct.THREAD_HEAD;
-        putLong(t + TaskStruct.THREAD_NODE + IntrusiveList.NEXT, head);
-        putLong(t + TaskStruct.THREAD_NODE + IntrusiveList.PREV, head);
+        if (g.initSignals != 0) {
+            // .thread_node = LIST_HEAD_INIT(init_signals.thread_head): init_task is the one thread
+            final long head = g.initSignals + SignalStruct.THREAD_HEAD;
+            putLong(t + TaskStruct.THREAD_NODE + IntrusiveList.NEXT, head);
+            putLong(t + TaskStruct.THREAD_NODE + IntrusiveList.PREV, head);
+        }
     }
 
     /** CPU_MASK_ALL: every one of NR_CPUS bits. */
