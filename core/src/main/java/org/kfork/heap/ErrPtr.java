@@ -36,49 +36,44 @@ public final class ErrPtr {
     }
 
     /**
+     * The sentinels of one type: one per errno, made at its first use. A type that needs ERR_PTR
+     * declares a subclass implementing {@link Value} and keeps one of these.
+     *
+     * @param <T> the type whose functions return the sentinels
+     */
+    public static final class Sentinels<T> {
+        private final IntFunction<? extends T> factory;
+        private final Object[] byErrno = new Object[Errno.MAX_ERRNO + 1];
+
+        /** Sentinels made by {@code factory} (given the positive errno; its result implements Value). */
+        public Sentinels(IntFunction<? extends T> factory) {
+            this.factory = factory;
+        }
+
+        /** ERR_PTR({@code err}): the sentinel of a negative errno from -1 to -MAX_ERRNO. */
+        @SuppressWarnings("unchecked")
+        public synchronized T of(long err) {
+            if (err >= 0 || err < -Errno.MAX_ERRNO) {
+                throw new IllegalArgumentException("not a negative errno: " + err);
+            }
+            Object p = byErrno[(int) -err];
+            if (p == null) {
+                p = factory.apply((int) -err);
+                if (!(p instanceof Value)) {
+                    throw new IllegalStateException("a sentinel must implement ErrPtr.Value: " + p);
+                }
+                byErrno[(int) -err] = p;
+            }
+            return (T) p;
+        }
+    }
+
+    /**
      * PTR_ERR: the negative errno an error sentinel carries.
      *
      * @throws ClassCastException if {@code p} is not an error sentinel (check with {@link #isErr})
      */
     public static int ptrErr(Object p) {
         return -((Value) p).errno();
-    }
-
-    /**
-     * The sentinels of one pointer type, one per errno, each made at its first use by a factory
-     * that gets the (positive) errno and returns an instance of the type that implements
-     * {@link Value}.
-     *
-     * @param <T> the pointer type (HeapMmStruct, HeapFile...)
-     */
-    public static final class Sentinels<T> {
-        private final IntFunction<? extends T> make;
-        private final Object[] byErrno = new Object[Errno.MAX_ERRNO + 1];
-
-        /** A table whose sentinels {@code make} creates. */
-        public Sentinels(IntFunction<? extends T> make) {
-            this.make = make;
-        }
-
-        /**
-         * ERR_PTR: the sentinel of {@code err}, a negative errno from -1 to -{@link Errno#MAX_ERRNO}.
-         *
-         * @throws IllegalArgumentException for anything else
-         */
-        @SuppressWarnings("unchecked")
-        public synchronized T of(int err) {
-            if (err >= 0 || err < -Errno.MAX_ERRNO) {
-                throw new IllegalArgumentException("not a negative errno: " + err);
-            }
-            Object p = byErrno[-err];
-            if (p == null) {
-                p = make.apply(-err);
-                if (!(p instanceof Value v) || v.errno() != -err) {
-                    throw new IllegalStateException("an ERR_PTR sentinel must carry its errno: " + p);
-                }
-                byErrno[-err] = p;
-            }
-            return (T) p;
-        }
     }
 }

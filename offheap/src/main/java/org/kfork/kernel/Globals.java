@@ -1,16 +1,17 @@
 package org.kfork.kernel;
 
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongConsumer;
 
 import org.kfork.alloc.Cpus;
-import org.kfork.alloc.Kmalloc;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
 import org.kfork.alloc.PerCpuCounter;
 import org.kfork.fs.Fdtables;
 import org.kfork.kernel.block.BlkIoc;
+import org.kfork.kernel.cred.Creds;
 import org.kfork.kernel.delayacct.Delayacct;
 import org.kfork.kernel.exit.Exit;
 import org.kfork.kernel.fork.ForkFiles;
@@ -24,11 +25,16 @@ import org.kfork.kernel.fs.Inodes;
 import org.kfork.kernel.fs.Paths;
 import org.kfork.kernel.init.InitTask;
 import org.kfork.kernel.mm.OffHeapMmSystem;
+import org.kfork.kernel.nsproxy.Nsproxies;
+import org.kfork.kernel.nsproxy.PidNsOps;
 import org.kfork.kernel.rcu.Rcu;
 import org.kfork.kernel.sched.SchedCore;
 import org.kfork.machine.Machine;
+import org.kfork.machine.Mem;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
+import org.kfork.mm.KmallocSizes;
+import org.kfork.nsproxy.ProcInums;
 
 /**
  * The kernel's global state on one machine: what 5.12 keeps in static variables, in .data and .bss,
@@ -60,7 +66,7 @@ public final class Globals implements AutoCloseable {
     public final Cpus cpus;
     /** RAM for the statics. */
     public final KernelImage image;
-    /** kmalloc's general caches (kmalloc-8 to kmalloc-8k) and kmalloc_large; see {@link #kmalloc}. */
+    /** The kmalloc caches (create_kmalloc_caches) and kmalloc_large's blocks: see {@link #kmalloc}. */
     public final Kmalloc kmallocCaches;
     /** fork_init and proc_caches_init: the task_struct cache, max_threads, fork.c's caches, the stacks. */
     public final ForkInit forkInit;
@@ -157,8 +163,6 @@ public final class Globals implements AutoCloseable {
 
     // ---- the statics of the other rooms init_task points at (set by their boot steps) ----
 
-    /** &init_cred (kernel/cred.c). */
-    public long initCred;
     /** &init_fs (fs/fs_struct.c): root and pwd at the root of {@link #rootMount} (FsStructs.initFs). */
     public long initFs;
     /** &init_files (fs/file.c): one user, the embedded table (Files.initFiles). */
@@ -167,21 +171,84 @@ public final class Globals implements AutoCloseable {
     public long initSignals;
     /** &init_sighand (init/init_task.c, the signal room). */
     public long initSighand;
-    /** &init_nsproxy (kernel/nsproxy.c). */
-    public long initNsproxy;
     /** &init_struct_pid (kernel/pid.c). */
     public long initStructPid;
-    /** &init_pid_ns (kernel/pid.c). */
-    public long initPidNs;
 
     // ---- the steps of __put_task_struct other rooms implement (set by their boot steps) ----
 
     /** cgroup_free(tsk): put_css_set of the task's css_set (kernel/cgroup). */
     public LongConsumer cgroupFree;
-    /** exit_creds(tsk) (kernel/cred.c). */
+    /** exit_creds(tsk) (kernel/cred.c; Creds.exitCreds, set at boot; tests may observe it). */
     public LongConsumer exitCreds;
     /** put_signal_struct(tsk->signal) (kernel/fork.c's signal half). */
     public LongConsumer putSignalStruct;
+
+    // ---- kernel/cred.c, kernel/user.c, kernel/ucount.c (org.kfork.kernel.cred; Creds.credInit) ----
+
+    /** cred_jar: the cache of struct cred. */
+    public KmemCache credJar;
+    /** put_cred_rcu's address in the kernel text (the RCU callback that frees a cred). */
+    public long putCredRcu;
+    /** &init_groups: the empty group_info of init_cred (static). */
+    public long initGroups;
+    /** &init_cred: the credentials of init_task (static). */
+    public long initCred;
+    /** &root_user: the user_struct of uid 0, INIT_USER (static). */
+    public long rootUser;
+    /** &init_user_ns: the only user namespace with CONFIG_USER_NS off (static). */
+    public long initUserNs;
+    /** uid_cachep: the cache of struct user_struct. */
+    public KmemCache uidCachep;
+    /** uidhash_table: 128 hlist_heads in the kernel image, guarded by {@link #uidhashLock}. */
+    public long uidhashTable;
+    /** &uidhash_lock: a spinlock_t in the kernel image. */
+    public long uidhashLock;
+    /** ucounts_hashtable: 1024 hlist_heads in the kernel image, guarded by {@link #ucountsLock}. */
+    public long ucountsHashtable;
+    /** &ucounts_lock: a spinlock_t in the kernel image. */
+    public long ucountsLock;
+
+    // ---- kernel/nsproxy.c and the namespaces (org.kfork.kernel.nsproxy; Nsproxies.nsproxyInit) ----
+
+    /** proc_inum_ida: the inode numbers of namespaces made after boot. */
+    public final ProcInums procInums = new ProcInums();
+    /** nsproxy_cachep. */
+    public KmemCache nsproxyCachep;
+    /** uts_ns_cache. */
+    public KmemCache utsNsCache;
+    /** net_cachep ("net_namespace"). */
+    public KmemCache netCachep;
+    /** &init_nsproxy: init_task's namespaces (static). */
+    public long initNsproxy;
+    /** &init_uts_ns (static). */
+    public long initUtsNs;
+    /** &init_ipc_ns (static). */
+    public long initIpcNs;
+    /** &init_time_ns (static). */
+    public long initTimeNs;
+    /** &init_cgroup_ns (static). */
+    public long initCgroupNs;
+    /** &init_css_set: the css_set of every task in the model (static). */
+    public long initCssSet;
+    /** &init_net: the initial network namespace (static). */
+    public long initNet;
+    /** &offset_lock of kernel/time/namespace.c (a mutex in 5.12; nothing sleeps under it here). */
+    public long timensOffsetLock;
+    /** mnt_ns_seq: the sequence numbers of mount namespaces (atomic64, starts at 1). */
+    public final AtomicLong mntNsSeq = new AtomicLong(1);
+    /**
+     * &init_pid_ns: the pid room's static (kernel/pid.c), set by its boot step before
+     * Nsproxies.nsproxyInit reads it into init_nsproxy; 0 until that room is wired in.
+     */
+    public long initPidNs;
+    /**
+     * copy_pid_ns and put_pid_ns, which kernel/nsproxy.c calls and kernel/pid_namespace.c (the pid
+     * room) implements; the pid room's boot step sets it. Until then nsproxy code that needs a pid
+     * namespace operation fails with a message naming this field.
+     */
+    public PidNsOps pidNsOps;
+
+    private boolean closed;
 
     private Globals(Machine machine, long seed) {
         this.machine = machine;
@@ -192,10 +259,12 @@ public final class Globals implements AutoCloseable {
         // init_task and init_stack are data of the image, there before start_kernel runs
         InitTask.initTaskData(this);
         SchedCore.schedInit(this);
+        this.failSlab = new FailSlab(); // every allocation site asks it, from the first cache on
+        this.kmallocCaches = new Kmalloc(kmem);
         this.rcu = Rcu.of(machine);
-        this.failSlab = new FailSlab();
-        this.kmallocCaches = Kmalloc.create(kmem); // mm_init's kmem_cache_init: create_kmalloc_caches
-        this.forkInit = ForkInit.boot(kmem);
+        Creds.credInit(this);
+        this.exitCreds = tsk -> Creds.exitCreds(this, tsk);
+        this.forkInit = ForkInit.boot(kmem, initUserNs);
         ForkTask.forkTaskInit(this);
         Exit.exitInit(this);
         // vfs_caches_init: inode_init, files_init, files_maxfiles_init, mnt_init's init_mount_tree
@@ -209,6 +278,7 @@ public final class Globals implements AutoCloseable {
         this.mm = OffHeapMmSystem.on(machine, forkInit, failSlab, fileTable);
         this.log = mm.log();
         Delayacct.delayacctInit(this);
+        Nsproxies.nsproxyInit(this);
         // initcalls: blk_ioc_init (subsys), anon_inode_init (fs); pidfd_fops is a static of fork.c
         this.iocontextCachep = BlkIoc.blkIocInit(this);
         this.iocReleaseFn = fileTable.text().register("ioc_release_fn", (BlkIoc.WorkFunc) BlkIoc::iocReleaseFn);
@@ -241,19 +311,6 @@ public final class Globals implements AutoCloseable {
         return failSlab.shouldFail() ? 0 : cachep.alloc(cpus.current());
     }
 
-    /**
-     * kmalloc on the caller's CPU, after asking the failslab injector: 0 when either says no. Up to
-     * 8 KiB from the kmalloc caches, beyond from the page allocator (kmalloc_large). Not zeroed.
-     */
-    public long kmalloc(long size) {
-        return failSlab.shouldFail() ? 0 : kmallocCaches.kmalloc(cpus.current(), size);
-    }
-
-    /** kfree on the caller's CPU (NULL is a no-op). */
-    public void kfree(long addr) {
-        kmallocCaches.kfree(cpus.current(), addr);
-    }
-
     /** kmem_cache_zalloc: {@link #alloc}, zeroed. */
     public long zalloc(KmemCache cachep) {
         return failSlab.shouldFail() ? 0 : cachep.zalloc(cpus.current());
@@ -265,14 +322,52 @@ public final class Globals implements AutoCloseable {
     }
 
     /**
+     * kmalloc: an object of at least {@code size} bytes from the smallest kmalloc cache that holds
+     * it, or above 8 KiB a block of whole pages (kmalloc_large), after asking the failslab injector
+     * (which stands for fail_page_alloc too); 0 on failure. Not zeroed.
+     */
+    public long kmalloc(long size) {
+        if (size > KmallocSizes.KMALLOC_MAX_CACHE_SIZE) {
+            return failSlab.shouldFail() ? 0 : kmallocCaches.kmallocLarge(size);
+        }
+        return alloc(kmallocCaches.cacheFor(size));
+    }
+
+    /** kzalloc: {@link #kmalloc}, zeroed. */
+    public long kzalloc(long size) {
+        if (size > KmallocSizes.KMALLOC_MAX_CACHE_SIZE) {
+            final long p = kmalloc(size);
+            if (p != 0) {
+                Mem.zero(p, size);
+            }
+            return p;
+        }
+        return zalloc(kmallocCaches.cacheFor(size));
+    }
+
+    /**
+     * kfree: gives a kmalloc'ed object back to its cache, or a kmalloc_large block to the page
+     * allocator; NULL is fine. Anything else is an IllegalArgumentException and frees nothing.
+     */
+    public void kfree(long obj) {
+        kmallocCaches.kfree(cpus.current(), obj);
+    }
+
+    /**
      * Tears down what boot built, in reverse order, after the RCU callbacks still queued have run
-     * (they free into the caches that are about to go).
+     * (they free into the caches that are about to go). A second close does nothing (the machine
+     * closes its kernel too).
      */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         rcu.rcuBarrier();
         AnonInodes.close(this);
         iocontextCachep.destroy();
+        Nsproxies.nsproxyClose(this);
         Delayacct.delayacctClose(this);
         mm.close();
         FsStructs.closeInitFs(this, initFs);
@@ -280,8 +375,9 @@ public final class Globals implements AutoCloseable {
         fileTable.close();
         inodes.close();
         forkInit.close();
-        kmallocCaches.close();
         SchedCore.schedClose(this);
+        Creds.credClose(this);
+        kmallocCaches.close();
         image.close();
     }
 }

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.IntSupplier;
 import org.kfork.heap.block.HeapIoContext;
+import org.kfork.heap.cred.HeapCred;
 import org.kfork.heap.delayacct.HeapTaskDelayInfo;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.ds.HeapRbRootCached;
@@ -11,6 +12,8 @@ import org.kfork.heap.fs.HeapFilesStruct;
 import org.kfork.heap.fs.HeapFsStruct;
 import org.kfork.heap.locking.HeapSpinlock;
 import org.kfork.heap.mm.HeapMmStruct;
+import org.kfork.heap.nsproxy.HeapCssSet;
+import org.kfork.heap.nsproxy.HeapNsproxy;
 import org.kfork.heap.rcu.HeapCallbackHead;
 import org.kfork.heap.sched.HeapCompletion;
 import org.kfork.heap.sched.HeapSchedClass;
@@ -280,6 +283,10 @@ public final class HeapTask extends HeapCallbackHead {
     public int posixCputimersTimersActive;
     /** {@code posix_cputimers.expiry_active}. */
     public int posixCputimersExpiryActive;
+    /** {@code const struct cred *real_cred}: the objective credentials (what others see). */
+    public volatile HeapCred realCred;
+    /** {@code const struct cred *cred}: the subjective credentials (what the task acts with). */
+    public volatile HeapCred cred;
     /** {@code char comm[TASK_COMM_LEN]}. */
     public String comm;
     /** {@code struct fs_struct *fs}. */
@@ -288,6 +295,8 @@ public final class HeapTask extends HeapCallbackHead {
     public HeapFilesStruct files;
     /** {@code struct io_uring_task *io_uring}. */
     public Object ioUring;
+    /** {@code struct nsproxy *nsproxy}, changed under {@link #allocLock}. */
+    public volatile HeapNsproxy nsproxy;
     /**
      * {@code struct signal_struct *signal}: the fs room reads its rlimits (alloc_fd's
      * RLIMIT_NOFILE); the signal room's twin of the struct takes its place.
@@ -355,6 +364,8 @@ public final class HeapTask extends HeapCallbackHead {
     public int cpusetMemSpreadRotor;
     /** {@code int cpuset_slab_spread_rotor}. */
     public int cpusetSlabSpreadRotor;
+    /** {@code struct css_set *cgroups}. */
+    public volatile HeapCssSet cgroups;
     /** {@code struct list_head perf_event_list}. */
     public final HeapIntrusiveList perfEventList = new HeapIntrusiveList();
     /** {@code struct mempolicy *mempolicy}: no policies exist in the model. */
@@ -489,10 +500,13 @@ public final class HeapTask extends HeapCallbackHead {
         System.arraycopy(src.posixCputimersNextevt, 0, posixCputimersNextevt, 0, posixCputimersNextevt.length);
         posixCputimersTimersActive = src.posixCputimersTimersActive;
         posixCputimersExpiryActive = src.posixCputimersExpiryActive;
+        realCred = src.realCred;
+        cred = src.cred;
         comm = src.comm;
         fs = src.fs;
         files = src.files;
         ioUring = src.ioUring;
+        nsproxy = src.nsproxy;
         signal = src.signal;
         blocked = src.blocked;
         pending.signal = src.pending.signal;
@@ -523,6 +537,7 @@ public final class HeapTask extends HeapCallbackHead {
         memsAllowedSeq = src.memsAllowedSeq;
         cpusetMemSpreadRotor = src.cpusetMemSpreadRotor;
         cpusetSlabSpreadRotor = src.cpusetSlabSpreadRotor;
+        cgroups = src.cgroups;
         mempolicy = src.mempolicy;
         rseq = src.rseq;
         rseqEventMask = src.rseqEventMask;

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import org.kfork.fs.Fdtables;
 import org.kfork.heap.HeapGlobals;
 import org.kfork.heap.fork.HeapTask;
+import org.kfork.mm.KmallocSizes;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.OpenFlags;
 
@@ -34,16 +35,16 @@ public final class HeapFiles {
     /** alloc_fdtable: the struct, the fd array, the bitmaps, each a kmalloc (and a failslab point); null on failure. */
     static HeapFdtable allocFdtable(HeapGlobals g, int nr) {
         final int max = Fdtables.fdtableSize(nr, g.sysctlNrOpen);
-        if (!g.kmalloc(Fdtables.SIZEOF_FDTABLE)) {
+        if (!kmalloc(g, Fdtables.SIZEOF_FDTABLE)) {
             return null;
         }
-        if (!g.kmalloc(Fdtables.fdArrayBytes(max))) {
-            g.kfree(Fdtables.SIZEOF_FDTABLE);
+        if (!kmalloc(g, Fdtables.fdArrayBytes(max))) {
+            kfree(g, Fdtables.SIZEOF_FDTABLE);
             return null;
         }
-        if (!g.kmalloc(Fdtables.bitmapBytes(max))) {
-            g.kfree(Fdtables.fdArrayBytes(max));
-            g.kfree(Fdtables.SIZEOF_FDTABLE);
+        if (!kmalloc(g, Fdtables.bitmapBytes(max))) {
+            kfree(g, Fdtables.fdArrayBytes(max));
+            kfree(g, Fdtables.SIZEOF_FDTABLE);
             return null;
         }
         final int longs = Fdtables.bitsToLongs(Integer.toUnsignedLong(max));
@@ -51,11 +52,21 @@ public final class HeapFiles {
             new long[Math.max(1, Fdtables.bitbitNr(Integer.toUnsignedLong(max)))]);
     }
 
+    /** kmalloc's twin for {@code size} bytes (a kmalloc cache's object, or kmalloc_large's block). */
+    private static boolean kmalloc(HeapGlobals g, long size) {
+        return g.kmalloc(KmallocSizes.countedAs(size));
+    }
+
+    /** kfree's twin for a block kmalloc'd with {@code size}. */
+    private static void kfree(HeapGlobals g, long size) {
+        g.kfree(KmallocSizes.countedAs(size));
+    }
+
     /** __free_fdtable. */
     static void freeFdtable(HeapGlobals g, HeapFdtable fdt) {
-        g.kfree(Fdtables.fdArrayBytes(fdt.maxFds));
-        g.kfree(Fdtables.bitmapBytes(fdt.maxFds));
-        g.kfree(Fdtables.SIZEOF_FDTABLE);
+        kfree(g, Fdtables.fdArrayBytes(fdt.maxFds));
+        kfree(g, Fdtables.bitmapBytes(fdt.maxFds));
+        kfree(g, Fdtables.SIZEOF_FDTABLE);
     }
 
     /** free_fdtable_rcu. */

@@ -75,12 +75,18 @@ public final class HeapInitTask {
         t.stackCanary = randomCanary(g);
     }
 
-    /** The link step: active_mm = &init_mm, fs = &init_fs, files = &init_files (see the class comment for the rest). */
+    /**
+     * The link step: active_mm = &init_mm, real_cred and cred = &init_cred, fs = &init_fs,
+     * files = &init_files, nsproxy = &init_nsproxy (see the class comment for the rest).
+     */
     public static void initTaskLinks(HeapGlobals g) {
         g.mm.initMm();
         g.initTask.activeMm = g.mm.initMmStruct();
+        g.initTask.realCred = g.initCred;
+        g.initTask.cred = g.initCred;
         g.initTask.fs = g.initFs;
         g.initTask.files = g.initFiles;
+        g.initTask.nsproxy = g.initNsproxy;
     }
 
     /** plist_node_init on pushable_tasks. */

@@ -45,7 +45,7 @@ public final class Structs {
                 KernelOldTimeval.LAYOUT, UidGidMap.LAYOUT, UidGidExtent.LAYOUT, Lockref.LAYOUT,
                 Dentry.LAYOUT, Vfsmount.LAYOUT, Mount.LAYOUT, MntPcp.LAYOUT, PosixCputimerBase.LAYOUT,
                 LoadWeight.LAYOUT, CallSingleNode.LAYOUT, PlistNode.LAYOUT, RestartBlock.LAYOUT,
-                PageFrag.LAYOUT, SchedClass.LAYOUT, TaskDelayInfo.LAYOUT, SwaitQueueHead.LAYOUT,
+                PageFrag.LAYOUT, SchedClass.LAYOUT, TaskDelayInfo.LAYOUT, SwaitQueueHead.LAYOUT, Net.LAYOUT,
                 FileOperations.LAYOUT, VmOperationsStruct.LAYOUT,
                 // the lock and capability types the ones above are built from, declared in the type model
                 CTypes.RAW_SPINLOCK, CTypes.SEQCOUNT_SPINLOCK, CTypes.SEQLOCK_T, CTypes.QRWLOCK,

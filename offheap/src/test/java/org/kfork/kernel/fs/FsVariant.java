@@ -33,7 +33,7 @@ import org.kfork.kernel.struct.Rlimit;
 import org.kfork.kernel.struct.SignalStruct;
 import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.kernel.struct.Vfsmount;
-import org.kfork.lib.KmallocSizes;
+import org.kfork.mm.KmallocSizes;
 import org.kfork.sched.TaskFlags;
 import org.kfork.heap.HeapGlobals;
 import org.kfork.heap.fs.HeapFile;
