@@ -1,17 +1,26 @@
 package org.kfork.kernel;
 
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongConsumer;
 
 import org.kfork.alloc.Cpus;
+import org.kfork.ds.Idr;
 import org.kfork.kernel.fork.ForkInit;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
+import org.kfork.kernel.lib.RadixTreeNodes;
 import org.kfork.kernel.mm.OffHeapMmSystem;
+import org.kfork.kernel.pid.PidNamespaces;
+import org.kfork.kernel.pid.Pids;
 import org.kfork.kernel.rcu.Rcu;
+import org.kfork.lib.ProcInums;
 import org.kfork.machine.Machine;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
+import org.kfork.pid.PidNsUcounts;
+import org.kfork.sched.Limits;
 
 /**
  * The kernel's global state on one machine: what 5.12 keeps in static variables, in .data and .bss,
@@ -73,6 +82,59 @@ public final class Globals implements AutoCloseable {
     /** total_forks: processes and threads created since boot. Guarded by tasklist_lock (write). */
     public long totalForks;
 
+    // ---- lib/radix-tree.c, lib/idr.c (radix_tree_init) ----
+
+    /** The radix_tree_node cache and the RCU-deferred node free every IDR of the kernel uses. */
+    public final RadixTreeNodes radixTreeNodes;
+    /** The IDR implementation over {@link #radixTreeNodes}: one serves every {@code struct idr}. */
+    public final Idr idr;
+
+    // ---- kernel/pid.c (Pids.pidIdrInit) and kernel/pid_namespace.c (PidNamespaces.pidNamespacesInit) ----
+
+    /**
+     * pid_max: sysctl kernel.pid_max. Read without a lock by alloc_pid, as 5.12 reads the plain
+     * global; written by the sysctl within [pid_max_min, pid_max_max].
+     */
+    public volatile int pidMax;
+    /** pid_max_min: the sysctl's floor, set at boot. */
+    public int pidMaxMin;
+    /** pid_max_max: the sysctl's ceiling, PID_MAX_LIMIT. */
+    public int pidMaxMax;
+    /**
+     * pidmap_lock: the spinlock_t static (cache-line aligned in the image) that guards every pid
+     * namespace's IDR and pid_allocated. The innermost lock of the task half.
+     */
+    public long pidmapLock;
+    /** &init_struct_pid: the pid of init_task (number 0 in init_pid_ns), a static. */
+    public long initStructPid;
+    /** &init_pid_ns: the root pid namespace (level 0), a static. */
+    public long initPidNs;
+    /** init_pid_ns.pid_cachep: the "pid" cache (pids of level 0). */
+    public KmemCache pidCachep;
+    /**
+     * pid_namespace.c's pid_cache[]: the "pid_N" cache of each level 1..MAX_PID_NS_LEVEL (index
+     * level - 1), created on first use and never changed (write once, read with READ_ONCE).
+     */
+    public final AtomicReferenceArray<KmemCache> pidCache = new AtomicReferenceArray<>(Limits.MAX_PID_NS_LEVEL);
+    /** pid_caches_mutex: serialises the creation of the pid_N caches. */
+    public final Object pidCachesMutex = new Object();
+    /** pid_ns_cachep: the "pid_namespace" cache. */
+    public KmemCache pidNsCachep;
+    /** delayed_put_pid's address in the kernel text (free_pid's call_rcu). */
+    public long delayedPutPid;
+    /** delayed_free_pidns's address in the kernel text (destroy_pid_namespace's call_rcu). */
+    public long delayedFreePidns;
+    /**
+     * wake_up_process, as free_pid calls it on a namespace's child reaper when only the reaper is
+     * left (it may sleep in zap_pid_ns_processes). The scheduler's room sets it; until then
+     * nobody sleeps and it does nothing. Called with pidmap_lock held: it must not block.
+     */
+    public volatile LongConsumer wakeUpProcess = task -> { };
+    /** The ucount of pid namespaces (a stand-in for kernel/ucount.c; see PidNsUcounts). */
+    public PidNsUcounts pidNsUcounts;
+    /** proc_alloc_inum's IDA: the inode numbers of namespaces. */
+    public final ProcInums procInums = new ProcInums();
+
     private Globals(Machine machine, long seed) {
         this.machine = machine;
         this.kmem = Kmem.of(machine);
@@ -80,10 +142,17 @@ public final class Globals implements AutoCloseable {
         this.random = new SplittableRandom(seed);
         this.image = new KernelImage(machine);
         this.rcu = Rcu.of(machine);
+        this.radixTreeNodes = RadixTreeNodes.radixTreeInit(this);
+        this.idr = new Idr(radixTreeNodes);
         this.forkInit = ForkInit.boot(kmem);
         this.mm = OffHeapMmSystem.on(machine, forkInit);
         this.failSlab = mm.failSlab();
         this.log = mm.log();
+        // pid_idr_init runs before fork_init in 5.12; here it follows it, because the kernel log
+        // it prints to is the mm half's. Neither reads what the other sets up.
+        Pids.pidIdrInit(this);
+        // an initcall in 5.12, after start_kernel: it reads fork_init's ucount limit
+        PidNamespaces.pidNamespacesInit(this);
     }
 
     /** Boots a kernel on {@code machine} with the default seed. */
@@ -126,8 +195,11 @@ public final class Globals implements AutoCloseable {
     @Override
     public void close() {
         rcu.rcuBarrier();
+        PidNamespaces.close(this);
+        Pids.close(this);
         mm.close();
         forkInit.close();
+        radixTreeNodes.close();
         image.close();
     }
 }

@@ -155,24 +155,11 @@ public final class ForkInit implements AutoCloseable {
     /**
      * set_max_threads: the thread structures may use at most 1/8 of RAM, so
      * {@code totalram_pages * PAGE_SIZE / (THREAD_SIZE * 8)}, no more than the suggestion, clamped
-     * to [Limits.MIN_THREADS, Limits.MAX_THREADS].
+     * to [Limits.MIN_THREADS, Limits.MAX_THREADS] ({@link Limits#maxThreads}, shared with the heap
+     * twin).
      */
     public void setMaxThreads(long maxThreadsSuggested) {
-        final long nrPages = kmem.machine().pages().totalramPages();
-        long threads;
-        if (fls64(nrPages) + fls64(Abi.PAGE_SIZE) > 64) {
-            threads = Limits.MAX_THREADS;
-        } else {
-            threads = nrPages * Abi.PAGE_SIZE / ((long) Abi.THREAD_SIZE * 8);
-        }
-        if (threads > maxThreadsSuggested) {
-            threads = maxThreadsSuggested;
-        }
-        maxThreads = (int) Math.max(Limits.MIN_THREADS, Math.min(Limits.MAX_THREADS, threads));
-    }
-
-    private static int fls64(long x) {
-        return 64 - Long.numberOfLeadingZeros(x);
+        maxThreads = Limits.maxThreads(kmem.machine().pages().totalramPages(), maxThreadsSuggested);
     }
 
     /** max_threads. */
