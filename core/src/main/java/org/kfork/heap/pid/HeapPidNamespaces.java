@@ -36,7 +36,7 @@ public final class HeapPidNamespaces {
     }
 
     /** create_pid_cachep: the "pid_N" kind of {@code level}, declared on first use. */
-    static int createPidCachep(HeapGlobals g, int level) {
+    public static int createPidCachep(HeapGlobals g, int level) {
         final int kc = g.pidCache.get(level - 1);
         if (kc >= 0) {
             return kc;

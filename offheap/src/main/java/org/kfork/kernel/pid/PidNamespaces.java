@@ -76,7 +76,7 @@ public final class PidNamespaces {
      *
      * @return the cache, or null if it could not be made
      */
-    static KmemCache createPidCachep(Globals g, int level) {
+    public static KmemCache createPidCachep(Globals g, int level) {
         final KmemCache kc = g.pidCache.get(level - 1);
         if (kc != null) {
             return kc;
