@@ -74,8 +74,8 @@ public final class RadixTreeNodes implements Idr.NodeAllocator {
      */
     private void radixTreeNodeRcuFree(long head) {
         final long node = head - XaNode.RCU_HEAD;
-        Mem.zero(node + XaNode.SLOTS, XaNode.LAYOUT.sizeOf("slots"));
-        Mem.zero(node + XaNode.TAGS, XaNode.LAYOUT.sizeOf("tags"));
+        // the slots and then the tags end the struct: one zeroing clears both
+        Mem.zero(node + XaNode.SLOTS, XaNode.SIZEOF - XaNode.SLOTS);
         initListHead(node + XaNode.PRIVATE_LIST);
         g.free(radixTreeNodeCachep, node);
     }
