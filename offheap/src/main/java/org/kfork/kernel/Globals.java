@@ -189,12 +189,13 @@ public final class Globals implements AutoCloseable {
     }
 
     /**
-     * Tears down what boot built, in reverse order, after the RCU callbacks still queued have run
-     * (they free into the caches that are about to go).
+     * Tears down what boot built, in reverse order, after the RCU callbacks still queued, and those
+     * they queue, have run (they free into the caches that are about to go).
      */
     @Override
     public void close() {
-        rcu.rcuBarrier();
+        // until nothing is pending: a pid's last put queues its namespaces' frees
+        rcu.quiesce();
         PidNamespaces.close(this);
         Pids.close(this);
         mm.close();
