@@ -2,6 +2,7 @@ package org.kfork.kernel;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongConsumer;
 
@@ -9,6 +10,7 @@ import org.kfork.alloc.Cpus;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
 import org.kfork.alloc.PerCpuCounter;
+import org.kfork.ds.Idr;
 import org.kfork.fs.Fdtables;
 import org.kfork.kernel.block.BlkIoc;
 import org.kfork.kernel.cred.Creds;
@@ -24,9 +26,11 @@ import org.kfork.kernel.fs.FsStructs;
 import org.kfork.kernel.fs.Inodes;
 import org.kfork.kernel.fs.Paths;
 import org.kfork.kernel.init.InitTask;
+import org.kfork.kernel.lib.RadixTreeNodes;
 import org.kfork.kernel.mm.OffHeapMmSystem;
 import org.kfork.kernel.nsproxy.Nsproxies;
-import org.kfork.kernel.nsproxy.PidNsOps;
+import org.kfork.kernel.pid.PidNamespaces;
+import org.kfork.kernel.pid.Pids;
 import org.kfork.kernel.rcu.Rcu;
 import org.kfork.kernel.sched.SchedCore;
 import org.kfork.machine.Machine;
@@ -35,6 +39,7 @@ import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
 import org.kfork.mm.KmallocSizes;
 import org.kfork.nsproxy.ProcInums;
+import org.kfork.sched.Limits;
 
 /**
  * The kernel's global state on one machine: what 5.12 keeps in static variables, in .data and .bss,
@@ -89,8 +94,8 @@ public final class Globals implements AutoCloseable {
     /** kernel/fork.c's pidfd_fops (release only). */
     public final long pidfdFops;
     /**
-     * put_pid (kernel/pid.c), which pidfd_release calls: the pid room sets it; until then a
-     * pidfd whose pointer is not NULL cannot be released.
+     * put_pid (kernel/pid.c), which pidfd_release calls: Pids.putPid from boot on; a test may put
+     * an observer in its place.
      */
     public volatile LongConsumer putPid;
     /** The mm half: mm and VMA caches, anon_vma caches, overcommit, init_mm, the mm work queue. */
@@ -171,7 +176,7 @@ public final class Globals implements AutoCloseable {
     public long initSignals;
     /** &init_sighand (init/init_task.c, the signal room). */
     public long initSighand;
-    /** &init_struct_pid (kernel/pid.c). */
+    /** &init_struct_pid: the pid of init_task (number 0 in init_pid_ns), a static of kernel/pid.c. */
     public long initStructPid;
 
     // ---- the steps of __put_task_struct other rooms implement (set by their boot steps) ----
@@ -241,14 +246,52 @@ public final class Globals implements AutoCloseable {
      * Nsproxies.nsproxyInit reads it into init_nsproxy; 0 until that room is wired in.
      */
     public long initPidNs;
-    /**
-     * copy_pid_ns and put_pid_ns, which kernel/nsproxy.c calls and kernel/pid_namespace.c (the pid
-     * room) implements; the pid room's boot step sets it. Until then nsproxy code that needs a pid
-     * namespace operation fails with a message naming this field.
-     */
-    public PidNsOps pidNsOps;
-
     private boolean closed;
+
+    // ---- lib/radix-tree.c, lib/idr.c (radix_tree_init) ----
+
+    /** The radix_tree_node cache and the RCU-deferred node free every IDR of the kernel uses. */
+    public final RadixTreeNodes radixTreeNodes;
+    /** The IDR implementation over {@link #radixTreeNodes}: one serves every {@code struct idr}. */
+    public final Idr idr;
+
+    // ---- kernel/pid.c (Pids.pidIdrInit) and kernel/pid_namespace.c (PidNamespaces.pidNamespacesInit) ----
+
+    /**
+     * pid_max: sysctl kernel.pid_max. Read without a lock by alloc_pid, as 5.12 reads the plain
+     * global; written by the sysctl within [pid_max_min, pid_max_max].
+     */
+    public volatile int pidMax;
+    /** pid_max_min: the sysctl's floor, set at boot. */
+    public int pidMaxMin;
+    /** pid_max_max: the sysctl's ceiling, PID_MAX_LIMIT. */
+    public int pidMaxMax;
+    /**
+     * pidmap_lock: the spinlock_t static (cache-line aligned in the image) that guards every pid
+     * namespace's IDR and pid_allocated. The innermost lock of the task half.
+     */
+    public long pidmapLock;
+    /** init_pid_ns.pid_cachep: the "pid" cache (pids of level 0). */
+    public KmemCache pidCachep;
+    /**
+     * pid_namespace.c's pid_cache[]: the "pid_N" cache of each level 1..MAX_PID_NS_LEVEL (index
+     * level - 1), created on first use and never changed (write once, read with READ_ONCE).
+     */
+    public final AtomicReferenceArray<KmemCache> pidCache = new AtomicReferenceArray<>(Limits.MAX_PID_NS_LEVEL);
+    /** pid_caches_mutex: serialises the creation of the pid_N caches. */
+    public final Object pidCachesMutex = new Object();
+    /** pid_ns_cachep: the "pid_namespace" cache. */
+    public KmemCache pidNsCachep;
+    /** delayed_put_pid's address in the kernel text (free_pid's call_rcu). */
+    public long delayedPutPid;
+    /** delayed_free_pidns's address in the kernel text (destroy_pid_namespace's call_rcu). */
+    public long delayedFreePidns;
+    /**
+     * wake_up_process, as free_pid calls it on a namespace's child reaper when only the reaper is
+     * left (it may sleep in zap_pid_ns_processes). The scheduler's room sets it; until then
+     * nobody sleeps and it does nothing. Called with pidmap_lock held: it must not block.
+     */
+    public volatile LongConsumer wakeUpProcess = task -> { };
 
     private Globals(Machine machine, long seed) {
         this.machine = machine;
@@ -262,6 +305,8 @@ public final class Globals implements AutoCloseable {
         this.failSlab = new FailSlab(); // every allocation site asks it, from the first cache on
         this.kmallocCaches = new Kmalloc(kmem);
         this.rcu = Rcu.of(machine);
+        this.radixTreeNodes = RadixTreeNodes.radixTreeInit(this);
+        this.idr = new Idr(radixTreeNodes);
         Creds.credInit(this);
         this.exitCreds = tsk -> Creds.exitCreds(this, tsk);
         this.forkInit = ForkInit.boot(kmem, initUserNs);
@@ -277,13 +322,19 @@ public final class Globals implements AutoCloseable {
         this.freeFdtableRcuFn = rcu.register("free_fdtable_rcu", head -> Files.freeFdtableRcu(this, head));
         this.mm = OffHeapMmSystem.on(machine, forkInit, failSlab, fileTable);
         this.log = mm.log();
+        // pid_idr_init runs before fork_init in 5.12; here it follows it, because the kernel log
+        // it prints to is the mm half's. Neither reads what the other sets up.
+        Pids.pidIdrInit(this);
         Delayacct.delayacctInit(this);
+        // an initcall in 5.12, after start_kernel: it reads fork_init's ucount limit
+        PidNamespaces.pidNamespacesInit(this);
         Nsproxies.nsproxyInit(this);
         // initcalls: blk_ioc_init (subsys), anon_inode_init (fs); pidfd_fops is a static of fork.c
         this.iocontextCachep = BlkIoc.blkIocInit(this);
         this.iocReleaseFn = fileTable.text().register("ioc_release_fn", (BlkIoc.WorkFunc) BlkIoc::iocReleaseFn);
         this.anonInodeInode = AnonInodes.anonInodeInit(this);
         this.pidfdFops = ForkFiles.pidfdFopsInit(this);
+        this.putPid = pid -> Pids.putPid(this, pid);
         // last: init_task's pointers to the other rooms' statics, all set by now
         InitTask.initTaskLinks(this);
     }
@@ -354,9 +405,9 @@ public final class Globals implements AutoCloseable {
     }
 
     /**
-     * Tears down what boot built, in reverse order, after the RCU callbacks still queued have run
-     * (they free into the caches that are about to go). A second close does nothing (the machine
-     * closes its kernel too).
+     * Tears down what boot built, in reverse order, after the RCU callbacks still queued, and those
+     * they queue, have run (they free into the caches that are about to go: a pid's last put
+     * queues its namespaces' frees). A second close does nothing (the machine closes its kernel too).
      */
     @Override
     public void close() {
@@ -364,11 +415,13 @@ public final class Globals implements AutoCloseable {
             return;
         }
         closed = true;
-        rcu.rcuBarrier();
+        rcu.quiesce();
         AnonInodes.close(this);
         iocontextCachep.destroy();
         Nsproxies.nsproxyClose(this);
+        PidNamespaces.close(this);
         Delayacct.delayacctClose(this);
+        Pids.close(this);
         mm.close();
         FsStructs.closeInitFs(this, initFs);
         Paths.closeMountTree(this, rootMount);
@@ -377,6 +430,7 @@ public final class Globals implements AutoCloseable {
         forkInit.close();
         SchedCore.schedClose(this);
         Creds.credClose(this);
+        radixTreeNodes.close();
         kmallocCaches.close();
         image.close();
     }

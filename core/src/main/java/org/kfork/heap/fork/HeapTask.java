@@ -6,6 +6,7 @@ import java.util.function.IntSupplier;
 import org.kfork.heap.block.HeapIoContext;
 import org.kfork.heap.cred.HeapCred;
 import org.kfork.heap.delayacct.HeapTaskDelayInfo;
+import org.kfork.heap.ds.HeapHList;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.ds.HeapRbRootCached;
 import org.kfork.heap.fs.HeapFilesStruct;
@@ -14,11 +15,13 @@ import org.kfork.heap.locking.HeapSpinlock;
 import org.kfork.heap.mm.HeapMmStruct;
 import org.kfork.heap.nsproxy.HeapCssSet;
 import org.kfork.heap.nsproxy.HeapNsproxy;
+import org.kfork.heap.pid.HeapPid;
 import org.kfork.heap.rcu.HeapCallbackHead;
 import org.kfork.heap.sched.HeapCompletion;
 import org.kfork.heap.sched.HeapSchedClass;
 import org.kfork.heap.signal.HeapSignalStruct;
 import org.kfork.heap.signal.HeapSigpending;
+import org.kfork.pid.PidRules;
 import org.kfork.sched.Limits;
 import org.kfork.sched.TaskState;
 
@@ -48,7 +51,8 @@ import org.kfork.sched.TaskState;
 public final class HeapTask extends HeapCallbackHead {
     static final VarHandle STACK_REFCOUNT;
     static final VarHandle THREAD_INFO_FLAGS;
-    static final VarHandle USAGE;
+    /** {@code usage} for HeapRefcount (get_task_struct, put_task_struct). */
+    public static final VarHandle USAGE;
     static final VarHandle RCU_USERS;
 
     static {
@@ -60,6 +64,23 @@ public final class HeapTask extends HeapCallbackHead {
             RCU_USERS = l.findVarHandle(HeapTask.class, "rcuUsers", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * The twin of one {@code struct hlist_node pid_links[type]}: a node of a pid's task list
+     * that knows its task (container_of).
+     */
+    public static final class PidLink extends HeapHList.Node {
+        private final HeapTask task;
+
+        PidLink(HeapTask task) {
+            this.task = task;
+        }
+
+        /** container_of(link, struct task_struct, pid_links[type]). */
+        public HeapTask task() {
+            return task;
         }
     }
 
@@ -253,6 +274,10 @@ public final class HeapTask extends HeapCallbackHead {
     public final Link ptraced = new Link(this);
     /** {@code struct list_head ptrace_entry}. */
     public final Link ptraceEntry = new Link(this);
+    /** {@code struct pid *thread_pid}: published with a volatile store (rcu_assign_pointer). */
+    volatile HeapPid threadPid;
+    /** {@code struct hlist_node pid_links[PIDTYPE_MAX]}. */
+    public final PidLink[] pidLinks = new PidLink[PidRules.PIDTYPE_MAX];
     /** {@code struct list_head thread_group}. */
     public final Link threadGroup = new Link(this);
     /** {@code struct list_head thread_node}. */
@@ -298,10 +323,10 @@ public final class HeapTask extends HeapCallbackHead {
     /** {@code struct nsproxy *nsproxy}, changed under {@link #allocLock}. */
     public volatile HeapNsproxy nsproxy;
     /**
-     * {@code struct signal_struct *signal}: the fs room reads its rlimits (alloc_fd's
-     * RLIMIT_NOFILE); the signal room's twin of the struct takes its place.
+     * {@code struct signal_struct *signal} (see {@link #signal()}): pid.c reads its pids, the fs
+     * room its rlimits (alloc_fd's RLIMIT_NOFILE).
      */
-    public HeapSignalStruct signal;
+    HeapSignalStruct signal;
     /** {@code sigset_t blocked}. */
     public long blocked;
     /** {@code struct sigpending pending}: the signals sent to this thread alone. */
@@ -407,6 +432,9 @@ public final class HeapTask extends HeapCallbackHead {
 
     /** A zeroed task, as kmem_cache_zalloc would give: running, no stack, every count 0. */
     public HeapTask() {
+        for (int type = 0; type < pidLinks.length; type++) {
+            pidLinks[type] = new PidLink(this);
+        }
     }
 
     /**
@@ -483,6 +511,7 @@ public final class HeapTask extends HeapCallbackHead {
         schedResetOnFork = src.schedResetOnFork;
         restartBlockFn = src.restartBlockFn;
         pid = src.pid;
+        threadPid = src.threadPid;
         tgid = src.tgid;
         stackCanary = src.stackCanary;
         realParent = src.realParent;
@@ -674,5 +703,40 @@ public final class HeapTask extends HeapCallbackHead {
     /** test_tsk_thread_flag. */
     public boolean testTskThreadFlag(int flag) {
         return (threadInfoFlags & (1L << flag)) != 0;
+    }
+
+    /** {@code tsk->pid}. */
+    public int pid() {
+        return pid;
+    }
+
+    /** {@code WRITE_ONCE(tsk->pid, nr)}. */
+    public void setPid(int nr) {
+        pid = nr;
+    }
+
+    /** {@code rcu_dereference(tsk->thread_pid)}. */
+    public HeapPid threadPid() {
+        return threadPid;
+    }
+
+    /** {@code rcu_assign_pointer(tsk->thread_pid, pid)}. */
+    public void setThreadPid(HeapPid pid) {
+        threadPid = pid;
+    }
+
+    /** {@code &tsk->pid_links[type]}. */
+    public PidLink pidLink(int type) {
+        return pidLinks[type];
+    }
+
+    /** {@code tsk->signal}. */
+    public HeapSignalStruct signal() {
+        return signal;
+    }
+
+    /** {@code tsk->signal = sig}. */
+    public void setSignal(HeapSignalStruct sig) {
+        signal = sig;
     }
 }

@@ -374,10 +374,10 @@ public final class HeapFiles {
 
     /** rlimit(RLIMIT_NOFILE). */
     static long rlimitNofile(HeapTask current) {
-        if (current.signal == null) {
+        if (current.signal() == null) {
             throw new IllegalStateException("rlimit: the task has no signal_struct");
         }
-        return current.signal.rlimCur[Fdtables.RLIMIT_NOFILE];
+        return current.signal().rlimCur[Fdtables.RLIMIT_NOFILE];
     }
 
     /** __put_unused_fd. */

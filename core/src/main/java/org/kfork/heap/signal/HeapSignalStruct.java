@@ -1,16 +1,40 @@
 package org.kfork.heap.signal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+import org.kfork.heap.pid.HeapPid;
+import org.kfork.pid.PidRules;
 import org.kfork.sched.Limits;
 
 /**
- * The heap twin of {@code struct signal_struct}, reduced to what the fs room reads: the rlimits
- * (RLIMIT_NOFILE for alloc_fd). The rlimit array is two arrays: {@code rlim[i].rlim_cur} is
- * {@code rlimCur[i]}. The signal room's twin of the whole struct, with these two fields under the
- * same names, takes this one's place.
+ * The heap twin of {@code struct signal_struct}, with what the rooms read so far: {@code pids[]},
+ * the thread group's pids of types TGID, PGID and SID ({@code pids[PIDTYPE_PID]} is unused, as
+ * in 5.12: a task's own pid is {@code thread_pid}), for pid.c; the rlimits, for the fs room
+ * (RLIMIT_NOFILE in alloc_fd), as two arrays: {@code rlim[i].rlim_cur} is {@code rlimCur[i]}. The
+ * signals room adds the rest of the struct.
  */
 public final class HeapSignalStruct {
+    private static final VarHandle PIDS = MethodHandles.arrayElementVarHandle(HeapPid[].class);
+
+    /** {@code struct pid *pids[PIDTYPE_MAX]}: read with acquire loads (rcu_dereference). */
+    private final HeapPid[] pids = new HeapPid[PidRules.PIDTYPE_MAX];
     /** {@code rlim[i].rlim_cur}. */
     public final long[] rlimCur = new long[Limits.RLIM_NLIMITS];
     /** {@code rlim[i].rlim_max}. */
     public final long[] rlimMax = new long[Limits.RLIM_NLIMITS];
+
+    /** A zeroed signal_struct. */
+    public HeapSignalStruct() {
+    }
+
+    /** {@code rcu_dereference(sig->pids[type])}. */
+    public HeapPid pid(int type) {
+        return (HeapPid) PIDS.getAcquire(pids, type);
+    }
+
+    /** {@code sig->pids[type] = pid} (a release store). */
+    public void setPid(int type, HeapPid pid) {
+        PIDS.setRelease(pids, type, pid);
+    }
 }

@@ -35,8 +35,8 @@ import org.kfork.uapi.Errno;
  * child's are undone by copy_process's bad_fork_* labels (exit_files, exit_fs, exit_io_context).
  *
  * <p>pidfd_fops has release only: pidfd_poll and pidfd_show_fdinfo are not modelled (no poll, no
- * /proc fdinfo). pidfd_release puts the struct pid through {@link Globals#putPid}, which the pid
- * room provides.
+ * /proc fdinfo). pidfd_release puts the struct pid through {@link Globals#putPid} (the pid room's
+ * put_pid from boot on).
  */
 public final class ForkFiles {
     private ForkFiles() {

@@ -158,6 +158,7 @@ class OffHeapTaskStructTest {
         final long t = g.initTask;
         assertNotEquals(0, g.initCred);
         assertNotEquals(0, g.initNsproxy);
+        assertNotEquals(0, g.initStructPid);
         assertNotEquals(0, g.initFs);
         assertNotEquals(0, g.initFiles);
         assertEquals(g.initCred, getLong(t + TaskStruct.REAL_CRED));

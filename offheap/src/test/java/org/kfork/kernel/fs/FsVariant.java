@@ -478,9 +478,9 @@ enum FsVariant {
         @Override
         long newTask() {
             HeapTask t = new HeapTask();
-            t.signal = new HeapSignalStruct();
-            t.signal.rlimCur[Fdtables.RLIMIT_NOFILE] = Fdtables.INR_OPEN_CUR;
-            t.signal.rlimMax[Fdtables.RLIMIT_NOFILE] = Fdtables.INR_OPEN_MAX;
+            t.setSignal(new HeapSignalStruct());
+            t.signal().rlimCur[Fdtables.RLIMIT_NOFILE] = Fdtables.INR_OPEN_CUR;
+            t.signal().rlimMax[Fdtables.RLIMIT_NOFILE] = Fdtables.INR_OPEN_MAX;
             return handle(t);
         }
 
@@ -515,7 +515,7 @@ enum FsVariant {
 
         @Override
         void setNofile(long task, long nofile) {
-            task(task).signal.rlimCur[Fdtables.RLIMIT_NOFILE] = nofile;
+            task(task).signal().rlimCur[Fdtables.RLIMIT_NOFILE] = nofile;
         }
 
         @Override
