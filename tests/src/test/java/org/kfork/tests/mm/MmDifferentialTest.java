@@ -125,9 +125,10 @@ class MmDifferentialTest {
                     ra = lock ? a.mms.get(which).mlock(start, len) : a.mms.get(which).munlock(start, len);
                     rb = lock ? b.mms.get(which).mlock(start, len) : b.mms.get(which).munlock(start, len);
                 } else if (op < 90) {
-                    what = "touch(" + Long.toHexString(start) + ")";
-                    ra = a.mms.get(which).touch(start);
-                    rb = b.mms.get(which).touch(start);
+                    boolean write = rnd.nextBoolean();
+                    what = "touch(" + Long.toHexString(start) + (write ? ", write)" : ", read)");
+                    ra = a.mms.get(which).touch(start, write);
+                    rb = b.mms.get(which).touch(start, write);
                 } else if (op < 96 && a.mms.size() < 6) {
                     DupMode mode = rnd.nextBoolean() ? DupMode.APPEND : DupMode.STRUCTURAL;
                     what = "dup(" + mode + ")";
