@@ -17,8 +17,8 @@ import org.kfork.uapi.Errno;
  * The heap twin of {@code org.kfork.kernel.mm.Memory} (5.12 mm/memory.c, the pages of an mm):
  * the same fault, copy and unmap steps in the same order over the tables of
  * {@link HeapPageTables}, entries holding {@code pfn << PAGE_SHIFT} with the same flag bits, so
- * both kernels allocate and free the same tables and pages at the same points. The caller holds
- * the big lock.
+ * both kernels allocate and free the same tables and pages at the same points; file-backed faults
+ * take their pages from {@link HeapFilemap}. The caller holds the big lock.
  */
 public final class HeapMemory {
     private HeapMemory() {
@@ -62,9 +62,15 @@ public final class HeapMemory {
         return ((addr - vma.vmStart) >>> PAGE_SHIFT) + vma.vmPgoff;
     }
 
-    /** PageAnon (see the off-heap twin): a page of a VMA without a file. */
-    static boolean pageAnon(HeapVma vma, long addr, long page) {
-        return vma.vmFile == null;
+    /** PageAnon (see the off-heap twin). */
+    static boolean pageAnon(HeapMmSystem sys, HeapVma vma, long addr, long page) {
+        if (vma.vmFile == null) {
+            return true;
+        }
+        if ((vma.vmFlags & VM_SHARED) != 0) {
+            return false;
+        }
+        return HeapFilemap.findGetPage(sys, vma.vmFile, linearPageIndex(vma, addr)) != page;
     }
 
     /** mm_counter_file. */
@@ -126,11 +132,6 @@ public final class HeapMemory {
         return 0;
     }
 
-    /** do_fault: the page cache is the next step; until then a file-backed fault is VM_FAULT_SIGBUS. */
-    static int doFault(HeapMmSystem sys, HeapVma vma, long addr, int flags, long[] pmd, int pmdI) {
-        return VM_FAULT_SIGBUS;
-    }
-
     /** do_anonymous_page. */
     static int doAnonymousPage(HeapMmSystem sys, HeapVma vma, long addr, int flags, long[] pmd, int pmdI) {
         if ((vma.vmFlags & VM_SHARED) != 0) {
@@ -168,6 +169,83 @@ public final class HeapMemory {
         return 0;
     }
 
+    /** __do_fault: the page's physical address, or the VM_FAULT_* code negated. */
+    static long doFaultPage(HeapMmSystem sys, HeapVma vma, long addr) {
+        return HeapFilemap.vmFault(sys, vma.vmFile, linearPageIndex(vma, addr), vma.vmMm.totalVm);
+    }
+
+    /** finish_fault with do_set_pte. */
+    static int finishFault(HeapMmSystem sys, HeapVma vma, long addr, int flags, long[] pmd, int pmdI, long page) {
+        HeapMmStruct mm = vma.vmMm;
+        if (HeapPageTables.pteAlloc(sys, mm, pmd, pmdI) != 0) {
+            return VM_FAULT_OOM;
+        }
+        long[] pte = HeapPageTables.tableOf(sys, pmd[pmdI]);
+        int i = pteIndex(addr);
+        if (!pteNone(pte[i])) {
+            return VM_FAULT_NOPAGE;
+        }
+        boolean write = (flags & FAULT_FLAG_WRITE) != 0;
+        long entry = pfnPte(page, vma.vmPageProt);
+        if (write) {
+            entry = maybeMkwrite(pteMkdirty(entry), vma.vmFlags);
+        }
+        if (write && (vma.vmFlags & VM_SHARED) == 0) {
+            addMmCounter(mm, Limits.MM_ANONPAGES, 1);
+        } else {
+            addMmCounter(mm, mmCounterFile(vma), 1);
+        }
+        pte[i] = entry;
+        return 0;
+    }
+
+    /** do_read_fault. */
+    static int doReadFault(HeapMmSystem sys, HeapVma vma, long addr, int flags, long[] pmd, int pmdI) {
+        long page = doFaultPage(sys, vma, addr);
+        if (page < 0) {
+            return (int) -page;
+        }
+        return finishFault(sys, vma, addr, flags, pmd, pmdI, page);
+    }
+
+    /** do_cow_fault. */
+    static int doCowFault(HeapMmSystem sys, HeapVma vma, long addr, int flags, long[] pmd, int pmdI) {
+        if (vma.anonVma == null && HeapRmap.anonVmaPrepare(sys, vma) != 0) {
+            return VM_FAULT_OOM;
+        }
+        long cow = sys.allocUserPage();
+        if (cow == 0) {
+            return VM_FAULT_OOM;
+        }
+        long page = doFaultPage(sys, vma, addr);
+        if (page < 0) {
+            sys.freeUserPage(cow);
+            return (int) -page;
+        }
+        System.arraycopy(sys.pages.page(page), 0, sys.pages.page(cow), 0, (int) PAGE_SIZE);
+        int ret = finishFault(sys, vma, addr, flags, pmd, pmdI, cow);
+        if (ret != 0) {
+            sys.freeUserPage(cow);
+        }
+        return ret;
+    }
+
+    /** do_shared_fault: do_read_fault's steps (no page_mkwrite, no writeback; see the off-heap twin). */
+    static int doSharedFault(HeapMmSystem sys, HeapVma vma, long addr, int flags, long[] pmd, int pmdI) {
+        return doReadFault(sys, vma, addr, flags, pmd, pmdI);
+    }
+
+    /** do_fault. */
+    static int doFault(HeapMmSystem sys, HeapVma vma, long addr, int flags, long[] pmd, int pmdI) {
+        if ((flags & FAULT_FLAG_WRITE) == 0) {
+            return doReadFault(sys, vma, addr, flags, pmd, pmdI);
+        }
+        if ((vma.vmFlags & VM_SHARED) == 0) {
+            return doCowFault(sys, vma, addr, flags, pmd, pmdI);
+        }
+        return doSharedFault(sys, vma, addr, flags, pmd, pmdI);
+    }
+
     /** do_wp_page. */
     static int doWpPage(HeapMmSystem sys, HeapVma vma, long addr, long[] pte, long orig) {
         long page = vmNormalPage(sys, orig);
@@ -179,7 +257,7 @@ public final class HeapMemory {
             }
             return wpPageCopy(sys, vma, addr, pte, orig, 0);
         }
-        if (pageAnon(vma, addr, page) || sharedWritable) {
+        if (pageAnon(sys, vma, addr, page) || sharedWritable) {
             wpPageReuse(vma, pte, addr, orig);
             return VM_FAULT_WRITE;
         }
@@ -365,7 +443,7 @@ public final class HeapMemory {
         long page = vmNormalPage(sys, pte);
         int outcome = SHARED;
         if (page != 0) {
-            if (pageAnon(src, addr, page)) {
+            if (pageAnon(sys, src, addr, page)) {
                 if (prealloc == 0) {
                     return -Errno.EAGAIN;
                 }
@@ -483,7 +561,7 @@ public final class HeapMemory {
             if (page == 0) {
                 continue;
             }
-            if (pageAnon(vma, addr, page)) {
+            if (pageAnon(sys, vma, addr, page)) {
                 anon++;
                 sys.freeUserPage(page);
             } else {

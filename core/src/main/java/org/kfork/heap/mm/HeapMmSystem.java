@@ -5,6 +5,8 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.kfork.arch.X86_64;
+import org.kfork.heap.ds.HeapIdr;
+import org.kfork.heap.ds.HeapXaNode;
 import org.kfork.heap.fork.HeapForkMm;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.FailSlab;
@@ -39,8 +41,10 @@ public final class HeapMmSystem implements MmSystem {
     public static final int PGTABLE = 6;
     /** The user pages: anonymous pages and page cache pages. */
     public static final int PAGE = 7;
+    /** The page caches' radix tree nodes. */
+    public static final int RADIX_TREE_NODE = 8;
     private static final String[] NAMES = {"mm_struct", "vm_area_struct", "anon_vma", "anon_vma_chain", "filp", "pgd",
-        "pgtable", "page"};
+        "pgtable", "page", "radix_tree_node"};
 
     private final long[] live = new long[NAMES.length];
     /**
@@ -81,6 +85,18 @@ public final class HeapMmSystem implements MmSystem {
     private long nrPagetable;
     /** The mmu_gather of the unmap paths; guarded by {@link #bkl}. */
     final MmuGather tlb = new MmuGather();
+    /** The radix tree code of the page caches ({@link HeapFilemap}), its nodes counted as a slab would. */
+    final HeapIdr pageCache = new HeapIdr(new HeapIdr.NodeAllocator() {
+        @Override
+        public HeapXaNode allocNode() {
+            return alloc(RADIX_TREE_NODE) ? new HeapXaNode() : null;
+        }
+
+        @Override
+        public void freeNode(HeapXaNode node) {
+            freed(RADIX_TREE_NODE);
+        }
+    });
     private long userNsRefs;
     private long nextIno = 100;
     /** last_mm_ctx_id (arch/x86/mm/tlb.c). */

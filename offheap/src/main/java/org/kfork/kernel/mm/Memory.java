@@ -2,6 +2,7 @@ package org.kfork.kernel.mm;
 
 import static org.kfork.kernel.mm.MmTypes.anonVma;
 import static org.kfork.kernel.mm.MmTypes.mmAdd;
+import static org.kfork.kernel.mm.MmTypes.mmGet;
 import static org.kfork.kernel.mm.MmTypes.vmEnd;
 import static org.kfork.kernel.mm.MmTypes.vmFile;
 import static org.kfork.kernel.mm.MmTypes.vmFlags;
@@ -30,7 +31,9 @@ import org.kfork.uapi.Errno;
 
 /**
  * 5.12 mm/memory.c, the pages of an mm: the fault path (handle_mm_fault, handle_pte_fault,
- * do_anonymous_page, do_wp_page with wp_page_reuse and wp_page_copy), fork's copy_page_range,
+ * do_anonymous_page, do_fault with do_read_fault, do_cow_fault and do_shared_fault over the
+ * files' page caches of {@link Filemap}, do_wp_page with wp_page_reuse and wp_page_copy), fork's
+ * copy_page_range,
  * and the unmap path (unmap_vmas down to zap_pte_range), over the tables that
  * {@link PageTables} walks, populates and frees. Static over modeled addresses and free of Java
  * allocation; the caller holds the big lock. The heap twin is
@@ -39,10 +42,12 @@ import org.kfork.uapi.Errno;
  * <p>Invariants kept:
  * <ul>
  *   <li>A pte is none or maps a page present to the kernel (no swap: never a swap entry).</li>
- *   <li>Every normal page a pte of a VMA without a file maps is an anonymous page of that mm
- *       alone (fork copies them: see {@link #copyPageRange}), counted in MM_ANONPAGES and freed
- *       when its pte is zapped. The zero page (a read of untouched anonymous memory) is special:
- *       never counted, never freed.</li>
+ *   <li>Every normal page a pte maps is either an anonymous page of that mm alone (in a VMA
+ *       without a file, or a private file mapping's copy; fork copies them: see
+ *       {@link #copyPageRange}), counted in MM_ANONPAGES and freed when its pte is zapped; or
+ *       the page cache's page of the VMA's file at the pte's offset, counted in MM_FILEPAGES or
+ *       MM_SHMEMPAGES, which the cache owns: a zap only unmaps it. The zero page (a read of
+ *       untouched anonymous memory) is special: never counted, never freed.</li>
  *   <li>rss_stat counts the normal pages the mm's ptes map, by kind (MM_ANONPAGES,
  *       MM_FILEPAGES, MM_SHMEMPAGES).</li>
  *   <li>A pte allows no more than its VMA: a write needs VM_WRITE, which the fault path checks
@@ -103,11 +108,19 @@ public final class Memory {
 
     /**
      * PageAnon for a normal page that a pte of {@code vma} maps at {@code addr}. The model keeps
-     * no struct page: a page of a VMA without a file is anonymous. (File-backed VMAs get their
-     * pages from the page cache in the next step; until then they hold none.)
+     * no struct page: a page of a VMA without a file is anonymous, a page of a shared mapping is
+     * its file's, and in a private file mapping a page is anonymous unless it is the page cache's
+     * page for that offset (page_mapping and page-&gt;index would say the same).
      */
-    static boolean pageAnon(long vma, long addr, long page) {
-        return vmFile(vma) == 0;
+    static boolean pageAnon(OffHeapMmSystem sys, long vma, long addr, long page) {
+        long file = vmFile(vma);
+        if (file == 0) {
+            return true;
+        }
+        if ((vmFlags(vma) & VM_SHARED) != 0) {
+            return false;
+        }
+        return Filemap.findGetPage(sys, file, linearPageIndex(vma, addr)) != page;
     }
 
     /** mm_counter_file: shmem's pages are MM_SHMEMPAGES (PageSwapBacked), other files' MM_FILEPAGES. */
@@ -117,7 +130,7 @@ public final class Memory {
 
     /** mm_counter. */
     static int mmCounter(OffHeapMmSystem sys, long vma, long addr, long page) {
-        return pageAnon(vma, addr, page) ? Limits.MM_ANONPAGES : mmCounterFile(sys, vma);
+        return pageAnon(sys, vma, addr, page) ? Limits.MM_ANONPAGES : mmCounterFile(sys, vma);
     }
 
     /** The page of an anonymous fault or copy: alloc_page_vma (failslab first), or 0. */
@@ -189,11 +202,6 @@ public final class Memory {
         return 0;
     }
 
-    /** do_fault: the page cache is the next step; until then a file-backed fault is VM_FAULT_SIGBUS. */
-    static int doFault(OffHeapMmSystem sys, long vma, long addr, int flags, long pmd) {
-        return VM_FAULT_SIGBUS;
-    }
-
     /**
      * do_anonymous_page: a read maps the zero page; a write gets a zeroed page of its own, after
      * anon_vma_prepare, counted in MM_ANONPAGES.
@@ -236,6 +244,97 @@ public final class Memory {
     }
 
     /**
+     * __do_fault: the file's vm_ops-&gt;fault ({@link Filemap#vmFault}) for the page {@code addr}
+     * maps: its physical address, or the VM_FAULT_* code negated.
+     */
+    static long doFaultPage(OffHeapMmSystem sys, long vma, long addr) {
+        long mm = getLong(vma + VmAreaStruct.VM_MM);
+        return Filemap.vmFault(sys, vmFile(vma), linearPageIndex(vma, addr), mmGet(mm, MmStruct.TOTAL_VM));
+    }
+
+    /**
+     * finish_fault with do_set_pte: the pte table if missing, then {@code page} mapped with the
+     * VMA's protection (dirty, and writable if the VMA is, for a write), counted as an anonymous
+     * page (a private copy) or as the file's.
+     */
+    static int finishFault(OffHeapMmSystem sys, long vma, long addr, int flags, long pmd, long page) {
+        long mm = getLong(vma + VmAreaStruct.VM_MM);
+        if (PageTables.pteAlloc(sys, mm, pmd) != 0) {
+            return VM_FAULT_OOM;
+        }
+        long pte = PageTables.pteOffset(pmd, addr);
+        if (!pteNone(getLong(pte))) {
+            return VM_FAULT_NOPAGE;
+        }
+        boolean write = (flags & FAULT_FLAG_WRITE) != 0;
+        long entry = pfnPte(Ram.virtToPhys(page), getLong(vma + VmAreaStruct.VM_PAGE_PROT));
+        if (write) {
+            entry = maybeMkwrite(pteMkdirty(entry), vmFlags(vma));
+        }
+        if (write && (vmFlags(vma) & VM_SHARED) == 0) {
+            addMmCounter(mm, Limits.MM_ANONPAGES, 1); // page_add_new_anon_rmap
+        } else {
+            addMmCounter(mm, mmCounterFile(sys, vma), 1); // page_add_file_rmap
+        }
+        putLong(pte, entry);
+        return 0;
+    }
+
+    /** do_read_fault: the page cache's page, mapped read-only (no fault-around). */
+    static int doReadFault(OffHeapMmSystem sys, long vma, long addr, int flags, long pmd) {
+        long phys = doFaultPage(sys, vma, addr);
+        if (phys < 0) {
+            return (int) -phys;
+        }
+        return finishFault(sys, vma, addr, flags, pmd, Ram.physToVirt(phys));
+    }
+
+    /**
+     * do_cow_fault: a write to a private file mapping gets a private copy of the page cache's page
+     * (anon_vma_prepare, the copy, the file's page), counted as anonymous.
+     */
+    static int doCowFault(OffHeapMmSystem sys, long vma, long addr, int flags, long pmd) {
+        if (anonVma(vma) == 0 && Rmap.anonVmaPrepare(sys, vma) != 0) {
+            return VM_FAULT_OOM;
+        }
+        long cow = allocUserPage(sys, false);
+        if (cow == 0) {
+            return VM_FAULT_OOM;
+        }
+        long phys = doFaultPage(sys, vma, addr);
+        if (phys < 0) {
+            sys.freeUserPage(cow);
+            return (int) -phys;
+        }
+        Mem.copy(Ram.physToVirt(phys), cow, PAGE_SIZE); // copy_user_highpage
+        int ret = finishFault(sys, vma, addr, flags, pmd, cow);
+        if (ret != 0) {
+            sys.freeUserPage(cow);
+        }
+        return ret;
+    }
+
+    /**
+     * do_shared_fault: a write to a shared mapping maps the page cache's page writable and dirty.
+     * No VMA of the model has page_mkwrite and no page is written back, so the steps are
+     * do_read_fault's (finish_fault sees the write flag).
+     */
+    static int doSharedFault(OffHeapMmSystem sys, long vma, long addr, int flags, long pmd) {
+        return doReadFault(sys, vma, addr, flags, pmd);
+    }
+
+    /** do_fault: every file of the model has a ->fault; a read, a private write, a shared write. */
+    static int doFault(OffHeapMmSystem sys, long vma, long addr, int flags, long pmd) {
+        if ((flags & FAULT_FLAG_WRITE) == 0) {
+            return doReadFault(sys, vma, addr, flags, pmd);
+        }
+        if ((vmFlags(vma) & VM_SHARED) == 0) {
+            return doCowFault(sys, vma, addr, flags, pmd);
+        }
+        return doSharedFault(sys, vma, addr, flags, pmd);
+    }
+
+    /**
      * do_wp_page: a write to a present pte that is not writable. An anonymous page is the mm's
      * alone (fork copies them), so it is reused (made writable); a shared file page is made
      * writable after page_mkwrite (wp_page_shared); the zero page and a private mapping's page
@@ -252,7 +351,7 @@ public final class Memory {
             }
             return wpPageCopy(sys, vma, addr, pte, orig, 0);
         }
-        if (pageAnon(vma, addr, page) || sharedWritable) {
+        if (pageAnon(sys, vma, addr, page) || sharedWritable) {
             wpPageReuse(vma, pte, orig); // the only mapping of the page; or wp_page_shared
             return VM_FAULT_WRITE;
         }
@@ -467,7 +566,7 @@ public final class Memory {
         long page = vmNormalPage(sys, pte);
         int outcome = SHARED;
         if (page != 0) {
-            if (pageAnon(src, addr, page)) {
+            if (pageAnon(sys, src, addr, page)) {
                 if (prealloc == 0) {
                     return -Errno.EAGAIN;
                 }
@@ -591,7 +690,7 @@ public final class Memory {
             if (page == 0) {
                 continue;
             }
-            if (pageAnon(vma, addr, page)) {
+            if (pageAnon(sys, vma, addr, page)) {
                 anon++;
                 sys.freeUserPage(page); // page_remove_rmap, then the last put_page
             } else {

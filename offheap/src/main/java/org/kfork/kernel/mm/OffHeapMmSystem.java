@@ -66,6 +66,14 @@ public final class OffHeapMmSystem implements MmSystem {
     final KmemCache anonVmaCachep;
     final KmemCache anonVmaChainCachep;
     final KmemCache fileCachep;
+    /**
+     * The nodes of the files' page caches: a "radix_tree_node" cache of the mm system's own, as
+     * radix_tree_init makes it. Freed at once: lookups run under the big lock, so no reader needs
+     * a grace period.
+     */
+    final KmemCache radixTreeNodeCachep;
+    /** The radix tree code of the page caches ({@link Filemap}), on {@link #radixTreeNodeCachep}. */
+    final org.kfork.ds.Idr pageCache;
     private final long kernelData;
     /**
      * The model's big lock: it stands for the locks 5.12 takes around shared mm state (mmap_lock,
@@ -168,6 +176,23 @@ public final class OffHeapMmSystem implements MmSystem {
             SlabFlags.SLAB_PANIC | SlabFlags.SLAB_ACCOUNT, null);
         this.fileCachep = kmem.slabs().create("kfork_mm_file", MmFileStruct.SIZEOF, 0,
             SlabFlags.SLAB_HWCACHE_ALIGN | SlabFlags.SLAB_PANIC, null);
+        this.radixTreeNodeCachep = kmem.slabs().create("radix_tree_node", (int) org.kfork.ds.XaNode.SIZEOF, 0,
+            SlabFlags.SLAB_PANIC, null); // 5.12 adds SLAB_RECLAIM_ACCOUNT, a statistics flag the model has not
+        this.pageCache = new org.kfork.ds.Idr(new org.kfork.ds.Idr.NodeAllocator() {
+            @Override
+            public long allocNode() {
+                long node = failSlab.shouldFail() ? 0 : radixTreeNodeCachep.alloc(cpu());
+                if (node != 0) {
+                    Mem.zero(node, org.kfork.ds.XaNode.SIZEOF);
+                }
+                return node;
+            }
+
+            @Override
+            public void freeNode(long node) {
+                radixTreeNodeCachep.free(cpu(), node);
+            }
+        });
         this.overcommit = new Overcommit(machine.pages().totalramPages());
         long page = machine.pages().allocPage();
         if (page == 0) {
@@ -428,6 +453,12 @@ public final class OffHeapMmSystem implements MmSystem {
                 && Mem.getInt(f + MmFileStruct.I_WRITECOUNT) > 0) {
                 Mem.getAndAddInt(f + MmFileStruct.I_WRITECOUNT, -1);
             }
+            bkl.lock();
+            try {
+                Filemap.truncateInodePagesFinal(this, f); // evict: the page cache goes with the inode
+            } finally {
+                bkl.unlock();
+            }
             if (getLong(f + MmFileStruct.F_OP_VM_OPS) == kernelData + SHMEM_VM_OPS) { // shmem_evict_inode
                 overcommit.shmemUnacctSize(getLong(f + MmFileStruct.SHMEM_FLAGS), getLong(f + MmFileStruct.I_SIZE));
             }
@@ -532,6 +563,7 @@ public final class OffHeapMmSystem implements MmSystem {
         m.put("anon_vma", anonVmaCachep.activeObjects());
         m.put("anon_vma_chain", anonVmaChainCachep.activeObjects());
         m.put("filp", fileCachep.activeObjects());
+        m.put("radix_tree_node", radixTreeNodeCachep.activeObjects());
         m.put("pgd", pgds);
         m.put("pgtable", pgtablePages);
         m.put("page", userPages);
@@ -542,7 +574,7 @@ public final class OffHeapMmSystem implements MmSystem {
     /** /proc/slabinfo lines of the caches the mm model uses. */
     public java.util.List<org.kfork.alloc.SlabInfo> slabInfos() {
         return java.util.List.of(mmCachep.info(), vmAreaCachep.info(), anonVmaCachep.info(), anonVmaChainCachep.info(),
-            fileCachep.info());
+            fileCachep.info(), radixTreeNodeCachep.info());
     }
 
     @Override
@@ -569,6 +601,7 @@ public final class OffHeapMmSystem implements MmSystem {
         machine.pages().freePage(kernelData);
         machine.pages().freePage(zeroPage);
         machine.pages().freePage(bounce);
+        radixTreeNodeCachep.destroy();
         fileCachep.destroy();
         anonVmaChainCachep.destroy();
         anonVmaCachep.destroy();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.kfork.mm.Mman.*;
 import static org.kfork.tests.mm.UaccessTest.filled;
 import static org.kfork.tests.mm.UaccessTest.pattern;
+import static org.kfork.tests.mm.UaccessTest.read;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -24,12 +25,6 @@ import org.kfork.uapi.KernelException;
  * stack growth, and failslab at every allocation a fault makes.
  */
 class PageTableTest extends AddressSpaceSuite {
-    private static byte[] read(AddressSpace mm, long addr, int n) {
-        byte[] b = new byte[n];
-        assertEquals(0, mm.copyFromUser(b, 0, addr, n));
-        return b;
-    }
-
     @ParameterizedTest
     @EnumSource(MmVariant.class)
     void forkCopiesPrivatePagesWhichThenDiverge(MmVariant v) {

@@ -33,6 +33,13 @@ class UaccessTest extends AddressSpaceSuite {
         return b;
     }
 
+    /** {@code n} bytes at {@code addr}, which must all be readable. */
+    static byte[] read(AddressSpace mm, long addr, int n) {
+        byte[] b = new byte[n];
+        assertEquals(0, mm.copyFromUser(b, 0, addr, n));
+        return b;
+    }
+
     @ParameterizedTest
     @EnumSource(MmVariant.class)
     void readAfterWriteAcrossPages(MmVariant v) {
