@@ -5,13 +5,50 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 
+import org.kfork.cred.UcountTypes;
+import org.kfork.heap.cred.HeapCred;
+import org.kfork.heap.cred.HeapCreds;
+import org.kfork.heap.cred.HeapGroupInfo;
+import org.kfork.heap.cred.HeapUserNamespace;
+import org.kfork.heap.cred.HeapUserStruct;
+import org.kfork.heap.delayacct.HeapDelayacct;
+import org.kfork.heap.ds.HeapHList;
+import org.kfork.heap.ds.HeapIdr;
+import org.kfork.heap.exit.HeapExit;
+import org.kfork.heap.fork.HeapForkTask;
+import org.kfork.heap.fork.HeapTask;
+import org.kfork.heap.fork.HeapThreadStacks;
+import org.kfork.heap.init.HeapInitTask;
+import org.kfork.heap.lib.HeapRadixTreeNodes;
+import org.kfork.heap.locking.HeapSpinlock;
 import org.kfork.heap.mm.HeapMmSystem;
+import org.kfork.heap.nsproxy.HeapCgroupNamespace;
+import org.kfork.heap.nsproxy.HeapCssSet;
+import org.kfork.heap.nsproxy.HeapIpcNamespace;
+import org.kfork.heap.nsproxy.HeapNet;
+import org.kfork.heap.nsproxy.HeapNsproxies;
+import org.kfork.heap.nsproxy.HeapNsproxy;
+import org.kfork.heap.nsproxy.HeapTimeNamespace;
+import org.kfork.heap.nsproxy.HeapUtsNamespace;
+import org.kfork.heap.pid.HeapPid;
+import org.kfork.heap.pid.HeapPidNamespace;
+import org.kfork.heap.pid.HeapPidNamespaces;
+import org.kfork.heap.pid.HeapPids;
 import org.kfork.heap.rcu.HeapRcu;
+import org.kfork.heap.rcu.HeapRcuCallback;
+import org.kfork.heap.sched.HeapNrRunning;
+import org.kfork.heap.sched.HeapSchedCore;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
+import org.kfork.mm.KmallocSizes;
+import org.kfork.nsproxy.ProcInums;
+import org.kfork.sched.Limits;
 
 /**
  * The heap twin of org.kfork.kernel.Globals: the kernel's global state as Java objects. The same
@@ -35,7 +72,10 @@ public final class HeapGlobals implements AutoCloseable {
     public final FailSlab failSlab;
     /** The kernel log. */
     public final KernelLog log;
-    /** The seeded random source; same draws in the same order as the off-heap kernel's. */
+    /**
+     * The seeded random source; same draws in the same order as the off-heap kernel's, each under
+     * the source's monitor (HeapInitTask.randomCanary).
+     */
     public final SplittableRandom random;
     /** tasklist_lock (see the off-heap twin). */
     public final ReentrantReadWriteLock tasklistLock = new ReentrantReadWriteLock(true);
@@ -45,17 +85,168 @@ public final class HeapGlobals implements AutoCloseable {
     /** total_forks. Guarded by tasklist_lock (write). */
     public long totalForks;
 
+    // ---- the task core (see the off-heap twin) ----
+
+    /** init_task. */
+    public HeapTask initTask;
+    /** init_stack. */
+    public byte[] initStack;
+    /** rq->nr_running of each CPU. */
+    public HeapNrRunning nrRunning;
+    /** The task_struct kind (fork_init). */
+    public int taskStructKind;
+    /** The thread stacks with their per-CPU cache (fork_init). */
+    public HeapThreadStacks stacks;
+    /** The task_delay_info kind (delayacct_init). */
+    public int delayacctKind;
+    /** __delayed_free_task. */
+    public HeapRcuCallback delayedFreeTaskFn;
+    /** delayed_put_task_struct. */
+    public HeapRcuCallback delayedPutTaskStructFn;
+    /** free_task's WARN_ON_ONCE has fired. */
+    public volatile boolean freeTaskStackWarned;
+    /** HeapWait's kernel-wide monitor, the innermost lock. */
+    public final Object waitMonitor = new Object();
+    /** HeapWait's wake-up sequence, bumped under {@link #waitMonitor}. */
+    public volatile long waitWakeups;
+
+    // ---- the steps of __put_task_struct other rooms implement (set by their boot steps) ----
+
+    /** cgroup_free(tsk). */
+    public Consumer<HeapTask> cgroupFree;
+    /** exit_creds(tsk) (HeapCreds.exitCreds, set at boot; tests may observe it). */
+    public Consumer<HeapTask> exitCreds;
+    /** put_signal_struct(tsk->signal), given the task (HeapTask's signal field is the signal room's). */
+    public Consumer<HeapTask> putSignalStruct;
+
+    // ---- kernel/cred.c, kernel/user.c, kernel/ucount.c (org.kfork.heap.cred; HeapCreds.credInit) ----
+
+    /** The cred_jar kind. */
+    public int credJar;
+    /** put_cred_rcu, the RCU callback that frees a cred. */
+    public HeapRcuCallback putCredRcu;
+    /** init_groups. */
+    public HeapGroupInfo initGroups;
+    /** init_cred. */
+    public HeapCred initCred;
+    /** root_user (INIT_USER). */
+    public HeapUserStruct rootUser;
+    /** init_user_ns. */
+    public HeapUserNamespace initUserNs;
+    /** The uid_cache kind. */
+    public int uidCache;
+    /** uidhash_table, guarded by {@link #uidhashLock}. */
+    public HeapHList.Head[] uidhashTable;
+    /** uidhash_lock. */
+    public final HeapSpinlock uidhashLock = new HeapSpinlock();
+    /** ucounts_hashtable, guarded by {@link #ucountsLock}. */
+    public HeapHList.Head[] ucountsHashtable;
+    /** ucounts_lock. */
+    public final HeapSpinlock ucountsLock = new HeapSpinlock();
+
+    // ---- kernel/nsproxy.c and the namespaces (org.kfork.heap.nsproxy; HeapNsproxies.nsproxyInit) ----
+
+    /** proc_inum_ida. */
+    public final ProcInums procInums = new ProcInums();
+    /** The nsproxy kind. */
+    public int nsproxyCachep;
+    /** The uts_namespace kind. */
+    public int utsNsCache;
+    /** The net_namespace kind. */
+    public int netCachep;
+    /** The kind of a time namespace's vvar page (a page from the page allocator, off-heap). */
+    public int vvarPage;
+    /** init_nsproxy. */
+    public HeapNsproxy initNsproxy;
+    /** init_uts_ns. */
+    public HeapUtsNamespace initUtsNs;
+    /** init_ipc_ns. */
+    public HeapIpcNamespace initIpcNs;
+    /** init_time_ns. */
+    public HeapTimeNamespace initTimeNs;
+    /** init_cgroup_ns. */
+    public HeapCgroupNamespace initCgroupNs;
+    /** init_css_set. */
+    public HeapCssSet initCssSet;
+    /** init_net. */
+    public HeapNet initNet;
+    /** offset_lock of kernel/time/namespace.c. */
+    public final HeapSpinlock timensOffsetLock = new HeapSpinlock();
+    /** mnt_ns_seq. */
+    public final AtomicLong mntNsSeq = new AtomicLong(1);
+    private final Map<String, Integer> kmallocKinds = new TreeMap<>();
+
+    /** The most kinds a kernel declares (the counters never move, so kinds may be added at run time). */
+    public static final int MAX_KINDS = 256;
     private final List<String> kinds = new ArrayList<>();
-    private AtomicLongArray live = new AtomicLongArray(0);
+    private final AtomicLongArray live = new AtomicLongArray(MAX_KINDS);
+
+    // ---- lib/radix-tree.c, lib/idr.c (radix_tree_init) ----
+
+    /** The radix_tree_node kind and the RCU-deferred node free every IDR of the kernel uses. */
+    public final HeapRadixTreeNodes radixTreeNodes;
+    /** The IDR implementation over {@link #radixTreeNodes}. */
+    public final HeapIdr idr;
+
+    // ---- kernel/pid.c (HeapPids.pidIdrInit) and kernel/pid_namespace.c (HeapPidNamespaces.pidNamespacesInit) ----
+
+    /** pid_max (see the off-heap twin). */
+    public volatile int pidMax;
+    /** pid_max_min. */
+    public int pidMaxMin;
+    /** pid_max_max. */
+    public int pidMaxMax;
+    /** pidmap_lock. */
+    public final HeapSpinlock pidmapLock = new HeapSpinlock();
+    /** init_struct_pid. */
+    public HeapPid initStructPid;
+    /** init_pid_ns. */
+    public HeapPidNamespace initPidNs;
+    /** init_pid_ns.pid_cachep: the "pid" kind. */
+    public int pidCachep;
+    /** pid_cache[]: the "pid_N" kind of each level 1..MAX_PID_NS_LEVEL (index level - 1), -1 until made. */
+    public final AtomicIntegerArray pidCache = new AtomicIntegerArray(Limits.MAX_PID_NS_LEVEL);
+    /** pid_caches_mutex. */
+    public final Object pidCachesMutex = new Object();
+    /** pid_ns_cachep: the "pid_namespace" kind. */
+    public int pidNsCachep;
+    /** delayed_put_pid. */
+    public HeapRcuCallback delayedPutPid;
+    /** delayed_free_pidns. */
+    public HeapRcuCallback delayedFreePidns;
+    /** wake_up_process as free_pid calls it (see the off-heap twin); does nothing until the scheduler's room sets it. */
+    public volatile Consumer<HeapTask> wakeUpProcess = task -> { };
 
     private HeapGlobals(long totalramPages, int nrCpus, long seed) {
         this.totalramPages = totalramPages;
         this.nrCpus = nrCpus;
         this.random = new SplittableRandom(seed);
+        HeapInitTask.initTaskData(this);
+        HeapSchedCore.schedInit(this);
         this.rcu = new HeapRcu(nrCpus);
+        for (int i = 0; i < KmallocSizes.count(); i++) {
+            kmallocKinds.put(KmallocSizes.name(i), kind(KmallocSizes.name(i))); // create_kmalloc_caches
+        }
+        this.radixTreeNodes = HeapRadixTreeNodes.radixTreeInit(this);
+        this.idr = new HeapIdr(radixTreeNodes);
+        HeapCreds.credInit(this);
+        this.exitCreds = tsk -> HeapCreds.exitCreds(this, tsk);
+        // fork_init's write into init_user_ns: every ucount_max[] is max_threads / 2
+        final int maxThreads = Limits.maxThreads(totalramPages, Limits.MAX_THREADS);
+        for (int i = 0; i < UcountTypes.UCOUNT_COUNTS; i++) {
+            initUserNs.ucountMax.set(i, maxThreads / 2);
+        }
+        HeapForkTask.forkTaskInit(this);
+        HeapExit.exitInit(this);
         this.mm = new HeapMmSystem(totalramPages);
         this.failSlab = mm.failSlab();
         this.log = mm.log();
+        HeapPids.pidIdrInit(this);
+        HeapDelayacct.delayacctInit(this);
+        this.vvarPage = kind("vvar_page");
+        HeapPidNamespaces.pidNamespacesInit(this);
+        HeapNsproxies.nsproxyInit(this);
+        HeapInitTask.initTaskLinks(this);
     }
 
     /** Boots the heap kernel of a machine with this RAM (in pages) and CPU count, default seed. */
@@ -69,7 +260,9 @@ public final class HeapGlobals implements AutoCloseable {
     }
 
     /**
-     * Declares a kind of object (the twin of kmem_cache_create, by the cache's name), during boot.
+     * Declares a kind of object (the twin of kmem_cache_create, by the cache's name), at boot or
+     * later (create_pid_cachep makes the "pid_N" kinds on demand); counters never move, so a
+     * declaration does not race with alloc and free of other kinds.
      *
      * @return the kind's index for {@link #alloc} and {@link #free}
      */
@@ -78,13 +271,16 @@ public final class HeapGlobals implements AutoCloseable {
         if (k >= 0) {
             return k;
         }
-        kinds.add(cacheName);
-        AtomicLongArray grown = new AtomicLongArray(kinds.size());
-        for (int i = 0; i < live.length(); i++) {
-            grown.set(i, live.get(i));
+        if (kinds.size() == MAX_KINDS) {
+            throw new IllegalStateException("more than " + MAX_KINDS + " kinds of object: " + cacheName);
         }
-        live = grown;
+        kinds.add(cacheName);
         return kinds.size() - 1;
+    }
+
+    /** Whether a kind of this name was declared (the twin of a cache in /proc/slabinfo). */
+    public synchronized boolean hasKind(String cacheName) {
+        return kinds.contains(cacheName);
     }
 
     /**
@@ -107,6 +303,27 @@ public final class HeapGlobals implements AutoCloseable {
         }
     }
 
+    /**
+     * The twin of {@code kmalloc} from the cache named {@code cache} ({@code "kmalloc-96"}, as
+     * KmallocSizes names the cache of a size): failslab, then one more live object of that kind.
+     */
+    public boolean kmalloc(String cache) {
+        return alloc(kmallocKind(cache));
+    }
+
+    /** The twin of {@code kfree} of an object of the kmalloc cache named {@code cache}. */
+    public void kfree(String cache) {
+        free(kmallocKind(cache));
+    }
+
+    private int kmallocKind(String cache) {
+        final Integer k = kmallocKinds.get(cache);
+        if (k == null) {
+            throw new IllegalArgumentException("no kmalloc cache named " + cache);
+        }
+        return k;
+    }
+
     /** Live objects per kind (cache name), for leak checks and the differential tests. */
     public synchronized Map<String, Long> objectCounts() {
         Map<String, Long> m = new TreeMap<>(mm.objectCounts());
@@ -118,6 +335,8 @@ public final class HeapGlobals implements AutoCloseable {
 
     @Override
     public void close() {
+        rcu.rcuBarrier();
+        HeapDelayacct.delayacctClose(this);
         mm.close();
     }
 }

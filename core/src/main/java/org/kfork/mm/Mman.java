@@ -71,6 +71,20 @@ public final class Mman {
         | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE
         | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_32BIT | MAP_HUGE_2MB | MAP_HUGE_1GB;
 
+    /** MADV_NORMAL: no special treatment (clears VM_RAND_READ and VM_SEQ_READ). */
+    public static final int MADV_NORMAL = 0;
+    /** MADV_RANDOM: expect random references (VM_RAND_READ). */
+    public static final int MADV_RANDOM = 1;
+    /** MADV_SEQUENTIAL: expect sequential references (VM_SEQ_READ). */
+    public static final int MADV_SEQUENTIAL = 2;
+    /** MADV_WILLNEED: read ahead. */
+    public static final int MADV_WILLNEED = 3;
+    /** MADV_DONTNEED: drop the pages. */
+    public static final int MADV_DONTNEED = 4;
+    /** MADV_FREE: free the pages lazily. */
+    public static final int MADV_FREE = 8;
+    /** MADV_REMOVE: punch a hole in the backing store. */
+    public static final int MADV_REMOVE = 9;
     /** MADV_DONTFORK: set VM_DONTCOPY. */
     public static final int MADV_DONTFORK = 10;
     /** MADV_DOFORK: clear VM_DONTCOPY. */
@@ -79,6 +93,26 @@ public final class Mman {
     public static final int MADV_WIPEONFORK = 18;
     /** MADV_KEEPONFORK: clear VM_WIPEONFORK. */
     public static final int MADV_KEEPONFORK = 19;
+    /** MADV_MERGEABLE: KSM may merge the pages (VM_MERGEABLE). */
+    public static final int MADV_MERGEABLE = 12;
+    /** MADV_UNMERGEABLE: undo MADV_MERGEABLE. */
+    public static final int MADV_UNMERGEABLE = 13;
+    /** MADV_HUGEPAGE: back with huge pages (VM_HUGEPAGE). */
+    public static final int MADV_HUGEPAGE = 14;
+    /** MADV_NOHUGEPAGE: never back with huge pages (VM_NOHUGEPAGE). */
+    public static final int MADV_NOHUGEPAGE = 15;
+    /** MADV_DONTDUMP: leave out of core dumps (VM_DONTDUMP). */
+    public static final int MADV_DONTDUMP = 16;
+    /** MADV_DODUMP: undo MADV_DONTDUMP. */
+    public static final int MADV_DODUMP = 17;
+    /** MADV_COLD: deactivate the pages (5.4). */
+    public static final int MADV_COLD = 20;
+    /** MADV_PAGEOUT: reclaim the pages (5.4). */
+    public static final int MADV_PAGEOUT = 21;
+    /** MADV_HWPOISON: poison a page, for testing. */
+    public static final int MADV_HWPOISON = 100;
+    /** MADV_SOFT_OFFLINE: soft-offline a page, for testing. */
+    public static final int MADV_SOFT_OFFLINE = 101;
 
     /** PAGE_SHIFT. */
     public static final int PAGE_SHIFT = X86_64.PAGE_SHIFT;

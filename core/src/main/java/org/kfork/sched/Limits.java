@@ -1,5 +1,6 @@
 package org.kfork.sched;
 
+import org.kfork.arch.X86_64;
 import org.kfork.uapi.Futex;
 
 /**
@@ -55,5 +56,28 @@ public final class Limits {
     public static final int NR_CPUS = 64;
 
     private Limits() {
+    }
+
+    /**
+     * kernel/fork.c's set_max_threads, the arithmetic both kernels share: the thread structures
+     * may use at most 1/8 of RAM, so {@code totalram_pages * PAGE_SIZE / (THREAD_SIZE * 8)} (or
+     * MAX_THREADS when that product would overflow 64 bits), no more than the suggestion, clamped
+     * to [MIN_THREADS, MAX_THREADS].
+     */
+    public static int maxThreads(long totalramPages, long maxThreadsSuggested) {
+        long threads;
+        if (fls64(totalramPages) + fls64(X86_64.PAGE_SIZE) > 64) {
+            threads = MAX_THREADS;
+        } else {
+            threads = totalramPages * X86_64.PAGE_SIZE / ((long) X86_64.THREAD_SIZE * 8);
+        }
+        if (threads > maxThreadsSuggested) {
+            threads = maxThreadsSuggested;
+        }
+        return (int) Math.max(MIN_THREADS, Math.min(MAX_THREADS, threads));
+    }
+
+    private static int fls64(long x) {
+        return 64 - Long.numberOfLeadingZeros(x);
     }
 }

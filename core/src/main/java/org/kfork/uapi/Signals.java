@@ -87,6 +87,36 @@ public final class Signals {
     /** Words in a sigset_t: {@code _NSIG / _NSIG_BPW}. */
     public static final int _NSIG_WORDS = _NSIG / _NSIG_BPW;
 
+    /** sa_handler SIG_DFL (include/uapi/asm-generic/signal-defs.h): the signal's default action. */
+    public static final long SIG_DFL = 0;
+    /** sa_handler SIG_IGN: the signal is ignored. */
+    public static final long SIG_IGN = 1;
+
+    /** sa_flags SA_NOCLDSTOP: no SIGCHLD when a child stops or continues. */
+    public static final long SA_NOCLDSTOP = 0x00000001L;
+    /** sa_flags SA_NOCLDWAIT: children are reaped at exit, never zombies (SIGCHLD only). */
+    public static final long SA_NOCLDWAIT = 0x00000002L;
+    /** sa_flags SA_SIGINFO: the handler takes a siginfo_t. */
+    public static final long SA_SIGINFO = 0x00000004L;
+    /** sa_flags SA_UNSUPPORTED (5.11): a bit the kernel always clears, to probe for flag support. */
+    public static final long SA_UNSUPPORTED = 0x00000400L;
+    /** sa_flags SA_EXPOSE_TAGBITS (5.11): keep the address tag bits in si_addr. */
+    public static final long SA_EXPOSE_TAGBITS = 0x00000800L;
+    /** sa_flags SA_RESTORER (arch/x86/include/uapi/asm/signal.h): sa_restorer is valid. */
+    public static final long SA_RESTORER = 0x04000000L;
+    /** sa_flags SA_ONSTACK: run the handler on the alternate signal stack. */
+    public static final long SA_ONSTACK = 0x08000000L;
+    /** sa_flags SA_RESTART: restart an interrupted system call (-ERESTARTSYS). */
+    public static final long SA_RESTART = 0x10000000L;
+    /** sa_flags SA_NODEFER: do not block the signal while its handler runs. */
+    public static final long SA_NODEFER = 0x40000000L;
+    /** sa_flags SA_RESETHAND: back to SIG_DFL once the handler has run. */
+    public static final long SA_RESETHAND = 0x80000000L;
+    /** The old name of {@link #SA_NODEFER}. */
+    public static final long SA_NOMASK = SA_NODEFER;
+    /** The old name of {@link #SA_RESETHAND}. */
+    public static final long SA_ONESHOT = SA_RESETHAND;
+
     /** Names of signals 1 to 31, by number; index 0 is unused. Aliases give way to the first name. */
     private static final String[] NAMES = {
         null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",

@@ -1,17 +1,34 @@
 package org.kfork.kernel;
 
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongConsumer;
 
 import org.kfork.alloc.Cpus;
+import org.kfork.alloc.PerCpuCounter;
+import org.kfork.kernel.delayacct.Delayacct;
+import org.kfork.kernel.exit.Exit;
+import org.kfork.ds.Idr;
 import org.kfork.kernel.fork.ForkInit;
+import org.kfork.kernel.fork.ForkTask;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
+import org.kfork.kernel.init.InitTask;
+import org.kfork.kernel.cred.Creds;
 import org.kfork.kernel.mm.OffHeapMmSystem;
+import org.kfork.kernel.nsproxy.Nsproxies;
 import org.kfork.kernel.rcu.Rcu;
+import org.kfork.kernel.sched.SchedCore;
 import org.kfork.machine.Machine;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
+import org.kfork.nsproxy.ProcInums;
+import org.kfork.kernel.lib.RadixTreeNodes;
+import org.kfork.kernel.pid.PidNamespaces;
+import org.kfork.kernel.pid.Pids;
+import org.kfork.sched.Limits;
 
 /**
  * The kernel's global state on one machine: what 5.12 keeps in static variables, in .data and .bss,
@@ -43,6 +60,8 @@ public final class Globals implements AutoCloseable {
     public final Cpus cpus;
     /** RAM for the statics. */
     public final KernelImage image;
+    /** The kmalloc caches (create_kmalloc_caches): see {@link #kmalloc}. */
+    public final Kmalloc kmallocCaches;
     /** fork_init and proc_caches_init: the task_struct cache, max_threads, fork.c's caches, the stacks. */
     public final ForkInit forkInit;
     /** The mm half: mm and VMA caches, anon_vma caches, overcommit, init_mm, the mm work queue. */
@@ -55,8 +74,8 @@ public final class Globals implements AutoCloseable {
     public final KernelLog log;
     /**
      * The kernel's random source (get_random_canary...), seeded so that the same run gives the
-     * same bytes. Boot-time and fork-time use only; guarded by {@link #tasklistLock}'s write side
-     * or by single-threaded boot.
+     * same bytes. Boot-time and fork-time use only; each draw holds the source's monitor
+     * (get_random_canary: InitTask.randomCanary).
      */
     public final SplittableRandom random;
 
@@ -73,17 +92,203 @@ public final class Globals implements AutoCloseable {
     /** total_forks: processes and threads created since boot. Guarded by tasklist_lock (write). */
     public long totalForks;
 
+    // ---- the task core: init/init_task.c, kernel/fork.c's task lifetime, kernel/sched/core.c ----
+
+    /** &init_task: the static task_struct of CPU 0's idle task, in the kernel image (InitTask). */
+    public long initTask;
+    /** init_stack: init_task's THREAD_SIZE stack, a static of the image (not a vmalloc area). */
+    public long initStack;
+    /**
+     * The five sched_class descriptors (kernel/sched/sched.h), one after the other in the image
+     * in 5.12's link order, lowest class first: idle, fair, rt, dl, stop (SchedCore.schedInit).
+     */
+    public long idleSchedClass;
+    /** &fair_sched_class. */
+    public long fairSchedClass;
+    /** &rt_sched_class. */
+    public long rtSchedClass;
+    /** &dl_sched_class. */
+    public long dlSchedClass;
+    /** &stop_sched_class. */
+    public long stopSchedClass;
+    /**
+     * rq->nr_running of each CPU: the model has no run queues, only their counts
+     * (activate_task / deactivate_task, SchedCore).
+     */
+    public PerCpuCounter nrRunning;
+    /** delayacct_cache: the task_delay_info cache (kernel/delayacct.c, Delayacct.delayacctInit). */
+    public KmemCache delayacctCache;
+    /** __delayed_free_task's kernel-text address (the RCU callback of delayed_free_task). */
+    public long delayedFreeTaskFn;
+    /** delayed_put_task_struct's kernel-text address (kernel/exit.c, Exit.exitInit). */
+    public long delayedPutTaskStructFn;
+    /** free_task's WARN_ON_ONCE (a stack still referenced) has fired. */
+    public volatile boolean freeTaskStackWarned;
+    /**
+     * sched.Wait's kernel-wide monitor: the one lock a sleeper parks on. It is the innermost
+     * lock of the kernel: nothing is taken while it is held (see Wait).
+     */
+    public final Object waitMonitor = new Object();
+    /** sched.Wait's wake-up sequence: bumped under {@link #waitMonitor} by every wake-up. */
+    public volatile long waitWakeups;
+
+    // ---- the statics of the other rooms init_task points at (set by their boot steps) ----
+
+    /** &init_fs (fs/fs_struct.c). */
+    public long initFs;
+    /** &init_files (fs/file.c). */
+    public long initFiles;
+    /** &init_signals (init/init_task.c, the signal room). */
+    public long initSignals;
+    /** &init_sighand (init/init_task.c, the signal room). */
+    public long initSighand;
+    /** &init_struct_pid: the pid of init_task (number 0 in init_pid_ns), a static of kernel/pid.c. */
+    public long initStructPid;
+
+    // ---- the steps of __put_task_struct other rooms implement (set by their boot steps) ----
+
+    /** cgroup_free(tsk): put_css_set of the task's css_set (kernel/cgroup). */
+    public LongConsumer cgroupFree;
+    /** exit_creds(tsk) (kernel/cred.c; Creds.exitCreds, set at boot; tests may observe it). */
+    public LongConsumer exitCreds;
+    /** put_signal_struct(tsk->signal) (kernel/fork.c's signal half). */
+    public LongConsumer putSignalStruct;
+
+    // ---- kernel/cred.c, kernel/user.c, kernel/ucount.c (org.kfork.kernel.cred; Creds.credInit) ----
+
+    /** cred_jar: the cache of struct cred. */
+    public KmemCache credJar;
+    /** put_cred_rcu's address in the kernel text (the RCU callback that frees a cred). */
+    public long putCredRcu;
+    /** &init_groups: the empty group_info of init_cred (static). */
+    public long initGroups;
+    /** &init_cred: the credentials of init_task (static). */
+    public long initCred;
+    /** &root_user: the user_struct of uid 0, INIT_USER (static). */
+    public long rootUser;
+    /** &init_user_ns: the only user namespace with CONFIG_USER_NS off (static). */
+    public long initUserNs;
+    /** uid_cachep: the cache of struct user_struct. */
+    public KmemCache uidCachep;
+    /** uidhash_table: 128 hlist_heads in the kernel image, guarded by {@link #uidhashLock}. */
+    public long uidhashTable;
+    /** &uidhash_lock: a spinlock_t in the kernel image. */
+    public long uidhashLock;
+    /** ucounts_hashtable: 1024 hlist_heads in the kernel image, guarded by {@link #ucountsLock}. */
+    public long ucountsHashtable;
+    /** &ucounts_lock: a spinlock_t in the kernel image. */
+    public long ucountsLock;
+
+    // ---- kernel/nsproxy.c and the namespaces (org.kfork.kernel.nsproxy; Nsproxies.nsproxyInit) ----
+
+    /** proc_inum_ida: the inode numbers of namespaces made after boot. */
+    public final ProcInums procInums = new ProcInums();
+    /** nsproxy_cachep. */
+    public KmemCache nsproxyCachep;
+    /** uts_ns_cache. */
+    public KmemCache utsNsCache;
+    /** net_cachep ("net_namespace"). */
+    public KmemCache netCachep;
+    /** &init_nsproxy: init_task's namespaces (static). */
+    public long initNsproxy;
+    /** &init_uts_ns (static). */
+    public long initUtsNs;
+    /** &init_ipc_ns (static). */
+    public long initIpcNs;
+    /** &init_time_ns (static). */
+    public long initTimeNs;
+    /** &init_cgroup_ns (static). */
+    public long initCgroupNs;
+    /** &init_css_set: the css_set of every task in the model (static). */
+    public long initCssSet;
+    /** &init_net: the initial network namespace (static). */
+    public long initNet;
+    /** &offset_lock of kernel/time/namespace.c (a mutex in 5.12; nothing sleeps under it here). */
+    public long timensOffsetLock;
+    /** mnt_ns_seq: the sequence numbers of mount namespaces (atomic64, starts at 1). */
+    public final AtomicLong mntNsSeq = new AtomicLong(1);
+    /**
+     * &init_pid_ns: the pid room's static (kernel/pid.c), set by its boot step before
+     * Nsproxies.nsproxyInit reads it into init_nsproxy; 0 until that room is wired in.
+     */
+    public long initPidNs;
+    private boolean closed;
+
+    // ---- lib/radix-tree.c, lib/idr.c (radix_tree_init) ----
+
+    /** The radix_tree_node cache and the RCU-deferred node free every IDR of the kernel uses. */
+    public final RadixTreeNodes radixTreeNodes;
+    /** The IDR implementation over {@link #radixTreeNodes}: one serves every {@code struct idr}. */
+    public final Idr idr;
+
+    // ---- kernel/pid.c (Pids.pidIdrInit) and kernel/pid_namespace.c (PidNamespaces.pidNamespacesInit) ----
+
+    /**
+     * pid_max: sysctl kernel.pid_max. Read without a lock by alloc_pid, as 5.12 reads the plain
+     * global; written by the sysctl within [pid_max_min, pid_max_max].
+     */
+    public volatile int pidMax;
+    /** pid_max_min: the sysctl's floor, set at boot. */
+    public int pidMaxMin;
+    /** pid_max_max: the sysctl's ceiling, PID_MAX_LIMIT. */
+    public int pidMaxMax;
+    /**
+     * pidmap_lock: the spinlock_t static (cache-line aligned in the image) that guards every pid
+     * namespace's IDR and pid_allocated. The innermost lock of the task half.
+     */
+    public long pidmapLock;
+    /** init_pid_ns.pid_cachep: the "pid" cache (pids of level 0). */
+    public KmemCache pidCachep;
+    /**
+     * pid_namespace.c's pid_cache[]: the "pid_N" cache of each level 1..MAX_PID_NS_LEVEL (index
+     * level - 1), created on first use and never changed (write once, read with READ_ONCE).
+     */
+    public final AtomicReferenceArray<KmemCache> pidCache = new AtomicReferenceArray<>(Limits.MAX_PID_NS_LEVEL);
+    /** pid_caches_mutex: serialises the creation of the pid_N caches. */
+    public final Object pidCachesMutex = new Object();
+    /** pid_ns_cachep: the "pid_namespace" cache. */
+    public KmemCache pidNsCachep;
+    /** delayed_put_pid's address in the kernel text (free_pid's call_rcu). */
+    public long delayedPutPid;
+    /** delayed_free_pidns's address in the kernel text (destroy_pid_namespace's call_rcu). */
+    public long delayedFreePidns;
+    /**
+     * wake_up_process, as free_pid calls it on a namespace's child reaper when only the reaper is
+     * left (it may sleep in zap_pid_ns_processes). The scheduler's room sets it; until then
+     * nobody sleeps and it does nothing. Called with pidmap_lock held: it must not block.
+     */
+    public volatile LongConsumer wakeUpProcess = task -> { };
+
     private Globals(Machine machine, long seed) {
         this.machine = machine;
         this.kmem = Kmem.of(machine);
         this.cpus = kmem.cpus();
         this.random = new SplittableRandom(seed);
         this.image = new KernelImage(machine);
+        // init_task and init_stack are data of the image, there before start_kernel runs
+        InitTask.initTaskData(this);
+        SchedCore.schedInit(this);
+        this.kmallocCaches = new Kmalloc(kmem);
         this.rcu = Rcu.of(machine);
-        this.forkInit = ForkInit.boot(kmem);
+        this.radixTreeNodes = RadixTreeNodes.radixTreeInit(this);
+        this.idr = new Idr(radixTreeNodes);
+        Creds.credInit(this);
+        this.exitCreds = tsk -> Creds.exitCreds(this, tsk);
+        this.forkInit = ForkInit.boot(kmem, initUserNs);
+        ForkTask.forkTaskInit(this);
+        Exit.exitInit(this);
         this.mm = OffHeapMmSystem.on(machine, forkInit);
         this.failSlab = mm.failSlab();
         this.log = mm.log();
+        // pid_idr_init runs before fork_init in 5.12; here it follows it, because the kernel log
+        // it prints to is the mm half's. Neither reads what the other sets up.
+        Pids.pidIdrInit(this);
+        Delayacct.delayacctInit(this);
+        // an initcall in 5.12, after start_kernel: it reads fork_init's ucount limit
+        PidNamespaces.pidNamespacesInit(this);
+        Nsproxies.nsproxyInit(this);
+        // last: init_task's pointers to the other rooms' statics, all set by now
+        InitTask.initTaskLinks(this);
     }
 
     /** Boots a kernel on {@code machine} with the default seed. */
@@ -120,14 +325,52 @@ public final class Globals implements AutoCloseable {
     }
 
     /**
-     * Tears down what boot built, in reverse order, after the RCU callbacks still queued have run
-     * (they free into the caches that are about to go).
+     * kmalloc: an object of at least {@code size} bytes from the smallest kmalloc cache that holds
+     * it, after asking the failslab injector; 0 on failure. Not zeroed.
+     */
+    public long kmalloc(long size) {
+        return alloc(kmallocCaches.cacheFor(size));
+    }
+
+    /** kzalloc: {@link #kmalloc}, zeroed. */
+    public long kzalloc(long size) {
+        return zalloc(kmallocCaches.cacheFor(size));
+    }
+
+    /** kfree: gives a kmalloc'ed object back to its cache; NULL is fine. */
+    public void kfree(long obj) {
+        if (obj == 0) {
+            return;
+        }
+        final KmemCache c = kmem.slabs().cacheOf(obj);
+        if (c == null) {
+            throw new IllegalArgumentException("kfree: 0x" + Long.toHexString(obj) + " is no slab object");
+        }
+        free(c, obj);
+    }
+
+    /**
+     * Tears down what boot built, in reverse order, after the RCU callbacks still queued, and those
+     * they queue, have run (they free into the caches that are about to go: a pid's last put
+     * queues its namespaces' frees). A second close does nothing (the machine closes its kernel too).
      */
     @Override
     public void close() {
-        rcu.rcuBarrier();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        rcu.quiesce();
+        Nsproxies.nsproxyClose(this);
+        PidNamespaces.close(this);
+        Delayacct.delayacctClose(this);
+        Pids.close(this);
         mm.close();
         forkInit.close();
+        SchedCore.schedClose(this);
+        Creds.credClose(this);
+        radixTreeNodes.close();
+        kmallocCaches.close();
         image.close();
     }
 }

@@ -4,6 +4,7 @@ import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
 import org.kfork.alloc.PerCpuCounter;
 import org.kfork.alloc.SlabFlags;
+import org.kfork.cred.UcountTypes;
 import org.kfork.kernel.struct.FilesStruct;
 import org.kfork.kernel.struct.Fpu;
 import org.kfork.kernel.struct.FsStruct;
@@ -13,6 +14,7 @@ import org.kfork.kernel.struct.SighandStruct;
 import org.kfork.kernel.struct.SignalStruct;
 import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.kernel.struct.ThreadStruct;
+import org.kfork.kernel.struct.UserNamespace;
 import org.kfork.kernel.struct.VmAreaStruct;
 import org.kfork.kernel.struct.WaitQueueHead;
 import org.kfork.machine.Abi;
@@ -31,9 +33,9 @@ import org.kfork.uapi.Errno;
  * MAX_THREADS]); a sighand_struct's lock and wait queue are initialized once per object, by the
  * cache's constructor.
  *
- * <p>Until tasks and namespaces exist as structs, the values fork_init writes into
- * {@code init_task.signal->rlim[]} and {@code init_user_ns.ucount_max[]} are held in
- * {@link InitLimits}.
+ * <p>fork_init writes {@code init_user_ns.ucount_max[]} in the kernel's init_user_ns (given to
+ * {@link #boot(Kmem, long)}); until init_task's signal_struct exists, the rlimits it writes into
+ * {@code init_task.signal->rlim[]} are held in {@link InitLimits}.
  */
 public final class ForkInit implements AutoCloseable {
     /** cpumask_size(): BITS_TO_LONGS(NR_CPUS) longs, the cpu_bitmap that follows an mm_struct. */
@@ -52,14 +54,8 @@ public final class ForkInit implements AutoCloseable {
     /** The task_struct usercopy size: fpu_kernel_xstate_size. */
     public static final int TASK_USERSIZE = (int) (Fpu.SIZEOF - Fpu.STATE);
 
-    /**
-     * What fork_init writes into init_task's rlimits and init_user_ns's ucount_max: fields of this
-     * holder until those structs exist.
-     */
+    /** What fork_init writes into init_task's rlimits: fields of this holder until that struct exists. */
     public static final class InitLimits {
-        /** UCOUNT_COUNTS in 5.12 with CONFIG_INOTIFY_USER: ten kinds of namespace and inotify counts. */
-        public static final int UCOUNT_COUNTS = 10;
-
         /** init_task.signal->rlim[RLIMIT_NPROC].rlim_cur. */
         public long nprocCur;
         /** init_task.signal->rlim[RLIMIT_NPROC].rlim_max. */
@@ -68,11 +64,10 @@ public final class ForkInit implements AutoCloseable {
         public long sigpendingCur;
         /** init_task.signal->rlim[RLIMIT_SIGPENDING].rlim_max. */
         public long sigpendingMax;
-        /** init_user_ns.ucount_max[]. */
-        public final int[] ucountMax = new int[UCOUNT_COUNTS];
     }
 
     private final Kmem kmem;
+    private final long initUserNs;
     private final InitLimits initLimits = new InitLimits();
     private final PerCpuCounter processCounts;
     private volatile int maxThreads;
@@ -86,14 +81,26 @@ public final class ForkInit implements AutoCloseable {
     private KmemCache vmAreaCachep;
     private ThreadStacks stacks;
 
-    private ForkInit(Kmem kmem) {
+    private ForkInit(Kmem kmem, long initUserNs) {
         this.kmem = kmem;
+        this.initUserNs = initUserNs;
         this.processCounts = new PerCpuCounter(kmem.percpu());
     }
 
-    /** Boots fork.c on {@code kmem}'s machine: fork_init, then proc_caches_init. */
+    /**
+     * Boots fork.c on {@code kmem}'s machine without a kernel around it (no init_user_ns to write
+     * the namespace limits into): fork_init, then proc_caches_init.
+     */
     public static ForkInit boot(Kmem kmem) {
-        ForkInit f = new ForkInit(kmem);
+        return boot(kmem, 0);
+    }
+
+    /**
+     * Boots fork.c on {@code kmem}'s machine: fork_init, which also writes the limits of the
+     * kernel's {@code init_user_ns} at that address (0: none), then proc_caches_init.
+     */
+    public static ForkInit boot(Kmem kmem, long initUserNs) {
+        ForkInit f = new ForkInit(kmem, initUserNs);
         f.forkInit();
         f.procCachesInit();
         return f;
@@ -114,8 +121,10 @@ public final class ForkInit implements AutoCloseable {
         initLimits.nprocMax = maxThreads / 2;
         initLimits.sigpendingCur = initLimits.nprocCur;
         initLimits.sigpendingMax = initLimits.nprocMax;
-        for (int i = 0; i < InitLimits.UCOUNT_COUNTS; i++) {
-            initLimits.ucountMax[i] = maxThreads / 2;
+        if (initUserNs != 0) {
+            for (int i = 0; i < UcountTypes.UCOUNT_COUNTS; i++) {
+                Mem.putInt(initUserNs + UserNamespace.UCOUNT_MAX + (long) i * Integer.BYTES, maxThreads / 2);
+            }
         }
         stacks = new ThreadStacks(kmem);
         kmem.cpus().setupState("fork:vm_stack_cache", null, stacks::freeVmStackCache);
@@ -155,24 +164,11 @@ public final class ForkInit implements AutoCloseable {
     /**
      * set_max_threads: the thread structures may use at most 1/8 of RAM, so
      * {@code totalram_pages * PAGE_SIZE / (THREAD_SIZE * 8)}, no more than the suggestion, clamped
-     * to [Limits.MIN_THREADS, Limits.MAX_THREADS].
+     * to [Limits.MIN_THREADS, Limits.MAX_THREADS] ({@link Limits#maxThreads}, shared with the heap
+     * twin).
      */
     public void setMaxThreads(long maxThreadsSuggested) {
-        final long nrPages = kmem.machine().pages().totalramPages();
-        long threads;
-        if (fls64(nrPages) + fls64(Abi.PAGE_SIZE) > 64) {
-            threads = Limits.MAX_THREADS;
-        } else {
-            threads = nrPages * Abi.PAGE_SIZE / ((long) Abi.THREAD_SIZE * 8);
-        }
-        if (threads > maxThreadsSuggested) {
-            threads = maxThreadsSuggested;
-        }
-        maxThreads = (int) Math.max(Limits.MIN_THREADS, Math.min(Limits.MAX_THREADS, threads));
-    }
-
-    private static int fls64(long x) {
-        return 64 - Long.numberOfLeadingZeros(x);
+        maxThreads = Limits.maxThreads(kmem.machine().pages().totalramPages(), maxThreadsSuggested);
     }
 
     /** max_threads. */
