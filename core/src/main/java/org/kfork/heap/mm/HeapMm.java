@@ -324,6 +324,14 @@ public final class HeapMm extends LockedAddressSpace {
         counts.check(mm.totalVm, mm.dataVm, mm.execVm, mm.stackVm, mm.lockedVm);
     }
 
+    /**
+     * The mm_struct this handle holds (what a task's {@code mm} field points at), as
+     * {@code Mm.address()} off-heap; refused after this handle's own puts freed it.
+     */
+    public HeapMmStruct mmStruct() {
+        return struct();
+    }
+
     /** The mm_struct, once this handle's own puts have not freed it. */
     private HeapMmStruct struct() {
         checkStruct("mm_struct");

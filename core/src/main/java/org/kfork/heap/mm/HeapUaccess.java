@@ -4,7 +4,11 @@ import static org.kfork.mm.Fault.errorCode;
 import static org.kfork.mm.Mman.PAGE_SIZE;
 import static org.kfork.mm.Pgtable.*;
 
+import java.util.Objects;
+
+import org.kfork.heap.HeapGlobals;
 import org.kfork.heap.arch.HeapFault;
+import org.kfork.heap.fork.HeapTask;
 import org.kfork.mm.UaccessRules;
 import org.kfork.uapi.Errno;
 
@@ -13,7 +17,9 @@ import org.kfork.uapi.Errno;
  * get_user, put_user, check_zeroed_user, copy_struct_from_user and strncpy_from_user over a
  * {@link HeapMmStruct}, with the same walk, faults, partial copies and return values. The
  * kernel side of a copy is a Java array (the heap kernel's memory); a value moved by get_user is
- * a {@code long} ({@code x[0]}, zero-extended). Each call holds the mm system's big lock.
+ * a {@code long} ({@code x[0]}, zero-extended). Each call holds the mm system's big lock. As
+ * off-heap, each call also has the rooms' form {@code (HeapGlobals g, HeapTask current, ...)}
+ * over {@code current.mm}.
  */
 public final class HeapUaccess {
     private HeapUaccess() {
@@ -319,5 +325,48 @@ public final class HeapUaccess {
             max--;
         }
         return res >= count ? res : -Errno.EFAULT;
+    }
+    // =========================================================================================
+    // The system calls' form: the calling task's mm (see the off-heap twin)
+    // =========================================================================================
+
+    /** current.mm; a clear exception when there is no current task. */
+    private static HeapMmStruct currentMm(HeapTask current) {
+        return Objects.requireNonNull(current, "a user access without a current task").mm;
+    }
+
+    /** copy_from_user for {@code current}. */
+    public static long copyFromUser(HeapGlobals g, HeapTask current, byte[] to, int toOff, long from, long n) {
+        return copyFromUser(g.mm, currentMm(current), to, toOff, from, n);
+    }
+
+    /** copy_to_user for {@code current}. */
+    public static long copyToUser(HeapGlobals g, HeapTask current, long to, byte[] from, int fromOff, long n) {
+        return copyToUser(g.mm, currentMm(current), to, from, fromOff, n);
+    }
+
+    /** get_user for {@code current} into {@code x[0]}. */
+    public static int getUser(HeapGlobals g, HeapTask current, long[] x, long ptr, int size) {
+        return getUser(g.mm, currentMm(current), x, ptr, size);
+    }
+
+    /** put_user for {@code current}. */
+    public static int putUser(HeapGlobals g, HeapTask current, long x, long ptr, int size) {
+        return putUser(g.mm, currentMm(current), x, ptr, size);
+    }
+
+    /** check_zeroed_user for {@code current}. */
+    public static int checkZeroedUser(HeapGlobals g, HeapTask current, long from, long size) {
+        return checkZeroedUser(g.mm, currentMm(current), from, size);
+    }
+
+    /** copy_struct_from_user for {@code current}. */
+    public static int copyStructFromUser(HeapGlobals g, HeapTask current, byte[] dst, long ksize, long src, long usize) {
+        return copyStructFromUser(g.mm, currentMm(current), dst, ksize, src, usize);
+    }
+
+    /** strncpy_from_user for {@code current}. */
+    public static long strncpyFromUser(HeapGlobals g, HeapTask current, byte[] dst, long src, long count) {
+        return strncpyFromUser(g.mm, currentMm(current), dst, src, count);
     }
 }

@@ -6,7 +6,9 @@ import static org.kfork.mm.Mman.PAGE_SIZE;
 import static org.kfork.mm.Fault.errorCode;
 import static org.kfork.mm.Pgtable.*;
 
+import org.kfork.kernel.Globals;
 import org.kfork.kernel.arch.Fault;
+import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.machine.Mem;
 import org.kfork.machine.Ram;
 import org.kfork.mm.UaccessRules;
@@ -16,8 +18,9 @@ import org.kfork.uapi.Errno;
  * The kernel's access to a task's user memory (include/linux/uaccess.h, lib/usercopy.c,
  * lib/strncpy_from_user.c, x86's copy_user and get_user/put_user): copy_from_user,
  * copy_to_user, get_user, put_user, copy_struct_from_user, check_zeroed_user and
- * strncpy_from_user, over the mm the caller passes (current-&gt;mm; 0 for a kernel thread).
- * The heap twin is {@link org.kfork.heap.mm.HeapUaccess}.
+ * strncpy_from_user, over the mm the caller passes (current-&gt;mm; 0 for a kernel thread),
+ * each also in the rooms' form {@code (Globals g, long current, ...)}, which reads current-&gt;mm
+ * itself. The heap twin is {@link org.kfork.heap.mm.HeapUaccess}.
  *
  * <p>How an access goes: access_ok first (the range must end within TASK_SIZE_MAX, unsigned);
  * then, page by page, the CPU's walk of the mm's tables ({@link Memory#walkPte}): a pte that is
@@ -342,5 +345,56 @@ public final class Uaccess {
             max--;
         }
         return res >= count ? res : -Errno.EFAULT;
+    }
+    // =========================================================================================
+    // The system calls' form: the calling task's mm
+    // =========================================================================================
+    //
+    // What a system call of the task half uses (clone3's copy_struct_from_user, wait4's put_user
+    // of the status...): the same calls over current->mm and the kernel's mm system, with the
+    // rooms' signature (Globals g, long current, ...). A task without an mm (a kernel thread)
+    // faults on every user address.
+
+    /** current-&gt;mm; a clear exception when there is no current task (a Java-API misuse). */
+    private static long currentMm(long current) {
+        if (current == 0) {
+            throw new IllegalArgumentException("a user access without a current task");
+        }
+        return getLong(current + TaskStruct.MM);
+    }
+
+    /** copy_from_user for {@code current}: the bytes not copied (zeroed at the end of {@code to}). */
+    public static long copyFromUser(Globals g, long current, long to, long from, long n) {
+        return copyFromUser(g.mm, currentMm(current), to, from, n);
+    }
+
+    /** copy_to_user for {@code current}: the bytes not copied. */
+    public static long copyToUser(Globals g, long current, long to, long from, long n) {
+        return copyToUser(g.mm, currentMm(current), to, from, n);
+    }
+
+    /** get_user for {@code current} into the kernel variable at {@code x}: 0, or -EFAULT with it zeroed. */
+    public static int getUser(Globals g, long current, long x, long ptr, int size) {
+        return getUser(g.mm, currentMm(current), x, ptr, size);
+    }
+
+    /** put_user for {@code current}: the low {@code size} bytes of {@code x}; 0 or -EFAULT. */
+    public static int putUser(Globals g, long current, long x, long ptr, int size) {
+        return putUser(g.mm, currentMm(current), x, ptr, size);
+    }
+
+    /** check_zeroed_user for {@code current}: 1, 0 or -EFAULT. */
+    public static int checkZeroedUser(Globals g, long current, long from, long size) {
+        return checkZeroedUser(g.mm, currentMm(current), from, size);
+    }
+
+    /** copy_struct_from_user for {@code current}: 0, -E2BIG or -EFAULT. */
+    public static int copyStructFromUser(Globals g, long current, long dst, long ksize, long src, long usize) {
+        return copyStructFromUser(g.mm, currentMm(current), dst, ksize, src, usize);
+    }
+
+    /** strncpy_from_user for {@code current}: the length, {@code count}, or -EFAULT. */
+    public static long strncpyFromUser(Globals g, long current, long dst, long src, long count) {
+        return strncpyFromUser(g.mm, currentMm(current), dst, src, count);
     }
 }
