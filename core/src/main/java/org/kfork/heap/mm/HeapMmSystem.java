@@ -41,10 +41,10 @@ public final class HeapMmSystem implements MmSystem {
     public static final int PGTABLE = 6;
     /** The user pages: anonymous pages and page cache pages. */
     public static final int PAGE = 7;
-    /** The page caches' radix tree nodes. */
+    /** The page caches' radix tree nodes (the off-heap twin's "kfork_mm_radix_tree_node" cache). */
     public static final int RADIX_TREE_NODE = 8;
     private static final String[] NAMES = {"mm_struct", "vm_area_struct", "anon_vma", "anon_vma_chain", "filp", "pgd",
-        "pgtable", "page", "radix_tree_node"};
+        "pgtable", "page", "kfork_mm_radix_tree_node"};
 
     private final long[] live = new long[NAMES.length];
     /**

@@ -67,9 +67,12 @@ public final class OffHeapMmSystem implements MmSystem {
     final KmemCache anonVmaChainCachep;
     final KmemCache fileCachep;
     /**
-     * The nodes of the files' page caches: a "radix_tree_node" cache of the mm system's own, as
-     * radix_tree_init makes it. Freed at once: lookups run under the big lock, so no reader needs
-     * a grace period.
+     * The nodes of the files' page caches: "kfork_mm_radix_tree_node", a cache of the mm system's
+     * own shaped as radix_tree_init's "radix_tree_node". 5.12 has one cache for every radix tree
+     * and xarray; the mm system boots without the kernel's (its own tests have no Globals), so its
+     * stand-in files take nodes here until the fs room's address_space moves i_pages onto the
+     * kernel's cache. Freed at once: lookups run under the big lock, so no reader needs a grace
+     * period.
      */
     final KmemCache radixTreeNodeCachep;
     /** The radix tree code of the page caches ({@link Filemap}), on {@link #radixTreeNodeCachep}. */
@@ -176,7 +179,7 @@ public final class OffHeapMmSystem implements MmSystem {
             SlabFlags.SLAB_PANIC | SlabFlags.SLAB_ACCOUNT, null);
         this.fileCachep = kmem.slabs().create("kfork_mm_file", MmFileStruct.SIZEOF, 0,
             SlabFlags.SLAB_HWCACHE_ALIGN | SlabFlags.SLAB_PANIC, null);
-        this.radixTreeNodeCachep = kmem.slabs().create("radix_tree_node", (int) org.kfork.ds.XaNode.SIZEOF, 0,
+        this.radixTreeNodeCachep = kmem.slabs().create("kfork_mm_radix_tree_node", (int) org.kfork.ds.XaNode.SIZEOF, 0,
             SlabFlags.SLAB_PANIC, null); // 5.12 adds SLAB_RECLAIM_ACCOUNT, a statistics flag the model has not
         this.pageCache = new org.kfork.ds.Idr(new org.kfork.ds.Idr.NodeAllocator() {
             @Override
@@ -563,7 +566,7 @@ public final class OffHeapMmSystem implements MmSystem {
         m.put("anon_vma", anonVmaCachep.activeObjects());
         m.put("anon_vma_chain", anonVmaChainCachep.activeObjects());
         m.put("filp", fileCachep.activeObjects());
-        m.put("radix_tree_node", radixTreeNodeCachep.activeObjects());
+        m.put("kfork_mm_radix_tree_node", radixTreeNodeCachep.activeObjects());
         m.put("pgd", pgds);
         m.put("pgtable", pgtablePages);
         m.put("page", userPages);
