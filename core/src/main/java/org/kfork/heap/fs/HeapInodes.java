@@ -29,6 +29,9 @@ public final class HeapInodes {
     /** evict_inode of the inodes whose filesystem has one (see the off-heap twin). Guarded by itself. */
     private final Map<HeapInode, EvictMethod> evictInode = new IdentityHashMap<>();
 
+    /** truncate_inode_pages_final of the mm system's page cache (see the off-heap twin). Guarded by {@link #evictInode}. */
+    private EvictMethod truncateInodePagesFinal;
+
     /** {@code void (*evict_inode)(struct inode *)}. */
     @FunctionalInterface
     public interface EvictMethod {
@@ -40,6 +43,13 @@ public final class HeapInodes {
     public void setEvictInode(HeapInode inode, EvictMethod fn) {
         synchronized (evictInode) {
             evictInode.put(inode, fn);
+        }
+    }
+
+    /** Sets truncate_inode_pages_final (null to unset): evict runs it when the inode's filesystem has no evict_inode. */
+    public void setTruncateInodePagesFinal(EvictMethod fn) {
+        synchronized (evictInode) {
+            truncateInodePagesFinal = fn;
         }
     }
 
@@ -104,11 +114,18 @@ public final class HeapInodes {
             throw new IllegalStateException("evict: the inode is still mapped");
         }
         final EvictMethod evict;
+        final EvictMethod truncate;
         synchronized (evictInode) {
             evict = evictInode.remove(inode);
+            truncate = truncateInodePagesFinal;
         }
         if (evict != null) {
             evict.evict(inode);
+        } else if (truncate != null && inode.iData.nrpages != 0) {
+            truncate.evict(inode);
+        }
+        if (inode.iData.nrpages != 0) { // clear_inode's BUG_ON
+            throw new IllegalStateException("clear_inode: the inode still has pages");
         }
         inode.iState = I_FREEING | I_CLEAR;
         if (live.decrementAndGet() < 0) {

@@ -48,6 +48,11 @@ final class HeapMappedFile implements MappedFile {
     }
 
     @Override
+    public long nrpages() {
+        return file.fMapping.nrpages;
+    }
+
+    @Override
     public long ino() {
         return file.fInode.iIno;
     }

@@ -7,6 +7,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.kfork.arch.X86_64;
 import org.kfork.heap.ErrPtr;
+import org.kfork.heap.ds.HeapIdr;
+import org.kfork.heap.ds.HeapXArray;
+import org.kfork.heap.ds.HeapXaNode;
 import org.kfork.heap.fork.HeapForkMm;
 import org.kfork.heap.fs.HeapFile;
 import org.kfork.heap.fs.HeapFileOperations;
@@ -19,6 +22,7 @@ import org.kfork.mm.KernelLog;
 import org.kfork.mm.MappedFile;
 import org.kfork.mm.Mman;
 import org.kfork.mm.MmSystem;
+import org.kfork.mm.MmuGather;
 import org.kfork.mm.Overcommit;
 import org.kfork.mm.VmFlags;
 import org.kfork.mm.VmRules;
@@ -44,7 +48,14 @@ public final class HeapMmSystem implements MmSystem {
     public static final int ANON_VMA_CHAIN = 3;
     /** The page-table roots. */
     public static final int PGD = 4;
-    private static final String[] NAMES = {"mm_struct", "vm_area_struct", "anon_vma", "anon_vma_chain", "pgd"};
+    /** The pud, pmd and pte tables. */
+    public static final int PGTABLE = 5;
+    /** The user pages: anonymous pages and page cache pages. */
+    public static final int PAGE = 6;
+    /** The page caches' radix tree nodes (the off-heap twin's "kfork_mm_radix_tree_node" cache). */
+    public static final int RADIX_TREE_NODE = 7;
+    private static final String[] NAMES = {"mm_struct", "vm_area_struct", "anon_vma", "anon_vma_chain", "pgd",
+        "pgtable", "page", "kfork_mm_radix_tree_node"};
 
     private final long[] live = new long[NAMES.length];
     /**
@@ -91,6 +102,26 @@ public final class HeapMmSystem implements MmSystem {
     int maxMapCount = Mman.DEFAULT_MAX_MAP_COUNT;
     private volatile boolean fatalSignalPending;
     private long copyPageRange;
+    /** The page frames of the twin's tables and user pages; guarded by {@link #bkl}. */
+    final HeapPages pages = new HeapPages();
+    /** empty_zero_page's frame: what a read of untouched anonymous memory maps. */
+    private final long zeroPage = pages.allocPage();
+    /** NR_PAGETABLE: the pmd and pte tables. Guarded by {@link #bkl}. */
+    private long nrPagetable;
+    /** The mmu_gather of the unmap paths; guarded by {@link #bkl}. */
+    final MmuGather tlb = new MmuGather();
+    /** The xarray code of the page caches ({@link HeapFilemap}), its nodes counted as a slab would. */
+    final HeapXArray pageCache = new HeapXArray(new HeapIdr.NodeAllocator() {
+        @Override
+        public HeapXaNode allocNode() {
+            return alloc(RADIX_TREE_NODE) ? new HeapXaNode() : null;
+        }
+
+        @Override
+        public void freeNode(HeapXaNode node) {
+            freed(RADIX_TREE_NODE);
+        }
+    });
     private long userNsRefs;
     /** last_mm_ctx_id (arch/x86/mm/tlb.c). */
     private final AtomicLong lastMmCtxId = new AtomicLong(X86_64.INIT_MM_CTX_ID);
@@ -112,6 +143,7 @@ public final class HeapMmSystem implements MmSystem {
         this.files = files != null ? files
             : HeapFileTable.filesInit(totalramPages, failSlab, HeapInodes.inodeInit(failSlab));
         buildFileMethods();
+        this.files.inodes().setTruncateInodePagesFinal(this::truncateInodePagesFinal);
     }
 
     /** The methods of the model's files (see the off-heap twin's buildFileMethods). */
@@ -165,6 +197,55 @@ public final class HeapMmSystem implements MmSystem {
     public void freed(int cache) {
         if (--live[cache] < 0) {
             throw new IllegalStateException("double free in " + NAMES[cache]);
+        }
+    }
+
+    /** my_zero_pfn, as a physical address. */
+    public long zeroPagePhys() {
+        return zeroPage;
+    }
+
+    /** The page frames (tables and user pages). */
+    public HeapPages pages() {
+        return pages;
+    }
+
+    /** A zeroed page table (pud, pmd or pte), failslab first: its physical address, or 0. */
+    public long allocPgtablePage() {
+        return alloc(PGTABLE) ? pages.allocTable() : 0;
+    }
+
+    /** Frees a page table. */
+    public void freePgtablePage(long phys) {
+        pages.free(phys);
+        freed(PGTABLE);
+    }
+
+    /** A user page, failslab first: its physical address, or 0. Java zeroes it; callers that copy into it do not care. */
+    public long allocUserPage() {
+        return alloc(PAGE) ? pages.allocPage() : 0;
+    }
+
+    /** Frees a user page. */
+    public void freeUserPage(long phys) {
+        pages.free(phys);
+        freed(PAGE);
+    }
+
+    /** NR_PAGETABLE += {@code d}. */
+    void nrPagetableAdd(int d) {
+        nrPagetable += d;
+    }
+
+    /** shmem_file: whether {@code f} is a shmem file (its pages are MM_SHMEMPAGES); see the off-heap twin. */
+    boolean isShmemFile(HeapFile f) {
+        return f.fOp == shmemFileOperations;
+    }
+
+    /** SHMEM_I(inode)->flags of a shmem inode (VM_NORESERVE or 0), kept Java-side by inode. */
+    long shmemFlags(HeapInode inode) {
+        synchronized (shmemFlags) {
+            return shmemFlags.getOrDefault(inode, -1L);
         }
     }
 
@@ -229,7 +310,7 @@ public final class HeapMmSystem implements MmSystem {
         return 0;
     }
 
-    /** shmem_evict_inode: the charge goes back. */
+    /** shmem_evict_inode: the page cache goes (with its pages' charge), then the size's charge. */
     private void shmemEvictInode(HeapInode inode) {
         final Long flags;
         synchronized (shmemFlags) {
@@ -238,7 +319,27 @@ public final class HeapMmSystem implements MmSystem {
         if (flags == null) {
             throw new IllegalStateException("shmem_evict_inode: " + inode + " is no shmem inode");
         }
+        final long freed;
+        bkl.lock();
+        try {
+            freed = HeapFilemap.truncateInodePagesFinal(this, inode.iData);
+        } finally {
+            bkl.unlock();
+        }
+        if ((flags & VmFlags.VM_NORESERVE) != 0) {
+            overcommit.vmUnacctMemory(freed);
+        }
         overcommit.shmemUnacctSize(flags, inode.iSize);
+    }
+
+    /** truncate_inode_pages_final for an inode without evict_inode (the model's regular files). */
+    private void truncateInodePagesFinal(HeapInode inode) {
+        bkl.lock();
+        try {
+            HeapFilemap.truncateInodePagesFinal(this, inode.iData);
+        } finally {
+            bkl.unlock();
+        }
     }
 
     /** get_file. */
@@ -268,7 +369,7 @@ public final class HeapMmSystem implements MmSystem {
         return fatalSignalPending;
     }
 
-    /** copy_page_range: page tables are a later issue, so the call is counted ({@link #copyPageRangeCalls}). */
+    /** Counts a copy_page_range call ({@link #copyPageRangeCalls}). */
     public void copyPageRange() {
         copyPageRange++;
     }
@@ -351,10 +452,16 @@ public final class HeapMmSystem implements MmSystem {
     }
 
     @Override
+    public long nrPagetable() {
+        return nrPagetable;
+    }
+
+    @Override
     public void close() {
         if (workQueue != null) {
             workQueue.close();
         }
+        files.inodes().setTruncateInodePagesFinal(null);
     }
 
     private HeapMm initMm;

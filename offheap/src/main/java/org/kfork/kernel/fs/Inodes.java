@@ -15,6 +15,7 @@ import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
 import org.kfork.alloc.SlabFlags;
 import org.kfork.ds.IntrusiveList;
+import org.kfork.ds.XArray;
 import org.kfork.kernel.struct.AddressSpace;
 import org.kfork.kernel.struct.HlistNode;
 import org.kfork.kernel.struct.Inode;
@@ -71,6 +72,13 @@ public final class Inodes implements AutoCloseable {
     /** i_sb->s_op->evict_inode of the inodes whose filesystem has one. Guarded by itself. */
     private final Long2ObjectHashMap<EvictMethod> evictInode = new Long2ObjectHashMap<>();
 
+    /**
+     * mm/truncate.c's truncate_inode_pages_final for the page cache (i_data's i_pages and
+     * nrpages), which the mm system provides ({@link #setTruncateInodePagesFinal}): its pages
+     * come from the mm's page allocator. Set once. Guarded by {@link #evictInode}.
+     */
+    private EvictMethod truncateInodePagesFinal;
+
     /** {@code void (*evict_inode)(struct inode *)} of a filesystem's super_operations. */
     @FunctionalInterface
     public interface EvictMethod {
@@ -103,8 +111,9 @@ public final class Inodes implements AutoCloseable {
         putLong(inode + Inode.I_HASH + HlistNode.NEXT, 0); // INIT_HLIST_NODE
         putLong(inode + Inode.I_HASH + HlistNode.PPREV, 0);
         final long mapping = inode + Inode.I_DATA;
-        // __address_space_init_once: xa_init (already zero), init_rwsem, the private list, and
-        // i_mmap = RB_ROOT_CACHED (zero)
+        // __address_space_init_once: xa_init of i_pages (the page cache, in XArray's form),
+        // init_rwsem, the private list, and i_mmap = RB_ROOT_CACHED (zero)
+        XArray.xaInit(mapping + AddressSpace.I_PAGES);
         IntrusiveList.init(mapping + AddressSpace.I_MMAP_RWSEM + RwSemaphore.WAIT_LIST);
         IntrusiveList.init(mapping + AddressSpace.PRIVATE_LIST);
     }
@@ -208,8 +217,20 @@ public final class Inodes implements AutoCloseable {
     }
 
     /**
+     * Sets truncate_inode_pages_final (the mm system's page cache; null to unset): evict runs it
+     * on an inode whose filesystem has no evict_inode, whose own evict_inode must empty the page
+     * cache itself (shmem_evict_inode does, with shmem_truncate_range).
+     */
+    public void setTruncateInodePagesFinal(EvictMethod fn) {
+        synchronized (evictInode) {
+            truncateInodePagesFinal = fn;
+        }
+    }
+
+    /**
      * iput_final and evict: an unhashed inode is dropped at once; eviction runs the filesystem's
-     * evict_inode if it has one, then clears it; destroy_inode frees it.
+     * evict_inode if it has one, else truncate_inode_pages_final; clear_inode refuses an inode
+     * whose page cache still holds pages; destroy_inode frees it.
      */
     private void iputFinal(long inode) {
         putLong(inode + Inode.I_STATE, I_FREEING);
@@ -218,13 +239,20 @@ public final class Inodes implements AutoCloseable {
             throw new IllegalStateException("evict: inode 0x" + Long.toHexString(inode) + " is still mapped");
         }
         final EvictMethod evict;
+        final EvictMethod truncate;
         synchronized (evictInode) {
             evict = evictInode.remove(inode);
+            truncate = truncateInodePagesFinal;
         }
         if (evict != null) {
             evict.evict(inode);
+        } else if (truncate != null && getLong(mapping + AddressSpace.NRPAGES) != 0) {
+            truncate.evict(inode);
         }
-        putLong(inode + Inode.I_STATE, I_FREEING | I_CLEAR); // clear_inode (no pages in the model)
+        if (getLong(mapping + AddressSpace.NRPAGES) != 0) { // clear_inode's BUG_ON
+            throw new IllegalStateException("clear_inode: inode 0x" + Long.toHexString(inode) + " still has pages");
+        }
+        putLong(inode + Inode.I_STATE, I_FREEING | I_CLEAR); // clear_inode
         inodeCachep.free(cpus.current(), inode);
     }
 

@@ -55,6 +55,11 @@ final class OffHeapMappedFile implements MappedFile {
     }
 
     @Override
+    public long nrpages() {
+        return getLong(FileTable.fileMapping(addr) + AddressSpace.NRPAGES);
+    }
+
+    @Override
     public long ino() {
         return getLong(FileTable.fileInode(addr) + Inode.I_INO);
     }

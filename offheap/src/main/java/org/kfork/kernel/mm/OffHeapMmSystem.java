@@ -18,6 +18,7 @@ import org.kfork.kernel.fork.ForkMm;
 import org.kfork.arch.X86_64;
 import org.kfork.kernel.fs.FileTable;
 import org.kfork.kernel.fs.Inodes;
+import org.kfork.kernel.struct.File;
 import org.kfork.kernel.struct.FileOperations;
 import org.kfork.kernel.struct.Inode;
 import org.kfork.kernel.struct.MmContext;
@@ -28,6 +29,7 @@ import org.kfork.kernel.struct.VmAreaStruct;
 import org.kfork.kernel.struct.VmOperationsStruct;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
+import org.kfork.machine.Ram;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
@@ -35,6 +37,7 @@ import org.kfork.mm.MappedFile;
 import org.kfork.mm.Mman;
 import org.kfork.mm.MmFlags;
 import org.kfork.mm.MmSystem;
+import org.kfork.mm.MmuGather;
 import org.kfork.mm.Overcommit;
 import org.kfork.mm.VmFlags;
 import org.kfork.mm.VmRules;
@@ -95,6 +98,16 @@ public final class OffHeapMmSystem implements MmSystem {
     private final FileTable files;
     private final boolean ownsFiles;
     private final KernelText text;
+    /**
+     * The nodes of the page caches (i_data.i_pages of the inodes the mm maps):
+     * "kfork_mm_radix_tree_node", a cache of the mm system's own shaped as radix_tree_init's
+     * "radix_tree_node". 5.12 has one cache for every radix tree and xarray; the mm system boots
+     * without the kernel's Globals (its own tests have none), so its page caches take nodes
+     * here. Freed at once: lookups run under the big lock, so no reader needs a grace period.
+     */
+    final KmemCache radixTreeNodeCachep;
+    /** The xarray code of the page caches ({@link Filemap}), on {@link #radixTreeNodeCachep}. */
+    final org.kfork.ds.XArray pageCache;
     private final long kernelData;
     /**
      * The model's big lock: it stands for the locks 5.12 takes around shared mm state (mmap_lock,
@@ -160,6 +173,21 @@ public final class OffHeapMmSystem implements MmSystem {
     int maxMapCount = Mman.DEFAULT_MAX_MAP_COUNT;
     private volatile boolean fatalSignalPending;
     private long copyPageRange;
+    /** empty_zero_page: what a read of untouched anonymous memory maps (my_zero_pfn). */
+    private final long zeroPage;
+    /**
+     * A page of kernel memory through which the {@link Mm} handles' user copies with Java arrays
+     * go (a system call's buffer on its kernel stack, in 5.12); guarded by {@link #bkl}.
+     */
+    private final long bounce;
+    /** Live pud, pmd and pte tables of every mm (the pgds are {@link #pgds}). Guarded by {@link #bkl}. */
+    private long pgtablePages;
+    /** Live user pages: anonymous pages and page cache pages. Guarded by {@link #bkl}. */
+    private long userPages;
+    /** NR_PAGETABLE, meminfo's PageTables: the pmd and pte tables (their constructors count them). */
+    private long nrPagetable;
+    /** The mmu_gather of the unmap paths (on the kernel's stack in 5.12); guarded by {@link #bkl}. */
+    final MmuGather tlb = new MmuGather();
 
     /**
      * Boots fork.c's caches (fork_init, proc_caches_init) and the file caches (inode_init,
@@ -199,6 +227,24 @@ public final class OffHeapMmSystem implements MmSystem {
             SlabFlags.SLAB_TYPESAFE_BY_RCU | SlabFlags.SLAB_PANIC | SlabFlags.SLAB_ACCOUNT, OffHeapMmSystem::anonVmaCtor);
         this.anonVmaChainCachep = kmem.slabs().create("anon_vma_chain", AnonVmaChainStruct.SIZEOF, 0,
             SlabFlags.SLAB_PANIC | SlabFlags.SLAB_ACCOUNT, null);
+        this.radixTreeNodeCachep = kmem.slabs().create("kfork_mm_radix_tree_node", (int) org.kfork.ds.XaNode.SIZEOF, 0,
+            SlabFlags.SLAB_PANIC, null); // 5.12 adds SLAB_RECLAIM_ACCOUNT, a statistics flag the model has not
+        this.pageCache = new org.kfork.ds.XArray(new org.kfork.ds.Idr.NodeAllocator() {
+            @Override
+            public long allocNode() {
+                long node = failSlab.shouldFail() ? 0 : radixTreeNodeCachep.alloc(cpu());
+                if (node != 0) {
+                    Mem.zero(node, org.kfork.ds.XaNode.SIZEOF);
+                }
+                return node;
+            }
+
+            @Override
+            public void freeNode(long node) {
+                radixTreeNodeCachep.free(cpu(), node);
+            }
+        });
+        files.inodes().setTruncateInodePagesFinal(this::truncateInodePagesFinal);
         this.overcommit = new Overcommit(machine.pages().totalramPages());
         long page = machine.pages().allocPage();
         if (page == 0) {
@@ -207,6 +253,17 @@ public final class OffHeapMmSystem implements MmSystem {
         Mem.zero(page, Mman.PAGE_SIZE);
         this.kernelData = page;
         buildFileMethods(page);
+        long zero = machine.pages().allocPage();
+        if (zero == 0) {
+            throw new IllegalStateException("no RAM for the zero page");
+        }
+        Mem.zero(zero, Mman.PAGE_SIZE);
+        this.zeroPage = zero;
+        long bounce = machine.pages().allocPage();
+        if (bounce == 0) {
+            throw new IllegalStateException("no RAM for the user-copy bounce page");
+        }
+        this.bounce = bounce;
         putLong(page + INIT_USER_NS, 1);
         putLong(page + LAST_MM_CTX_ID, X86_64.INIT_MM_CTX_ID); // ATOMIC64_INIT(1)
         buildInitMm(page + INIT_MM);
@@ -308,7 +365,7 @@ public final class OffHeapMmSystem implements MmSystem {
         return fatalSignalPending;
     }
 
-    /** copy_page_range: page tables are a later issue, so the call is counted ({@link #copyPageRangeCalls}). */
+    /** Counts a copy_page_range call ({@link #copyPageRangeCalls}). */
     public void copyPageRange() {
         copyPageRange++;
     }
@@ -365,6 +422,73 @@ public final class OffHeapMmSystem implements MmSystem {
     public void freePgd(long pgd) {
         machine.pages().freePages(pgd, PGD_ALLOCATION_ORDER);
         pgds--;
+    }
+
+    /** my_zero_pfn, as a physical address: the zero page's. */
+    public long zeroPagePhys() {
+        return Ram.virtToPhys(zeroPage);
+    }
+
+    /** The handles' bounce page (see {@link #bounce}); the caller holds the big lock. */
+    long bounce() {
+        return bounce;
+    }
+
+    /** A zeroed page for a page table (pud, pmd or pte: GFP_PGTABLE_USER), or 0; failslab first. */
+    public long allocPgtablePage() {
+        if (failSlab.shouldFail()) {
+            return 0;
+        }
+        long t = machine.pages().allocPage();
+        if (t != 0) {
+            Mem.zero(t, Mman.PAGE_SIZE);
+            pgtablePages++;
+        }
+        return t;
+    }
+
+    /** Frees a page table's page. */
+    public void freePgtablePage(long t) {
+        machine.pages().freePage(t);
+        pgtablePages--;
+    }
+
+    /** A page for user memory (alloc_page_vma, GFP_HIGHUSER_MOVABLE; not zeroed), or 0; failslab first. */
+    public long allocUserPage() {
+        if (failSlab.shouldFail()) {
+            return 0;
+        }
+        long p = machine.pages().allocPage();
+        if (p != 0) {
+            userPages++;
+        }
+        return p;
+    }
+
+    /** Frees a user page (its last reference went). */
+    public void freeUserPage(long p) {
+        machine.pages().freePage(p);
+        userPages--;
+    }
+
+    /** pgtable_pte_page_ctor/dtor and pgtable_pmd_page_ctor/dtor: NR_PAGETABLE += {@code d}. */
+    void nrPagetableAdd(int d) {
+        nrPagetable += d;
+    }
+
+    /**
+     * shmem_file: whether {@code f} is a shmem file (its pages are MM_SHMEMPAGES). 5.12 asks its
+     * mapping's a_ops (shmem_aops); the model's mappings have none, so this asks its f_op.
+     */
+    boolean isShmemFile(long f) {
+        return getLong(f + File.F_OP) == kernelData + SHMEM_FILE_OPERATIONS;
+    }
+
+    /** SHMEM_I(inode)->flags of a shmem inode (VM_NORESERVE or 0), kept Java-side by inode. */
+    long shmemFlags(long inode) {
+        synchronized (shmemFlags) {
+            return shmemFlags.get(inode);
+        }
     }
 
     public long getUserNs(long ns) {
@@ -465,7 +589,11 @@ public final class OffHeapMmSystem implements MmSystem {
         return 0;
     }
 
-    /** shmem_evict_inode: the charge of the inode's size goes back (shmem_unacct_size). */
+    /**
+     * shmem_evict_inode: shmem_truncate_range frees the page cache (shmem_unacct_blocks gives
+     * back the pages' charge of a VM_NORESERVE file), then the charge of the inode's size goes
+     * back (shmem_unacct_size).
+     */
     private void shmemEvictInode(long inode) {
         final long flags;
         synchronized (shmemFlags) {
@@ -474,7 +602,30 @@ public final class OffHeapMmSystem implements MmSystem {
         if (flags < 0) {
             throw new IllegalStateException("shmem_evict_inode: 0x" + Long.toHexString(inode) + " is no shmem inode");
         }
+        final long freed;
+        bkl.lock();
+        try {
+            freed = Filemap.truncateInodePagesFinal(this, inode + Inode.I_DATA);
+        } finally {
+            bkl.unlock();
+        }
+        if ((flags & VmFlags.VM_NORESERVE) != 0) {
+            overcommit.vmUnacctMemory(freed);
+        }
         overcommit.shmemUnacctSize(flags, getLong(inode + Inode.I_SIZE));
+    }
+
+    /**
+     * truncate_inode_pages_final, which evict runs for an inode whose filesystem has no
+     * evict_inode (the model's regular files): the page cache goes with the inode.
+     */
+    private void truncateInodePagesFinal(long inode) {
+        bkl.lock();
+        try {
+            Filemap.truncateInodePagesFinal(this, inode + Inode.I_DATA);
+        } finally {
+            bkl.unlock();
+        }
     }
 
     /** get_file. */
@@ -606,7 +757,10 @@ public final class OffHeapMmSystem implements MmSystem {
         m.put("anon_vma_chain", anonVmaChainCachep.activeObjects());
         m.put("filp", files.filpCachep().activeObjects());
         m.put("inode_cache", files.inodes().inodeCachep().activeObjects());
+        m.put("kfork_mm_radix_tree_node", radixTreeNodeCachep.activeObjects());
         m.put("pgd", pgds);
+        m.put("pgtable", pgtablePages);
+        m.put("page", userPages);
         m.put("user_ns refs", getLong(kernelData + INIT_USER_NS) - 1);
         return m;
     }
@@ -614,12 +768,18 @@ public final class OffHeapMmSystem implements MmSystem {
     /** /proc/slabinfo lines of the caches the mm model uses. */
     public java.util.List<org.kfork.alloc.SlabInfo> slabInfos() {
         return java.util.List.of(mmCachep.info(), vmAreaCachep.info(), anonVmaCachep.info(), anonVmaChainCachep.info(),
-            files.filpCachep().info(), files.inodes().inodeCachep().info());
+            files.filpCachep().info(), files.inodes().inodeCachep().info(),
+            radixTreeNodeCachep.info());
     }
 
     @Override
     public long copyPageRangeCalls() {
         return copyPageRange;
+    }
+
+    @Override
+    public long nrPagetable() {
+        return nrPagetable;
     }
 
     /** Stops the work queue, frees the kernel data page and destroys the caches this system created. */
@@ -634,10 +794,15 @@ public final class OffHeapMmSystem implements MmSystem {
             wq.close();
         }
         machine.pages().freePage(kernelData);
+        machine.pages().freePage(zeroPage);
+        machine.pages().freePage(bounce);
         if (ownsFiles) {
             files.close();
             files.inodes().close();
+        } else {
+            files.inodes().setTruncateInodePagesFinal(null);
         }
+        radixTreeNodeCachep.destroy();
         anonVmaChainCachep.destroy();
         anonVmaCachep.destroy();
         if (ownsForkInit) {
