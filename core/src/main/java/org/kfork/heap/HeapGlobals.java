@@ -8,10 +8,17 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import org.kfork.heap.fork.HeapForkSignal;
 import org.kfork.heap.mm.HeapMmSystem;
 import org.kfork.heap.rcu.HeapRcu;
+import org.kfork.heap.signal.HeapSighandStruct;
+import org.kfork.heap.signal.HeapSignal;
+import org.kfork.heap.signal.HeapSignalExterns;
+import org.kfork.heap.signal.HeapSignalStruct;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
+import org.kfork.sched.Limits;
+import org.kfork.uapi.Resource;
 
 /**
  * The heap twin of org.kfork.kernel.Globals: the kernel's global state as Java objects. The same
@@ -40,6 +47,23 @@ public final class HeapGlobals implements AutoCloseable {
     /** tasklist_lock (see the off-heap twin). */
     public final ReentrantReadWriteLock tasklistLock = new ReentrantReadWriteLock(true);
 
+    /** init_sighand (see the off-heap twin). */
+    public final HeapSighandStruct initSighand;
+    /** init_signals (see the off-heap twin). */
+    public final HeapSignalStruct initSignals;
+    /** max_threads as fork_init sets it (set_max_threads on this RAM). */
+    public final int maxThreads;
+    /** The sighand_cache kind (proc_caches_init). */
+    public final int sighandKind;
+    /** The signal_cache kind (proc_caches_init). */
+    public final int signalKind;
+    /** The sigqueue kind (signals_init). */
+    public final int sigqueueKind;
+    /** The functions of other files kernel/signal.c calls; null until the kernel is assembled. */
+    public volatile HeapSignalExterns signalExterns;
+    /** sysctl_nr_open (fs/file.c). */
+    public volatile int sysctlNrOpen = Resource.NR_OPEN;
+
     /** nr_threads. Guarded by tasklist_lock (write). */
     public int nrThreads;
     /** total_forks. Guarded by tasklist_lock (write). */
@@ -52,10 +76,19 @@ public final class HeapGlobals implements AutoCloseable {
         this.totalramPages = totalramPages;
         this.nrCpus = nrCpus;
         this.random = new SplittableRandom(seed);
+        this.initSighand = HeapForkSignal.initSighand();
+        this.initSignals = HeapForkSignal.initSignals();
         this.rcu = new HeapRcu(nrCpus);
+        // fork_init's part that reaches the statics: max_threads and init_task's rlimits
+        this.maxThreads = Limits.setMaxThreads(totalramPages, Limits.MAX_THREADS);
+        HeapForkSignal.forkInitRlimits(initSignals, maxThreads);
+        // proc_caches_init's kinds of this room
+        this.sighandKind = kind("sighand_cache");
+        this.signalKind = kind("signal_cache");
         this.mm = new HeapMmSystem(totalramPages);
         this.failSlab = mm.failSlab();
         this.log = mm.log();
+        this.sigqueueKind = HeapSignal.signalsInit(this);
     }
 
     /** Boots the heap kernel of a machine with this RAM (in pages) and CPU count, default seed. */

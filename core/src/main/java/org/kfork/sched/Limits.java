@@ -1,5 +1,6 @@
 package org.kfork.sched;
 
+import org.kfork.arch.X86_64;
 import org.kfork.uapi.Futex;
 
 /**
@@ -27,6 +28,14 @@ public final class Limits {
     public static final int PID_MAX_LIMIT = 4 * 1024 * 1024;
     /** include/linux/pid_namespace.h: the deepest pid namespace nesting. */
     public static final int MAX_PID_NS_LEVEL = 32;
+    /** include/linux/pid.h: enum pid_type, a thread's own id. */
+    public static final int PIDTYPE_PID = 0;
+    /** include/linux/pid.h: enum pid_type, the thread group's id. */
+    public static final int PIDTYPE_TGID = 1;
+    /** include/linux/pid.h: enum pid_type, the process group's id. */
+    public static final int PIDTYPE_PGID = 2;
+    /** include/linux/pid.h: enum pid_type, the session's id. */
+    public static final int PIDTYPE_SID = 3;
     /** include/linux/pid.h: the number of pid types (PID, TGID, PGID, SID). */
     public static final int PIDTYPE_MAX = 4;
 
@@ -53,6 +62,29 @@ public final class Limits {
     public static final int NR_OPEN_DEFAULT = 64;
     /** include/linux/threads.h: CONFIG_NR_CPUS, the most CPUs the kernel supports (64 in the config). */
     public static final int NR_CPUS = 64;
+
+    /**
+     * set_max_threads (kernel/fork.c): the thread structures may use at most 1/8 of RAM, so
+     * {@code totalram_pages * PAGE_SIZE / (THREAD_SIZE * 8)} (MAX_THREADS when that product
+     * would overflow), no more than the suggestion, clamped to [MIN_THREADS, MAX_THREADS].
+     * Representation-free, so that both kernels boot with the same max_threads.
+     */
+    public static int setMaxThreads(long totalramPages, long maxThreadsSuggested) {
+        long threads;
+        if (fls64(totalramPages) + fls64(X86_64.PAGE_SIZE) > 64) {
+            threads = MAX_THREADS;
+        } else {
+            threads = totalramPages * X86_64.PAGE_SIZE / ((long) X86_64.THREAD_SIZE * 8);
+        }
+        if (threads > maxThreadsSuggested) {
+            threads = maxThreadsSuggested;
+        }
+        return (int) Math.max(MIN_THREADS, Math.min(MAX_THREADS, threads));
+    }
+
+    private static int fls64(long x) {
+        return 64 - Long.numberOfLeadingZeros(x);
+    }
 
     private Limits() {
     }

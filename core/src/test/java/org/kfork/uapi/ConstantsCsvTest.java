@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.kfork.arch.X86_64;
 import org.kfork.mm.MmFlags;
 import org.kfork.mm.VmFlags;
+import org.kfork.sched.CpuClocks;
+import org.kfork.sched.Jobctl;
 import org.kfork.sched.Limits;
 import org.kfork.sched.SignalFlags;
 import org.kfork.sched.TaskFlags;
@@ -33,9 +35,9 @@ import org.kfork.sched.TaskState;
 class ConstantsCsvTest {
     /** Every class that holds kernel constants; a name may be defined in only one of them. */
     static final List<Class<?>> CONSTANT_CLASSES = List.of(
-        CloneFlags.class, Signals.class, Errno.class, Futex.class,
+        CloneFlags.class, Signals.class, Errno.class, Futex.class, Resource.class,
         VmFlags.class, MmFlags.class,
-        TaskFlags.class, TaskState.class, SignalFlags.class, Limits.class,
+        TaskFlags.class, TaskState.class, SignalFlags.class, Limits.class, Jobctl.class, CpuClocks.class,
         X86_64.class);
 
     /**

@@ -5,13 +5,17 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.kfork.alloc.Cpus;
 import org.kfork.kernel.fork.ForkInit;
+import org.kfork.kernel.fork.ForkSignal;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
 import org.kfork.kernel.mm.OffHeapMmSystem;
 import org.kfork.kernel.rcu.Rcu;
+import org.kfork.kernel.signal.Signal;
+import org.kfork.kernel.signal.SignalExterns;
 import org.kfork.machine.Machine;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
+import org.kfork.uapi.Resource;
 
 /**
  * The kernel's global state on one machine: what 5.12 keeps in static variables, in .data and .bss,
@@ -68,6 +72,30 @@ public final class Globals implements AutoCloseable {
      */
     public final ReentrantReadWriteLock tasklistLock = new ReentrantReadWriteLock(true);
 
+    /**
+     * init_sighand (init/init_task.c), in the kernel image: init_task's signal handlers, every one
+     * SIG_DFL, count 1.
+     */
+    public final long initSighand;
+    /**
+     * init_signals (init/init_task.c), in the kernel image: init_task's signal_struct, with
+     * INIT_RLIMITS as fork_init leaves them (RLIMIT_NPROC and RLIMIT_SIGPENDING at max_threads / 2).
+     */
+    public final long initSignals;
+    /** sigqueue_cachep (kernel/signal.c, signals_init). */
+    public final KmemCache sigqueueCachep;
+    /**
+     * The functions of other files kernel/signal.c calls (pid.c, user.c, capability.c, the
+     * scheduler's wake-ups, exit.c's __wake_up_parent), registered by whoever assembles the kernel
+     * before the first signal is sent; null until then.
+     */
+    public volatile SignalExterns signalExterns;
+    /**
+     * sysctl_nr_open (fs/file.c): the most file descriptors a process may have, so the ceiling
+     * of RLIMIT_NOFILE's hard limit (do_prlimit).
+     */
+    public volatile int sysctlNrOpen = Resource.NR_OPEN;
+
     /** nr_threads: tasks in the system, the idle tasks excepted. Guarded by tasklist_lock (write). */
     public int nrThreads;
     /** total_forks: processes and threads created since boot. Guarded by tasklist_lock (write). */
@@ -79,11 +107,15 @@ public final class Globals implements AutoCloseable {
         this.cpus = kmem.cpus();
         this.random = new SplittableRandom(seed);
         this.image = new KernelImage(machine);
+        // the statics of init/init_task.c are data of the image, there before start_kernel runs
+        this.initSighand = ForkSignal.initSighand(image);
+        this.initSignals = ForkSignal.initSignals(image);
         this.rcu = Rcu.of(machine);
-        this.forkInit = ForkInit.boot(kmem);
+        this.forkInit = ForkInit.boot(kmem, initSignals);
         this.mm = OffHeapMmSystem.on(machine, forkInit);
         this.failSlab = mm.failSlab();
         this.log = mm.log();
+        this.sigqueueCachep = Signal.signalsInit(kmem);
     }
 
     /** Boots a kernel on {@code machine} with the default seed. */
@@ -126,6 +158,7 @@ public final class Globals implements AutoCloseable {
     @Override
     public void close() {
         rcu.rcuBarrier();
+        sigqueueCachep.destroy();
         mm.close();
         forkInit.close();
         image.close();

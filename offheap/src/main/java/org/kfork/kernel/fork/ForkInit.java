@@ -31,9 +31,10 @@ import org.kfork.uapi.Errno;
  * MAX_THREADS]); a sighand_struct's lock and wait queue are initialized once per object, by the
  * cache's constructor.
  *
- * <p>Until tasks and namespaces exist as structs, the values fork_init writes into
- * {@code init_task.signal->rlim[]} and {@code init_user_ns.ucount_max[]} are held in
- * {@link InitLimits}.
+ * <p>fork_init writes {@code init_task.signal->rlim[RLIMIT_NPROC and RLIMIT_SIGPENDING]} into
+ * init_signals when the kernel's globals boot it; the values it computes for those and for
+ * {@code init_user_ns.ucount_max[]} are also held in {@link InitLimits} (the only place when it is
+ * booted alone, and until init_user_ns exists as a struct).
  */
 public final class ForkInit implements AutoCloseable {
     /** cpumask_size(): BITS_TO_LONGS(NR_CPUS) longs, the cpu_bitmap that follows an mm_struct. */
@@ -73,6 +74,8 @@ public final class ForkInit implements AutoCloseable {
     }
 
     private final Kmem kmem;
+    /** init_signals, or 0 when booted without a kernel. */
+    private final long initSignals;
     private final InitLimits initLimits = new InitLimits();
     private final PerCpuCounter processCounts;
     private volatile int maxThreads;
@@ -86,14 +89,27 @@ public final class ForkInit implements AutoCloseable {
     private KmemCache vmAreaCachep;
     private ThreadStacks stacks;
 
-    private ForkInit(Kmem kmem) {
+    private ForkInit(Kmem kmem, long initSignals) {
         this.kmem = kmem;
+        this.initSignals = initSignals;
         this.processCounts = new PerCpuCounter(kmem.percpu());
     }
 
-    /** Boots fork.c on {@code kmem}'s machine: fork_init, then proc_caches_init. */
+    /**
+     * Boots fork.c on {@code kmem}'s machine without a kernel around it (no init_signals: the init
+     * limits are only kept in {@link #initLimits}): fork_init, then proc_caches_init.
+     */
     public static ForkInit boot(Kmem kmem) {
-        ForkInit f = new ForkInit(kmem);
+        return boot(kmem, 0);
+    }
+
+    /**
+     * Boots fork.c on {@code kmem}'s machine: fork_init, which also writes RLIMIT_NPROC and
+     * RLIMIT_SIGPENDING into {@code initSignals} (init_task's signal_struct), then
+     * proc_caches_init.
+     */
+    public static ForkInit boot(Kmem kmem, long initSignals) {
+        ForkInit f = new ForkInit(kmem, initSignals);
         f.forkInit();
         f.procCachesInit();
         return f;
@@ -114,6 +130,9 @@ public final class ForkInit implements AutoCloseable {
         initLimits.nprocMax = maxThreads / 2;
         initLimits.sigpendingCur = initLimits.nprocCur;
         initLimits.sigpendingMax = initLimits.nprocMax;
+        if (initSignals != 0) {
+            ForkSignal.forkInitRlimits(initSignals, maxThreads);
+        }
         for (int i = 0; i < InitLimits.UCOUNT_COUNTS; i++) {
             initLimits.ucountMax[i] = maxThreads / 2;
         }
@@ -158,21 +177,7 @@ public final class ForkInit implements AutoCloseable {
      * to [Limits.MIN_THREADS, Limits.MAX_THREADS].
      */
     public void setMaxThreads(long maxThreadsSuggested) {
-        final long nrPages = kmem.machine().pages().totalramPages();
-        long threads;
-        if (fls64(nrPages) + fls64(Abi.PAGE_SIZE) > 64) {
-            threads = Limits.MAX_THREADS;
-        } else {
-            threads = nrPages * Abi.PAGE_SIZE / ((long) Abi.THREAD_SIZE * 8);
-        }
-        if (threads > maxThreadsSuggested) {
-            threads = maxThreadsSuggested;
-        }
-        maxThreads = (int) Math.max(Limits.MIN_THREADS, Math.min(Limits.MAX_THREADS, threads));
-    }
-
-    private static int fls64(long x) {
-        return 64 - Long.numberOfLeadingZeros(x);
+        maxThreads = Limits.setMaxThreads(kmem.machine().pages().totalramPages(), maxThreadsSuggested);
     }
 
     /** max_threads. */

@@ -52,8 +52,6 @@ public final class OpaqueTypes {
     /** {@code struct posix_cputimers_work}: 24 bytes, aligned 8. */
     public static final Opaque POSIX_CPUTIMERS_WORK = Opaque.struct("posix_cputimers_work", 24, 8);
 
-    /** {@code struct posix_cputimer_base}: 24 bytes, aligned 8. */
-    public static final Opaque POSIX_CPUTIMER_BASE = Opaque.struct("posix_cputimer_base", 24, 8);
 
     /** {@code struct qstr}: 16 bytes, aligned 8. */
     public static final Opaque QSTR = Opaque.struct("qstr", 16, 8);
@@ -96,6 +94,12 @@ public final class OpaqueTypes {
 
     /** {@code union sigval}: 8 bytes, aligned 8. */
     public static final Opaque UNION_SIGVAL = Opaque.union("sigval", 8, 8);
+
+    /**
+     * {@code struct timerqueue_head}: an rb_root_cached of timers, 16 bytes, aligned 8 (its only
+     * member; include/linux/timerqueue.h). No timer is ever queued in the model.
+     */
+    public static final Opaque TIMERQUEUE_HEAD = Opaque.struct("timerqueue_head", 16, 8);
 
     private OpaqueTypes() {
     }

@@ -27,7 +27,7 @@ import org.kfork.machine.layout.StructLayout;
 public final class PosixCputimers {
     /** The engine's layout of {@code struct posix_cputimers}. */
     public static final StructLayout LAYOUT = Struct.named("posix_cputimers")
-        .array("bases", OpaqueTypes.POSIX_CPUTIMER_BASE, 3)
+        .array("bases", PosixCputimerBase.LAYOUT, 3)
         .field("timers_active", CTypes.UINT)
         .field("expiry_active", CTypes.UINT)
         .build();

@@ -43,7 +43,8 @@ public final class Structs {
                 RcuSegcblist.LAYOUT, NsCommon.LAYOUT, MntNamespace.LAYOUT, XaNode.LAYOUT, GroupInfo.LAYOUT,
                 RatelimitState.LAYOUT, Sifields.LAYOUT, Siginfo.LAYOUT, Rusage.LAYOUT,
                 KernelOldTimeval.LAYOUT, UidGidMap.LAYOUT, UidGidExtent.LAYOUT, Lockref.LAYOUT,
-                Dentry.LAYOUT, Vfsmount.LAYOUT, Mount.LAYOUT, MntPcp.LAYOUT,
+                Dentry.LAYOUT, Vfsmount.LAYOUT, Mount.LAYOUT, MntPcp.LAYOUT, PosixCputimerBase.LAYOUT,
+                MultiprocessSignals.LAYOUT,
                 // the lock and capability types the ones above are built from, declared in the type model
                 CTypes.RAW_SPINLOCK, CTypes.SEQCOUNT_SPINLOCK, CTypes.SEQLOCK_T, CTypes.QRWLOCK,
                 CTypes.RWLOCK_T, CTypes.KERNEL_CAP_STRUCT)) {

@@ -38,7 +38,9 @@ class ComputedLayoutTest {
      * include/uapi/linux/time_types.h:25, include/linux/user_namespace.h:17 and :23 (5 base
      * extents), include/linux/lockref.h:25 (CONFIG_ARCH_USE_CMPXCHG_LOCKREF), include/linux/dcache.h:90
      * (DNAME_INLINE_LEN 32 on 64-bit), include/linux/mount.h:71, fs/mount.h:27 and :39 (CONFIG_SMP,
-     * CONFIG_FSNOTIFY).
+     * CONFIG_FSNOTIFY). Added later by hand only, without the gcc run: include/linux/posix-timers.h:108
+     * (struct timerqueue_head is one rb_root_cached; its 24 bytes agree with posix_cputimers.bases in
+     * the reference) and include/linux/sched/signal.h:70 (sigset_t is one unsigned long on x86_64).
      */
     private static final String EXPECTED = """
             ns_common,stashed,0,8
@@ -216,13 +218,20 @@ class ComputedLayoutTest {
             mnt_pcp,mnt_count,0,4
             mnt_pcp,mnt_writers,4,4
             mnt_pcp,__SIZEOF__,8,4
+            posix_cputimer_base,nextevt,0,8
+            posix_cputimer_base,tqhead,8,16
+            posix_cputimer_base,__SIZEOF__,24,8
+            multiprocess_signals,signal,0,8
+            multiprocess_signals,node,8,16
+            multiprocess_signals,__SIZEOF__,24,8
             """;
 
     /** The computed structs, as Structs registers them. */
     private static final List<StructLayout> COMPUTED = List.of(NsCommon.LAYOUT, MntNamespace.LAYOUT,
             XaNode.LAYOUT, GroupInfo.LAYOUT, RatelimitState.LAYOUT, Sifields.LAYOUT, Siginfo.LAYOUT,
             Rusage.LAYOUT, KernelOldTimeval.LAYOUT, UidGidMap.LAYOUT, UidGidExtent.LAYOUT,
-            Lockref.LAYOUT, Dentry.LAYOUT, Vfsmount.LAYOUT, Mount.LAYOUT, MntPcp.LAYOUT);
+            Lockref.LAYOUT, Dentry.LAYOUT, Vfsmount.LAYOUT, Mount.LAYOUT, MntPcp.LAYOUT,
+            PosixCputimerBase.LAYOUT, MultiprocessSignals.LAYOUT);
 
     private static Map<String, List<String[]>> expected() {
         Map<String, List<String[]>> byStruct = new LinkedHashMap<>();
@@ -294,5 +303,6 @@ class ComputedLayoutTest {
         // dentry_cache holds 192-byte dentries on 64-bit (DNAME_INLINE_LEN chosen for that).
         assertEquals(192, Dentry.SIZEOF);
         assertEquals(Vfsmount.SIZEOF, Mount.LAYOUT.sizeOf("mnt"));
+        assertEquals(3 * PosixCputimerBase.SIZEOF, size.get("posix_cputimers.bases"));
     }
 }
