@@ -30,6 +30,8 @@ abstract class SignalWorld implements AutoCloseable {
         final List<Integer> level = new ArrayList<>();
         /** The number in the child namespace (level 1 only). */
         final List<Integer> nsNr = new ArrayList<>();
+        /** Index of the task that forked it (-1 for init_task). */
+        final List<Integer> parent = new ArrayList<>();
         /** Index of the thread group leader. */
         final List<Integer> leader = new ArrayList<>();
         /** Index of the process group leader. */
@@ -57,6 +59,7 @@ abstract class SignalWorld implements AutoCloseable {
             nr.add(parent < 0 ? 0 : nextNr++);
             level.add(lvl);
             nsNr.add(lvl == 1 ? nextNsNr++ : 0);
+            this.parent.add(parent);
             leader.add(thread ? leader.get(parent) : i);
             pgrp.add(parent <= 0 ? i : pgrp.get(parent));
             caps.add(parent < 0 ? -1L : caps.get(parent));
@@ -143,8 +146,18 @@ abstract class SignalWorld implements AutoCloseable {
         model.caps.set(t, on ? c | (1L << cap) : c & ~(1L << cap));
     }
 
+    /** setpgid(t, leader): moves the task into the process group of {@code leader}. */
+    final void setpgid(int t, int leader) {
+        model.pgrp.set(t, leader);
+    }
+
     final void setRunning(int t, boolean on) {
         model.running.set(t, on);
+    }
+
+    /** The index of the task that forked t. */
+    final int parentIndex(int t) {
+        return model.parent.get(t);
     }
 
     /** The global pid number. */
