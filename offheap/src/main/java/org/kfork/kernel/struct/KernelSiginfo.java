@@ -17,6 +17,9 @@ import org.kfork.machine.layout.StructLayout;
  * defined in include/linux/signal_types.h:12; typedef struct kernel_siginfo { __SIGINFO; }
  * kernel_siginfo_t.
  *
+ * <p>{@code SI_PID}, {@code SI_UID}, {@code SI_STATUS}, {@code SI_UTIME} and {@code SI_STIME} are the
+ * kernel's si_* macros: si_pid and si_uid sit at the same place in _kill, _rt and _sigchld.
+ *
  * <pre>
  * +-------+------+------------------------------------------------------------------------+
  * | off   | size | member                                                                 |
@@ -59,19 +62,19 @@ public final class KernelSiginfo {
 
     // The si_* accessor macros of include/uapi/asm-generic/siginfo.h, as offsets in kernel_siginfo.
 
-    /** {@code si_pid}: {@code _sifields._kill._pid} (the same place in _rt and _sigchld). */
+    /** {@code __kernel_pid_t _pid;} at offset 16 (4 bytes). */
     public static final long SI_PID = LAYOUT.offsetOf("_sifields._kill._pid");
 
-    /** {@code si_uid}: {@code _sifields._kill._uid} (the same place in _rt and _sigchld). */
+    /** {@code __kernel_uid32_t _uid;} at offset 20 (4 bytes). */
     public static final long SI_UID = LAYOUT.offsetOf("_sifields._kill._uid");
 
-    /** {@code si_status}: {@code _sifields._sigchld._status}. */
+    /** {@code int _status;} at offset 24 (4 bytes). */
     public static final long SI_STATUS = LAYOUT.offsetOf("_sifields._sigchld._status");
 
-    /** {@code si_utime}: {@code _sifields._sigchld._utime}. */
+    /** {@code __kernel_clock_t _utime;} at offset 32 (8 bytes). */
     public static final long SI_UTIME = LAYOUT.offsetOf("_sifields._sigchld._utime");
 
-    /** {@code si_stime}: {@code _sifields._sigchld._stime}. */
+    /** {@code __kernel_clock_t _stime;} at offset 40 (8 bytes). */
     public static final long SI_STIME = LAYOUT.offsetOf("_sifields._sigchld._stime");
 
     private KernelSiginfo() {

@@ -20,6 +20,9 @@ import org.kfork.machine.layout.Union;
  * ComputedLayoutTest pins it to the offsets worked out from there (confirmed once with gcc on the
  * 5.12.9 tree).
  *
+ * <p>{@code SI_PID}, {@code SI_UID}, {@code SI_STATUS}, {@code SI_UTIME} and {@code SI_STIME} are the
+ * kernel's si_* macros: si_pid and si_uid sit at the same place in _kill, _rt and _sigchld.
+ *
  * <pre>
  * +-------+------+------------------------------------------------------------------------+
  * | off   | size | member                                                                 |
@@ -69,19 +72,19 @@ public final class Siginfo {
 
     // The si_* accessor macros of include/uapi/asm-generic/siginfo.h, as offsets in siginfo_t.
 
-    /** {@code si_pid}: {@code _sifields._kill._pid} (the same place in _rt and _sigchld). */
+    /** {@code __kernel_pid_t _pid;} at offset 16 (4 bytes). */
     public static final long SI_PID = LAYOUT.offsetOf("_sifields._kill._pid");
 
-    /** {@code si_uid}: {@code _sifields._kill._uid} (the same place in _rt and _sigchld). */
+    /** {@code __kernel_uid32_t _uid;} at offset 20 (4 bytes). */
     public static final long SI_UID = LAYOUT.offsetOf("_sifields._kill._uid");
 
-    /** {@code si_status}: {@code _sifields._sigchld._status}. */
+    /** {@code int _status;} at offset 24 (4 bytes). */
     public static final long SI_STATUS = LAYOUT.offsetOf("_sifields._sigchld._status");
 
-    /** {@code si_utime}: {@code _sifields._sigchld._utime}. */
+    /** {@code __kernel_clock_t _utime;} at offset 32 (8 bytes). */
     public static final long SI_UTIME = LAYOUT.offsetOf("_sifields._sigchld._utime");
 
-    /** {@code si_stime}: {@code _sifields._sigchld._stime}. */
+    /** {@code __kernel_clock_t _stime;} at offset 40 (8 bytes). */
     public static final long SI_STIME = LAYOUT.offsetOf("_sifields._sigchld._stime");
 
     private Siginfo() {
