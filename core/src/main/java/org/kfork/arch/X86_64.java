@@ -25,11 +25,6 @@ public final class X86_64 {
      */
     public static final long DEFAULT_MAP_WINDOW = (1L << 47) - PAGE_SIZE;
 
-    /** arch/x86/include/asm/thread_info.h: thread_info.flags bit, a signal is pending (signal_pending). */
-    public static final int TIF_SIGPENDING = 2;
-    /** arch/x86/include/asm/thread_info.h: thread_info.flags bit, a signal notification is pending. */
-    public static final int TIF_NOTIFY_SIGNAL = 17;
-
     private X86_64() {
     }
 }

@@ -47,10 +47,10 @@ public final class HeapGlobals implements AutoCloseable {
     /** tasklist_lock (see the off-heap twin). */
     public final ReentrantReadWriteLock tasklistLock = new ReentrantReadWriteLock(true);
 
-    /** init_sighand (see the off-heap twin). */
-    public final HeapSighandStruct initSighand;
-    /** init_signals (see the off-heap twin). */
-    public final HeapSignalStruct initSignals;
+    /** init_signals (init/init_task.c, the signal room). */
+    public HeapSignalStruct initSignals;
+    /** init_sighand (init/init_task.c, the signal room). */
+    public HeapSighandStruct initSighand;
     /** max_threads as fork_init sets it (set_max_threads on this RAM). */
     public final int maxThreads;
     /** The sighand_cache kind (proc_caches_init). */
@@ -80,7 +80,7 @@ public final class HeapGlobals implements AutoCloseable {
         this.initSignals = HeapForkSignal.initSignals();
         this.rcu = new HeapRcu(nrCpus);
         // fork_init's part that reaches the statics: max_threads and init_task's rlimits
-        this.maxThreads = Limits.setMaxThreads(totalramPages, Limits.MAX_THREADS);
+        this.maxThreads = Limits.maxThreads(totalramPages, Limits.MAX_THREADS);
         HeapForkSignal.forkInitRlimits(initSignals, maxThreads);
         // proc_caches_init's kinds of this room
         this.sighandKind = kind("sighand_cache");

@@ -63,13 +63,16 @@ public final class Limits {
     /** include/linux/threads.h: CONFIG_NR_CPUS, the most CPUs the kernel supports (64 in the config). */
     public static final int NR_CPUS = 64;
 
+    private Limits() {
+    }
+
     /**
-     * set_max_threads (kernel/fork.c): the thread structures may use at most 1/8 of RAM, so
-     * {@code totalram_pages * PAGE_SIZE / (THREAD_SIZE * 8)} (MAX_THREADS when that product
-     * would overflow), no more than the suggestion, clamped to [MIN_THREADS, MAX_THREADS].
-     * Representation-free, so that both kernels boot with the same max_threads.
+     * kernel/fork.c's set_max_threads, the arithmetic both kernels share: the thread structures
+     * may use at most 1/8 of RAM, so {@code totalram_pages * PAGE_SIZE / (THREAD_SIZE * 8)} (or
+     * MAX_THREADS when that product would overflow 64 bits), no more than the suggestion, clamped
+     * to [MIN_THREADS, MAX_THREADS].
      */
-    public static int setMaxThreads(long totalramPages, long maxThreadsSuggested) {
+    public static int maxThreads(long totalramPages, long maxThreadsSuggested) {
         long threads;
         if (fls64(totalramPages) + fls64(X86_64.PAGE_SIZE) > 64) {
             threads = MAX_THREADS;
@@ -84,8 +87,5 @@ public final class Limits {
 
     private static int fls64(long x) {
         return 64 - Long.numberOfLeadingZeros(x);
-    }
-
-    private Limits() {
     }
 }

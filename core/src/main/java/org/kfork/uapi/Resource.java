@@ -4,12 +4,13 @@ import org.kfork.arch.X86_64;
 import org.kfork.sched.Limits;
 
 /**
- * Resource limits (include/uapi/asm-generic/resource.h, include/asm-generic/resource.h,
- * include/uapi/linux/resource.h, 5.12 on x86_64): the RLIMIT_* indexes of signal_struct.rlim[],
- * the boot-time limits of init_task (INIT_RLIMITS), and the argument rules of do_prlimit
- * (kernel/sys.c) that do not depend on how the limits are stored.
+ * The resource limits of getrlimit, setrlimit and prlimit64 (include/uapi/asm-generic/resource.h,
+ * 5.12), indices into signal_struct.rlim. Their count, RLIM_NLIMITS, is in
+ * {@link org.kfork.sched.Limits}.
  *
- * <p>Limits are {@code unsigned long}: compare them with {@link Long#compareUnsigned}, so that
+ * <p>Also the boot-time limits of init_task (INIT_RLIMITS, include/asm-generic/resource.h) and the
+ * argument rules of do_prlimit (kernel/sys.c) that do not depend on how the limits are stored.
+ * Limits are {@code unsigned long}: compare them with {@link Long#compareUnsigned}, so that
  * {@link #RLIM_INFINITY} (all ones) is the largest value.
  */
 public final class Resource {
@@ -25,17 +26,17 @@ public final class Resource {
     public static final int RLIMIT_CORE = 4;
     /** Largest resident set. */
     public static final int RLIMIT_RSS = 5;
-    /** Processes of the real user (copy_process refuses a fork at the limit). */
+    /** Processes of the real user; copy_process refuses a fork past it with -EAGAIN. */
     public static final int RLIMIT_NPROC = 6;
-    /** Open files (one more than the highest descriptor alloc_fd may return). */
+    /** Open files. */
     public static final int RLIMIT_NOFILE = 7;
-    /** Locked-in-memory address space. */
+    /** Locked memory. */
     public static final int RLIMIT_MEMLOCK = 8;
     /** Address space. */
     public static final int RLIMIT_AS = 9;
     /** File locks. */
     public static final int RLIMIT_LOCKS = 10;
-    /** Pending signals of the real user (__sigqueue_alloc stops queueing siginfo beyond it). */
+    /** Pending signals. */
     public static final int RLIMIT_SIGPENDING = 11;
     /** Bytes in POSIX message queues. */
     public static final int RLIMIT_MSGQUEUE = 12;
@@ -43,11 +44,11 @@ public final class Resource {
     public static final int RLIMIT_NICE = 13;
     /** Ceiling of the real-time priority. */
     public static final int RLIMIT_RTPRIO = 14;
-    /** Real-time CPU time without a blocking call, in microseconds. */
+    /** Real-time CPU time in microseconds. */
     public static final int RLIMIT_RTTIME = 15;
-
-    /** {@code RLIM_INFINITY}: {@code ~0UL}, no limit. */
+    /** No limit: {@code ~0UL}. */
     public static final long RLIM_INFINITY = -1L;
+
     /** {@code _STK_LIM}: the default stack limit, 8 MiB. */
     public static final long _STK_LIM = 8L * 1024 * 1024;
     /** {@code MLOCK_LIMIT}: 64 KiB (PAGE_SIZE is smaller) in 5.12. */
@@ -83,7 +84,23 @@ public final class Resource {
         initRlimit(RLIMIT_RTPRIO, 0, 0);
     }
 
+    private static final String[] NAMES = {
+        "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE", "RLIMIT_RSS",
+        "RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS",
+        "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME",
+    };
+
     private Resource() {
+    }
+
+    /**
+     * The name of a resource: {@code "RLIMIT_NPROC"} for 6; null for a number that names none.
+     *
+     * @param resource a resource number as the caller passed it
+     * @return its name, or null
+     */
+    public static String name(long resource) {
+        return resource >= 0 && resource < NAMES.length ? NAMES[(int) resource] : null;
     }
 
     private static void initRlimit(int resource, long cur, long max) {

@@ -87,12 +87,38 @@ public final class Signals {
     /** Words in a sigset_t: {@code _NSIG / _NSIG_BPW}. */
     public static final int _NSIG_WORDS = _NSIG / _NSIG_BPW;
 
-    // ---- sigaction (include/uapi/asm-generic/signal-defs.h, arch/x86/include/uapi/asm/signal.h)
-
-    /** {@code SIG_DFL}: the default action. A handler value, not a signal. */
+    /** sa_handler SIG_DFL (include/uapi/asm-generic/signal-defs.h): the signal's default action. */
     public static final long SIG_DFL = 0;
-    /** {@code SIG_IGN}: ignore the signal. */
+    /** sa_handler SIG_IGN: the signal is ignored. */
     public static final long SIG_IGN = 1;
+
+    /** sa_flags SA_NOCLDSTOP: no SIGCHLD when a child stops or continues. */
+    public static final long SA_NOCLDSTOP = 0x00000001L;
+    /** sa_flags SA_NOCLDWAIT: children are reaped at exit, never zombies (SIGCHLD only). */
+    public static final long SA_NOCLDWAIT = 0x00000002L;
+    /** sa_flags SA_SIGINFO: the handler takes a siginfo_t. */
+    public static final long SA_SIGINFO = 0x00000004L;
+    /** sa_flags SA_UNSUPPORTED (5.11): a bit the kernel always clears, to probe for flag support. */
+    public static final long SA_UNSUPPORTED = 0x00000400L;
+    /** sa_flags SA_EXPOSE_TAGBITS (5.11): keep the address tag bits in si_addr. */
+    public static final long SA_EXPOSE_TAGBITS = 0x00000800L;
+    /** sa_flags SA_RESTORER (arch/x86/include/uapi/asm/signal.h): sa_restorer is valid. */
+    public static final long SA_RESTORER = 0x04000000L;
+    /** sa_flags SA_ONSTACK: run the handler on the alternate signal stack. */
+    public static final long SA_ONSTACK = 0x08000000L;
+    /** sa_flags SA_RESTART: restart an interrupted system call (-ERESTARTSYS). */
+    public static final long SA_RESTART = 0x10000000L;
+    /** sa_flags SA_NODEFER: do not block the signal while its handler runs. */
+    public static final long SA_NODEFER = 0x40000000L;
+    /** sa_flags SA_RESETHAND: back to SIG_DFL once the handler has run. */
+    public static final long SA_RESETHAND = 0x80000000L;
+    /** The old name of {@link #SA_NODEFER}. */
+    public static final long SA_NOMASK = SA_NODEFER;
+    /** The old name of {@link #SA_RESETHAND}. */
+    public static final long SA_ONESHOT = SA_RESETHAND;
+
+    // ---- more of sigaction (include/uapi/asm-generic/signal-defs.h, include/linux/signal.h)
+
     /** {@code SIG_ERR}: what signal(2) returns on error. */
     public static final long SIG_ERR = -1;
 
@@ -101,26 +127,6 @@ public final class Signals {
     /** {@code SIG_KTHREAD_KERNEL}: a kernel thread takes the signal only from the kernel. */
     public static final long SIG_KTHREAD_KERNEL = 3;
 
-    /** Do not notify the parent when a child stops or continues. */
-    public static final long SA_NOCLDSTOP = 0x00000001L;
-    /** Children do not become zombies: they are reaped as they exit (the parent still gets SIGCHLD). */
-    public static final long SA_NOCLDWAIT = 0x00000002L;
-    /** The handler takes a siginfo. */
-    public static final long SA_SIGINFO = 0x00000004L;
-    /** Never supported: lets user space probe which flag bits the kernel knows. */
-    public static final long SA_UNSUPPORTED = 0x00000400L;
-    /** Expose the architecture's tag bits in si_addr (none on x86). */
-    public static final long SA_EXPOSE_TAGBITS = 0x00000800L;
-    /** x86: sa_restorer holds the return trampoline. */
-    public static final long SA_RESTORER = 0x04000000L;
-    /** Run the handler on the alternate stack. */
-    public static final long SA_ONSTACK = 0x08000000L;
-    /** Restart interrupted system calls. */
-    public static final long SA_RESTART = 0x10000000L;
-    /** Do not block the signal while its handler runs. */
-    public static final long SA_NODEFER = 0x40000000L;
-    /** Reset the action to SIG_DFL once the handler runs. */
-    public static final long SA_RESETHAND = 0x80000000L;
     /**
      * {@code UAPI_SA_FLAGS} (include/linux/signal_types.h): the flag bits sigaction keeps; the
      * rest are cleared so that user space can see what the kernel does not know. x86 adds

@@ -29,7 +29,7 @@ class SignalsTest {
         for (Field f : Signals.class.getFields()) {
             String name = f.getName();
             if (!name.startsWith("SIG") || name.startsWith("SIG_") || name.equals("SIGIOT") || name.equals("SIGPOLL")) {
-                continue; // aliases give way to SIGABRT and SIGIO; SIG_* are handlers and masks
+                continue; // handlers are not signals; aliases give way to SIGABRT and SIGIO
             }
             int sig = f.getInt(null);
             assertEquals(name, Signals.name(sig));

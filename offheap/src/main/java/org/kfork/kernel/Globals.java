@@ -72,16 +72,10 @@ public final class Globals implements AutoCloseable {
      */
     public final ReentrantReadWriteLock tasklistLock = new ReentrantReadWriteLock(true);
 
-    /**
-     * init_sighand (init/init_task.c), in the kernel image: init_task's signal handlers, every one
-     * SIG_DFL, count 1.
-     */
-    public final long initSighand;
-    /**
-     * init_signals (init/init_task.c), in the kernel image: init_task's signal_struct, with
-     * INIT_RLIMITS as fork_init leaves them (RLIMIT_NPROC and RLIMIT_SIGPENDING at max_threads / 2).
-     */
-    public final long initSignals;
+    /** &init_signals (init/init_task.c, the signal room). */
+    public long initSignals;
+    /** &init_sighand (init/init_task.c, the signal room). */
+    public long initSighand;
     /** sigqueue_cachep (kernel/signal.c, signals_init). */
     public final KmemCache sigqueueCachep;
     /**

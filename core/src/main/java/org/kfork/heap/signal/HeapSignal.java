@@ -9,7 +9,6 @@ import static org.kfork.uapi.Signals.SIG_IGN;
 import static org.kfork.uapi.Signals.sigaddset;
 import static org.kfork.uapi.Signals.sigismember;
 
-import org.kfork.arch.X86_64;
 import org.kfork.heap.HeapGlobals;
 import org.kfork.heap.cred.HeapUserStruct;
 import org.kfork.heap.ds.HeapHList;
@@ -20,6 +19,7 @@ import org.kfork.sched.Limits;
 import org.kfork.sched.SignalFlags;
 import org.kfork.sched.TaskFlags;
 import org.kfork.sched.TaskState;
+import org.kfork.sched.ThreadInfoFlags;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.Resource;
 import org.kfork.uapi.Signals;
@@ -91,12 +91,12 @@ public final class HeapSignal {
 
     /** task_sigpending. */
     public static boolean taskSigpending(HeapTask p) {
-        return p.testTskThreadFlag(X86_64.TIF_SIGPENDING);
+        return p.testTskThreadFlag(ThreadInfoFlags.TIF_SIGPENDING);
     }
 
-    /** signal_pending. */
+    /** signal_pending (see the off-heap twin: no TIF_NOTIFY_SIGNAL without io_uring). */
     public static boolean signalPending(HeapTask p) {
-        return p.testTskThreadFlag(X86_64.TIF_NOTIFY_SIGNAL) || taskSigpending(p);
+        return taskSigpending(p);
     }
 
     /** __fatal_signal_pending. */
@@ -155,7 +155,7 @@ public final class HeapSignal {
         if ((t.jobctl & (Jobctl.JOBCTL_PENDING_MASK | Jobctl.JOBCTL_TRAP_FREEZE)) != 0
             || hasPendingSignals(t.pending.signal, t.blocked)
             || hasPendingSignals(t.signal.sharedPending.signal, t.blocked)) {
-            t.setTskThreadFlag(X86_64.TIF_SIGPENDING);
+            t.setTskThreadFlag(ThreadInfoFlags.TIF_SIGPENDING);
             return true;
         }
         return false;
@@ -171,7 +171,7 @@ public final class HeapSignal {
     /** recalc_sigpending. */
     public static void recalcSigpending(HeapTask current) {
         if (!recalcSigpendingTsk(current)) {
-            current.clearTskThreadFlag(X86_64.TIF_SIGPENDING);
+            current.clearTskThreadFlag(ThreadInfoFlags.TIF_SIGPENDING);
         }
     }
 
@@ -179,7 +179,7 @@ public final class HeapSignal {
     public static void calculateSigpending(HeapTask current) {
         final HeapSighandStruct sighand = current.sighand;
         sighand.siglock.lock();
-        current.setTskThreadFlag(X86_64.TIF_SIGPENDING);
+        current.setTskThreadFlag(ThreadInfoFlags.TIF_SIGPENDING);
         recalcSigpending(current);
         sighand.siglock.unlock();
     }
@@ -212,7 +212,7 @@ public final class HeapSignal {
         final HeapUserStruct user = t.realCred.user;
         final int sigpending = user.sigpending.incrementAndGet();
         if (sigpending == 1) {
-            user.count.inc(); // get_uid
+            user.countInc(); // get_uid
         }
         g.rcu.rcuReadUnlock(rcu);
         HeapSigqueue q = null;
@@ -256,7 +256,7 @@ public final class HeapSignal {
     public static void flushSignals(HeapGlobals g, HeapTask t) {
         final HeapSighandStruct sighand = t.sighand;
         sighand.siglock.lock();
-        t.clearTskThreadFlag(X86_64.TIF_SIGPENDING);
+        t.clearTskThreadFlag(ThreadInfoFlags.TIF_SIGPENDING);
         flushSigqueue(g, t.pending);
         flushSigqueue(g, t.signal.sharedPending);
         sighand.siglock.unlock();
@@ -276,7 +276,7 @@ public final class HeapSignal {
 
     /** signal_wake_up_state. */
     static void signalWakeUpState(HeapGlobals g, HeapTask t, int state) {
-        t.setTskThreadFlag(X86_64.TIF_SIGPENDING);
+        t.setTskThreadFlag(ThreadInfoFlags.TIF_SIGPENDING);
         g.signalExterns.wakeUpState(t, state | TaskState.TASK_INTERRUPTIBLE);
     }
 

@@ -177,7 +177,7 @@ public final class ForkInit implements AutoCloseable {
      * to [Limits.MIN_THREADS, Limits.MAX_THREADS].
      */
     public void setMaxThreads(long maxThreadsSuggested) {
-        maxThreads = Limits.setMaxThreads(kmem.machine().pages().totalramPages(), maxThreadsSuggested);
+        maxThreads = Limits.maxThreads(kmem.machine().pages().totalramPages(), maxThreadsSuggested);
     }
 
     /** max_threads. */

@@ -3,8 +3,8 @@ package org.kfork.kernel.fork;
 import org.kfork.ds.HList;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.kernel.Globals;
+import org.kfork.kernel.Refcount;
 import org.kfork.kernel.KernelImage;
-import org.kfork.kernel.locking.Refcount;
 import org.kfork.kernel.locking.Spinlock;
 import org.kfork.kernel.signal.Signal;
 import org.kfork.kernel.struct.KSigaction;
@@ -122,7 +122,7 @@ public final class ForkSignal {
     public static int copySighand(Globals g, long current, long cloneFlags, long tsk) {
         final long cur = Mem.getLong(current + TaskStruct.SIGHAND);
         if ((cloneFlags & CloneFlags.CLONE_SIGHAND) != 0) {
-            Refcount.inc(cur + SighandStruct.COUNT);
+            Refcount.inc(cur + SighandStruct.COUNT, "sighand_struct.count");
             return 0;
         }
         final long sig = g.alloc(g.forkInit.sighandCachep());
@@ -145,7 +145,7 @@ public final class ForkSignal {
      * SLAB_TYPESAFE_BY_RCU cache (signalfd_cleanup has no poller to wake in the model).
      */
     public static void __cleanupSighand(Globals g, long sighand) {
-        if (Refcount.decAndTest(sighand + SighandStruct.COUNT)) {
+        if (Refcount.decAndTest(sighand + SighandStruct.COUNT, "sighand_struct.count")) {
             g.free(g.forkInit.sighandCachep(), sighand);
         }
     }
@@ -223,7 +223,7 @@ public final class ForkSignal {
 
     /** put_signal_struct: the last sigcnt reference frees the signal_struct. */
     public static void putSignalStruct(Globals g, long sig) {
-        if (Refcount.decAndTest(sig + SignalStruct.SIGCNT)) {
+        if (Refcount.decAndTest(sig + SignalStruct.SIGCNT, "signal_struct.sigcnt")) {
             freeSignalStruct(g, sig);
         }
     }

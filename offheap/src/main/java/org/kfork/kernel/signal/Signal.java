@@ -16,7 +16,7 @@ import org.kfork.arch.X86_64;
 import org.kfork.ds.HList;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.kernel.Globals;
-import org.kfork.kernel.locking.Refcount;
+import org.kfork.kernel.Refcount;
 import org.kfork.kernel.locking.Spinlock;
 import org.kfork.kernel.struct.Cred;
 import org.kfork.kernel.struct.KSigaction;
@@ -37,6 +37,7 @@ import org.kfork.sched.Limits;
 import org.kfork.sched.SignalFlags;
 import org.kfork.sched.TaskFlags;
 import org.kfork.sched.TaskState;
+import org.kfork.sched.ThreadInfoFlags;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.Resource;
 import org.kfork.uapi.Signals;
@@ -176,12 +177,15 @@ public final class Signal {
 
     /** task_sigpending: TIF_SIGPENDING. */
     public static boolean taskSigpending(long p) {
-        return testTskThreadFlag(p, X86_64.TIF_SIGPENDING);
+        return testTskThreadFlag(p, ThreadInfoFlags.TIF_SIGPENDING);
     }
 
-    /** signal_pending: TIF_NOTIFY_SIGNAL (not a signal, but it must break waits too) or TIF_SIGPENDING. */
+    /**
+     * signal_pending: TIF_SIGPENDING. (5.12 also answers true for TIF_NOTIFY_SIGNAL, which only
+     * io_uring's task_work sets; the model has no io_uring.)
+     */
     public static boolean signalPending(long p) {
-        return testTskThreadFlag(p, X86_64.TIF_NOTIFY_SIGNAL) || taskSigpending(p);
+        return taskSigpending(p);
     }
 
     /** __fatal_signal_pending: SIGKILL in the task's own pending set. */
@@ -249,7 +253,7 @@ public final class Signal {
         if ((Mem.getLong(t + TaskStruct.JOBCTL) & (Jobctl.JOBCTL_PENDING_MASK | Jobctl.JOBCTL_TRAP_FREEZE)) != 0
             || hasPendingSignals(Mem.getLong(t + TaskStruct.PENDING + Sigpending.SIGNAL), blocked)
             || hasPendingSignals(Mem.getLong(signal(t) + SignalStruct.SHARED_PENDING + Sigpending.SIGNAL), blocked)) {
-            setTskThreadFlag(t, X86_64.TIF_SIGPENDING);
+            setTskThreadFlag(t, ThreadInfoFlags.TIF_SIGPENDING);
             return true;
         }
         return false;
@@ -265,7 +269,7 @@ public final class Signal {
     /** recalc_sigpending: current's TIF_SIGPENDING, cleared when nothing is pending (siglock held). */
     public static void recalcSigpending(long current) {
         if (!recalcSigpendingTsk(current)) {
-            clearTskThreadFlag(current, X86_64.TIF_SIGPENDING);
+            clearTskThreadFlag(current, ThreadInfoFlags.TIF_SIGPENDING);
         }
     }
 
@@ -273,7 +277,7 @@ public final class Signal {
     public static void calculateSigpending(long current) {
         final long siglock = sighand(current) + SighandStruct.SIGLOCK;
         Spinlock.lock(siglock);
-        setTskThreadFlag(current, X86_64.TIF_SIGPENDING);
+        setTskThreadFlag(current, ThreadInfoFlags.TIF_SIGPENDING);
         recalcSigpending(current);
         Spinlock.unlock(siglock);
     }
@@ -312,7 +316,7 @@ public final class Signal {
         final long user = Mem.getLong(Mem.getLong(t + TaskStruct.REAL_CRED) + Cred.USER);
         final int sigpending = Mem.getAndAddInt(user + UserStruct.SIGPENDING, 1) + 1;
         if (sigpending == 1) {
-            Refcount.inc(user + UserStruct.__COUNT); // get_uid
+            Refcount.inc(user + UserStruct.__COUNT, "user_struct.__count"); // get_uid
         }
         g.rcu.rcuReadUnlock(rcu);
         long q = 0;
@@ -360,7 +364,7 @@ public final class Signal {
     public static void flushSignals(Globals g, long t) {
         final long siglock = sighand(t) + SighandStruct.SIGLOCK;
         Spinlock.lock(siglock);
-        clearTskThreadFlag(t, X86_64.TIF_SIGPENDING);
+        clearTskThreadFlag(t, ThreadInfoFlags.TIF_SIGPENDING);
         flushSigqueue(g, t + TaskStruct.PENDING);
         flushSigqueue(g, signal(t) + SignalStruct.SHARED_PENDING);
         Spinlock.unlock(siglock);
@@ -389,7 +393,7 @@ public final class Signal {
      * modeled task that runs checks its flags at its next return to user space.
      */
     static void signalWakeUpState(Globals g, long t, int state) {
-        setTskThreadFlag(t, X86_64.TIF_SIGPENDING);
+        setTskThreadFlag(t, ThreadInfoFlags.TIF_SIGPENDING);
         g.signalExterns.wakeUpState(t, state | TaskState.TASK_INTERRUPTIBLE);
     }
 

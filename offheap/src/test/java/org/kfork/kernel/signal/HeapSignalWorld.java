@@ -77,14 +77,14 @@ final class HeapSignalWorld extends SignalWorld {
         cred.euid = euid;
         cred.suid = suid;
         HeapUserStruct up = user(uid);
-        up.count.inc();
+        up.countInc();
         cred.user = up;
         t.realCred = cred;
         t.cred = cred;
     }
 
     private void detachCred(HeapTask t) {
-        t.realCred.user.count.decAndTest();
+        t.realCred.user.countDecAndTest();
         t.realCred = null;
         t.cred = null;
     }
@@ -141,7 +141,7 @@ final class HeapSignalWorld extends SignalWorld {
         @Override
         public void freeUid(HeapUserStruct up) {
             model.freeUids++;
-            if (up.count.decAndTest()) {
+            if (up.countDecAndTest()) {
                 throw new AssertionError("free_uid dropped the world's own reference");
             }
         }
@@ -199,7 +199,7 @@ final class HeapSignalWorld extends SignalWorld {
             c.tgid = leader.tgid;
             sig.nrThreads++;
             sig.live.incrementAndGet();
-            sig.sigcnt.inc();
+            sig.sigcntInc();
             HeapIntrusiveList.listAddTail(c.threadGroup, leader.threadGroup);
             HeapIntrusiveList.listAddTail(c.threadNode, sig.threadHead);
         } else {
@@ -447,12 +447,12 @@ final class HeapSignalWorld extends SignalWorld {
 
     @Override
     int sigcnt(int t) {
-        return task(t).signal.sigcnt.read();
+        return task(t).signal.sigcnt();
     }
 
     @Override
     int sighandCount(int t) {
-        return task(t).sighand.count.read();
+        return task(t).sighand.count();
     }
 
     @Override
@@ -520,7 +520,7 @@ final class HeapSignalWorld extends SignalWorld {
     @Override
     int[] userCounts(int uid) {
         HeapUserStruct up = user(uid);
-        return new int[] {up.count.read(), up.sigpending.get()};
+        return new int[] {up.count(), up.sigpending.get()};
     }
 
     @Override
@@ -536,7 +536,7 @@ final class HeapSignalWorld extends SignalWorld {
                 allDfl = 0;
             }
         }
-        return new long[] {g.initSighand.count.read(), allDfl, g.initSignals.nrThreads, g.initSignals.sigcnt.read()};
+        return new long[] {g.initSighand.count(), allDfl, g.initSignals.nrThreads, g.initSignals.sigcnt()};
     }
 
     @Override
@@ -597,8 +597,8 @@ final class HeapSignalWorld extends SignalWorld {
             for (Map.Entry<Integer, HeapUserStruct> e : userByUid.entrySet()) {
                 HeapUserStruct up = e.getValue();
                 int expected = e.getKey() == 0 ? 2 : 1;
-                if (up.count.read() != expected || up.sigpending.get() != 0) {
-                    throw new AssertionError("user " + e.getKey() + " left with __count " + up.count.read()
+                if (up.count() != expected || up.sigpending.get() != 0) {
+                    throw new AssertionError("user " + e.getKey() + " left with __count " + up.count()
                         + ", sigpending " + up.sigpending.get());
                 }
             }

@@ -8,8 +8,8 @@ import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.kernel.Globals;
+import org.kfork.kernel.Refcount;
 import org.kfork.kernel.fork.ForkSignal;
-import org.kfork.kernel.locking.Refcount;
 import org.kfork.kernel.locking.Spinlock;
 import org.kfork.kernel.struct.Cred;
 import org.kfork.kernel.struct.KSigaction;
@@ -109,7 +109,7 @@ final class OffHeapSignalWorld extends SignalWorld {
         Mem.putInt(cred + Cred.EUID, euid);
         Mem.putInt(cred + Cred.SUID, suid);
         long up = user(uid);
-        Refcount.inc(up + UserStruct.__COUNT);
+        Refcount.inc(up + UserStruct.__COUNT, "user_struct.__count");
         Mem.putLong(cred + Cred.USER, up);
         Mem.putLong(t + TaskStruct.REAL_CRED, cred);
         Mem.putLong(t + TaskStruct.CRED, cred);
@@ -117,7 +117,7 @@ final class OffHeapSignalWorld extends SignalWorld {
 
     private void detachCred(long t) {
         long cred = Mem.getLong(t + TaskStruct.REAL_CRED);
-        Refcount.decAndTest(Mem.getLong(cred + Cred.USER) + UserStruct.__COUNT);
+        Refcount.decAndTest(Mem.getLong(cred + Cred.USER) + UserStruct.__COUNT, "user_struct.__count");
         creds.free(0, cred);
     }
 
@@ -175,7 +175,7 @@ final class OffHeapSignalWorld extends SignalWorld {
         @Override
         public void freeUid(long up) {
             model.freeUids++;
-            if (Refcount.decAndTest(up + UserStruct.__COUNT)) {
+            if (Refcount.decAndTest(up + UserStruct.__COUNT, "user_struct.__count")) {
                 throw new AssertionError("free_uid dropped the world's own reference");
             }
         }
@@ -244,7 +244,7 @@ final class OffHeapSignalWorld extends SignalWorld {
             Mem.putInt(c + TaskStruct.TGID, Mem.getInt(leader + TaskStruct.TGID));
             Mem.putInt(sig + SignalStruct.NR_THREADS, Mem.getInt(sig + SignalStruct.NR_THREADS) + 1);
             Mem.getAndAddInt(sig + SignalStruct.LIVE, 1);
-            Refcount.inc(sig + SignalStruct.SIGCNT);
+            Refcount.inc(sig + SignalStruct.SIGCNT, "signal_struct.sigcnt");
             IntrusiveList.addTailRcu(c + TaskStruct.THREAD_GROUP, leader + TaskStruct.THREAD_GROUP);
             IntrusiveList.addTailRcu(c + TaskStruct.THREAD_NODE, sig + SignalStruct.THREAD_HEAD);
         } else {
