@@ -196,7 +196,7 @@ class ForkSignalTest {
             int p = w.fork(0, 0);
             int sibling = w.fork(p, 0); // same process group as p
             int killer = w.fork(0, 0);
-            w.setCap(killer, Signal.CAP_KILL, true);
+            w.setCap(killer, SignalCalls.CAP_KILL, true);
             assertEquals(0, w.sigaction(p, Signals.SIGUSR1, HANDLER, 0, 0));
             assertEquals(0, w.sigaction(p, Signals.SIGCONT, HANDLER, 0, 0));
             assertEquals(0, w.forkDelay(p, 0));

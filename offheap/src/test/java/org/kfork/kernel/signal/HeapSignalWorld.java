@@ -16,6 +16,7 @@ import org.kfork.heap.signal.HeapKSigaction;
 import org.kfork.heap.signal.HeapMultiprocessSignals;
 import org.kfork.heap.signal.HeapSighandStruct;
 import org.kfork.heap.signal.HeapSignal;
+import org.kfork.heap.signal.HeapSignalCalls;
 import org.kfork.heap.signal.HeapSignalExterns;
 import org.kfork.heap.signal.HeapSignalStruct;
 import org.kfork.heap.signal.HeapSigpending;
@@ -140,7 +141,9 @@ final class HeapSignalWorld extends SignalWorld {
 
         @Override
         public void freeUid(HeapUserStruct up) {
-            model.freeUids++;
+            synchronized (model) {
+                model.freeUids++;
+            }
             if (up.countDecAndTest()) {
                 throw new AssertionError("free_uid dropped the world's own reference");
             }
@@ -239,22 +242,22 @@ final class HeapSignalWorld extends SignalWorld {
 
     @Override
     int kill(int caller, int pid, int sig) {
-        return HeapSignal.sysKill(g, task(caller), pid, sig);
+        return HeapSignalCalls.sysKill(g, task(caller), pid, sig);
     }
 
     @Override
     int sendSig(int caller, int sig, int t, boolean priv) {
-        return HeapSignal.sendSig(g, task(caller), sig, task(t), priv);
+        return HeapSignalCalls.sendSig(g, task(caller), sig, task(t), priv);
     }
 
     @Override
     int groupSendPriv(int caller, int sig, int t) {
-        return HeapSignal.groupSendSigInfo(g, task(caller), sig, HeapSignal.SEND_SIG_PRIV, task(t), Limits.PIDTYPE_TGID);
+        return HeapSignalCalls.groupSendSigInfo(g, task(caller), sig, HeapSignal.SEND_SIG_PRIV, task(t), Limits.PIDTYPE_TGID);
     }
 
     @Override
     int sigaction(int t, int sig, long handler, long flags, long mask) {
-        return HeapSignal.doSigaction(g, task(t), sig, true, handler, flags, 0, mask, null);
+        return HeapSignalCalls.doSigaction(g, task(t), sig, true, handler, flags, 0, mask, null);
     }
 
     @Override
@@ -268,7 +271,7 @@ final class HeapSignalWorld extends SignalWorld {
             act.saMask = mask;
         }
         HeapKSigaction oact = old == null ? null : new HeapKSigaction();
-        int r = HeapSignal.doSigaction(g, task(t), sig, act, oact);
+        int r = HeapSignalCalls.doSigaction(g, task(t), sig, act, oact);
         if (old != null) {
             old[0] = oact.saHandler;
             old[1] = oact.saFlags;
@@ -282,7 +285,7 @@ final class HeapSignalWorld extends SignalWorld {
     boolean notifyParent(int t, int sig) {
         g.tasklistLock.writeLock().lock();
         try {
-            return HeapSignal.doNotifyParent(g, task(t), sig);
+            return HeapSignalCalls.doNotifyParent(g, task(t), sig);
         } finally {
             g.tasklistLock.writeLock().unlock();
         }

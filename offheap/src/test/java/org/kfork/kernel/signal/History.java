@@ -75,11 +75,11 @@ final class History {
                 case 6 -> {
                     int uid = 1000 * r.nextInt(3);
                     w.setCred(a, uid, uid, r.nextBoolean() ? uid : 0);
-                    w.setCap(a, Signal.CAP_KILL, r.nextBoolean());
+                    w.setCap(a, SignalCalls.CAP_KILL, r.nextBoolean());
                     line = "cred " + a + " " + uid;
                 }
                 case 7 -> {
-                    int parent = w.model.leader.get(a) == a ? parentOf(w, a) : -1;
+                    int parent = w.model.leader.get(a) == a && w.threads(a).size() == 1 ? parentOf(w, a) : -1;
                     if (parent <= 0 || !w.model.hashed.get(parent)) {
                         line = "notify -";
                     } else {

@@ -174,7 +174,9 @@ final class OffHeapSignalWorld extends SignalWorld {
 
         @Override
         public void freeUid(long up) {
-            model.freeUids++;
+            synchronized (model) {
+                model.freeUids++;
+            }
             if (Refcount.decAndTest(up + UserStruct.__COUNT, "user_struct.__count")) {
                 throw new AssertionError("free_uid dropped the world's own reference");
             }
@@ -291,22 +293,22 @@ final class OffHeapSignalWorld extends SignalWorld {
 
     @Override
     int kill(int caller, int pid, int sig) {
-        return Signal.sysKill(g, task(caller), pid, sig);
+        return SignalCalls.sysKill(g, task(caller), pid, sig);
     }
 
     @Override
     int sendSig(int caller, int sig, int t, boolean priv) {
-        return Signal.sendSig(g, task(caller), sig, task(t), priv);
+        return SignalCalls.sendSig(g, task(caller), sig, task(t), priv);
     }
 
     @Override
     int groupSendPriv(int caller, int sig, int t) {
-        return Signal.groupSendSigInfo(g, task(caller), sig, Signal.SEND_SIG_PRIV, task(t), Limits.PIDTYPE_TGID);
+        return SignalCalls.groupSendSigInfo(g, task(caller), sig, Signal.SEND_SIG_PRIV, task(t), Limits.PIDTYPE_TGID);
     }
 
     @Override
     int sigaction(int t, int sig, long handler, long flags, long mask) {
-        return Signal.doSigaction(g, task(t), sig, true, handler, flags, 0, mask, 0);
+        return SignalCalls.doSigaction(g, task(t), sig, true, handler, flags, 0, mask, 0);
     }
 
     @Override
@@ -320,7 +322,7 @@ final class OffHeapSignalWorld extends SignalWorld {
             Mem.putLong(act + KSigaction.SA + Sigaction.SA_MASK, mask);
         }
         long oact = old == null ? 0 : scratch;
-        int r = Signal.doSigaction(g, task(t), sig, act, oact);
+        int r = SignalCalls.doSigaction(g, task(t), sig, act, oact);
         if (old != null) {
             old[0] = Mem.getLong(oact + KSigaction.SA + Sigaction.SA_HANDLER);
             old[1] = Mem.getLong(oact + KSigaction.SA + Sigaction.SA_FLAGS);
@@ -334,7 +336,7 @@ final class OffHeapSignalWorld extends SignalWorld {
     boolean notifyParent(int t, int sig) {
         g.tasklistLock.writeLock().lock();
         try {
-            return Signal.doNotifyParent(g, task(t), sig);
+            return SignalCalls.doNotifyParent(g, task(t), sig);
         } finally {
             g.tasklistLock.writeLock().unlock();
         }

@@ -161,8 +161,8 @@ class SignalTest {
             int init = w.fork(0, 0);
             int a = w.fork(init, 0);
             int b = w.fork(init, 0);
-            w.setCap(a, Signal.CAP_KILL, false);
-            w.setCap(b, Signal.CAP_KILL, false);
+            w.setCap(a, SignalCalls.CAP_KILL, false);
+            w.setCap(b, SignalCalls.CAP_KILL, false);
             w.setCred(a, 1000, 1000, 1000);
             w.setCred(b, 2000, 2000, 2000);
             assertEquals(0, w.sigaction(b, SIGUSR1, HANDLER, 0, 0));
@@ -176,9 +176,9 @@ class SignalTest {
             w.setCred(a, 3000, 2000, 3000);
             assertEquals(0, w.kill(a, w.nr(b), SIGUSR1), "the sender's euid is the target's uid");
             w.setCred(a, 3000, 3000, 3000);
-            w.setCap(a, Signal.CAP_KILL, true);
+            w.setCap(a, SignalCalls.CAP_KILL, true);
             assertEquals(0, w.kill(a, w.nr(b), SIGUSR1), "CAP_KILL");
-            w.setCap(a, Signal.CAP_KILL, false);
+            w.setCap(a, SignalCalls.CAP_KILL, false);
             int t = w.fork(b, THREAD);
             w.setCred(t, 4000, 4000, 4000);
             assertEquals(0, w.kill(t, w.nr(b), SIGUSR1), "its own thread group needs no permission");
@@ -324,10 +324,10 @@ class SignalTest {
             assertEquals(0, w.sharedPending(outsider), "not the caller");
             assertEquals(0, w.sharedPending(init), "not init");
             // with no permission anywhere, -EPERM is not reported by kill(-1)...
-            w.setCap(quiet, Signal.CAP_KILL, false);
+            w.setCap(quiet, SignalCalls.CAP_KILL, false);
             w.setCred(quiet, 5000, 5000, 5000);
             int lone = w.fork(0, 0);
-            w.setCap(lone, Signal.CAP_KILL, false);
+            w.setCap(lone, SignalCalls.CAP_KILL, false);
             w.setCred(lone, 6000, 6000, 6000);
             assertEquals(0, w.kill(lone, -1, SIGUSR1), "EPERM failures are not kill(-1)'s result");
         }
@@ -466,11 +466,14 @@ class SignalTest {
             assertTrue(w.notifyParent(c1, SIGCHLD));
             assertEquals(rtSigmask(SIGCHLD), w.sharedPending(parent));
             w.flushSignals(parent);
-            // SIG_IGN: autoreap, and no signal at all
+            // SIG_IGN: autoreap, and no signal at all (not even queued for a parent that blocks it,
+            // which an ignored but blocked signal would be)
             assertEquals(0, w.sigaction(parent, SIGCHLD, Signals.SIG_IGN, 0, 0));
+            w.setBlocked(parent, rtSigmask(SIGCHLD));
             w.model.parentWakeups.clear();
             assertTrue(w.notifyParent(c1, SIGCHLD));
             assertEquals(0, w.sharedPending(parent));
+            w.setBlocked(parent, 0);
             assertEquals(List.of(c1 + "->" + parent), w.model.parentWakeups, "woken anyway: wait4 may now fail");
             // another exit signal is not SIGCHLD: no autoreap, the signal goes
             assertEquals(0, w.sigaction(parent, SIGUSR1, HANDLER, 0, 0));
@@ -482,6 +485,9 @@ class SignalTest {
             assertTrue(w.notifyParent(c1, SIGUSR1));
             assertEquals(0, w.sharedPending(parent));
             assertThrows(IllegalArgumentException.class, () -> w.notifyParent(c1, -1));
+            int thread = w.fork(c1, THREAD);
+            assertThrows(IllegalStateException.class, () -> w.notifyParent(c1, SIGCHLD), "a leader with threads");
+            assertThrows(IllegalStateException.class, () -> w.notifyParent(thread, SIGCHLD), "a thread");
         }
     }
 

@@ -42,13 +42,13 @@ abstract class SignalWorld implements AutoCloseable {
         final List<Boolean> running = new ArrayList<>();
         /** Still hashed (not released). */
         final List<Boolean> hashed = new ArrayList<>();
-        /** Wake-ups asked for: "task:state". */
-        final List<String> wakeups = new ArrayList<>();
+        /** Wake-ups asked for: "task:state" (the stress test's threads add to it at once). */
+        final List<String> wakeups = java.util.Collections.synchronizedList(new ArrayList<>());
         /** __wake_up_parent calls: "child->parent". */
-        final List<String> parentWakeups = new ArrayList<>();
+        final List<String> parentWakeups = java.util.Collections.synchronizedList(new ArrayList<>());
         int nextNr = 1;
         int nextNsNr = 1;
-        int freeUids;
+        volatile int freeUids;
 
         int add(int parent, long flags, boolean thread) {
             int i = nr.size();
