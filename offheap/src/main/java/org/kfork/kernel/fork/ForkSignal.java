@@ -13,6 +13,7 @@ import org.kfork.kernel.struct.MultiprocessSignals;
 import org.kfork.kernel.struct.Mutex;
 import org.kfork.kernel.struct.Rlimit;
 import org.kfork.kernel.struct.RwSemaphore;
+import org.kfork.kernel.struct.Sigaction;
 import org.kfork.kernel.struct.SighandStruct;
 import org.kfork.kernel.struct.SignalStruct;
 import org.kfork.kernel.struct.Sigpending;
@@ -65,7 +66,7 @@ public final class ForkSignal {
         initWaitqueueHead(sighand + SighandStruct.SIGNALFD_WQH);
         for (int sig = 1; sig <= Signals._NSIG; sig++) {
             final long sa = sighand + SighandStruct.ACTION + (sig - 1) * KSigaction.SIZEOF + KSigaction.SA;
-            Mem.putLong(sa + org.kfork.kernel.struct.Sigaction.SA_HANDLER, Signals.SIG_DFL);
+            Mem.putLong(sa + Sigaction.SA_HANDLER, Signals.SIG_DFL);
         }
         return sighand;
     }

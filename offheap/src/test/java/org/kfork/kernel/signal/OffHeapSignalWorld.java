@@ -15,6 +15,7 @@ import org.kfork.kernel.struct.Cred;
 import org.kfork.kernel.struct.KSigaction;
 import org.kfork.kernel.struct.KernelSiginfo;
 import org.kfork.kernel.struct.MultiprocessSignals;
+import org.kfork.kernel.struct.PosixCputimers;
 import org.kfork.kernel.struct.Rlimit;
 import org.kfork.kernel.struct.Sigaction;
 import org.kfork.kernel.struct.SighandStruct;
@@ -29,6 +30,7 @@ import org.kfork.machine.Kasan;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
 import org.kfork.sched.Limits;
+import org.kfork.sched.TaskFlags;
 import org.kfork.testing.LeakCheck;
 import org.kfork.uapi.CloneFlags;
 import org.kfork.uapi.Signals;
@@ -69,7 +71,7 @@ final class OffHeapSignalWorld extends SignalWorld {
         IntrusiveList.init(init + TaskStruct.THREAD_GROUP);
         IntrusiveList.addTail(init + TaskStruct.THREAD_NODE, g.initSignals + SignalStruct.THREAD_HEAD);
         IntrusiveList.init(init + TaskStruct.PENDING + Sigpending.LIST);
-        Mem.putInt(init + TaskStruct.FLAGS, org.kfork.sched.TaskFlags.PF_KTHREAD);
+        Mem.putInt(init + TaskStruct.FLAGS, TaskFlags.PF_KTHREAD);
         if (g.forkInit.stacks().allocThreadStackNode(init, 0) == 0) {
             throw new IllegalStateException("no stack for init_task");
         }
@@ -577,7 +579,7 @@ final class OffHeapSignalWorld extends SignalWorld {
     @Override
     boolean timersActive(int t) {
         return Mem.getInt(sig(t) + SignalStruct.POSIX_CPUTIMERS
-            + org.kfork.kernel.struct.PosixCputimers.TIMERS_ACTIVE) != 0;
+            + PosixCputimers.TIMERS_ACTIVE) != 0;
     }
 
     @Override
