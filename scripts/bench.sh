@@ -63,10 +63,16 @@ OUT="$(cd "$OUT" && pwd)"
 INTERRUPTED=0
 trap 'INTERRUPTED=1' INT TERM
 
+# The sizes of what a fork copies, from kfork's layouts, for the copy anchor (bench/native/forkcopy.c).
+SIZES=()
+if ((NATIVE)); then
+  SPEC="$("$JAVA" "${FLAGS[@]}" -cp "$CP" org.kfork.bench.harness.ForkCopySizes)" && SIZES=(--sizes "$SPEC")
+fi
+
 rm -f "$OUT/native-after.jsonl"
 if ((NATIVE)); then
   echo "bench: native anchors (bench/native, ${PROFILE#--}), before the Java suites..."
-  "$KFORK_ROOT/bench/native/run.sh" "$PROFILE" "$OUT/native.jsonl"
+  "$KFORK_ROOT/bench/native/run.sh" "$PROFILE" "${SIZES[@]}" "$OUT/native.jsonl"
 else
   rm -f "$OUT/native.jsonl"
   echo "bench: native anchors skipped (--no-native); the report uses reference figures"
@@ -82,7 +88,7 @@ fi
 # faster a few minutes later, so the report takes the mean of both passes and shows the drift.
 if ((NATIVE)) && ((!INTERRUPTED)) && [[ -f "$OUT/report.md" ]]; then
   echo "bench: native anchors again, after the Java suites..."
-  "$KFORK_ROOT/bench/native/run.sh" "$PROFILE" "$OUT/native-after.jsonl"
+  "$KFORK_ROOT/bench/native/run.sh" "$PROFILE" "${SIZES[@]}" "$OUT/native-after.jsonl"
   if ((!INTERRUPTED)); then
     echo
     echo "bench: the summary again, with the mean of both anchor passes (this one is the report's):"

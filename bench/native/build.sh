@@ -23,7 +23,7 @@ status() { # suite status reason
 
 CC="${CC:-gcc}"
 if ! command -v "$CC" >/dev/null 2>&1; then
-  for s in rbtree percpu mem fork; do status "$s" skipped "gcc not found"; done
+  for s in rbtree percpu mem fork clone forkcopy; do status "$s" skipped "gcc not found"; done
   exit 0
 fi
 CFLAGS=(-O2 -Wall -Wextra -std=gnu11)
@@ -38,10 +38,15 @@ if ! have_tree_h; then
   fi
 fi
 
+up_to_date() { # binary source: newer than its source and every header
+  local h
+  [[ -x "$1" && "$1" -nt "$2" ]] || return 1
+  for h in "$HERE"/*.h; do [[ "$1" -nt "$h" ]] || return 1; done
+}
+
 build() { # name source [extra flags...]
   local name="$1" src="$2"; shift 2
-  if [[ -x "$OUT/$name" && "$OUT/$name" -nt "$HERE/$src" && "$OUT/$name" -nt "$HERE/common.h" ]] \
-     || "$CC" "${CFLAGS[@]}" "$@" -o "$OUT/$name" "$HERE/$src"; then
+  if up_to_date "$OUT/$name" "$HERE/$src" || "$CC" "${CFLAGS[@]}" "$@" -o "$OUT/$name" "$HERE/$src"; then
     return 0
   fi
   return 1
@@ -55,4 +60,6 @@ fi
 if build percpu percpu.c -pthread; then status percpu built ""; else status percpu skipped "compile failed"; fi
 if build mem mem.c; then status mem built ""; else status mem skipped "compile failed"; fi
 if build forkvma forkvma.c; then status fork built ""; else status fork skipped "compile failed"; fi
+if build clone clone.c -pthread; then status clone built ""; else status clone skipped "compile failed"; fi
+if build forkcopy forkcopy.c; then status forkcopy built ""; else status forkcopy skipped "compile failed"; fi
 exit 0

@@ -78,14 +78,24 @@ static inline int full_mode(int argc, char **argv)
 }
 
 /*
- * One result: {"suite":..,"op":..,"n":..,"ns_per_op":..,"samples":..}. The Java report reads these
- * lines (org.kfork.bench.harness.NativeAnchors); keep the keys stable.
+ * One result: {"suite":..,"op":..,"n":..,"ns_per_op":..,"samples":..}, and "detail":.. when detail
+ * is not NULL (what was measured: sizes, VMA counts; plain text, no quotes or backslashes). The Java
+ * report reads these lines (org.kfork.bench.harness.NativeAnchors); keep the keys stable.
  */
+static inline void emit_detail(const char *suite, const char *op, long n, double ns_per_op, int samples,
+			       const char *detail)
+{
+	printf("{\"suite\":\"%s\",\"op\":\"%s\",\"n\":%ld,\"ns_per_op\":%.3f,\"samples\":%d",
+	       suite, op, n, ns_per_op, samples);
+	if (detail)
+		printf(",\"detail\":\"%s\"", detail);
+	printf("}\n");
+	fflush(stdout);
+}
+
 static inline void emit(const char *suite, const char *op, long n, double ns_per_op, int samples)
 {
-	printf("{\"suite\":\"%s\",\"op\":\"%s\",\"n\":%ld,\"ns_per_op\":%.3f,\"samples\":%d}\n",
-	       suite, op, n, ns_per_op, samples);
-	fflush(stdout);
+	emit_detail(suite, op, n, ns_per_op, samples, NULL);
 }
 
 /* Keeps the compiler from proving a value or a buffer dead. */

@@ -15,50 +15,8 @@
  * Reported: the median per N ("return_<variant>", "total_<variant>", n = N, ns per fork) and the
  * slopes ("slope_return_<variant>", "slope_total_<variant>", n = 0, ns per VMA).
  */
-#include "common.h"
-#include <sys/mman.h>
+#include "vmas.h"
 #include <sys/wait.h>
-#include <unistd.h>
-
-static long page_size;
-
-static char *map_vmas(long n, int dirty)
-{
-	size_t len = (size_t)(n + 2) * (size_t)page_size;
-	char *base = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (base == MAP_FAILED) {
-		perror("forkvma: mmap");
-		exit(1);
-	}
-	for (long i = 1; i <= n; i++) {
-		char *page = base + i * page_size;
-		if (mprotect(page, (size_t)page_size, PROT_READ | PROT_WRITE) != 0) {
-			perror("forkvma: mprotect");
-			exit(1);
-		}
-		if (dirty)
-			page[0] = 1;
-		/* Odd pages end read-only, so each differs from both neighbours. */
-		if ((i & 1) && mprotect(page, (size_t)page_size, PROT_READ) != 0) {
-			perror("forkvma: mprotect");
-			exit(1);
-		}
-	}
-	return base;
-}
-
-static long count_vmas(void)
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	long lines = 0;
-	int c;
-	if (!f)
-		return -1;
-	while ((c = fgetc(f)) != EOF)
-		lines += c == '\n';
-	fclose(f);
-	return lines;
-}
 
 /* One fork: the child exits at once. Fills ret (until fork returns) and total (after waitpid). */
 static void one_fork(double *ret, double *total)
@@ -79,19 +37,6 @@ static void one_fork(double *ret, double *total)
 	*total = (double)(t2 - t0);
 }
 
-/* Least-squares slope of y over x. */
-static double slope(const double *x, const double *y, int n)
-{
-	double sx = 0, sy = 0, sxx = 0, sxy = 0;
-	for (int i = 0; i < n; i++) {
-		sx += x[i];
-		sy += y[i];
-		sxx += x[i] * x[i];
-		sxy += x[i] * y[i];
-	}
-	return (n * sxy - sx * sy) / (n * sxx - sx * sx);
-}
-
 int main(int argc, char **argv)
 {
 	int full = full_mode(argc, argv);
@@ -102,7 +47,6 @@ int main(int argc, char **argv)
 	int samples = full ? 11 : 5;
 	double xs[6], yr[6], yt[6], r[11], t[11];
 
-	page_size = sysconf(_SC_PAGESIZE);
 	for (int dirty = 0; dirty <= 1; dirty++) {
 		const char *variant = dirty ? "dirty" : "untouched";
 		for (int s = 0; s < nsizes; s++) {
@@ -125,7 +69,7 @@ int main(int argc, char **argv)
 			emit("fork", op, n, yr[s], samples);
 			snprintf(op, sizeof(op), "total_%s", variant);
 			emit("fork", op, n, yt[s], samples);
-			munmap(base, (size_t)(n + 2) * (size_t)page_size);
+			unmap_vmas(base, n);
 		}
 		char op[64];
 		snprintf(op, sizeof(op), "slope_return_%s", variant);

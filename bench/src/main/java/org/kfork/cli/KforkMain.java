@@ -1,5 +1,6 @@
 package org.kfork.cli;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -29,7 +30,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "kfork",
     description = "Looks inside the modeled Linux 5.12 kernel.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {HelpCommand.class, LayoutCommand.class, SlabinfoCommand.class},
+    subcommands = {HelpCommand.class, LayoutCommand.class, SlabinfoCommand.class, RunCommand.class},
     footer = {"", "'kfork help COMMAND' shows a command's options."},
     usageHelpAutoWidth = true)
 public final class KforkMain implements Callable<Integer> {
@@ -56,10 +57,25 @@ public final class KforkMain implements Callable<Integer> {
      * @return the exit code: 0, 1 for a failure while running, 2 for a usage error
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, System.in, out, err);
+    }
+
+    /**
+     * Runs the tool without exiting, with {@code in} as standard input ({@code kfork run -}).
+     *
+     * @param args the command and its arguments
+     * @param in   standard input
+     * @param out  where results and requested help go
+     * @param err  where errors go
+     * @return the exit code
+     */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         PrintWriter o = new PrintWriter(out, true);
         PrintWriter e = new PrintWriter(err, true);
         try {
-            return commandLine(o, e).execute(args);
+            CommandLine cmd = commandLine(o, e);
+            ((RunCommand) cmd.getSubcommands().get("run").getCommand()).stdin(in);
+            return cmd.execute(args);
         } finally {
             o.flush();
             e.flush();

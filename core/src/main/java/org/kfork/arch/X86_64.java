@@ -2,7 +2,7 @@ package org.kfork.arch;
 
 /**
  * x86_64 page, stack and address-space constants (arch/x86/include/asm/page_types.h and
- * page_64_types.h, 5.12, without KASAN, with 4-level paging).
+ * page_64_types.h, 5.12, without KASAN, with 4-level paging), and the first mm context id.
  *
  * <p>The core module needs them for checks done by both kernels (clone3 rejects a clone_args
  * larger than PAGE_SIZE, mmap rounds to pages) and cannot see the offheap module's machine ABI,
@@ -24,6 +24,11 @@ public final class X86_64 {
      * mmap hands out addresses below it.
      */
     public static final long DEFAULT_MAP_WINDOW = (1L << 47) - PAGE_SIZE;
+    /**
+     * init_mm's context.ctx_id (INIT_MM_CONTEXT), and the first value of last_mm_ctx_id
+     * (arch/x86/mm/tlb.c): init_new_context gives every other mm the next one.
+     */
+    public static final long INIT_MM_CTX_ID = 1;
 
     private X86_64() {
     }

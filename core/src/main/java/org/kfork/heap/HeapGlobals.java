@@ -7,10 +7,20 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 
+import org.kfork.heap.delayacct.HeapDelayacct;
+import org.kfork.heap.exit.HeapExit;
 import org.kfork.heap.fork.HeapForkSignal;
+import org.kfork.heap.fork.HeapForkTask;
+import org.kfork.heap.fork.HeapTask;
+import org.kfork.heap.fork.HeapThreadStacks;
+import org.kfork.heap.init.HeapInitTask;
 import org.kfork.heap.mm.HeapMmSystem;
 import org.kfork.heap.rcu.HeapRcu;
+import org.kfork.heap.rcu.HeapRcuCallback;
+import org.kfork.heap.sched.HeapNrRunning;
+import org.kfork.heap.sched.HeapSchedCore;
 import org.kfork.heap.signal.HeapSighandStruct;
 import org.kfork.heap.signal.HeapSignal;
 import org.kfork.heap.signal.HeapSignalExterns;
@@ -42,7 +52,10 @@ public final class HeapGlobals implements AutoCloseable {
     public final FailSlab failSlab;
     /** The kernel log. */
     public final KernelLog log;
-    /** The seeded random source; same draws in the same order as the off-heap kernel's. */
+    /**
+     * The seeded random source; same draws in the same order as the off-heap kernel's, each under
+     * the source's monitor (HeapInitTask.randomCanary).
+     */
     public final SplittableRandom random;
     /** tasklist_lock (see the off-heap twin). */
     public final ReentrantReadWriteLock tasklistLock = new ReentrantReadWriteLock(true);
@@ -69,6 +82,40 @@ public final class HeapGlobals implements AutoCloseable {
     /** total_forks. Guarded by tasklist_lock (write). */
     public long totalForks;
 
+    // ---- the task core (see the off-heap twin) ----
+
+    /** init_task. */
+    public HeapTask initTask;
+    /** init_stack. */
+    public byte[] initStack;
+    /** rq->nr_running of each CPU. */
+    public HeapNrRunning nrRunning;
+    /** The task_struct kind (fork_init). */
+    public int taskStructKind;
+    /** The thread stacks with their per-CPU cache (fork_init). */
+    public HeapThreadStacks stacks;
+    /** The task_delay_info kind (delayacct_init). */
+    public int delayacctKind;
+    /** __delayed_free_task. */
+    public HeapRcuCallback delayedFreeTaskFn;
+    /** delayed_put_task_struct. */
+    public HeapRcuCallback delayedPutTaskStructFn;
+    /** free_task's WARN_ON_ONCE has fired. */
+    public volatile boolean freeTaskStackWarned;
+    /** HeapWait's kernel-wide monitor, the innermost lock. */
+    public final Object waitMonitor = new Object();
+    /** HeapWait's wake-up sequence, bumped under {@link #waitMonitor}. */
+    public volatile long waitWakeups;
+
+    // ---- the steps of __put_task_struct other rooms implement (set by their boot steps) ----
+
+    /** cgroup_free(tsk). */
+    public Consumer<HeapTask> cgroupFree;
+    /** exit_creds(tsk). */
+    public Consumer<HeapTask> exitCreds;
+    /** put_signal_struct(tsk->signal), given the task (HeapTask's signal field is the signal room's). */
+    public Consumer<HeapTask> putSignalStruct;
+
     private final List<String> kinds = new ArrayList<>();
     private AtomicLongArray live = new AtomicLongArray(0);
 
@@ -76,19 +123,27 @@ public final class HeapGlobals implements AutoCloseable {
         this.totalramPages = totalramPages;
         this.nrCpus = nrCpus;
         this.random = new SplittableRandom(seed);
-        this.initSighand = HeapForkSignal.initSighand();
+        HeapInitTask.initTaskData(this);
+        // init_signals and init_sighand: data of the image
         this.initSignals = HeapForkSignal.initSignals();
+        this.initSighand = HeapForkSignal.initSighand();
+        HeapSchedCore.schedInit(this);
         this.rcu = new HeapRcu(nrCpus);
         // fork_init's part that reaches the statics: max_threads and init_task's rlimits
         this.maxThreads = Limits.maxThreads(totalramPages, Limits.MAX_THREADS);
         HeapForkSignal.forkInitRlimits(initSignals, maxThreads);
-        // proc_caches_init's kinds of this room
+        HeapForkTask.forkTaskInit(this);
+        // proc_caches_init's kinds of the signal room, and its step of __put_task_struct
         this.sighandKind = kind("sighand_cache");
         this.signalKind = kind("signal_cache");
+        this.putSignalStruct = tsk -> HeapForkSignal.putSignalStruct(this, tsk.signal);
+        HeapExit.exitInit(this);
         this.mm = new HeapMmSystem(totalramPages);
         this.failSlab = mm.failSlab();
         this.log = mm.log();
         this.sigqueueKind = HeapSignal.signalsInit(this);
+        HeapDelayacct.delayacctInit(this);
+        HeapInitTask.initTaskLinks(this);
     }
 
     /** Boots the heap kernel of a machine with this RAM (in pages) and CPU count, default seed. */
@@ -151,6 +206,8 @@ public final class HeapGlobals implements AutoCloseable {
 
     @Override
     public void close() {
+        rcu.rcuBarrier();
+        HeapDelayacct.delayacctClose(this);
         mm.close();
     }
 }

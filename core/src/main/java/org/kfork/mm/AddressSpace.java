@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * An mm_struct and its VMAs, as both variants (heap twin {@code org.kfork.heap.mm.HeapMm}, off-heap
  * {@code org.kfork.kernel.mm}) model them: the common surface one parameterized test suite runs on.
- * Calls follow the kernel's return convention: a value &gt;= 0, or a negative errno.
+ * Calls follow the kernel's return convention: a value &gt;= 0, or a negative errno. A handle
+ * refuses use after its own last put with {@link IllegalStateException} ({@link LockedAddressSpace}
+ * says which calls, and when).
  */
 public interface AddressSpace {
     /** do_mmap: map {@code len} bytes; returns the address or a negative errno. */
@@ -97,6 +99,12 @@ public interface AddressSpace {
 
     /** vmacache_seqnum. */
     long vmacacheSeqnum();
+
+    /** mm->context.ctx_id: the id init_new_context gave this mm, never another's. */
+    long ctxId();
+
+    /** mm->context.tlb_gen: the TLB flush generation (flush_tlb_mm bumps it). */
+    long tlbGen();
 
     /** mm->flags. */
     long flags();

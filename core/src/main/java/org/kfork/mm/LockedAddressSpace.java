@@ -7,19 +7,89 @@ import java.util.concurrent.locks.ReentrantLock;
  * The locking half of an {@link AddressSpace} handle, the same for both variants: each operation
  * takes the system's big lock (which stands for mmap_lock, the anon_vma root rwsem and
  * i_mmap_rwsem) and runs its {@code ...Locked} form. The reference counts (mmget, mmput, mmgrab)
- * are left to each variant: the off-heap one uses atomics and its fork path, which lock by
- * themselves.
+ * run their {@code do...} form without it: the off-heap one uses atomics and its fork path, which
+ * lock by themselves.
+ *
+ * <p><b>A handle refuses use after its own last put, in both modes.</b> When a put through this
+ * handle ends the mm's users (the last mmput: exit_mmap has torn the VMAs down), every
+ * address-space operation refuses with {@link IllegalStateException}; the reference counts and
+ * the counters stay usable while mm_count keeps the mm_struct (and a second put is refused by
+ * the count itself, as before). When a put through this handle frees the mm_struct (the last
+ * mmdrop, or the last mmput with no mmgrab held), every call refuses, rather than read memory
+ * that the mm_struct cache may have handed to another mm. A handle sees only its own puts: a
+ * stale second handle on the same mm (or the static fork path) is caught by checked mode, whose
+ * quarantine keeps the freed mm_struct poisoned. The cost is one volatile read per call.
  */
 public abstract class LockedAddressSpace implements AddressSpace {
+    /** The mm as far as this handle's puts know: in use. */
+    private static final int LIVE = 0;
+    /** This handle's mmput ended the users: the address space is torn down, the mm_struct held. */
+    private static final int USERS_GONE = 1;
+    /** This handle's put freed the mm_struct. */
+    private static final int FREED = 2;
+
     private final ReentrantLock bkl;
+    private volatile int life = LIVE;
 
     /** A handle whose operations run under {@code bkl}. */
     protected LockedAddressSpace(ReentrantLock bkl) {
         this.bkl = bkl;
     }
 
+    /** Refuses an address-space operation once this handle's put ended the mm's users. */
+    protected final void checkUsers(String op) {
+        int l = life;
+        if (l != LIVE) {
+            throw gone(op, l);
+        }
+    }
+
+    /** Refuses any use of the mm_struct once this handle's put freed it. */
+    protected final void checkStruct(String op) {
+        int l = life;
+        if (l == FREED) {
+            throw gone(op, l);
+        }
+    }
+
+    private static IllegalStateException gone(String op, int l) {
+        return new IllegalStateException(op + ": " + (l == FREED
+            ? "use after free: this handle's last put freed the mm_struct"
+            : "this handle's mmput was the last: the address space is torn down (mm_users is 0)"));
+    }
+
+    /** Records what a put through this handle ended: the users, and the mm_struct if {@code freed}. */
+    private void ended(boolean freed) {
+        life = freed ? FREED : USERS_GONE;
+    }
+
+    @Override
+    public final void mmget() {
+        checkUsers("mmget");
+        doMmget();
+    }
+
+    @Override
+    public final void mmput() {
+        checkStruct("mmput");
+        // We hold a user reference, so nobody can take a new one: mm_users 1 means ours is the last.
+        boolean last = mmUsers() == 1;
+        boolean frees = last && mmCount() == 1;
+        doMmput();
+        if (last) {
+            ended(frees);
+        }
+    }
+
+    @Override
+    public final void mmgrab() {
+        checkStruct("mmgrab");
+        doMmgrab();
+    }
+
     @Override
     public final long mmap(long addr, long len, int prot, int flags, MappedFile file, long pgoff) {
+        checkUsers("mmap");
         bkl.lock();
         try {
             return mmapLocked(addr, len, prot, flags, file, pgoff);
@@ -30,6 +100,7 @@ public abstract class LockedAddressSpace implements AddressSpace {
 
     @Override
     public final int munmap(long start, long len) {
+        checkUsers("munmap");
         bkl.lock();
         try {
             return munmapLocked(start, len);
@@ -40,6 +111,7 @@ public abstract class LockedAddressSpace implements AddressSpace {
 
     @Override
     public final int mprotect(long start, long len, int prot) {
+        checkUsers("mprotect");
         bkl.lock();
         try {
             return mprotectLocked(start, len, prot);
@@ -50,6 +122,7 @@ public abstract class LockedAddressSpace implements AddressSpace {
 
     @Override
     public final int madvise(long start, long len, int behavior) {
+        checkUsers("madvise");
         bkl.lock();
         try {
             return madviseLocked(start, len, behavior);
@@ -60,6 +133,7 @@ public abstract class LockedAddressSpace implements AddressSpace {
 
     @Override
     public final int mlock(long start, long len) {
+        checkUsers("mlock");
         bkl.lock();
         try {
             return mlockLocked(start, len);
@@ -70,6 +144,7 @@ public abstract class LockedAddressSpace implements AddressSpace {
 
     @Override
     public final int munlock(long start, long len) {
+        checkUsers("munlock");
         bkl.lock();
         try {
             return munlockLocked(start, len);
@@ -80,6 +155,7 @@ public abstract class LockedAddressSpace implements AddressSpace {
 
     @Override
     public final int touch(long addr) {
+        checkUsers("touch");
         bkl.lock();
         try {
             return touchLocked(addr);
@@ -90,6 +166,7 @@ public abstract class LockedAddressSpace implements AddressSpace {
 
     @Override
     public final VmaInfo findVma(long addr) {
+        checkUsers("find_vma");
         bkl.lock();
         try {
             return findVmaLocked(addr);
@@ -100,6 +177,7 @@ public abstract class LockedAddressSpace implements AddressSpace {
 
     @Override
     public final long getUnmappedArea(long addr, long len, long pgoff, int flags) {
+        checkUsers("get_unmapped_area");
         bkl.lock();
         try {
             return getUnmappedAreaLocked(addr, len, pgoff, flags);
@@ -110,6 +188,7 @@ public abstract class LockedAddressSpace implements AddressSpace {
 
     @Override
     public final AddressSpace dup(DupMode mode) {
+        checkUsers("dup_mm");
         bkl.lock();
         try {
             return dupLocked(mode);
@@ -120,9 +199,15 @@ public abstract class LockedAddressSpace implements AddressSpace {
 
     @Override
     public final void mmputAsync() {
+        checkStruct("mmput_async");
         bkl.lock();
         try {
+            boolean last = mmUsers() == 1;
+            boolean frees = last && mmCount() == 1;
             mmputAsyncLocked();
+            if (last) {
+                ended(frees); // the worker frees it: no later put through this handle may reach it
+            }
         } finally {
             bkl.unlock();
         }
@@ -130,9 +215,14 @@ public abstract class LockedAddressSpace implements AddressSpace {
 
     @Override
     public final void mmdrop() {
+        checkStruct("mmdrop");
         bkl.lock();
         try {
+            boolean last = mmCount() == 1;
             mmdropLocked();
+            if (last) {
+                ended(true);
+            }
         } finally {
             bkl.unlock();
         }
@@ -140,9 +230,14 @@ public abstract class LockedAddressSpace implements AddressSpace {
 
     @Override
     public final void mmdropAsync() {
+        checkStruct("mmdrop_async");
         bkl.lock();
         try {
+            boolean last = mmCount() == 1;
             mmdropAsyncLocked();
+            if (last) {
+                ended(true);
+            }
         } finally {
             bkl.unlock();
         }
@@ -150,6 +245,7 @@ public abstract class LockedAddressSpace implements AddressSpace {
 
     @Override
     public final void setExeFile(MappedFile file) {
+        checkUsers("set_mm_exe_file");
         bkl.lock();
         try {
             setExeFileLocked(file);
@@ -160,6 +256,7 @@ public abstract class LockedAddressSpace implements AddressSpace {
 
     @Override
     public final MappedFile getExeFile() {
+        checkUsers("get_mm_exe_file");
         bkl.lock();
         try {
             return getExeFileLocked();
@@ -170,6 +267,7 @@ public abstract class LockedAddressSpace implements AddressSpace {
 
     @Override
     public final List<VmaInfo> vmas() {
+        checkUsers("vmas");
         bkl.lock();
         try {
             return vmasLocked();
@@ -180,6 +278,7 @@ public abstract class LockedAddressSpace implements AddressSpace {
 
     @Override
     public final String maps() {
+        checkUsers("maps");
         bkl.lock();
         try {
             return mapsLocked();
@@ -190,6 +289,7 @@ public abstract class LockedAddressSpace implements AddressSpace {
 
     @Override
     public final void validate() {
+        checkUsers("validate_mm");
         bkl.lock();
         try {
             validateLocked();
@@ -227,6 +327,15 @@ public abstract class LockedAddressSpace implements AddressSpace {
 
     /** {@link #dup} with the lock held. */
     protected abstract AddressSpace dupLocked(DupMode mode);
+
+    /** mmget: atomic_inc(&mm->mm_users). */
+    protected abstract void doMmget();
+
+    /** mmput: takes the lock itself when the last user tears the address space down. */
+    protected abstract void doMmput();
+
+    /** mmgrab: atomic_inc(&mm->mm_count). */
+    protected abstract void doMmgrab();
 
     /** {@link #mmputAsync} with the lock held. */
     protected abstract void mmputAsyncLocked();

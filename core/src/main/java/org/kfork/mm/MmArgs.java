@@ -14,8 +14,9 @@ import org.kfork.uapi.Errno;
  * <p>Results that are a range end or a length come back as a {@code long} that is either the value
  * or a negative errno. The values are page-aligned and no page-aligned value lies in the range
  * IS_ERR_VALUE recognizes (-{@link Errno#MAX_ERRNO} to -1), so {@link Errno#isError} tells them
- * apart. The comparisons are the ones the model has always made (some are signed where 5.12's are
- * unsigned: docs/mm.md lists them).
+ * apart, where a test for "negative" would not: a length or an end past 2^63 is a valid unsigned
+ * value here as in 5.12. Every comparison of a caller's address, length or offset is unsigned, as
+ * the kernel's {@code unsigned long} arithmetic is ({@link Long#compareUnsigned}).
  */
 public final class MmArgs {
     private MmArgs() {
@@ -26,26 +27,25 @@ public final class MmArgs {
     // ---------------------------------------------------------------------------------------
 
     /**
-     * do_mmap's length: 0 is -EINVAL; MAP_HUGETLB (not for a file here: no hugetlbfs) rounds it up
-     * to a huge page, -ENOMEM when that wraps; then PAGE_ALIGN, -ENOMEM when that wraps.
+     * do_mmap's length, after ksys_mmap_pgoff's: MAP_HUGETLB (not for a file here: no hugetlbfs)
+     * first rounds it up to a huge page; then 0 is -EINVAL, and a PAGE_ALIGN that wraps to 0 is
+     * -ENOMEM. A length past 2^63 is returned as it is (negative as a long, never an error value):
+     * get_unmapped_area refuses it later, after the offset and map_count checks, as in 5.12.
      *
-     * @return the page-aligned length, or a negative errno
+     * @return the page-aligned length, or a negative errno ({@link Errno#isError} tells which)
      */
     public static long mmapLen(long len, int flags, boolean hasFile) {
-        if (len == 0) {
-            return -Errno.EINVAL;
-        }
         if ((flags & MAP_HUGETLB) != 0) {
             if (hasFile) {
                 return -Errno.EINVAL; // not a hugetlbfs file
             }
             len = (len + HPAGE_SIZE - 1) & ~(HPAGE_SIZE - 1);
-            if (len == 0) {
-                return -Errno.ENOMEM;
-            }
+        }
+        if (len == 0) {
+            return -Errno.EINVAL;
         }
         len = pageAlign(len);
-        if (len == 0 || len < 0) {
+        if (len == 0) {
             return -Errno.ENOMEM;
         }
         return len;
@@ -60,33 +60,51 @@ public final class MmArgs {
     public static long mmapHint(long addr, int flags) {
         if ((flags & MAP_FIXED) == 0) {
             addr &= PAGE_MASK;
-            if (addr != 0 && addr < MMAP_MIN_ADDR) {
+            if (addr != 0 && Long.compareUnsigned(addr, MMAP_MIN_ADDR) < 0) {
                 addr = pageAlign(MMAP_MIN_ADDR);
             }
         }
         return addr;
     }
 
-    /** do_mmap's "offset overflow?" test (-EOVERFLOW). */
+    /** do_mmap's "offset overflow?" test (-EOVERFLOW): the last page's offset wraps past 2^64. */
     public static boolean pgoffOverflows(long pgoff, long len) {
-        return pgoff + (len >>> PAGE_SHIFT) < pgoff;
+        return Long.compareUnsigned(pgoff + (len >>> PAGE_SHIFT), pgoff) < 0;
+    }
+
+    /**
+     * file_mmap_ok for a regular file, whose largest size is MAX_LFS_FILESIZE (LLONG_MAX): false
+     * (-EOVERFLOW) when the mapping would reach past it.
+     */
+    public static boolean fileMmapOk(long pgoff, long len) {
+        long maxsize = Long.MAX_VALUE; // file_mmap_size_max of S_ISREG
+        if (Long.compareUnsigned(len, maxsize) > 0) {
+            return false;
+        }
+        maxsize -= len;
+        return Long.compareUnsigned(pgoff, maxsize >>> PAGE_SHIFT) <= 0;
     }
 
     /**
      * do_mmap's vm_flags: calc_vm_prot_bits, calc_vm_flag_bits, mm->def_flags and VM_MAY*, then
-     * the MAP_TYPE switch (for a file: MAP_SHARED_VALIDATE's -EOPNOTSUPP, -EACCES for a writable
-     * shared map of a file not open for write, VM_SHARED dropped for a read-only one; for anonymous
-     * memory: VM_SHARED | VM_MAYSHARE, and MAP_HUGETLB's VM_HUGETLB | VM_DONTEXPAND), -EINVAL for a
-     * growing shared map or an unknown type, and VM_NORESERVE for MAP_NORESERVE unless the
-     * overcommit mode is NEVER.
+     * the MAP_TYPE switch. For a file: file_mmap_ok's -EOVERFLOW, MAP_SHARED_VALIDATE's
+     * -EOPNOTSUPP for a flag outside LEGACY_MAP_MASK (MAP_SHARED drops such flags instead), -EACCES
+     * for a writable shared map of a file not open for write, VM_SHARED dropped for a read-only
+     * one. For anonymous memory only MAP_SHARED and MAP_PRIVATE are types (MAP_SHARED_VALIDATE too
+     * is -EINVAL in 5.12, whatever its flags), MAP_SHARED gives VM_SHARED | VM_MAYSHARE, and
+     * MAP_HUGETLB VM_HUGETLB | VM_DONTEXPAND. -EINVAL for a growing shared map or an unknown type,
+     * and VM_NORESERVE for MAP_NORESERVE unless the overcommit mode is NEVER.
      *
      * @return the vm_flags (they use bits 0 to 36, so they are never negative), or a negative errno
      */
     public static long mmapVmFlags(int prot, int flags, long defFlags, boolean hasFile, boolean fmodeWrite,
-        int overcommitMode) {
+        long pgoff, long len, int overcommitMode) {
         long vmFlags = VmRules.calcVmProtBits(prot) | VmRules.calcVmFlagBits(flags) | defFlags
             | VmFlags.VM_MAYREAD | VmFlags.VM_MAYWRITE | VmFlags.VM_MAYEXEC;
         if (hasFile) {
+            if (!fileMmapOk(pgoff, len)) {
+                return -Errno.EOVERFLOW;
+            }
             switch (flags & MAP_TYPE) {
                 case MAP_SHARED_VALIDATE:
                     if ((flags & ~LEGACY_MAP_MASK) != 0) {
@@ -113,7 +131,6 @@ public final class MmArgs {
         } else {
             switch (flags & MAP_TYPE) {
                 case MAP_SHARED:
-                case MAP_SHARED_VALIDATE:
                     if ((vmFlags & (VmFlags.VM_GROWSDOWN | VmFlags.VM_GROWSUP)) != 0) {
                         return -Errno.EINVAL;
                     }
@@ -145,7 +162,7 @@ public final class MmArgs {
 
     /** get_unmapped_area's first test: a length above TASK_SIZE cannot fit (-ENOMEM). */
     public static boolean tooLong(long len) {
-        return len > TASK_SIZE;
+        return Long.compareUnsigned(len, TASK_SIZE) > 0;
     }
 
     /** The alignment a search needs: a huge page for MAP_HUGETLB, none otherwise. */
@@ -158,9 +175,12 @@ public final class MmArgs {
         return pgoff << PAGE_SHIFT & alignMask;
     }
 
-    /** Whether a hint at {@code addr} leaves room for {@code len} bytes below TASK_SIZE. */
+    /**
+     * mmap_address_hint_valid: whether a hint at {@code addr} leaves room for {@code len} bytes
+     * below TASK_SIZE ({@code len} is at most TASK_SIZE by then).
+     */
     public static boolean hintFits(long addr, long len) {
-        return addr <= TASK_SIZE - len;
+        return Long.compareUnsigned(addr, TASK_SIZE - len) <= 0;
     }
 
     /**
@@ -187,14 +207,14 @@ public final class MmArgs {
     }
 
     /**
-     * get_unmapped_area's last tests: an error stays one; an area past TASK_SIZE is -ENOMEM, an
-     * unaligned one -EINVAL.
+     * get_unmapped_area's last tests: an error stays one; an area past TASK_SIZE is -ENOMEM (a
+     * MAP_FIXED address past 2^63 included), an unaligned one -EINVAL.
      */
     public static long checkUnmappedArea(long addr, long len) {
-        if (addr < 0) {
+        if (Errno.isError(addr)) {
             return addr;
         }
-        if (addr > TASK_SIZE - len) {
+        if (Long.compareUnsigned(addr, TASK_SIZE - len) > 0) {
             return -Errno.ENOMEM;
         }
         if (offsetInPage(addr) != 0) {
@@ -214,7 +234,8 @@ public final class MmArgs {
      * @return the page-aligned end, or -EINVAL
      */
     public static long munmapEnd(long start, long len) {
-        if (offsetInPage(start) != 0 || start > TASK_SIZE || len > TASK_SIZE - start) {
+        if (offsetInPage(start) != 0 || Long.compareUnsigned(start, TASK_SIZE) > 0
+            || Long.compareUnsigned(len, TASK_SIZE - start) > 0) {
             return -Errno.EINVAL;
         }
         len = pageAlign(len);
@@ -239,7 +260,7 @@ public final class MmArgs {
             return start;
         }
         long end = start + pageAlign(len);
-        if (end <= start) {
+        if (Long.compareUnsigned(end, start) <= 0) {
             return -Errno.ENOMEM;
         }
         if ((prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM)) != 0) {
@@ -273,7 +294,7 @@ public final class MmArgs {
             return -Errno.EINVAL;
         }
         long end = start + len;
-        if (end < start) {
+        if (Long.compareUnsigned(end, start) < 0) {
             return -Errno.EINVAL;
         }
         return end;
@@ -289,15 +310,29 @@ public final class MmArgs {
         len = pageAlign(len + offsetInPage(start));
         start &= PAGE_MASK;
         long end = start + len;
-        if (end < start) {
+        if (Long.compareUnsigned(end, start) < 0) {
             return -Errno.EINVAL;
         }
         return end;
     }
 
     /**
-     * madvise_behavior's errno for a failed split: -ENOMEM, which a split gives when it has no
-     * memory (or map_count is at its limit), becomes -EAGAIN, "try again".
+     * The fixup loops' {@code tmp = min(vma->vm_end, end)} (mprotect, madvise, mlock): unsigned,
+     * since the range's end may lie past 2^63 while every VMA lies below TASK_SIZE.
+     */
+    public static long fixupEnd(long vmEnd, long end) {
+        return Long.compareUnsigned(vmEnd, end) > 0 ? end : vmEnd;
+    }
+
+    /** The fixup loops' {@code nstart >= end}: unsigned, as {@link #fixupEnd}. */
+    public static boolean pastEnd(long nstart, long end) {
+        return Long.compareUnsigned(nstart, end) >= 0;
+    }
+
+    /**
+     * madvise_behavior's errno for a failed __split_vma: -ENOMEM, which it gives when it has no
+     * memory, becomes -EAGAIN, "try again". The refusal at vm.max_map_count, which
+     * madvise_behavior checks before splitting, is not converted: it stays -ENOMEM.
      */
     public static int madviseSplitError(int err) {
         return err == -Errno.ENOMEM ? -Errno.EAGAIN : err;

@@ -26,7 +26,7 @@ public final class Mman {
     public static final int MAP_SHARED = 0x01;
     /** MAP_PRIVATE. */
     public static final int MAP_PRIVATE = 0x02;
-    /** MAP_SHARED_VALIDATE: MAP_SHARED that rejects unknown flags with -EOPNOTSUPP. */
+    /** MAP_SHARED_VALIDATE: MAP_SHARED of a file that rejects unknown flags with -EOPNOTSUPP (-EINVAL without a file). */
     public static final int MAP_SHARED_VALIDATE = 0x03;
     /** MAP_TYPE: the mask of the mapping type. */
     public static final int MAP_TYPE = 0x0f;
@@ -34,6 +34,8 @@ public final class Mman {
     public static final int MAP_FIXED = 0x10;
     /** MAP_ANONYMOUS. */
     public static final int MAP_ANONYMOUS = 0x20;
+    /** MAP_32BIT (x86): accepted, but the model does not place the area in the low 2 GiB. */
+    public static final int MAP_32BIT = 0x40;
     /** MAP_GROWSDOWN: a stack. */
     public static final int MAP_GROWSDOWN = 0x0100;
     /** MAP_DENYWRITE: honoured only for kernel-internal mappings (binfmt); see {@link VmRules}. */
@@ -56,11 +58,33 @@ public final class Mman {
     public static final int MAP_SYNC = 0x80000;
     /** MAP_FIXED_NOREPLACE: MAP_FIXED that fails with -EEXIST instead of unmapping. */
     public static final int MAP_FIXED_NOREPLACE = 0x100000;
-    /** LEGACY_MAP_MASK: the flags MAP_SHARED_VALIDATE accepts. */
+    /** MAP_UNINITIALIZED (honoured only without an MMU: no effect here). */
+    public static final int MAP_UNINITIALIZED = 0x4000000;
+    /** MAP_HUGE_SHIFT: where MAP_HUGETLB's page-size log sits in the flags. */
+    public static final int MAP_HUGE_SHIFT = 26;
+    /** MAP_HUGE_2MB. */
+    public static final int MAP_HUGE_2MB = 21 << MAP_HUGE_SHIFT;
+    /** MAP_HUGE_1GB. */
+    public static final int MAP_HUGE_1GB = 30 << MAP_HUGE_SHIFT;
+    /** LEGACY_MAP_MASK (include/linux/mman.h): the flags MAP_SHARED_VALIDATE accepts for a file. */
     public static final int LEGACY_MAP_MASK = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS
-        | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE
-        | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB;
+        | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE
+        | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_32BIT | MAP_HUGE_2MB | MAP_HUGE_1GB;
 
+    /** MADV_NORMAL: no special treatment (clears VM_RAND_READ and VM_SEQ_READ). */
+    public static final int MADV_NORMAL = 0;
+    /** MADV_RANDOM: expect random references (VM_RAND_READ). */
+    public static final int MADV_RANDOM = 1;
+    /** MADV_SEQUENTIAL: expect sequential references (VM_SEQ_READ). */
+    public static final int MADV_SEQUENTIAL = 2;
+    /** MADV_WILLNEED: read ahead. */
+    public static final int MADV_WILLNEED = 3;
+    /** MADV_DONTNEED: drop the pages. */
+    public static final int MADV_DONTNEED = 4;
+    /** MADV_FREE: free the pages lazily. */
+    public static final int MADV_FREE = 8;
+    /** MADV_REMOVE: punch a hole in the backing store. */
+    public static final int MADV_REMOVE = 9;
     /** MADV_DONTFORK: set VM_DONTCOPY. */
     public static final int MADV_DONTFORK = 10;
     /** MADV_DOFORK: clear VM_DONTCOPY. */
@@ -69,6 +93,26 @@ public final class Mman {
     public static final int MADV_WIPEONFORK = 18;
     /** MADV_KEEPONFORK: clear VM_WIPEONFORK. */
     public static final int MADV_KEEPONFORK = 19;
+    /** MADV_MERGEABLE: KSM may merge the pages (VM_MERGEABLE). */
+    public static final int MADV_MERGEABLE = 12;
+    /** MADV_UNMERGEABLE: undo MADV_MERGEABLE. */
+    public static final int MADV_UNMERGEABLE = 13;
+    /** MADV_HUGEPAGE: back with huge pages (VM_HUGEPAGE). */
+    public static final int MADV_HUGEPAGE = 14;
+    /** MADV_NOHUGEPAGE: never back with huge pages (VM_NOHUGEPAGE). */
+    public static final int MADV_NOHUGEPAGE = 15;
+    /** MADV_DONTDUMP: leave out of core dumps (VM_DONTDUMP). */
+    public static final int MADV_DONTDUMP = 16;
+    /** MADV_DODUMP: undo MADV_DONTDUMP. */
+    public static final int MADV_DODUMP = 17;
+    /** MADV_COLD: deactivate the pages (5.4). */
+    public static final int MADV_COLD = 20;
+    /** MADV_PAGEOUT: reclaim the pages (5.4). */
+    public static final int MADV_PAGEOUT = 21;
+    /** MADV_HWPOISON: poison a page, for testing. */
+    public static final int MADV_HWPOISON = 100;
+    /** MADV_SOFT_OFFLINE: soft-offline a page, for testing. */
+    public static final int MADV_SOFT_OFFLINE = 101;
 
     /** PAGE_SHIFT. */
     public static final int PAGE_SHIFT = X86_64.PAGE_SHIFT;
@@ -93,9 +137,6 @@ public final class Mman {
     public static final long STACK_GUARD_GAP = 256L << PAGE_SHIFT;
     /** DEFAULT_MAX_MAP_COUNT: the default of vm.max_map_count, 65530. */
     public static final int DEFAULT_MAX_MAP_COUNT = 65530;
-
-    /** EOVERFLOW (75), which uapi's Errno does not list yet: do_mmap's pgoff overflow. */
-    public static final int EOVERFLOW = 75;
 
     private Mman() {
     }

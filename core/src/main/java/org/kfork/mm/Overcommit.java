@@ -6,8 +6,9 @@ import org.kfork.uapi.Errno;
 
 /**
  * The overcommit accounting of 5.12 mm/util.c: vm_committed_as, __vm_enough_memory (what
- * security_vm_enough_memory_mm calls when no LSM objects) and vm_unacct_memory. One instance per
- * modeled system; both mm variants charge VM_ACCOUNT mappings to it.
+ * security_vm_enough_memory_mm calls when no LSM objects) and vm_unacct_memory, and shmem's use
+ * of them (shmem_acct_size, shmem_unacct_size of mm/shmem.c). One instance per modeled system;
+ * both mm variants charge VM_ACCOUNT mappings and shmem files to it.
  *
  * <p>Modes: {@link #OVERCOMMIT_GUESS} refuses a single request larger than RAM + swap;
  * {@link #OVERCOMMIT_ALWAYS} never refuses; {@link #OVERCOMMIT_NEVER} refuses once the committed
@@ -106,5 +107,25 @@ public final class Overcommit {
     /** vm_unacct_memory. */
     public void vmUnacctMemory(long pages) {
         committed.addAndGet(-pages);
+    }
+
+    /**
+     * shmem_acct_size (mm/shmem.c): a shmem object of {@code size} bytes is charged its pages
+     * (VM_ACCT) when it is set up, unless its flags have VM_NORESERVE: 0 or -ENOMEM.
+     */
+    public int shmemAcctSize(long flags, long size, long mmTotalVm) {
+        return (flags & VmFlags.VM_NORESERVE) != 0 ? 0 : vmEnoughMemory(vmAcct(size), mmTotalVm);
+    }
+
+    /** shmem_unacct_size: what {@link #shmemAcctSize} charged goes back (when the inode is evicted). */
+    public void shmemUnacctSize(long flags, long size) {
+        if ((flags & VmFlags.VM_NORESERVE) == 0) {
+            vmUnacctMemory(vmAcct(size));
+        }
+    }
+
+    /** VM_ACCT: the pages a shmem object of {@code size} bytes is charged. */
+    private static long vmAcct(long size) {
+        return Mman.pageAlign(size) >>> Mman.PAGE_SHIFT;
     }
 }

@@ -76,6 +76,15 @@ public final class VmRules {
         return (vmFlags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
     }
 
+    /**
+     * The flags shmem_zero_setup hands to the file it makes: the area's own, whose VM_NORESERVE
+     * decides the charge. A MAP_HUGETLB area's file (a stand-in for 5.12's hugetlbfs file, set up
+     * with VM_NORESERVE, whose huge pages are reserved apart from overcommit) is never charged.
+     */
+    public static long shmemZeroAcctFlags(long vmFlags) {
+        return (vmFlags & VM_HUGETLB) != 0 ? vmFlags | VM_NORESERVE : vmFlags;
+    }
+
     /** is_mergeable_vma's flag test: the flags must be equal (VM_SOFTDIRTY is 0 here). */
     public static boolean flagsMergeable(long a, long b) {
         return ((a ^ b) & ~VM_SOFTDIRTY) == 0;

@@ -86,14 +86,18 @@ public final class CloneFlags {
      */
     public static final long CLONE_LEGACY_FLAGS = 0xffffffffL;
 
-    /** The named flags above CSIGNAL, in ascending bit order; CLONE_NEWTIME is left to the signal byte. */
-    private static final FlagNames NAMES = new FlagNames(
+    /**
+     * Every named bit of a clone3 or unshare flag word, in the order strace prints them: the
+     * legacy flags by ascending bit, CLONE_NEWTIME (which lives in the CSIGNAL byte, so that
+     * {@link #describe} never names it), then the clone3-only flags.
+     */
+    private static final FlagNames ALL_NAMES = new FlagNames(
         new long[] {
             CLONE_VM, CLONE_FS, CLONE_FILES, CLONE_SIGHAND, CLONE_PIDFD, CLONE_PTRACE, CLONE_VFORK,
             CLONE_PARENT, CLONE_THREAD, CLONE_NEWNS, CLONE_SYSVSEM, CLONE_SETTLS, CLONE_PARENT_SETTID,
             CLONE_CHILD_CLEARTID, CLONE_DETACHED, CLONE_UNTRACED, CLONE_CHILD_SETTID, CLONE_NEWCGROUP,
             CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_IO,
-            CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP,
+            CLONE_NEWTIME, CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP,
         },
         new String[] {
             "CLONE_VM", "CLONE_FS", "CLONE_FILES", "CLONE_SIGHAND", "CLONE_PIDFD", "CLONE_PTRACE",
@@ -101,10 +105,22 @@ public final class CloneFlags {
             "CLONE_SETTLS", "CLONE_PARENT_SETTID", "CLONE_CHILD_CLEARTID", "CLONE_DETACHED",
             "CLONE_UNTRACED", "CLONE_CHILD_SETTID", "CLONE_NEWCGROUP", "CLONE_NEWUTS",
             "CLONE_NEWIPC", "CLONE_NEWUSER", "CLONE_NEWPID", "CLONE_NEWNET", "CLONE_IO",
-            "CLONE_CLEAR_SIGHAND", "CLONE_INTO_CGROUP",
+            "CLONE_NEWTIME", "CLONE_CLEAR_SIGHAND", "CLONE_INTO_CGROUP",
         });
 
     private CloneFlags() {
+    }
+
+    /**
+     * Names the bits of a clone3 or unshare flag word, which has no exit signal in it:
+     * {@code describeWord(CLONE_NEWPID | CLONE_NEWTIME)} is {@code "CLONE_NEWPID|CLONE_NEWTIME"}.
+     * Unnamed bits come last as one hex number; zero gives {@code "0"}.
+     *
+     * @param flags a clone3 {@code flags} field or an unshare argument
+     * @return the description, never empty
+     */
+    public static String describeWord(long flags) {
+        return ALL_NAMES.describe(flags);
     }
 
     /**
@@ -121,7 +137,7 @@ public final class CloneFlags {
      */
     public static String describe(long flags) {
         StringBuilder out = new StringBuilder();
-        long left = NAMES.appendNames(flags & ~CSIGNAL, out);
+        long left = ALL_NAMES.appendNames(flags & ~CSIGNAL, out);
         int signal = exitSignal(flags);
         if (signal != 0 && Signals.validSignal(signal)) {
             (out.length() == 0 ? out : out.append('|')).append(Signals.name(signal));

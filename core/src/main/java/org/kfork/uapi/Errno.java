@@ -97,6 +97,8 @@ public final class Errno {
     public static final int ENOTEMPTY = 39;
     /** Too many symbolic links encountered. */
     public static final int ELOOP = 40;
+    /** Value too large for defined data type; do_mmap's pgoff overflow, a file offset that wraps past the top. */
+    public static final int EOVERFLOW = 75;
     /** Too many users; also too many nested user or pid namespaces. */
     public static final int EUSERS = 87;
     /** Operation not supported on transport endpoint. */
@@ -130,7 +132,86 @@ public final class Errno {
         "ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND", "ENOIOCTLCMD", "ERESTART_RESTARTBLOCK",
     };
 
+    /**
+     * glibc's strerror texts of errno 0 to ELOOP, by number (what strace prints in parentheses);
+     * index 0 is unused.
+     */
+    private static final String[] LOW_TEXTS = {
+        null, "Operation not permitted", "No such file or directory", "No such process",
+        "Interrupted system call", "Input/output error", "No such device or address",
+        "Argument list too long", "Exec format error", "Bad file descriptor", "No child processes",
+        "Resource temporarily unavailable", "Cannot allocate memory", "Permission denied", "Bad address",
+        "Block device required", "Device or resource busy", "File exists", "Invalid cross-device link",
+        "No such device", "Not a directory", "Is a directory", "Invalid argument",
+        "Too many open files in system", "Too many open files", "Inappropriate ioctl for device",
+        "Text file busy", "File too large", "No space left on device", "Illegal seek",
+        "Read-only file system", "Too many links", "Broken pipe", "Numerical argument out of domain",
+        "Numerical result out of range", "Resource deadlock avoided", "File name too long",
+        "No locks available", "Function not implemented", "Directory not empty",
+        "Too many levels of symbolic links",
+    };
+
+    /**
+     * What strace says of the kernel-internal restart codes, ERESTARTSYS to ERESTART_RESTARTBLOCK
+     * (glibc has no text for them); ENOIOCTLCMD has none in strace either.
+     */
+    private static final String[] RESTART_TEXTS = {
+        "To be restarted if SA_RESTART is set", "To be restarted", "To be restarted if no handler",
+        null, "Interrupted by signal",
+    };
+
     private Errno() {
+    }
+
+    /**
+     * The text of an errno as glibc's strerror gives it ({@code "Invalid argument"} for EINVAL), or
+     * as strace gives it for the kernel-internal restart codes; {@code "Unknown error N"} for a
+     * number without one. A negative return value is taken as {@code -errno}.
+     *
+     * @param errno an errno, positive, or a negative return value
+     * @return its text, never null
+     */
+    public static String strerror(int errno) {
+        int e = errno < 0 ? -errno : errno;
+        String text = null;
+        if (e >= 1 && e < LOW_TEXTS.length) {
+            text = LOW_TEXTS[e];
+        } else if (e >= ERESTARTSYS && e < ERESTARTSYS + RESTART_TEXTS.length) {
+            text = RESTART_TEXTS[e - ERESTARTSYS];
+        } else if (e == EOVERFLOW) {
+            text = "Value too large for defined data type";
+        } else if (e == EUSERS) {
+            text = "Too many users";
+        } else if (e == EOPNOTSUPP) {
+            text = "Operation not supported";
+        }
+        return text != null ? text : "Unknown error " + e;
+    }
+
+    /**
+     * The errno of a name: 22 for {@code "EINVAL"}; the inverse of {@link #name} for every name it
+     * gives.
+     *
+     * @param name an errno name such as {@code "EAGAIN"}
+     * @return its number, or 0 when no errno has that name
+     */
+    public static int number(String name) {
+        for (int e = 1; e < LOW_NAMES.length; e++) {
+            if (LOW_NAMES[e].equals(name)) {
+                return e;
+            }
+        }
+        for (int i = 0; i < RESTART_NAMES.length; i++) {
+            if (RESTART_NAMES[i].equals(name)) {
+                return ERESTARTSYS + i;
+            }
+        }
+        for (int e : new int[] {EOVERFLOW, EUSERS, EOPNOTSUPP}) {
+            if (name(e).equals(name)) {
+                return e;
+            }
+        }
+        return 0;
     }
 
     /**
@@ -150,6 +231,8 @@ public final class Errno {
             return RESTART_NAMES[e - ERESTARTSYS];
         }
         switch (e) {
+            case EOVERFLOW:
+                return "EOVERFLOW";
             case EUSERS:
                 return "EUSERS";
             case EOPNOTSUPP:

@@ -176,19 +176,6 @@ public final class Signals {
     public static final int SI_DETHREAD = -7;
     /** Sent by glibc's asynchronous name lookup. */
     public static final int SI_ASYNCNL = -60;
-    /** SIGCHLD: the child exited. */
-    public static final int CLD_EXITED = 1;
-    /** SIGCHLD: the child was killed. */
-    public static final int CLD_KILLED = 2;
-    /** SIGCHLD: the child was killed and dumped core. */
-    public static final int CLD_DUMPED = 3;
-    /** SIGCHLD: a traced child trapped. */
-    public static final int CLD_TRAPPED = 4;
-    /** SIGCHLD: the child stopped. */
-    public static final int CLD_STOPPED = 5;
-    /** SIGCHLD: a stopped child continued. */
-    public static final int CLD_CONTINUED = 6;
-
     /** The si_codes of each signal with codes of its own (NSIG* of siginfo.h); 0 for the others. */
     private static final int[] NSIG_CODES = new int[SIGSYS + 1];
     /** siginfo_layout() results: which union member of _sifields a siginfo uses. */

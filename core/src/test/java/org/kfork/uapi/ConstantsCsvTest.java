@@ -35,7 +35,8 @@ import org.kfork.sched.TaskState;
 class ConstantsCsvTest {
     /** Every class that holds kernel constants; a name may be defined in only one of them. */
     static final List<Class<?>> CONSTANT_CLASSES = List.of(
-        CloneFlags.class, Signals.class, Errno.class, Futex.class, Resource.class,
+        CloneFlags.class, Signals.class, Errno.class, Futex.class, Wait.class, Resource.class,
+        Capabilities.class,
         VmFlags.class, MmFlags.class,
         TaskFlags.class, TaskState.class, SignalFlags.class, Limits.class, Jobctl.class, CpuClocks.class,
         X86_64.class);

@@ -80,10 +80,44 @@ class ErrnoTest {
             assertTrue(seen.add(errno), "two constants for " + errno);
             count++;
         }
-        assertEquals(47, count);
+        assertEquals(48, count);
         for (int e = 1; e <= 40; e++) {
             assertTrue(seen.contains(e), "errno " + e + " has no constant");
         }
+    }
+
+    @Test
+    void strerrorGivesGlibcsTextAndStracesForTheRestartCodes() {
+        assertEquals("Operation not permitted", Errno.strerror(Errno.EPERM));
+        assertEquals("Resource temporarily unavailable", Errno.strerror(-Errno.EAGAIN));
+        assertEquals("Cannot allocate memory", Errno.strerror(Errno.ENOMEM));
+        assertEquals("Invalid argument", Errno.strerror(Errno.EINVAL));
+        assertEquals("No space left on device", Errno.strerror(Errno.ENOSPC));
+        assertEquals("Too many levels of symbolic links", Errno.strerror(Errno.ELOOP));
+        assertEquals("Value too large for defined data type", Errno.strerror(Errno.EOVERFLOW));
+        assertEquals("Too many users", Errno.strerror(Errno.EUSERS));
+        assertEquals("Operation not supported", Errno.strerror(Errno.EOPNOTSUPP));
+        assertEquals("To be restarted", Errno.strerror(Errno.ERESTARTNOINTR));
+        assertEquals("Interrupted by signal", Errno.strerror(Errno.ERESTART_RESTARTBLOCK));
+        assertEquals("Unknown error 515", Errno.strerror(Errno.ENOIOCTLCMD));
+        assertEquals("Unknown error 41", Errno.strerror(41));
+        assertEquals("Unknown error 0", Errno.strerror(0));
+    }
+
+    @Test
+    void everyNamedErrnoHasATextAndANumberByName() throws Exception {
+        for (Field f : Errno.class.getFields()) {
+            if (f.getName().equals("MAX_ERRNO")) {
+                continue;
+            }
+            int errno = f.getInt(null);
+            assertEquals(errno, Errno.number(f.getName()), f.getName());
+            if (errno != Errno.ENOIOCTLCMD) {
+                assertFalse(Errno.strerror(errno).startsWith("Unknown"), f.getName());
+            }
+        }
+        assertEquals(0, Errno.number("EFOO"));
+        assertEquals(0, Errno.number("errno 41"));
     }
 
     @Test

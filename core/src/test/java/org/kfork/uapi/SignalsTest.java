@@ -113,8 +113,8 @@ class SignalsTest {
     void siginfoLayoutsAsSignalCDecidesThem() {
         assertEquals(Signals.SIL_KILL, Signals.siginfoLayout(Signals.SIGUSR1, Signals.SI_USER));
         assertEquals(Signals.SIL_KILL, Signals.siginfoLayout(Signals.SIGCHLD, Signals.SI_KERNEL));
-        assertEquals(Signals.SIL_CHLD, Signals.siginfoLayout(Signals.SIGCHLD, Signals.CLD_EXITED));
-        assertEquals(Signals.SIL_CHLD, Signals.siginfoLayout(Signals.SIGCHLD, Signals.CLD_CONTINUED));
+        assertEquals(Signals.SIL_CHLD, Signals.siginfoLayout(Signals.SIGCHLD, Wait.CLD_EXITED));
+        assertEquals(Signals.SIL_CHLD, Signals.siginfoLayout(Signals.SIGCHLD, Wait.CLD_CONTINUED));
         assertEquals(Signals.SIL_KILL, Signals.siginfoLayout(Signals.SIGCHLD, 7), "past NSIGCHLD and NSIGPOLL");
         assertEquals(Signals.SIL_POLL, Signals.siginfoLayout(Signals.SIGUSR1, 3), "a code of no signal's own");
         assertEquals(Signals.SIL_KILL, Signals.siginfoLayout(Signals.SIGUSR1, 7), "past NSIGPOLL");
@@ -127,7 +127,7 @@ class SignalsTest {
         assertEquals(Signals.SIL_POLL, Signals.siginfoLayout(Signals.SIGIO, Signals.SI_SIGIO));
         assertEquals(Signals.SIL_RT, Signals.siginfoLayout(Signals.SIGRTMIN, Signals.SI_QUEUE));
         assertEquals(Signals.SIL_RT, Signals.siginfoLayout(Signals.SIGUSR1, Signals.SI_TKILL));
-        assertTrue(Signals.hasSiPidAndUid(Signals.SIGCHLD, Signals.CLD_KILLED));
+        assertTrue(Signals.hasSiPidAndUid(Signals.SIGCHLD, Wait.CLD_KILLED));
         assertTrue(Signals.hasSiPidAndUid(Signals.SIGUSR1, Signals.SI_USER));
         assertFalse(Signals.hasSiPidAndUid(Signals.SIGSEGV, 1));
         assertFalse(Signals.hasSiPidAndUid(Signals.SIGALRM, Signals.SI_TIMER));

@@ -2,16 +2,23 @@ package org.kfork.kernel;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongConsumer;
 
 import org.kfork.alloc.Cpus;
+import org.kfork.alloc.PerCpuCounter;
+import org.kfork.kernel.delayacct.Delayacct;
+import org.kfork.kernel.exit.Exit;
 import org.kfork.kernel.fork.ForkInit;
 import org.kfork.kernel.fork.ForkSignal;
+import org.kfork.kernel.fork.ForkTask;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
+import org.kfork.kernel.init.InitTask;
 import org.kfork.kernel.mm.OffHeapMmSystem;
 import org.kfork.kernel.rcu.Rcu;
 import org.kfork.kernel.signal.Signal;
 import org.kfork.kernel.signal.SignalExterns;
+import org.kfork.kernel.sched.SchedCore;
 import org.kfork.machine.Machine;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
@@ -59,8 +66,8 @@ public final class Globals implements AutoCloseable {
     public final KernelLog log;
     /**
      * The kernel's random source (get_random_canary...), seeded so that the same run gives the
-     * same bytes. Boot-time and fork-time use only; guarded by {@link #tasklistLock}'s write side
-     * or by single-threaded boot.
+     * same bytes. Boot-time and fork-time use only; each draw holds the source's monitor
+     * (get_random_canary: InitTask.randomCanary).
      */
     public final SplittableRandom random;
 
@@ -72,10 +79,6 @@ public final class Globals implements AutoCloseable {
      */
     public final ReentrantReadWriteLock tasklistLock = new ReentrantReadWriteLock(true);
 
-    /** &init_signals (init/init_task.c, the signal room). */
-    public long initSignals;
-    /** &init_sighand (init/init_task.c, the signal room). */
-    public long initSighand;
     /** sigqueue_cachep (kernel/signal.c, signals_init). */
     public final KmemCache sigqueueCachep;
     /**
@@ -95,21 +98,97 @@ public final class Globals implements AutoCloseable {
     /** total_forks: processes and threads created since boot. Guarded by tasklist_lock (write). */
     public long totalForks;
 
+    // ---- the task core: init/init_task.c, kernel/fork.c's task lifetime, kernel/sched/core.c ----
+
+    /** &init_task: the static task_struct of CPU 0's idle task, in the kernel image (InitTask). */
+    public long initTask;
+    /** init_stack: init_task's THREAD_SIZE stack, a static of the image (not a vmalloc area). */
+    public long initStack;
+    /**
+     * The five sched_class descriptors (kernel/sched/sched.h), one after the other in the image
+     * in 5.12's link order, lowest class first: idle, fair, rt, dl, stop (SchedCore.schedInit).
+     */
+    public long idleSchedClass;
+    /** &fair_sched_class. */
+    public long fairSchedClass;
+    /** &rt_sched_class. */
+    public long rtSchedClass;
+    /** &dl_sched_class. */
+    public long dlSchedClass;
+    /** &stop_sched_class. */
+    public long stopSchedClass;
+    /**
+     * rq->nr_running of each CPU: the model has no run queues, only their counts
+     * (activate_task / deactivate_task, SchedCore).
+     */
+    public PerCpuCounter nrRunning;
+    /** delayacct_cache: the task_delay_info cache (kernel/delayacct.c, Delayacct.delayacctInit). */
+    public KmemCache delayacctCache;
+    /** __delayed_free_task's kernel-text address (the RCU callback of delayed_free_task). */
+    public long delayedFreeTaskFn;
+    /** delayed_put_task_struct's kernel-text address (kernel/exit.c, Exit.exitInit). */
+    public long delayedPutTaskStructFn;
+    /** free_task's WARN_ON_ONCE (a stack still referenced) has fired. */
+    public volatile boolean freeTaskStackWarned;
+    /**
+     * sched.Wait's kernel-wide monitor: the one lock a sleeper parks on. It is the innermost
+     * lock of the kernel: nothing is taken while it is held (see Wait).
+     */
+    public final Object waitMonitor = new Object();
+    /** sched.Wait's wake-up sequence: bumped under {@link #waitMonitor} by every wake-up. */
+    public volatile long waitWakeups;
+
+    // ---- the statics of the other rooms init_task points at (set by their boot steps) ----
+
+    /** &init_cred (kernel/cred.c). */
+    public long initCred;
+    /** &init_fs (fs/fs_struct.c). */
+    public long initFs;
+    /** &init_files (fs/file.c). */
+    public long initFiles;
+    /** &init_signals (init/init_task.c, the signal room). */
+    public long initSignals;
+    /** &init_sighand (init/init_task.c, the signal room). */
+    public long initSighand;
+    /** &init_nsproxy (kernel/nsproxy.c). */
+    public long initNsproxy;
+    /** &init_struct_pid (kernel/pid.c). */
+    public long initStructPid;
+    /** &init_pid_ns (kernel/pid.c). */
+    public long initPidNs;
+
+    // ---- the steps of __put_task_struct other rooms implement (set by their boot steps) ----
+
+    /** cgroup_free(tsk): put_css_set of the task's css_set (kernel/cgroup). */
+    public LongConsumer cgroupFree;
+    /** exit_creds(tsk) (kernel/cred.c). */
+    public LongConsumer exitCreds;
+    /** put_signal_struct(tsk->signal) (kernel/fork.c's signal half). */
+    public LongConsumer putSignalStruct;
+
     private Globals(Machine machine, long seed) {
         this.machine = machine;
         this.kmem = Kmem.of(machine);
         this.cpus = kmem.cpus();
         this.random = new SplittableRandom(seed);
         this.image = new KernelImage(machine);
-        // the statics of init/init_task.c are data of the image, there before start_kernel runs
-        this.initSighand = ForkSignal.initSighand(image);
+        // init_task, init_stack and the signal statics are data of the image, there before start_kernel runs
+        InitTask.initTaskData(this);
         this.initSignals = ForkSignal.initSignals(image);
+        this.initSighand = ForkSignal.initSighand(image);
+        SchedCore.schedInit(this);
         this.rcu = Rcu.of(machine);
         this.forkInit = ForkInit.boot(kmem, initSignals);
+        ForkTask.forkTaskInit(this);
+        this.putSignalStruct = sig -> ForkSignal.putSignalStruct(this, sig);
+        Exit.exitInit(this);
         this.mm = OffHeapMmSystem.on(machine, forkInit);
         this.failSlab = mm.failSlab();
         this.log = mm.log();
         this.sigqueueCachep = Signal.signalsInit(kmem);
+        Delayacct.delayacctInit(this);
+        // last: init_task's pointers to the other rooms' statics, all set by now
+        InitTask.initTaskLinks(this);
     }
 
     /** Boots a kernel on {@code machine} with the default seed. */
@@ -152,9 +231,11 @@ public final class Globals implements AutoCloseable {
     @Override
     public void close() {
         rcu.rcuBarrier();
+        Delayacct.delayacctClose(this);
         sigqueueCachep.destroy();
         mm.close();
         forkInit.close();
+        SchedCore.schedClose(this);
         image.close();
     }
 }

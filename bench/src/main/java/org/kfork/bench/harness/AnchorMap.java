@@ -43,7 +43,22 @@ import java.util.Set;
  *     <td>rbtree clone @ n; the kernel's fork() slope per VMA (until fork returns)</td></tr>
  * <tr><td>DupMmapBench.exit</td><td>one VMA of the teardown of such a copy</td>
  *     <td>none (the kernel's exit slope is only measured together with fork)</td></tr>
+ * <tr><td>ForkBench.fork @ n</td><td>one fork of a process with n VMAs, until it returns in the parent</td>
+ *     <td>kernel: clone fork_call @ n; C copy limit: forkcopy fork_copy @ n</td></tr>
+ * <tr><td>ForkBench.forkExit @ n</td><td>the child's exit + the parent's wait4 after such a fork</td>
+ *     <td>kernel: clone fork_teardown @ n</td></tr>
+ * <tr><td>ForkBench.vfork</td><td>vfork + the child's exit + wait4</td><td>kernel: clone vfork_total</td></tr>
+ * <tr><td>ForkBench.thread</td><td>one clone with glibc's pthread_create flags, until it returns</td>
+ *     <td>kernel: clone clone_thread_call; glibc pthread: clone pthread_call; C copy limit: forkcopy
+ *     thread_copy (per-CPU stack pair + task_struct memcpy + stack memset)</td></tr>
+ * <tr><td>ForkBench.threadExit</td><td>that thread's exit, until it is reaped</td>
+ *     <td>kernel: clone clone_thread_teardown; glibc pthread: clone pthread_teardown</td></tr>
  * </table>
+ *
+ * ForkBench's names live here and only here ({@link #FORK_BENCH}, {@link #FORK} ...): its scores
+ * are ns per call (one fork, one teardown), its {@code n} is the number of VMAs and takes the
+ * values 10, 100, 1000 and 10000 the native anchors are measured at (another n has no fork
+ * anchor), and vfork, thread and threadExit take any n or none (their anchors have none).
  *
  * "Per node" means the Java score is divided by n before the ratio is taken (and the anchor is
  * multiplied by n on charts), because one Java op covers n elements. A few aliases are accepted
@@ -92,6 +107,25 @@ public final class AnchorMap {
         }
     }
 
+    /** ForkBench's simple class name. */
+    public static final String FORK_BENCH = "ForkBench";
+    /** ForkBench: one fork of a process with {@code n} VMAs, until it returns in the parent. */
+    public static final String FORK = "fork";
+    /** ForkBench: after such a fork, the child's exit and the parent's wait4. */
+    public static final String FORK_EXIT = "forkExit";
+    /** ForkBench: vfork, the child's exit and the parent's wait4, in one op. */
+    public static final String VFORK = "vfork";
+    /** ForkBench: one clone with glibc's pthread_create flags, until it returns. */
+    public static final String THREAD = "thread";
+    /** ForkBench: that thread's exit, until it is reaped (CLONE_CHILD_CLEARTID cleared). */
+    public static final String THREAD_EXIT = "threadExit";
+    /** ForkBench's anchor column of the real kernel. */
+    public static final String KERNEL = "kernel";
+    /** ForkBench's anchor column of glibc's pthread_create and pthread_join. */
+    public static final String GLIBC_PTHREAD = "glibc pthread";
+    /** ForkBench's anchor column of the physical limit: the copies and the stack memset in C. */
+    public static final String COPY_LIMIT = "C copy limit";
+
     /** The mapping, in the order the report shows anchor columns. */
     public static final List<Rule> RULES = List.of(
         rb(Set.of("insertAscending"), "insert_ascending"),
@@ -116,7 +150,17 @@ public final class AnchorMap {
         new Rule("DupMmapBench", Set.of("dup", "dupMmap"), 0, "rbtree", "clone", -1, Scale.PER_OP,
             "C rb-tree clone"),
         new Rule("DupMmapBench", Set.of("dup", "dupMmap"), 0, "fork", "slope_return_untouched", 0, Scale.PER_OP,
-            "kernel fork()/VMA"));
+            "kernel fork()/VMA"),
+        // ForkBench scores are per call; the anchors are bench/native/clone.c and forkcopy.c.
+        forkBench(FORK, "clone", "fork_call", -1, KERNEL),
+        forkBench(FORK, "forkcopy", "fork_copy", -1, COPY_LIMIT),
+        forkBench(FORK_EXIT, "clone", "fork_teardown", -1, KERNEL),
+        forkBench(VFORK, "clone", "vfork_total", 0, KERNEL),
+        forkBench(THREAD, "clone", "clone_thread_call", 0, KERNEL),
+        forkBench(THREAD, "clone", "pthread_call", 0, GLIBC_PTHREAD),
+        forkBench(THREAD, "forkcopy", "thread_copy", 0, COPY_LIMIT),
+        forkBench(THREAD_EXIT, "clone", "clone_thread_teardown", 0, KERNEL),
+        forkBench(THREAD_EXIT, "clone", "pthread_teardown", 0, GLIBC_PTHREAD));
 
     private AnchorMap() {
     }
@@ -124,6 +168,10 @@ public final class AnchorMap {
     private static Rule rb(Set<String> methods, String op) {
         // RbTreeBench reports whole-tree runs per node (@OperationsPerInvocation), as the C anchor does.
         return new Rule("RbTreeBench", methods, 0, "rbtree", op, -1, Scale.PER_OP, "C rb-tree");
+    }
+
+    private static Rule forkBench(String method, String anchorSuite, String anchorOp, long anchorN, String label) {
+        return new Rule(FORK_BENCH, Set.of(method), 0, anchorSuite, anchorOp, anchorN, Scale.PER_OP, label);
     }
 
     /** A resolved comparison: the rule, the anchor, and the anchor expressed per Java op. */

@@ -20,6 +20,7 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
@@ -30,8 +31,10 @@ import org.jfree.data.xy.XYSeriesCollection;
  *
  * <p>For each suite method that has an {@code n} param with two or more values: ns/op against n on
  * log-log axes, one line per variant, and a dashed line per mapped native anchor (expressed per Java
- * op, so it sits on the same scale). A suite with no {@code n} at all gets one bar chart of ns/op per
- * method and variant.
+ * op, so it sits on the same scale), named by its column label and native op. The other results of
+ * a suite go into one bar chart of ns/op per method and variant, with a bar for each mapped anchor;
+ * its axis turns logarithmic when the bars span more than {@link #LOG_SPAN}x (a kernel's vfork
+ * beside a Java one).
  */
 final class Charts {
     static {
@@ -40,6 +43,8 @@ final class Charts {
 
     private static final int WIDTH = 900;
     private static final int HEIGHT = 540;
+    /** Above this ratio of the largest to the smallest bar, the bar chart's axis is logarithmic. */
+    static final double LOG_SPAN = 50;
 
     private Charts() {
     }
@@ -74,11 +79,16 @@ final class Charts {
             }
             if (!flat.isEmpty()) {
                 String name = suite + "-bars.png";
-                barChart(dir.resolve(name), suite, flat);
+                barChart(dir.resolve(name), suite, flat, anchors);
                 files.add(name);
             }
         }
         return files;
+    }
+
+    private static String category(JmhResult r) {
+        String params = Report.paramText(r);
+        return r.method() + (params.isEmpty() ? "" : " " + params);
     }
 
     private static String otherParams(JmhResult r) {
@@ -110,8 +120,7 @@ final class Charts {
                 series.get(Report.variantOf(r)).addOrUpdate(r.n(), r.nsPerOp());
             }
             for (AnchorMap.Match m : AnchorMap.matches(r, anchors)) {
-                String label = m.rule().label() + (m.anchor().measured() ? "" : " (reference)");
-                anchorSeries.computeIfAbsent(label, k -> new XYSeries(k, true, false))
+                anchorSeries.computeIfAbsent(anchorLabel(m), k -> new XYSeries(k, true, false))
                     .addOrUpdate(r.n(), m.nsPerJavaOp());
             }
         }
@@ -151,18 +160,51 @@ final class Charts {
         ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
     }
 
-    private static void barChart(Path file, String suite, List<JmhResult> rs) throws IOException {
+    /** An anchor's legend entry: its column label and the native op, marked when not from this run. */
+    private static String anchorLabel(AnchorMap.Match m) {
+        return m.rule().label() + " (" + m.anchor().op() + ")" + (m.anchor().measured() ? "" : " (reference)");
+    }
+
+    private static void barChart(Path file, String suite, List<JmhResult> rs, NativeAnchors anchors)
+        throws IOException {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
+        // Variants first, so that they keep the first colours; then the anchors.
+        for (String v : Report.variants(rs)) {
+            data.addValue(null, v, category(rs.get(0)));
+        }
+        double lo = Double.MAX_VALUE;
+        double hi = 0;
         for (JmhResult r : rs) {
-            String params = Report.paramText(r);
-            data.addValue(r.nsPerOp(), Report.variantOf(r), r.method() + (params.isEmpty() ? "" : " " + params));
+            data.addValue(r.nsPerOp(), Report.variantOf(r), category(r));
+            lo = Math.min(lo, r.nsPerOp());
+            hi = Math.max(hi, r.nsPerOp());
+            for (AnchorMap.Match m : AnchorMap.matches(r, anchors)) {
+                // One series per anchor column, so that each category's bars line up; the table names the ops.
+                data.addValue(m.nsPerJavaOp(), m.rule().label() + (m.anchor().measured() ? "" : " (reference)"),
+                    category(r));
+                lo = Math.min(lo, m.nsPerJavaOp());
+                hi = Math.max(hi, m.nsPerJavaOp());
+            }
         }
         JFreeChart chart = ChartFactory.createBarChart(suite, "benchmark", "time per op, ns", data,
             PlotOrientation.VERTICAL, true, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true);
+        if (lo > 0 && hi / lo > LOG_SPAN) {
+            // Bars rise from a power of ten below the shortest, since a log axis has no zero.
+            double floor = Math.pow(10, Math.ceil(Math.log10(lo)) - 1);
+            LogAxis y = new LogAxis("time per op, ns (log scale)");
+            y.setBase(10);
+            y.setSmallestValue(floor);
+            y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            y.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+            y.setRange(floor, hi * 2);
+            plot.setRangeAxis(y);
+            ((BarRenderer) plot.getRenderer()).setBase(floor);
+        } else {
+            ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true);
+        }
         chart.setBackgroundPaint(Color.WHITE);
         ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
     }

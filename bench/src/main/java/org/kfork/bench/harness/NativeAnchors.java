@@ -27,16 +27,26 @@ import java.util.Set;
  * <p>Each anchor suite that did not run in this run falls back to the reference figures of
  * reference/anchors.md (carried as the resources {@code anchors.md} and
  * {@code anchors-reference.jsonl}), marked as not measured in this run. Where the reference gives a
- * range, the JSON lines hold its midpoint.
+ * range, the JSON lines hold its midpoint. The reference has no figure for most of the ForkBench
+ * anchors ({@code clone}, {@code forkcopy}): without a measurement they have none, and
+ * {@link #notMeasured} still names them.
  */
 public final class NativeAnchors {
     /** The anchor suites bench/native produces. */
-    public static final List<String> SUITES = List.of("rbtree", "percpu", "memset", "malloc", "fork");
+    public static final List<String> SUITES = List.of("rbtree", "percpu", "memset", "malloc", "fork", "clone",
+        "forkcopy");
 
     private static final String REFERENCE = "/org/kfork/bench/anchors-reference.jsonl";
 
-    /** One native figure. {@code measured} is false for a reference figure. */
-    public record Anchor(String suite, String op, long n, double nsPerOp, boolean measured) {
+    /**
+     * One native figure. {@code measured} is false for a reference figure; {@code detail} says what
+     * was measured (the sizes copied, the VMAs of the forking process), or is null.
+     */
+    public record Anchor(String suite, String op, long n, double nsPerOp, boolean measured, String detail) {
+        /** A figure without detail. */
+        public Anchor(String suite, String op, long n, double nsPerOp, boolean measured) {
+            this(suite, op, n, nsPerOp, measured, null);
+        }
     }
 
     /** The file of the second pass, read from the directory of the first. */
@@ -71,8 +81,12 @@ public final class NativeAnchors {
         }
         for (Anchor ref : reference()) {
             if (!measured.contains(ref.suite())) {
-                a.notes.putIfAbsent(ref.suite(), "no result in this run");
                 a.byKey.putIfAbsent(key(ref.suite(), ref.op(), ref.n()), ref);
+            }
+        }
+        for (String s : SUITES) {
+            if (!measured.contains(s)) {
+                a.notes.putIfAbsent(s, "no result in this run");
             }
         }
         return a;
@@ -98,7 +112,8 @@ public final class NativeAnchors {
                 for (double v : p) {
                     sum += v;
                 }
-                put(new Anchor(suite, op, n, sum / p.size(), true));
+                Object detail = m.get("detail");
+                put(new Anchor(suite, op, n, sum / p.size(), true, detail == null ? null : String.valueOf(detail)));
                 measured.add(suite);
             }
         }

@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
  *
  * <p>One table per suite (benchmark class). Rows are a method with its non-variant parameters;
  * columns are each variant's score ± error in ns/op, then OFFHEAP/HEAP, OFFHEAP/each baseline,
- * and each mapped native anchor (see {@link AnchorMap}) with OFFHEAP/anchor.
+ * and each mapped native anchor (see {@link AnchorMap}) with OFFHEAP/anchor. ForkBench's table is
+ * followed by its goals ({@link ForkBenchGoals}); a run without ForkBench has neither.
  */
 public final class Report {
     /** The variant the ratios are taken for. */
@@ -100,7 +101,12 @@ public final class Report {
         for (JmhResult r : results) {
             bySuite.computeIfAbsent(r.suite(), k -> new ArrayList<>()).add(r);
         }
-        bySuite.forEach((suite, rs) -> tables.add(table(suite, rs)));
+        bySuite.forEach((suite, rs) -> {
+            tables.add(table(suite, rs));
+            if (suite.equals(AnchorMap.FORK_BENCH)) {
+                tables.add(ForkBenchGoals.table(rs, anchors));
+            }
+        });
     }
 
     private Table table(String suite, List<JmhResult> rs) {
@@ -225,6 +231,9 @@ public final class Report {
         if (Double.isNaN(x) || Double.isInfinite(x)) {
             return "";
         }
+        if (x > 0 && x < 0.1) {
+            return String.format(Locale.ROOT, "%.2gx", x); // two figures, not 0.00x (a Java op against a kernel one)
+        }
         return String.format(Locale.ROOT, x < 10 ? "%.2fx" : "%.1fx", x);
     }
 
@@ -275,7 +284,8 @@ public final class Report {
             p.add("Native anchors: all measured in this run (bench/native, gcc -O2).");
         } else {
             StringBuilder b = new StringBuilder("Native anchors marked " + REF_MARK
-                + " were NOT measured in this run; they are the reference figures of reference/anchors.md: ");
+                + " were NOT measured in this run; they are the reference figures of reference/anchors.md, and a"
+                + " suite it has no figure for has no anchor at all. Not measured: ");
             List<String> why = new ArrayList<>();
             anchors.notMeasured().forEach((s, reason) -> why.add(s + " (" + reason + ")"));
             p.add(b.append(String.join("; ", why)).append('.').toString());
@@ -340,16 +350,21 @@ public final class Report {
         return b.append("</body></html>\n").toString();
     }
 
-    private static final List<String> ANCHOR_HEADER = List.of("suite", "op", "n", "ns/op", "passes (before / after)", "source");
+    private static final List<String> ANCHOR_HEADER = List.of("suite", "op", "n", "ns/op", "passes (before / after)",
+        "source", "detail");
 
-    /** The native anchors, one row each, with each pass's figure and the drift between passes. */
+    /**
+     * The native anchors, one row each, with each pass's figure, the drift between passes, and what
+     * the program says it measured.
+     */
     private List<List<String>> anchorRows() {
         List<List<String>> rows = new ArrayList<>();
         anchors.all().stream()
             .sorted(Comparator.comparing(NativeAnchors.Anchor::suite).thenComparing(NativeAnchors.Anchor::op)
                 .thenComparingLong(NativeAnchors.Anchor::n))
             .forEach(a -> rows.add(List.of(a.suite(), a.op(), Long.toString(a.n()), fmt(a.nsPerOp()),
-                passesText(anchors.passes(a)), a.measured() ? "this run" : "reference " + REF_MARK)));
+                passesText(anchors.passes(a)), a.measured() ? "this run" : "reference " + REF_MARK,
+                a.detail() == null ? "" : a.detail())));
         return rows;
     }
 

@@ -1,6 +1,7 @@
 package org.kfork.bench.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -51,10 +52,92 @@ class ReportTest {
         assertTrue(md.contains("| 50.00 | 2.00x |"), md);
         // clone @10000 has no measured anchor but rbtree ran, so there is no reference fallback for it.
         assertTrue(md.contains("percpu (test)"), md);
-        assertTrue(md.contains("| percpu | pair_1t | 1 | 12.40 |  | reference † |"), md);
+        assertTrue(md.contains("| percpu | pair_1t | 1 | 12.40 |  | reference † |  |"), md);
         assertTrue(summary.contains("RbTreeBench"), summary);
         assertTrue(Files.exists(dir.resolve("charts/RbTreeBench-find.png")));
         assertTrue(Files.exists(dir.resolve("charts/RbTreeBench-clone.png")));
+        assertFalse(md.contains("ForkBench"), "a run without ForkBench has no ForkBench table or goals");
+    }
+
+    private void copyForkBenchFixture(boolean withNative) throws Exception {
+        Files.copy(AnchorMapTest.fixture("forkbench-jmh-result.json"), dir.resolve("jmh-result.json"));
+        if (withNative) {
+            Files.copy(AnchorMapTest.fixture("forkbench-native.jsonl"), dir.resolve("native.jsonl"));
+        }
+    }
+
+    @Test
+    void forkBenchTableGoalsAndCharts() throws Exception {
+        copyForkBenchFixture(true);
+        String summary = Report.write(dir);
+        String md = Files.readString(dir.resolve("report.md"));
+        assertTrue(md.contains("| benchmark | params | OFFHEAP ns/op | HEAP ns/op | OFFHEAP/HEAP | kernel ns/op | OFFHEAP/kernel"
+            + " | C copy limit ns/op | OFFHEAP/C copy limit | glibc pthread ns/op | OFFHEAP/glibc pthread | B/op (OFFHEAP) |"),
+            md);
+        // fork @10: 900 against the kernel's 400,000 (0.00225x) and the copy limit's 360 (2.50x).
+        assertTrue(md.contains("| fork | n=10 | 900.0 ± 45.00 | 1,200 ± 60.00 | 0.75x | 400,000 | 0.0023x | 360.0 | 2.50x"
+            + " |  |  | 0.020 |"), md);
+        assertTrue(md.contains("| forkExit | n=10000 | 210,000 ± 10,500 | 250,000 ± 12,500 | 0.84x | 6,000,000 | 0.035x |"
+            + "  |  |  |  | 0.400 |"), md);
+        assertTrue(md.contains("| thread | n=100 | 400.0 ± 20.00 | 500.0 ± 25.00 | 0.80x | 7,000 | 0.057x | 250.0 | 1.60x"
+            + " | 10,000 | 0.040x | 0.020 |"), md);
+        assertTrue(md.contains("| vfork | n=10 | 1,500 ± 75.00 | 1,800 ± 90.00 | 0.83x | 30,000 | 0.050x |"), md);
+
+        assertTrue(md.contains("## ForkBench goals"), md);
+        assertTrue(md.contains("| fork call, n=10, OFFHEAP / C copy limit | 900.0 / 360.0 = 2.50x | ≤ 3x | yes |"), md);
+        assertTrue(md.contains("| fork + exit + wait4, n=10, kernel / OFFHEAP | 2,200,000 / 1,600 = 1375.0x | ≥ 30x | yes |"),
+            md);
+        assertTrue(md.contains("| OFFHEAP / HEAP, every method and n | 19 of 20 met; highest 1.04x (fork n=1000)"
+            + " | ≤ 1.00x each | NO |"), md);
+        assertTrue(md.contains("| OFFHEAP heap allocation, B/op (gc.alloc.rate.norm) | at most 0.400 (forkExit n=10000)"
+            + " | 0 (< 1.00) | yes |"), md);
+        assertTrue(md.contains("| thread-creating clone call, OFFHEAP / C copy limit (pair + memcpy + memset)"
+            + " | 400.0 / 250.0 = 1.60x | ≤ 2x | yes |"), md);
+        assertTrue(md.indexOf("## ForkBench goals") > md.indexOf("## ForkBench\n"), "the goals follow the table");
+        assertTrue(summary.contains("ForkBench goals"), summary);
+        // The native anchors table says what was measured.
+        assertTrue(md.contains("| clone | fork_call | 10 | 400,000 | 400,000 | this run | pinned to one CPU; 37 VMAs at fork |"),
+            md);
+        for (String m : List.of("fork", "forkExit", "vfork", "thread", "threadExit")) {
+            assertTrue(Files.size(dir.resolve("charts/ForkBench-" + m + ".png")) > 0, m);
+            assertTrue(md.contains("![ForkBench-" + m + ".png](charts/ForkBench-" + m + ".png)"), m);
+        }
+    }
+
+    @Test
+    void forkBenchGoalsSayWhatIsMissing() throws Exception {
+        copyForkBenchFixture(false);
+        Report.write(dir);
+        String md = Files.readString(dir.resolve("report.md"));
+        assertTrue(md.contains("| fork call, n=10, OFFHEAP / C copy limit | not measured: no forkcopy fork_copy in this run"
+            + " | ≤ 3x | - |"), md);
+        assertTrue(md.contains("| fork + exit + wait4, n=10, kernel / OFFHEAP | not measured: no clone fork_call in this run"
+            + " | ≥ 30x | - |"), md);
+        // vfork still has the reference figure of anchors.md, marked.
+        assertTrue(md.contains("| vfork | n=10 | 1,500 ± 75.00 | 1,800 ± 90.00 | 0.83x | 24,000† | 0.063x |"), md);
+        assertTrue(md.contains("clone (native anchors were not run"), md);
+    }
+
+    @Test
+    void resultsWithoutNGetABarChartWithTheirAnchors() throws Exception {
+        String json = "[" + String.join(",",
+            flatRow("ForkBench.thread", "OFFHEAP", 100),
+            flatRow("ForkBench.thread", "HEAP", 150),
+            flatRow("ForkBench.vfork", "OFFHEAP", 900)) + "]";
+        Files.writeString(dir.resolve("jmh-result.json"), json);
+        Files.copy(AnchorMapTest.fixture("forkbench-native.jsonl"), dir.resolve("native.jsonl"));
+        Report.write(dir);
+        String md = Files.readString(dir.resolve("report.md"));
+        // 100 ns against the kernel's 7,000: a 70x span, drawn on a log axis.
+        assertTrue(md.contains("| thread |  | 100.0 ± 1.00 | 150.0 ± 1.00 | 0.67x | 7,000 | 0.014x |"), md);
+        assertTrue(Files.size(dir.resolve("charts/ForkBench-bars.png")) > 0);
+    }
+
+    private static String flatRow(String bench, String variant, double score) {
+        return "{\"benchmark\":\"org.kfork.bench." + bench + "\",\"mode\":\"avgt\",\"threads\":1,\"forks\":1,"
+            + "\"params\":{\"variant\":\"" + variant + "\"},"
+            + "\"primaryMetric\":{\"score\":" + score + ",\"scoreError\":1.0,\"scoreUnit\":\"ns/op\"},"
+            + "\"secondaryMetrics\":{}}";
     }
 
     @Test
@@ -72,7 +155,7 @@ class ReportTest {
         String md = Files.readString(dir.resolve("report.md"));
         // find @1000: OFFHEAP 60 against the mean 60 = 1.00x; the anchors table shows both passes.
         assertTrue(md.contains("| 60.00 | 1.00x |"), md);
-        assertTrue(md.contains("| rbtree | find_random | 1000 | 60.00 | 40.00 / 80.00 (2.00x) | this run |"), md);
+        assertTrue(md.contains("| rbtree | find_random | 1000 | 60.00 | 40.00 / 80.00 (2.00x) | this run |  |"), md);
         assertTrue(md.contains("before and after the Java suites"), md);
     }
 

@@ -2,7 +2,9 @@ package org.kfork.heap.fork;
 
 import static org.kfork.mm.VmFlags.*;
 
+import org.kfork.heap.arch.HeapMmuContext;
 import org.kfork.heap.ds.HeapIntervalTree;
+import org.kfork.heap.events.HeapUprobes;
 import org.kfork.heap.ds.HeapRbNode;
 import org.kfork.heap.ds.HeapRbTree;
 import org.kfork.heap.mm.HeapFile;
@@ -32,14 +34,17 @@ import org.kfork.uapi.Errno;
  * <p>Invariants kept:
  * <ul>
  *   <li>A new mm (mm_init) has mm_users 1 and mm_count 1, no VMAs, an empty tree, zeroed
- *       counters and rss, a pgd of its own and a reference on its user_ns; its flags are the
- *       parent's MMF_INIT_MASK bits (the default dump filter without a parent) and its def_flags
- *       the parent's VM_INIT_DEF_MASK bits.</li>
+ *       counters and rss, a pgd of its own, a fresh mm context (init_new_context: a ctx_id of
+ *       its own, tlb_gen 0) and a reference on its user_ns; its flags are the parent's
+ *       MMF_INIT_MASK bits (the default dump filter without a parent) and its def_flags the
+ *       parent's VM_INIT_DEF_MASK bits.</li>
  *   <li>dup_mmap copies every VMA but VM_DONTCOPY ones (whose pages leave the counters) in
- *       address order, each with its anon_vma chains (none for VM_WIPEONFORK), its file reference
- *       and i_mmap place, without VM_LOCKED/VM_LOCKONFAULT, so the child's list, tree, gaps,
- *       map_count and counters obey the mm's invariants ({@link HeapMmap}). On failure the
- *       half-built mm is torn down by mmput and nothing leaks.</li>
+ *       address order, each with its anon_vma chains (none for VM_WIPEONFORK), its file
+ *       reference and i_mmap place, without VM_LOCKED/VM_LOCKONFAULT (and a private hugetlb area
+ *       without its reserve), so the child's list, tree, gaps, map_count and counters obey the
+ *       mm's invariants ({@link HeapMmap}). On failure the half-built mm is torn down by mmput
+ *       and nothing leaks. Either way the parent's TLB generation moves (flush_tlb_mm), and
+ *       MMF_HAS_UPROBES passes on (uprobe_dup_mmap).</li>
  *   <li>mm_users counts the users of the address space, mm_count the references to the
  *       mm_struct (the users together hold one): the last mmput tears the VMAs down (exit_mmap)
  *       and drops that one; the last mmdrop frees the pgd, checks the counters (check_mm), puts
@@ -79,6 +84,7 @@ public final class HeapForkMm {
      * in O(n). mmap_write_lock_killable never contends here, so it never fails.
      */
     static int dupMmap(HeapMmSystem sys, HeapMmStruct mm, HeapMmStruct oldmm, DupMode mode) {
+        HeapUprobes.uprobeDupMmap(oldmm, mm);
         mm.exeFile = getMmExeFile(sys, oldmm);
         mm.totalVm = oldmm.totalVm;
         mm.dataVm = oldmm.dataVm;
@@ -144,8 +150,8 @@ public final class HeapForkMm {
                 tmp.shared = new HeapVma.Shared(tmp);
                 HeapIntervalTree.insertAfter(tmp.shared, mpnt.shared, file.iMmap);
             }
-            if ((tmp.vmFlags & VM_HUGETLB) != 0) {
-                tmp.vmPrivateData = null; // reset_vma_resv_huge_pages
+            if ((tmp.vmFlags & (VM_HUGETLB | VM_MAYSHARE)) == VM_HUGETLB) {
+                tmp.vmPrivateData = null; // reset_vma_resv_huge_pages: private only
             }
             // link into the list; into the tree by the append trick (or later, structurally)
             if (prev != null) {
@@ -178,6 +184,8 @@ public final class HeapForkMm {
                 m.forkCopy = null;
             }
         }
+        // arch_dup_mmap: no pkeys to copy without OSPKE, no LDT to copy (see HeapMmuContext)
+        HeapMmuContext.flushTlbMm(oldmm);
         return retval;
     }
 
@@ -263,6 +271,7 @@ public final class HeapForkMm {
             return null;
         }
         mm.pgd = new long[512];
+        HeapMmuContext.initNewContext(sys, mm);
         mm.userNs = sys.getUserNs(userNs);
         return mm;
     }

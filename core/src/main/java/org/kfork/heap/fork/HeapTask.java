@@ -2,28 +2,58 @@ package org.kfork.heap.fork;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.function.IntSupplier;
 import org.kfork.heap.cred.HeapCred;
+import org.kfork.heap.delayacct.HeapTaskDelayInfo;
 import org.kfork.heap.ds.HeapIntrusiveList;
+import org.kfork.heap.ds.HeapRbRootCached;
 import org.kfork.heap.locking.HeapSpinlock;
+import org.kfork.heap.mm.HeapMmStruct;
+import org.kfork.heap.rcu.HeapCallbackHead;
+import org.kfork.heap.sched.HeapCompletion;
+import org.kfork.heap.sched.HeapSchedClass;
 import org.kfork.heap.signal.HeapSighandStruct;
 import org.kfork.heap.signal.HeapSignalStruct;
 import org.kfork.heap.signal.HeapSigpending;
+import org.kfork.sched.Limits;
 import org.kfork.sched.TaskState;
 
 /**
- * The heap twin of {@code struct task_struct}, with the fields fork.c's stack code reads and
- * writes ({@code state}, {@code stack} and {@code stack_refcount}) and those of kernel/signal.c
- * and the signal half of fork.c. The stack is the {@code byte[THREAD_SIZE]} itself, so it also
- * stands for {@code stack_vm_area}. The tasks issue adds the rest of the struct here.
+ * The heap twin of {@code struct task_struct} (include/linux/sched.h, 5.12): the fields the port
+ * reads or writes, public, named as the C fields in camelCase, in the struct's order. A field of
+ * an embedded struct is prefixed with that struct's name ({@code se.load.weight} is
+ * {@link #seLoadWeight}); the stack is the {@code byte[THREAD_SIZE]} itself, so it also stands
+ * for {@code stack_vm_area}.
+ *
+ * <p>What the representation changes:
+ * <ul>
+ *   <li>The task extends {@link HeapCallbackHead}: that is {@code struct callback_head rcu}, which
+ *       in C shares a union with {@code rcu_users} (the head is only used once rcu_users has
+ *       dropped to zero, by delayed_put_task_struct, or by delayed_free_task on a failed fork).</li>
+ *   <li>Embedded list heads, locks and arrays are final objects of their own ({@link Link},
+ *       {@link HeapSpinlock}, {@code long[]}); the rest are plain fields.</li>
+ *   <li>arch_dup_task_struct's memcpy is {@link #copyFrom}: it copies every plain field and the
+ *       contents of the embedded arrays. The embedded lists and locks keep their fresh state: in C
+ *       they hold the parent's raw words until copy_process initializes each of them, and nothing
+ *       reads them in between. A field added here must be added to {@link #copyFrom} as well
+ *       (HeapForkTaskCopyTest fails otherwise).</li>
+ *   <li>Pointers the port only ever clears (splice_pipe, task_frag.page, io_uring...) are
+ *       {@code Object} fields that stay null.</li>
+ * </ul>
  */
-public final class HeapTask {
+public final class HeapTask extends HeapCallbackHead {
     static final VarHandle STACK_REFCOUNT;
     static final VarHandle THREAD_INFO_FLAGS;
+    static final VarHandle USAGE;
+    static final VarHandle RCU_USERS;
 
     static {
         try {
-            STACK_REFCOUNT = MethodHandles.lookup().findVarHandle(HeapTask.class, "stackRefcount", int.class);
-            THREAD_INFO_FLAGS = MethodHandles.lookup().findVarHandle(HeapTask.class, "threadInfoFlags", long.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STACK_REFCOUNT = l.findVarHandle(HeapTask.class, "stackRefcount", int.class);
+            THREAD_INFO_FLAGS = l.findVarHandle(HeapTask.class, "threadInfoFlags", long.class);
+            USAGE = l.findVarHandle(HeapTask.class, "usage", int.class);
+            RCU_USERS = l.findVarHandle(HeapTask.class, "rcuUsers", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -31,7 +61,7 @@ public final class HeapTask {
 
     /**
      * A {@code struct list_head} embedded in a task: container_of is {@link #task}. The task's
-     * lists (thread_group, thread_node...) are each one of these.
+     * lists (tasks, children, sibling, thread_group, thread_node...) are each one of these.
      */
     public static final class Link extends HeapIntrusiveList {
         /** The task this node is embedded in. */
@@ -42,52 +72,224 @@ public final class HeapTask {
         }
     }
 
-    /** {@code volatile long state}: a TASK_* value of {@link TaskState}. */
-    volatile long state = TaskState.TASK_RUNNING;
-    /** {@code void *stack}: the thread stack, or null. */
-    byte[] stack;
-    /** {@code refcount_t stack_refcount}; changed only through {@link #STACK_REFCOUNT}. */
-    volatile int stackRefcount;
-
-    // ---- the signal room's fields (kernel/signal.c, copy_sighand, copy_signal)
+    // ---- struct thread_info thread_info ----
 
     /** {@code thread_info.flags}: TIF_* bits, changed atomically (set/clearTskThreadFlag). */
     volatile long threadInfoFlags;
+    /** {@code thread_info.syscall_work}: SYSCALL_WORK_* bits. */
+    public long threadInfoSyscallWork;
+
+    /** {@code volatile long state}: a TASK_* value of {@link TaskState}. */
+    volatile long state = TaskState.TASK_RUNNING;
+    /** {@code void *stack}: the thread stack, or null (also {@code stack_vm_area}). */
+    byte[] stack;
+    /** {@code refcount_t usage}: references to the task_struct; through {@link #USAGE}. */
+    volatile int usage;
     /** {@code unsigned int flags}: PF_*. */
     public volatile int flags;
-    /** {@code unsigned int ptrace}: always 0 (ptrace is not modelled). */
+    /** {@code unsigned int ptrace}. */
     public int ptrace;
-    /** {@code unsigned long jobctl}: JOBCTL_* bits, under siglock. */
-    public long jobctl;
+    /** {@code int on_cpu}. */
+    public int onCpu;
+    /** {@code wake_entry.u_flags}: the CSD type of the remote wake-up node. */
+    public int wakeEntryUFlags;
+    /** {@code unsigned int cpu}: the CPU the task is on (task_cpu). */
+    public int cpu;
+    /** {@code int recent_used_cpu}. */
+    public int recentUsedCpu;
+    /** {@code int wake_cpu}. */
+    public int wakeCpu;
+    /** {@code int on_rq}: 0 or TASK_ON_RQ_QUEUED. */
+    public int onRq;
+    /** {@code int prio}: the effective priority. */
+    public int prio;
+    /** {@code int static_prio}: the nice level's priority. */
+    public int staticPrio;
+    /** {@code int normal_prio}: what the policy gives. */
+    public int normalPrio;
+    /** {@code unsigned int rt_priority}. */
+    public int rtPriority;
+    /** {@code const struct sched_class *sched_class}. */
+    public HeapSchedClass schedClass;
+
+    // ---- struct sched_entity se ----
+
+    /** {@code se.load.weight}. */
+    public long seLoadWeight;
+    /** {@code se.load.inv_weight}. */
+    public int seLoadInvWeight;
+    /** {@code se.group_node}. */
+    public final HeapIntrusiveList seGroupNode = new HeapIntrusiveList();
+    /** {@code se.on_rq}. */
+    public int seOnRq;
+    /** {@code se.exec_start}. */
+    public long seExecStart;
+    /** {@code se.sum_exec_runtime}. */
+    public long seSumExecRuntime;
+    /** {@code se.vruntime}. */
+    public long seVruntime;
+    /** {@code se.prev_sum_exec_runtime}. */
+    public long sePrevSumExecRuntime;
+    /** {@code se.nr_migrations}. */
+    public long seNrMigrations;
+    /** {@code se.cfs_rq}: no run queues in the model, so always null. */
+    public Object seCfsRq;
+
+    // ---- struct sched_rt_entity rt ----
+
+    /** {@code rt.run_list}. */
+    public final HeapIntrusiveList rtRunList = new HeapIntrusiveList();
+    /** {@code rt.timeout}. */
+    public long rtTimeout;
+    /** {@code rt.time_slice}. */
+    public int rtTimeSlice;
+    /** {@code rt.on_rq}. */
+    public int rtOnRq;
+    /** {@code rt.on_list}. */
+    public int rtOnList;
+
+    // ---- struct sched_dl_entity dl ----
+
+    /** {@code dl.dl_runtime}. */
+    public long dlRuntime;
+    /** {@code dl.dl_deadline}. */
+    public long dlDeadline;
+    /** {@code dl.dl_period}. */
+    public long dlPeriod;
+    /** {@code dl.dl_bw}. */
+    public long dlBw;
+    /** {@code dl.dl_density}. */
+    public long dlDensity;
+    /** {@code dl.flags}. */
+    public int dlFlags;
+    /** {@code dl.dl_throttled}. */
+    public boolean dlThrottled;
+    /** {@code dl.dl_yielded}. */
+    public boolean dlYielded;
+    /** {@code dl.dl_non_contending}. */
+    public boolean dlNonContending;
+    /** {@code dl.dl_overrun}. */
+    public boolean dlOverrun;
+    /** {@code dl.pi_se}: the task whose dl entity donates (its own when not boosted). */
+    public HeapTask dlPiSe;
+    /** {@code unsigned int btrace_seq}. */
+    public int btraceSeq;
+
+    /** {@code unsigned int policy}: SCHED_*. */
+    public int policy;
+    /** {@code int nr_cpus_allowed}. */
+    public int nrCpusAllowed;
+    /** {@code const cpumask_t *cpus_ptr}: {@link #cpusMask} itself, or another mask. */
+    public long[] cpusPtr;
+    /** {@code cpumask_t cpus_mask} (NR_CPUS 64: one word). */
+    public final long[] cpusMask = new long[1];
+    /** {@code void *migration_pending}. */
+    public Object migrationPending;
+    /** {@code unsigned short migration_disabled}. */
+    public int migrationDisabled;
+
+    // ---- struct sched_info sched_info ----
+
+    /** {@code sched_info.pcount}. */
+    public long schedInfoPcount;
+    /** {@code sched_info.run_delay}. */
+    public long schedInfoRunDelay;
+    /** {@code sched_info.last_arrival}. */
+    public long schedInfoLastArrival;
+    /** {@code sched_info.last_queued}. */
+    public long schedInfoLastQueued;
+
+    /** {@code struct list_head tasks}: on init_task.tasks. */
+    public final Link tasks = new Link(this);
+    /** {@code pushable_tasks.prio}. */
+    public int pushableTasksPrio;
+    /** {@code pushable_tasks.prio_list}. */
+    public final HeapIntrusiveList pushableTasksPrioList = new HeapIntrusiveList();
+    /** {@code pushable_tasks.node_list}. */
+    public final HeapIntrusiveList pushableTasksNodeList = new HeapIntrusiveList();
+    /** {@code struct mm_struct *mm}: null for a kernel thread. */
+    public HeapMmStruct mm;
+    /** {@code struct mm_struct *active_mm}. */
+    public HeapMmStruct activeMm;
+    /** {@code rss_stat.events}. */
+    public int rssStatEvents;
+    /** {@code rss_stat.count[NR_MM_COUNTERS]}. */
+    public final int[] rssStatCount = new int[Limits.NR_MM_COUNTERS];
     /** {@code int exit_state}. */
     public volatile int exitState;
     /** {@code int exit_code}. */
     public int exitCode;
+    /** {@code int exit_signal}. */
+    public int exitSignal;
+    /** {@code int pdeath_signal}. */
+    public int pdeathSignal;
+    /** {@code unsigned long jobctl}. */
+    public long jobctl;
+    /** {@code unsigned sched_reset_on_fork:1}. */
+    public boolean schedResetOnFork;
+    /** {@code restart_block.fn}: what restart_syscall runs. */
+    public IntSupplier restartBlockFn;
     /** {@code pid_t pid}. */
     public int pid;
     /** {@code pid_t tgid}. */
     public int tgid;
+    /** {@code unsigned long stack_canary}. */
+    public long stackCanary;
     /** {@code struct task_struct *real_parent}. */
     public HeapTask realParent;
-    /** {@code struct task_struct *parent}: the task do_notify_parent signals. */
+    /** {@code struct task_struct *parent}. */
     public HeapTask parent;
+    /** {@code struct list_head children}. */
+    public final Link children = new Link(this);
+    /** {@code struct list_head sibling}. */
+    public final Link sibling = new Link(this);
     /** {@code struct task_struct *group_leader}. */
     public HeapTask groupLeader;
-    /** {@code struct list_head thread_group}: the threads of the group (next_thread). */
+    /** {@code struct list_head ptraced}. */
+    public final Link ptraced = new Link(this);
+    /** {@code struct list_head ptrace_entry}. */
+    public final Link ptraceEntry = new Link(this);
+    /** {@code struct list_head thread_group}. */
     public final Link threadGroup = new Link(this);
-    /** {@code struct list_head thread_node}: on signal->thread_head (for_each_thread). */
+    /** {@code struct list_head thread_node}. */
     public final Link threadNode = new Link(this);
+    /** {@code struct completion *vfork_done}. */
+    public HeapCompletion vforkDone;
+    /** {@code int __user *set_child_tid}: a user address. */
+    public long setChildTid;
+    /** {@code int __user *clear_child_tid}: a user address. */
+    public long clearChildTid;
+    /** {@code void *pf_io_worker}. */
+    public Object pfIoWorker;
     /** {@code u64 utime}. */
     public long utime;
     /** {@code u64 stime}. */
     public long stime;
+    /** {@code u64 gtime}. */
+    public long gtime;
+    /** {@code prev_cputime.utime}. */
+    public long prevCputimeUtime;
+    /** {@code prev_cputime.stime}. */
+    public long prevCputimeStime;
+    /** {@code prev_cputime.lock}. */
+    public final HeapSpinlock prevCputimeLock = new HeapSpinlock();
+    /** {@code posix_cputimers.bases[CPUCLOCK_MAX].nextevt}. */
+    public final long[] posixCputimersNextevt = new long[3];
+    /** {@code posix_cputimers.timers_active}. */
+    public int posixCputimersTimersActive;
+    /** {@code posix_cputimers.expiry_active}. */
+    public int posixCputimersExpiryActive;
     /** {@code const struct cred *real_cred}: the objective credentials (what others see). */
     public HeapCred realCred;
     /** {@code const struct cred *cred}: the subjective credentials (what the task acts with). */
     public HeapCred cred;
+    /** {@code char comm[TASK_COMM_LEN]}. */
+    public String comm;
+    /** {@code struct io_uring_task *io_uring}. */
+    public Object ioUring;
     /** {@code struct signal_struct *signal}. */
     public HeapSignalStruct signal;
-    /** {@code struct sighand_struct *sighand} (RCU-published). */
+    /** {@code struct sighand_struct *sighand} (RCU-published: lock_task_sighand reads it again under the lock). */
     public volatile HeapSighandStruct sighand;
     /** {@code sigset_t blocked}. */
     public long blocked;
@@ -95,15 +297,258 @@ public final class HeapTask {
     public long realBlocked;
     /** {@code struct sigpending pending}: the signals sent to this thread alone. */
     public final HeapSigpending pending = new HeapSigpending();
+    /** {@code struct callback_head *task_works}. */
+    public Object taskWorks;
+    /** {@code struct audit_context *audit_context}. */
+    public Object auditContext;
+    /** {@code kuid_t loginuid}. */
+    public int loginuid;
+    /** {@code unsigned int sessionid}. */
+    public int sessionid;
+    /** {@code seccomp.mode}. */
+    public int seccompMode;
+    /** {@code seccomp.filter}: no filters exist in the model. */
+    public Object seccompFilter;
     /** {@code u64 parent_exec_id}. */
     public long parentExecId;
     /** {@code u64 self_exec_id}. */
     public volatile long selfExecId;
     /** {@code spinlock_t alloc_lock}: task_lock. */
     public final HeapSpinlock allocLock = new HeapSpinlock();
+    /** {@code raw_spinlock_t pi_lock}. */
+    public final HeapSpinlock piLock = new HeapSpinlock();
+    /** {@code wake_q.next}. */
+    public HeapTask wakeQNext;
+    /** {@code struct rb_root_cached pi_waiters}. */
+    public HeapRbRootCached piWaiters;
+    /** {@code struct task_struct *pi_top_task}. */
+    public HeapTask piTopTask;
+    /** {@code struct rt_mutex_waiter *pi_blocked_on}. */
+    public Object piBlockedOn;
+    /** {@code void *journal_info}. */
+    public Object journalInfo;
+    /** {@code struct io_context *io_context}. */
+    public Object ioContext;
+    /** {@code struct capture_control *capture_control}. */
+    public Object captureControl;
+    /** {@code ioac.rchar}. */
+    public long ioacRchar;
+    /** {@code ioac.wchar}. */
+    public long ioacWchar;
+    /** {@code ioac.syscr}. */
+    public long ioacSyscr;
+    /** {@code ioac.syscw}. */
+    public long ioacSyscw;
+    /** {@code ioac.read_bytes}. */
+    public long ioacReadBytes;
+    /** {@code ioac.write_bytes}. */
+    public long ioacWriteBytes;
+    /** {@code ioac.cancelled_write_bytes}. */
+    public long ioacCancelledWriteBytes;
+    /** {@code u64 acct_rss_mem1}. */
+    public long acctRssMem1;
+    /** {@code u64 acct_vm_mem1}. */
+    public long acctVmMem1;
+    /** {@code u64 acct_timexpd}. */
+    public long acctTimexpd;
+    /** {@code nodemask_t mems_allowed}. */
+    public long memsAllowed;
+    /** {@code mems_allowed_seq.seqcount.sequence}. */
+    public int memsAllowedSeq;
+    /** {@code int cpuset_mem_spread_rotor}. */
+    public int cpusetMemSpreadRotor;
+    /** {@code int cpuset_slab_spread_rotor}. */
+    public int cpusetSlabSpreadRotor;
+    /** {@code struct list_head perf_event_list}. */
+    public final HeapIntrusiveList perfEventList = new HeapIntrusiveList();
+    /** {@code struct mempolicy *mempolicy}: no policies exist in the model. */
+    public Object mempolicy;
+    /** {@code struct rseq __user *rseq}: the registered rseq area, a user address (0: none). */
+    public long rseq;
+    /** {@code unsigned long rseq_event_mask}. */
+    public long rseqEventMask;
+    /** {@code refcount_t rcu_users} (in a union with {@code rcu}); through {@link #RCU_USERS}. */
+    volatile int rcuUsers;
+    /** {@code struct pipe_inode_info *splice_pipe}. */
+    public Object splicePipe;
+    /** {@code task_frag.page}. */
+    public Object taskFragPage;
+    /** {@code struct task_delay_info *delays}. */
+    public HeapTaskDelayInfo delays;
+    /** {@code int nr_dirtied}. */
+    public int nrDirtied;
+    /** {@code int nr_dirtied_pause}. */
+    public int nrDirtiedPause;
+    /** {@code unsigned long dirty_paused_when}. */
+    public long dirtyPausedWhen;
+    /** {@code u64 timer_slack_ns}. */
+    public long timerSlackNs;
+    /** {@code u64 default_timer_slack_ns}. */
+    public long defaultTimerSlackNs;
+    /** {@code struct mem_cgroup *active_memcg}. */
+    public Object activeMemcg;
+    /** {@code int pagefault_disabled}. */
+    public int pagefaultDisabled;
+    /** {@code refcount_t stack_refcount}; changed only through {@link #STACK_REFCOUNT}. */
+    volatile int stackRefcount;
+    /** {@code void *security}. */
+    public Object security;
+    /** {@code kretprobe_instances.first}. */
+    public Object kretprobeInstances;
+    /** {@code thread.fpu.last_cpu}. */
+    public int fpuLastCpu;
 
-    /** A zeroed task, as kmem_cache_zalloc would give: running, no stack, stack_refcount 0. */
+    /** A zeroed task, as kmem_cache_zalloc would give: running, no stack, every count 0. */
     public HeapTask() {
+    }
+
+    /**
+     * arch_dup_task_struct's {@code memcpy(dst, src, arch_task_struct_size)}: every plain field of
+     * {@code src}, and the contents of the embedded arrays, into this task. The embedded lists and
+     * locks are left as they are (see the class comment).
+     */
+    void copyFrom(HeapTask src) {
+        // (the rcu head shares a union with rcu_users in C; it means something only once
+        // rcu_users is zero, which the parent's is not, so the copy has nothing to carry)
+        threadInfoFlags = src.threadInfoFlags;
+        threadInfoSyscallWork = src.threadInfoSyscallWork;
+        state = src.state;
+        stack = src.stack;
+        usage = src.usage;
+        flags = src.flags;
+        ptrace = src.ptrace;
+        onCpu = src.onCpu;
+        wakeEntryUFlags = src.wakeEntryUFlags;
+        cpu = src.cpu;
+        recentUsedCpu = src.recentUsedCpu;
+        wakeCpu = src.wakeCpu;
+        onRq = src.onRq;
+        prio = src.prio;
+        staticPrio = src.staticPrio;
+        normalPrio = src.normalPrio;
+        rtPriority = src.rtPriority;
+        schedClass = src.schedClass;
+        seLoadWeight = src.seLoadWeight;
+        seLoadInvWeight = src.seLoadInvWeight;
+        seOnRq = src.seOnRq;
+        seExecStart = src.seExecStart;
+        seSumExecRuntime = src.seSumExecRuntime;
+        seVruntime = src.seVruntime;
+        sePrevSumExecRuntime = src.sePrevSumExecRuntime;
+        seNrMigrations = src.seNrMigrations;
+        seCfsRq = src.seCfsRq;
+        rtTimeout = src.rtTimeout;
+        rtTimeSlice = src.rtTimeSlice;
+        rtOnRq = src.rtOnRq;
+        rtOnList = src.rtOnList;
+        dlRuntime = src.dlRuntime;
+        dlDeadline = src.dlDeadline;
+        dlPeriod = src.dlPeriod;
+        dlBw = src.dlBw;
+        dlDensity = src.dlDensity;
+        dlFlags = src.dlFlags;
+        dlThrottled = src.dlThrottled;
+        dlYielded = src.dlYielded;
+        dlNonContending = src.dlNonContending;
+        dlOverrun = src.dlOverrun;
+        dlPiSe = src.dlPiSe;
+        btraceSeq = src.btraceSeq;
+        policy = src.policy;
+        nrCpusAllowed = src.nrCpusAllowed;
+        cpusPtr = src.cpusPtr;
+        System.arraycopy(src.cpusMask, 0, cpusMask, 0, cpusMask.length);
+        migrationPending = src.migrationPending;
+        migrationDisabled = src.migrationDisabled;
+        schedInfoPcount = src.schedInfoPcount;
+        schedInfoRunDelay = src.schedInfoRunDelay;
+        schedInfoLastArrival = src.schedInfoLastArrival;
+        schedInfoLastQueued = src.schedInfoLastQueued;
+        pushableTasksPrio = src.pushableTasksPrio;
+        mm = src.mm;
+        activeMm = src.activeMm;
+        rssStatEvents = src.rssStatEvents;
+        System.arraycopy(src.rssStatCount, 0, rssStatCount, 0, rssStatCount.length);
+        exitState = src.exitState;
+        exitCode = src.exitCode;
+        exitSignal = src.exitSignal;
+        pdeathSignal = src.pdeathSignal;
+        jobctl = src.jobctl;
+        schedResetOnFork = src.schedResetOnFork;
+        restartBlockFn = src.restartBlockFn;
+        pid = src.pid;
+        tgid = src.tgid;
+        stackCanary = src.stackCanary;
+        realParent = src.realParent;
+        parent = src.parent;
+        groupLeader = src.groupLeader;
+        vforkDone = src.vforkDone;
+        setChildTid = src.setChildTid;
+        clearChildTid = src.clearChildTid;
+        pfIoWorker = src.pfIoWorker;
+        utime = src.utime;
+        stime = src.stime;
+        gtime = src.gtime;
+        prevCputimeUtime = src.prevCputimeUtime;
+        prevCputimeStime = src.prevCputimeStime;
+        System.arraycopy(src.posixCputimersNextevt, 0, posixCputimersNextevt, 0, posixCputimersNextevt.length);
+        posixCputimersTimersActive = src.posixCputimersTimersActive;
+        posixCputimersExpiryActive = src.posixCputimersExpiryActive;
+        realCred = src.realCred;
+        cred = src.cred;
+        comm = src.comm;
+        ioUring = src.ioUring;
+        signal = src.signal;
+        sighand = src.sighand;
+        blocked = src.blocked;
+        realBlocked = src.realBlocked;
+        pending.signal = src.pending.signal;
+        taskWorks = src.taskWorks;
+        auditContext = src.auditContext;
+        loginuid = src.loginuid;
+        sessionid = src.sessionid;
+        seccompMode = src.seccompMode;
+        seccompFilter = src.seccompFilter;
+        parentExecId = src.parentExecId;
+        selfExecId = src.selfExecId;
+        wakeQNext = src.wakeQNext;
+        piWaiters = src.piWaiters;
+        piTopTask = src.piTopTask;
+        piBlockedOn = src.piBlockedOn;
+        journalInfo = src.journalInfo;
+        ioContext = src.ioContext;
+        captureControl = src.captureControl;
+        ioacRchar = src.ioacRchar;
+        ioacWchar = src.ioacWchar;
+        ioacSyscr = src.ioacSyscr;
+        ioacSyscw = src.ioacSyscw;
+        ioacReadBytes = src.ioacReadBytes;
+        ioacWriteBytes = src.ioacWriteBytes;
+        ioacCancelledWriteBytes = src.ioacCancelledWriteBytes;
+        acctRssMem1 = src.acctRssMem1;
+        acctVmMem1 = src.acctVmMem1;
+        acctTimexpd = src.acctTimexpd;
+        memsAllowed = src.memsAllowed;
+        memsAllowedSeq = src.memsAllowedSeq;
+        cpusetMemSpreadRotor = src.cpusetMemSpreadRotor;
+        cpusetSlabSpreadRotor = src.cpusetSlabSpreadRotor;
+        mempolicy = src.mempolicy;
+        rseq = src.rseq;
+        rseqEventMask = src.rseqEventMask;
+        rcuUsers = src.rcuUsers;
+        splicePipe = src.splicePipe;
+        taskFragPage = src.taskFragPage;
+        delays = src.delays;
+        nrDirtied = src.nrDirtied;
+        nrDirtiedPause = src.nrDirtiedPause;
+        dirtyPausedWhen = src.dirtyPausedWhen;
+        timerSlackNs = src.timerSlackNs;
+        defaultTimerSlackNs = src.defaultTimerSlackNs;
+        activeMemcg = src.activeMemcg;
+        pagefaultDisabled = src.pagefaultDisabled;
+        stackRefcount = src.stackRefcount;
+        security = src.security;
+        kretprobeInstances = src.kretprobeInstances;
+        fpuLastCpu = src.fpuLastCpu;
     }
 
     /** {@code tsk->state}. */
@@ -129,6 +574,73 @@ public final class HeapTask {
     /** {@code refcount_set(&tsk->stack_refcount, n)}. */
     public void setStackRefcount(int n) {
         stackRefcount = n;
+    }
+
+    /** Sets {@code tsk->stack} (a static's initializer: init_task's init_stack). */
+    public void setStack(byte[] stack) {
+        this.stack = stack;
+    }
+
+    /** {@code refcount_set(&tsk->usage, n)} (REFCOUNT_INIT of a static). */
+    public void setUsage(int n) {
+        usage = n;
+    }
+
+    /** {@code refcount_read(&tsk->usage)}. */
+    public int usage() {
+        return usage;
+    }
+
+    /** {@code refcount_read(&tsk->rcu_users)}. */
+    public int rcuUsers() {
+        return rcuUsers;
+    }
+
+    /**
+     * refcount_inc(&tsk->usage) (get_task_struct).
+     *
+     * @throws IllegalStateException when usage is 0 (the task is being freed)
+     */
+    public void usageInc() {
+        for (;;) {
+            final int c = usage;
+            if (c <= 0) {
+                throw new IllegalStateException("refcount_t: get_task_struct on usage " + c + " (task " + this + ")");
+            }
+            if (USAGE.compareAndSet(this, c, c + 1)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * refcount_dec_and_test(&tsk->usage).
+     *
+     * @throws IllegalStateException when usage is already 0
+     */
+    public boolean usageDecAndTest() {
+        return decAndTest(USAGE, "usage");
+    }
+
+    /**
+     * refcount_dec_and_test(&tsk->rcu_users).
+     *
+     * @throws IllegalStateException when rcu_users is already 0
+     */
+    public boolean rcuUsersDecAndTest() {
+        return decAndTest(RCU_USERS, "rcu_users");
+    }
+
+    private boolean decAndTest(VarHandle h, String what) {
+        for (;;) {
+            final int c = (int) h.getVolatile(this);
+            if (c <= 0) {
+                throw new IllegalStateException("refcount_t: put of " + what + " " + c + " (task " + this + ")");
+            }
+            if (h.compareAndSet(this, c, c - 1)) {
+                return c == 1;
+            }
+        }
     }
 
     /** {@code thread_info.flags}, read volatile. */

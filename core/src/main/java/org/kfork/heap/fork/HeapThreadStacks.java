@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.kfork.arch.X86_64;
+import org.kfork.mm.FailSlab;
 import org.kfork.sched.Limits;
 import org.kfork.sched.TaskState;
 import org.kfork.smp.CurrentCpu;
@@ -93,8 +94,22 @@ public final class HeapThreadStacks {
      * @return the stack (never null: the heap throws OutOfMemoryError instead)
      */
     public byte[] allocThreadStackNode(HeapTask tsk, int cpu) {
+        return allocThreadStackNode(tsk, cpu, null);
+    }
+
+    /**
+     * alloc_thread_stack_node with fault injection, as the off-heap twin's: a stack that is not in
+     * the per-CPU cache first asks {@code failSlab} (the vm_struct kmalloc of 5.12's vmalloc).
+     *
+     * @param failSlab the kernel's injector, or null for none
+     * @return the stack, or null when the injector failed the allocation
+     */
+    public byte[] allocThreadStackNode(HeapTask tsk, int cpu, FailSlab failSlab) {
         byte[] s = takeCached(cpu);
         if (s == null) {
+            if (failSlab != null && failSlab.shouldFail()) {
+                return null;
+            }
             s = new byte[X86_64.THREAD_SIZE];
         }
         tsk.stack = s;

@@ -21,6 +21,8 @@ public final class HeapFile implements MappedFile {
     }
 
     static final VmOps GENERIC_FILE_VM_OPS = new VmOps(false);
+    /** shmem_vm_ops: no open/close either; it marks a shmem file, whose eviction uncharges it. */
+    static final VmOps SHMEM_VM_OPS = new VmOps(false);
 
     final HeapMmSystem sys;
     final String path;
@@ -37,13 +39,17 @@ public final class HeapFile implements MappedFile {
     public final HeapRbRootCached iMmap = new HeapRbRootCached();
     /** vm_ops->open calls less vm_ops->close calls. */
     public long vmOpens;
+    /** inode->i_size: a shmem file's size, which shmem_acct_size charged. */
+    long iSize;
+    /** SHMEM_I(inode)->flags: VM_NORESERVE or 0, for a shmem file. */
+    long shmemFlags;
 
-    HeapFile(HeapMmSystem sys, String path, long ino, boolean writable, boolean vmOpen) {
+    HeapFile(HeapMmSystem sys, String path, long ino, boolean writable, VmOps vmOps) {
         this.sys = sys;
         this.path = path;
         this.ino = ino;
         this.fmodeWrite = writable;
-        this.vmOps = vmOpen ? new VmOps(true) : GENERIC_FILE_VM_OPS;
+        this.vmOps = vmOps;
         if (writable) {
             iWritecount = 1; // get_write_access at open
         }
@@ -105,9 +111,12 @@ public final class HeapFile implements MappedFile {
             throw new IllegalStateException("fput of a freed file " + path);
         }
         if (--fCount == 0) {
-            // __fput: a writer gives back its write access; then the file is freed.
+            // __fput: a writer gives back its write access, a shmem inode its charge; then the file is freed.
             if (fmodeWrite) {
                 iWritecount--;
+            }
+            if (vmOps == SHMEM_VM_OPS) { // shmem_evict_inode
+                sys.overcommit().shmemUnacctSize(shmemFlags, iSize);
             }
             sys.freed(HeapMmSystem.FILP);
         }

@@ -11,9 +11,9 @@ import org.kfork.uapi.Errno;
  *
  * <p>Invariants kept: each VMA the range covers ends up with the advice's VM_DONTCOPY or
  * VM_WIPEONFORK bit set or cleared, merged with a neighbour of the same flags or split off at
- * the range's ends (split_vma, refused at vm.max_map_count), so the VMA list and tree stay sorted
- * and non-overlapping and no counter moves; holes in the range are skipped and reported as -ENOMEM
- * once the mapped parts are done; a split that fails with -ENOMEM reports -EAGAIN.
+ * the range's ends (refused with -ENOMEM at vm.max_map_count), so the VMA list and tree stay
+ * sorted and non-overlapping and no counter moves; holes in the range are skipped and reported as
+ * -ENOMEM once the mapped parts are done; a __split_vma that fails with -ENOMEM reports -EAGAIN.
  */
 public final class HeapMadvise {
     private HeapMadvise() {
@@ -30,7 +30,7 @@ public final class HeapMadvise {
         }
         int err = HeapMmap.vmaMergeOrSplit(cur, vma, start, end, newFlags, true);
         if (err != 0) {
-            return MmArgs.madviseSplitError(err);
+            return err;
         }
         vma = cur.pprev;
         vma.vmFlags = newFlags;
@@ -60,11 +60,11 @@ public final class HeapMadvise {
             if (start < vma.vmStart) {
                 unmappedError = -Errno.ENOMEM;
                 start = vma.vmStart;
-                if (start >= end) {
+                if (MmArgs.pastEnd(start, end)) {
                     return unmappedError;
                 }
             }
-            long tmp = Math.min(vma.vmEnd, end);
+            long tmp = MmArgs.fixupEnd(vma.vmEnd, end);
             long newFlags = VmRules.madviseFlags(behavior, vma.vmFlags, vma.vmFile != null);
             if (newFlags < 0) {
                 return (int) newFlags;
@@ -77,7 +77,7 @@ public final class HeapMadvise {
             if (cur.pprev != null && start < cur.pprev.vmEnd) {
                 start = cur.pprev.vmEnd;
             }
-            if (start >= end) {
+            if (MmArgs.pastEnd(start, end)) {
                 return unmappedError;
             }
             vma = cur.pprev != null ? cur.pprev.vmNext : HeapMmap.findVma(cur, start);

@@ -14,8 +14,8 @@ import org.kfork.uapi.Errno;
  *
  * <p>Invariants kept: the range [start, end) must be mapped without a hole (else -ENOMEM, with the
  * VMAs before the hole already changed); each VMA it covers ends up locked or unlocked, merged
- * with a neighbour of the same flags or split off at the range's ends, except VM_SPECIAL and
- * hugetlb areas, which are left alone; locked_vm counts the pages of VM_LOCKED areas.
+ * with a neighbour of the same flags or split off at the range's ends (split_vma: -ENOMEM at
+ * vm.max_map_count), except VM_SPECIAL and hugetlb areas, which are left alone; locked_vm counts the pages of VM_LOCKED areas.
  */
 public final class HeapMlock {
     private HeapMlock() {
@@ -31,7 +31,7 @@ public final class HeapMlock {
             cur.pprev = vma; // mlock leaves special and hugetlb areas alone
             return 0;
         }
-        int err = HeapMmap.vmaMergeOrSplit(cur, vma, start, end, newFlags, false);
+        int err = HeapMmap.vmaMergeOrSplit(cur, vma, start, end, newFlags, false); // split_vma
         if (err != 0) {
             return err;
         }
@@ -64,7 +64,7 @@ public final class HeapMlock {
         long nstart = start;
         while (true) {
             long newFlags = VmRules.mlockFlags(vma.vmFlags, lockFlags);
-            long tmp = Math.min(vma.vmEnd, end);
+            long tmp = MmArgs.fixupEnd(vma.vmEnd, end);
             int err = mlockFixup(cur, vma, nstart, tmp, newFlags);
             if (err != 0) {
                 return err;
@@ -73,7 +73,7 @@ public final class HeapMlock {
             if (nstart < cur.pprev.vmEnd) {
                 nstart = cur.pprev.vmEnd;
             }
-            if (nstart >= end) {
+            if (MmArgs.pastEnd(nstart, end)) {
                 return 0;
             }
             vma = cur.pprev.vmNext;

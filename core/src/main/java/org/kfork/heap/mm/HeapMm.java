@@ -159,7 +159,7 @@ public final class HeapMm extends LockedAddressSpace {
 
     /** mmget: the heap twin's count is a plain field, so it takes the system lock. */
     @Override
-    public void mmget() {
+    protected void doMmget() {
         sys.bkl.lock();
         try {
             HeapForkMm.mmget(mm);
@@ -170,7 +170,7 @@ public final class HeapMm extends LockedAddressSpace {
 
     /** mmput: the static path takes the system lock itself. */
     @Override
-    public void mmput() {
+    protected void doMmput() {
         HeapForkMm.mmput(sys, mm);
     }
 
@@ -181,7 +181,7 @@ public final class HeapMm extends LockedAddressSpace {
 
     /** mmgrab: the heap twin's count is a plain field, so it takes the system lock. */
     @Override
-    public void mmgrab() {
+    protected void doMmgrab() {
         sys.bkl.lock();
         try {
             HeapForkMm.mmgrab(mm);
@@ -272,69 +272,85 @@ public final class HeapMm extends LockedAddressSpace {
         counts.check(mm.totalVm, mm.dataVm, mm.execVm, mm.stackVm, mm.lockedVm);
     }
 
+    /** The mm_struct, once this handle's own puts have not freed it. */
+    private HeapMmStruct struct() {
+        checkStruct("mm_struct");
+        return mm;
+    }
+
     @Override
     public int mmUsers() {
-        return mm.mmUsers;
+        return struct().mmUsers;
     }
 
     @Override
     public int mmCount() {
-        return mm.mmCount;
+        return struct().mmCount;
     }
 
     @Override
     public int mapCount() {
-        return mm.mapCount;
+        return struct().mapCount;
     }
 
     @Override
     public long totalVm() {
-        return mm.totalVm;
+        return struct().totalVm;
     }
 
     @Override
     public long dataVm() {
-        return mm.dataVm;
+        return struct().dataVm;
     }
 
     @Override
     public long execVm() {
-        return mm.execVm;
+        return struct().execVm;
     }
 
     @Override
     public long stackVm() {
-        return mm.stackVm;
+        return struct().stackVm;
     }
 
     @Override
     public long lockedVm() {
-        return mm.lockedVm;
+        return struct().lockedVm;
     }
 
     @Override
     public long hiwaterVm() {
-        return mm.hiwaterVm;
+        return struct().hiwaterVm;
     }
 
     @Override
     public long highestVmEnd() {
-        return mm.highestVmEnd;
+        return struct().highestVmEnd;
     }
 
     @Override
     public long vmacacheSeqnum() {
-        return mm.vmacacheSeqnum;
+        return struct().vmacacheSeqnum;
+    }
+
+    @Override
+    public long ctxId() {
+        return struct().ctxId;
+    }
+
+    @Override
+    public long tlbGen() {
+        return struct().tlbGen;
     }
 
     @Override
     public long flags() {
-        return mm.flags;
+        return struct().flags;
     }
 
     @Override
     public void setFlags(long flags) {
-        mm.flags = flags;
+        struct().flags = flags;
     }
 
     /** Test hook: an rss counter (MM_FILEPAGES...) as a page-table bug would leave it. */
@@ -345,5 +361,29 @@ public final class HeapMm extends LockedAddressSpace {
     /** Test hook: pgtables_bytes. */
     public void setPgtablesBytes(long value) {
         mm.pgtablesBytes = value;
+    }
+
+    /** Test hook: vm_private_data of the VMA holding {@code addr} (0 for null). */
+    public long vmPrivateData(long addr) {
+        Object d = vmaAt(addr).vmPrivateData;
+        return d == null ? 0 : (Long) d;
+    }
+
+    /** Test hook: sets vm_private_data of the VMA holding {@code addr}, as hugetlbfs keeps its reserve map there. */
+    public void setVmPrivateData(long addr, long value) {
+        vmaAt(addr).vmPrivateData = value == 0 ? null : Long.valueOf(value);
+    }
+
+    private HeapVma vmaAt(long addr) {
+        sys.bkl.lock();
+        try {
+            HeapVma v = HeapMmap.findVma(this, addr);
+            if (v == null || v.vmStart > addr) {
+                throw new IllegalArgumentException("nothing mapped at 0x" + Long.toHexString(addr));
+            }
+            return v;
+        } finally {
+            sys.bkl.unlock();
+        }
     }
 }

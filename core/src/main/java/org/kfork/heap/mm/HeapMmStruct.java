@@ -69,6 +69,12 @@ public class HeapMmStruct {
     public Object userNs;
     /** exe_file. */
     public HeapFile exeFile;
+    /** context.ctx_id. */
+    public long ctxId;
+    /** context.tlb_gen. */
+    public long tlbGen;
+    /** context.ldt (null: no LDT, as modify_ldt is not modelled). */
+    public Object ldt;
 
     /** A zeroed mm_struct, as kmem_cache_alloc + memset give it. */
     public HeapMmStruct() {
@@ -102,6 +108,9 @@ public class HeapMmStruct {
         owner = o.owner;
         userNs = o.userNs;
         exeFile = o.exeFile;
+        ctxId = o.ctxId;
+        tlbGen = o.tlbGen;
+        ldt = o.ldt;
     }
 
     /** The sentinel of one errno: never a live mm. */

@@ -2,7 +2,9 @@ package org.kfork.heap.mm;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
+import org.kfork.arch.X86_64;
 import org.kfork.heap.fork.HeapForkMm;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.FailSlab;
@@ -11,6 +13,7 @@ import org.kfork.mm.MappedFile;
 import org.kfork.mm.Mman;
 import org.kfork.mm.MmSystem;
 import org.kfork.mm.Overcommit;
+import org.kfork.mm.VmFlags;
 import org.kfork.mm.WorkQueue;
 
 /**
@@ -66,6 +69,8 @@ public final class HeapMmSystem implements MmSystem {
     private long copyPageRange;
     private long userNsRefs;
     private long nextIno = 100;
+    /** last_mm_ctx_id (arch/x86/mm/tlb.c). */
+    private final AtomicLong lastMmCtxId = new AtomicLong(X86_64.INIT_MM_CTX_ID);
     /** init_user_ns stand-in. */
     public static final Object INIT_USER_NS = new Object();
 
@@ -103,6 +108,11 @@ public final class HeapMmSystem implements MmSystem {
         }
     }
 
+    /** last_mm_ctx_id: the last mm context id handed out. */
+    public AtomicLong lastMmCtxId() {
+        return lastMmCtxId;
+    }
+
     int overcommitMode() {
         return overcommit.mode();
     }
@@ -115,13 +125,20 @@ public final class HeapMmSystem implements MmSystem {
         return workQueue;
     }
 
-    HeapFile shmemFile() {
+    /**
+     * shmem_zero_setup's file of {@code size} bytes, once shmem_acct_size has charged it (the
+     * caller's step): with shmem_vm_ops, its size, and the VM_NORESERVE of {@code flags} that
+     * says whether its eviction uncharges it; or null without memory.
+     */
+    HeapFile shmemFile(long size, long flags) {
         if (!alloc(FILP)) {
             return null;
         }
         // shmem_kernel_file_setup: FMODE_WRITE but no get_write_access
-        HeapFile f = new HeapFile(this, "/dev/zero (deleted)", nextIno++, true, false);
+        HeapFile f = new HeapFile(this, "/dev/zero (deleted)", nextIno++, true, HeapFile.SHMEM_VM_OPS);
         f.iWritecount = 0;
+        f.iSize = size;
+        f.shmemFlags = flags & VmFlags.VM_NORESERVE;
         return f;
     }
 
@@ -149,7 +166,7 @@ public final class HeapMmSystem implements MmSystem {
         if (!alloc(FILP)) {
             throw new org.kfork.uapi.KernelException("open", org.kfork.uapi.Errno.ENOMEM);
         }
-        return new HeapFile(this, path, nextIno++, writable, vmOpen);
+        return new HeapFile(this, path, nextIno++, writable, vmOpen ? new HeapFile.VmOps(true) : HeapFile.GENERIC_FILE_VM_OPS);
     }
 
     @Override
@@ -223,6 +240,7 @@ public final class HeapMmSystem implements MmSystem {
             m.flags = org.kfork.mm.MmFlags.MMF_DUMP_FILTER_DEFAULT;
             m.userNs = INIT_USER_NS;
             m.taskSize = Mman.TASK_SIZE;
+            m.ctxId = X86_64.INIT_MM_CTX_ID; // INIT_MM_CONTEXT
             initMm = new HeapMm(this, m);
         }
         return initMm;

@@ -195,8 +195,15 @@ public final class HeapMmap {
         mm.vmacacheSeqnum++; // vmacache_invalidate
     }
 
-    /** find_vma: the first VMA with vm_end &gt; addr, or null; the handle's vmacache first. */
+    /**
+     * find_vma: the first VMA with vm_end &gt; addr, or null; the handle's vmacache first. Every
+     * VMA lies below TASK_SIZE, so an address past 2^63 (negative as a long) finds none, as the
+     * kernel's unsigned compare says.
+     */
     static HeapVma findVma(HeapMm cur, long addr) {
+        if (addr < 0) {
+            return null;
+        }
         HeapVma vma = cur.vmacacheFind(addr);
         if (vma != null) {
             return vma;
@@ -416,19 +423,19 @@ public final class HeapMmap {
         HeapMmSystem sys = cur.sys;
         HeapMmStruct mm = cur.mm;
         len = MmArgs.mmapLen(len, flags, file != null);
-        if (len < 0) {
+        if (Errno.isError(len)) {
             return len;
         }
         flags = MmArgs.mmapFlags(flags);
         addr = MmArgs.mmapHint(addr, flags);
         if (MmArgs.pgoffOverflows(pgoff, len)) {
-            return -EOVERFLOW;
+            return -Errno.EOVERFLOW;
         }
         if (mm.mapCount > sys.maxMapCount) {
             return -Errno.ENOMEM;
         }
         addr = getUnmappedArea(cur, addr, len, pgoff, flags);
-        if (addr < 0) {
+        if (Errno.isError(addr)) {
             return addr;
         }
         if ((flags & MAP_FIXED_NOREPLACE) != 0) {
@@ -438,7 +445,8 @@ public final class HeapMmap {
             }
         }
         boolean fmodeWrite = file != null && file.fmodeWrite;
-        long vmFlags = MmArgs.mmapVmFlags(prot, flags, mm.defFlags, file != null, fmodeWrite, sys.overcommitMode());
+        long vmFlags = MmArgs.mmapVmFlags(prot, flags, mm.defFlags, file != null, fmodeWrite, pgoff, len,
+            sys.overcommitMode());
         if (vmFlags < 0) {
             return vmFlags;
         }
@@ -492,10 +500,17 @@ public final class HeapMmap {
                     file.vmOpens++;
                 }
             } else if ((vmFlags & VM_SHARED) != 0) {
-                // shmem_zero_setup: shared anonymous memory is a deleted /dev/zero shmem file
-                HeapFile shm = sys.shmemFile();
+                // shmem_zero_setup: shared anonymous memory is a deleted /dev/zero shmem file,
+                // charged to overcommit for its size by __shmem_file_setup's shmem_acct_size
+                long acctFlags = VmRules.shmemZeroAcctFlags(vmFlags);
+                int err = sys.overcommit().shmemAcctSize(acctFlags, len, mm.totalVm);
+                if (err != 0) {
+                    return freeVma(sys, vma, charged, err);
+                }
+                HeapFile shm = sys.shmemFile(len, acctFlags);
                 if (shm == null) {
-                    return freeVma(sys, vma, charged, -Errno.ENOMEM);
+                    sys.overcommit().shmemUnacctSize(acctFlags, len);
+                    return freeVma(sys, vma, charged, -Errno.ENOSPC); // shmem_get_inode failed
                 }
                 vma.vmFile = shm;
                 vma.vmOps = shm.vmOps;
@@ -677,10 +692,10 @@ public final class HeapMmap {
                     }
                 }
             }
-            if (result < 0) {
+            if (Errno.isError(result)) {
                 long alignOffset = MmArgs.alignOffset(pgoff, alignMask);
                 result = unmappedAreaTopdown(cur.mm, len, PAGE_SIZE, cur.mm.mmapBase, alignMask, alignOffset);
-                if (result < 0) {
+                if (Errno.isError(result)) {
                     result = unmappedArea(cur.mm, len, cur.mm.mmapLegacyBase, TASK_SIZE, alignMask, alignOffset);
                 }
             }
@@ -744,22 +759,27 @@ public final class HeapMmap {
         return 0;
     }
 
-    /** split_vma: __split_vma after the vm.max_map_count check (-ENOMEM). */
-    static int splitVmaChecked(HeapMm cur, HeapVma vma, long addr, boolean newBelow) {
+    /**
+     * split_vma: __split_vma after the vm.max_map_count check (-ENOMEM). madvise_behavior makes
+     * the same check itself, then reports a failed __split_vma as -EAGAIN ({@code madvise}); the
+     * refusal at the limit stays -ENOMEM there too.
+     */
+    static int splitVmaChecked(HeapMm cur, HeapVma vma, long addr, boolean newBelow, boolean madvise) {
         if (cur.mm.mapCount >= cur.sys.maxMapCount) {
             return -Errno.ENOMEM;
         }
-        return splitVma(cur, vma, addr, newBelow);
+        int err = splitVma(cur, vma, addr, newBelow);
+        return madvise ? MmArgs.madviseSplitError(err) : err;
     }
 
     /**
      * What mprotect_fixup, madvise_behavior and mlock_fixup share: [start, end) of {@code vma}
      * takes {@code newFlags} by merging with a neighbour (vma_merge) or by splitting {@code vma} at
-     * the range's ends (split_vma when {@code checked}, else __split_vma). Then {@code cur.pprev}
-     * is the VMA covering exactly the range; on failure it is {@code vma}. Returns 0 or the split's
-     * errno.
+     * the range's ends (split_vma, refused with -ENOMEM at vm.max_map_count; for
+     * {@code madvise}, a failed split reports -EAGAIN). Then {@code cur.pprev} is the VMA covering
+     * exactly the range; on failure it is {@code vma}. Returns 0 or the split's errno.
      */
-    static int vmaMergeOrSplit(HeapMm cur, HeapVma vma, long start, long end, long newFlags, boolean checked) {
+    static int vmaMergeOrSplit(HeapMm cur, HeapVma vma, long start, long end, long newFlags, boolean madvise) {
         long pgoff = vma.vmPgoff + ((start - vma.vmStart) >>> PAGE_SHIFT);
         HeapVma merged = vmaMerge(cur.sys, cur.mm, cur.pprev, start, end, newFlags, vma.anonVma, vma.vmFile, pgoff);
         if (merged != null) {
@@ -767,14 +787,16 @@ public final class HeapMmap {
             return 0;
         }
         cur.pprev = vma;
-        int err = 0;
         if (start != vma.vmStart) {
-            err = checked ? splitVmaChecked(cur, vma, start, true) : splitVma(cur, vma, start, true);
+            int err = splitVmaChecked(cur, vma, start, true, madvise);
+            if (err != 0) {
+                return err;
+            }
         }
-        if (err == 0 && end != vma.vmEnd) {
-            err = checked ? splitVmaChecked(cur, vma, end, false) : splitVma(cur, vma, end, false);
+        if (end != vma.vmEnd) {
+            return splitVmaChecked(cur, vma, end, false, madvise);
         }
-        return err;
+        return 0;
     }
 
     /** free_pgtables' part that the model keeps: unlink_anon_vmas and unlink_file_vma. */
@@ -824,22 +846,62 @@ public final class HeapMmap {
                 }
             }
         }
-        // detach_vmas_to_be_unmapped, unmap_region, remove_vma_list
-        long nrAccounted = 0;
-        while (vma != null && vma.vmStart < end) {
-            HeapVma next = vma.vmNext;
-            vmaUnlink(mm, vma);
-            mm.mapCount--;
-            if ((vma.vmFlags & VM_ACCOUNT) != 0) {
-                nrAccounted += vma.pages();
-            }
-            vmStatAccount(mm, vma.vmFlags, -vma.pages());
-            freePgtablesHook(sys, vma);
-            removeVma(sys, vma);
-            vma = next;
+        detachVmasToBeUnmapped(mm, vma, prev, end);
+        for (HeapVma t = vma; t != null; t = t.vmNext) {
+            freePgtablesHook(sys, t); // unmap_region's free_pgtables
         }
-        sys.overcommit().vmUnacctMemory(nrAccounted);
+        removeVmaList(sys, mm, vma);
         return 0;
+    }
+
+    /**
+     * detach_vmas_to_be_unmapped: {@code vma} and the VMAs after it that start below {@code end}
+     * leave the tree, map_count and the mm's list, which they keep as a list of their own (the
+     * last one's vm_next cleared); the next VMA's gap is recomputed and the vmacaches are
+     * invalidated once for the whole range.
+     */
+    static void detachVmasToBeUnmapped(HeapMmStruct mm, HeapVma vma, HeapVma prev, long end) {
+        vma.vmPrev = null;
+        HeapVma tail;
+        do {
+            HeapRbAugmented.erase(vma, mm.mmRb, GAP);
+            mm.mapCount--;
+            tail = vma;
+            vma = vma.vmNext;
+        } while (vma != null && vma.vmStart < end);
+        if (prev != null) {
+            prev.vmNext = vma;
+        } else {
+            mm.mmap = vma;
+        }
+        if (vma != null) {
+            vma.vmPrev = prev;
+            vmaGapUpdate(vma);
+        } else {
+            mm.highestVmEnd = prev != null ? VmRules.vmEndGap(prev.vmEnd, prev.vmFlags) : 0;
+        }
+        tail.vmNext = null;
+        mm.vmacacheSeqnum++; // vmacache_invalidate
+    }
+
+    /**
+     * remove_vma_list: hiwater_vm takes total_vm before it drops (update_hiwater_vm); then each
+     * detached VMA leaves the counters and is removed, and the overcommit charge goes back.
+     */
+    static void removeVmaList(HeapMmSystem sys, HeapMmStruct mm, HeapVma vma) {
+        long nrAccounted = 0;
+        if (mm.hiwaterVm < mm.totalVm) {
+            mm.hiwaterVm = mm.totalVm; // update_hiwater_vm
+        }
+        do {
+            long nrpages = vma.pages();
+            if ((vma.vmFlags & VM_ACCOUNT) != 0) {
+                nrAccounted += nrpages;
+            }
+            vmStatAccount(mm, vma.vmFlags, -nrpages);
+            vma = removeVma(sys, vma);
+        } while (vma != null);
+        sys.overcommit().vmUnacctMemory(nrAccounted);
     }
 
     /** exit_mmap: tear down every VMA, its anon_vma chains and file references. */

@@ -15,7 +15,8 @@ import org.kfork.uapi.Errno;
  * <p>Invariants kept: the range [start, end) must be mapped without a hole (else -ENOMEM, with the
  * VMAs before the hole already changed, as in 5.12); each VMA it covers ends up with exactly the
  * new read/write/exec bits, merged with a neighbour of the same flags or split off at the range's
- * ends, so the VMA list and tree stay sorted and non-overlapping; total_vm is unchanged while
+ * ends (split_vma: -ENOMEM at vm.max_map_count), so the VMA list and tree stay sorted and
+ * non-overlapping; total_vm is unchanged while
  * data_vm, exec_vm and stack_vm move with each VMA's classification; a private area that becomes
  * writable is charged to overcommit once (VM_ACCOUNT), and the charge is returned if the change
  * fails.
@@ -43,7 +44,7 @@ public final class HeapMprotect {
             }
             newFlags |= VM_ACCOUNT;
         }
-        int err = HeapMmap.vmaMergeOrSplit(cur, vma, start, end, newFlags, false);
+        int err = HeapMmap.vmaMergeOrSplit(cur, vma, start, end, newFlags, false); // split_vma
         if (err != 0) {
             cur.sys.overcommit().vmUnacctMemory(charged);
             return err;
@@ -79,7 +80,7 @@ public final class HeapMprotect {
             if (newFlags < 0) {
                 return (int) newFlags;
             }
-            long tmp = Math.min(vma.vmEnd, end);
+            long tmp = MmArgs.fixupEnd(vma.vmEnd, end);
             int err = mprotectFixup(cur, vma, nstart, tmp, newFlags);
             if (err != 0) {
                 return err;
@@ -88,7 +89,7 @@ public final class HeapMprotect {
             if (nstart < cur.pprev.vmEnd) {
                 nstart = cur.pprev.vmEnd;
             }
-            if (nstart >= end) {
+            if (MmArgs.pastEnd(nstart, end)) {
                 return 0;
             }
             vma = cur.pprev.vmNext;

@@ -7,8 +7,10 @@ import org.kfork.heap.HeapGlobals;
 import org.kfork.heap.fork.HeapTask;
 import org.kfork.sched.Limits;
 import org.kfork.sched.TaskState;
+import org.kfork.uapi.Capabilities;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.Signals;
+import org.kfork.uapi.Wait;
 
 /**
  * The heap twin of org.kfork.kernel.signal.SignalCalls: kernel/signal.c's entry points (kill and
@@ -16,8 +18,6 @@ import org.kfork.uapi.Signals;
  * the same steps in the same order.
  */
 public final class HeapSignalCalls {
-    /** CAP_KILL. */
-    public static final int CAP_KILL = 5;
     private static final long NSEC_PER_CLOCK_T = 1_000_000_000L / 100;
 
     private HeapSignalCalls() {
@@ -37,7 +37,7 @@ public final class HeapSignalCalls {
         final int tsuid = t.realCred.suid;
         final int tuid = t.realCred.uid;
         return euid == tsuid || euid == tuid || uid == tsuid || uid == tuid
-            || g.signalExterns.capable(current, CAP_KILL);
+            || g.signalExterns.capable(current, Capabilities.CAP_KILL);
     }
 
     /** check_kill_permission. */
@@ -182,11 +182,11 @@ public final class HeapSignalCalls {
         final int exitCode = tsk.exitCode;
         info.siStatus = exitCode & 0x7f;
         if ((exitCode & 0x80) != 0) {
-            info.siCode = Signals.CLD_DUMPED;
+            info.siCode = Wait.CLD_DUMPED;
         } else if ((exitCode & 0x7f) != 0) {
-            info.siCode = Signals.CLD_KILLED;
+            info.siCode = Wait.CLD_KILLED;
         } else {
-            info.siCode = Signals.CLD_EXITED;
+            info.siCode = Wait.CLD_EXITED;
             info.siStatus = exitCode >> 8;
         }
         final HeapSighandStruct psig = parent.sighand;

@@ -4,6 +4,7 @@ import org.kfork.heap.HeapGlobals;
 import org.kfork.heap.fork.HeapTask;
 import org.kfork.heap.signal.HeapSignalStruct;
 import org.kfork.heap.time.HeapPosixCpuTimers;
+import org.kfork.uapi.Capabilities;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.Resource;
 
@@ -13,9 +14,6 @@ import org.kfork.uapi.Resource;
  * ({@code rlim_cur}, {@code rlim_max}).
  */
 public final class HeapSys {
-    /** CAP_SYS_RESOURCE. */
-    public static final int CAP_SYS_RESOURCE = 24;
-
     private HeapSys() {
     }
 
@@ -36,7 +34,7 @@ public final class HeapSys {
             final HeapTask leader = tsk.groupLeader;
             leader.allocLock.lock();
             if (hasNew && Resource.raisesHardLimit(newMax, sig.rlimMax[r])
-                && !g.signalExterns.capable(current, CAP_SYS_RESOURCE)) {
+                && !g.signalExterns.capable(current, Capabilities.CAP_SYS_RESOURCE)) {
                 retval = -Errno.EPERM;
             }
             if (retval == 0) {

@@ -18,6 +18,8 @@ import java.util.function.LongUnaryOperator;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.ds.RbTree;
 import org.kfork.ds.VmaIntervalTree;
+import org.kfork.kernel.arch.MmuContext;
+import org.kfork.kernel.events.Uprobes;
 import org.kfork.kernel.mm.Mmap;
 import org.kfork.kernel.mm.MmFileStruct;
 import org.kfork.kernel.mm.OffHeapMmSystem;
@@ -26,6 +28,7 @@ import org.kfork.kernel.struct.MmRssStat;
 import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.RwSemaphore;
 import org.kfork.kernel.struct.VmAreaStruct;
+import org.kfork.machine.BadAccessException;
 import org.kfork.machine.Mem;
 import org.kfork.mm.DupMode;
 import org.kfork.mm.MmDebug;
@@ -48,15 +51,18 @@ import org.kfork.uapi.Errno;
  *
  * <p>Invariants kept:
  * <ul>
- *   <li>A new mm (mm_init) has mm_users 1 and mm_count 1, no VMAs, an empty tree, a fresh mmap
- *       lock and mmlist, zeroed counters and rss, a pgd of its own and a reference on its
- *       user_ns; its flags are the parent's MMF_INIT_MASK bits (the default dump filter without
- *       a parent) and its def_flags the parent's VM_INIT_DEF_MASK bits.</li>
+ *   <li>A new mm (mm_init) has mm_users 1 and mm_count 1, no VMAs, an empty tree, a fresh
+ *       mmap lock and mmlist, zeroed counters and rss, a pgd of its own, a fresh mm context
+ *       (init_new_context: a ctx_id of its own, tlb_gen 0) and a reference on its user_ns; its
+ *       flags are the parent's MMF_INIT_MASK bits (the default dump filter without a parent) and
+ *       its def_flags the parent's VM_INIT_DEF_MASK bits.</li>
  *   <li>dup_mmap copies every VMA but VM_DONTCOPY ones (whose pages leave the counters) in
- *       address order, each with its anon_vma chains (none for VM_WIPEONFORK), its file reference
- *       and i_mmap place, without VM_LOCKED/VM_LOCKONFAULT, so the child's list, tree, gaps,
- *       map_count and counters obey the mm's invariants ({@link Mmap}). On
- *       failure the half-built mm is torn down by mmput and nothing leaks.</li>
+ *       address order, each with its anon_vma chains (none for VM_WIPEONFORK), its file
+ *       reference and i_mmap place, without VM_LOCKED/VM_LOCKONFAULT (and a private hugetlb area
+ *       without its reserve), so the child's list, tree, gaps, map_count and counters obey the
+ *       mm's invariants ({@link Mmap}). On failure the half-built mm is torn down by mmput and
+ *       nothing leaks. Either way the parent's TLB generation moves (flush_tlb_mm), and
+ *       MMF_HAS_UPROBES passes on (uprobe_dup_mmap).</li>
  *   <li>mm_users counts the users of the address space, mm_count the references to the
  *       mm_struct (the users together hold one): the last mmput tears the VMAs down (exit_mmap)
  *       and drops that one; the last mmdrop frees the pgd, checks the counters (check_mm), puts
@@ -115,6 +121,7 @@ public final class ForkMm {
      * meanwhile. mmap_write_lock_killable never contends here, so it never fails.
      */
     static int dupMmap(OffHeapMmSystem sys, long mm, long oldmm, DupMode mode) {
+        Uprobes.uprobeDupMmap(oldmm, mm);
         putLong(mm + MmStruct.EXE_FILE, getMmExeFile(sys, oldmm));
         putLong(mm + MmStruct.TOTAL_VM, mmGet(oldmm, MmStruct.TOTAL_VM));
         putLong(mm + MmStruct.DATA_VM, mmGet(oldmm, MmStruct.DATA_VM));
@@ -184,8 +191,8 @@ public final class ForkMm {
                 }
                 VmaIntervalTree.insertAfter(tmp, mpnt, file + MmFileStruct.I_MMAP);
             }
-            if ((tflags & VM_HUGETLB) != 0) {
-                putLong(tmp + VmAreaStruct.VM_PRIVATE_DATA, 0); // reset_vma_resv_huge_pages
+            if ((tflags & (VM_HUGETLB | VM_MAYSHARE)) == VM_HUGETLB) {
+                putLong(tmp + VmAreaStruct.VM_PRIVATE_DATA, 0); // reset_vma_resv_huge_pages: private only
             }
             // link into the list; into the tree by the append trick (or later, structurally)
             putLong(pprevSlot, tmp);
@@ -219,6 +226,8 @@ public final class ForkMm {
                 }
             }
         }
+        // arch_dup_mmap: no pkeys to copy without OSPKE, no LDT to copy (see MmuContext)
+        MmuContext.flushTlbMm(oldmm);
         return retval;
     }
 
@@ -319,6 +328,7 @@ public final class ForkMm {
             return 0;
         }
         putLong(mm + MmStruct.PGD, pgd);
+        MmuContext.initNewContext(sys, mm);
         putLong(mm + MmStruct.USER_NS, sys.getUserNs(userNs));
         return mm;
     }
@@ -420,7 +430,12 @@ public final class ForkMm {
         if (mm == 0) {
             return -Errno.ENOMEM;
         }
-        Mem.copy(oldmm, mm, MmStruct.SIZEOF);
+        try {
+            Mem.copy(oldmm, mm, MmStruct.SIZEOF);
+        } catch (BadAccessException kasanReport) {
+            sys.freeMm(mm); // checked mode found oldmm freed: nothing was written, give the copy back
+            throw kasanReport;
+        }
         if (mmInit(sys, mm, task, mmGet(mm, MmStruct.USER_NS), oldmm) == 0) {
             return -Errno.ENOMEM;
         }

@@ -14,6 +14,7 @@ import org.kfork.alloc.VmallocArea;
 import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.machine.Abi;
 import org.kfork.machine.Mem;
+import org.kfork.mm.FailSlab;
 import org.kfork.sched.Limits;
 import org.kfork.sched.TaskState;
 
@@ -119,6 +120,20 @@ public final class ThreadStacks implements AutoCloseable {
      * @return the stack's lowest address (a vmalloc address), or 0 (NULL) when out of memory
      */
     public long allocThreadStackNode(long tsk, int node, int cpu) {
+        return allocThreadStackNode(tsk, node, cpu, null);
+    }
+
+    /**
+     * alloc_thread_stack_node with fault injection: as {@link #allocThreadStackNode(long, int, int)},
+     * but a stack that is not in the per-CPU cache first asks {@code failSlab}, as 5.12's
+     * __vmalloc_node_range meets failslab at its kmalloc of the area's vm_struct. (5.12 has three
+     * slab allocations there, the vm_struct, the vmap_area and the pages array; the model allocates
+     * them as one object, so it has one injection point.) A cache hit allocates nothing and asks
+     * nothing.
+     *
+     * @param failSlab the kernel's injector, or null for none
+     */
+    public long allocThreadStackNode(long tsk, int node, int cpu, FailSlab failSlab) {
         if (node != 0 && node != KmemCache.NUMA_NO_NODE) {
             throw new IllegalArgumentException("node " + node);
         }
@@ -128,6 +143,9 @@ public final class ThreadStacks implements AutoCloseable {
             Mem.putLong(tsk + TaskStruct.STACK_VM_AREA, vm);
             Mem.putLong(tsk + TaskStruct.STACK, addr);
             return addr;
+        }
+        if (failSlab != null && failSlab.shouldFail()) {
+            return Abi.NULL;
         }
         final long fresh = vmalloc.vmalloc(STACK_PAGES, cpu);
         if (fresh == Abi.NULL) {

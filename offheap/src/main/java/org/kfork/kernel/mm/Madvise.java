@@ -20,9 +20,9 @@ import org.kfork.uapi.Errno;
  *
  * <p>Invariants kept: each VMA the range covers ends up with the advice's VM_DONTCOPY or
  * VM_WIPEONFORK bit set or cleared, merged with a neighbour of the same flags or split off at
- * the range's ends (split_vma, refused at vm.max_map_count), so the VMA list and tree stay sorted
- * and non-overlapping and no counter moves; holes in the range are skipped and reported as -ENOMEM
- * once the mapped parts are done; a split that fails with -ENOMEM reports -EAGAIN.
+ * the range's ends (refused with -ENOMEM at vm.max_map_count), so the VMA list and tree stay
+ * sorted and non-overlapping and no counter moves; holes in the range are skipped and reported as
+ * -ENOMEM once the mapped parts are done; a __split_vma that fails with -ENOMEM reports -EAGAIN.
  */
 public final class Madvise {
     private Madvise() {
@@ -39,7 +39,7 @@ public final class Madvise {
         }
         int err = Mmap.vmaMergeOrSplit(cur, vma, start, end, newFlags, true);
         if (err != 0) {
-            return MmArgs.madviseSplitError(err);
+            return err;
         }
         vma = cur.pprev;
         putLong(vma + VmAreaStruct.VM_FLAGS, newFlags);
@@ -69,11 +69,11 @@ public final class Madvise {
             if (start < vmStart(vma)) {
                 unmappedError = -Errno.ENOMEM;
                 start = vmStart(vma);
-                if (start >= end) {
+                if (MmArgs.pastEnd(start, end)) {
                     return unmappedError;
                 }
             }
-            long tmp = Math.min(vmEnd(vma), end);
+            long tmp = MmArgs.fixupEnd(vmEnd(vma), end);
             long newFlags = VmRules.madviseFlags(behavior, vmFlags(vma), vmFile(vma) != 0);
             if (newFlags < 0) {
                 return (int) newFlags;
@@ -86,7 +86,7 @@ public final class Madvise {
             if (cur.pprev != 0 && start < vmEnd(cur.pprev)) {
                 start = vmEnd(cur.pprev);
             }
-            if (start >= end) {
+            if (MmArgs.pastEnd(start, end)) {
                 return unmappedError;
             }
             vma = cur.pprev != 0 ? vmNext(cur.pprev) : Mmap.findVma(cur, start);

@@ -23,8 +23,8 @@ import org.kfork.uapi.Errno;
  *
  * <p>Invariants kept: the range [start, end) must be mapped without a hole (else -ENOMEM, with the
  * VMAs before the hole already changed); each VMA it covers ends up locked or unlocked, merged
- * with a neighbour of the same flags or split off at the range's ends, except VM_SPECIAL and
- * hugetlb areas, which are left alone; locked_vm counts the pages of VM_LOCKED areas.
+ * with a neighbour of the same flags or split off at the range's ends (split_vma: -ENOMEM at
+ * vm.max_map_count), except VM_SPECIAL and hugetlb areas, which are left alone; locked_vm counts the pages of VM_LOCKED areas.
  */
 public final class Mlock {
     private Mlock() {
@@ -40,7 +40,7 @@ public final class Mlock {
             cur.pprev = vma; // mlock leaves special and hugetlb areas alone
             return 0;
         }
-        int err = Mmap.vmaMergeOrSplit(cur, vma, start, end, newFlags, false);
+        int err = Mmap.vmaMergeOrSplit(cur, vma, start, end, newFlags, false); // split_vma
         if (err != 0) {
             return err;
         }
@@ -73,7 +73,7 @@ public final class Mlock {
         long nstart = start;
         while (true) {
             long newFlags = VmRules.mlockFlags(vmFlags(vma), lockFlags);
-            long tmp = Math.min(vmEnd(vma), end);
+            long tmp = MmArgs.fixupEnd(vmEnd(vma), end);
             int err = mlockFixup(cur, vma, nstart, tmp, newFlags);
             if (err != 0) {
                 return err;
@@ -82,7 +82,7 @@ public final class Mlock {
             if (nstart < vmEnd(cur.pprev)) {
                 nstart = vmEnd(cur.pprev);
             }
-            if (nstart >= end) {
+            if (MmArgs.pastEnd(nstart, end)) {
                 return 0;
             }
             vma = vmNext(cur.pprev);

@@ -24,9 +24,11 @@ import java.util.List;
 import org.kfork.ds.RbTree;
 import org.kfork.ds.VmaIntervalTree;
 import org.kfork.kernel.fork.ForkMm;
+import org.kfork.kernel.struct.MmContext;
 import org.kfork.kernel.struct.MmRssStat;
 import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.VmAreaStruct;
+import org.kfork.machine.Mem;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.DupMode;
 import org.kfork.mm.LockedAddressSpace;
@@ -180,13 +182,13 @@ public final class Mm extends LockedAddressSpace {
 
     /** mmget: atomic_inc(&mm->mm_users); an atomic needs no lock. */
     @Override
-    public void mmget() {
+    protected void doMmget() {
         ForkMm.mmget(mm);
     }
 
     /** mmput: the static path takes the system lock itself. */
     @Override
-    public void mmput() {
+    protected void doMmput() {
         ForkMm.mmput(sys, mm);
     }
 
@@ -197,7 +199,7 @@ public final class Mm extends LockedAddressSpace {
 
     /** mmgrab: atomic_inc(&mm->mm_count); an atomic needs no lock. */
     @Override
-    public void mmgrab() {
+    protected void doMmgrab() {
         ForkMm.mmgrab(mm);
     }
 
@@ -287,69 +289,85 @@ public final class Mm extends LockedAddressSpace {
             mmGet(mm, MmStruct.STACK_VM), mmGet(mm, MmStruct.LOCKED_VM));
     }
 
+    /** The mm_struct's address, once this handle's own puts have not freed it. */
+    private long struct() {
+        checkStruct("mm_struct");
+        return mm;
+    }
+
     @Override
     public int mmUsers() {
-        return getInt(mm + MmStruct.MM_USERS);
+        return getInt(struct() + MmStruct.MM_USERS);
     }
 
     @Override
     public int mmCount() {
-        return getInt(mm + MmStruct.MM_COUNT);
+        return getInt(struct() + MmStruct.MM_COUNT);
     }
 
     @Override
     public int mapCount() {
-        return getInt(mm + MmStruct.MAP_COUNT);
+        return getInt(struct() + MmStruct.MAP_COUNT);
     }
 
     @Override
     public long totalVm() {
-        return mmGet(mm, MmStruct.TOTAL_VM);
+        return mmGet(struct(), MmStruct.TOTAL_VM);
     }
 
     @Override
     public long dataVm() {
-        return mmGet(mm, MmStruct.DATA_VM);
+        return mmGet(struct(), MmStruct.DATA_VM);
     }
 
     @Override
     public long execVm() {
-        return mmGet(mm, MmStruct.EXEC_VM);
+        return mmGet(struct(), MmStruct.EXEC_VM);
     }
 
     @Override
     public long stackVm() {
-        return mmGet(mm, MmStruct.STACK_VM);
+        return mmGet(struct(), MmStruct.STACK_VM);
     }
 
     @Override
     public long lockedVm() {
-        return mmGet(mm, MmStruct.LOCKED_VM);
+        return mmGet(struct(), MmStruct.LOCKED_VM);
     }
 
     @Override
     public long hiwaterVm() {
-        return mmGet(mm, MmStruct.HIWATER_VM);
+        return mmGet(struct(), MmStruct.HIWATER_VM);
     }
 
     @Override
     public long highestVmEnd() {
-        return mmGet(mm, MmStruct.HIGHEST_VM_END);
+        return mmGet(struct(), MmStruct.HIGHEST_VM_END);
     }
 
     @Override
     public long vmacacheSeqnum() {
-        return mmGet(mm, MmStruct.VMACACHE_SEQNUM);
+        return mmGet(struct(), MmStruct.VMACACHE_SEQNUM);
+    }
+
+    @Override
+    public long ctxId() {
+        return mmGet(struct(), MmStruct.CONTEXT + MmContext.CTX_ID);
+    }
+
+    @Override
+    public long tlbGen() {
+        return Mem.getLongVolatile(struct() + MmStruct.CONTEXT + MmContext.TLB_GEN);
     }
 
     @Override
     public long flags() {
-        return mmGet(mm, MmStruct.FLAGS);
+        return mmGet(struct(), MmStruct.FLAGS);
     }
 
     @Override
     public void setFlags(long flags) {
-        putLong(mm + MmStruct.FLAGS, flags);
+        putLong(struct() + MmStruct.FLAGS, flags);
     }
 
     /** Test hook: an rss counter (MM_FILEPAGES...) as a page-table bug would leave it. */
@@ -360,5 +378,28 @@ public final class Mm extends LockedAddressSpace {
     /** Test hook: pgtables_bytes. */
     public void setPgtablesBytes(long value) {
         putLong(mm + MmStruct.PGTABLES_BYTES, value);
+    }
+
+    /** Test hook: vm_private_data of the VMA holding {@code addr}. */
+    public long vmPrivateData(long addr) {
+        return getLong(vmaAt(addr) + VmAreaStruct.VM_PRIVATE_DATA);
+    }
+
+    /** Test hook: sets vm_private_data of the VMA holding {@code addr}, as hugetlbfs keeps its reserve map there. */
+    public void setVmPrivateData(long addr, long value) {
+        putLong(vmaAt(addr) + VmAreaStruct.VM_PRIVATE_DATA, value);
+    }
+
+    private long vmaAt(long addr) {
+        sys.bkl.lock();
+        try {
+            long v = Mmap.findVma(this, addr);
+            if (v == 0 || vmStart(v) > addr) {
+                throw new IllegalArgumentException("nothing mapped at 0x" + Long.toHexString(addr));
+            }
+            return v;
+        } finally {
+            sys.bkl.unlock();
+        }
     }
 }

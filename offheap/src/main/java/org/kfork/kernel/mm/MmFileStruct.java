@@ -23,8 +23,10 @@ import org.kfork.machine.layout.StructLayout;
  * |  36 |    4 | i_mmap_writable  atomic_t         (struct address_space) |
  * |  40 |   16 | i_mmap           struct rb_root_cached (address_space)   |
  * |  56 |    8 | vm_opens         long             (vm_ops open - close)  |
+ * |  64 |    8 | i_size           loff_t           (struct inode)         |
+ * |  72 |    8 | shmem_flags      unsigned long    (shmem_inode_info)     |
  * +-----+------+----------------------------------------------------------+
- *   sizeof 64, alignof 8
+ *   sizeof 80, alignof 8
  * </pre>
  */
 public final class MmFileStruct {
@@ -39,8 +41,10 @@ public final class MmFileStruct {
         .field("i_mmap_writable", CTypes.ATOMIC_T)
         .field("i_mmap", RbRootCached.LAYOUT)
         .field("vm_opens", CTypes.LONG)
+        .field("i_size", CTypes.LONG)
+        .field("shmem_flags", CTypes.ULONG)
         .build();
-    /** Size: 64. */
+    /** Size: 80. */
     public static final int SIZEOF = (int) LAYOUT.size();
     /** f_count. */
     public static final long F_COUNT = LAYOUT.offsetOf("f_count");
@@ -60,6 +64,10 @@ public final class MmFileStruct {
     public static final long I_MMAP = LAYOUT.offsetOf("i_mmap");
     /** vm_ops->open calls less vm_ops->close calls. */
     public static final long VM_OPENS = LAYOUT.offsetOf("vm_opens");
+    /** i_size: a shmem file's size, which shmem_acct_size charged. */
+    public static final long I_SIZE = LAYOUT.offsetOf("i_size");
+    /** SHMEM_I(inode)->flags: VM_NORESERVE or 0, for a shmem file. */
+    public static final long SHMEM_FLAGS = LAYOUT.offsetOf("shmem_flags");
     /** FMODE_READ. */
     public static final int FMODE_READ = 0x1;
     /** FMODE_WRITE. */

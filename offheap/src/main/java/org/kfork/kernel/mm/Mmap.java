@@ -192,8 +192,15 @@ public final class Mmap {
         mmAdd(mm, MmStruct.VMACACHE_SEQNUM, 1); // vmacache_invalidate
     }
 
-    /** find_vma: the first VMA with vm_end &gt; addr, or 0; the handle's vmacache first. */
+    /**
+     * find_vma: the first VMA with vm_end &gt; addr, or 0; the handle's vmacache first. Every VMA
+     * lies below TASK_SIZE, so an address past 2^63 (negative as a long) finds none, as the
+     * kernel's unsigned compare says.
+     */
     static long findVma(Mm cur, long addr) {
+        if (addr < 0) {
+            return 0;
+        }
         long vma = cur.vmacacheFind(addr);
         if (vma != 0) {
             return vma;
@@ -419,19 +426,19 @@ public final class Mmap {
         OffHeapMmSystem sys = cur.sys;
         long mm = cur.mm;
         len = MmArgs.mmapLen(len, flags, file != 0);
-        if (len < 0) {
+        if (Errno.isError(len)) {
             return len;
         }
         flags = MmArgs.mmapFlags(flags);
         addr = MmArgs.mmapHint(addr, flags);
         if (MmArgs.pgoffOverflows(pgoff, len)) {
-            return -EOVERFLOW;
+            return -Errno.EOVERFLOW;
         }
         if (getInt(mm + MmStruct.MAP_COUNT) > sys.maxMapCount) {
             return -Errno.ENOMEM;
         }
         addr = getUnmappedArea(cur, addr, len, pgoff, flags);
-        if (addr < 0) {
+        if (Errno.isError(addr)) {
             return addr;
         }
         if ((flags & MAP_FIXED_NOREPLACE) != 0) {
@@ -441,8 +448,8 @@ public final class Mmap {
             }
         }
         boolean fmodeWrite = file != 0 && (getInt(file + MmFileStruct.F_MODE) & MmFileStruct.FMODE_WRITE) != 0;
-        long vmFlags = MmArgs.mmapVmFlags(prot, flags, mmGet(mm, MmStruct.DEF_FLAGS), file != 0, fmodeWrite,
-            sys.overcommitMode());
+        long vmFlags = MmArgs.mmapVmFlags(prot, flags, mmGet(mm, MmStruct.DEF_FLAGS), file != 0, fmodeWrite, pgoff,
+            len, sys.overcommitMode());
         if (vmFlags < 0) {
             return vmFlags;
         }
@@ -497,10 +504,17 @@ public final class Mmap {
                     Mem.getAndAddLong(file + MmFileStruct.VM_OPENS, 1);
                 }
             } else if ((vmFlags & VM_SHARED) != 0) {
-                // shmem_zero_setup: shared anonymous memory is a deleted /dev/zero shmem file
-                long shm = sys.shmemFile();
+                // shmem_zero_setup: shared anonymous memory is a deleted /dev/zero shmem file,
+                // charged to overcommit for its size by __shmem_file_setup's shmem_acct_size
+                long acctFlags = VmRules.shmemZeroAcctFlags(vmFlags);
+                int err = sys.overcommit().shmemAcctSize(acctFlags, len, mmGet(mm, MmStruct.TOTAL_VM));
+                if (err != 0) {
+                    return freeVma(sys, vma, charged, err);
+                }
+                long shm = sys.shmemFile(len, acctFlags);
                 if (shm == 0) {
-                    return freeVma(sys, vma, charged, -Errno.ENOMEM);
+                    sys.overcommit().shmemUnacctSize(acctFlags, len);
+                    return freeVma(sys, vma, charged, -Errno.ENOSPC); // shmem_get_inode failed
                 }
                 putLong(vma + VmAreaStruct.VM_FILE, shm);
                 putLong(vma + VmAreaStruct.VM_OPS, getLong(shm + MmFileStruct.F_OP_VM_OPS));
@@ -681,11 +695,11 @@ public final class Mmap {
                     }
                 }
             }
-            if (result < 0) {
+            if (Errno.isError(result)) {
                 long alignOffset = MmArgs.alignOffset(pgoff, alignMask);
                 result = unmappedAreaTopdown(cur.mm, len, PAGE_SIZE, mmGet(cur.mm, MmStruct.MMAP_BASE), alignMask,
                     alignOffset);
-                if (result < 0) {
+                if (Errno.isError(result)) {
                     result = unmappedArea(cur.mm, len, mmGet(cur.mm, MmStruct.MMAP_LEGACY_BASE), TASK_SIZE, alignMask,
                         alignOffset);
                 }
@@ -751,22 +765,27 @@ public final class Mmap {
         return 0;
     }
 
-    /** split_vma: __split_vma after the vm.max_map_count check (-ENOMEM). */
-    static int splitVmaChecked(Mm cur, long vma, long addr, boolean newBelow) {
+    /**
+     * split_vma: __split_vma after the vm.max_map_count check (-ENOMEM). madvise_behavior makes
+     * the same check itself, then reports a failed __split_vma as -EAGAIN ({@code madvise}); the
+     * refusal at the limit stays -ENOMEM there too.
+     */
+    static int splitVmaChecked(Mm cur, long vma, long addr, boolean newBelow, boolean madvise) {
         if (getInt(cur.mm + MmStruct.MAP_COUNT) >= cur.sys.maxMapCount) {
             return -Errno.ENOMEM;
         }
-        return splitVma(cur, vma, addr, newBelow);
+        int err = splitVma(cur, vma, addr, newBelow);
+        return madvise ? MmArgs.madviseSplitError(err) : err;
     }
 
     /**
      * What mprotect_fixup, madvise_behavior and mlock_fixup share: [start, end) of {@code vma}
      * takes {@code newFlags} by merging with a neighbour (vma_merge) or by splitting {@code vma} at
-     * the range's ends (split_vma when {@code checked}, else __split_vma). Then {@code cur.pprev}
-     * is the VMA covering exactly the range; on failure it is {@code vma}. Returns 0 or the split's
-     * errno.
+     * the range's ends (split_vma, refused with -ENOMEM at vm.max_map_count; for
+     * {@code madvise}, a failed split reports -EAGAIN). Then {@code cur.pprev} is the VMA covering
+     * exactly the range; on failure it is {@code vma}. Returns 0 or the split's errno.
      */
-    static int vmaMergeOrSplit(Mm cur, long vma, long start, long end, long newFlags, boolean checked) {
+    static int vmaMergeOrSplit(Mm cur, long vma, long start, long end, long newFlags, boolean madvise) {
         long pgoff = vmPgoff(vma) + ((start - vmStart(vma)) >>> PAGE_SHIFT);
         long merged = vmaMerge(cur.sys, cur.mm, cur.pprev, start, end, newFlags, anonVma(vma), vmFile(vma), pgoff);
         if (merged != 0) {
@@ -774,14 +793,16 @@ public final class Mmap {
             return 0;
         }
         cur.pprev = vma;
-        int err = 0;
         if (start != vmStart(vma)) {
-            err = checked ? splitVmaChecked(cur, vma, start, true) : splitVma(cur, vma, start, true);
+            int err = splitVmaChecked(cur, vma, start, true, madvise);
+            if (err != 0) {
+                return err;
+            }
         }
-        if (err == 0 && end != vmEnd(vma)) {
-            err = checked ? splitVmaChecked(cur, vma, end, false) : splitVma(cur, vma, end, false);
+        if (end != vmEnd(vma)) {
+            return splitVmaChecked(cur, vma, end, false, madvise);
         }
-        return err;
+        return 0;
     }
 
     /** free_pgtables' part that the model keeps: unlink_anon_vmas and unlink_file_vma. */
@@ -831,22 +852,59 @@ public final class Mmap {
                 }
             }
         }
-        // detach_vmas_to_be_unmapped, unmap_region, remove_vma_list
-        long nrAccounted = 0;
-        while (vma != 0 && vmStart(vma) < end) {
-            long next = vmNext(vma);
-            vmaUnlink(mm, vma);
-            mapCountAdd(mm, -1);
-            if ((vmFlags(vma) & VM_ACCOUNT) != 0) {
-                nrAccounted += pages(vma);
-            }
-            vmStatAccount(mm, vmFlags(vma), -pages(vma));
-            freePgtablesHook(sys, vma);
-            removeVma(sys, vma);
-            vma = next;
+        detachVmasToBeUnmapped(mm, vma, prev, end);
+        for (long t = vma; t != 0; t = vmNext(t)) {
+            freePgtablesHook(sys, t); // unmap_region's free_pgtables
         }
-        sys.overcommit().vmUnacctMemory(nrAccounted);
+        removeVmaList(sys, mm, vma);
         return 0;
+    }
+
+    /**
+     * detach_vmas_to_be_unmapped: {@code vma} and the VMAs after it that start below {@code end}
+     * leave the tree, map_count and the mm's list, which they keep as a list of their own (the
+     * last one's vm_next cleared); the next VMA's gap is recomputed and the vmacaches are
+     * invalidated once for the whole range.
+     */
+    static void detachVmasToBeUnmapped(long mm, long vma, long prev, long end) {
+        long insertionPoint = prev != 0 ? prev + VmAreaStruct.VM_NEXT : mm + MmStruct.MMAP;
+        putLong(vma + VmAreaStruct.VM_PREV, 0);
+        long tail;
+        do {
+            RbAugmented.erase(vma + VmAreaStruct.VM_RB, mm + MmStruct.MM_RB, GAP);
+            mapCountAdd(mm, -1);
+            tail = vma;
+            vma = vmNext(vma);
+        } while (vma != 0 && vmStart(vma) < end);
+        putLong(insertionPoint, vma);
+        if (vma != 0) {
+            putLong(vma + VmAreaStruct.VM_PREV, prev);
+            vmaGapUpdate(vma);
+        } else {
+            putLong(mm + MmStruct.HIGHEST_VM_END, prev != 0 ? VmRules.vmEndGap(vmEnd(prev), vmFlags(prev)) : 0);
+        }
+        putLong(tail + VmAreaStruct.VM_NEXT, 0);
+        mmAdd(mm, MmStruct.VMACACHE_SEQNUM, 1); // vmacache_invalidate
+    }
+
+    /**
+     * remove_vma_list: hiwater_vm takes total_vm before it drops (update_hiwater_vm); then each
+     * detached VMA leaves the counters and is removed, and the overcommit charge goes back.
+     */
+    static void removeVmaList(OffHeapMmSystem sys, long mm, long vma) {
+        long nrAccounted = 0;
+        if (mmGet(mm, MmStruct.HIWATER_VM) < mmGet(mm, MmStruct.TOTAL_VM)) {
+            putLong(mm + MmStruct.HIWATER_VM, mmGet(mm, MmStruct.TOTAL_VM)); // update_hiwater_vm
+        }
+        do {
+            long nrpages = pages(vma);
+            if ((vmFlags(vma) & VM_ACCOUNT) != 0) {
+                nrAccounted += nrpages;
+            }
+            vmStatAccount(mm, vmFlags(vma), -nrpages);
+            vma = removeVma(sys, vma);
+        } while (vma != 0);
+        sys.overcommit().vmUnacctMemory(nrAccounted);
     }
 
     /** exit_mmap: tear down every VMA, its anon_vma chains and file references. */

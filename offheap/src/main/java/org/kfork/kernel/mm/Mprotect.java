@@ -23,7 +23,8 @@ import org.kfork.uapi.Errno;
  * <p>Invariants kept: the range [start, end) must be mapped without a hole (else -ENOMEM, with the
  * VMAs before the hole already changed, as in 5.12); each VMA it covers ends up with exactly the
  * new read/write/exec bits, merged with a neighbour of the same flags or split off at the range's
- * ends, so the VMA list and tree stay sorted and non-overlapping; total_vm is unchanged while
+ * ends (split_vma: -ENOMEM at vm.max_map_count), so the VMA list and tree stay sorted and
+ * non-overlapping; total_vm is unchanged while
  * data_vm, exec_vm and stack_vm move with each VMA's classification; a private area that becomes
  * writable is charged to overcommit once (VM_ACCOUNT), and the charge is returned if the change
  * fails.
@@ -51,7 +52,7 @@ public final class Mprotect {
             }
             newFlags |= VM_ACCOUNT;
         }
-        int err = Mmap.vmaMergeOrSplit(cur, vma, start, end, newFlags, false);
+        int err = Mmap.vmaMergeOrSplit(cur, vma, start, end, newFlags, false); // split_vma
         if (err != 0) {
             cur.sys.overcommit().vmUnacctMemory(charged);
             return err;
@@ -87,7 +88,7 @@ public final class Mprotect {
             if (newFlags < 0) {
                 return (int) newFlags;
             }
-            long tmp = Math.min(vmEnd(vma), end);
+            long tmp = MmArgs.fixupEnd(vmEnd(vma), end);
             int err = mprotectFixup(cur, vma, nstart, tmp, newFlags);
             if (err != 0) {
                 return err;
@@ -96,7 +97,7 @@ public final class Mprotect {
             if (nstart < vmEnd(cur.pprev)) {
                 nstart = vmEnd(cur.pprev);
             }
-            if (nstart >= end) {
+            if (MmArgs.pastEnd(nstart, end)) {
                 return 0;
             }
             vma = vmNext(cur.pprev);

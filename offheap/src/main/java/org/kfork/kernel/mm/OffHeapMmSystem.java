@@ -14,7 +14,10 @@ import org.kfork.alloc.SlabFlags;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.kernel.fork.ForkInit;
 import org.kfork.kernel.fork.ForkMm;
+import org.kfork.arch.X86_64;
+import org.kfork.kernel.struct.MmContext;
 import org.kfork.kernel.struct.MmStruct;
+import org.kfork.kernel.struct.Mutex;
 import org.kfork.kernel.struct.RwSemaphore;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
@@ -26,6 +29,7 @@ import org.kfork.mm.Mman;
 import org.kfork.mm.MmFlags;
 import org.kfork.mm.MmSystem;
 import org.kfork.mm.Overcommit;
+import org.kfork.mm.VmFlags;
 import org.kfork.mm.WorkQueue;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.KernelException;
@@ -48,6 +52,8 @@ public final class OffHeapMmSystem implements MmSystem {
     private static final long GENERIC_FILE_VM_OPS = 0;
     private static final long COUNTING_VM_OPS = 8;
     private static final long INIT_USER_NS = 16;
+    private static final long LAST_MM_CTX_ID = 24;
+    private static final long SHMEM_VM_OPS = 32;
     private static final long INIT_MM = 64;
 
     private final Machine machine;
@@ -154,6 +160,7 @@ public final class OffHeapMmSystem implements MmSystem {
         this.kernelData = page;
         putLong(page + COUNTING_VM_OPS, 1); // a non-NULL ->open
         putLong(page + INIT_USER_NS, 1);
+        putLong(page + LAST_MM_CTX_ID, X86_64.INIT_MM_CTX_ID); // ATOMIC64_INIT(1)
         buildInitMm(page + INIT_MM);
     }
 
@@ -171,11 +178,18 @@ public final class OffHeapMmSystem implements MmSystem {
         IntrusiveList.init(m + MmStruct.MMLIST);
         putLong(m + MmStruct.USER_NS, kernelData + INIT_USER_NS);
         putLong(m + MmStruct.FLAGS, MmFlags.MMF_DUMP_FILTER_DEFAULT);
+        putLong(m + MmStruct.CONTEXT + MmContext.CTX_ID, X86_64.INIT_MM_CTX_ID); // INIT_MM_CONTEXT
+        IntrusiveList.init(m + MmStruct.CONTEXT + MmContext.LOCK + Mutex.WAIT_LIST);
     }
 
     /** &amp;init_mm. */
     public long initMmAddress() {
         return kernelData + INIT_MM;
+    }
+
+    /** &amp;last_mm_ctx_id (arch/x86/mm/tlb.c): the last mm context id handed out. */
+    public long lastMmCtxIdAddress() {
+        return kernelData + LAST_MM_CTX_ID;
     }
 
     /** The machine. */
@@ -296,17 +310,29 @@ public final class OffHeapMmSystem implements MmSystem {
         return f;
     }
 
-    /** shmem_zero_setup's file. */
-    long shmemFile() {
-        return newFile("/dev/zero (deleted)", MmFileStruct.FMODE_READ | MmFileStruct.FMODE_WRITE, 0,
-            kernelData + GENERIC_FILE_VM_OPS);
+    /**
+     * shmem_zero_setup's file of {@code size} bytes, once shmem_acct_size has charged it (the
+     * caller's step): with shmem_vm_ops, its size, and the VM_NORESERVE of {@code flags} that
+     * says whether its eviction uncharges it; or 0 without memory.
+     */
+    long shmemFile(long size, long flags) {
+        long f = newFile("/dev/zero (deleted)", MmFileStruct.FMODE_READ | MmFileStruct.FMODE_WRITE, 0,
+            kernelData + SHMEM_VM_OPS);
+        if (f != 0) {
+            putLong(f + MmFileStruct.I_SIZE, size);
+            putLong(f + MmFileStruct.SHMEM_FLAGS, flags & VmFlags.VM_NORESERVE);
+        }
+        return f;
     }
 
     public void getFile(long f) {
         Mem.getAndAddLong(f + MmFileStruct.F_COUNT, 1);
     }
 
-    /** fput: the last reference runs __fput (a writer's write access goes) and frees the file. */
+    /**
+     * fput: the last reference runs __fput (a writer's write access goes), evicts a shmem inode
+     * (its charge goes back) and frees the file.
+     */
     public void fput(long f) {
         long old = Mem.getAndAddLong(f + MmFileStruct.F_COUNT, -1);
         if (old <= 0) {
@@ -316,6 +342,9 @@ public final class OffHeapMmSystem implements MmSystem {
             if ((Mem.getInt(f + MmFileStruct.F_MODE) & MmFileStruct.FMODE_WRITE) != 0
                 && Mem.getInt(f + MmFileStruct.I_WRITECOUNT) > 0) {
                 Mem.getAndAddInt(f + MmFileStruct.I_WRITECOUNT, -1);
+            }
+            if (getLong(f + MmFileStruct.F_OP_VM_OPS) == kernelData + SHMEM_VM_OPS) { // shmem_evict_inode
+                overcommit.shmemUnacctSize(getLong(f + MmFileStruct.SHMEM_FLAGS), getLong(f + MmFileStruct.I_SIZE));
             }
             synchronized (paths) {
                 paths.set(Mem.getInt(f + MmFileStruct.ID), null);

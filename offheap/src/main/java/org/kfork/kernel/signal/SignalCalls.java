@@ -13,11 +13,14 @@ import org.kfork.kernel.struct.Sigaction;
 import org.kfork.kernel.struct.SighandStruct;
 import org.kfork.kernel.struct.SignalStruct;
 import org.kfork.kernel.struct.TaskStruct;
+import org.kfork.machine.Abi;
 import org.kfork.machine.Mem;
 import org.kfork.sched.Limits;
 import org.kfork.sched.TaskState;
+import org.kfork.uapi.Capabilities;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.Signals;
+import org.kfork.uapi.Wait;
 
 /**
  * kernel/signal.c (5.12), its entry points, off-heap: what the system calls and the other kernel
@@ -28,8 +31,6 @@ import org.kfork.uapi.Signals;
  * which keeps the pending sets and generates the signals, and keep its invariants.
  */
 public final class SignalCalls {
-    /** CAP_KILL (include/uapi/linux/capability.h): send a signal to anyone. */
-    public static final int CAP_KILL = 5;
     /** sizeof(struct pt_regs) on x86_64: the top of a kernel stack holds the user registers. */
     static final int PT_REGS_SIZE = 168;
     /** USER_HZ's clock ticks per nanosecond divisor: nsec_to_clock_t divides by NSEC_PER_SEC / USER_HZ. */
@@ -48,7 +49,7 @@ public final class SignalCalls {
 
     /**
      * kill_ok_by_cred: the sender's real or effective uid is the target's real or saved uid, or
-     * the sender has CAP_KILL. Called under rcu_read_lock.
+     * the sender has Capabilities.CAP_KILL. Called under rcu_read_lock.
      */
     static boolean killOkByCred(Globals g, long current, long t) {
         final long cred = Mem.getLong(current + TaskStruct.CRED);
@@ -58,7 +59,7 @@ public final class SignalCalls {
         final int tsuid = Mem.getInt(tcred + Cred.SUID);
         final int tuid = Mem.getInt(tcred + Cred.UID);
         return euid == tsuid || euid == tuid || uid == tsuid || uid == tuid
-            || g.signalExterns.capable(current, CAP_KILL);
+            || g.signalExterns.capable(current, Capabilities.CAP_KILL);
     }
 
     /**
@@ -192,8 +193,9 @@ public final class SignalCalls {
     /**
      * The kernel stack slot where a system call keeps a {@code struct kernel_siginfo} local (sys_kill's
      * and do_notify_parent's): the 48 bytes below pt_regs at the top of the task's stack, 16-byte
-     * aligned, so within the stack's last page. The stack is a vmalloc area: the slot's direct-map
-     * address comes from the page-table walk. The two locals never nest on one task.
+     * aligned, so within the stack's last page. A task's stack is a vmalloc area, whose direct-map
+     * address comes from the page-table walk; init_task's is init_stack, a static of the image in
+     * the direct map. The two locals never nest on one task.
      */
     static long stackSiginfo(Globals g, long task) {
         final long stack = Mem.getLong(task + TaskStruct.STACK);
@@ -201,7 +203,7 @@ public final class SignalCalls {
             throw new IllegalStateException("task 0x" + Long.toHexString(task) + " has no kernel stack");
         }
         final long vaddr = (stack + X86_64.THREAD_SIZE - PT_REGS_SIZE - KernelSiginfo.SIZEOF) & ~15L;
-        return g.forkInit.stacks().vmalloc().translate(vaddr);
+        return vaddr >= Abi.VMALLOC_START ? g.forkInit.stacks().vmalloc().translate(vaddr) : vaddr;
     }
 
     /**
@@ -249,11 +251,11 @@ public final class SignalCalls {
         final int exitCode = Mem.getInt(tsk + TaskStruct.EXIT_CODE);
         Mem.putInt(info + KernelSiginfo.SI_STATUS, exitCode & 0x7f);
         if ((exitCode & 0x80) != 0) {
-            Mem.putInt(info + KernelSiginfo.SI_CODE, Signals.CLD_DUMPED);
+            Mem.putInt(info + KernelSiginfo.SI_CODE, Wait.CLD_DUMPED);
         } else if ((exitCode & 0x7f) != 0) {
-            Mem.putInt(info + KernelSiginfo.SI_CODE, Signals.CLD_KILLED);
+            Mem.putInt(info + KernelSiginfo.SI_CODE, Wait.CLD_KILLED);
         } else {
-            Mem.putInt(info + KernelSiginfo.SI_CODE, Signals.CLD_EXITED);
+            Mem.putInt(info + KernelSiginfo.SI_CODE, Wait.CLD_EXITED);
             Mem.putInt(info + KernelSiginfo.SI_STATUS, exitCode >> 8);
         }
         final long psig = Signal.sighand(parent);

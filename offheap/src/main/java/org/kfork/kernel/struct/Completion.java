@@ -26,7 +26,7 @@ public final class Completion {
     /** The engine's layout of {@code struct completion}. */
     public static final StructLayout LAYOUT = Struct.named("completion")
         .field("done", CTypes.UINT)
-        .field("wait", OpaqueTypes.SWAIT_QUEUE_HEAD)
+        .field("wait", SwaitQueueHead.LAYOUT)
         .build();
 
     /** sizeof(struct completion): 32. */

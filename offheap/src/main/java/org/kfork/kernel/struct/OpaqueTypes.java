@@ -7,9 +7,6 @@ import org.kfork.machine.layout.Opaque;
  * true size and alignment (from reference/layouts-5.12.csv and layouts-5.12-pahole.txt).
  */
 public final class OpaqueTypes {
-    /** {@code struct __call_single_node}: 16 bytes, aligned 8. */
-    public static final Opaque CALL_SINGLE_NODE = Opaque.struct("__call_single_node", 16, 8);
-
     /** {@code struct ctl_table_set}: 96 bytes, aligned 8. */
     public static final Opaque CTL_TABLE_SET = Opaque.struct("ctl_table_set", 96, 8);
 
@@ -37,36 +34,20 @@ public final class OpaqueTypes {
     /** {@code struct llist_node}: 8 bytes, aligned 8. */
     public static final Opaque LLIST_NODE = Opaque.struct("llist_node", 8, 8);
 
-    /** {@code struct load_weight}: 16 bytes, aligned 8. */
-    public static final Opaque LOAD_WEIGHT = Opaque.struct("load_weight", 16, 8);
-
     /** {@code struct notifier_block}: 24 bytes, aligned 8. */
     public static final Opaque NOTIFIER_BLOCK = Opaque.struct("notifier_block", 24, 8);
-
-    /** {@code struct page_frag}: 16 bytes, aligned 8. */
-    public static final Opaque PAGE_FRAG = Opaque.struct("page_frag", 16, 8);
-
-    /** {@code struct plist_node}: 40 bytes, aligned 8. */
-    public static final Opaque PLIST_NODE = Opaque.struct("plist_node", 40, 8);
 
     /** {@code struct posix_cputimers_work}: 24 bytes, aligned 8. */
     public static final Opaque POSIX_CPUTIMERS_WORK = Opaque.struct("posix_cputimers_work", 24, 8);
 
-
     /** {@code struct qstr}: 16 bytes, aligned 8. */
     public static final Opaque QSTR = Opaque.struct("qstr", 16, 8);
-
-    /** {@code struct restart_block}: 56 bytes, aligned 8. */
-    public static final Opaque RESTART_BLOCK = Opaque.struct("restart_block", 56, 8);
 
     /** {@code struct sched_avg}: 64 bytes, aligned 64. */
     public static final Opaque SCHED_AVG = Opaque.struct("sched_avg", 64, 64);
 
     /** {@code struct sched_statistics}: 216 bytes, aligned 8. */
     public static final Opaque SCHED_STATISTICS = Opaque.struct("sched_statistics", 216, 8);
-
-    /** {@code struct swait_queue_head}: 24 bytes, aligned 8. */
-    public static final Opaque SWAIT_QUEUE_HEAD = Opaque.struct("swait_queue_head", 24, 8);
 
     /** {@code struct syscall_user_dispatch}: 32 bytes, aligned 8. */
     public static final Opaque SYSCALL_USER_DISPATCH = Opaque.struct("syscall_user_dispatch", 32, 8);

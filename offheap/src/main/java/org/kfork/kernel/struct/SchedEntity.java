@@ -43,7 +43,7 @@ import org.kfork.machine.layout.StructLayout;
 public final class SchedEntity {
     /** The engine's layout of {@code struct sched_entity}. */
     public static final StructLayout LAYOUT = Struct.named("sched_entity")
-        .field("load", OpaqueTypes.LOAD_WEIGHT)
+        .field("load", LoadWeight.LAYOUT)
         .field("run_node", RbNode.LAYOUT)
         .field("group_node", ListHead.LAYOUT)
         .field("on_rq", CTypes.UINT)

@@ -7,6 +7,7 @@ import org.kfork.kernel.struct.SignalStruct;
 import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.kernel.time.PosixCpuTimers;
 import org.kfork.machine.Mem;
+import org.kfork.uapi.Capabilities;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.Resource;
 
@@ -20,9 +21,6 @@ import org.kfork.uapi.Resource;
  * (prlimit64 covers them on 64-bit), and the LSM hook (no security module in the model).
  */
 public final class Sys {
-    /** CAP_SYS_RESOURCE (include/uapi/linux/capability.h): raise a hard limit. */
-    public static final int CAP_SYS_RESOURCE = 24;
-
     private Sys() {
     }
 
@@ -30,7 +28,7 @@ public final class Sys {
      * do_prlimit: reads and/or sets tsk's limit of {@code resource}. The argument rules come first
      * (Resource.prlimitCheck: -EINVAL, -EPERM for RLIMIT_NOFILE above sysctl_nr_open); then, under
      * tasklist_lock read, -ESRCH for a released task, and raising the hard limit without
-     * CAP_SYS_RESOURCE is -EPERM. On success the old limit (if asked) is written to {@code oldRlim}
+     * Capabilities.CAP_SYS_RESOURCE is -EPERM. On success the old limit (if asked) is written to {@code oldRlim}
      * and the new one stored; a new finite RLIMIT_CPU arms the group's CPU timer.
      *
      * @param hasNew whether a new limit is given (newCur, newMax)
@@ -52,7 +50,7 @@ public final class Sys {
             final long leaderLock = Mem.getLong(tsk + TaskStruct.GROUP_LEADER) + TaskStruct.ALLOC_LOCK;
             Spinlock.lock(leaderLock);
             if (hasNew && Resource.raisesHardLimit(newMax, Mem.getLong(rlim + Rlimit.RLIM_MAX))
-                && !g.signalExterns.capable(current, CAP_SYS_RESOURCE)) {
+                && !g.signalExterns.capable(current, Capabilities.CAP_SYS_RESOURCE)) {
                 retval = -Errno.EPERM;
             }
             // (security_task_setrlimit: no security module)

@@ -1,6 +1,7 @@
 package org.kfork.kernel.mm;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.kfork.mm.Mman.*;
 
 import java.util.Map;
@@ -9,8 +10,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kfork.kernel.fork.ForkMm;
+import org.kfork.kernel.struct.MmContext;
 import org.kfork.kernel.struct.MmStruct;
+import org.kfork.kernel.struct.Mutex;
+import org.kfork.kernel.struct.RwSemaphore;
 import org.kfork.kernel.struct.VmAreaStruct;
+import org.kfork.machine.BadAccessException;
+import org.kfork.machine.Kasan;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
 import org.kfork.mm.AddressSpace;
@@ -138,6 +144,52 @@ class OffHeapMmTest {
     }
 
     @Test
+    void aCopysMmContextHasItsOwnLocksAndTheParentsProtectionKeys() {
+        Mm mm = (Mm) sys.mmAlloc();
+        long ctx = mm.address() + MmStruct.CONTEXT;
+        assertEquals(0, Mem.getShort(ctx + MmContext.PKEY_ALLOCATION_MAP), "no OSPKE: init_new_context leaves the pkeys");
+        assertEquals(0, Mem.getShort(ctx + MmContext.EXECUTE_ONLY_PKEY));
+        Mem.putShort(ctx + MmContext.PKEY_ALLOCATION_MAP, (short) 0x7);
+        Mem.putShort(ctx + MmContext.EXECUTE_ONLY_PKEY, (short) 2);
+        mm.mmap(0, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, null, 0);
+        Mm child = (Mm) mm.dup(DupMode.APPEND);
+        long cctx = child.address() + MmStruct.CONTEXT;
+        for (long list : new long[] {MmContext.LOCK + Mutex.WAIT_LIST, MmContext.LDT_USR_SEM + RwSemaphore.WAIT_LIST}) {
+            assertEquals(cctx + list, Mem.getLong(cctx + list), "mutex_init / init_rwsem: an empty list of the child's own");
+            assertEquals(cctx + list, Mem.getLong(cctx + list + 8));
+            assertEquals(ctx + list, Mem.getLong(ctx + list), "the parent's untouched");
+        }
+        assertEquals(0, Mem.getLong(cctx + MmContext.LDT));
+        assertEquals(0x7, Mem.getShort(cctx + MmContext.PKEY_ALLOCATION_MAP), "the pkey bytes of dup_mm's memcpy stay");
+        assertEquals(2, Mem.getShort(cctx + MmContext.EXECUTE_ONLY_PKEY));
+        assertEquals(mm.ctxId() + 1, child.ctxId());
+        long init = sys.initMmAddress() + MmStruct.CONTEXT;
+        assertEquals(1, Mem.getLong(init + MmContext.CTX_ID), "INIT_MM_CONTEXT");
+        assertEquals(init + MmContext.LOCK + Mutex.WAIT_LIST, Mem.getLong(init + MmContext.LOCK + Mutex.WAIT_LIST));
+        child.mmput();
+        mm.mmput();
+    }
+
+    @Test
+    void aStaleHandleOfAFreedMmIsCaughtAsUseAfterFree() {
+        assumeTrue(Kasan.ENABLED, "checked mode (-Dkfork.checked=true) is on in every test");
+        Mm mm = (Mm) sys.mmAlloc();
+        mm.mmap(0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, null, 0);
+        Mm stale = sys.handle(mm.address()); // a second handle: it does not see the first one's puts
+        Map<String, Long> objects = sys.objectCounts();
+        mm.mmput(); // the last user and the last count: exit_mmap, __mmdrop; the mm_struct waits in the quarantine
+        BadAccessException e = assertThrows(BadAccessException.class, () -> stale.dup(DupMode.APPEND));
+        assertTrue(e.getMessage().contains("mm_struct"), "the report names the cache: " + e.getMessage());
+        assertThrows(BadAccessException.class, () -> ForkMm.dupMm(sys, mm.address(), 0, DupMode.STRUCTURAL),
+            "the static fork path reads the freed mm too");
+        assertEquals(objects.get("mm_struct") - 1, sys.objectCounts().get("mm_struct"),
+            "the copies that the reports stopped went back to the cache");
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> mm.dup(DupMode.APPEND),
+            "the handle that made the last put refuses by itself, checked mode or not");
+        assertTrue(refused.getMessage().contains("use after free"), refused.getMessage());
+    }
+
+    @Test
     void layoutsOfTheMmStructs() {
         assertEquals(1016, MmStruct.SIZEOF);
         assertEquals(200, VmAreaStruct.SIZEOF);
@@ -148,7 +200,7 @@ class OffHeapMmTest {
         assertEquals(64, AnonVmaChainStruct.SIZEOF);
         assertEquals(16, AnonVmaChainStruct.SAME_VMA);
         assertEquals(56, AnonVmaChainStruct.RB_SUBTREE_LAST);
-        assertEquals(64, MmFileStruct.SIZEOF);
+        assertEquals(80, MmFileStruct.SIZEOF);
         assertEquals(1024, sys.mmCachep.objectSize(), "mm_struct plus the cpu_bitmap of NR_CPUS=64");
         assertEquals(200, sys.vmAreaCachep.objectSize());
     }

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.kfork.sched.Limits;
+import org.kfork.uapi.Capabilities;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.Resource;
 import org.kfork.uapi.Signals;
@@ -196,7 +197,7 @@ class ForkSignalTest {
             int p = w.fork(0, 0);
             int sibling = w.fork(p, 0); // same process group as p
             int killer = w.fork(0, 0);
-            w.setCap(killer, SignalCalls.CAP_KILL, true);
+            w.setCap(killer, Capabilities.CAP_KILL, true);
             assertEquals(0, w.sigaction(p, Signals.SIGUSR1, HANDLER, 0, 0));
             assertEquals(0, w.sigaction(p, Signals.SIGCONT, HANDLER, 0, 0));
             assertEquals(0, w.forkDelay(p, 0));

@@ -39,14 +39,14 @@ final class HeapSignalWorld extends SignalWorld {
 
     HeapSignalWorld() {
         g.signalExterns = new Externs();
-        HeapTask init = new HeapTask();
+        // task 0: the kernel's init_task, linked to init_signals and init_sighand at boot
+        HeapTask init = g.initTask;
         model.add(-1, 0, false);
         register(init);
-        init.sighand = g.initSighand;
-        init.signal = g.initSignals;
-        init.groupLeader = init;
-        HeapIntrusiveList.listAddTail(init.threadNode, g.initSignals.threadHead);
-        init.flags = TaskFlags.PF_KTHREAD;
+        if (init.signal != g.initSignals || init.sighand != g.initSighand
+            || ((HeapTask.Link) g.initSignals.threadHead.next()).task != init) {
+            throw new AssertionError("boot did not link init_task to init_signals");
+        }
         attachCred(init, 0, 0, 0);
         baseline = g.objectCounts();
     }

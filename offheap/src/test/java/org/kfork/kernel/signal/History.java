@@ -3,6 +3,7 @@ package org.kfork.kernel.signal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.kfork.uapi.Capabilities;
 import org.kfork.uapi.CloneFlags;
 import org.kfork.uapi.Resource;
 import org.kfork.uapi.Signals;
@@ -75,7 +76,7 @@ final class History {
                 case 6 -> {
                     int uid = 1000 * r.nextInt(3);
                     w.setCred(a, uid, uid, r.nextBoolean() ? uid : 0);
-                    w.setCap(a, SignalCalls.CAP_KILL, r.nextBoolean());
+                    w.setCap(a, Capabilities.CAP_KILL, r.nextBoolean());
                     line = "cred " + a + " " + uid;
                 }
                 case 7 -> {

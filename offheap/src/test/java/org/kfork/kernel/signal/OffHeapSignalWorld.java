@@ -61,19 +61,12 @@ final class OffHeapSignalWorld extends SignalWorld {
         creds = kmem.slabs().create("test_cred", (int) Cred.SIZEOF, 8, 0, null);
         users = kmem.slabs().create("test_user_struct", (int) UserStruct.SIZEOF, 8, 0, null);
         scratch = g.image.alloc(64 + SLOTS * MultiprocessSignals.SIZEOF, 64);
-        // task 0: init_task, with the statics, as init/init_task.c links it
-        long init = g.image.alloc(TaskStruct.SIZEOF, TaskStruct.ALIGNOF);
+        // task 0: the kernel's init_task, linked to init_signals and init_sighand at boot
+        long init = g.initTask;
         model.add(-1, 0, false);
         register(init);
-        Mem.putLong(init + TaskStruct.SIGHAND, g.initSighand);
-        Mem.putLong(init + TaskStruct.SIGNAL, g.initSignals);
-        Mem.putLong(init + TaskStruct.GROUP_LEADER, init);
-        IntrusiveList.init(init + TaskStruct.THREAD_GROUP);
-        IntrusiveList.addTail(init + TaskStruct.THREAD_NODE, g.initSignals + SignalStruct.THREAD_HEAD);
-        IntrusiveList.init(init + TaskStruct.PENDING + Sigpending.LIST);
-        Mem.putInt(init + TaskStruct.FLAGS, TaskFlags.PF_KTHREAD);
-        if (g.forkInit.stacks().allocThreadStackNode(init, 0) == 0) {
-            throw new IllegalStateException("no stack for init_task");
+        if (Mem.getLong(init + TaskStruct.SIGNAL) != g.initSignals || Signal.firstThread(g.initSignals) != init) {
+            throw new AssertionError("boot did not link init_task to init_signals");
         }
         attachCred(init, 0, 0, 0);
         baseline = LeakCheck.quiescedSnapshot(machine);
@@ -696,7 +689,6 @@ final class OffHeapSignalWorld extends SignalWorld {
             }
             LeakCheck.assertNoLeak(baseline, LeakCheck.quiescedSnapshot(machine));
         } finally {
-            g.forkInit.stacks().freeThreadStack(task(0)); // init_task's, taken before the baseline
             machine.close();
         }
     }

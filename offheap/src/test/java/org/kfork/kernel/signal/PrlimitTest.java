@@ -17,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.kfork.kernel.sys.Sys;
+import org.kfork.uapi.Capabilities;
 import org.kfork.uapi.Errno;
 
 /** kernel/sys.c's do_prlimit through prlimit64 on the caller, on both kernels: its errnos and effects. */
@@ -36,7 +37,7 @@ class PrlimitTest {
             assertEquals(-Errno.EINVAL, w.prlimit(p, RLIMIT_NOFILE, true, 10, 9, null), "soft above hard");
             assertEquals(-Errno.EINVAL, w.prlimit(p, RLIMIT_STACK, true, RLIM_INFINITY, 9, null),
                 "unsigned: RLIM_INFINITY is above every limit");
-            w.setCap(p, Sys.CAP_SYS_RESOURCE, true);
+            w.setCap(p, Capabilities.CAP_SYS_RESOURCE, true);
             assertEquals(-Errno.EPERM, w.prlimit(p, RLIMIT_NOFILE, true, 10, 1024 * 1024 + 1, null),
                 "RLIMIT_NOFILE above sysctl_nr_open, whatever the capabilities");
             assertEquals(0, w.prlimit(p, RLIMIT_NOFILE, true, 10, 1024 * 1024, null));
@@ -57,7 +58,7 @@ class PrlimitTest {
         try (SignalWorld w = v.create()) {
             int init = w.fork(0, 0);
             int p = w.fork(init, 0);
-            w.setCap(p, Sys.CAP_SYS_RESOURCE, false);
+            w.setCap(p, Capabilities.CAP_SYS_RESOURCE, false);
             long[] old = new long[2];
             assertEquals(0, w.prlimit(p, RLIMIT_NOFILE, true, 100, 200, old), "lowering needs nothing");
             assertArrayEquals(new long[] {1024, 4096}, old, "the old limit comes back");
@@ -65,7 +66,7 @@ class PrlimitTest {
             assertEquals(0, w.prlimit(p, RLIMIT_NOFILE, true, 200, 200, null), "the soft limit up to the hard one");
             assertEquals(-Errno.EPERM, w.prlimit(p, RLIMIT_NOFILE, true, 200, 201, old));
             assertArrayEquals(new long[] {200, 200}, w.rlimit(p, RLIMIT_NOFILE), "unchanged");
-            w.setCap(p, Sys.CAP_SYS_RESOURCE, true);
+            w.setCap(p, Capabilities.CAP_SYS_RESOURCE, true);
             assertEquals(0, w.prlimit(p, RLIMIT_NOFILE, true, 200, 4096, null));
             assertEquals(0, w.prlimit(p, RLIMIT_NOFILE, false, 0, 0, old), "a read alone");
             assertArrayEquals(new long[] {200, 4096}, old);

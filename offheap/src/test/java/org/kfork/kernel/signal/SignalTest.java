@@ -28,9 +28,11 @@ import org.kfork.sched.Jobctl;
 import org.kfork.sched.SignalFlags;
 import org.kfork.sched.TaskFlags;
 import org.kfork.sched.TaskState;
+import org.kfork.uapi.Capabilities;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.Resource;
 import org.kfork.uapi.Signals;
+import org.kfork.uapi.Wait;
 
 /**
  * kernel/signal.c on both kernels: kill and its permission check, what a signal does when it is
@@ -161,8 +163,8 @@ class SignalTest {
             int init = w.fork(0, 0);
             int a = w.fork(init, 0);
             int b = w.fork(init, 0);
-            w.setCap(a, SignalCalls.CAP_KILL, false);
-            w.setCap(b, SignalCalls.CAP_KILL, false);
+            w.setCap(a, Capabilities.CAP_KILL, false);
+            w.setCap(b, Capabilities.CAP_KILL, false);
             w.setCred(a, 1000, 1000, 1000);
             w.setCred(b, 2000, 2000, 2000);
             assertEquals(0, w.sigaction(b, SIGUSR1, HANDLER, 0, 0));
@@ -176,9 +178,9 @@ class SignalTest {
             w.setCred(a, 3000, 2000, 3000);
             assertEquals(0, w.kill(a, w.nr(b), SIGUSR1), "the sender's euid is the target's uid");
             w.setCred(a, 3000, 3000, 3000);
-            w.setCap(a, SignalCalls.CAP_KILL, true);
+            w.setCap(a, Capabilities.CAP_KILL, true);
             assertEquals(0, w.kill(a, w.nr(b), SIGUSR1), "CAP_KILL");
-            w.setCap(a, SignalCalls.CAP_KILL, false);
+            w.setCap(a, Capabilities.CAP_KILL, false);
             int t = w.fork(b, THREAD);
             w.setCred(t, 4000, 4000, 4000);
             assertEquals(0, w.kill(t, w.nr(b), SIGUSR1), "its own thread group needs no permission");
@@ -324,10 +326,10 @@ class SignalTest {
             assertEquals(0, w.sharedPending(outsider), "not the caller");
             assertEquals(0, w.sharedPending(init), "not init");
             // with no permission anywhere, -EPERM is not reported by kill(-1)...
-            w.setCap(quiet, SignalCalls.CAP_KILL, false);
+            w.setCap(quiet, Capabilities.CAP_KILL, false);
             w.setCred(quiet, 5000, 5000, 5000);
             int lone = w.fork(0, 0);
-            w.setCap(lone, SignalCalls.CAP_KILL, false);
+            w.setCap(lone, Capabilities.CAP_KILL, false);
             w.setCred(lone, 6000, 6000, 6000);
             assertEquals(0, w.kill(lone, -1, SIGUSR1), "EPERM failures are not kill(-1)'s result");
         }
@@ -447,18 +449,18 @@ class SignalTest {
             // a handler gets the siginfo of each kind of death
             assertEquals(0, w.sigaction(parent, SIGCHLD, HANDLER, 0, 0));
             assertFalse(w.notifyParent(c1, SIGCHLD));
-            assertArrayEquals(new int[] {SIGCHLD, Signals.CLD_EXITED, w.nr(c1), 1000, 3}, w.queued(parent, true).get(0));
+            assertArrayEquals(new int[] {SIGCHLD, Wait.CLD_EXITED, w.nr(c1), 1000, 3}, w.queued(parent, true).get(0));
             int c2 = w.fork(parent, 0);
             w.setExitCode(c2, SIGKILL);
             assertFalse(w.notifyParent(c2, SIGCHLD));
             assertEquals(1, w.queued(parent, true).size(), "SIGCHLD is a standard signal: queued once");
             w.flushSignals(parent);
             assertFalse(w.notifyParent(c2, SIGCHLD));
-            assertArrayEquals(new int[] {SIGCHLD, Signals.CLD_KILLED, w.nr(c2), 0, SIGKILL}, w.queued(parent, true).get(0));
+            assertArrayEquals(new int[] {SIGCHLD, Wait.CLD_KILLED, w.nr(c2), 0, SIGKILL}, w.queued(parent, true).get(0));
             w.flushSignals(parent);
             w.setExitCode(c2, 0x80 | Signals.SIGSEGV);
             assertFalse(w.notifyParent(c2, SIGCHLD));
-            assertArrayEquals(new int[] {SIGCHLD, Signals.CLD_DUMPED, w.nr(c2), 0, Signals.SIGSEGV},
+            assertArrayEquals(new int[] {SIGCHLD, Wait.CLD_DUMPED, w.nr(c2), 0, Signals.SIGSEGV},
                 w.queued(parent, true).get(0));
             w.flushSignals(parent);
             // SA_NOCLDWAIT: autoreap, and SIGCHLD is still sent

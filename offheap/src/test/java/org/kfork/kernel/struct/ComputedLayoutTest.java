@@ -40,7 +40,15 @@ class ComputedLayoutTest {
      * (DNAME_INLINE_LEN 32 on 64-bit), include/linux/mount.h:71, fs/mount.h:27 and :39 (CONFIG_SMP,
      * CONFIG_FSNOTIFY). Added later by hand only, without the gcc run: include/linux/posix-timers.h:108
      * (struct timerqueue_head is one rb_root_cached; its 24 bytes agree with posix_cputimers.bases in
-     * the reference) and include/linux/sched/signal.h:70 (sigset_t is one unsigned long on x86_64).
+     * the reference), and for the task core:
+     * include/linux/sched.h:327 (load_weight), include/linux/smp_types.h:58 (__call_single_node,
+     * CONFIG_64BIT), include/linux/plist.h:83, include/linux/restart_block.h:25 (its union of
+     * per-call arguments, 40 bytes, is one opaque member), include/linux/mm_types_task.h:64
+     * (page_frag, BITS_PER_LONG 64), kernel/sched/sched.h:1822 (sched_class: 25 function pointers
+     * with CONFIG_UCLAMP_TASK off and CONFIG_SMP, CONFIG_FAIR_GROUP_SCHED on) and
+     * include/linux/delayacct.h:21 (task_delay_info), include/linux/swait.h:43; the embedded instances agree with the
+     * reference's task_struct and sched_entity rows; for the signal room
+     * include/linux/sched/signal.h:70 (multiprocess_signals: sigset_t is one unsigned long on x86_64).
      */
     private static final String EXPECTED = """
             ns_common,stashed,0,8
@@ -224,6 +232,70 @@ class ComputedLayoutTest {
             multiprocess_signals,signal,0,8
             multiprocess_signals,node,8,16
             multiprocess_signals,__SIZEOF__,24,8
+            load_weight,weight,0,8
+            load_weight,inv_weight,8,4
+            load_weight,__SIZEOF__,16,8
+            __call_single_node,llist,0,8
+            __call_single_node,u_flags,8,4
+            __call_single_node,a_flags,8,4
+            __call_single_node,src,12,2
+            __call_single_node,dst,14,2
+            __call_single_node,__SIZEOF__,16,8
+            plist_node,prio,0,4
+            plist_node,prio_list,8,16
+            plist_node,node_list,24,16
+            plist_node,__SIZEOF__,40,8
+            restart_block,arch_data,0,8
+            restart_block,fn,8,8
+            restart_block,args,16,40
+            restart_block,__SIZEOF__,56,8
+            page_frag,page,0,8
+            page_frag,offset,8,4
+            page_frag,size,12,4
+            page_frag,__SIZEOF__,16,8
+            sched_class,enqueue_task,0,8
+            sched_class,dequeue_task,8,8
+            sched_class,yield_task,16,8
+            sched_class,yield_to_task,24,8
+            sched_class,check_preempt_curr,32,8
+            sched_class,pick_next_task,40,8
+            sched_class,put_prev_task,48,8
+            sched_class,set_next_task,56,8
+            sched_class,balance,64,8
+            sched_class,select_task_rq,72,8
+            sched_class,migrate_task_rq,80,8
+            sched_class,task_woken,88,8
+            sched_class,set_cpus_allowed,96,8
+            sched_class,rq_online,104,8
+            sched_class,rq_offline,112,8
+            sched_class,find_lock_rq,120,8
+            sched_class,task_tick,128,8
+            sched_class,task_fork,136,8
+            sched_class,task_dead,144,8
+            sched_class,switched_from,152,8
+            sched_class,switched_to,160,8
+            sched_class,prio_changed,168,8
+            sched_class,get_rr_interval,176,8
+            sched_class,update_curr,184,8
+            sched_class,task_change_group,192,8
+            sched_class,__SIZEOF__,200,8
+            task_delay_info,lock,0,4
+            task_delay_info,flags,4,4
+            task_delay_info,blkio_start,8,8
+            task_delay_info,blkio_delay,16,8
+            task_delay_info,swapin_delay,24,8
+            task_delay_info,blkio_count,32,4
+            task_delay_info,swapin_count,36,4
+            task_delay_info,freepages_start,40,8
+            task_delay_info,freepages_delay,48,8
+            task_delay_info,thrashing_start,56,8
+            task_delay_info,thrashing_delay,64,8
+            task_delay_info,freepages_count,72,4
+            task_delay_info,thrashing_count,76,4
+            task_delay_info,__SIZEOF__,80,8
+            swait_queue_head,lock,0,4
+            swait_queue_head,task_list,8,16
+            swait_queue_head,__SIZEOF__,24,8
             """;
 
     /** The computed structs, as Structs registers them. */
@@ -231,7 +303,9 @@ class ComputedLayoutTest {
             XaNode.LAYOUT, GroupInfo.LAYOUT, RatelimitState.LAYOUT, Sifields.LAYOUT, Siginfo.LAYOUT,
             Rusage.LAYOUT, KernelOldTimeval.LAYOUT, UidGidMap.LAYOUT, UidGidExtent.LAYOUT,
             Lockref.LAYOUT, Dentry.LAYOUT, Vfsmount.LAYOUT, Mount.LAYOUT, MntPcp.LAYOUT,
-            PosixCputimerBase.LAYOUT, MultiprocessSignals.LAYOUT);
+            PosixCputimerBase.LAYOUT, LoadWeight.LAYOUT,
+            CallSingleNode.LAYOUT, PlistNode.LAYOUT, RestartBlock.LAYOUT, PageFrag.LAYOUT, SchedClass.LAYOUT,
+            TaskDelayInfo.LAYOUT, SwaitQueueHead.LAYOUT, MultiprocessSignals.LAYOUT);
 
     private static Map<String, List<String[]>> expected() {
         Map<String, List<String[]>> byStruct = new LinkedHashMap<>();
@@ -303,6 +377,12 @@ class ComputedLayoutTest {
         // dentry_cache holds 192-byte dentries on 64-bit (DNAME_INLINE_LEN chosen for that).
         assertEquals(192, Dentry.SIZEOF);
         assertEquals(Vfsmount.SIZEOF, Mount.LAYOUT.sizeOf("mnt"));
+        assertEquals(CallSingleNode.SIZEOF, size.get("task_struct.wake_entry"));
+        assertEquals(PlistNode.SIZEOF, size.get("task_struct.pushable_tasks"));
+        assertEquals(RestartBlock.SIZEOF, size.get("task_struct.restart_block"));
+        assertEquals(PageFrag.SIZEOF, size.get("task_struct.task_frag"));
         assertEquals(3 * PosixCputimerBase.SIZEOF, size.get("posix_cputimers.bases"));
+        assertEquals(LoadWeight.SIZEOF, SchedEntity.LAYOUT.sizeOf("load"));
+        assertEquals(SwaitQueueHead.SIZEOF, size.get("completion.wait"));
     }
 }

@@ -7,13 +7,12 @@ import static org.kfork.mm.VmFlags.*;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.DupMode;
 import org.kfork.mm.MappedFile;
-import org.kfork.mm.MmSystem;
+import org.kfork.mm.MmFlags;
 import org.kfork.mm.Overcommit;
 import org.kfork.mm.VmaInfo;
 import org.kfork.uapi.Errno;
@@ -21,33 +20,12 @@ import org.kfork.uapi.KernelException;
 
 /**
  * One suite, both variants: building address spaces, splits and merges, find_vma,
- * get_unmapped_area, errors, dup_mm under each flag, lifetime. Each test ends with the variant's
- * leak check ({@link MmVariant.Instance#close}): every cache count, the page allocator (off-heap),
- * overcommit and user_ns references back at their baseline.
+ * get_unmapped_area, errors, overcommit, dup_mm under each flag. Each test ends with the
+ * variant's leak check ({@link MmVariant.Instance#close}): every cache count, the page allocator
+ * (off-heap), overcommit and user_ns references back at their baseline. The mm's lifetime is
+ * {@link AddressSpaceLifetimeTest}'s.
  */
-class AddressSpaceTest {
-    static final long P = PAGE_SIZE;
-    static final int RW = PROT_READ | PROT_WRITE;
-    static final int ANON = MAP_PRIVATE | MAP_ANONYMOUS;
-
-    private MmVariant.Instance inst;
-
-    private AddressSpace start(MmVariant v) {
-        inst = v.create();
-        return inst.sys().mmAlloc();
-    }
-
-    @AfterEach
-    void leakCheck() {
-        if (inst != null) {
-            inst.close();
-        }
-    }
-
-    private MmSystem sys() {
-        return inst.sys();
-    }
-
+class AddressSpaceTest extends AddressSpaceSuite {
     @ParameterizedTest
     @EnumSource(MmVariant.class)
     void anonymousPrivateMappingGetsFlagsCountersAndTopDownAddress(MmVariant v) {
@@ -159,7 +137,7 @@ class AddressSpaceTest {
         sys().setMaxMapCount(mm.mapCount());
         assertEquals(0, mm.mprotect(m, P, PROT_READ));
         long before = mm.mapCount();
-        assertEquals(-Errno.EAGAIN, mm.madvise(a + P, P, MADV_DONTFORK), "split refused: madvise says EAGAIN");
+        assertEquals(-Errno.ENOMEM, mm.madvise(a + P, P, MADV_DONTFORK), "at the limit madvise says ENOMEM, not EAGAIN");
         sys().setMaxMapCount(mm.mapCount() - 1);
         assertEquals(-Errno.ENOMEM, mm.mmap(0, P, RW, ANON, null, 0), "map_count > max_map_count");
         assertEquals(before, mm.mapCount());
@@ -167,8 +145,111 @@ class AddressSpaceTest {
         // overcommit NEVER with a tiny limit refuses accountable maps
         sys().overcommit().mode(Overcommit.OVERCOMMIT_NEVER).ratio(0);
         assertEquals(-Errno.ENOMEM, mm.mmap(0, P, RW, ANON, null, 0));
-        assertTrue(mm.mmap(0, P, RW, MAP_SHARED | MAP_ANONYMOUS, null, 0) > 0, "shared maps are not accounted");
+        assertEquals(-Errno.ENOMEM, mm.mmap(0, P, RW, MAP_SHARED | MAP_ANONYMOUS, null, 0), "shmem_acct_size refuses too");
         sys().overcommit().mode(Overcommit.OVERCOMMIT_GUESS).ratio(50);
+        mm.validate();
+        mm.mmput();
+        f.fput();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
+    void splitsOfMprotectMlockAndMadviseAreRefusedAtMaxMapCount(MmVariant v) {
+        AddressSpace mm = start(v);
+        long a = mm.mmap(0, 8 * P, RW, ANON, null, 0);
+        sys().setMaxMapCount(mm.mapCount());
+        String maps = mm.maps();
+        long committed = sys().overcommit().committedPages();
+        assertEquals(-Errno.ENOMEM, mm.mprotect(a + P, P, PROT_READ), "mprotect_fixup's split_vma");
+        assertEquals(-Errno.ENOMEM, mm.mlock(a + P, P), "mlock_fixup's split_vma");
+        assertEquals(0, mm.munlock(a + P, P), "unlocking unlocked pages changes no flags: no split to refuse");
+        assertEquals(-Errno.ENOMEM, mm.madvise(a + P, P, MADV_DONTFORK), "madvise_behavior's own check: ENOMEM, not EAGAIN");
+        assertEquals(maps, mm.maps(), "nothing changed");
+        assertEquals(0, mm.lockedVm());
+        assertEquals(committed, sys().overcommit().committedPages());
+        // changes that split nothing still work at the limit
+        assertEquals(0, mm.mprotect(a, 8 * P, PROT_READ));
+        assertEquals(0, mm.mlock(a, 8 * P));
+        assertEquals(8, mm.lockedVm());
+        // one split below the limit, the second refused: the first stays, as in 5.12
+        sys().setMaxMapCount(mm.mapCount() + 1);
+        assertEquals(-Errno.ENOMEM, mm.mprotect(a + P, P, RW));
+        assertEquals(2, mm.mapCount());
+        assertEquals(a + P, mm.findVma(a + P).start());
+        assertEquals(committed, sys().overcommit().committedPages(), "the refused change's charge is returned");
+        sys().setMaxMapCount(DEFAULT_MAX_MAP_COUNT);
+        mm.validate();
+        mm.mmput();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
+    void addressesLengthsAndOffsetsCompareUnsignedAsInTheKernel(MmVariant v) {
+        AddressSpace mm = start(v);
+        long a = mm.mmap(0x10000000L, 4 * P, RW, ANON | MAP_FIXED, null, 0);
+        assertEquals(0x10000000L, a);
+        String maps = mm.maps();
+        // mmap
+        assertEquals(-Errno.ENOMEM, mm.mmap(1L << 63, P, RW, ANON | MAP_FIXED, null, 0), "MAP_FIXED past 2^63");
+        assertEquals(-Errno.ENOMEM, mm.mmap(-P, P, RW, ANON | MAP_FIXED, null, 0), "MAP_FIXED at the last page");
+        assertEquals(-Errno.EOVERFLOW, mm.mmap(0, P, RW, ANON, null, -1L), "pgoff + 1 wraps past 2^64");
+        assertEquals(-Errno.EOVERFLOW, mm.mmap(0, 1L << 63, RW, ANON, null, -(1L << 50)),
+            "a length past 2^63 is a length: the offset check comes first");
+        assertEquals(-Errno.ENOMEM, mm.mmap(0, 1L << 63, RW, ANON, null, 0), "then get_unmapped_area refuses it");
+        assertEquals(maps, mm.maps());
+        long free = mm.getUnmappedArea(0, P, 0, 0);
+        long h = mm.mmap(1L << 63, P, RW, ANON, null, 0);
+        assertEquals(free, h, "a hint past 2^63 is not rounded up to mmap_min_addr: the search places the area");
+        assertEquals(0, mm.munmap(h, P));
+        long big = mm.mmap(0, P, PROT_READ, ANON, null, Long.MAX_VALUE);
+        assertTrue(big > 0, "pgoff 2^63 - 1 plus one page does not wrap unsigned: " + big);
+        assertEquals(0, mm.munmap(big, P));
+        MappedFile f = sys().openFile("/var/big.img", false, false);
+        long lastOk = (Long.MAX_VALUE - P) >>> PAGE_SHIFT;
+        assertEquals(-Errno.EOVERFLOW, mm.mmap(0, P, PROT_READ, MAP_PRIVATE, f, lastOk + 1), "file_mmap_ok: past LLONG_MAX");
+        long fm = mm.mmap(0, P, PROT_READ, MAP_PRIVATE, f, lastOk);
+        assertTrue(fm > 0, "the last page below MAX_LFS_FILESIZE maps: " + fm);
+        assertEquals(0, mm.munmap(fm, P));
+        // munmap
+        assertEquals(-Errno.EINVAL, mm.munmap(a, -P), "a length of 2^64 - 4096");
+        assertEquals(-Errno.EINVAL, mm.munmap(-P, 2 * P), "a start past TASK_SIZE");
+        assertEquals(-Errno.EINVAL, mm.munmap(1L << 63, P));
+        assertEquals(maps, mm.maps(), "nothing was split or unmapped");
+        // mprotect, mlock, madvise over a range that runs past 2^63: the mapped part changes,
+        // then the hole after it is -ENOMEM
+        assertEquals(-Errno.ENOMEM, mm.mprotect(1L << 63, P, PROT_READ), "nothing mapped past 2^63");
+        assertEquals(-Errno.ENOMEM, mm.mlock(1L << 63, P));
+        assertEquals(-Errno.ENOMEM, mm.madvise(1L << 63, P, MADV_DONTFORK));
+        assertEquals(-Errno.ENOMEM, mm.mprotect(a, 1L << 63, PROT_READ));
+        assertEquals(-Errno.ENOMEM, mm.mlock(a, 1L << 63));
+        assertEquals(-Errno.ENOMEM, mm.madvise(a, 1L << 63, MADV_DONTFORK));
+        List<VmaInfo> vmas = mm.vmas();
+        assertEquals(1, vmas.size());
+        assertEquals(VM_READ | VM_LOCKED | VM_DONTCOPY, vmas.get(0).flags() & (VM_READ | VM_WRITE | VM_LOCKED | VM_DONTCOPY));
+        assertEquals(4 * P, vmas.get(0).end() - vmas.get(0).start());
+        assertEquals(4, mm.lockedVm());
+        assertEquals(-Errno.ENOMEM, mm.munlock(a, 1L << 63));
+        assertEquals(0, mm.lockedVm());
+        mm.validate();
+        mm.mmput();
+        f.fput();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
+    void mapSharedValidateIsNoTypeOfAnonymousMemoryAndChecksAFilesFlags(MmVariant v) {
+        AddressSpace mm = start(v);
+        int unknown = 0x800000;
+        assertEquals(-Errno.EINVAL, mm.mmap(0, P, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, null, 0));
+        assertEquals(-Errno.EINVAL, mm.mmap(0, P, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS | unknown, null, 0));
+        assertTrue(mm.mmap(0, P, RW, ANON | unknown, null, 0) > 0, "MAP_PRIVATE ignores unknown flags");
+        MappedFile f = sys().openFile("/srv/data.bin", true, false);
+        assertEquals(-Errno.EOPNOTSUPP, mm.mmap(0, P, RW, MAP_SHARED_VALIDATE | MAP_SYNC, f, 0), "no DAX: MAP_SYNC");
+        assertEquals(-Errno.EOPNOTSUPP, mm.mmap(0, P, RW, MAP_SHARED_VALIDATE | unknown, f, 0));
+        assertTrue(mm.mmap(0, P, RW, MAP_SHARED | unknown, f, 0) > 0, "MAP_SHARED drops unknown flags");
+        assertTrue(mm.mmap(0, P, RW, MAP_SHARED_VALIDATE | MAP_32BIT | MAP_UNINITIALIZED | MAP_HUGE_2MB, f, 0) > 0,
+            "every flag of LEGACY_MAP_MASK passes the validation");
+        assertEquals(3, mm.mapCount());
         mm.validate();
         mm.mmput();
         f.fput();
@@ -215,6 +296,35 @@ class AddressSpaceTest {
         assertEquals(0, mm.munmap(a, P));
         assertTrue(mm.vmacacheSeqnum() > seq, "an unmap bumps vmacache_seqnum");
         assertEquals(a + P, mm.findVma(a).start(), "no stale cached area");
+        mm.mmput();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
+    void munmapRaisesHiwaterVmFirstAndInvalidatesTheVmacacheOncePerCall(MmVariant v) {
+        AddressSpace mm = start(v);
+        long a = 0x10000000L;
+        assertEquals(a, mm.mmap(a, 2 * P, RW, ANON | MAP_FIXED, null, 0));
+        assertEquals(a + 2 * P, mm.mmap(a + 2 * P, 2 * P, PROT_READ, ANON | MAP_FIXED, null, 0));
+        assertEquals(a + 4 * P, mm.mmap(a + 4 * P, 2 * P, RW, ANON | MAP_FIXED, null, 0));
+        assertEquals(3, mm.mapCount());
+        assertEquals(6, mm.totalVm());
+        assertEquals(0, mm.hiwaterVm(), "mmap leaves hiwater_vm alone");
+        long seq = mm.vmacacheSeqnum();
+        assertEquals(0, mm.munmap(a + P, 4 * P), "split at both ends, three areas detached");
+        assertEquals(seq + 1, mm.vmacacheSeqnum(), "detach_vmas_to_be_unmapped invalidates once per call");
+        assertEquals(6, mm.hiwaterVm(), "remove_vma_list raises hiwater_vm before total_vm drops");
+        assertEquals(2, mm.totalVm());
+        assertEquals(0, mm.munmap(a, P));
+        assertEquals(6, mm.hiwaterVm(), "a high-water mark only rises");
+        assertEquals(seq + 2, mm.vmacacheSeqnum());
+        assertEquals(0, mm.munmap(a + 8 * P, P), "nothing mapped there");
+        assertEquals(seq + 2, mm.vmacacheSeqnum(), "no area left the tree");
+        assertTrue(mm.mmap(0, 9 * P, RW, ANON, null, 0) > 0);
+        assertEquals(10, mm.totalVm());
+        assertEquals(0, mm.munmap(a + 5 * P, P));
+        assertEquals(10, mm.hiwaterVm());
+        mm.validate();
         mm.mmput();
     }
 
@@ -353,6 +463,49 @@ class AddressSpaceTest {
 
     @ParameterizedTest
     @EnumSource(MmVariant.class)
+    void dupResetsTheHugetlbReserveOfPrivateAreasOnly(MmVariant v) {
+        AddressSpace mm = start(v);
+        long priv = mm.mmap(0, HPAGE_SIZE, RW, ANON | MAP_HUGETLB, null, 0);
+        long shared = mm.mmap(0, HPAGE_SIZE, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_HUGETLB, null, 0);
+        long plain = mm.mmap(0, P, RW, ANON, null, 0);
+        inst.setVmPrivateData(mm, priv, 0x1111);
+        inst.setVmPrivateData(mm, shared, 0x2222);
+        inst.setVmPrivateData(mm, plain, 0x3333);
+        AddressSpace child = mm.dup(DupMode.APPEND);
+        assertEquals(0, inst.vmPrivateData(child, priv), "reset_vma_resv_huge_pages: a private area's reserve stays behind");
+        assertEquals(0x2222, inst.vmPrivateData(child, shared), "VM_MAYSHARE: the reserve map belongs to the file");
+        assertEquals(0x3333, inst.vmPrivateData(child, plain), "not hugetlb: vm_area_dup's copy");
+        assertEquals(0x1111, inst.vmPrivateData(mm, priv), "the parent keeps its own");
+        child.mmput();
+        mm.mmput();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
+    void uprobeDupMmapPassesHasUprobesOnAndAsksForARecalc(MmVariant v) {
+        AddressSpace mm = start(v);
+        assertTrue(mm.mmap(0, P, PROT_READ | PROT_EXEC, ANON, null, 0) > 0);
+        long hasUprobes = 1L << MmFlags.MMF_HAS_UPROBES;
+        long recalc = 1L << MmFlags.MMF_RECALC_UPROBES;
+        mm.setFlags(mm.flags() | recalc);
+        AddressSpace plain = mm.dup(DupMode.APPEND);
+        assertEquals(mm.flags() & MmFlags.MMF_INIT_MASK, plain.flags(), "mm_init keeps MMF_INIT_MASK only");
+        mm.setFlags(mm.flags() | hasUprobes);
+        AddressSpace probed = mm.dup(DupMode.STRUCTURAL);
+        assertEquals((mm.flags() & MmFlags.MMF_INIT_MASK) | hasUprobes | recalc, probed.flags(),
+            "MMF_HAS_UPROBES and MMF_RECALC_UPROBES, since a VM_DONTCOPY area may have held the probes");
+        mm.setFlags(mm.flags() & ~recalc);
+        AddressSpace again = mm.dup(DupMode.APPEND);
+        assertEquals((mm.flags() & MmFlags.MMF_INIT_MASK) | hasUprobes | recalc, again.flags(),
+            "set on the child whatever the parent's MMF_RECALC_UPROBES");
+        again.mmput();
+        probed.mmput();
+        plain.mmput();
+        mm.mmput();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MmVariant.class)
     void appendAndStructuralDupsAreIdentical(MmVariant v) {
         AddressSpace mm = start(v);
         for (int i = 0; i < 300; i++) {
@@ -466,84 +619,6 @@ class AddressSpaceTest {
 
     @ParameterizedTest
     @EnumSource(MmVariant.class)
-    void exeFileRefcountsAndLifetime(MmVariant v) {
-        AddressSpace mm = start(v);
-        MappedFile exe = sys().openFile("/bin/true", false, false);
-        mm.setExeFile(exe);
-        assertEquals(2, exe.refcount());
-        MappedFile got = mm.getExeFile();
-        assertEquals(exe.path(), got.path());
-        assertEquals(3, exe.refcount());
-        got.fput();
-        AddressSpace child = mm.dup(DupMode.APPEND);
-        assertEquals(3, exe.refcount(), "the child's mm holds the exe_file too");
-        child.mmget();
-        assertEquals(2, child.mmUsers());
-        child.mmput();
-        assertEquals(3, exe.refcount());
-        child.mmgrab();
-        child.mmput();
-        assertEquals(2, exe.refcount(), "__mmput dropped exe_file while mm_count keeps the struct");
-        assertEquals(1, child.mmCount());
-        child.mmdrop();
-        mm.setExeFile(null);
-        assertEquals(1, exe.refcount());
-        mm.mmput();
-        exe.fput();
-    }
-
-    @ParameterizedTest
-    @EnumSource(MmVariant.class)
-    void aPutOrDropPastZeroIsRefusedAndChangesNothing(MmVariant v) {
-        AddressSpace mm = start(v);
-        AddressSpace child = mm.dup(DupMode.APPEND);
-        child.mmgrab();
-        child.mmput(); // the last user: exit_mmap; mm_count keeps the struct
-        assertEquals(0, child.mmUsers());
-        IllegalStateException e = assertThrows(IllegalStateException.class, child::mmput);
-        assertTrue(e.getMessage().contains("mm_users is already 0"), e.getMessage());
-        e = assertThrows(IllegalStateException.class, child::mmputAsync);
-        assertTrue(e.getMessage().contains("mmput_async: mm_users is already 0"), e.getMessage());
-        assertEquals(0, child.mmUsers(), "a refused put leaves the count as it was");
-        assertEquals(1, child.mmCount());
-        child.mmdrop();
-        mm.mmput();
-    }
-
-    @ParameterizedTest
-    @EnumSource(MmVariant.class)
-    void asyncPutAndDropRunOnTheWorkQueue(MmVariant v) {
-        AddressSpace mm = start(v);
-        for (int i = 0; i < 10; i++) {
-            mm.mmap(0, P, i % 2 == 0 ? RW : PROT_READ, ANON, null, 0);
-        }
-        Map<String, Long> before = sys().objectCounts();
-        AddressSpace child = mm.dup(DupMode.APPEND);
-        child.mmgrab();
-        child.mmputAsync();
-        sys().flushWork();
-        assertEquals(before.get("vm_area_struct"), sys().objectCounts().get("vm_area_struct"), "exit_mmap ran");
-        assertEquals(before.get("mm_struct") + 1, sys().objectCounts().get("mm_struct"), "mm_count still held");
-        child.mmdropAsync();
-        sys().flushWork();
-        assertEquals(before, sys().objectCounts());
-        mm.mmput();
-    }
-
-    @ParameterizedTest
-    @EnumSource(MmVariant.class)
-    void checkMmReportsBadCounters(MmVariant v) {
-        AddressSpace mm = start(v);
-        sys().log().echo(false);
-        inst.corruptCounters(mm, 1, 7, 4096);
-        mm.mmput();
-        List<String> log = sys().log().lines();
-        assertTrue(log.stream().anyMatch(l -> l.startsWith("BUG: Bad rss-counter state") && l.contains("MM_ANONPAGES val:7")), log.toString());
-        assertTrue(log.contains("BUG: non-zero pgtables_bytes on freeing mm: 4096"), log.toString());
-    }
-
-    @ParameterizedTest
-    @EnumSource(MmVariant.class)
     void mapsViewIsInTheKernelFormat(MmVariant v) {
         AddressSpace mm = start(v);
         MappedFile f = sys().openFile("/usr/bin/cat", false, false);
@@ -609,45 +684,49 @@ class AddressSpaceTest {
 
     @ParameterizedTest
     @EnumSource(MmVariant.class)
-    void initMmIsStatic(MmVariant v) {
-        start(v).mmput();
-        AddressSpace init = sys().initMm();
-        assertEquals(2, init.mmUsers());
-        assertEquals(1, init.mmCount());
-        assertEquals(0, init.mapCount());
-        assertNull(init.getExeFile());
-        init.validate();
-    }
-
-    @ParameterizedTest
-    @EnumSource(MmVariant.class)
-    void asyncTeardownsOnTheWorkerInterleaveSafelyWithWorkOnTheParent(MmVariant v) {
+    void sharedAnonymousMemoryIsChargedForItsShmemFileUntilTheFileGoes(MmVariant v) {
         AddressSpace mm = start(v);
-        MappedFile f = sys().openFile("/srv/shared.db", true, true);
-        long a = mm.mmap(0, 64 * P, RW, ANON, null, 0);
-        mm.mmap(0, 8 * P, RW, MAP_SHARED, f, 0);
-        for (int i = 0; i < 64; i += 2) {
-            assertEquals(0, mm.touch(a + i * P));
-            assertEquals(0, mm.mprotect(a + i * P, P, PROT_READ));
-        }
+        Overcommit oc = sys().overcommit();
+        int shanon = MAP_SHARED | MAP_ANONYMOUS;
+        long s = mm.mmap(0, 3 * P, RW, shanon, null, 0);
+        assertEquals(3, oc.committedPages(), "shmem_acct_size: the file's size, at setup");
+        assertEquals(0, mm.findVma(s).flags() & VM_ACCOUNT, "the charge is the file's, not the VMA's");
+        long ro = mm.mmap(0, 2 * P, PROT_READ, shanon, null, 0);
+        assertTrue(ro > 0);
+        assertEquals(5, oc.committedPages(), "read-only or not, shmem charges its size");
+        long nr = mm.mmap(0, 4 * P, RW, shanon | MAP_NORESERVE, null, 0);
+        assertTrue(nr > 0);
+        assertEquals(5, oc.committedPages(), "VM_NORESERVE: no charge");
+        long huge = mm.mmap(0, HPAGE_SIZE, RW, shanon | MAP_HUGETLB, null, 0);
+        assertTrue(huge > 0);
+        assertEquals(5, oc.committedPages(), "hugetlb reserves huge pages, not vm_committed_as");
+        AddressSpace child = mm.dup(DupMode.APPEND);
+        assertEquals(5, oc.committedPages(), "the child shares the files: nothing charged twice");
+        assertEquals(0, mm.munmap(s + P, P));
+        assertEquals(0, mm.munmap(s, 3 * P));
+        assertEquals(5, oc.committedPages(), "the child still maps the file");
+        child.mmput();
+        assertEquals(2, oc.committedPages(), "the file's last reference went: shmem_evict_inode uncharges");
+        assertEquals(0, mm.munmap(ro, 2 * P));
+        assertEquals(0, oc.committedPages());
+        // OVERCOMMIT_NEVER at the commit limit
+        oc.mode(Overcommit.OVERCOMMIT_NEVER).ratio(0);
         Map<String, Long> objects = sys().objectCounts();
-        for (int i = 0; i < 300; i++) {
-            AddressSpace child = mm.dup(i % 2 == 0 ? DupMode.APPEND : DupMode.STRUCTURAL);
-            child.mmgrab();
-            child.mmputAsync(); // exit_mmap runs on the worker: unlinks from the parent's anon_vmas and i_mmap
-            child.mmdropAsync();
-            long x = a + (i % 64) * P;
-            assertEquals(0, mm.mprotect(x, P, (i & 1) == 0 ? RW : PROT_READ));
-            assertEquals(0, mm.touch(x));
-            mm.validate();
-        }
-        sys().flushWork();
+        String maps = mm.maps();
+        assertEquals(-Errno.ENOMEM, mm.mmap(0, P, RW, shanon, null, 0));
+        assertEquals(-Errno.ENOMEM, mm.mmap(0, P, PROT_READ, shanon | MAP_NORESERVE, null, 0), "NEVER ignores MAP_NORESERVE");
+        assertEquals(objects, sys().objectCounts(), "no VMA or file left behind");
+        assertEquals(maps, mm.maps());
+        assertEquals(0, oc.committedPages());
+        oc.mode(Overcommit.OVERCOMMIT_GUESS).ratio(50);
+        // the file cannot be made: its charge goes back (the inode comes first in 5.12: -ENOSPC)
+        sys().failSlab().failNth(2);
+        assertEquals(-Errno.ENOSPC, mm.mmap(0, P, RW, shanon, null, 0));
+        sys().failSlab().disarm();
+        assertEquals(objects, sys().objectCounts());
+        assertEquals(0, oc.committedPages());
         mm.validate();
-        assertEquals(objects.get("mm_struct"), sys().objectCounts().get("mm_struct"));
-        assertEquals(1, f.vmOpenCount());
-        assertEquals(2, f.refcount());
         mm.mmput();
-        f.fput();
     }
 
     @ParameterizedTest

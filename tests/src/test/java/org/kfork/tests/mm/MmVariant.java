@@ -27,6 +27,16 @@ enum MmVariant {
                     ((HeapMm) mm).setRssCounter(type, rss);
                     ((HeapMm) mm).setPgtablesBytes(pgtablesBytes);
                 }
+
+                @Override
+                long vmPrivateData(AddressSpace mm, long addr) {
+                    return ((HeapMm) mm).vmPrivateData(addr);
+                }
+
+                @Override
+                void setVmPrivateData(AddressSpace mm, long addr, long value) {
+                    ((HeapMm) mm).setVmPrivateData(addr, value);
+                }
             };
         }
     },
@@ -46,6 +56,16 @@ enum MmVariant {
                 void corruptCounters(AddressSpace mm, int type, long rss, long pgtablesBytes) {
                     ((Mm) mm).setRssCounter(type, rss);
                     ((Mm) mm).setPgtablesBytes(pgtablesBytes);
+                }
+
+                @Override
+                long vmPrivateData(AddressSpace mm, long addr) {
+                    return ((Mm) mm).vmPrivateData(addr);
+                }
+
+                @Override
+                void setVmPrivateData(AddressSpace mm, long addr, long value) {
+                    ((Mm) mm).setVmPrivateData(addr, value);
                 }
 
                 @Override
@@ -84,6 +104,12 @@ enum MmVariant {
         }
 
         abstract void corruptCounters(AddressSpace mm, int type, long rss, long pgtablesBytes);
+
+        /** vm_private_data of the VMA holding {@code addr} (0 for NULL). */
+        abstract long vmPrivateData(AddressSpace mm, long addr);
+
+        /** Sets vm_private_data of the VMA holding {@code addr}, as hugetlbfs would. */
+        abstract void setVmPrivateData(AddressSpace mm, long addr, long value);
 
         /** Leak check, then release. */
         @Override

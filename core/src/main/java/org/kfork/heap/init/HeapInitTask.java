@@ -1,0 +1,109 @@
+package org.kfork.heap.init;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.function.IntSupplier;
+import org.kfork.arch.X86_64;
+import org.kfork.heap.HeapGlobals;
+import org.kfork.heap.ds.HeapIntrusiveList;
+import org.kfork.heap.fork.HeapTask;
+import org.kfork.sched.Limits;
+import org.kfork.sched.Prio;
+import org.kfork.sched.TaskFlags;
+import org.kfork.sched.ThreadInfoFlags;
+import org.kfork.uapi.Errno;
+
+/**
+ * The heap twin of org.kfork.kernel.init.InitTask: init/init_task.c (5.12), init_task and
+ * init_stack, built in the same two steps with the same values (a static is an object the kernel's
+ * globals hold, counted in no kind, as a static is in no cache).
+ *
+ * <p>The link step sets active_mm, signal and sighand (init_signals, init_sighand: init_task is
+ * the one entry of init_signals.thread_head). The other pointers of init_task (cred, fs, files,
+ * nsproxy, thread_pid) are fields the other rooms add to HeapTask, with their objects' types;
+ * their rooms' statics are linked here once those fields exist.
+ */
+public final class HeapInitTask {
+    /** INIT_TASK_COMM. */
+    public static final String INIT_TASK_COMM = "swapper";
+    /** init_task.timer_slack_ns. */
+    public static final long INIT_TIMER_SLACK_NS = 50_000;
+    /** INVALID_UID. */
+    public static final int INVALID_UID = -1;
+    /** AUDIT_SID_UNSET. */
+    public static final int AUDIT_SID_UNSET = -1;
+    /** do_no_restart_syscall: init_task's restart_block.fn. */
+    public static final IntSupplier DO_NO_RESTART_SYSCALL = () -> -Errno.EINTR;
+    private static final VarHandle STACK_WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private HeapInitTask() {
+    }
+
+    /** init_task and init_stack with init_task.c's values, then start_kernel's first two steps. */
+    public static void initTaskData(HeapGlobals g) {
+        final HeapTask t = new HeapTask();
+        final byte[] stack = new byte[X86_64.THREAD_SIZE];
+        g.initTask = t;
+        g.initStack = stack;
+        t.setStackRefcount(1);
+        t.setState(0);
+        t.setStack(stack);
+        t.setUsage(2);
+        t.flags = TaskFlags.PF_KTHREAD;
+        t.prio = Prio.MAX_PRIO - 20;
+        t.staticPrio = Prio.MAX_PRIO - 20;
+        t.normalPrio = Prio.MAX_PRIO - 20;
+        t.policy = Prio.SCHED_NORMAL;
+        t.cpusPtr = t.cpusMask;
+        t.cpusMask[0] = Limits.NR_CPUS == Long.SIZE ? -1L : (1L << Limits.NR_CPUS) - 1;
+        t.nrCpusAllowed = Limits.NR_CPUS;
+        t.restartBlockFn = DO_NO_RESTART_SYSCALL;
+        t.rtTimeSlice = Prio.RR_TIMESLICE;
+        plistNodeInit(t, Prio.MAX_PRIO);
+        t.realParent = t;
+        t.parent = t;
+        t.groupLeader = t;
+        t.comm = INIT_TASK_COMM;
+        Arrays.fill(t.posixCputimersNextevt, -1L);
+        t.timerSlackNs = INIT_TIMER_SLACK_NS;
+        t.loginuid = INVALID_UID;
+        t.sessionid = AUDIT_SID_UNSET;
+        // (the lists start empty and the locks unlocked in a new HeapTask: as init_task.c's
+        // LIST_HEAD_INIT and __SPIN_LOCK_UNLOCKED)
+        STACK_WORD.set(stack, 0, Limits.STACK_END_MAGIC);
+        t.stackCanary = randomCanary(g);
+    }
+
+    /** The link step: active_mm = &init_mm, the signal statics (see the class comment for the rest). */
+    public static void initTaskLinks(HeapGlobals g) {
+        g.mm.initMm();
+        g.initTask.activeMm = g.mm.initMmStruct();
+        if (g.initSignals != null) {
+            g.initTask.signal = g.initSignals;
+            g.initTask.sighand = g.initSighand;
+            // .thread_node = LIST_HEAD_INIT(init_signals.thread_head): init_task is the one thread
+            HeapIntrusiveList.listAdd(g.initTask.threadNode, g.initSignals.threadHead);
+        }
+    }
+
+    /** plist_node_init on pushable_tasks. */
+    public static void plistNodeInit(HeapTask p, int prio) {
+        p.pushableTasksPrio = prio;
+        HeapIntrusiveList.init(p.pushableTasksPrioList);
+        HeapIntrusiveList.init(p.pushableTasksNodeList);
+    }
+
+    /** get_random_canary, from the kernel's seeded source, as the off-heap twin draws it. */
+    public static long randomCanary(HeapGlobals g) {
+        synchronized (g.random) {
+            return g.random.nextLong() & ThreadInfoFlags.CANARY_MASK;
+        }
+    }
+
+    /** The stack end magic's word of a stack. */
+    public static long stackEndWord(byte[] stack) {
+        return (long) STACK_WORD.get(stack, 0);
+    }
+}
