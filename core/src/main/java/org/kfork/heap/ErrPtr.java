@@ -1,5 +1,9 @@
 package org.kfork.heap;
 
+import java.util.function.IntFunction;
+
+import org.kfork.uapi.Errno;
+
 /**
  * The kernel's ERR_PTR convention (include/linux/err.h) for the heap twins. A kernel function that
  * returns a pointer returns its error in the same value: the pointer, or an errno encoded as an
@@ -29,6 +33,39 @@ public final class ErrPtr {
     /** IS_ERR: whether {@code p} is an error sentinel rather than an object (null is not an error). */
     public static boolean isErr(Object p) {
         return p instanceof Value;
+    }
+
+    /**
+     * The sentinels of one type: one per errno, made at its first use. A type that needs ERR_PTR
+     * declares a subclass implementing {@link Value} and keeps one of these.
+     *
+     * @param <T> the type whose functions return the sentinels
+     */
+    public static final class Sentinels<T> {
+        private final IntFunction<? extends T> factory;
+        private final Object[] byErrno = new Object[Errno.MAX_ERRNO + 1];
+
+        /** Sentinels made by {@code factory} (given the positive errno; its result implements Value). */
+        public Sentinels(IntFunction<? extends T> factory) {
+            this.factory = factory;
+        }
+
+        /** ERR_PTR({@code err}): the sentinel of a negative errno from -1 to -MAX_ERRNO. */
+        @SuppressWarnings("unchecked")
+        public synchronized T of(long err) {
+            if (err >= 0 || err < -Errno.MAX_ERRNO) {
+                throw new IllegalArgumentException("not a negative errno: " + err);
+            }
+            Object p = byErrno[(int) -err];
+            if (p == null) {
+                p = factory.apply((int) -err);
+                if (!(p instanceof Value)) {
+                    throw new IllegalStateException("a sentinel must implement ErrPtr.Value: " + p);
+                }
+                byErrno[(int) -err] = p;
+            }
+            return (T) p;
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -16,7 +17,24 @@ import org.kfork.heap.fork.HeapForkTask;
 import org.kfork.heap.fork.HeapTask;
 import org.kfork.heap.fork.HeapThreadStacks;
 import org.kfork.heap.init.HeapInitTask;
+import org.kfork.cred.UcountTypes;
+import org.kfork.heap.cred.HeapCred;
+import org.kfork.heap.cred.HeapCreds;
+import org.kfork.heap.cred.HeapGroupInfo;
+import org.kfork.heap.cred.HeapUserNamespace;
+import org.kfork.heap.cred.HeapUserStruct;
+import org.kfork.heap.ds.HeapHList;
+import org.kfork.heap.locking.HeapSpinlock;
 import org.kfork.heap.mm.HeapMmSystem;
+import org.kfork.heap.nsproxy.HeapCgroupNamespace;
+import org.kfork.heap.nsproxy.HeapCssSet;
+import org.kfork.heap.nsproxy.HeapIpcNamespace;
+import org.kfork.heap.nsproxy.HeapNet;
+import org.kfork.heap.nsproxy.HeapNsproxies;
+import org.kfork.heap.nsproxy.HeapNsproxy;
+import org.kfork.heap.nsproxy.HeapPidNsOps;
+import org.kfork.heap.nsproxy.HeapTimeNamespace;
+import org.kfork.heap.nsproxy.HeapUtsNamespace;
 import org.kfork.heap.rcu.HeapRcu;
 import org.kfork.heap.rcu.HeapRcuCallback;
 import org.kfork.heap.sched.HeapNrRunning;
@@ -27,6 +45,8 @@ import org.kfork.heap.signal.HeapSignalExterns;
 import org.kfork.heap.signal.HeapSignalStruct;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
+import org.kfork.mm.KmallocSizes;
+import org.kfork.nsproxy.ProcInums;
 import org.kfork.sched.Limits;
 import org.kfork.uapi.Resource;
 
@@ -111,13 +131,74 @@ public final class HeapGlobals implements AutoCloseable {
 
     /** cgroup_free(tsk). */
     public Consumer<HeapTask> cgroupFree;
-    /** exit_creds(tsk). */
+    /** exit_creds(tsk) (HeapCreds.exitCreds, set at boot; tests may observe it). */
     public Consumer<HeapTask> exitCreds;
     /** put_signal_struct(tsk->signal), given the task (HeapTask's signal field is the signal room's). */
     public Consumer<HeapTask> putSignalStruct;
 
+    // ---- kernel/cred.c, kernel/user.c, kernel/ucount.c (org.kfork.heap.cred; HeapCreds.credInit) ----
+
+    /** The cred_jar kind. */
+    public int credJar;
+    /** put_cred_rcu, the RCU callback that frees a cred. */
+    public HeapRcuCallback putCredRcu;
+    /** init_groups. */
+    public HeapGroupInfo initGroups;
+    /** init_cred. */
+    public HeapCred initCred;
+    /** root_user (INIT_USER). */
+    public HeapUserStruct rootUser;
+    /** init_user_ns. */
+    public HeapUserNamespace initUserNs;
+    /** The uid_cache kind. */
+    public int uidCache;
+    /** uidhash_table, guarded by {@link #uidhashLock}. */
+    public HeapHList.Head[] uidhashTable;
+    /** uidhash_lock. */
+    public final HeapSpinlock uidhashLock = new HeapSpinlock();
+    /** ucounts_hashtable, guarded by {@link #ucountsLock}. */
+    public HeapHList.Head[] ucountsHashtable;
+    /** ucounts_lock. */
+    public final HeapSpinlock ucountsLock = new HeapSpinlock();
+
+    // ---- kernel/nsproxy.c and the namespaces (org.kfork.heap.nsproxy; HeapNsproxies.nsproxyInit) ----
+
+    /** proc_inum_ida. */
+    public final ProcInums procInums = new ProcInums();
+    /** The nsproxy kind. */
+    public int nsproxyCachep;
+    /** The uts_namespace kind. */
+    public int utsNsCache;
+    /** The net_namespace kind. */
+    public int netCachep;
+    /** The kind of a time namespace's vvar page (a page from the page allocator, off-heap). */
+    public int vvarPage;
+    /** init_nsproxy. */
+    public HeapNsproxy initNsproxy;
+    /** init_uts_ns. */
+    public HeapUtsNamespace initUtsNs;
+    /** init_ipc_ns. */
+    public HeapIpcNamespace initIpcNs;
+    /** init_time_ns. */
+    public HeapTimeNamespace initTimeNs;
+    /** init_cgroup_ns. */
+    public HeapCgroupNamespace initCgroupNs;
+    /** init_css_set. */
+    public HeapCssSet initCssSet;
+    /** init_net. */
+    public HeapNet initNet;
+    /** offset_lock of kernel/time/namespace.c. */
+    public final HeapSpinlock timensOffsetLock = new HeapSpinlock();
+    /** mnt_ns_seq. */
+    public final AtomicLong mntNsSeq = new AtomicLong(1);
+    /** init_pid_ns: the pid room's HeapPidNamespace, set by its boot step; null until it is wired in. */
+    public Object initPidNs;
+    /** copy_pid_ns and put_pid_ns of the pid room (see org.kfork.kernel.Globals#pidNsOps). */
+    public HeapPidNsOps pidNsOps;
+
     private final List<String> kinds = new ArrayList<>();
     private AtomicLongArray live = new AtomicLongArray(0);
+    private final Map<String, Integer> kmallocKinds = new TreeMap<>();
 
     private HeapGlobals(long totalramPages, int nrCpus, long seed) {
         this.totalramPages = totalramPages;
@@ -129,9 +210,18 @@ public final class HeapGlobals implements AutoCloseable {
         this.initSighand = HeapForkSignal.initSighand();
         HeapSchedCore.schedInit(this);
         this.rcu = new HeapRcu(nrCpus);
-        // fork_init's part that reaches the statics: max_threads and init_task's rlimits
-        this.maxThreads = Limits.maxThreads(totalramPages, Limits.MAX_THREADS);
+        for (int i = 0; i < KmallocSizes.count(); i++) {
+            kmallocKinds.put(KmallocSizes.name(i), kind(KmallocSizes.name(i))); // create_kmalloc_caches
+        }
+        HeapCreds.credInit(this);
+        this.exitCreds = tsk -> HeapCreds.exitCreds(this, tsk);
+        // fork_init's part that reaches the statics: max_threads, init_task's rlimits, and every
+        // ucount_max[] of init_user_ns at max_threads / 2
+        this.maxThreads = Limits.maxThreadsFor(totalramPages, Limits.MAX_THREADS);
         HeapForkSignal.forkInitRlimits(initSignals, maxThreads);
+        for (int i = 0; i < UcountTypes.UCOUNT_COUNTS; i++) {
+            initUserNs.ucountMax.set(i, maxThreads / 2);
+        }
         HeapForkTask.forkTaskInit(this);
         // proc_caches_init's kinds of the signal room, and its step of __put_task_struct
         this.sighandKind = kind("sighand_cache");
@@ -143,6 +233,8 @@ public final class HeapGlobals implements AutoCloseable {
         this.log = mm.log();
         this.sigqueueKind = HeapSignal.signalsInit(this);
         HeapDelayacct.delayacctInit(this);
+        this.vvarPage = kind("vvar_page");
+        HeapNsproxies.nsproxyInit(this);
         HeapInitTask.initTaskLinks(this);
     }
 
@@ -193,6 +285,27 @@ public final class HeapGlobals implements AutoCloseable {
             live.incrementAndGet(kind);
             throw new IllegalStateException("double free of a " + kinds.get(kind));
         }
+    }
+
+    /**
+     * The twin of {@code kmalloc} from the cache named {@code cache} ({@code "kmalloc-96"}, as
+     * KmallocSizes names the cache of a size): failslab, then one more live object of that kind.
+     */
+    public boolean kmalloc(String cache) {
+        return alloc(kmallocKind(cache));
+    }
+
+    /** The twin of {@code kfree} of an object of the kmalloc cache named {@code cache}. */
+    public void kfree(String cache) {
+        free(kmallocKind(cache));
+    }
+
+    private int kmallocKind(String cache) {
+        final Integer k = kmallocKinds.get(cache);
+        if (k == null) {
+            throw new IllegalArgumentException("no kmalloc cache named " + cache);
+        }
+        return k;
     }
 
     /** Live objects per kind (cache name), for leak checks and the differential tests. */

@@ -70,9 +70,9 @@ public final class Limits {
      * kernel/fork.c's set_max_threads, the arithmetic both kernels share: the thread structures
      * may use at most 1/8 of RAM, so {@code totalram_pages * PAGE_SIZE / (THREAD_SIZE * 8)} (or
      * MAX_THREADS when that product would overflow 64 bits), no more than the suggestion, clamped
-     * to [MIN_THREADS, MAX_THREADS].
+     * to [MIN_THREADS, MAX_THREADS]. Both kernels' fork_init take max_threads from here.
      */
-    public static int maxThreads(long totalramPages, long maxThreadsSuggested) {
+    public static int maxThreadsFor(long totalramPages, long maxThreadsSuggested) {
         long threads;
         if (fls64(totalramPages) + fls64(X86_64.PAGE_SIZE) > 64) {
             threads = MAX_THREADS;

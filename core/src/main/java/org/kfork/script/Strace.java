@@ -30,12 +30,12 @@ public final class Strace {
 
     /** The flags of mmap after its type (MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE). */
     private static final FlagNames MAP = new FlagNames(
-        new long[] {Mman.MAP_FIXED, Mman.MAP_ANONYMOUS, Mman.MAP_GROWSDOWN, Mman.MAP_DENYWRITE,
+        new long[] {Mman.MAP_FIXED, Mman.MAP_ANONYMOUS, Mman.MAP_32BIT, Mman.MAP_GROWSDOWN, Mman.MAP_DENYWRITE,
             Mman.MAP_EXECUTABLE, Mman.MAP_LOCKED, Mman.MAP_NORESERVE, Mman.MAP_POPULATE, Mman.MAP_NONBLOCK,
-            Mman.MAP_STACK, Mman.MAP_HUGETLB, Mman.MAP_SYNC, Mman.MAP_FIXED_NOREPLACE},
-        new String[] {"MAP_FIXED", "MAP_ANONYMOUS", "MAP_GROWSDOWN", "MAP_DENYWRITE", "MAP_EXECUTABLE",
+            Mman.MAP_STACK, Mman.MAP_HUGETLB, Mman.MAP_SYNC, Mman.MAP_FIXED_NOREPLACE, Mman.MAP_UNINITIALIZED},
+        new String[] {"MAP_FIXED", "MAP_ANONYMOUS", "MAP_32BIT", "MAP_GROWSDOWN", "MAP_DENYWRITE", "MAP_EXECUTABLE",
             "MAP_LOCKED", "MAP_NORESERVE", "MAP_POPULATE", "MAP_NONBLOCK", "MAP_STACK", "MAP_HUGETLB",
-            "MAP_SYNC", "MAP_FIXED_NOREPLACE"});
+            "MAP_SYNC", "MAP_FIXED_NOREPLACE", "MAP_UNINITIALIZED"});
 
     /** wait4's options: bit 1 is WUNTRACED there. */
     private static final FlagNames WAIT4 = waitNames("WUNTRACED");
@@ -175,8 +175,19 @@ public final class Strace {
         long type = flags & Mman.MAP_TYPE;
         String name = type == Mman.MAP_SHARED ? "MAP_SHARED" : type == Mman.MAP_PRIVATE ? "MAP_PRIVATE"
             : type == Mman.MAP_SHARED_VALIDATE ? "MAP_SHARED_VALIDATE" : hex(type);
-        long rest = flags & ~(long) Mman.MAP_TYPE;
-        return rest == 0 ? name : name + "|" + MAP.describe(rest);
+        // MAP_HUGE_2MB and MAP_HUGE_1GB are values of a 6-bit field (the page size's log), not bits,
+        // and mean that only with MAP_HUGETLB (the field's low bit is MAP_UNINITIALIZED otherwise)
+        long huge = (flags & Mman.MAP_HUGETLB) != 0 ? flags & (0x3fL << Mman.MAP_HUGE_SHIFT) : 0;
+        long rest = flags & ~(long) Mman.MAP_TYPE & ~huge;
+        String out = rest == 0 ? name : name + "|" + MAP.describe(rest);
+        if (huge == Mman.MAP_HUGE_2MB) {
+            out += "|MAP_HUGE_2MB";
+        } else if (huge == Mman.MAP_HUGE_1GB) {
+            out += "|MAP_HUGE_1GB";
+        } else if (huge != 0) {
+            out += "|" + (huge >>> Mman.MAP_HUGE_SHIFT) + "<<MAP_HUGE_SHIFT";
+        }
+        return out;
     }
 
     /** madvise's advice: its name, else its number. */

@@ -19,7 +19,7 @@ import org.kfork.uapi.Wait;
  * value has one home): CLONE_*, SIG*, SIG_DFL and SIG_IGN, SA_*, MAP_*, PROT_*, MADV_*, W* and
  * __W*, P_*, RLIMIT_* and RLIM_INFINITY, CAP_*. Aliases (SIGIOT, WSTOPPED, SA_NOMASK...) are
  * names too; helper constants that are not values of an argument (CLONE_ARGS_SIZE_VER0,
- * CLONE_LEGACY_FLAGS, MAP_TYPE, CAP_LAST_CAP, CAP_FULL_SET, WCOREFLAG, CLD_*) are not.
+ * CLONE_LEGACY_FLAGS, MAP_TYPE, MAP_HUGE_SHIFT, CAP_LAST_CAP, CAP_FULL_SET, WCOREFLAG, CLD_*) are not.
  */
 public final class Symbols {
     /** One name: its family and its value (a capability's bit number, a signal's number). */
@@ -72,7 +72,7 @@ public final class Symbols {
         }
         for (Field f : Mman.class.getFields()) {
             String n = f.getName();
-            if (n.startsWith("MAP_") && !n.equals("MAP_TYPE")) {
+            if (n.startsWith("MAP_") && !n.equals("MAP_TYPE") && !n.equals("MAP_HUGE_SHIFT") && !n.equals("LEGACY_MAP_MASK")) {
                 put(map, f, Family.MAP);
             } else if (n.startsWith("PROT_")) {
                 put(map, f, Family.PROT);
@@ -98,7 +98,9 @@ public final class Symbols {
         }
         for (Field f : Capabilities.class.getFields()) {
             String n = f.getName();
-            if (n.startsWith("CAP_") && !n.equals("CAP_LAST_CAP") && !n.equals("CAP_FULL_SET")) {
+            // the capabilities are the int constants (bit numbers); CAP_LAST_CAP names the last
+            // of them again, and the long constants are sets, not capabilities
+            if (n.startsWith("CAP_") && f.getType() == int.class && !n.equals("CAP_LAST_CAP")) {
                 put(map, f, Family.CAP);
             }
         }

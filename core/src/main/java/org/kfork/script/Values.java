@@ -150,7 +150,7 @@ final class Values {
             case SIGSET:
                 return Signals.sigmask((int) sym.value());
             case CAPSET:
-                return Capabilities.mask((int) sym.value());
+                return Capabilities.capToMask((int) sym.value());
             default:
                 return sym.value();
         }

@@ -78,7 +78,7 @@ class ScriptParserTest {
         assertEquals(Signals.sigmask(Signals.SIGUSR1) | Signals.sigmask(Signals.SIGCHLD),
             value("sigaction SIGCHLD SIG_DFL 0 SIGUSR1|SIGCHLD", "mask"));
         assertEquals(0x3, value("sigaction SIGCHLD SIG_DFL 0 3", "mask"), "a number is the raw word");
-        assertEquals(Capabilities.mask(Capabilities.CAP_SYS_ADMIN) | Capabilities.mask(Capabilities.CAP_SYS_RESOURCE),
+        assertEquals(Capabilities.capToMask(Capabilities.CAP_SYS_ADMIN) | Capabilities.capToMask(Capabilities.CAP_SYS_RESOURCE),
             value("cred uid=1000 caps=CAP_SYS_ADMIN|CAP_SYS_RESOURCE", "caps"));
         assertEquals(0, value("cred uid=1000 caps=none", "caps"));
         assertEquals(Capabilities.CAP_FULL_SET, value("cred uid=1000 caps=all", "caps"));

@@ -51,13 +51,16 @@ class SymbolsTest {
                 case SA -> Strace.saFlags(v);
                 case PROT -> Strace.prot(v);
                 case MAP -> (v & Mman.MAP_TYPE) != 0 ? Strace.mapFlags(v)
+                    // the huge page sizes are a field that MAP_HUGETLB gives its meaning
+                    : name.startsWith("MAP_HUGE_") ? Strace.mapFlags(Mman.MAP_PRIVATE | Mman.MAP_HUGETLB | v)
+                        .substring("MAP_PRIVATE|MAP_HUGETLB|".length())
                     : Strace.mapFlags(Mman.MAP_PRIVATE | v).substring("MAP_PRIVATE|".length());
                 case MADV -> Strace.madvise(v);
                 case WAIT -> Strace.waitOptions((int) v, name.equals("WSTOPPED"));
                 case IDTYPE -> Strace.idtype((int) v);
                 case RLIMIT -> Strace.resource(v);
                 case RLIM -> Strace.rlim(v).equals("RLIM64_INFINITY") ? "RLIM_INFINITY" : "?";
-                case CAP -> Capabilities.describe(Capabilities.mask((int) v));
+                case CAP -> Capabilities.describe(Capabilities.capToMask((int) v));
             };
             if (ALIASES.contains(name)) {
                 assertTrue(!printed.equals(name) && Symbols.lookup(printed).value() == v, name + " -> " + printed);

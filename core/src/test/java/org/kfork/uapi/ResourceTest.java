@@ -38,12 +38,4 @@ class ResourceTest {
         assertFalse(Resource.raisesHardLimit(5, Resource.RLIM_INFINITY));
         assertFalse(Resource.raisesHardLimit(5, 5));
     }
-
-    @Test
-    void setMaxThreadsIsAnEighthOfRamInStacks() {
-        assertEquals(512, Limits.maxThreads(16384, Limits.MAX_THREADS), "64 MiB");
-        assertEquals(Limits.MIN_THREADS, Limits.maxThreads(16, Limits.MAX_THREADS), "the floor");
-        assertEquals(100, Limits.maxThreads(1L << 30, 100), "no more than suggested");
-        assertEquals(Limits.MAX_THREADS, Limits.maxThreads(Long.MAX_VALUE / 2, Long.MAX_VALUE), "overflow: the ceiling");
-    }
 }

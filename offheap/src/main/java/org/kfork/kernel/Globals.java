@@ -1,6 +1,7 @@
 package org.kfork.kernel;
 
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongConsumer;
 
@@ -14,7 +15,10 @@ import org.kfork.kernel.fork.ForkTask;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
 import org.kfork.kernel.init.InitTask;
+import org.kfork.kernel.cred.Creds;
 import org.kfork.kernel.mm.OffHeapMmSystem;
+import org.kfork.kernel.nsproxy.Nsproxies;
+import org.kfork.kernel.nsproxy.PidNsOps;
 import org.kfork.kernel.rcu.Rcu;
 import org.kfork.kernel.signal.Signal;
 import org.kfork.kernel.signal.SignalExterns;
@@ -22,6 +26,7 @@ import org.kfork.kernel.sched.SchedCore;
 import org.kfork.machine.Machine;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
+import org.kfork.nsproxy.ProcInums;
 import org.kfork.uapi.Resource;
 
 /**
@@ -54,6 +59,8 @@ public final class Globals implements AutoCloseable {
     public final Cpus cpus;
     /** RAM for the statics. */
     public final KernelImage image;
+    /** The kmalloc caches (create_kmalloc_caches): see {@link #kmalloc}. */
+    public final Kmalloc kmallocCaches;
     /** fork_init and proc_caches_init: the task_struct cache, max_threads, fork.c's caches, the stacks. */
     public final ForkInit forkInit;
     /** The mm half: mm and VMA caches, anon_vma caches, overcommit, init_mm, the mm work queue. */
@@ -140,8 +147,6 @@ public final class Globals implements AutoCloseable {
 
     // ---- the statics of the other rooms init_task points at (set by their boot steps) ----
 
-    /** &init_cred (kernel/cred.c). */
-    public long initCred;
     /** &init_fs (fs/fs_struct.c). */
     public long initFs;
     /** &init_files (fs/file.c). */
@@ -150,21 +155,84 @@ public final class Globals implements AutoCloseable {
     public long initSignals;
     /** &init_sighand (init/init_task.c, the signal room). */
     public long initSighand;
-    /** &init_nsproxy (kernel/nsproxy.c). */
-    public long initNsproxy;
     /** &init_struct_pid (kernel/pid.c). */
     public long initStructPid;
-    /** &init_pid_ns (kernel/pid.c). */
-    public long initPidNs;
 
     // ---- the steps of __put_task_struct other rooms implement (set by their boot steps) ----
 
     /** cgroup_free(tsk): put_css_set of the task's css_set (kernel/cgroup). */
     public LongConsumer cgroupFree;
-    /** exit_creds(tsk) (kernel/cred.c). */
+    /** exit_creds(tsk) (kernel/cred.c; Creds.exitCreds, set at boot; tests may observe it). */
     public LongConsumer exitCreds;
     /** put_signal_struct(tsk->signal) (kernel/fork.c's signal half). */
     public LongConsumer putSignalStruct;
+
+    // ---- kernel/cred.c, kernel/user.c, kernel/ucount.c (org.kfork.kernel.cred; Creds.credInit) ----
+
+    /** cred_jar: the cache of struct cred. */
+    public KmemCache credJar;
+    /** put_cred_rcu's address in the kernel text (the RCU callback that frees a cred). */
+    public long putCredRcu;
+    /** &init_groups: the empty group_info of init_cred (static). */
+    public long initGroups;
+    /** &init_cred: the credentials of init_task (static). */
+    public long initCred;
+    /** &root_user: the user_struct of uid 0, INIT_USER (static). */
+    public long rootUser;
+    /** &init_user_ns: the only user namespace with CONFIG_USER_NS off (static). */
+    public long initUserNs;
+    /** uid_cachep: the cache of struct user_struct. */
+    public KmemCache uidCachep;
+    /** uidhash_table: 128 hlist_heads in the kernel image, guarded by {@link #uidhashLock}. */
+    public long uidhashTable;
+    /** &uidhash_lock: a spinlock_t in the kernel image. */
+    public long uidhashLock;
+    /** ucounts_hashtable: 1024 hlist_heads in the kernel image, guarded by {@link #ucountsLock}. */
+    public long ucountsHashtable;
+    /** &ucounts_lock: a spinlock_t in the kernel image. */
+    public long ucountsLock;
+
+    // ---- kernel/nsproxy.c and the namespaces (org.kfork.kernel.nsproxy; Nsproxies.nsproxyInit) ----
+
+    /** proc_inum_ida: the inode numbers of namespaces made after boot. */
+    public final ProcInums procInums = new ProcInums();
+    /** nsproxy_cachep. */
+    public KmemCache nsproxyCachep;
+    /** uts_ns_cache. */
+    public KmemCache utsNsCache;
+    /** net_cachep ("net_namespace"). */
+    public KmemCache netCachep;
+    /** &init_nsproxy: init_task's namespaces (static). */
+    public long initNsproxy;
+    /** &init_uts_ns (static). */
+    public long initUtsNs;
+    /** &init_ipc_ns (static). */
+    public long initIpcNs;
+    /** &init_time_ns (static). */
+    public long initTimeNs;
+    /** &init_cgroup_ns (static). */
+    public long initCgroupNs;
+    /** &init_css_set: the css_set of every task in the model (static). */
+    public long initCssSet;
+    /** &init_net: the initial network namespace (static). */
+    public long initNet;
+    /** &offset_lock of kernel/time/namespace.c (a mutex in 5.12; nothing sleeps under it here). */
+    public long timensOffsetLock;
+    /** mnt_ns_seq: the sequence numbers of mount namespaces (atomic64, starts at 1). */
+    public final AtomicLong mntNsSeq = new AtomicLong(1);
+    /**
+     * &init_pid_ns: the pid room's static (kernel/pid.c), set by its boot step before
+     * Nsproxies.nsproxyInit reads it into init_nsproxy; 0 until that room is wired in.
+     */
+    public long initPidNs;
+    /**
+     * copy_pid_ns and put_pid_ns, which kernel/nsproxy.c calls and kernel/pid_namespace.c (the pid
+     * room) implements; the pid room's boot step sets it. Until then nsproxy code that needs a pid
+     * namespace operation fails with a message naming this field.
+     */
+    public PidNsOps pidNsOps;
+
+    private boolean closed;
 
     private Globals(Machine machine, long seed) {
         this.machine = machine;
@@ -177,8 +245,11 @@ public final class Globals implements AutoCloseable {
         this.initSignals = ForkSignal.initSignals(image);
         this.initSighand = ForkSignal.initSighand(image);
         SchedCore.schedInit(this);
+        this.kmallocCaches = new Kmalloc(kmem);
         this.rcu = Rcu.of(machine);
-        this.forkInit = ForkInit.boot(kmem, initSignals);
+        Creds.credInit(this);
+        this.exitCreds = tsk -> Creds.exitCreds(this, tsk);
+        this.forkInit = ForkInit.boot(kmem, initSignals, initUserNs);
         ForkTask.forkTaskInit(this);
         this.putSignalStruct = sig -> ForkSignal.putSignalStruct(this, sig);
         Exit.exitInit(this);
@@ -187,6 +258,7 @@ public final class Globals implements AutoCloseable {
         this.log = mm.log();
         this.sigqueueCachep = Signal.signalsInit(kmem);
         Delayacct.delayacctInit(this);
+        Nsproxies.nsproxyInit(this);
         // last: init_task's pointers to the other rooms' statics, all set by now
         InitTask.initTaskLinks(this);
     }
@@ -225,17 +297,50 @@ public final class Globals implements AutoCloseable {
     }
 
     /**
+     * kmalloc: an object of at least {@code size} bytes from the smallest kmalloc cache that holds
+     * it, after asking the failslab injector; 0 on failure. Not zeroed.
+     */
+    public long kmalloc(long size) {
+        return alloc(kmallocCaches.cacheFor(size));
+    }
+
+    /** kzalloc: {@link #kmalloc}, zeroed. */
+    public long kzalloc(long size) {
+        return zalloc(kmallocCaches.cacheFor(size));
+    }
+
+    /** kfree: gives a kmalloc'ed object back to its cache; NULL is fine. */
+    public void kfree(long obj) {
+        if (obj == 0) {
+            return;
+        }
+        final KmemCache c = kmem.slabs().cacheOf(obj);
+        if (c == null) {
+            throw new IllegalArgumentException("kfree: 0x" + Long.toHexString(obj) + " is no slab object");
+        }
+        free(c, obj);
+    }
+
+    /**
      * Tears down what boot built, in reverse order, after the RCU callbacks still queued have run
-     * (they free into the caches that are about to go).
+     * (they free into the caches that are about to go). A second close does nothing (the machine
+     * closes its kernel too).
      */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         rcu.rcuBarrier();
+        Nsproxies.nsproxyClose(this);
         Delayacct.delayacctClose(this);
         sigqueueCachep.destroy();
         mm.close();
         forkInit.close();
         SchedCore.schedClose(this);
+        Creds.credClose(this);
+        kmallocCaches.close();
         image.close();
     }
 }

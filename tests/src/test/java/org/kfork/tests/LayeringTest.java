@@ -29,7 +29,7 @@ class LayeringTest {
     /** The packages of core: the heap twins and what both kernels share. */
     private static final String[] CORE = {
         "org.kfork", "org.kfork.heap..", "org.kfork.uapi..", "org.kfork.mm..", "org.kfork.sched..",
-        "org.kfork.smp..", "org.kfork.arch.."};
+        "org.kfork.smp..", "org.kfork.arch..", "org.kfork.cred..", "org.kfork.nsproxy.."};
     /** The packages of offheap and bench. */
     private static final String[] OFFHEAP_AND_TOOLS = {
         "org.kfork.machine..", "org.kfork.alloc..", "org.kfork.ds..", "org.kfork.kernel..", "org.kfork.bench..",

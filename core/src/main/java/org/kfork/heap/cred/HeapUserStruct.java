@@ -1,43 +1,31 @@
 package org.kfork.heap.cred;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.kfork.heap.HeapRefcount;
+
+import org.kfork.heap.ds.HeapHList;
+import org.kfork.heap.locking.HeapRefcount;
 
 /**
- * The heap twin of {@code struct user_struct}, reduced to what kernel/signal.c uses: the
- * reference count and the count of signals queued on the user's behalf. (The credentials room
- * owns this class and its other fields: uid, processes, the uid hash node.)
+ * The heap twin of {@code struct user_struct}: one per uid a cred points at, hashed by uid (the
+ * object is its own {@code uidhash_node}), counting that user's processes.
  */
-public class HeapUserStruct {
-    private static final VarHandle COUNT;
-
-    static {
-        try {
-            COUNT = MethodHandles.lookup().findVarHandle(HeapUserStruct.class, "count", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** {@code refcount_t __count}; through {@link #COUNT}. */
-    private volatile int count = 1;
-    /** {@code atomic_t sigpending}: sigqueues charged to this user (RLIMIT_SIGPENDING). */
+public final class HeapUserStruct extends HeapHList.Node {
+    /** {@code refcount_t __count}. */
+    public final HeapRefcount count = new HeapRefcount("user_struct.__count");
+    /** {@code atomic_t processes}. */
+    public final AtomicInteger processes = new AtomicInteger();
+    /** {@code atomic_t sigpending}. */
     public final AtomicInteger sigpending = new AtomicInteger();
+    /** {@code kuid_t uid}. */
+    public int uid;
+    /** {@code ratelimit.interval}. */
+    public int ratelimitInterval;
+    /** {@code ratelimit.burst}. */
+    public int ratelimitBurst;
+    /** {@code ratelimit.flags}. */
+    public long ratelimitFlags;
 
-    /** {@code refcount_read(&up->__count)}. */
-    public int count() {
-        return HeapRefcount.read(COUNT, this);
-    }
-
-    /** get_uid: {@code refcount_inc(&up->__count)}. */
-    public void countInc() {
-        HeapRefcount.inc(COUNT, this, "user_struct.__count");
-    }
-
-    /** {@code refcount_dec_and_test(&up->__count)}. */
-    public boolean countDecAndTest() {
-        return HeapRefcount.decAndTest(COUNT, this, "user_struct.__count");
+    /** A zeroed user_struct. */
+    public HeapUserStruct() {
     }
 }

@@ -31,7 +31,7 @@ public final class HeapForkSignal {
     /** init_sighand: count 1, every action SIG_DFL. */
     public static HeapSighandStruct initSighand() {
         final HeapSighandStruct sighand = new HeapSighandStruct();
-        sighand.setCount(1);
+        sighand.count.set(1);
         for (int sig = 1; sig <= Signals._NSIG; sig++) {
             sighand.action[sig - 1].saHandler = Signals.SIG_DFL;
         }
@@ -69,7 +69,7 @@ public final class HeapForkSignal {
     public static int copySighand(HeapGlobals g, HeapTask current, long cloneFlags, HeapTask tsk) {
         final HeapSighandStruct cur = current.sighand;
         if ((cloneFlags & CloneFlags.CLONE_SIGHAND) != 0) {
-            cur.countInc();
+            cur.count.inc();
             return 0;
         }
         final HeapSighandStruct sig = g.alloc(g.sighandKind) ? new HeapSighandStruct() : null;
@@ -77,7 +77,7 @@ public final class HeapForkSignal {
         if (sig == null) {
             return -Errno.ENOMEM;
         }
-        sig.setCount(1);
+        sig.count.set(1);
         cur.siglock.lock();
         for (int i = 0; i < Signals._NSIG; i++) {
             sig.action[i].copyFrom(cur.action[i]);
@@ -91,7 +91,7 @@ public final class HeapForkSignal {
 
     /** __cleanup_sighand. */
     public static void __cleanupSighand(HeapGlobals g, HeapSighandStruct sighand) {
-        if (sighand.countDecAndTest()) {
+        if (sighand.count.decAndTest()) {
             g.free(g.sighandKind);
         }
     }
@@ -115,7 +115,7 @@ public final class HeapForkSignal {
         }
         sig.nrThreads = 1;
         sig.live.set(1);
-        sig.setSigcnt(1);
+        sig.sigcnt.set(1);
         HeapIntrusiveList.init(sig.threadHead);
         HeapIntrusiveList.init(tsk.threadNode);
         HeapIntrusiveList.listAdd(tsk.threadNode, sig.threadHead);
@@ -147,7 +147,7 @@ public final class HeapForkSignal {
 
     /** put_signal_struct. */
     public static void putSignalStruct(HeapGlobals g, HeapSignalStruct sig) {
-        if (sig.sigcntDecAndTest()) {
+        if (sig.sigcnt.decAndTest()) {
             freeSignalStruct(g, sig);
         }
     }

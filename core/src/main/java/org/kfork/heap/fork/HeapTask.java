@@ -9,6 +9,8 @@ import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.ds.HeapRbRootCached;
 import org.kfork.heap.locking.HeapSpinlock;
 import org.kfork.heap.mm.HeapMmStruct;
+import org.kfork.heap.nsproxy.HeapCssSet;
+import org.kfork.heap.nsproxy.HeapNsproxy;
 import org.kfork.heap.rcu.HeapCallbackHead;
 import org.kfork.heap.sched.HeapCompletion;
 import org.kfork.heap.sched.HeapSchedClass;
@@ -280,13 +282,15 @@ public final class HeapTask extends HeapCallbackHead {
     /** {@code posix_cputimers.expiry_active}. */
     public int posixCputimersExpiryActive;
     /** {@code const struct cred *real_cred}: the objective credentials (what others see). */
-    public HeapCred realCred;
+    public volatile HeapCred realCred;
     /** {@code const struct cred *cred}: the subjective credentials (what the task acts with). */
-    public HeapCred cred;
+    public volatile HeapCred cred;
     /** {@code char comm[TASK_COMM_LEN]}. */
     public String comm;
     /** {@code struct io_uring_task *io_uring}. */
     public Object ioUring;
+    /** {@code struct nsproxy *nsproxy}, changed under {@link #allocLock}. */
+    public volatile HeapNsproxy nsproxy;
     /** {@code struct signal_struct *signal}. */
     public HeapSignalStruct signal;
     /** {@code struct sighand_struct *sighand} (RCU-published: lock_task_sighand reads it again under the lock). */
@@ -359,6 +363,8 @@ public final class HeapTask extends HeapCallbackHead {
     public int cpusetMemSpreadRotor;
     /** {@code int cpuset_slab_spread_rotor}. */
     public int cpusetSlabSpreadRotor;
+    /** {@code struct css_set *cgroups}. */
+    public volatile HeapCssSet cgroups;
     /** {@code struct list_head perf_event_list}. */
     public final HeapIntrusiveList perfEventList = new HeapIntrusiveList();
     /** {@code struct mempolicy *mempolicy}: no policies exist in the model. */
@@ -497,6 +503,7 @@ public final class HeapTask extends HeapCallbackHead {
         cred = src.cred;
         comm = src.comm;
         ioUring = src.ioUring;
+        nsproxy = src.nsproxy;
         signal = src.signal;
         sighand = src.sighand;
         blocked = src.blocked;
@@ -531,6 +538,7 @@ public final class HeapTask extends HeapCallbackHead {
         memsAllowedSeq = src.memsAllowedSeq;
         cpusetMemSpreadRotor = src.cpusetMemSpreadRotor;
         cpusetSlabSpreadRotor = src.cpusetSlabSpreadRotor;
+        cgroups = src.cgroups;
         mempolicy = src.mempolicy;
         rseq = src.rseq;
         rseqEventMask = src.rseqEventMask;

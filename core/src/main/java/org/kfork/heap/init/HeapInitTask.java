@@ -20,10 +20,10 @@ import org.kfork.uapi.Errno;
  * init_stack, built in the same two steps with the same values (a static is an object the kernel's
  * globals hold, counted in no kind, as a static is in no cache).
  *
- * <p>The link step sets active_mm, signal and sighand (init_signals, init_sighand: init_task is
- * the one entry of init_signals.thread_head). The other pointers of init_task (cred, fs, files,
- * nsproxy, thread_pid) are fields the other rooms add to HeapTask, with their objects' types;
- * their rooms' statics are linked here once those fields exist.
+ * <p>The link step sets active_mm, real_cred and cred (init_cred), nsproxy, signal and sighand
+ * (init_signals, init_sighand: init_task is the one entry of init_signals.thread_head). The other
+ * pointers of init_task (fs, files, thread_pid) are fields the other rooms add to HeapTask, with
+ * their objects' types; their rooms' statics are linked here once those fields exist.
  */
 public final class HeapInitTask {
     /** INIT_TASK_COMM. */
@@ -76,10 +76,13 @@ public final class HeapInitTask {
         t.stackCanary = randomCanary(g);
     }
 
-    /** The link step: active_mm = &init_mm, the signal statics (see the class comment for the rest). */
+    /** The link step: active_mm = &init_mm, init_cred, init_nsproxy, the signal statics (see the class comment). */
     public static void initTaskLinks(HeapGlobals g) {
         g.mm.initMm();
         g.initTask.activeMm = g.mm.initMmStruct();
+        g.initTask.realCred = g.initCred;
+        g.initTask.cred = g.initCred;
+        g.initTask.nsproxy = g.initNsproxy;
         if (g.initSignals != null) {
             g.initTask.signal = g.initSignals;
             g.initTask.sighand = g.initSighand;

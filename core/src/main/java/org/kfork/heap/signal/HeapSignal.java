@@ -208,7 +208,7 @@ public final class HeapSignal {
         final HeapUserStruct user = t.realCred.user;
         final int sigpending = user.sigpending.incrementAndGet();
         if (sigpending == 1) {
-            user.countInc(); // get_uid
+            user.count.inc(); // get_uid
         }
         g.rcu.rcuReadUnlock(rcu);
         HeapSigqueue q = null;

@@ -1,14 +1,12 @@
 package org.kfork.heap.signal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.kfork.heap.ds.HeapHList;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.fork.HeapTask;
-import org.kfork.heap.HeapRefcount;
+import org.kfork.heap.locking.HeapRefcount;
 import org.kfork.heap.mm.HeapMmStruct;
 import org.kfork.sched.Limits;
 
@@ -20,18 +18,8 @@ import org.kfork.sched.Limits;
  * real-time timer, tty, the CPU and I/O sums but utime and stime.
  */
 public final class HeapSignalStruct {
-    private static final VarHandle SIGCNT;
-
-    static {
-        try {
-            SIGCNT = MethodHandles.lookup().findVarHandle(HeapSignalStruct.class, "sigcnt", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** {@code refcount_t sigcnt}: references to the struct; through {@link #SIGCNT}. */
-    private volatile int sigcnt;
+    /** {@code refcount_t sigcnt}: references to the struct. */
+    public final HeapRefcount sigcnt = new HeapRefcount("signal_struct.sigcnt");
     /** {@code atomic_t live}: threads that have not exited. */
     public final AtomicInteger live = new AtomicInteger();
     /** {@code int nr_threads}: threads of the group. */
@@ -89,25 +77,5 @@ public final class HeapSignalStruct {
 
     /** A zeroed signal_struct, as kmem_cache_zalloc gives. */
     public HeapSignalStruct() {
-    }
-
-    /** {@code refcount_set(&sig->sigcnt, n)}. */
-    public void setSigcnt(int n) {
-        sigcnt = n;
-    }
-
-    /** {@code refcount_read(&sig->sigcnt)}. */
-    public int sigcnt() {
-        return HeapRefcount.read(SIGCNT, this);
-    }
-
-    /** {@code refcount_inc(&sig->sigcnt)}. */
-    public void sigcntInc() {
-        HeapRefcount.inc(SIGCNT, this, "signal_struct.sigcnt");
-    }
-
-    /** {@code refcount_dec_and_test(&sig->sigcnt)}. */
-    public boolean sigcntDecAndTest() {
-        return HeapRefcount.decAndTest(SIGCNT, this, "signal_struct.sigcnt");
     }
 }

@@ -4,6 +4,7 @@ import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
 import org.kfork.alloc.PerCpuCounter;
 import org.kfork.alloc.SlabFlags;
+import org.kfork.cred.UcountTypes;
 import org.kfork.kernel.struct.FilesStruct;
 import org.kfork.kernel.struct.Fpu;
 import org.kfork.kernel.struct.FsStruct;
@@ -13,6 +14,7 @@ import org.kfork.kernel.struct.SighandStruct;
 import org.kfork.kernel.struct.SignalStruct;
 import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.kernel.struct.ThreadStruct;
+import org.kfork.kernel.struct.UserNamespace;
 import org.kfork.kernel.struct.VmAreaStruct;
 import org.kfork.kernel.struct.WaitQueueHead;
 import org.kfork.machine.Abi;
@@ -32,9 +34,9 @@ import org.kfork.uapi.Errno;
  * cache's constructor.
  *
  * <p>fork_init writes {@code init_task.signal->rlim[RLIMIT_NPROC and RLIMIT_SIGPENDING]} into
- * init_signals when the kernel's globals boot it; the values it computes for those and for
- * {@code init_user_ns.ucount_max[]} are also held in {@link InitLimits} (the only place when it is
- * booted alone, and until init_user_ns exists as a struct).
+ * the kernel's init_signals and {@code init_user_ns.ucount_max[]} into its init_user_ns (both
+ * given to {@link #boot(Kmem, long, long)}); the rlimits are also held in {@link InitLimits} (the
+ * only place when it is booted alone).
  */
 public final class ForkInit implements AutoCloseable {
     /** cpumask_size(): BITS_TO_LONGS(NR_CPUS) longs, the cpu_bitmap that follows an mm_struct. */
@@ -53,14 +55,8 @@ public final class ForkInit implements AutoCloseable {
     /** The task_struct usercopy size: fpu_kernel_xstate_size. */
     public static final int TASK_USERSIZE = (int) (Fpu.SIZEOF - Fpu.STATE);
 
-    /**
-     * What fork_init writes into init_task's rlimits and init_user_ns's ucount_max: fields of this
-     * holder until those structs exist.
-     */
+    /** What fork_init writes into init_task's rlimits, kept here too (booted alone, there is no init_signals). */
     public static final class InitLimits {
-        /** UCOUNT_COUNTS in 5.12 with CONFIG_INOTIFY_USER: ten kinds of namespace and inotify counts. */
-        public static final int UCOUNT_COUNTS = 10;
-
         /** init_task.signal->rlim[RLIMIT_NPROC].rlim_cur. */
         public long nprocCur;
         /** init_task.signal->rlim[RLIMIT_NPROC].rlim_max. */
@@ -69,13 +65,13 @@ public final class ForkInit implements AutoCloseable {
         public long sigpendingCur;
         /** init_task.signal->rlim[RLIMIT_SIGPENDING].rlim_max. */
         public long sigpendingMax;
-        /** init_user_ns.ucount_max[]. */
-        public final int[] ucountMax = new int[UCOUNT_COUNTS];
     }
 
     private final Kmem kmem;
     /** init_signals, or 0 when booted without a kernel. */
     private final long initSignals;
+    /** init_user_ns, or 0 when booted without a kernel. */
+    private final long initUserNs;
     private final InitLimits initLimits = new InitLimits();
     private final PerCpuCounter processCounts;
     private volatile int maxThreads;
@@ -89,27 +85,29 @@ public final class ForkInit implements AutoCloseable {
     private KmemCache vmAreaCachep;
     private ThreadStacks stacks;
 
-    private ForkInit(Kmem kmem, long initSignals) {
+    private ForkInit(Kmem kmem, long initSignals, long initUserNs) {
         this.kmem = kmem;
         this.initSignals = initSignals;
+        this.initUserNs = initUserNs;
         this.processCounts = new PerCpuCounter(kmem.percpu());
     }
 
     /**
-     * Boots fork.c on {@code kmem}'s machine without a kernel around it (no init_signals: the init
-     * limits are only kept in {@link #initLimits}): fork_init, then proc_caches_init.
+     * Boots fork.c on {@code kmem}'s machine without a kernel around it (no init_signals and no
+     * init_user_ns to write the limits into: the rlimits are only kept in {@link #initLimits}):
+     * fork_init, then proc_caches_init.
      */
     public static ForkInit boot(Kmem kmem) {
-        return boot(kmem, 0);
+        return boot(kmem, 0, 0);
     }
 
     /**
      * Boots fork.c on {@code kmem}'s machine: fork_init, which also writes RLIMIT_NPROC and
-     * RLIMIT_SIGPENDING into {@code initSignals} (init_task's signal_struct), then
-     * proc_caches_init.
+     * RLIMIT_SIGPENDING into {@code initSignals} (init_task's signal_struct), then the limits of
+     * the kernel's {@code init_user_ns} at that address (0: none), then proc_caches_init.
      */
-    public static ForkInit boot(Kmem kmem, long initSignals) {
-        ForkInit f = new ForkInit(kmem, initSignals);
+    public static ForkInit boot(Kmem kmem, long initSignals, long initUserNs) {
+        ForkInit f = new ForkInit(kmem, initSignals, initUserNs);
         f.forkInit();
         f.procCachesInit();
         return f;
@@ -133,8 +131,10 @@ public final class ForkInit implements AutoCloseable {
         if (initSignals != 0) {
             ForkSignal.forkInitRlimits(initSignals, maxThreads);
         }
-        for (int i = 0; i < InitLimits.UCOUNT_COUNTS; i++) {
-            initLimits.ucountMax[i] = maxThreads / 2;
+        if (initUserNs != 0) {
+            for (int i = 0; i < UcountTypes.UCOUNT_COUNTS; i++) {
+                Mem.putInt(initUserNs + UserNamespace.UCOUNT_MAX + (long) i * Integer.BYTES, maxThreads / 2);
+            }
         }
         stacks = new ThreadStacks(kmem);
         kmem.cpus().setupState("fork:vm_stack_cache", null, stacks::freeVmStackCache);
@@ -177,7 +177,7 @@ public final class ForkInit implements AutoCloseable {
      * to [Limits.MIN_THREADS, Limits.MAX_THREADS].
      */
     public void setMaxThreads(long maxThreadsSuggested) {
-        maxThreads = Limits.maxThreads(kmem.machine().pages().totalramPages(), maxThreadsSuggested);
+        maxThreads = Limits.maxThreadsFor(kmem.machine().pages().totalramPages(), maxThreadsSuggested);
     }
 
     /** max_threads. */

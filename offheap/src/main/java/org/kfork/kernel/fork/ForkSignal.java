@@ -3,7 +3,7 @@ package org.kfork.kernel.fork;
 import org.kfork.ds.HList;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.kernel.Globals;
-import org.kfork.kernel.Refcount;
+import org.kfork.kernel.locking.Refcount;
 import org.kfork.kernel.KernelImage;
 import org.kfork.kernel.locking.Spinlock;
 import org.kfork.kernel.signal.Signal;

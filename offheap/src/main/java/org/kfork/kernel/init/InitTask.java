@@ -131,12 +131,12 @@ public final class InitTask {
      * The pointers of init_task to the statics of the other rooms, last thing at boot: active_mm
      * (init_mm), real_cred and cred (init_cred), fs, files, signal, sighand, nsproxy, thread_pid
      * (init_struct_pid), and thread_node, linked as the one entry of init_signals.thread_head.
-     * A room that is not part of the kernel yet has left its static NULL, and so is init_task's
-     * pointer to it (the rooms are merged one at a time).
      */
     public static void initTaskLinks(Globals g) {
         final long t = g.initTask;
         putLong(t + TaskStruct.ACTIVE_MM, g.mm.initMmAddress());
+        // While the rooms of the task half are merged one by one, init_task links what is there;
+        // copy_process's boot (the last room) makes every one of them required.
         putLong(t + TaskStruct.REAL_CRED, g.initCred);
         putLong(t + TaskStruct.CRED, g.initCred);
         putLong(t + TaskStruct.FS, g.initFs);

@@ -14,7 +14,7 @@ import org.kfork.alloc.SlabFlags;
 import org.kfork.ds.HList;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.kernel.Globals;
-import org.kfork.kernel.Refcount;
+import org.kfork.kernel.locking.Refcount;
 import org.kfork.kernel.locking.Spinlock;
 import org.kfork.kernel.struct.Cred;
 import org.kfork.kernel.struct.KSigaction;

@@ -46,7 +46,7 @@ public final class Structs {
                 Dentry.LAYOUT, Vfsmount.LAYOUT, Mount.LAYOUT, MntPcp.LAYOUT, PosixCputimerBase.LAYOUT,
                 MultiprocessSignals.LAYOUT,
                 LoadWeight.LAYOUT, CallSingleNode.LAYOUT, PlistNode.LAYOUT, RestartBlock.LAYOUT,
-                PageFrag.LAYOUT, SchedClass.LAYOUT, TaskDelayInfo.LAYOUT, SwaitQueueHead.LAYOUT,
+                PageFrag.LAYOUT, SchedClass.LAYOUT, TaskDelayInfo.LAYOUT, SwaitQueueHead.LAYOUT, Net.LAYOUT,
                 // the lock and capability types the ones above are built from, declared in the type model
                 CTypes.RAW_SPINLOCK, CTypes.SEQCOUNT_SPINLOCK, CTypes.SEQLOCK_T, CTypes.QRWLOCK,
                 CTypes.RWLOCK_T, CTypes.KERNEL_CAP_STRUCT)) {

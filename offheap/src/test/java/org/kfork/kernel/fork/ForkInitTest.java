@@ -85,9 +85,6 @@ class ForkInitTest {
         assertEquals(256, l.nprocMax);
         assertEquals(256, l.sigpendingCur);
         assertEquals(256, l.sigpendingMax);
-        for (int v : l.ucountMax) {
-            assertEquals(256, v);
-        }
         try {
             FORK.setMaxThreads(100);
             assertEquals(100, FORK.maxThreads(), "the suggestion caps it");

@@ -69,7 +69,12 @@ final class HeapSignalWorld extends SignalWorld {
     }
 
     private HeapUserStruct user(int uid) {
-        return userByUid.computeIfAbsent(uid, u -> new HeapUserStruct());
+        return userByUid.computeIfAbsent(uid, u -> {
+            HeapUserStruct up = new HeapUserStruct();
+            up.uid = u;
+            up.count.set(1); // the world's reference
+            return up;
+        });
     }
 
     private void attachCred(HeapTask t, int uid, int euid, int suid) {
@@ -78,14 +83,14 @@ final class HeapSignalWorld extends SignalWorld {
         cred.euid = euid;
         cred.suid = suid;
         HeapUserStruct up = user(uid);
-        up.countInc();
+        up.count.inc();
         cred.user = up;
         t.realCred = cred;
         t.cred = cred;
     }
 
     private void detachCred(HeapTask t) {
-        t.realCred.user.countDecAndTest();
+        t.realCred.user.count.decAndTest();
         t.realCred = null;
         t.cred = null;
     }
@@ -144,7 +149,7 @@ final class HeapSignalWorld extends SignalWorld {
             synchronized (model) {
                 model.freeUids++;
             }
-            if (up.countDecAndTest()) {
+            if (up.count.decAndTest()) {
                 throw new AssertionError("free_uid dropped the world's own reference");
             }
         }
@@ -202,7 +207,7 @@ final class HeapSignalWorld extends SignalWorld {
             c.tgid = leader.tgid;
             sig.nrThreads++;
             sig.live.incrementAndGet();
-            sig.sigcntInc();
+            sig.sigcnt.inc();
             HeapIntrusiveList.listAddTail(c.threadGroup, leader.threadGroup);
             HeapIntrusiveList.listAddTail(c.threadNode, sig.threadHead);
         } else {
@@ -450,12 +455,12 @@ final class HeapSignalWorld extends SignalWorld {
 
     @Override
     int sigcnt(int t) {
-        return task(t).signal.sigcnt();
+        return task(t).signal.sigcnt.read();
     }
 
     @Override
     int sighandCount(int t) {
-        return task(t).sighand.count();
+        return task(t).sighand.count.read();
     }
 
     @Override
@@ -523,7 +528,7 @@ final class HeapSignalWorld extends SignalWorld {
     @Override
     int[] userCounts(int uid) {
         HeapUserStruct up = user(uid);
-        return new int[] {up.count(), up.sigpending.get()};
+        return new int[] {up.count.read(), up.sigpending.get()};
     }
 
     @Override
@@ -539,7 +544,7 @@ final class HeapSignalWorld extends SignalWorld {
                 allDfl = 0;
             }
         }
-        return new long[] {g.initSighand.count(), allDfl, g.initSignals.nrThreads, g.initSignals.sigcnt()};
+        return new long[] {g.initSighand.count.read(), allDfl, g.initSignals.nrThreads, g.initSignals.sigcnt.read()};
     }
 
     @Override
@@ -600,8 +605,8 @@ final class HeapSignalWorld extends SignalWorld {
             for (Map.Entry<Integer, HeapUserStruct> e : userByUid.entrySet()) {
                 HeapUserStruct up = e.getValue();
                 int expected = e.getKey() == 0 ? 2 : 1;
-                if (up.count() != expected || up.sigpending.get() != 0) {
-                    throw new AssertionError("user " + e.getKey() + " left with __count " + up.count()
+                if (up.count.read() != expected || up.sigpending.get() != 0) {
+                    throw new AssertionError("user " + e.getKey() + " left with __count " + up.count.read()
                         + ", sigpending " + up.sigpending.get());
                 }
             }

@@ -8,7 +8,7 @@ import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.kernel.Globals;
-import org.kfork.kernel.Refcount;
+import org.kfork.kernel.locking.Refcount;
 import org.kfork.kernel.fork.ForkSignal;
 import org.kfork.kernel.locking.Spinlock;
 import org.kfork.kernel.struct.Cred;
