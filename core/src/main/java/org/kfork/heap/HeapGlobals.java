@@ -5,25 +5,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
-import org.kfork.heap.delayacct.HeapDelayacct;
-import org.kfork.heap.exit.HeapExit;
-import org.kfork.heap.fork.HeapForkSignal;
-import org.kfork.heap.fork.HeapForkTask;
-import org.kfork.heap.fork.HeapTask;
-import org.kfork.heap.fork.HeapThreadStacks;
-import org.kfork.heap.init.HeapInitTask;
 import org.kfork.cred.UcountTypes;
 import org.kfork.heap.cred.HeapCred;
 import org.kfork.heap.cred.HeapCreds;
 import org.kfork.heap.cred.HeapGroupInfo;
 import org.kfork.heap.cred.HeapUserNamespace;
 import org.kfork.heap.cred.HeapUserStruct;
+import org.kfork.heap.delayacct.HeapDelayacct;
 import org.kfork.heap.ds.HeapHList;
+import org.kfork.heap.ds.HeapIdr;
+import org.kfork.heap.exit.HeapExit;
+import org.kfork.heap.fork.HeapForkSignal;
+import org.kfork.heap.fork.HeapForkTask;
+import org.kfork.heap.fork.HeapTask;
+import org.kfork.heap.fork.HeapThreadStacks;
+import org.kfork.heap.init.HeapInitTask;
+import org.kfork.heap.lib.HeapRadixTreeNodes;
 import org.kfork.heap.locking.HeapSpinlock;
 import org.kfork.heap.mm.HeapMmSystem;
 import org.kfork.heap.nsproxy.HeapCgroupNamespace;
@@ -32,9 +35,12 @@ import org.kfork.heap.nsproxy.HeapIpcNamespace;
 import org.kfork.heap.nsproxy.HeapNet;
 import org.kfork.heap.nsproxy.HeapNsproxies;
 import org.kfork.heap.nsproxy.HeapNsproxy;
-import org.kfork.heap.nsproxy.HeapPidNsOps;
 import org.kfork.heap.nsproxy.HeapTimeNamespace;
 import org.kfork.heap.nsproxy.HeapUtsNamespace;
+import org.kfork.heap.pid.HeapPid;
+import org.kfork.heap.pid.HeapPidNamespace;
+import org.kfork.heap.pid.HeapPidNamespaces;
+import org.kfork.heap.pid.HeapPids;
 import org.kfork.heap.rcu.HeapRcu;
 import org.kfork.heap.rcu.HeapRcuCallback;
 import org.kfork.heap.sched.HeapNrRunning;
@@ -191,14 +197,48 @@ public final class HeapGlobals implements AutoCloseable {
     public final HeapSpinlock timensOffsetLock = new HeapSpinlock();
     /** mnt_ns_seq. */
     public final AtomicLong mntNsSeq = new AtomicLong(1);
-    /** init_pid_ns: the pid room's HeapPidNamespace, set by its boot step; null until it is wired in. */
-    public Object initPidNs;
-    /** copy_pid_ns and put_pid_ns of the pid room (see org.kfork.kernel.Globals#pidNsOps). */
-    public HeapPidNsOps pidNsOps;
-
-    private final List<String> kinds = new ArrayList<>();
-    private AtomicLongArray live = new AtomicLongArray(0);
     private final Map<String, Integer> kmallocKinds = new TreeMap<>();
+
+    /** The most kinds a kernel declares (the counters never move, so kinds may be added at run time). */
+    public static final int MAX_KINDS = 256;
+    private final List<String> kinds = new ArrayList<>();
+    private final AtomicLongArray live = new AtomicLongArray(MAX_KINDS);
+
+    // ---- lib/radix-tree.c, lib/idr.c (radix_tree_init) ----
+
+    /** The radix_tree_node kind and the RCU-deferred node free every IDR of the kernel uses. */
+    public final HeapRadixTreeNodes radixTreeNodes;
+    /** The IDR implementation over {@link #radixTreeNodes}. */
+    public final HeapIdr idr;
+
+    // ---- kernel/pid.c (HeapPids.pidIdrInit) and kernel/pid_namespace.c (HeapPidNamespaces.pidNamespacesInit) ----
+
+    /** pid_max (see the off-heap twin). */
+    public volatile int pidMax;
+    /** pid_max_min. */
+    public int pidMaxMin;
+    /** pid_max_max. */
+    public int pidMaxMax;
+    /** pidmap_lock. */
+    public final HeapSpinlock pidmapLock = new HeapSpinlock();
+    /** init_struct_pid. */
+    public HeapPid initStructPid;
+    /** init_pid_ns. */
+    public HeapPidNamespace initPidNs;
+    /** init_pid_ns.pid_cachep: the "pid" kind. */
+    public int pidCachep;
+    /** pid_cache[]: the "pid_N" kind of each level 1..MAX_PID_NS_LEVEL (index level - 1), -1 until made. */
+    public final AtomicIntegerArray pidCache = new AtomicIntegerArray(Limits.MAX_PID_NS_LEVEL);
+    /** pid_caches_mutex. */
+    public final Object pidCachesMutex = new Object();
+    /** pid_ns_cachep: the "pid_namespace" kind. */
+    public int pidNsCachep;
+    /** delayed_put_pid. */
+    public HeapRcuCallback delayedPutPid;
+    /** delayed_free_pidns. */
+    public HeapRcuCallback delayedFreePidns;
+    /** wake_up_process as free_pid calls it (see the off-heap twin); does nothing until the scheduler's room sets it. */
+    public volatile Consumer<HeapTask> wakeUpProcess = task -> { };
 
     private HeapGlobals(long totalramPages, int nrCpus, long seed) {
         this.totalramPages = totalramPages;
@@ -213,11 +253,13 @@ public final class HeapGlobals implements AutoCloseable {
         for (int i = 0; i < KmallocSizes.count(); i++) {
             kmallocKinds.put(KmallocSizes.name(i), kind(KmallocSizes.name(i))); // create_kmalloc_caches
         }
+        this.radixTreeNodes = HeapRadixTreeNodes.radixTreeInit(this);
+        this.idr = new HeapIdr(radixTreeNodes);
         HeapCreds.credInit(this);
         this.exitCreds = tsk -> HeapCreds.exitCreds(this, tsk);
         // fork_init's part that reaches the statics: max_threads, init_task's rlimits, and every
         // ucount_max[] of init_user_ns at max_threads / 2
-        this.maxThreads = Limits.maxThreadsFor(totalramPages, Limits.MAX_THREADS);
+        this.maxThreads = Limits.maxThreads(totalramPages, Limits.MAX_THREADS);
         HeapForkSignal.forkInitRlimits(initSignals, maxThreads);
         for (int i = 0; i < UcountTypes.UCOUNT_COUNTS; i++) {
             initUserNs.ucountMax.set(i, maxThreads / 2);
@@ -232,8 +274,10 @@ public final class HeapGlobals implements AutoCloseable {
         this.failSlab = mm.failSlab();
         this.log = mm.log();
         this.sigqueueKind = HeapSignal.signalsInit(this);
+        HeapPids.pidIdrInit(this);
         HeapDelayacct.delayacctInit(this);
         this.vvarPage = kind("vvar_page");
+        HeapPidNamespaces.pidNamespacesInit(this);
         HeapNsproxies.nsproxyInit(this);
         HeapInitTask.initTaskLinks(this);
     }
@@ -249,7 +293,9 @@ public final class HeapGlobals implements AutoCloseable {
     }
 
     /**
-     * Declares a kind of object (the twin of kmem_cache_create, by the cache's name), during boot.
+     * Declares a kind of object (the twin of kmem_cache_create, by the cache's name), at boot or
+     * later (create_pid_cachep makes the "pid_N" kinds on demand); counters never move, so a
+     * declaration does not race with alloc and free of other kinds.
      *
      * @return the kind's index for {@link #alloc} and {@link #free}
      */
@@ -258,13 +304,16 @@ public final class HeapGlobals implements AutoCloseable {
         if (k >= 0) {
             return k;
         }
-        kinds.add(cacheName);
-        AtomicLongArray grown = new AtomicLongArray(kinds.size());
-        for (int i = 0; i < live.length(); i++) {
-            grown.set(i, live.get(i));
+        if (kinds.size() == MAX_KINDS) {
+            throw new IllegalStateException("more than " + MAX_KINDS + " kinds of object: " + cacheName);
         }
-        live = grown;
+        kinds.add(cacheName);
         return kinds.size() - 1;
+    }
+
+    /** Whether a kind of this name was declared (the twin of a cache in /proc/slabinfo). */
+    public synchronized boolean hasKind(String cacheName) {
+        return kinds.contains(cacheName);
     }
 
     /**

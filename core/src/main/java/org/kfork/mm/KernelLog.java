@@ -19,6 +19,11 @@ public final class KernelLog {
         }
     }
 
+    /** pr_info: recorded, not echoed (boot messages such as pid_idr_init's). */
+    public synchronized void info(String msg) {
+        lines.add(msg);
+    }
+
     /** pr_warn / WARN_ON_ONCE. */
     public synchronized void warn(String msg) {
         alert("WARNING: " + msg);

@@ -28,14 +28,6 @@ public final class Limits {
     public static final int PID_MAX_LIMIT = 4 * 1024 * 1024;
     /** include/linux/pid_namespace.h: the deepest pid namespace nesting. */
     public static final int MAX_PID_NS_LEVEL = 32;
-    /** include/linux/pid.h: enum pid_type, a thread's own id. */
-    public static final int PIDTYPE_PID = 0;
-    /** include/linux/pid.h: enum pid_type, the thread group's id. */
-    public static final int PIDTYPE_TGID = 1;
-    /** include/linux/pid.h: enum pid_type, the process group's id. */
-    public static final int PIDTYPE_PGID = 2;
-    /** include/linux/pid.h: enum pid_type, the session's id. */
-    public static final int PIDTYPE_SID = 3;
     /** include/linux/pid.h: the number of pid types (PID, TGID, PGID, SID). */
     public static final int PIDTYPE_MAX = 4;
 
@@ -70,9 +62,9 @@ public final class Limits {
      * kernel/fork.c's set_max_threads, the arithmetic both kernels share: the thread structures
      * may use at most 1/8 of RAM, so {@code totalram_pages * PAGE_SIZE / (THREAD_SIZE * 8)} (or
      * MAX_THREADS when that product would overflow 64 bits), no more than the suggestion, clamped
-     * to [MIN_THREADS, MAX_THREADS]. Both kernels' fork_init take max_threads from here.
+     * to [MIN_THREADS, MAX_THREADS].
      */
-    public static int maxThreadsFor(long totalramPages, long maxThreadsSuggested) {
+    public static int maxThreads(long totalramPages, long maxThreadsSuggested) {
         long threads;
         if (fls64(totalramPages) + fls64(X86_64.PAGE_SIZE) > 64) {
             threads = MAX_THREADS;

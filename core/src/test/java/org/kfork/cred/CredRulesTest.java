@@ -49,9 +49,9 @@ class CredRulesTest {
 
     @Test
     void setMaxThreadsGivesAnEighthOfRamInStacksWithinItsBounds() {
-        assertEquals(512, Limits.maxThreadsFor(16384, Limits.MAX_THREADS), "64 MiB");
-        assertEquals(100, Limits.maxThreadsFor(16384, 100), "the suggestion caps it");
-        assertEquals(Limits.MIN_THREADS, Limits.maxThreadsFor(256, Limits.MAX_THREADS), "1 MiB: 8, raised to 20");
-        assertEquals(Limits.MAX_THREADS, Limits.maxThreadsFor(1L << 52, Limits.MAX_THREADS), "overflow guard");
+        assertEquals(512, Limits.maxThreads(16384, Limits.MAX_THREADS), "64 MiB");
+        assertEquals(100, Limits.maxThreads(16384, 100), "the suggestion caps it");
+        assertEquals(Limits.MIN_THREADS, Limits.maxThreads(256, Limits.MAX_THREADS), "1 MiB: 8, raised to 20");
+        assertEquals(Limits.MAX_THREADS, Limits.maxThreads(1L << 52, Limits.MAX_THREADS), "overflow guard");
     }
 }

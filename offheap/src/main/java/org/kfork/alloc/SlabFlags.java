@@ -9,6 +9,11 @@ import java.util.StringJoiner;
 public final class SlabFlags {
     /** SLAB_HWCACHE_ALIGN: align objects to the cache line (halved while the object fits twice). */
     public static final int SLAB_HWCACHE_ALIGN = 0x0000_2000;
+    /**
+     * SLAB_RECLAIM_ACCOUNT: the objects count as reclaimable memory (__GFP_RECLAIMABLE pages);
+     * recorded, with no effect on the geometry (the radix_tree_node cache has it).
+     */
+    public static final int SLAB_RECLAIM_ACCOUNT = 0x0002_0000;
     /** SLAB_PANIC: a failure to create the cache is fatal. */
     public static final int SLAB_PANIC = 0x0004_0000;
     /**
@@ -28,7 +33,8 @@ public final class SlabFlags {
     public static final int SLAB_KASAN = 0x0800_0000;
 
     /** The flags a caller may pass to kmem_cache_create (of those modeled here). */
-    public static final int PERMITTED = SLAB_HWCACHE_ALIGN | SLAB_PANIC | SLAB_TYPESAFE_BY_RCU | SLAB_ACCOUNT;
+    public static final int PERMITTED = SLAB_HWCACHE_ALIGN | SLAB_RECLAIM_ACCOUNT | SLAB_PANIC | SLAB_TYPESAFE_BY_RCU
+        | SLAB_ACCOUNT;
 
     private static final int KNOWN = PERMITTED | SLAB_KASAN;
 
@@ -45,6 +51,9 @@ public final class SlabFlags {
         StringJoiner j = new StringJoiner("|");
         if ((flags & SLAB_HWCACHE_ALIGN) != 0) {
             j.add("HWCACHE_ALIGN");
+        }
+        if ((flags & SLAB_RECLAIM_ACCOUNT) != 0) {
+            j.add("RECLAIM_ACCOUNT");
         }
         if ((flags & SLAB_PANIC) != 0) {
             j.add("PANIC");

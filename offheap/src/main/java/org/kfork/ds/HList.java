@@ -49,6 +49,11 @@ public final class HList {
         return getLong(h + FIRST);
     }
 
+    /** {@code rcu_dereference(hlist_first_rcu(h))}: an acquire load. */
+    public static long firstRcu(long h) {
+        return getLongAcquire(h + FIRST);
+    }
+
     /** {@code n->next}. */
     public static long next(long n) {
         return getLong(n + NEXT);
@@ -105,6 +110,45 @@ public final class HList {
         del(n);
         putLong(n + NEXT, IntrusiveList.LIST_POISON1);
         putLong(n + PPREV, IntrusiveList.LIST_POISON2);
+    }
+
+    /**
+     * {@code hlist_del_rcu}: unlink, keeping {@code next} so that a reader standing on the node
+     * can go on; only {@code pprev} is poisoned (LIST_POISON2).
+     */
+    public static void delRcu(long n) {
+        del(n);
+        putLong(n + PPREV, IntrusiveList.LIST_POISON2);
+    }
+
+    /**
+     * {@code hlist_replace_rcu}: {@code nw} takes the place of {@code old} in its list; the store
+     * that makes it reachable is a release, after its own links are written. {@code old} keeps its
+     * {@code next} for readers and gets a poisoned {@code pprev}.
+     */
+    public static void replaceRcu(long old, long nw) {
+        final long next = getLong(old + NEXT);
+        final long pprev = getLong(old + PPREV);
+        putLong(nw + NEXT, next);
+        putLong(nw + PPREV, pprev);
+        putLongRelease(pprev, nw);
+        if (next != 0) {
+            putLong(next + PPREV, nw + NEXT);
+        }
+        putLong(old + PPREV, IntrusiveList.LIST_POISON2);
+    }
+
+    /**
+     * {@code hlists_swap_heads_rcu}: exchanges the lists of two heads, each holding one node at
+     * least (5.12's only caller, exchange_tids, swaps single-entry lists).
+     */
+    public static void swapHeadsRcu(long left, long right) {
+        final long node1 = getLong(left + FIRST);
+        final long node2 = getLong(right + FIRST);
+        putLongRelease(left + FIRST, node2);
+        putLongRelease(right + FIRST, node1);
+        putLong(node2 + PPREV, left + FIRST);
+        putLong(node1 + PPREV, right + FIRST);
     }
 
     /** {@code hlist_del_init}: unlink if hashed, and leave the node unhashed. */

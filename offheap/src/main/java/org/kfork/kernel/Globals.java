@@ -2,6 +2,7 @@ package org.kfork.kernel;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongConsumer;
 
@@ -9,6 +10,7 @@ import org.kfork.alloc.Cpus;
 import org.kfork.alloc.PerCpuCounter;
 import org.kfork.kernel.delayacct.Delayacct;
 import org.kfork.kernel.exit.Exit;
+import org.kfork.ds.Idr;
 import org.kfork.kernel.fork.ForkInit;
 import org.kfork.kernel.fork.ForkSignal;
 import org.kfork.kernel.fork.ForkTask;
@@ -18,7 +20,6 @@ import org.kfork.kernel.init.InitTask;
 import org.kfork.kernel.cred.Creds;
 import org.kfork.kernel.mm.OffHeapMmSystem;
 import org.kfork.kernel.nsproxy.Nsproxies;
-import org.kfork.kernel.nsproxy.PidNsOps;
 import org.kfork.kernel.rcu.Rcu;
 import org.kfork.kernel.signal.Signal;
 import org.kfork.kernel.signal.SignalExterns;
@@ -27,6 +28,10 @@ import org.kfork.machine.Machine;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
 import org.kfork.nsproxy.ProcInums;
+import org.kfork.kernel.lib.RadixTreeNodes;
+import org.kfork.kernel.pid.PidNamespaces;
+import org.kfork.kernel.pid.Pids;
+import org.kfork.sched.Limits;
 import org.kfork.uapi.Resource;
 
 /**
@@ -155,7 +160,7 @@ public final class Globals implements AutoCloseable {
     public long initSignals;
     /** &init_sighand (init/init_task.c, the signal room). */
     public long initSighand;
-    /** &init_struct_pid (kernel/pid.c). */
+    /** &init_struct_pid: the pid of init_task (number 0 in init_pid_ns), a static of kernel/pid.c. */
     public long initStructPid;
 
     // ---- the steps of __put_task_struct other rooms implement (set by their boot steps) ----
@@ -225,14 +230,52 @@ public final class Globals implements AutoCloseable {
      * Nsproxies.nsproxyInit reads it into init_nsproxy; 0 until that room is wired in.
      */
     public long initPidNs;
-    /**
-     * copy_pid_ns and put_pid_ns, which kernel/nsproxy.c calls and kernel/pid_namespace.c (the pid
-     * room) implements; the pid room's boot step sets it. Until then nsproxy code that needs a pid
-     * namespace operation fails with a message naming this field.
-     */
-    public PidNsOps pidNsOps;
-
     private boolean closed;
+
+    // ---- lib/radix-tree.c, lib/idr.c (radix_tree_init) ----
+
+    /** The radix_tree_node cache and the RCU-deferred node free every IDR of the kernel uses. */
+    public final RadixTreeNodes radixTreeNodes;
+    /** The IDR implementation over {@link #radixTreeNodes}: one serves every {@code struct idr}. */
+    public final Idr idr;
+
+    // ---- kernel/pid.c (Pids.pidIdrInit) and kernel/pid_namespace.c (PidNamespaces.pidNamespacesInit) ----
+
+    /**
+     * pid_max: sysctl kernel.pid_max. Read without a lock by alloc_pid, as 5.12 reads the plain
+     * global; written by the sysctl within [pid_max_min, pid_max_max].
+     */
+    public volatile int pidMax;
+    /** pid_max_min: the sysctl's floor, set at boot. */
+    public int pidMaxMin;
+    /** pid_max_max: the sysctl's ceiling, PID_MAX_LIMIT. */
+    public int pidMaxMax;
+    /**
+     * pidmap_lock: the spinlock_t static (cache-line aligned in the image) that guards every pid
+     * namespace's IDR and pid_allocated. The innermost lock of the task half.
+     */
+    public long pidmapLock;
+    /** init_pid_ns.pid_cachep: the "pid" cache (pids of level 0). */
+    public KmemCache pidCachep;
+    /**
+     * pid_namespace.c's pid_cache[]: the "pid_N" cache of each level 1..MAX_PID_NS_LEVEL (index
+     * level - 1), created on first use and never changed (write once, read with READ_ONCE).
+     */
+    public final AtomicReferenceArray<KmemCache> pidCache = new AtomicReferenceArray<>(Limits.MAX_PID_NS_LEVEL);
+    /** pid_caches_mutex: serialises the creation of the pid_N caches. */
+    public final Object pidCachesMutex = new Object();
+    /** pid_ns_cachep: the "pid_namespace" cache. */
+    public KmemCache pidNsCachep;
+    /** delayed_put_pid's address in the kernel text (free_pid's call_rcu). */
+    public long delayedPutPid;
+    /** delayed_free_pidns's address in the kernel text (destroy_pid_namespace's call_rcu). */
+    public long delayedFreePidns;
+    /**
+     * wake_up_process, as free_pid calls it on a namespace's child reaper when only the reaper is
+     * left (it may sleep in zap_pid_ns_processes). The scheduler's room sets it; until then
+     * nobody sleeps and it does nothing. Called with pidmap_lock held: it must not block.
+     */
+    public volatile LongConsumer wakeUpProcess = task -> { };
 
     private Globals(Machine machine, long seed) {
         this.machine = machine;
@@ -247,6 +290,8 @@ public final class Globals implements AutoCloseable {
         SchedCore.schedInit(this);
         this.kmallocCaches = new Kmalloc(kmem);
         this.rcu = Rcu.of(machine);
+        this.radixTreeNodes = RadixTreeNodes.radixTreeInit(this);
+        this.idr = new Idr(radixTreeNodes);
         Creds.credInit(this);
         this.exitCreds = tsk -> Creds.exitCreds(this, tsk);
         this.forkInit = ForkInit.boot(kmem, initSignals, initUserNs);
@@ -257,7 +302,12 @@ public final class Globals implements AutoCloseable {
         this.failSlab = mm.failSlab();
         this.log = mm.log();
         this.sigqueueCachep = Signal.signalsInit(kmem);
+        // pid_idr_init runs before fork_init in 5.12; here it follows it, because the kernel log
+        // it prints to is the mm half's. Neither reads what the other sets up.
+        Pids.pidIdrInit(this);
         Delayacct.delayacctInit(this);
+        // an initcall in 5.12, after start_kernel: it reads fork_init's ucount limit
+        PidNamespaces.pidNamespacesInit(this);
         Nsproxies.nsproxyInit(this);
         // last: init_task's pointers to the other rooms' statics, all set by now
         InitTask.initTaskLinks(this);
@@ -322,9 +372,9 @@ public final class Globals implements AutoCloseable {
     }
 
     /**
-     * Tears down what boot built, in reverse order, after the RCU callbacks still queued have run
-     * (they free into the caches that are about to go). A second close does nothing (the machine
-     * closes its kernel too).
+     * Tears down what boot built, in reverse order, after the RCU callbacks still queued, and those
+     * they queue, have run (they free into the caches that are about to go: a pid's last put
+     * queues its namespaces' frees). A second close does nothing (the machine closes its kernel too).
      */
     @Override
     public void close() {
@@ -332,14 +382,17 @@ public final class Globals implements AutoCloseable {
             return;
         }
         closed = true;
-        rcu.rcuBarrier();
+        rcu.quiesce();
         Nsproxies.nsproxyClose(this);
+        PidNamespaces.close(this);
         Delayacct.delayacctClose(this);
+        Pids.close(this);
         sigqueueCachep.destroy();
         mm.close();
         forkInit.close();
         SchedCore.schedClose(this);
         Creds.credClose(this);
+        radixTreeNodes.close();
         kmallocCaches.close();
         image.close();
     }

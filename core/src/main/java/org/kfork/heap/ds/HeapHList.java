@@ -1,11 +1,25 @@
 package org.kfork.heap.ds;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * The heap twin of {@code hlist_head}/{@code hlist_node}: a singly headed, doubly linked list (hash
  * buckets). C's {@code pprev} points at the previous node's {@code next} field or the head's
  * {@code first}; here both are a {@link Slot}, so {@code pprev} is the slot holding the pointer to us.
  */
 public final class HeapHList {
+    /** {@code next}/{@code first} for the RCU variants' release stores and acquire loads. */
+    private static final VarHandle NEXT;
+
+    static {
+        try {
+            NEXT = MethodHandles.lookup().findVarHandle(Slot.class, "next", Node.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private HeapHList() {
     }
 
@@ -45,6 +59,11 @@ public final class HeapHList {
         }
     }
 
+    /** {@code rcu_dereference(hlist_first_rcu(h))}: an acquire load. */
+    public static Node firstRcu(Head h) {
+        return (Node) NEXT.getAcquire(h);
+    }
+
     /** {@code hlist_empty}. */
     public static boolean empty(Head h) {
         return h.next == null;
@@ -66,6 +85,17 @@ public final class HeapHList {
         n.pprev = h;
     }
 
+    /** {@code hlist_add_head_rcu}: the node's links are written before the release store that publishes it. */
+    public static void addHeadRcu(Node n, Head h) {
+        Node first = h.next;
+        n.next = first;
+        n.pprev = h;
+        NEXT.setRelease(h, n);
+        if (first != null) {
+            first.pprev = n;
+        }
+    }
+
     private static void del(Node n) {
         Node next = n.next;
         Slot pprev = n.pprev;
@@ -80,6 +110,38 @@ public final class HeapHList {
         del(n);
         n.next = null;
         n.pprev = null;
+    }
+
+    /**
+     * {@code hlist_del_rcu}: unlink, keeping {@code next} for a reader standing on the node;
+     * {@code pprev} becomes null (the twin of LIST_POISON2).
+     */
+    public static void delRcu(Node n) {
+        del(n);
+        n.pprev = null;
+    }
+
+    /** {@code hlist_replace_rcu}: {@code nw} takes the place of {@code old}; {@code old} keeps its next. */
+    public static void replaceRcu(Node old, Node nw) {
+        final Node next = old.next;
+        final Slot pprev = old.pprev;
+        nw.next = next;
+        nw.pprev = pprev;
+        NEXT.setRelease(pprev, nw);
+        if (next != null) {
+            next.pprev = nw;
+        }
+        old.pprev = null;
+    }
+
+    /** {@code hlists_swap_heads_rcu}: exchanges the lists of two heads holding one node at least. */
+    public static void swapHeadsRcu(Head left, Head right) {
+        final Node node1 = left.next;
+        final Node node2 = right.next;
+        NEXT.setRelease(left, node2);
+        NEXT.setRelease(right, node1);
+        node2.pprev = left;
+        node1.pprev = right;
     }
 
     /** {@code hlist_del_init}: unlink if hashed and leave the node unhashed. */

@@ -3,13 +3,17 @@ package org.kfork.heap.ds;
 import static org.kfork.lib.IdrRules.RADIX_TREE_MAP_SIZE;
 import static org.kfork.lib.IdrRules.XA_MAX_MARKS;
 
+import org.kfork.heap.rcu.HeapCallbackHead;
+
 /**
  * The heap twin of {@code struct xa_node} ({@code org.kfork.ds.XaNode}), a node of the radix tree
  * under {@link HeapIdr}: the same header fields, 64 slots holding child nodes (inner nodes) or the
- * stored objects (leaves), and the tag bitmaps. The off-heap node's {@code private_list} and
- * {@code rcu_head} have no twin: the IDR never uses the first, and the GC is the heap's RCU.
+ * stored objects (leaves), and the tag bitmaps. The node is its own {@code rcu_head} (it extends
+ * {@link HeapCallbackHead}), so that a kernel that counts its nodes can free one after a grace
+ * period, as 5.12's radix_tree_node_free does; the off-heap node's {@code private_list} has no
+ * twin (the IDR never uses it).
  */
-public final class HeapXaNode {
+public final class HeapXaNode extends HeapCallbackHead {
     /** {@code shift}: the index bits below each slot, 0 in a leaf. */
     int shift;
     /** {@code offset}: this node's slot in its parent. */

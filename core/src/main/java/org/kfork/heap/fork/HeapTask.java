@@ -5,18 +5,21 @@ import java.lang.invoke.VarHandle;
 import java.util.function.IntSupplier;
 import org.kfork.heap.cred.HeapCred;
 import org.kfork.heap.delayacct.HeapTaskDelayInfo;
+import org.kfork.heap.ds.HeapHList;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.ds.HeapRbRootCached;
 import org.kfork.heap.locking.HeapSpinlock;
 import org.kfork.heap.mm.HeapMmStruct;
 import org.kfork.heap.nsproxy.HeapCssSet;
 import org.kfork.heap.nsproxy.HeapNsproxy;
+import org.kfork.heap.pid.HeapPid;
 import org.kfork.heap.rcu.HeapCallbackHead;
 import org.kfork.heap.sched.HeapCompletion;
 import org.kfork.heap.sched.HeapSchedClass;
 import org.kfork.heap.signal.HeapSighandStruct;
 import org.kfork.heap.signal.HeapSignalStruct;
 import org.kfork.heap.signal.HeapSigpending;
+import org.kfork.pid.PidRules;
 import org.kfork.sched.Limits;
 import org.kfork.sched.TaskState;
 
@@ -46,7 +49,8 @@ import org.kfork.sched.TaskState;
 public final class HeapTask extends HeapCallbackHead {
     static final VarHandle STACK_REFCOUNT;
     static final VarHandle THREAD_INFO_FLAGS;
-    static final VarHandle USAGE;
+    /** {@code usage} for HeapRefcount (get_task_struct, put_task_struct). */
+    public static final VarHandle USAGE;
     static final VarHandle RCU_USERS;
 
     static {
@@ -58,6 +62,23 @@ public final class HeapTask extends HeapCallbackHead {
             RCU_USERS = l.findVarHandle(HeapTask.class, "rcuUsers", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * The twin of one {@code struct hlist_node pid_links[type]}: a node of a pid's task list
+     * that knows its task (container_of).
+     */
+    public static final class PidLink extends HeapHList.Node {
+        private final HeapTask task;
+
+        PidLink(HeapTask task) {
+            this.task = task;
+        }
+
+        /** container_of(link, struct task_struct, pid_links[type]). */
+        public HeapTask task() {
+            return task;
         }
     }
 
@@ -251,6 +272,10 @@ public final class HeapTask extends HeapCallbackHead {
     public final Link ptraced = new Link(this);
     /** {@code struct list_head ptrace_entry}. */
     public final Link ptraceEntry = new Link(this);
+    /** {@code struct pid *thread_pid}: published with a volatile store (rcu_assign_pointer). */
+    volatile HeapPid threadPid;
+    /** {@code struct hlist_node pid_links[PIDTYPE_MAX]}. */
+    public final PidLink[] pidLinks = new PidLink[PidRules.PIDTYPE_MAX];
     /** {@code struct list_head thread_group}. */
     public final Link threadGroup = new Link(this);
     /** {@code struct list_head thread_node}. */
@@ -406,6 +431,9 @@ public final class HeapTask extends HeapCallbackHead {
 
     /** A zeroed task, as kmem_cache_zalloc would give: running, no stack, every count 0. */
     public HeapTask() {
+        for (int type = 0; type < pidLinks.length; type++) {
+            pidLinks[type] = new PidLink(this);
+        }
     }
 
     /**
@@ -482,6 +510,7 @@ public final class HeapTask extends HeapCallbackHead {
         schedResetOnFork = src.schedResetOnFork;
         restartBlockFn = src.restartBlockFn;
         pid = src.pid;
+        threadPid = src.threadPid;
         tgid = src.tgid;
         stackCanary = src.stackCanary;
         realParent = src.realParent;
@@ -675,5 +704,40 @@ public final class HeapTask extends HeapCallbackHead {
     /** test_tsk_thread_flag. */
     public boolean testTskThreadFlag(int flag) {
         return (threadInfoFlags & (1L << flag)) != 0;
+    }
+
+    /** {@code tsk->pid}. */
+    public int pid() {
+        return pid;
+    }
+
+    /** {@code WRITE_ONCE(tsk->pid, nr)}. */
+    public void setPid(int nr) {
+        pid = nr;
+    }
+
+    /** {@code rcu_dereference(tsk->thread_pid)}. */
+    public HeapPid threadPid() {
+        return threadPid;
+    }
+
+    /** {@code rcu_assign_pointer(tsk->thread_pid, pid)}. */
+    public void setThreadPid(HeapPid pid) {
+        threadPid = pid;
+    }
+
+    /** {@code &tsk->pid_links[type]}. */
+    public PidLink pidLink(int type) {
+        return pidLinks[type];
+    }
+
+    /** {@code tsk->signal}. */
+    public HeapSignalStruct signal() {
+        return signal;
+    }
+
+    /** {@code tsk->signal = sig}. */
+    public void setSignal(HeapSignalStruct sig) {
+        signal = sig;
     }
 }

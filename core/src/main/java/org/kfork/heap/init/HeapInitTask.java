@@ -9,6 +9,7 @@ import org.kfork.arch.X86_64;
 import org.kfork.heap.HeapGlobals;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.fork.HeapTask;
+import org.kfork.pid.PidRules;
 import org.kfork.sched.Limits;
 import org.kfork.sched.Prio;
 import org.kfork.sched.TaskFlags;
@@ -21,7 +22,8 @@ import org.kfork.uapi.Errno;
  * globals hold, counted in no kind, as a static is in no cache).
  *
  * <p>The link step sets active_mm, real_cred and cred (init_cred), nsproxy, signal and sighand
- * (init_signals, init_sighand: init_task is the one entry of init_signals.thread_head). The other
+ * (init_signals, init_sighand: init_task is the one entry of init_signals.thread_head, and
+ * init_signals' pids[] point at init_struct_pid). The other
  * pointers of init_task (fs, files, thread_pid) are fields the other rooms add to HeapTask, with
  * their objects' types; their rooms' statics are linked here once those fields exist.
  */
@@ -88,6 +90,10 @@ public final class HeapInitTask {
             g.initTask.sighand = g.initSighand;
             // .thread_node = LIST_HEAD_INIT(init_signals.thread_head): init_task is the one thread
             HeapIntrusiveList.listAdd(g.initTask.threadNode, g.initSignals.threadHead);
+            // init_signals.pids[] = { [every type] = &init_struct_pid }: static pointers, no reference
+            for (int type = 0; type < PidRules.PIDTYPE_MAX; type++) {
+                g.initSignals.setPid(type, g.initStructPid);
+            }
         }
     }
 

@@ -2,6 +2,8 @@ package org.kfork.heap.nsproxy;
 
 import org.kfork.heap.ErrPtr;
 import org.kfork.heap.HeapGlobals;
+import org.kfork.heap.pid.HeapPidNamespace;
+import org.kfork.heap.pid.HeapPidNamespaces;
 import org.kfork.heap.cred.HeapCapability;
 import org.kfork.heap.cred.HeapCred;
 import org.kfork.heap.cred.HeapUserNamespace;
@@ -40,15 +42,6 @@ public final class HeapNsproxies {
         HeapNamespaces.ipcInit(g);
     }
 
-    private static HeapPidNsOps pidNsOps(HeapGlobals g) {
-        final HeapPidNsOps ops = g.pidNsOps;
-        if (ops == null) {
-            throw new IllegalStateException("HeapGlobals.pidNsOps is not set: copy_pid_ns and put_pid_ns are the "
-                + "pid room's (kernel/pid_namespace.c), wired in at boot");
-        }
-        return ops;
-    }
-
     /** get_nsproxy. */
     public static void getNsproxy(HeapNsproxy ns) {
         ns.count.incrementAndGet();
@@ -78,7 +71,6 @@ public final class HeapNsproxies {
     /** create_new_namespaces: the nsproxy, or an ERR_PTR sentinel after every step is undone. */
     static HeapNsproxy createNewNamespaces(HeapGlobals g, HeapTask current, long flags, HeapTask tsk,
                                            HeapUserNamespace userNs) {
-        final HeapPidNsOps pidNs = pidNsOps(g); // before anything is made
         final HeapNsproxy newNsp = createNsproxy(g);
         if (newNsp == null) {
             return HeapNsproxy.errPtr(-Errno.ENOMEM);
@@ -103,7 +95,8 @@ public final class HeapNsproxies {
         }
         newNsp.ipcNs = ipc;
 
-        final Object pid = pidNs.copyPidNs(g, current, flags, userNs, old.pidNsForChildren);
+        final HeapPidNamespace pid = HeapPidNamespaces.copyPidNs(g, current, flags, userNs, old.pidNsForChildren,
+            current.cred.euid);
         if (ErrPtr.isErr(pid)) {
             return outPid(g, newNsp, ErrPtr.ptrErr(pid));
         }
@@ -138,7 +131,7 @@ public final class HeapNsproxies {
 
     private static HeapNsproxy outCgroup(HeapGlobals g, HeapNsproxy newNsp, int err) {
         if (newNsp.pidNsForChildren != null) {
-            pidNsOps(g).putPidNs(g, newNsp.pidNsForChildren);
+            HeapPidNamespaces.putPidNs(g, newNsp.pidNsForChildren);
         }
         return outPid(g, newNsp, err);
     }
@@ -203,7 +196,7 @@ public final class HeapNsproxies {
             HeapNamespaces.putIpcNs(g, ns.ipcNs);
         }
         if (ns.pidNsForChildren != null) {
-            pidNsOps(g).putPidNs(g, ns.pidNsForChildren);
+            HeapPidNamespaces.putPidNs(g, ns.pidNsForChildren);
         }
         if (ns.timeNs != null) {
             HeapNamespaces.putTimeNs(g, ns.timeNs);

@@ -3,12 +3,11 @@ package org.kfork.heap.nsproxy;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.kfork.heap.ErrPtr;
+import org.kfork.heap.pid.HeapPidNamespace;
 import org.kfork.uapi.Errno;
 
 /**
  * The heap twin of {@code struct nsproxy}: the namespaces a task lives in, shared by reference count.
- * pid_ns_for_children is the pid room's HeapPidNamespace, typed Object here until the two rooms meet (HeapPidNsOps is
- * how this room handles it).
  */
 public class HeapNsproxy {
     /** {@code atomic_t count}. */
@@ -19,8 +18,8 @@ public class HeapNsproxy {
     public HeapIpcNamespace ipcNs;
     /** {@code struct mnt_namespace *mnt_ns}. */
     public HeapMntNamespace mntNs;
-    /** {@code struct pid_namespace *pid_ns_for_children}: a HeapPidNamespace of the pid room. */
-    public Object pidNsForChildren;
+    /** {@code struct pid_namespace *pid_ns_for_children}. */
+    public HeapPidNamespace pidNsForChildren;
     /** {@code struct net *net_ns}. */
     public HeapNet netNs;
     /** {@code struct time_namespace *time_ns}. */

@@ -13,8 +13,8 @@ import org.kfork.heap.cred.HeapUserStruct;
 import org.kfork.heap.ds.HeapHList;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.fork.HeapTask;
+import org.kfork.pid.PidRules;
 import org.kfork.sched.Jobctl;
-import org.kfork.sched.Limits;
 import org.kfork.sched.SignalFlags;
 import org.kfork.sched.TaskFlags;
 import org.kfork.sched.TaskState;
@@ -366,7 +366,7 @@ public final class HeapSignal {
         HeapTask t;
         if (wantsSignal(g, sig, p)) {
             t = p;
-        } else if (type == Limits.PIDTYPE_PID || threadGroupEmpty(p)) {
+        } else if (type == PidRules.PIDTYPE_PID || threadGroupEmpty(p)) {
             return;
         } else {
             final HeapTask currTarget = signal.currTarget;
@@ -411,7 +411,7 @@ public final class HeapSignal {
         if (!prepareSignal(g, sig, t, force)) {
             return 0;
         }
-        final HeapSigpending pending = type != Limits.PIDTYPE_PID ? t.signal.sharedPending : t.pending;
+        final HeapSigpending pending = type != PidRules.PIDTYPE_PID ? t.signal.sharedPending : t.pending;
         if (legacyQueue(pending, sig)) {
             return 0;
         }
@@ -426,7 +426,7 @@ public final class HeapSignal {
                     qi.siSigno = sig;
                     qi.siCode = Signals.SI_USER;
                     final HeapSignalExterns x = g.signalExterns;
-                    qi.siPid = x.taskPidNrNs(current, Limits.PIDTYPE_TGID, x.taskActivePidNs(t));
+                    qi.siPid = x.taskPidNrNs(current, PidRules.PIDTYPE_TGID, x.taskActivePidNs(t));
                     final int rcu = g.rcu.rcuReadLock();
                     qi.siUid = current.cred.uid;
                     g.rcu.rcuReadUnlock(rcu);
@@ -442,7 +442,7 @@ public final class HeapSignal {
             }
         }
         pending.signal = sigaddset(pending.signal, sig);
-        if (type > Limits.PIDTYPE_TGID) {
+        if (type > PidRules.PIDTYPE_TGID) {
             for (HeapHList.Node n = t.signal.multiprocess.first(); n != null; n = n.next()) {
                 final HeapMultiprocessSignals delayed = (HeapMultiprocessSignals) n;
                 long s = delayed.signal;
@@ -463,12 +463,12 @@ public final class HeapSignal {
         boolean force = false;
         final HeapSignalExterns x = g.signalExterns;
         if (info == SEND_SIG_NOINFO) {
-            force = x.taskPidNrNs(current, Limits.PIDTYPE_PID, x.taskActivePidNs(t)) == 0;
+            force = x.taskPidNrNs(current, PidRules.PIDTYPE_PID, x.taskActivePidNs(t)) == 0;
         } else if (info == SEND_SIG_PRIV) {
             force = true;
         } else if (Signals.hasSiPidAndUid(info.siSigno, info.siCode)) {
             force = info.siCode == Signals.SI_KERNEL;
-            if (x.taskPidNrNs(current, Limits.PIDTYPE_PID, x.taskActivePidNs(t)) == 0) {
+            if (x.taskPidNrNs(current, PidRules.PIDTYPE_PID, x.taskActivePidNs(t)) == 0) {
                 info.siPid = 0;
                 force = true;
             }

@@ -5,6 +5,7 @@ import static org.kfork.uapi.Signals.SIG_IGN;
 
 import org.kfork.heap.HeapGlobals;
 import org.kfork.heap.fork.HeapTask;
+import org.kfork.pid.PidRules;
 import org.kfork.sched.Limits;
 import org.kfork.sched.TaskState;
 import org.kfork.uapi.Capabilities;
@@ -73,9 +74,9 @@ public final class HeapSignalCalls {
         boolean success = false;
         int retval = -Errno.ESRCH;
         final HeapSignalExterns x = g.signalExterns;
-        for (HeapTask p = pgrp == null ? null : x.pidTask(pgrp, Limits.PIDTYPE_PGID); p != null;
-             p = x.pidTaskNext(p, Limits.PIDTYPE_PGID)) {
-            final int err = groupSendSigInfo(g, current, sig, info, p, Limits.PIDTYPE_PGID);
+        for (HeapTask p = pgrp == null ? null : x.pidTask(pgrp, PidRules.PIDTYPE_PGID); p != null;
+             p = x.pidTaskNext(p, PidRules.PIDTYPE_PGID)) {
+            final int err = groupSendSigInfo(g, current, sig, info, p, PidRules.PIDTYPE_PGID);
             success |= err == 0;
             retval = err;
         }
@@ -86,10 +87,10 @@ public final class HeapSignalCalls {
     public static int killPidInfo(HeapGlobals g, HeapTask current, int sig, HeapKernelSiginfo info, Object pid) {
         for (;;) {
             final int rcu = g.rcu.rcuReadLock();
-            final HeapTask p = pid == null ? null : g.signalExterns.pidTask(pid, Limits.PIDTYPE_PID);
+            final HeapTask p = pid == null ? null : g.signalExterns.pidTask(pid, PidRules.PIDTYPE_PID);
             int error = -Errno.ESRCH;
             if (p != null) {
-                error = groupSendSigInfo(g, current, sig, info, p, Limits.PIDTYPE_TGID);
+                error = groupSendSigInfo(g, current, sig, info, p, PidRules.PIDTYPE_TGID);
             }
             g.rcu.rcuReadUnlock(rcu);
             if (p == null || error != -Errno.ESRCH) {
@@ -125,7 +126,7 @@ public final class HeapSignalCalls {
                 int count = 0;
                 final HeapTask init = x.initTask();
                 for (HeapTask p = x.nextTask(init); p != init; p = x.nextTask(p)) {
-                    final int vnr = x.taskPidNrNs(p, Limits.PIDTYPE_PID, x.taskActivePidNs(current));
+                    final int vnr = x.taskPidNrNs(p, PidRules.PIDTYPE_PID, x.taskActivePidNs(current));
                     if (vnr > 1 && !HeapSignal.sameThreadGroup(p, current)) {
                         final int err = groupSendSigInfo(g, current, sig, info, p, Limits.PIDTYPE_MAX);
                         ++count;
@@ -147,7 +148,7 @@ public final class HeapSignalCalls {
         if (!Signals.validSignal(sig)) {
             return -Errno.EINVAL;
         }
-        return HeapSignal.doSendSigInfo(g, current, sig, info, p, Limits.PIDTYPE_PID);
+        return HeapSignal.doSendSigInfo(g, current, sig, info, p, PidRules.PIDTYPE_PID);
     }
 
     /** send_sig. */
@@ -174,7 +175,7 @@ public final class HeapSignalCalls {
         info.siSigno = sig;
         final HeapSignalExterns x = g.signalExterns;
         final int rcu = g.rcu.rcuReadLock();
-        info.siPid = x.taskPidNrNs(tsk, Limits.PIDTYPE_PID, x.taskActivePidNs(parent));
+        info.siPid = x.taskPidNrNs(tsk, PidRules.PIDTYPE_PID, x.taskActivePidNs(parent));
         info.siUid = tsk.realCred.uid;
         g.rcu.rcuReadUnlock(rcu);
         info.siUtime = (tsk.utime + tsk.signal.utime) / NSEC_PER_CLOCK_T;
@@ -201,7 +202,7 @@ public final class HeapSignalCalls {
             }
         }
         if (Signals.validSignal(sig) && sig != 0) {
-            HeapSignal.__sendSignal(g, tsk, sig, info, parent, Limits.PIDTYPE_TGID, false);
+            HeapSignal.__sendSignal(g, tsk, sig, info, parent, PidRules.PIDTYPE_TGID, false);
         }
         x.wakeUpParent(tsk, parent);
         psig.siglock.unlock();
@@ -216,7 +217,7 @@ public final class HeapSignalCalls {
         info.siSigno = sig;
         info.siCode = Signals.SI_USER;
         final HeapSignalExterns x = g.signalExterns;
-        info.siPid = x.taskPidNrNs(current, Limits.PIDTYPE_TGID, x.taskActivePidNs(current));
+        info.siPid = x.taskPidNrNs(current, PidRules.PIDTYPE_TGID, x.taskActivePidNs(current));
         info.siUid = current.cred.uid;
         return killSomethingInfo(g, current, sig, info, pid);
     }

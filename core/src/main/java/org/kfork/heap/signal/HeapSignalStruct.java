@@ -1,5 +1,7 @@
 package org.kfork.heap.signal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -8,6 +10,8 @@ import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.fork.HeapTask;
 import org.kfork.heap.locking.HeapRefcount;
 import org.kfork.heap.mm.HeapMmStruct;
+import org.kfork.heap.pid.HeapPid;
+import org.kfork.pid.PidRules;
 import org.kfork.sched.Limits;
 
 /**
@@ -18,6 +22,8 @@ import org.kfork.sched.Limits;
  * real-time timer, tty, the CPU and I/O sums but utime and stime.
  */
 public final class HeapSignalStruct {
+    private static final VarHandle PIDS = MethodHandles.arrayElementVarHandle(HeapPid[].class);
+
     /** {@code refcount_t sigcnt}: references to the struct. */
     public final HeapRefcount sigcnt = new HeapRefcount("signal_struct.sigcnt");
     /** {@code atomic_t live}: threads that have not exited. */
@@ -54,6 +60,12 @@ public final class HeapSignalStruct {
     public boolean posixCputimersTimersActive;
     /** {@code posix_cputimers.expiry_active}. */
     public boolean posixCputimersExpiryActive;
+    /**
+     * {@code struct pid *pids[PIDTYPE_MAX]}: the thread group's pids of types TGID, PGID and SID
+     * ({@code pids[PIDTYPE_PID]} is unused, as in 5.12: a task's own pid is {@code thread_pid});
+     * read with acquire loads (rcu_dereference).
+     */
+    private final HeapPid[] pids = new HeapPid[PidRules.PIDTYPE_MAX];
     /** {@code u64 utime}: the user time of the group's dead threads. */
     public long utime;
     /** {@code u64 stime}: the system time of the group's dead threads. */
@@ -77,5 +89,15 @@ public final class HeapSignalStruct {
 
     /** A zeroed signal_struct, as kmem_cache_zalloc gives. */
     public HeapSignalStruct() {
+    }
+
+    /** {@code rcu_dereference(sig->pids[type])}. */
+    public HeapPid pid(int type) {
+        return (HeapPid) PIDS.getAcquire(pids, type);
+    }
+
+    /** {@code sig->pids[type] = pid} (a release store). */
+    public void setPid(int type, HeapPid pid) {
+        PIDS.setRelease(pids, type, pid);
     }
 }

@@ -72,9 +72,15 @@ class HeapTaskCopyTest {
         if (type == Object.class) {
             return new Object();
         }
-        var c = type.getDeclaredConstructor();
+        // the first constructor, with zero arguments (HeapPid takes its level, for instance)
+        var c = type.getDeclaredConstructors()[0];
         c.setAccessible(true);
-        return c.newInstance();
+        Object[] args = new Object[c.getParameterCount()];
+        Class<?>[] types = c.getParameterTypes();
+        for (int k = 0; k < args.length; k++) {
+            args[k] = types[k].isPrimitive() ? Array.get(Array.newInstance(types[k], 1), 0) : null;
+        }
+        return c.newInstance(args);
     }
 
     /** Fills the plain fields of an embedded object and the contents of an embedded array. */

@@ -174,10 +174,11 @@ public final class ForkInit implements AutoCloseable {
     /**
      * set_max_threads: the thread structures may use at most 1/8 of RAM, so
      * {@code totalram_pages * PAGE_SIZE / (THREAD_SIZE * 8)}, no more than the suggestion, clamped
-     * to [Limits.MIN_THREADS, Limits.MAX_THREADS].
+     * to [Limits.MIN_THREADS, Limits.MAX_THREADS] ({@link Limits#maxThreads}, shared with the heap
+     * twin).
      */
     public void setMaxThreads(long maxThreadsSuggested) {
-        maxThreads = Limits.maxThreadsFor(kmem.machine().pages().totalramPages(), maxThreadsSuggested);
+        maxThreads = Limits.maxThreads(kmem.machine().pages().totalramPages(), maxThreadsSuggested);
     }
 
     /** max_threads. */

@@ -4,6 +4,7 @@ import org.kfork.alloc.SlabFlags;
 import org.kfork.kernel.Globals;
 import org.kfork.kernel.cred.Capability;
 import org.kfork.kernel.locking.Spinlock;
+import org.kfork.kernel.pid.PidNamespaces;
 import org.kfork.kernel.struct.Cred;
 import org.kfork.kernel.struct.Nsproxy;
 import org.kfork.kernel.struct.TaskStruct;
@@ -24,8 +25,8 @@ import org.kfork.uapi.Errno;
  * time_ns_for_children separately; its count is the number of tasks (and unshare's new sets) that
  * point at it, and the last put frees it with free_nsproxy's puts. A task's nsproxy pointer
  * changes under task_lock (alloc_lock), and the old set loses that task's reference after the
- * lock is dropped. The pid namespace functions are the pid room's, through
- * {@link Globals#pidNsOps}.
+ * lock is dropped. The pid namespace functions are the pid room's
+ * ({@link PidNamespaces}).
  */
 public final class Nsproxies {
     private Nsproxies() {
@@ -66,15 +67,6 @@ public final class Nsproxies {
         g.nsproxyCachep.destroy();
     }
 
-    private static PidNsOps pidNsOps(Globals g) {
-        final PidNsOps ops = g.pidNsOps;
-        if (ops == null) {
-            throw new IllegalStateException("Globals.pidNsOps is not set: copy_pid_ns and put_pid_ns are the pid "
-                + "room's (kernel/pid_namespace.c), wired in at boot");
-        }
-        return ops;
-    }
-
     /** get_nsproxy. */
     public static void getNsproxy(long ns) {
         Mem.getAndAddInt(ns + Nsproxy.COUNT, 1);
@@ -109,7 +101,6 @@ public final class Nsproxies {
      * @return the nsproxy, or a negative errno after every step already made is undone
      */
     static long createNewNamespaces(Globals g, long current, long flags, long tsk, long userNs) {
-        final PidNsOps pidNs = pidNsOps(g); // before anything is made
         final long newNsp = createNsproxy(g);
         if (newNsp == 0) {
             return -Errno.ENOMEM;
@@ -135,7 +126,8 @@ public final class Nsproxies {
         }
         Mem.putLong(newNsp + Nsproxy.IPC_NS, err);
 
-        err = pidNs.copyPidNs(g, current, flags, userNs, Mem.getLong(old + Nsproxy.PID_NS_FOR_CHILDREN));
+        err = PidNamespaces.copyPidNs(g, current, flags, userNs,
+            Mem.getLong(old + Nsproxy.PID_NS_FOR_CHILDREN), Mem.getInt(Mem.getLong(current + TaskStruct.CRED) + Cred.EUID));
         if (Errno.isError(err)) {
             return outPid(g, newNsp, err);
         }
@@ -173,7 +165,7 @@ public final class Nsproxies {
     private static long outCgroup(Globals g, long newNsp, long err) {
         final long pid = Mem.getLong(newNsp + Nsproxy.PID_NS_FOR_CHILDREN);
         if (pid != 0) {
-            pidNsOps(g).putPidNs(g, pid);
+            PidNamespaces.putPidNs(g, pid);
         }
         return outPid(g, newNsp, err);
     }
@@ -251,7 +243,7 @@ public final class Nsproxies {
         }
         final long pid = Mem.getLong(ns + Nsproxy.PID_NS_FOR_CHILDREN);
         if (pid != 0) {
-            pidNsOps(g).putPidNs(g, pid);
+            PidNamespaces.putPidNs(g, pid);
         }
         final long time = Mem.getLong(ns + Nsproxy.TIME_NS);
         if (time != 0) {

@@ -30,8 +30,8 @@ import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.kernel.struct.ThreadInfo;
 import org.kfork.kernel.struct.UserStruct;
 import org.kfork.machine.Mem;
+import org.kfork.pid.PidRules;
 import org.kfork.sched.Jobctl;
-import org.kfork.sched.Limits;
 import org.kfork.sched.SignalFlags;
 import org.kfork.sched.TaskFlags;
 import org.kfork.sched.TaskState;
@@ -498,7 +498,7 @@ public final class Signal {
         long t;
         if (wantsSignal(g, sig, p)) {
             t = p;
-        } else if (type == Limits.PIDTYPE_PID || threadGroupEmpty(p)) {
+        } else if (type == PidRules.PIDTYPE_PID || threadGroupEmpty(p)) {
             // one thread, which will dequeue it before it runs again
             return;
         } else {
@@ -551,7 +551,7 @@ public final class Signal {
         if (!prepareSignal(g, sig, t, force)) {
             return 0; // TRACE_SIGNAL_IGNORED
         }
-        final long pending = type != Limits.PIDTYPE_PID ? signal(t) + SignalStruct.SHARED_PENDING : t + TaskStruct.PENDING;
+        final long pending = type != PidRules.PIDTYPE_PID ? signal(t) + SignalStruct.SHARED_PENDING : t + TaskStruct.PENDING;
         if (legacyQueue(pending, sig)) {
             return 0; // TRACE_SIGNAL_ALREADY_PENDING
         }
@@ -571,7 +571,7 @@ public final class Signal {
                     Mem.putInt(qi + KernelSiginfo.SI_CODE, Signals.SI_USER);
                     final SignalExterns x = g.signalExterns;
                     Mem.putInt(qi + KernelSiginfo.SI_PID,
-                        x.taskPidNrNs(current, Limits.PIDTYPE_TGID, x.taskActivePidNs(t)));
+                        x.taskPidNrNs(current, PidRules.PIDTYPE_TGID, x.taskActivePidNs(t)));
                     final int rcu = g.rcu.rcuReadLock();
                     // from_kuid_munged in t's user namespace: the initial one, without CONFIG_USER_NS
                     Mem.putInt(qi + KernelSiginfo.SI_UID, Mem.getInt(Mem.getLong(current + TaskStruct.CRED) + Cred.UID));
@@ -593,7 +593,7 @@ public final class Signal {
         final long set = pending + Sigpending.SIGNAL;
         Mem.putLong(set, sigaddset(Mem.getLong(set), sig));
         // signals to a process group or to everyone appear after the forks in progress
-        if (type > Limits.PIDTYPE_TGID) {
+        if (type > PidRules.PIDTYPE_TGID) {
             for (long n = HList.first(signal(t) + SignalStruct.MULTIPROCESS); n != 0; n = HList.next(n)) {
                 final long delayed = n - MultiprocessSignals.NODE + MultiprocessSignals.SIGNAL;
                 long s = Mem.getLong(delayed);
@@ -618,14 +618,14 @@ public final class Signal {
         boolean force = false;
         final SignalExterns x = g.signalExterns;
         if (info == SEND_SIG_NOINFO) {
-            force = x.taskPidNrNs(current, Limits.PIDTYPE_PID, x.taskActivePidNs(t)) == 0;
+            force = x.taskPidNrNs(current, PidRules.PIDTYPE_PID, x.taskActivePidNs(t)) == 0;
         } else if (info == SEND_SIG_PRIV) {
             force = true;
         } else if (Signals.hasSiPidAndUid(Mem.getInt(info + KernelSiginfo.SI_SIGNO),
             Mem.getInt(info + KernelSiginfo.SI_CODE))) {
             // (the uid needs no translation: every task is in the initial user namespace)
             force = Mem.getInt(info + KernelSiginfo.SI_CODE) == Signals.SI_KERNEL;
-            if (x.taskPidNrNs(current, Limits.PIDTYPE_PID, x.taskActivePidNs(t)) == 0) {
+            if (x.taskPidNrNs(current, PidRules.PIDTYPE_PID, x.taskActivePidNs(t)) == 0) {
                 Mem.putInt(info + KernelSiginfo.SI_PID, 0);
                 force = true;
             }

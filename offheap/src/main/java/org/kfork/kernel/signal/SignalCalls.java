@@ -15,6 +15,7 @@ import org.kfork.kernel.struct.SignalStruct;
 import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.machine.Abi;
 import org.kfork.machine.Mem;
+import org.kfork.pid.PidRules;
 import org.kfork.sched.Limits;
 import org.kfork.sched.TaskState;
 import org.kfork.uapi.Capabilities;
@@ -101,9 +102,9 @@ public final class SignalCalls {
         boolean success = false;
         int retval = -Errno.ESRCH;
         final SignalExterns x = g.signalExterns;
-        for (long p = pgrp == 0 ? 0 : x.pidTask(pgrp, Limits.PIDTYPE_PGID); p != 0;
-             p = x.pidTaskNext(p, Limits.PIDTYPE_PGID)) {
-            final int err = groupSendSigInfo(g, current, sig, info, p, Limits.PIDTYPE_PGID);
+        for (long p = pgrp == 0 ? 0 : x.pidTask(pgrp, PidRules.PIDTYPE_PGID); p != 0;
+             p = x.pidTaskNext(p, PidRules.PIDTYPE_PGID)) {
+            final int err = groupSendSigInfo(g, current, sig, info, p, PidRules.PIDTYPE_PGID);
             success |= err == 0;
             retval = err;
         }
@@ -114,10 +115,10 @@ public final class SignalCalls {
     public static int killPidInfo(Globals g, long current, int sig, long info, long pid) {
         for (;;) {
             final int rcu = g.rcu.rcuReadLock();
-            final long p = pid == 0 ? 0 : g.signalExterns.pidTask(pid, Limits.PIDTYPE_PID);
+            final long p = pid == 0 ? 0 : g.signalExterns.pidTask(pid, PidRules.PIDTYPE_PID);
             int error = -Errno.ESRCH;
             if (p != 0) {
-                error = groupSendSigInfo(g, current, sig, info, p, Limits.PIDTYPE_TGID);
+                error = groupSendSigInfo(g, current, sig, info, p, PidRules.PIDTYPE_TGID);
             }
             g.rcu.rcuReadUnlock(rcu);
             if (p == 0 || error != -Errno.ESRCH) {
@@ -158,7 +159,7 @@ public final class SignalCalls {
                 int count = 0;
                 final long init = x.initTask();
                 for (long p = x.nextTask(init); p != init; p = x.nextTask(p)) {
-                    final int vnr = x.taskPidNrNs(p, Limits.PIDTYPE_PID, x.taskActivePidNs(current));
+                    final int vnr = x.taskPidNrNs(p, PidRules.PIDTYPE_PID, x.taskActivePidNs(current));
                     if (vnr > 1 && !Signal.sameThreadGroup(p, current)) {
                         final int err = groupSendSigInfo(g, current, sig, info, p, Limits.PIDTYPE_MAX);
                         ++count;
@@ -180,7 +181,7 @@ public final class SignalCalls {
         if (!Signals.validSignal(sig)) {
             return -Errno.EINVAL;
         }
-        return Signal.doSendSigInfo(g, current, sig, info, p, Limits.PIDTYPE_PID);
+        return Signal.doSendSigInfo(g, current, sig, info, p, PidRules.PIDTYPE_PID);
     }
 
     /** send_sig: send_sig_info with Signal.SEND_SIG_PRIV when {@code priv}, else Signal.SEND_SIG_NOINFO. */
@@ -240,7 +241,7 @@ public final class SignalCalls {
         Mem.putInt(info + KernelSiginfo.SI_SIGNO, sig);
         final SignalExterns x = g.signalExterns;
         final int rcu = g.rcu.rcuReadLock();
-        Mem.putInt(info + KernelSiginfo.SI_PID, x.taskPidNrNs(tsk, Limits.PIDTYPE_PID, x.taskActivePidNs(parent)));
+        Mem.putInt(info + KernelSiginfo.SI_PID, x.taskPidNrNs(tsk, PidRules.PIDTYPE_PID, x.taskActivePidNs(parent)));
         Mem.putInt(info + KernelSiginfo.SI_UID, Mem.getInt(Mem.getLong(tsk + TaskStruct.REAL_CRED) + Cred.UID));
         g.rcu.rcuReadUnlock(rcu);
         final long sig0 = Signal.signal(tsk);
@@ -274,7 +275,7 @@ public final class SignalCalls {
         }
         // __send_signal directly: si_pid and si_uid are already in the parent's namespaces
         if (Signals.validSignal(sig) && sig != 0) {
-            Signal.__sendSignal(g, tsk, sig, info, parent, Limits.PIDTYPE_TGID, false);
+            Signal.__sendSignal(g, tsk, sig, info, parent, PidRules.PIDTYPE_TGID, false);
         }
         x.wakeUpParent(tsk, parent);
         Spinlock.unlock(psig + SighandStruct.SIGLOCK);
@@ -294,7 +295,7 @@ public final class SignalCalls {
         Mem.putInt(info + KernelSiginfo.SI_SIGNO, sig);
         Mem.putInt(info + KernelSiginfo.SI_CODE, Signals.SI_USER);
         final SignalExterns x = g.signalExterns;
-        Mem.putInt(info + KernelSiginfo.SI_PID, x.taskPidNrNs(current, Limits.PIDTYPE_TGID, x.taskActivePidNs(current)));
+        Mem.putInt(info + KernelSiginfo.SI_PID, x.taskPidNrNs(current, PidRules.PIDTYPE_TGID, x.taskActivePidNs(current)));
         Mem.putInt(info + KernelSiginfo.SI_UID, Mem.getInt(Mem.getLong(current + TaskStruct.CRED) + Cred.UID));
         return killSomethingInfo(g, current, sig, info, pid);
     }

@@ -3,7 +3,9 @@ package org.kfork.kernel.cred;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kfork.kernel.Globals;
+import org.kfork.kernel.pid.PidNamespaces;
 import org.kfork.machine.Machine;
+import org.kfork.sched.Limits;
 import org.kfork.testing.LeakCheck;
 
 /**
@@ -22,13 +24,25 @@ public abstract class CredFixture {
     public enum Kind { OFFHEAP, HEAP }
 
     protected final Machine machine = Machine.builder().ram(PAGES * 4096).cpus(CPUS).build();
-    protected final Globals g = Globals.boot(machine);
+    protected final Globals g = bootWithPidCaches(machine);
 
     /** Registered first, so it runs after the leak check: closes the machine (and the kernel with it). */
     @RegisterExtension
     final AfterEachCallback teardown = ctx -> machine.close();
     @RegisterExtension
     final LeakCheck leaks = new LeakCheck(() -> machine);
+
+    /**
+     * Boots the off-heap kernel and makes every pid_N cache at once (create_pid_cachep's caches live
+     * for ever), before the leak check takes its baseline, so that a new pid namespace adds none.
+     */
+    private static Globals bootWithPidCaches(Machine machine) {
+        final Globals g = Globals.boot(machine);
+        for (int level = 1; level <= Limits.MAX_PID_NS_LEVEL; level++) {
+            PidNamespaces.createPidCachep(g, level);
+        }
+        return g;
+    }
 
     /** The variant of {@code kind}, to be closed by the test (try-with-resources). */
     protected CredVariant open(Kind kind) {

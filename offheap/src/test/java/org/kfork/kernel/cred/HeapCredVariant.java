@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.kfork.heap.ErrPtr;
 import org.kfork.heap.HeapGlobals;
@@ -15,7 +14,6 @@ import org.kfork.heap.cred.HeapCred;
 import org.kfork.heap.cred.HeapCreds;
 import org.kfork.heap.cred.HeapUcount;
 import org.kfork.heap.cred.HeapUcounts;
-import org.kfork.heap.cred.HeapUserNamespace;
 import org.kfork.heap.cred.HeapUserStruct;
 import org.kfork.heap.cred.HeapUsers;
 import org.kfork.heap.fork.HeapTask;
@@ -23,38 +21,17 @@ import org.kfork.heap.mm.HeapMmStruct;
 import org.kfork.heap.nsproxy.HeapNsCommon;
 import org.kfork.heap.nsproxy.HeapNsproxies;
 import org.kfork.heap.nsproxy.HeapNsproxy;
-import org.kfork.heap.nsproxy.HeapPidNsOps;
 import org.kfork.heap.nsproxy.HeapTimeNamespace;
+import org.kfork.heap.pid.HeapPidNamespaces;
 import org.kfork.mm.FailSlab;
-import org.kfork.uapi.CloneFlags;
-import org.kfork.uapi.Errno;
+import org.kfork.sched.Limits;
+import org.kfork.testing.HeapLeakCheck;
 
 /**
  * {@link CredVariant} over the heap twins, on a HeapGlobals booted for the same RAM and CPUs. Its
  * close is the heap kernel's leak check: every kind of object back at its count after boot.
  */
 public final class HeapCredVariant implements CredVariant {
-    /** The stand-in pid namespace: a refcount, counted as a 16-byte kmalloc object. */
-    static final class StandinPidNs {
-        final AtomicInteger count = new AtomicInteger(1);
-    }
-
-    /** The ERR_PTR of the stand-in's copy. */
-    static final class StandinErr implements ErrPtr.Value {
-        private final int errno;
-
-        StandinErr(int errno) {
-            this.errno = errno;
-        }
-
-        @Override
-        public int errno() {
-            return errno;
-        }
-    }
-
-    private static final String STANDIN_CACHE = "kmalloc-16";
-
     private final HeapGlobals g;
     private final List<HeapTask> tasks = new ArrayList<>();
     private final List<HeapUcounts> ucountsHandles = new ArrayList<>();
@@ -62,29 +39,9 @@ public final class HeapCredVariant implements CredVariant {
 
     public HeapCredVariant(long totalramPages, int nrCpus) {
         this.g = HeapGlobals.boot(totalramPages, nrCpus);
-        g.pidNsOps = new HeapPidNsOps() {
-            @Override
-            public Object copyPidNs(HeapGlobals gg, HeapTask current, long flags, HeapUserNamespace userNs,
-                                    Object oldNs) {
-                if ((flags & CloneFlags.CLONE_NEWPID) == 0) {
-                    if (oldNs != gg.initPidNs) {
-                        ((StandinPidNs) oldNs).count.incrementAndGet();
-                    }
-                    return oldNs;
-                }
-                if (!gg.kmalloc(STANDIN_CACHE)) {
-                    return new StandinErr(Errno.ENOMEM);
-                }
-                return new StandinPidNs();
-            }
-
-            @Override
-            public void putPidNs(HeapGlobals gg, Object ns) {
-                if (ns != gg.initPidNs && ((StandinPidNs) ns).count.decrementAndGet() == 0) {
-                    gg.kfree(STANDIN_CACHE);
-                }
-            }
-        };
+        for (int level = 1; level <= Limits.MAX_PID_NS_LEVEL; level++) {
+            HeapPidNamespaces.createPidCachep(g, level); // up front, as the off-heap variant
+        }
         this.baseline = g.objectCounts();
     }
 
@@ -104,6 +61,7 @@ public final class HeapCredVariant implements CredVariant {
         HeapNsproxies.getNsproxy(g.initNsproxy);
         t.nsproxy = g.initNsproxy;
         t.cgroups = g.initCssSet;
+        t.setThreadPid(g.initStructPid); // in init_pid_ns, as copy_pid_ns requires of current; a static, not counted
         tasks.add(t);
         return tasks.size() - 1;
     }
@@ -116,6 +74,7 @@ public final class HeapCredVariant implements CredVariant {
         t.cred = p.cred;
         t.nsproxy = p.nsproxy;
         t.cgroups = p.cgroups;
+        t.setThreadPid(p.threadPid());
         t.flags = p.flags;
         tasks.add(t);
         return tasks.size() - 1;
@@ -363,7 +322,7 @@ public final class HeapCredVariant implements CredVariant {
             case NET -> p.netNs.ns;
             case TIME -> p.timeNs.ns;
             case TIME_FOR_CHILDREN -> p.timeNsForChildren.ns;
-            case PID -> throw new IllegalArgumentException("the pid namespace is the stand-in's");
+            case PID -> throw new IllegalArgumentException("the pid namespace keeps its count itself");
         };
     }
 
@@ -380,8 +339,7 @@ public final class HeapCredVariant implements CredVariant {
     @Override
     public int nsCount(int t, Ns which) {
         if (which == Ns.PID) {
-            final Object ns = task(t).nsproxy.pidNsForChildren;
-            return ns == null ? -1 : ((StandinPidNs) ns).count.get();
+            return HeapPidNamespaces.nsCount(task(t).nsproxy.pidNsForChildren);
         }
         return nsCommon(t, which).count.read();
     }
@@ -437,6 +395,7 @@ public final class HeapCredVariant implements CredVariant {
 
     @Override
     public Map<String, Long> counts() {
+        g.rcu.rcuBarrier(); // a namespace's last put frees it after a grace period
         final Map<String, Long> m = new TreeMap<>();
         for (String c : OffHeapCredVariant.CACHES) {
             m.put(c, live(c));
@@ -459,9 +418,6 @@ public final class HeapCredVariant implements CredVariant {
         g.rcu.rcuBarrier();
         final Map<String, Long> now = g.objectCounts();
         g.close();
-        if (!baseline.equals(now)) {
-            throw new AssertionError("heap leak check: objects are not back at their boot counts: " + baseline
-                + " -> " + now);
-        }
+        HeapLeakCheck.assertNoLeak(baseline, now);
     }
 }

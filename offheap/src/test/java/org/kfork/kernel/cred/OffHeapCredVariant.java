@@ -8,7 +8,6 @@ import java.util.TreeMap;
 
 import org.kfork.kernel.Globals;
 import org.kfork.kernel.nsproxy.Nsproxies;
-import org.kfork.kernel.nsproxy.PidNsOps;
 import org.kfork.kernel.struct.CgroupNamespace;
 import org.kfork.kernel.struct.Cred;
 import org.kfork.kernel.struct.CssSet;
@@ -18,6 +17,7 @@ import org.kfork.kernel.struct.MntNamespace;
 import org.kfork.kernel.struct.Net;
 import org.kfork.kernel.struct.NewUtsname;
 import org.kfork.kernel.struct.NsCommon;
+import org.kfork.kernel.struct.PidNamespace;
 import org.kfork.kernel.struct.Nsproxy;
 import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.kernel.struct.TimeNamespace;
@@ -25,16 +25,13 @@ import org.kfork.kernel.struct.UserStruct;
 import org.kfork.kernel.struct.UtsNamespace;
 import org.kfork.machine.Mem;
 import org.kfork.mm.FailSlab;
-import org.kfork.uapi.CloneFlags;
 import org.kfork.uapi.Errno;
 
 /** {@link CredVariant} over the off-heap rooms, on a booted {@link Globals}. */
 public final class OffHeapCredVariant implements CredVariant {
     /** The caches the suite compares across variants. */
     static final List<String> CACHES = List.of("cred_jar", "uid_cache", "nsproxy", "uts_namespace", "net_namespace",
-        "kmalloc-16", "kmalloc-64", "kmalloc-96", "kmalloc-128", "kmalloc-1k");
-    /** The stand-in pid namespace: a refcount in a 16-byte kmalloc object. */
-    static final int STANDIN_SIZE = 16;
+        "pid_namespace", "kmalloc-64", "kmalloc-96", "kmalloc-128", "kmalloc-1k");
 
     private final Globals g;
     private final List<Long> tasks = new ArrayList<>();
@@ -42,30 +39,6 @@ public final class OffHeapCredVariant implements CredVariant {
 
     public OffHeapCredVariant(Globals g) {
         this.g = g;
-        g.pidNsOps = new PidNsOps() {
-            @Override
-            public long copyPidNs(Globals gg, long current, long flags, long userNs, long oldNs) {
-                if ((flags & CloneFlags.CLONE_NEWPID) == 0) {
-                    if (oldNs != gg.initPidNs) {
-                        Mem.getAndAddInt(oldNs, 1);
-                    }
-                    return oldNs;
-                }
-                final long ns = gg.kzalloc(STANDIN_SIZE);
-                if (ns == 0) {
-                    return -Errno.ENOMEM;
-                }
-                Mem.putInt(ns, 1);
-                return ns;
-            }
-
-            @Override
-            public void putPidNs(Globals gg, long ns) {
-                if (ns != gg.initPidNs && Mem.getAndAddInt(ns, -1) == 1) {
-                    gg.kfree(ns);
-                }
-            }
-        };
     }
 
     private long task(int t) {
@@ -80,6 +53,8 @@ public final class OffHeapCredVariant implements CredVariant {
         Nsproxies.getNsproxy(g.initNsproxy);
         Mem.putLong(t + TaskStruct.NSPROXY, g.initNsproxy);
         Mem.putLong(t + TaskStruct.CGROUPS, g.initCssSet);
+        // in init_pid_ns, as copy_pid_ns requires of current; init_struct_pid is a static, not counted
+        Mem.putLong(t + TaskStruct.THREAD_PID, g.initStructPid);
         tasks.add(t);
         return tasks.size() - 1;
     }
@@ -88,7 +63,8 @@ public final class OffHeapCredVariant implements CredVariant {
     public int dupTask(int parent) {
         final long t = g.zalloc(g.forkInit.taskStructCachep());
         final long p = task(parent);
-        for (long f : new long[] {TaskStruct.REAL_CRED, TaskStruct.CRED, TaskStruct.NSPROXY, TaskStruct.CGROUPS}) {
+        for (long f : new long[] {TaskStruct.REAL_CRED, TaskStruct.CRED, TaskStruct.NSPROXY, TaskStruct.CGROUPS,
+            TaskStruct.THREAD_PID}) {
             Mem.putLong(t + f, Mem.getLong(p + f));
         }
         Mem.putInt(t + TaskStruct.FLAGS, Mem.getInt(p + TaskStruct.FLAGS));
@@ -350,7 +326,7 @@ public final class OffHeapCredVariant implements CredVariant {
             case CGROUP -> CgroupNamespace.NS;
             case NET -> Net.NS;
             case TIME, TIME_FOR_CHILDREN -> TimeNamespace.NS;
-            case PID -> throw new IllegalArgumentException("the pid namespace is the stand-in's");
+            case PID -> PidNamespace.NS;
         };
     }
 
@@ -368,9 +344,6 @@ public final class OffHeapCredVariant implements CredVariant {
     @Override
     public int nsCount(int t, Ns which) {
         final long ns = ns(t, which);
-        if (which == Ns.PID) {
-            return ns == 0 ? -1 : Mem.getInt(ns);
-        }
         return Mem.getInt(ns + nsCommon(which) + NsCommon.COUNT);
     }
 
@@ -426,6 +399,7 @@ public final class OffHeapCredVariant implements CredVariant {
 
     @Override
     public Map<String, Long> counts() {
+        g.rcu.rcuBarrier(); // a namespace's last put frees it after a grace period
         final Map<String, Long> m = new TreeMap<>();
         for (String c : CACHES) {
             m.put(c, live(c));
@@ -434,8 +408,8 @@ public final class OffHeapCredVariant implements CredVariant {
         return m;
     }
 
+    /** The Globals belong to the test, which closes them (and their leak check) itself. */
     @Override
     public void close() {
-        g.pidNsOps = null;
     }
 }

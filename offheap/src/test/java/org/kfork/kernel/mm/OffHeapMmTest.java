@@ -136,9 +136,10 @@ class OffHeapMmTest {
             }
             long bytes = mx.getThreadAllocatedBytes(tid) - before;
             System.out.println(mode + ": " + bytes + " bytes allocated in 1000 dup_mm+mmput");
-            // Any allocation per dup (or per VMA) would be >= 16 bytes x 1000 rounds; the rare few
-            // hundred bytes seen come from outside the path (slab bookkeeping when a slab is made).
-            assertTrue(bytes < 1000, mode + ": dup_mm + mmput allocated " + bytes + " bytes on the Java heap in 1000 rounds");
+            // Any allocation per dup (or per VMA) would be >= 16 bytes x 1000 rounds; the rare one or
+            // two kilobytes seen come from outside the path (slab bookkeeping when a slab is made, a
+            // deoptimisation), so the bound is half of one object per round.
+            assertTrue(bytes < 8000, mode + ": dup_mm + mmput allocated " + bytes + " bytes on the Java heap in 1000 rounds");
         }
         mm.mmput();
     }

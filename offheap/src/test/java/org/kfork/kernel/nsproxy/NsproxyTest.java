@@ -2,7 +2,6 @@ package org.kfork.kernel.nsproxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.kfork.kernel.cred.CredVariant.Ns.CGROUP;
 import static org.kfork.kernel.cred.CredVariant.Ns.IPC;
@@ -46,7 +45,7 @@ class NsproxyTest extends CredFixture {
     /** Every flag copy_namespaces looks at. */
     private static final long ALL_NEW = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNET
         | CLONE_NEWCGROUP | CLONE_NEWTIME;
-    /** The namespaces with an ns_common the model keeps (the pid one is the stand-in's). */
+    /** The namespaces whose ns_common the cred room keeps (the pid one is the pid room's). */
     private static final Ns[] COMMON = {MNT, UTS, IPC, CGROUP, NET, TIME, TIME_FOR_CHILDREN};
 
     private static void drop(CredVariant v, int t) {
@@ -76,8 +75,8 @@ class NsproxyTest extends CredFixture {
             assertEquals(NsRules.PROC_TIME_INIT_INO, v.nsInum(init, TIME));
             assertEquals(NsRules.PROC_DYNAMIC_FIRST, v.nsInum(init, MNT), "init_mount_tree's namespace came first");
             assertEquals(NsRules.PROC_DYNAMIC_FIRST + 1, v.nsInum(init, NET), "then setup_net(&init_net)");
-            assertEquals(Map.of(MNT, 2, UTS, 2, IPC, 1, CGROUP, 2, NET, 1, TIME, 3, TIME_FOR_CHILDREN, 3, PID, -1),
-                counts(v, init), "the init namespaces' static counts (init_pid_ns is the pid room's)");
+            assertEquals(Map.of(MNT, 2, UTS, 2, IPC, 1, CGROUP, 2, NET, 1, TIME, 3, TIME_FOR_CHILDREN, 3, PID, 2),
+                counts(v, init), "the init namespaces' static counts");
             assertTrue(v.timeNsFrozen(init, TIME), "init_time_ns is frozen");
             assertEquals(v.nsInum(init, TIME), v.nsInum(init, TIME_FOR_CHILDREN));
             assertEquals("(none)", v.utsNodename(init));
@@ -160,7 +159,7 @@ class NsproxyTest extends CredFixture {
             assertEquals(v.nsInum(child, TIME_FOR_CHILDREN), v.nsInum(child, TIME));
             assertEquals(2, v.nsCount(child, TIME), "as time_ns and time_ns_for_children");
             assertTrue(v.timeNsFrozen(child, TIME), "timens_commit froze its offsets");
-            assertEquals(1, v.nsCount(child, PID), "the stand-in's new pid namespace");
+            assertEquals(1, v.nsCount(child, PID), "the new pid namespace, held by the new nsproxy");
             assertEquals(cssBefore + 1, v.initCssSetRefcount(), "the cgroup namespace holds the parent's css_set");
             assertEquals(before, counts(v, parent), "the parent's namespaces are untouched");
             for (int type : new int[] {UcountTypes.UCOUNT_UTS_NAMESPACES, UcountTypes.UCOUNT_IPC_NAMESPACES,
@@ -266,6 +265,7 @@ class NsproxyTest extends CredFixture {
 
     /** Sweeps k = 1.. over copy_namespaces(ALL_NEW) by {@code parent}; returns the errnos of the failures. */
     private static List<Integer> sweepCopyNamespaces(CredVariant v, int parent) {
+        Map<String, Long> atStart = v.counts();
         int child = v.dupTask(parent);
         assertEquals(0, v.copyCreds(parent, child, 0));
         Map<String, Long> before = v.counts();
@@ -288,7 +288,7 @@ class NsproxyTest extends CredFixture {
         }
         v.releaseTaskProcesses(child);
         drop(v, child);
-        assertEquals(before, v.counts());
+        assertEquals(atStart, v.counts());
         return errnos;
     }
 
@@ -297,7 +297,7 @@ class NsproxyTest extends CredFixture {
     void failslabAtEveryAllocationOfCopyNamespacesUnwinds(Kind kind) {
         try (CredVariant v = open(kind)) {
             int root = v.newTask();
-            // the nsproxy, then mnt, uts, ipc, pid (the stand-in's object), cgroup, net, time and its
+            // the nsproxy, then mnt, uts, ipc, pid, cgroup, net, time and its
             // vvar page: root's ucounts exist since boot, so inc_ucount allocates nothing
             assertEquals(List.of(Errno.ENOMEM, Errno.ENOMEM, Errno.ENOMEM, Errno.ENOMEM, Errno.ENOMEM, Errno.ENOMEM,
                 Errno.ENOMEM, Errno.ENOMEM, Errno.ENOMEM), sweepCopyNamespaces(v, root));
@@ -400,22 +400,6 @@ class NsproxyTest extends CredFixture {
             for (int i = 0; i < 2; i++) {
                 drop(both[i], p[i]);
             }
-        }
-    }
-
-    /** Without the pid room wired in, a new set is refused before anything is made, naming what is missing. */
-    @Test
-    void newNamespacesNeedThePidRoomsFunctions() {
-        try (CredVariant v = open(Kind.OFFHEAP)) {
-            int t = v.newTask();
-            Map<String, Long> before = v.counts();
-            g.pidNsOps = null;
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> v.unshareNamespaces(t, CLONE_NEWUTS));
-            assertTrue(e.getMessage().contains("pidNsOps"), e.getMessage());
-            assertEquals(before, v.counts());
-            assertTrue(v.nsproxyIsInit(t));
-            drop(v, t);
         }
     }
 }

@@ -23,7 +23,7 @@ import org.kfork.heap.signal.HeapSigpending;
 import org.kfork.heap.signal.HeapSigqueue;
 import org.kfork.heap.sys.HeapSys;
 import org.kfork.heap.time.HeapPosixCpuTimers;
-import org.kfork.sched.Limits;
+import org.kfork.pid.PidRules;
 import org.kfork.sched.TaskFlags;
 import org.kfork.uapi.CloneFlags;
 import org.kfork.uapi.Signals;
@@ -104,7 +104,7 @@ final class HeapSignalWorld extends SignalWorld {
 
         @Override
         public HeapTask pidTask(Object pid, int type) {
-            if (type == Limits.PIDTYPE_PID) {
+            if (type == PidRules.PIDTYPE_PID) {
                 int i = model.byNr((Integer) pid);
                 return i < 0 ? null : task(i);
             }
@@ -257,7 +257,7 @@ final class HeapSignalWorld extends SignalWorld {
 
     @Override
     int groupSendPriv(int caller, int sig, int t) {
-        return HeapSignalCalls.groupSendSigInfo(g, task(caller), sig, HeapSignal.SEND_SIG_PRIV, task(t), Limits.PIDTYPE_TGID);
+        return HeapSignalCalls.groupSendSigInfo(g, task(caller), sig, HeapSignal.SEND_SIG_PRIV, task(t), PidRules.PIDTYPE_TGID);
     }
 
     @Override
@@ -544,7 +544,14 @@ final class HeapSignalWorld extends SignalWorld {
                 allDfl = 0;
             }
         }
-        return new long[] {g.initSighand.count.read(), allDfl, g.initSignals.nrThreads, g.initSignals.sigcnt.read()};
+        long pidsInit = g.initStructPid != null ? 1 : 0;
+        for (int type = 0; type < PidRules.PIDTYPE_MAX; type++) {
+            if (g.initSignals.pid(type) != g.initStructPid) {
+                pidsInit = 0;
+            }
+        }
+        return new long[] {g.initSighand.count.read(), allDfl, g.initSignals.nrThreads, g.initSignals.sigcnt.read(),
+            pidsInit};
     }
 
     @Override

@@ -29,7 +29,7 @@ import org.kfork.kernel.time.PosixCpuTimers;
 import org.kfork.machine.Kasan;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
-import org.kfork.sched.Limits;
+import org.kfork.pid.PidRules;
 import org.kfork.sched.TaskFlags;
 import org.kfork.testing.LeakCheck;
 import org.kfork.uapi.CloneFlags;
@@ -127,7 +127,7 @@ final class OffHeapSignalWorld extends SignalWorld {
 
         @Override
         public long pidTask(long pid, int type) {
-            if (type == Limits.PIDTYPE_PID) {
+            if (type == PidRules.PIDTYPE_PID) {
                 int i = model.byNr((int) pid);
                 return i < 0 ? 0 : task(i);
             }
@@ -298,7 +298,7 @@ final class OffHeapSignalWorld extends SignalWorld {
 
     @Override
     int groupSendPriv(int caller, int sig, int t) {
-        return SignalCalls.groupSendSigInfo(g, task(caller), sig, Signal.SEND_SIG_PRIV, task(t), Limits.PIDTYPE_TGID);
+        return SignalCalls.groupSendSigInfo(g, task(caller), sig, Signal.SEND_SIG_PRIV, task(t), PidRules.PIDTYPE_TGID);
     }
 
     @Override
@@ -616,8 +616,15 @@ final class OffHeapSignalWorld extends SignalWorld {
                 allDfl = 0;
             }
         }
+        long pidsInit = g.initStructPid != 0 ? 1 : 0;
+        for (int type = 0; type < PidRules.PIDTYPE_MAX; type++) {
+            if (Mem.getLong(g.initSignals + SignalStruct.PIDS + (long) Long.BYTES * type) != g.initStructPid) {
+                pidsInit = 0;
+            }
+        }
         return new long[] {Refcount.read(g.initSighand + SighandStruct.COUNT), allDfl,
-            Mem.getInt(g.initSignals + SignalStruct.NR_THREADS), Refcount.read(g.initSignals + SignalStruct.SIGCNT)};
+            Mem.getInt(g.initSignals + SignalStruct.NR_THREADS), Refcount.read(g.initSignals + SignalStruct.SIGCNT),
+            pidsInit};
     }
 
     @Override

@@ -3,7 +3,7 @@ package org.kfork.kernel.signal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.kfork.sched.Limits;
+import org.kfork.pid.PidRules;
 import org.kfork.uapi.CloneFlags;
 
 /**
@@ -100,7 +100,7 @@ abstract class SignalWorld implements AutoCloseable {
         }
 
         int pidNrNs(int task, int type, int ns) {
-            int j = type == Limits.PIDTYPE_PID ? task : leader.get(task);
+            int j = type == PidRules.PIDTYPE_PID ? task : leader.get(task);
             if (ns == 1) {
                 return nr.get(j);
             }
@@ -274,7 +274,10 @@ abstract class SignalWorld implements AutoCloseable {
     /** Live objects of a cache ("sighand_cache", "signal_cache", "sigqueue"). */
     abstract long objects(String cache);
 
-    /** init_sighand and init_signals as booted: {count, every handler SIG_DFL ? 1 : 0, nr_threads, sigcnt}. */
+    /**
+     * init_sighand and init_signals as booted: {count, every handler SIG_DFL ? 1 : 0, nr_threads, sigcnt,
+     * every pids[] at init_struct_pid ? 1 : 0}.
+     */
     abstract long[] initStatics();
 
     abstract long[] initRlimit(int resource);
