@@ -18,6 +18,7 @@ import org.kfork.kernel.delayacct.Delayacct;
 import org.kfork.kernel.exit.Exit;
 import org.kfork.kernel.fork.ForkFiles;
 import org.kfork.kernel.fork.ForkInit;
+import org.kfork.kernel.fork.ForkSignal;
 import org.kfork.kernel.fork.ForkTask;
 import org.kfork.kernel.fs.AnonInodes;
 import org.kfork.kernel.fs.FileTable;
@@ -32,6 +33,8 @@ import org.kfork.kernel.nsproxy.Nsproxies;
 import org.kfork.kernel.pid.PidNamespaces;
 import org.kfork.kernel.pid.Pids;
 import org.kfork.kernel.rcu.Rcu;
+import org.kfork.kernel.signal.Signal;
+import org.kfork.kernel.signal.SignalExterns;
 import org.kfork.kernel.sched.SchedCore;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
@@ -81,7 +84,10 @@ public final class Globals implements AutoCloseable {
     public final FileTable fileTable;
     /** fs/namespace.c's rootfs mount (a {@code struct mount}): the mount of every path (see Paths). */
     public final long rootMount;
-    /** sysctl fs.nr_open: the most descriptors a table may have (1024 * 1024 by default). */
+    /**
+     * sysctl fs.nr_open (sysctl_nr_open): the most descriptors a table may have (1024 * 1024 by
+     * default), so also the ceiling of RLIMIT_NOFILE's hard limit (do_prlimit).
+     */
     public volatile int sysctlNrOpen = Fdtables.SYSCTL_NR_OPEN;
     /** free_fdtable_rcu's kernel-text address (call_rcu of a replaced fdtable). */
     public final long freeFdtableRcuFn;
@@ -120,6 +126,15 @@ public final class Globals implements AutoCloseable {
      * starved by readers (wait, kill).
      */
     public final ReentrantReadWriteLock tasklistLock = new ReentrantReadWriteLock(true);
+
+    /** sigqueue_cachep (kernel/signal.c, signals_init). */
+    public final KmemCache sigqueueCachep;
+    /**
+     * The functions of other files kernel/signal.c calls (pid.c, user.c, capability.c, the
+     * scheduler's wake-ups, exit.c's __wake_up_parent), registered by whoever assembles the kernel
+     * before the first signal is sent; null until then.
+     */
+    public volatile SignalExterns signalExterns;
 
     /** nr_threads: tasks in the system, the idle tasks excepted. Guarded by tasklist_lock (write). */
     public int nrThreads;
@@ -299,8 +314,10 @@ public final class Globals implements AutoCloseable {
         this.cpus = kmem.cpus();
         this.random = new SplittableRandom(seed);
         this.image = new KernelImage(machine);
-        // init_task and init_stack are data of the image, there before start_kernel runs
+        // init_task, init_stack and the signal statics are data of the image, there before start_kernel runs
         InitTask.initTaskData(this);
+        this.initSignals = ForkSignal.initSignals(image);
+        this.initSighand = ForkSignal.initSighand(image);
         SchedCore.schedInit(this);
         this.failSlab = new FailSlab(); // every allocation site asks it, from the first cache on
         this.kmallocCaches = new Kmalloc(kmem);
@@ -309,8 +326,9 @@ public final class Globals implements AutoCloseable {
         this.idr = new Idr(radixTreeNodes);
         Creds.credInit(this);
         this.exitCreds = tsk -> Creds.exitCreds(this, tsk);
-        this.forkInit = ForkInit.boot(kmem, initUserNs);
+        this.forkInit = ForkInit.boot(kmem, initSignals, initUserNs);
         ForkTask.forkTaskInit(this);
+        this.putSignalStruct = sig -> ForkSignal.putSignalStruct(this, sig);
         Exit.exitInit(this);
         // vfs_caches_init: inode_init, files_init, files_maxfiles_init, mnt_init's init_mount_tree
         // (before the mm model, whose shared anonymous maps and files stand on them)
@@ -322,6 +340,7 @@ public final class Globals implements AutoCloseable {
         this.freeFdtableRcuFn = rcu.register("free_fdtable_rcu", head -> Files.freeFdtableRcu(this, head));
         this.mm = OffHeapMmSystem.on(machine, forkInit, failSlab, fileTable);
         this.log = mm.log();
+        this.sigqueueCachep = Signal.signalsInit(kmem);
         // pid_idr_init runs before fork_init in 5.12; here it follows it, because the kernel log
         // it prints to is the mm half's. Neither reads what the other sets up.
         Pids.pidIdrInit(this);
@@ -422,6 +441,7 @@ public final class Globals implements AutoCloseable {
         PidNamespaces.close(this);
         Delayacct.delayacctClose(this);
         Pids.close(this);
+        sigqueueCachep.destroy();
         mm.close();
         FsStructs.closeInitFs(this, initFs);
         Paths.closeMountTree(this, rootMount);

@@ -19,6 +19,7 @@ import org.kfork.heap.pid.HeapPid;
 import org.kfork.heap.rcu.HeapCallbackHead;
 import org.kfork.heap.sched.HeapCompletion;
 import org.kfork.heap.sched.HeapSchedClass;
+import org.kfork.heap.signal.HeapSighandStruct;
 import org.kfork.heap.signal.HeapSignalStruct;
 import org.kfork.heap.signal.HeapSigpending;
 import org.kfork.pid.PidRules;
@@ -324,11 +325,15 @@ public final class HeapTask extends HeapCallbackHead {
     public volatile HeapNsproxy nsproxy;
     /**
      * {@code struct signal_struct *signal} (see {@link #signal()}): pid.c reads its pids, the fs
-     * room its rlimits (alloc_fd's RLIMIT_NOFILE).
+     * room its rlimits (alloc_fd's RLIMIT_NOFILE), the signal room the rest.
      */
-    HeapSignalStruct signal;
+    public HeapSignalStruct signal;
+    /** {@code struct sighand_struct *sighand} (RCU-published: lock_task_sighand reads it again under the lock). */
+    public volatile HeapSighandStruct sighand;
     /** {@code sigset_t blocked}. */
     public long blocked;
+    /** {@code sigset_t real_blocked}. */
+    public long realBlocked;
     /** {@code struct sigpending pending}: the signals sent to this thread alone. */
     public final HeapSigpending pending = new HeapSigpending();
     /** {@code struct callback_head *task_works}. */
@@ -343,6 +348,10 @@ public final class HeapTask extends HeapCallbackHead {
     public int seccompMode;
     /** {@code seccomp.filter}: no filters exist in the model. */
     public Object seccompFilter;
+    /** {@code u64 parent_exec_id}. */
+    public long parentExecId;
+    /** {@code u64 self_exec_id}. */
+    public volatile long selfExecId;
     /** {@code spinlock_t alloc_lock}: task_lock. */
     public final HeapSpinlock allocLock = new HeapSpinlock();
     /** {@code raw_spinlock_t pi_lock}. */
@@ -537,7 +546,9 @@ public final class HeapTask extends HeapCallbackHead {
         ioUring = src.ioUring;
         nsproxy = src.nsproxy;
         signal = src.signal;
+        sighand = src.sighand;
         blocked = src.blocked;
+        realBlocked = src.realBlocked;
         pending.signal = src.pending.signal;
         taskWorks = src.taskWorks;
         auditContext = src.auditContext;
@@ -545,6 +556,8 @@ public final class HeapTask extends HeapCallbackHead {
         sessionid = src.sessionid;
         seccompMode = src.seccompMode;
         seccompFilter = src.seccompFilter;
+        parentExecId = src.parentExecId;
+        selfExecId = src.selfExecId;
         wakeQNext = src.wakeQNext;
         piWaiters = src.piWaiters;
         piTopTask = src.piTopTask;

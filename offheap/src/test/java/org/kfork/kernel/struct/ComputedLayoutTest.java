@@ -54,7 +54,8 @@ class ComputedLayoutTest {
      * net, up to its ns_common; CONFIG_KEYS on, so key_domain is there; worked out from the header, not
      * checked with gcc). For the fs room: include/linux/fs.h:1888 (file_operations, CONFIG_MMU: no
      * mmap_capabilities) and include/linux/mm.h:568 (vm_operations_struct, CONFIG_NUMA: set_policy
-     * and get_policy).
+     * and get_policy). For the signal room, include/linux/sched/signal.h:70 (multiprocess_signals:
+     * sigset_t is one unsigned long on x86_64).
      */
     private static final String EXPECTED = """
             ns_common,stashed,0,8
@@ -285,6 +286,9 @@ class ComputedLayoutTest {
             posix_cputimer_base,nextevt,0,8
             posix_cputimer_base,tqhead,8,16
             posix_cputimer_base,__SIZEOF__,24,8
+            multiprocess_signals,signal,0,8
+            multiprocess_signals,node,8,16
+            multiprocess_signals,__SIZEOF__,24,8
             load_weight,weight,0,8
             load_weight,inv_weight,8,4
             load_weight,__SIZEOF__,16,8
@@ -374,7 +378,7 @@ class ComputedLayoutTest {
             Lockref.LAYOUT, Dentry.LAYOUT, Vfsmount.LAYOUT, Mount.LAYOUT, MntPcp.LAYOUT,
             FileOperations.LAYOUT, VmOperationsStruct.LAYOUT, PosixCputimerBase.LAYOUT, LoadWeight.LAYOUT,
             CallSingleNode.LAYOUT, PlistNode.LAYOUT, RestartBlock.LAYOUT, PageFrag.LAYOUT, SchedClass.LAYOUT,
-            TaskDelayInfo.LAYOUT, SwaitQueueHead.LAYOUT, Net.LAYOUT);
+            TaskDelayInfo.LAYOUT, SwaitQueueHead.LAYOUT, Net.LAYOUT, MultiprocessSignals.LAYOUT);
 
     private static Map<String, List<String[]>> expected() {
         Map<String, List<String[]>> byStruct = new LinkedHashMap<>();
