@@ -49,12 +49,15 @@ import org.openjdk.jmh.runner.options.Options;
  *   <li>{@code variant}: OFFHEAP (the modeled machine) or HEAP (the heap twin).</li>
  *   <li>{@code mode}: APPEND, the kernel's dup_mmap (each copy linked at the right end of the
  *       tree, with the gap update), or STRUCTURAL, the O(n) clone of the parent tree's shape.</li>
- *   <li>{@code space}: UNTOUCHED, private anonymous VMAs never faulted (no anon_vma: the kernel
- *       anchor's case); ANON, the same after a write fault in each (anon_vma_prepare). Neighbours
- *       differ only in protection, so, as in the kernel, they may share one anon_vma
+ *   <li>{@code space}: UNTOUCHED, private anonymous VMAs never faulted (no anon_vma, no page: the
+ *       kernel anchor's case); ANON, each written once (anon_vma_prepare and a page of its own).
+ *       Neighbours differ only in protection, so, as in the kernel, they may share one anon_vma
  *       (find_mergeable_anon_vma ignores the access bits); the child still gets one anon_vma and
- *       two chains per VMA from anon_vma_fork.</li>
- *   <li>Protections alternate (PROT_READ, PROT_READ|PROT_WRITE), so no two VMAs merge.</li>
+ *       two chains per VMA from anon_vma_fork, and a copy of each page (copy_page_range: the
+ *       model copies private pages at fork; see docs/mm.md).</li>
+ *   <li>Protections alternate (PROT_READ, PROT_READ|PROT_WRITE; for ANON, where every VMA must
+ *       take a write, PROT_READ|PROT_WRITE|PROT_EXEC and PROT_READ|PROT_WRITE), so no two VMAs
+ *       merge.</li>
  * </ul>
  * Checked mode is off ({@code -Dkfork.checked=false}) and bounds checks are disabled. The heap
  * twin's scores include the GC work its allocation causes; run with {@code -prof gc} to see it.
@@ -125,15 +128,19 @@ public class DupMmapBench {
         build(parent, n, "ANON".equals(space));
     }
 
-    /** n one-page private anonymous VMAs with alternating protections, optionally each faulted. */
+    /**
+     * n one-page private anonymous VMAs with alternating protections, optionally each written to
+     * (then every VMA is writable, the protections alternating in PROT_EXEC).
+     */
     static void build(AddressSpace mm, int n, boolean anon) {
+        int even = anon ? PROT_READ | PROT_WRITE | PROT_EXEC : PROT_READ;
         for (int i = 0; i < n; i++) {
-            long a = mm.mmap(0, PAGE_SIZE, i % 2 == 0 ? PROT_READ : PROT_READ | PROT_WRITE,
+            long a = mm.mmap(0, PAGE_SIZE, i % 2 == 0 ? even : PROT_READ | PROT_WRITE,
                 MAP_PRIVATE | MAP_ANONYMOUS, null, 0);
             if (a < 0) {
                 throw new IllegalStateException("mmap #" + i + ": " + a);
             }
-            if (anon && mm.touch(a) != 0) {
+            if (anon && mm.touch(a, true) != 0) {
                 throw new IllegalStateException("fault #" + i);
             }
         }

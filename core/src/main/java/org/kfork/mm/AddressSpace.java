@@ -29,10 +29,63 @@ public interface AddressSpace {
     int munlock(long start, long len);
 
     /**
-     * The first write fault's anon_vma_prepare on the VMA holding {@code addr} (page tables are not
-     * modelled, so no page is installed): 0, -EFAULT if nothing is mapped there, or -ENOMEM.
+     * A user-mode write to {@code addr}: {@link #touch(long, boolean) touch(addr, true)}.
      */
-    int touch(long addr);
+    default int touch(long addr) {
+        return touch(addr, true);
+    }
+
+    /**
+     * A user-mode access ({@code write} or read) to {@code addr}: when the page tables do not
+     * allow it, the page fault handler runs (do_user_addr_fault, handle_mm_fault): the first
+     * touch of a page maps it (a zeroed anonymous page for a write, the zero page for a read, a
+     * page cache page for a file). 0 when the access can go on; -EFAULT (the kernel's SIGSEGV or
+     * SIGBUS) outside the VMAs, or where the VMA does not allow the access; -ENOMEM
+     * (VM_FAULT_OOM) without memory for a page or a page table.
+     */
+    int touch(long addr, boolean write);
+
+    /**
+     * copy_from_user into {@code to[off, off + n)}: the bytes not copied, which are zeroed in
+     * {@code to} (the array must hold {@code n} bytes).
+     */
+    long copyFromUser(byte[] to, int off, long from, long n);
+
+    /**
+     * copy_to_user of {@code from[off, off + n)}: the bytes not copied. A range that access_ok
+     * refuses returns {@code n} without reading {@code from}; otherwise it must hold {@code n} bytes.
+     */
+    long copyToUser(long to, byte[] from, int off, long n);
+
+    /** get_user of {@code size} (1, 2, 4 or 8) bytes: 0 with the value in {@code x[0]} (zero-extended), or -EFAULT with {@code x[0]} 0. */
+    int getUser(long[] x, long ptr, int size);
+
+    /** put_user of the low {@code size} (1, 2, 4 or 8) bytes of {@code x}: 0, or -EFAULT with nothing written. */
+    int putUser(long x, long ptr, int size);
+
+    /**
+     * copy_struct_from_user into {@code dst[0, ksize)} (ksize at most a page): 0, -E2BIG (a longer user
+     * struct with a non-zero byte past ksize) or -EFAULT.
+     */
+    int copyStructFromUser(byte[] dst, int ksize, long src, long usize);
+
+    /** check_zeroed_user: 1 (all zero), 0 (not), or -EFAULT. */
+    int checkZeroedUser(long from, long size);
+
+    /** strncpy_from_user into {@code dst} (count at most its length and a page): the length, count, or -EFAULT. */
+    long strncpyFromUser(byte[] dst, long src, long count);
+
+    /** The pte mapping {@code addr} (x86 encoding, {@link Pgtable}), or 0 when none or a table is missing. */
+    long pte(long addr);
+
+    /** get_mm_counter: rss_stat's {@code member} (MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES). */
+    long rss(int member);
+
+    /** mm_pgtables_bytes: the bytes of the mm's pud, pmd and pte tables (VmPTE). */
+    long pgtablesBytes();
+
+    /** hiwater_rss: the peak rss seen by an unmap or a fork (VmHWM with get_mm_rss). */
+    long hiwaterRss();
 
     /** find_vma: the first VMA with vm_end &gt; addr, or null. Goes through the vmacache. */
     VmaInfo findVma(long addr);

@@ -154,11 +154,123 @@ public abstract class LockedAddressSpace implements AddressSpace {
     }
 
     @Override
-    public final int touch(long addr) {
+    public final int touch(long addr, boolean write) {
         checkUsers("touch");
         bkl.lock();
         try {
-            return touchLocked(addr);
+            return touchLocked(addr, write);
+        } finally {
+            bkl.unlock();
+        }
+    }
+
+    @Override
+    public final long copyFromUser(byte[] to, int off, long from, long n) {
+        checkUsers("copy_from_user");
+        if (off < 0 || n < 0 || n > to.length - off) {
+            throw new IndexOutOfBoundsException("copy_from_user of " + n + " bytes into " + (to.length - off));
+        }
+        bkl.lock();
+        try {
+            return copyFromUserLocked(to, off, from, (int) n);
+        } finally {
+            bkl.unlock();
+        }
+    }
+
+    @Override
+    public final long copyToUser(long to, byte[] from, int off, long n) {
+        checkUsers("copy_to_user");
+        if (!UaccessRules.accessOk(to, n)) {
+            return n;
+        }
+        if (n < 0 || n > from.length - off || off < 0) {
+            throw new IndexOutOfBoundsException("copy_to_user of " + n + " bytes from " + (from.length - off));
+        }
+        bkl.lock();
+        try {
+            return copyToUserLocked(to, from, off, (int) n);
+        } finally {
+            bkl.unlock();
+        }
+    }
+
+    /** get_user and put_user move 1, 2, 4 or 8 bytes. */
+    private static void checkValueSize(int size) {
+        if (size != 1 && size != 2 && size != 4 && size != 8) {
+            throw new IllegalArgumentException("get_user/put_user of " + size + " bytes");
+        }
+    }
+
+    @Override
+    public final int getUser(long[] x, long ptr, int size) {
+        checkUsers("get_user");
+        checkValueSize(size);
+        bkl.lock();
+        try {
+            return getUserLocked(x, ptr, size);
+        } finally {
+            bkl.unlock();
+        }
+    }
+
+    @Override
+    public final int putUser(long x, long ptr, int size) {
+        checkUsers("put_user");
+        checkValueSize(size);
+        bkl.lock();
+        try {
+            return putUserLocked(x, ptr, size);
+        } finally {
+            bkl.unlock();
+        }
+    }
+
+    @Override
+    public final int copyStructFromUser(byte[] dst, int ksize, long src, long usize) {
+        checkUsers("copy_struct_from_user");
+        if (ksize < 0 || ksize > dst.length || ksize > Mman.PAGE_SIZE) {
+            throw new IllegalArgumentException("ksize " + ksize + " for a buffer of " + dst.length);
+        }
+        bkl.lock();
+        try {
+            return copyStructFromUserLocked(dst, ksize, src, usize);
+        } finally {
+            bkl.unlock();
+        }
+    }
+
+    @Override
+    public final int checkZeroedUser(long from, long size) {
+        checkUsers("check_zeroed_user");
+        bkl.lock();
+        try {
+            return checkZeroedUserLocked(from, size);
+        } finally {
+            bkl.unlock();
+        }
+    }
+
+    @Override
+    public final long strncpyFromUser(byte[] dst, long src, long count) {
+        checkUsers("strncpy_from_user");
+        if (count > dst.length || count > Mman.PAGE_SIZE) {
+            throw new IllegalArgumentException("count " + count + " for a buffer of " + dst.length);
+        }
+        bkl.lock();
+        try {
+            return strncpyFromUserLocked(dst, src, count);
+        } finally {
+            bkl.unlock();
+        }
+    }
+
+    @Override
+    public final long pte(long addr) {
+        checkUsers("pte");
+        bkl.lock();
+        try {
+            return pteLocked(addr);
         } finally {
             bkl.unlock();
         }
@@ -317,7 +429,31 @@ public abstract class LockedAddressSpace implements AddressSpace {
     protected abstract int munlockLocked(long start, long len);
 
     /** {@link #touch} with the lock held. */
-    protected abstract int touchLocked(long addr);
+    protected abstract int touchLocked(long addr, boolean write);
+
+    /** {@link #copyFromUser} with the lock held ({@code to} holds {@code n} bytes at {@code off}). */
+    protected abstract long copyFromUserLocked(byte[] to, int off, long from, int n);
+
+    /** {@link #copyToUser} with the lock held, once access_ok passed ({@code from} holds {@code n} bytes). */
+    protected abstract long copyToUserLocked(long to, byte[] from, int off, int n);
+
+    /** {@link #getUser} with the lock held. */
+    protected abstract int getUserLocked(long[] x, long ptr, int size);
+
+    /** {@link #putUser} with the lock held. */
+    protected abstract int putUserLocked(long x, long ptr, int size);
+
+    /** {@link #copyStructFromUser} with the lock held. */
+    protected abstract int copyStructFromUserLocked(byte[] dst, int ksize, long src, long usize);
+
+    /** {@link #checkZeroedUser} with the lock held. */
+    protected abstract int checkZeroedUserLocked(long from, long size);
+
+    /** {@link #strncpyFromUser} with the lock held. */
+    protected abstract long strncpyFromUserLocked(byte[] dst, long src, long count);
+
+    /** {@link #pte} with the lock held. */
+    protected abstract long pteLocked(long addr);
 
     /** {@link #findVma} with the lock held. */
     protected abstract VmaInfo findVmaLocked(long addr);

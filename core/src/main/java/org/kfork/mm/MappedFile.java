@@ -25,6 +25,9 @@ public interface MappedFile {
     /** vm_ops->open calls minus vm_ops->close calls (0 when the file has the generic vm_ops). */
     long vmOpenCount();
 
+    /** mapping->nrpages: the pages in the file's page cache. */
+    long nrpages();
+
     /** The inode number (for the maps view). */
     long ino();
 

@@ -41,8 +41,11 @@ public interface MmSystem extends AutoCloseable {
     /** Live objects per cache, and user_ns references, for leak checks. */
     Map<String, Long> objectCounts();
 
-    /** Number of copy_page_range calls (the page-table copy hook). */
+    /** Number of copy_page_range calls (dup_mmap makes one per copied VMA but WIPEONFORK ones). */
     long copyPageRangeCalls();
+
+    /** NR_PAGETABLE (meminfo's PageTables, in pages): the pmd and pte tables of every mm. */
+    long nrPagetable();
 
     /** Stop the work queue's worker. */
     @Override

@@ -104,9 +104,23 @@ public final class VmRules {
         return vmEnd;
     }
 
-    /** vm_get_page_prot's table index: the low four vm_flags bits (read, write, exec, shared). */
+    /**
+     * vma_set_page_prot's vm_page_prot: vm_get_page_prot of the flags (the pte protection of
+     * protection_map). No VMA of the model wants write notification (vma_wants_writenotify: its
+     * files have neither page_mkwrite nor dirty accounting), so VM_SHARED is never dropped.
+     */
     public static long vmPageProt(long vmFlags) {
-        return vmFlags & 0xf;
+        return Pgtable.vmGetPageProt(vmFlags);
+    }
+
+    /** vma_is_accessible: readable, writable or executable. */
+    public static boolean vmaIsAccessible(long vmFlags) {
+        return (vmFlags & (VM_READ | VM_WRITE | VM_EXEC)) != 0;
+    }
+
+    /** is_cow_mapping: private and may be written, so a write must not reach the page others see. */
+    public static boolean isCowMapping(long vmFlags) {
+        return (vmFlags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
     }
 
     /**

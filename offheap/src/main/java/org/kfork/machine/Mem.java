@@ -327,6 +327,36 @@ public final class Mem {
         UnsafeApi.copyMemory(src + DELTA, dst + DELTA, bytes);
     }
 
+    /** Offset of a byte[]'s first element, for copies between modeled memory and the Java heap. */
+    private static final long BYTE_ARRAY_BASE = UnsafeApi.arrayBaseOffset(byte[].class);
+
+    /**
+     * Copies {@code len} bytes of modeled memory at {@code src} into {@code dst[off..off+len)}:
+     * how a caller on the Java heap reads modeled memory (a kernel buffer, a user page).
+     *
+     * @throws IndexOutOfBoundsException when the array range is out of bounds
+     */
+    public static void copyToArray(long src, byte[] dst, int off, int len) {
+        java.util.Objects.checkFromIndexSize(off, len, dst.length);
+        if (Kasan.ENABLED) {
+            Kasan.check(src, len, Kasan.READ);
+        }
+        UnsafeApi.copyMemory(null, src + DELTA, dst, BYTE_ARRAY_BASE + off, len);
+    }
+
+    /**
+     * Copies {@code src[off..off+len)} into modeled memory at {@code dst}.
+     *
+     * @throws IndexOutOfBoundsException when the array range is out of bounds
+     */
+    public static void copyFromArray(byte[] src, int off, long dst, int len) {
+        java.util.Objects.checkFromIndexSize(off, len, src.length);
+        if (Kasan.ENABLED) {
+            Kasan.check(dst, len, Kasan.WRITE);
+        }
+        UnsafeApi.copyMemory(src, BYTE_ARRAY_BASE + off, null, dst + DELTA, len);
+    }
+
     /** memmove: copies {@code bytes} from {@code src} to {@code dst}; the ranges may overlap. */
     public static void move(long src, long dst, long bytes) {
         // Unsafe.copyMemory is memmove-safe for overlapping native ranges.

@@ -28,4 +28,9 @@ public final class HeapMmuContext {
     public static void flushTlbMm(HeapMmStruct mm) {
         mm.tlbGen++;
     }
+
+    /** flush_tlb_mm_range: a new TLB generation, as {@link #flushTlbMm}. */
+    public static void flushTlbMmRange(HeapMmStruct mm) {
+        mm.tlbGen++;
+    }
 }

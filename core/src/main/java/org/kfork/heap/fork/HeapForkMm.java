@@ -8,6 +8,7 @@ import org.kfork.heap.events.HeapUprobes;
 import org.kfork.heap.ds.HeapRbNode;
 import org.kfork.heap.ds.HeapRbTree;
 import org.kfork.heap.mm.HeapFile;
+import org.kfork.heap.mm.HeapMemory;
 import org.kfork.heap.mm.HeapMmap;
 import org.kfork.heap.mm.HeapMmStruct;
 import org.kfork.heap.mm.HeapMmSystem;
@@ -17,6 +18,7 @@ import org.kfork.mm.DupMode;
 import org.kfork.mm.MmDebug;
 import org.kfork.mm.MmFlags;
 import org.kfork.mm.Mman;
+import org.kfork.mm.Pgtable;
 import org.kfork.sched.Limits;
 import org.kfork.uapi.Errno;
 
@@ -169,10 +171,13 @@ public final class HeapForkMm {
             }
             mm.mapCount++;
             if ((tmp.vmFlags & VM_WIPEONFORK) == 0) {
-                sys.copyPageRange(); // page tables are a later issue: counted
+                retval = HeapMemory.copyPageRange(sys, tmp, mpnt);
             }
             if (tmp.vmOps != null && tmp.vmOps.hasOpen) {
                 tmp.vmFile.vmOpens++; // vm_ops->open
+            }
+            if (retval != 0) {
+                break; // the copy is linked: the child's teardown frees what it got
             }
         }
         if (structural) {
@@ -251,6 +256,7 @@ public final class HeapForkMm {
         mm.mmap = null; // mm_rb: this twin's root object is fresh and empty
         mm.vmacacheSeqnum = 0;
         mm.mmUsers = 1;
+        mm.writeProtectSeq = 0;
         mm.mmCount = 1;
         mm.pgtablesBytes = 0;
         mm.mapCount = 0;
@@ -270,7 +276,7 @@ public final class HeapForkMm {
             sys.freed(HeapMmSystem.MM);
             return null;
         }
-        mm.pgd = new long[512];
+        mm.pgd = new long[2 * Pgtable.PTRS_PER_TABLE]; // the kernel and user pgd of PAGE_TABLE_ISOLATION
         HeapMmuContext.initNewContext(sys, mm);
         mm.userNs = sys.getUserNs(userNs);
         return mm;
@@ -384,8 +390,7 @@ public final class HeapForkMm {
             mmput(sys, mm);
             return HeapMmStruct.errPtr(err);
         }
-        mm.hiwaterRss = mm.rssStat[Limits.MM_FILEPAGES] + mm.rssStat[Limits.MM_ANONPAGES]
-            + mm.rssStat[Limits.MM_SHMEMPAGES]; // get_mm_rss
+        mm.hiwaterRss = HeapMemory.getMmRss(mm);
         mm.hiwaterVm = mm.totalVm;
         return mm;
     }

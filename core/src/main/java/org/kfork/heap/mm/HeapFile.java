@@ -1,5 +1,6 @@
 package org.kfork.heap.mm;
 
+import org.kfork.heap.ds.HeapIdrRoot;
 import org.kfork.heap.ds.HeapIntervalTree;
 import org.kfork.heap.ds.HeapRbRootCached;
 import org.kfork.mm.MappedFile;
@@ -43,6 +44,10 @@ public final class HeapFile implements MappedFile {
     long iSize;
     /** SHMEM_I(inode)->flags: VM_NORESERVE or 0, for a shmem file. */
     long shmemFlags;
+    /** mapping->i_pages: the page cache, page index to the page's physical address (see {@link HeapFilemap}). */
+    final HeapIdrRoot<Long> iPages = new HeapIdrRoot<>();
+    /** mapping->nrpages. */
+    long nrpages;
 
     HeapFile(HeapMmSystem sys, String path, long ino, boolean writable, VmOps vmOps) {
         this.sys = sys;
@@ -86,6 +91,11 @@ public final class HeapFile implements MappedFile {
     }
 
     @Override
+    public long nrpages() {
+        return nrpages;
+    }
+
+    @Override
     public long ino() {
         return ino;
     }
@@ -115,6 +125,7 @@ public final class HeapFile implements MappedFile {
             if (fmodeWrite) {
                 iWritecount--;
             }
+            HeapFilemap.truncateInodePagesFinal(sys, this); // evict: the page cache goes with the inode
             if (vmOps == SHMEM_VM_OPS) { // shmem_evict_inode
                 sys.overcommit().shmemUnacctSize(shmemFlags, iSize);
             }

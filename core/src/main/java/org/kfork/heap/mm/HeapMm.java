@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.kfork.heap.ErrPtr;
+import org.kfork.heap.arch.HeapFault;
 import org.kfork.heap.ds.HeapRbNode;
 import org.kfork.heap.ds.HeapRbTree;
 import org.kfork.heap.fork.HeapForkMm;
@@ -17,6 +18,7 @@ import org.kfork.mm.DupMode;
 import org.kfork.mm.LockedAddressSpace;
 import org.kfork.mm.MappedFile;
 import org.kfork.mm.MmDebug;
+import org.kfork.mm.Pgtable;
 import org.kfork.mm.VmRules;
 import org.kfork.mm.VmaInfo;
 import org.kfork.sched.Limits;
@@ -124,17 +126,67 @@ public final class HeapMm extends LockedAddressSpace {
         return HeapMlock.doMlock(this, start, len, 0);
     }
 
-    /** The first write fault's anon_vma_prepare (mm/memory.c do_anonymous_page), without a page. */
+    /** A user-mode access: the walk, then do_user_addr_fault when the pte does not allow it. */
     @Override
-    protected int touchLocked(long addr) {
-        HeapVma vma = HeapMmap.findVma(this, addr);
-        if (vma == null || vma.vmStart > addr) {
-            return -Errno.EFAULT;
+    protected int touchLocked(long addr, boolean write) {
+        for (int faults = 0; faults < 2; faults++) {
+            long[] pte = Long.compareUnsigned(addr, Pgtable.TASK_SIZE_MAX) < 0 ? HeapPageTables.walkPte(sys, mm, addr) : null;
+            long v = pte == null ? 0 : pte[Pgtable.pteIndex(addr)];
+            if (Pgtable.pteAllows(v, write)) {
+                pte[Pgtable.pteIndex(addr)] = v | Pgtable._PAGE_ACCESSED | (write ? Pgtable._PAGE_DIRTY : 0);
+                return 0;
+            }
+            int err = HeapFault.doUserAddrFault(sys, mm, addr,
+                org.kfork.mm.Fault.errorCode(write, true, (v & Pgtable._PAGE_PRESENT) != 0));
+            if (err != 0) {
+                return err;
+            }
         }
-        if (vma.anonVma != null || (vma.vmFlags & VM_SHARED) != 0) {
+        throw new IllegalStateException("page fault at 0x" + Long.toHexString(addr) + " not resolved");
+    }
+
+    @Override
+    protected long copyFromUserLocked(byte[] to, int off, long from, int n) {
+        return HeapUaccess.copyFromUser(sys, mm, to, off, from, n);
+    }
+
+    @Override
+    protected long copyToUserLocked(long to, byte[] from, int off, int n) {
+        return HeapUaccess.copyToUser(sys, mm, to, from, off, n);
+    }
+
+    @Override
+    protected int getUserLocked(long[] x, long ptr, int size) {
+        return HeapUaccess.getUser(sys, mm, x, ptr, size);
+    }
+
+    @Override
+    protected int putUserLocked(long x, long ptr, int size) {
+        return HeapUaccess.putUser(sys, mm, x, ptr, size);
+    }
+
+    @Override
+    protected int copyStructFromUserLocked(byte[] dst, int ksize, long src, long usize) {
+        return HeapUaccess.copyStructFromUser(sys, mm, dst, ksize, src, usize);
+    }
+
+    @Override
+    protected int checkZeroedUserLocked(long from, long size) {
+        return HeapUaccess.checkZeroedUser(sys, mm, from, size);
+    }
+
+    @Override
+    protected long strncpyFromUserLocked(byte[] dst, long src, long count) {
+        return HeapUaccess.strncpyFromUser(sys, mm, dst, src, count);
+    }
+
+    @Override
+    protected long pteLocked(long addr) {
+        if (Long.compareUnsigned(addr, Pgtable.TASK_SIZE_MAX) >= 0) {
             return 0;
         }
-        return HeapRmap.anonVmaPrepare(sys, vma);
+        long[] pte = HeapPageTables.walkPte(sys, mm, addr);
+        return pte == null ? 0 : pte[Pgtable.pteIndex(addr)];
     }
 
     @Override
@@ -272,6 +324,14 @@ public final class HeapMm extends LockedAddressSpace {
         counts.check(mm.totalVm, mm.dataVm, mm.execVm, mm.stackVm, mm.lockedVm);
     }
 
+    /**
+     * The mm_struct this handle holds (what a task's {@code mm} field points at), as
+     * {@code Mm.address()} off-heap; refused after this handle's own puts freed it.
+     */
+    public HeapMmStruct mmStruct() {
+        return struct();
+    }
+
     /** The mm_struct, once this handle's own puts have not freed it. */
     private HeapMmStruct struct() {
         checkStruct("mm_struct");
@@ -351,6 +411,24 @@ public final class HeapMm extends LockedAddressSpace {
     @Override
     public void setFlags(long flags) {
         struct().flags = flags;
+    }
+
+    @Override
+    public long rss(int member) {
+        if (member < 0 || member >= Limits.NR_MM_COUNTERS) {
+            throw new IllegalArgumentException("rss_stat member " + member);
+        }
+        return struct().rssStat[member];
+    }
+
+    @Override
+    public long pgtablesBytes() {
+        return struct().pgtablesBytes;
+    }
+
+    @Override
+    public long hiwaterRss() {
+        return struct().hiwaterRss;
     }
 
     /** Test hook: an rss counter (MM_FILEPAGES...) as a page-table bug would leave it. */

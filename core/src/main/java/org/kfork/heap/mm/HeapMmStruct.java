@@ -29,8 +29,13 @@ public class HeapMmStruct {
     public long taskSize;
     /** highest_vm_end: the end (with its guard gap) of the last VMA. */
     public long highestVmEnd;
-    /** pgd: the page-table root (a stand-in: page tables are not modelled). */
+    /**
+     * pgd: the page-table root, the order-1 block of PAGE_TABLE_ISOLATION: entries 0-511 the
+     * kernel's pgd, 512-1023 the user's (see {@link HeapMemory}).
+     */
     public long[] pgd;
+    /** write_protect_seq: moves by one as copy_page_range starts and ends write-protecting a COW area. */
+    public int writeProtectSeq;
     /** mm_users. */
     public int mmUsers;
     /** mm_count. */
@@ -89,6 +94,7 @@ public class HeapMmStruct {
         taskSize = o.taskSize;
         highestVmEnd = o.highestVmEnd;
         pgd = o.pgd;
+        writeProtectSeq = o.writeProtectSeq;
         mmUsers = o.mmUsers;
         mmCount = o.mmCount;
         pgtablesBytes = o.pgtablesBytes;

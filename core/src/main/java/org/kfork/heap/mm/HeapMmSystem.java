@@ -5,6 +5,8 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.kfork.arch.X86_64;
+import org.kfork.heap.ds.HeapIdr;
+import org.kfork.heap.ds.HeapXaNode;
 import org.kfork.heap.fork.HeapForkMm;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.FailSlab;
@@ -12,6 +14,7 @@ import org.kfork.mm.KernelLog;
 import org.kfork.mm.MappedFile;
 import org.kfork.mm.Mman;
 import org.kfork.mm.MmSystem;
+import org.kfork.mm.MmuGather;
 import org.kfork.mm.Overcommit;
 import org.kfork.mm.VmFlags;
 import org.kfork.mm.WorkQueue;
@@ -34,7 +37,14 @@ public final class HeapMmSystem implements MmSystem {
     public static final int FILP = 4;
     /** The page-table roots. */
     public static final int PGD = 5;
-    private static final String[] NAMES = {"mm_struct", "vm_area_struct", "anon_vma", "anon_vma_chain", "filp", "pgd"};
+    /** The pud, pmd and pte tables. */
+    public static final int PGTABLE = 6;
+    /** The user pages: anonymous pages and page cache pages. */
+    public static final int PAGE = 7;
+    /** The page caches' radix tree nodes (the off-heap twin's "kfork_mm_radix_tree_node" cache). */
+    public static final int RADIX_TREE_NODE = 8;
+    private static final String[] NAMES = {"mm_struct", "vm_area_struct", "anon_vma", "anon_vma_chain", "filp", "pgd",
+        "pgtable", "page", "kfork_mm_radix_tree_node"};
 
     private final long[] live = new long[NAMES.length];
     /**
@@ -67,6 +77,26 @@ public final class HeapMmSystem implements MmSystem {
     int maxMapCount = Mman.DEFAULT_MAX_MAP_COUNT;
     private volatile boolean fatalSignalPending;
     private long copyPageRange;
+    /** The page frames of the twin's tables and user pages; guarded by {@link #bkl}. */
+    final HeapPages pages = new HeapPages();
+    /** empty_zero_page's frame: what a read of untouched anonymous memory maps. */
+    private final long zeroPage = pages.allocPage();
+    /** NR_PAGETABLE: the pmd and pte tables. Guarded by {@link #bkl}. */
+    private long nrPagetable;
+    /** The mmu_gather of the unmap paths; guarded by {@link #bkl}. */
+    final MmuGather tlb = new MmuGather();
+    /** The radix tree code of the page caches ({@link HeapFilemap}), its nodes counted as a slab would. */
+    final HeapIdr pageCache = new HeapIdr(new HeapIdr.NodeAllocator() {
+        @Override
+        public HeapXaNode allocNode() {
+            return alloc(RADIX_TREE_NODE) ? new HeapXaNode() : null;
+        }
+
+        @Override
+        public void freeNode(HeapXaNode node) {
+            freed(RADIX_TREE_NODE);
+        }
+    });
     private long userNsRefs;
     private long nextIno = 100;
     /** last_mm_ctx_id (arch/x86/mm/tlb.c). */
@@ -93,6 +123,48 @@ public final class HeapMmSystem implements MmSystem {
         if (--live[cache] < 0) {
             throw new IllegalStateException("double free in " + NAMES[cache]);
         }
+    }
+
+    /** my_zero_pfn, as a physical address. */
+    public long zeroPagePhys() {
+        return zeroPage;
+    }
+
+    /** The page frames (tables and user pages). */
+    public HeapPages pages() {
+        return pages;
+    }
+
+    /** A zeroed page table (pud, pmd or pte), failslab first: its physical address, or 0. */
+    public long allocPgtablePage() {
+        return alloc(PGTABLE) ? pages.allocTable() : 0;
+    }
+
+    /** Frees a page table. */
+    public void freePgtablePage(long phys) {
+        pages.free(phys);
+        freed(PGTABLE);
+    }
+
+    /** A user page, failslab first: its physical address, or 0. Java zeroes it; callers that copy into it do not care. */
+    public long allocUserPage() {
+        return alloc(PAGE) ? pages.allocPage() : 0;
+    }
+
+    /** Frees a user page. */
+    public void freeUserPage(long phys) {
+        pages.free(phys);
+        freed(PAGE);
+    }
+
+    /** NR_PAGETABLE += {@code d}. */
+    void nrPagetableAdd(int d) {
+        nrPagetable += d;
+    }
+
+    /** Whether {@code f} is a shmem file (its pages are MM_SHMEMPAGES). */
+    static boolean isShmemFile(HeapFile f) {
+        return f.vmOps == HeapFile.SHMEM_VM_OPS;
     }
 
     /** get_user_ns. */
@@ -147,7 +219,7 @@ public final class HeapMmSystem implements MmSystem {
         return fatalSignalPending;
     }
 
-    /** copy_page_range: page tables are a later issue, so the call is counted ({@link #copyPageRangeCalls}). */
+    /** Counts a copy_page_range call ({@link #copyPageRangeCalls}). */
     public void copyPageRange() {
         copyPageRange++;
     }
@@ -214,6 +286,11 @@ public final class HeapMmSystem implements MmSystem {
     @Override
     public long copyPageRangeCalls() {
         return copyPageRange;
+    }
+
+    @Override
+    public long nrPagetable() {
+        return nrPagetable;
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.kfork.heap.mm;
 import static org.kfork.mm.Mman.*;
 import static org.kfork.mm.VmFlags.*;
 
+import org.kfork.heap.arch.HeapMmuContext;
 import org.kfork.heap.ds.HeapIntervalTree;
 import org.kfork.heap.ds.HeapRbAugmentMax;
 import org.kfork.heap.ds.HeapRbAugmented;
@@ -11,6 +12,8 @@ import org.kfork.heap.ds.HeapRbTree;
 import org.kfork.heap.fork.HeapForkMm;
 import org.kfork.mm.MmArgs;
 import org.kfork.mm.MmDebug;
+import org.kfork.mm.MmuGather;
+import org.kfork.mm.Pgtable;
 import org.kfork.mm.VmRules;
 import org.kfork.uapi.Errno;
 
@@ -208,7 +211,20 @@ public final class HeapMmap {
         if (vma != null) {
             return vma;
         }
-        HeapRbNode n = cur.mm.mmRb.node();
+        vma = findVmaRb(cur.mm, addr);
+        if (vma != null) {
+            cur.vmacacheUpdate(addr, vma);
+        }
+        return vma;
+    }
+
+    /** find_vma's walk of the tree, without a vmacache (the fault path of a caller with no handle). */
+    public static HeapVma findVmaRb(HeapMmStruct mm, long addr) {
+        if (addr < 0) {
+            return null;
+        }
+        HeapVma vma = null;
+        HeapRbNode n = mm.mmRb.node();
         while (n != null) {
             HeapVma t = (HeapVma) n;
             if (t.vmEnd > addr) {
@@ -220,9 +236,6 @@ public final class HeapMmap {
             } else {
                 n = n.right();
             }
-        }
-        if (vma != null) {
-            cur.vmacacheUpdate(addr, vma);
         }
         return vma;
     }
@@ -799,10 +812,18 @@ public final class HeapMmap {
         return 0;
     }
 
-    /** free_pgtables' part that the model keeps: unlink_anon_vmas and unlink_file_vma. */
-    static void freePgtablesHook(HeapMmSystem sys, HeapVma vma) {
-        HeapRmap.unlinkAnonVmas(sys, vma);
-        unlinkFileVma(vma);
+    /** unmap_region: the pages of the detached VMAs, then the page tables nothing else needs. */
+    static void unmapRegion(HeapMmSystem sys, HeapMmStruct mm, HeapVma vma, HeapVma prev, long start, long end) {
+        HeapVma next = prev != null ? prev.vmNext : mm.mmap;
+        MmuGather tlb = sys.tlb;
+        tlb.begin(false);
+        HeapMemory.updateHiwaterRss(mm);
+        HeapMemory.unmapVmas(sys, tlb, mm, vma, start, end);
+        HeapPageTables.freePgtables(sys, tlb, mm, vma, prev != null ? prev.vmEnd : Pgtable.FIRST_USER_ADDRESS,
+            next != null ? next.vmStart : Pgtable.USER_PGTABLES_CEILING);
+        if (tlb.finish()) {
+            HeapMmuContext.flushTlbMmRange(mm);
+        }
     }
 
     /** __do_munmap: split at the range's ends, then detach, unaccount and remove the VMAs inside. */
@@ -847,9 +868,7 @@ public final class HeapMmap {
             }
         }
         detachVmasToBeUnmapped(mm, vma, prev, end);
-        for (HeapVma t = vma; t != null; t = t.vmNext) {
-            freePgtablesHook(sys, t); // unmap_region's free_pgtables
-        }
+        unmapRegion(sys, mm, vma, prev, start, end);
         removeVmaList(sys, mm, vma);
         return 0;
     }
@@ -904,16 +923,20 @@ public final class HeapMmap {
         sys.overcommit().vmUnacctMemory(nrAccounted);
     }
 
-    /** exit_mmap: tear down every VMA, its anon_vma chains and file references. */
+    /** exit_mmap: every page and page table, then every VMA with its anon_vma chains and file reference. */
     public static void exitMmap(HeapMmSystem sys, HeapMmStruct mm) {
         HeapVma vma = mm.mmap;
         if (vma == null) {
             return;
         }
-        long nrAccounted = 0;
-        for (HeapVma v = vma; v != null; v = v.vmNext) {
-            freePgtablesHook(sys, v);
+        MmuGather tlb = sys.tlb;
+        tlb.begin(true);
+        HeapMemory.unmapVmas(sys, tlb, mm, vma, 0, -1);
+        HeapPageTables.freePgtables(sys, tlb, mm, vma, Pgtable.FIRST_USER_ADDRESS, Pgtable.USER_PGTABLES_CEILING);
+        if (tlb.finish()) {
+            HeapMmuContext.flushTlbMmRange(mm);
         }
+        long nrAccounted = 0;
         while (vma != null) {
             if ((vma.vmFlags & VM_ACCOUNT) != 0) {
                 nrAccounted += vma.pages();
@@ -921,6 +944,41 @@ public final class HeapMmap {
             vma = removeVma(sys, vma);
         }
         sys.overcommit().vmUnacctMemory(nrAccounted);
+    }
+
+    /** expand_stack (expand_downwards): see the off-heap twin. */
+    public static int expandStack(HeapMmSystem sys, HeapVma vma, long address) {
+        HeapMmStruct mm = vma.vmMm;
+        address &= PAGE_MASK;
+        if (Long.compareUnsigned(address, MMAP_MIN_ADDR) < 0) {
+            return -Errno.EPERM;
+        }
+        HeapVma prev = vma.vmPrev;
+        if (prev != null && (prev.vmFlags & VM_GROWSDOWN) == 0 && VmRules.vmaIsAccessible(prev.vmFlags)
+            && Long.compareUnsigned(address - prev.vmEnd, STACK_GUARD_GAP) < 0) {
+            return -Errno.ENOMEM;
+        }
+        if (vma.anonVma == null && HeapRmap.anonVmaPrepare(sys, vma) != 0) {
+            return -Errno.ENOMEM;
+        }
+        if (Long.compareUnsigned(address, vma.vmStart) >= 0) {
+            return 0;
+        }
+        long grow = (vma.vmStart - address) >>> PAGE_SHIFT;
+        if (Long.compareUnsigned(grow, vma.vmPgoff) > 0 || ((vma.vmFlags & VM_ACCOUNT) != 0
+            && sys.overcommit().vmEnoughMemory(grow, mm.totalVm) != 0)) {
+            return -Errno.ENOMEM;
+        }
+        if ((vma.vmFlags & VM_LOCKED) != 0) {
+            mm.lockedVm += grow;
+        }
+        vmStatAccount(mm, vma.vmFlags, grow);
+        preUpdateVma(vma);
+        vma.vmStart = address;
+        vma.vmPgoff -= grow;
+        postUpdateVma(vma);
+        vmaGapUpdate(vma);
+        return 0;
     }
 
     /** vm_stat_account: total_vm, and exec_vm, stack_vm or data_vm by the area's class. */

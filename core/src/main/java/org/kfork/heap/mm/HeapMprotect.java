@@ -3,13 +3,16 @@ package org.kfork.heap.mm;
 import static org.kfork.mm.Mman.PAGE_SHIFT;
 import static org.kfork.mm.VmFlags.VM_ACCOUNT;
 
+import org.kfork.heap.arch.HeapMmuContext;
 import org.kfork.mm.MmArgs;
+import org.kfork.mm.Mman;
+import org.kfork.mm.Pgtable;
 import org.kfork.mm.VmRules;
 import org.kfork.uapi.Errno;
 
 /**
- * The heap twin of {@code org.kfork.kernel.mm.Mprotect}: 5.12 mm/mprotect.c without page tables,
- * do_mprotect_pkey (no protection keys, no PROT_GROWSDOWN/UP) and mprotect_fixup, with the same
+ * The heap twin of {@code org.kfork.kernel.mm.Mprotect}: 5.12 mm/mprotect.c, do_mprotect_pkey (no
+ * protection keys, no PROT_GROWSDOWN/UP), mprotect_fixup and change_protection, with the same
  * steps in the same order.
  *
  * <p>Invariants kept: the range [start, end) must be mapped without a hole (else -ENOMEM, with the
@@ -52,9 +55,35 @@ public final class HeapMprotect {
         vma = cur.pprev;
         vma.vmFlags = newFlags;
         vma.vmPageProt = VmRules.vmPageProt(newFlags);
+        changeProtection(cur.sys, vma, start, end, vma.vmPageProt);
         HeapMmap.vmStatAccount(cur.mm, oldFlags, -nrPages);
         HeapMmap.vmStatAccount(cur.mm, newFlags, nrPages);
         return 0;
+    }
+
+    /** change_protection (see the off-heap twin): the number of ptes rewritten. */
+    static long changeProtection(HeapMmSystem sys, HeapVma vma, long start, long end, long newprot) {
+        HeapMmStruct mm = vma.vmMm;
+        long pages = 0;
+        long next;
+        for (long addr = start; addr != end; addr = next) {
+            next = Pgtable.pmdAddrEnd(addr, end);
+            long[] pte = HeapPageTables.walkPte(sys, mm, addr);
+            if (pte == null) {
+                continue;
+            }
+            for (long a = addr; a != next; a += Mman.PAGE_SIZE) {
+                int i = Pgtable.pteIndex(a);
+                if (Pgtable.ptePresent(pte[i])) {
+                    pte[i] = Pgtable.pteModify(pte[i], newprot);
+                    pages++;
+                }
+            }
+        }
+        if (pages != 0) {
+            HeapMmuContext.flushTlbMmRange(mm);
+        }
+        return pages;
     }
 
     /** do_mprotect_pkey: 0 or a negative errno. */

@@ -13,6 +13,7 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.kfork.heap.ds.HeapHList;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.locking.HeapSpinlock;
 
@@ -31,7 +32,7 @@ class HeapTaskCopyTest {
     }
 
     private static boolean freshByDesign(Object o) {
-        return o instanceof HeapIntrusiveList || o instanceof HeapSpinlock;
+        return o instanceof HeapIntrusiveList || o instanceof HeapSpinlock || o instanceof HeapHList.Node;
     }
 
     /** A value of {@code type} that no other field gets: {@code i} makes it distinct. */
@@ -72,14 +73,23 @@ class HeapTaskCopyTest {
         if (type == Object.class) {
             return new Object();
         }
-        var c = type.getDeclaredConstructor();
+        // the first constructor, with zero arguments (HeapPid takes its level, for instance)
+        var c = type.getDeclaredConstructors()[0];
         c.setAccessible(true);
-        return c.newInstance();
+        Object[] args = new Object[c.getParameterCount()];
+        Class<?>[] types = c.getParameterTypes();
+        for (int k = 0; k < args.length; k++) {
+            args[k] = types[k].isPrimitive() ? Array.get(Array.newInstance(types[k], 1), 0) : null;
+        }
+        return c.newInstance(args);
     }
 
     /** Fills the plain fields of an embedded object and the contents of an embedded array. */
     private static void fillEmbedded(Object o, int i) throws ReflectiveOperationException {
         if (o.getClass().isArray()) {
+            if (!o.getClass().getComponentType().isPrimitive()) {
+                return; // an array of embedded nodes (pid_links): each starts fresh, as the lists do
+            }
             for (int k = 0; k < Array.getLength(o); k++) {
                 Array.set(o, k, valueOf(o.getClass().getComponentType(), i + k));
             }
@@ -128,6 +138,11 @@ class HeapTaskCopyTest {
             if (s.getClass().isArray()) {
                 if (s instanceof long[] sl) {
                     assertArrayEquals(sl, (long[]) d, f.getName() + "'s contents are copied");
+                } else if (s instanceof Object[] so) {
+                    for (int k = 0; k < so.length; k++) {
+                        assertNotSame(so[k], ((Object[]) d)[k], f.getName() + "[" + k + "] is embedded");
+                        assertTrue(freshByDesign(so[k]), f.getName() + "[" + k + "] starts fresh");
+                    }
                 } else {
                     assertArrayEquals((int[]) s, (int[]) d, f.getName() + "'s contents are copied");
                 }

@@ -54,4 +54,12 @@ public final class MmuContext {
     public static void flushTlbMm(long mm) {
         Mem.getAndAddLong(mm + MmStruct.CONTEXT + MmContext.TLB_GEN, 1);
     }
+
+    /**
+     * flush_tlb_mm_range (flush_tlb_range, flush_tlb_page, an mmu_gather's flush): as
+     * {@link #flushTlbMm}, a new generation of the mm's TLB (inc_mm_tlb_gen).
+     */
+    public static void flushTlbMmRange(long mm) {
+        Mem.getAndAddLong(mm + MmStruct.CONTEXT + MmContext.TLB_GEN, 1);
+    }
 }

@@ -20,6 +20,7 @@ import org.kfork.ds.RbTree;
 import org.kfork.ds.VmaIntervalTree;
 import org.kfork.kernel.arch.MmuContext;
 import org.kfork.kernel.events.Uprobes;
+import org.kfork.kernel.mm.Memory;
 import org.kfork.kernel.mm.Mmap;
 import org.kfork.kernel.mm.MmFileStruct;
 import org.kfork.kernel.mm.OffHeapMmSystem;
@@ -208,10 +209,13 @@ public final class ForkMm {
             }
             mapCountAdd(mm, 1);
             if ((tflags & VM_WIPEONFORK) == 0) {
-                sys.copyPageRange(); // page tables are a later issue: counted
+                retval = Memory.copyPageRange(sys, tmp, mpnt);
             }
             if (sys.vmOpsHasOpen(getLong(tmp + VmAreaStruct.VM_OPS))) {
                 Mem.getAndAddLong(file + MmFileStruct.VM_OPENS, 1); // vm_ops->open
+            }
+            if (retval != 0) {
+                break; // the copy is linked: the child's teardown frees what it got
             }
         }
         if (structural) {
@@ -231,15 +235,10 @@ public final class ForkMm {
         return retval;
     }
 
-    /** get_mm_counter. */
-    private static long getMmCounter(long mm, int member) {
-        return getLong(mm + MmStruct.RSS_STAT + MmRssStat.COUNT + (long) Long.BYTES * member);
-    }
-
     /** check_mm: rss counters or page-table bytes left on a freed mm are reported, never silently. */
     static void checkMm(OffHeapMmSystem sys, long mm) {
         for (int i = 0; i < Limits.NR_MM_COUNTERS; i++) {
-            long x = getMmCounter(mm, i);
+            long x = Memory.getMmCounter(mm, i);
             if (x != 0) {
                 MmDebug.badRssCounter(sys.log(), Long.toHexString(mm), i, x);
             }
@@ -446,9 +445,7 @@ public final class ForkMm {
             mmput(sys, mm);
             return err;
         }
-        long rss = getMmCounter(mm, Limits.MM_FILEPAGES) + getMmCounter(mm, Limits.MM_ANONPAGES)
-            + getMmCounter(mm, Limits.MM_SHMEMPAGES); // get_mm_rss
-        putLong(mm + MmStruct.HIWATER_RSS, rss);
+        putLong(mm + MmStruct.HIWATER_RSS, Memory.getMmRss(mm));
         putLong(mm + MmStruct.HIWATER_VM, mmGet(mm, MmStruct.TOTAL_VM));
         return mm;
     }

@@ -23,6 +23,7 @@ import java.util.List;
 
 import org.kfork.ds.RbTree;
 import org.kfork.ds.VmaIntervalTree;
+import org.kfork.kernel.arch.Fault;
 import org.kfork.kernel.fork.ForkMm;
 import org.kfork.kernel.struct.MmContext;
 import org.kfork.kernel.struct.MmRssStat;
@@ -34,6 +35,9 @@ import org.kfork.mm.DupMode;
 import org.kfork.mm.LockedAddressSpace;
 import org.kfork.mm.MappedFile;
 import org.kfork.mm.MmDebug;
+import org.kfork.mm.Mman;
+import org.kfork.mm.Pgtable;
+import org.kfork.mm.UaccessRules;
 import org.kfork.mm.VmRules;
 import org.kfork.mm.VmaInfo;
 import org.kfork.sched.Limits;
@@ -147,17 +151,121 @@ public final class Mm extends LockedAddressSpace {
         return Mlock.doMlock(this, start, len, 0);
     }
 
-    /** The first write fault's anon_vma_prepare (mm/memory.c do_anonymous_page), without a page. */
+    /**
+     * A user-mode access: the CPU's walk, then do_user_addr_fault when the pte does not allow it
+     * (the model's CPU does the walk again after the fault, as the faulting instruction would).
+     */
     @Override
-    protected int touchLocked(long addr) {
-        long vma = Mmap.findVma(this, addr);
-        if (vma == 0 || vmStart(vma) > addr) {
-            return -Errno.EFAULT;
+    protected int touchLocked(long addr, boolean write) {
+        final int cpu = sys.enterCpu();
+        try {
+            for (int faults = 0; faults < 2; faults++) {
+                long pte = Long.compareUnsigned(addr, Pgtable.TASK_SIZE_MAX) < 0 ? PageTables.walkPte(mm, addr) : 0;
+                long v = pte == 0 ? 0 : getLong(pte);
+                if (Pgtable.pteAllows(v, write)) {
+                    long young = v | Pgtable._PAGE_ACCESSED | (write ? Pgtable._PAGE_DIRTY : 0);
+                    if (young != v) {
+                        putLong(pte, young);
+                    }
+                    return 0;
+                }
+                int err = Fault.doUserAddrFault(sys, mm, addr,
+                    org.kfork.mm.Fault.errorCode(write, true, (v & Pgtable._PAGE_PRESENT) != 0));
+                if (err != 0) {
+                    return err;
+                }
+            }
+            throw new IllegalStateException("page fault at 0x" + Long.toHexString(addr) + " not resolved");
+        } finally {
+            sys.exitCpu(cpu);
         }
-        if (anonVma(vma) != 0 || (vmFlags(vma) & VM_SHARED) != 0) {
+    }
+
+    @Override
+    protected long copyFromUserLocked(byte[] to, int off, long from, int n) {
+        if (!UaccessRules.accessOk(from, n)) {
+            java.util.Arrays.fill(to, off, off + n, (byte) 0);
+            return n;
+        }
+        long bounce = sys.bounce();
+        int done = 0;
+        while (done < n) {
+            int chunk = (int) Math.min(n - done, Mman.PAGE_SIZE);
+            long left = Uaccess.copyFromUser(sys, mm, bounce, from + done, chunk);
+            Mem.copyToArray(bounce, to, off + done, chunk); // the uncopied tail comes zeroed
+            if (left != 0) {
+                java.util.Arrays.fill(to, off + done + chunk, off + n, (byte) 0);
+                return n - done - chunk + left;
+            }
+            done += chunk;
+        }
+        return 0;
+    }
+
+    @Override
+    protected long copyToUserLocked(long to, byte[] from, int off, int n) {
+        long bounce = sys.bounce();
+        int done = 0;
+        while (done < n) {
+            int chunk = (int) Math.min(n - done, Mman.PAGE_SIZE);
+            Mem.copyFromArray(from, off + done, bounce, chunk);
+            long left = Uaccess.copyToUser(sys, mm, to + done, bounce, chunk);
+            if (left != 0) {
+                return n - done - chunk + left;
+            }
+            done += chunk;
+        }
+        return 0;
+    }
+
+    @Override
+    protected int getUserLocked(long[] x, long ptr, int size) {
+        long bounce = sys.bounce();
+        int err = Uaccess.getUser(sys, mm, bounce, ptr, size);
+        long v = 0;
+        for (int i = size - 1; i >= 0; i--) {
+            v = (v << 8) | (Mem.getByte(bounce + i) & 0xff);
+        }
+        x[0] = v;
+        return err;
+    }
+
+    @Override
+    protected int putUserLocked(long x, long ptr, int size) {
+        return Uaccess.putUser(sys, mm, x, ptr, size);
+    }
+
+    @Override
+    protected int copyStructFromUserLocked(byte[] dst, int ksize, long src, long usize) {
+        long bounce = sys.bounce();
+        Mem.copyFromArray(dst, 0, bounce, ksize); // the kernel struct as it was
+        int err = Uaccess.copyStructFromUser(sys, mm, bounce, ksize, src, usize);
+        Mem.copyToArray(bounce, dst, 0, ksize);
+        return err;
+    }
+
+    @Override
+    protected int checkZeroedUserLocked(long from, long size) {
+        return Uaccess.checkZeroedUser(sys, mm, from, size);
+    }
+
+    @Override
+    protected long strncpyFromUserLocked(byte[] dst, long src, long count) {
+        long bounce = sys.bounce();
+        int n = (int) Math.max(count, 0);
+        Mem.copyFromArray(dst, 0, bounce, n);
+        long r = Uaccess.strncpyFromUser(sys, mm, bounce, src, count);
+        Mem.copyToArray(bounce, dst, 0, n);
+        return r;
+    }
+
+    @Override
+    protected long pteLocked(long addr) {
+        if (Long.compareUnsigned(addr, Pgtable.TASK_SIZE_MAX) >= 0) {
             return 0;
         }
-        return Rmap.anonVmaPrepare(sys, vma);
+        long pte = PageTables.walkPte(mm, addr);
+        return pte == 0 ? 0 : getLong(pte);
     }
 
     @Override
@@ -368,6 +476,24 @@ public final class Mm extends LockedAddressSpace {
     @Override
     public void setFlags(long flags) {
         putLong(struct() + MmStruct.FLAGS, flags);
+    }
+
+    @Override
+    public long rss(int member) {
+        if (member < 0 || member >= Limits.NR_MM_COUNTERS) {
+            throw new IllegalArgumentException("rss_stat member " + member);
+        }
+        return Memory.getMmCounter(struct(), member);
+    }
+
+    @Override
+    public long pgtablesBytes() {
+        return mmGet(struct(), MmStruct.PGTABLES_BYTES);
+    }
+
+    @Override
+    public long hiwaterRss() {
+        return mmGet(struct(), MmStruct.HIWATER_RSS);
     }
 
     /** Test hook: an rss counter (MM_FILEPAGES...) as a page-table bug would leave it. */

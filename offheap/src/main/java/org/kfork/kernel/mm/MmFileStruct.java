@@ -25,8 +25,10 @@ import org.kfork.machine.layout.StructLayout;
  * |  56 |    8 | vm_opens         long             (vm_ops open - close)  |
  * |  64 |    8 | i_size           loff_t           (struct inode)         |
  * |  72 |    8 | shmem_flags      unsigned long    (shmem_inode_info)     |
+ * |  80 |   24 | i_pages          struct idr       (address_space's xarray)|
+ * | 104 |    8 | nrpages          unsigned long    (struct address_space) |
  * +-----+------+----------------------------------------------------------+
- *   sizeof 80, alignof 8
+ *   sizeof 112, alignof 8
  * </pre>
  */
 public final class MmFileStruct {
@@ -43,8 +45,10 @@ public final class MmFileStruct {
         .field("vm_opens", CTypes.LONG)
         .field("i_size", CTypes.LONG)
         .field("shmem_flags", CTypes.ULONG)
+        .field("i_pages", org.kfork.kernel.struct.Idr.LAYOUT)
+        .field("nrpages", CTypes.ULONG)
         .build();
-    /** Size: 80. */
+    /** Size: 112. */
     public static final int SIZEOF = (int) LAYOUT.size();
     /** f_count. */
     public static final long F_COUNT = LAYOUT.offsetOf("f_count");
@@ -68,6 +72,14 @@ public final class MmFileStruct {
     public static final long I_SIZE = LAYOUT.offsetOf("i_size");
     /** SHMEM_I(inode)->flags: VM_NORESERVE or 0, for a shmem file. */
     public static final long SHMEM_FLAGS = LAYOUT.offsetOf("shmem_flags");
+    /**
+     * i_pages: the page cache, page index to page. 5.12's is a struct xarray; the model keeps an
+     * IDR's radix tree ({@link org.kfork.ds.Idr}, ids up to INT_MAX) with a small xa_load/xa_store
+     * on top ({@link Filemap}).
+     */
+    public static final long I_PAGES = LAYOUT.offsetOf("i_pages");
+    /** nrpages: the pages in the page cache. */
+    public static final long NRPAGES = LAYOUT.offsetOf("nrpages");
     /** FMODE_READ. */
     public static final int FMODE_READ = 0x1;
     /** FMODE_WRITE. */

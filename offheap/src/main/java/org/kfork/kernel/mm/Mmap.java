@@ -12,21 +12,25 @@ import org.kfork.ds.RbAugmentMax;
 import org.kfork.ds.RbAugmented;
 import org.kfork.ds.RbTree;
 import org.kfork.ds.VmaIntervalTree;
+import org.kfork.kernel.arch.MmuContext;
 import org.kfork.kernel.fork.ForkMm;
 import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.VmAreaStruct;
 import org.kfork.machine.Mem;
 import org.kfork.mm.MmArgs;
 import org.kfork.mm.MmDebug;
+import org.kfork.mm.MmuGather;
+import org.kfork.mm.Pgtable;
 import org.kfork.mm.VmRules;
 import org.kfork.uapi.Errno;
 
 /**
- * 5.12 mm/mmap.c without page tables: the VMA list and its rb-tree augmented with rb_subtree_gap
+ * 5.12 mm/mmap.c: the VMA list and its rb-tree augmented with rb_subtree_gap
  * (vma_compute_gap, __vma_link_rb, __vma_unlink), find_vma_links and find_vma, vma_merge with
  * __vma_adjust's anon_vma import, __split_vma/split_vma, do_mmap and mmap_region,
  * get_unmapped_area with unmapped_area(_topdown) and x86's top-down policy with its bottom-up
- * fallback (arch/x86/kernel/sys_x86_64.c), __do_munmap, remove_vma, exit_mmap, vm_stat_account
+ * fallback (arch/x86/kernel/sys_x86_64.c), __do_munmap with unmap_region (the pages and page
+ * tables go through {@link Memory}), remove_vma, exit_mmap, vm_stat_account
  * and validate_mm. Static over modeled addresses; calls that look a VMA up go through a handle
  * ({@link Mm}: its vmacache and the out-parameters). The heap twin is
  * {@link org.kfork.heap.mm.HeapMmap}.
@@ -205,7 +209,23 @@ public final class Mmap {
         if (vma != 0) {
             return vma;
         }
-        long n = getLong(cur.mm + MmStruct.MM_RB);
+        vma = findVmaRb(cur.mm, addr);
+        if (vma != 0) {
+            cur.vmacacheUpdate(addr, vma);
+        }
+        return vma;
+    }
+
+    /**
+     * find_vma's walk of the tree, without a vmacache: what the fault path of a caller with no
+     * handle uses (the model's tasks carry no vmacache yet).
+     */
+    public static long findVmaRb(long mm, long addr) {
+        if (addr < 0) {
+            return 0;
+        }
+        long vma = 0;
+        long n = getLong(mm + MmStruct.MM_RB);
         while (n != 0) {
             long t = n - VmAreaStruct.VM_RB;
             if (vmEnd(t) > addr) {
@@ -217,9 +237,6 @@ public final class Mmap {
             } else {
                 n = RbTree.right(n);
             }
-        }
-        if (vma != 0) {
-            cur.vmacacheUpdate(addr, vma);
         }
         return vma;
     }
@@ -805,10 +822,22 @@ public final class Mmap {
         return 0;
     }
 
-    /** free_pgtables' part that the model keeps: unlink_anon_vmas and unlink_file_vma. */
-    static void freePgtablesHook(OffHeapMmSystem sys, long vma) {
-        Rmap.unlinkAnonVmas(sys, vma);
-        unlinkFileVma(vma);
+    /**
+     * unmap_region: the pages of [start, end) in the detached VMAs from {@code vma} go
+     * (unmap_vmas), then the page tables that nothing between prev and the next VMA still needs
+     * (free_pgtables, which also unlinks the VMAs from their anon_vmas and files).
+     */
+    static void unmapRegion(OffHeapMmSystem sys, long mm, long vma, long prev, long start, long end) {
+        long next = prev != 0 ? vmNext(prev) : getLong(mm + MmStruct.MMAP);
+        MmuGather tlb = sys.tlb;
+        tlb.begin(false);
+        Memory.updateHiwaterRss(mm);
+        Memory.unmapVmas(sys, tlb, mm, vma, start, end);
+        PageTables.freePgtables(sys, tlb, mm, vma, prev != 0 ? vmEnd(prev) : Pgtable.FIRST_USER_ADDRESS,
+            next != 0 ? vmStart(next) : Pgtable.USER_PGTABLES_CEILING);
+        if (tlb.finish()) {
+            MmuContext.flushTlbMmRange(mm);
+        }
     }
 
     /** __do_munmap: split at the range's ends, then detach, unaccount and remove the VMAs inside. */
@@ -853,9 +882,7 @@ public final class Mmap {
             }
         }
         detachVmasToBeUnmapped(mm, vma, prev, end);
-        for (long t = vma; t != 0; t = vmNext(t)) {
-            freePgtablesHook(sys, t); // unmap_region's free_pgtables
-        }
+        unmapRegion(sys, mm, vma, prev, start, end);
         removeVmaList(sys, mm, vma);
         return 0;
     }
@@ -907,16 +934,25 @@ public final class Mmap {
         sys.overcommit().vmUnacctMemory(nrAccounted);
     }
 
-    /** exit_mmap: tear down every VMA, its anon_vma chains and file references. */
+    /**
+     * exit_mmap: every page and page table goes (a full-mm gather: unmap_vmas over the whole
+     * address space, then free_pgtables from the bottom to the top), then every VMA with its
+     * anon_vma chains and file reference.
+     */
     public static void exitMmap(OffHeapMmSystem sys, long mm) {
         long vma = getLong(mm + MmStruct.MMAP);
         if (vma == 0) {
             return;
         }
-        long nrAccounted = 0;
-        for (long v = vma; v != 0; v = vmNext(v)) {
-            freePgtablesHook(sys, v);
+        MmuGather tlb = sys.tlb;
+        tlb.begin(true);
+        Memory.unmapVmas(sys, tlb, mm, vma, 0, -1);
+        PageTables.freePgtables(sys, tlb, mm, vma, Pgtable.FIRST_USER_ADDRESS,
+            Pgtable.USER_PGTABLES_CEILING);
+        if (tlb.finish()) {
+            MmuContext.flushTlbMmRange(mm);
         }
+        long nrAccounted = 0;
         while (vma != 0) {
             if ((vmFlags(vma) & VM_ACCOUNT) != 0) {
                 nrAccounted += pages(vma);
@@ -924,6 +960,49 @@ public final class Mmap {
             vma = removeVma(sys, vma);
         }
         sys.overcommit().vmUnacctMemory(nrAccounted);
+    }
+
+    /**
+     * expand_stack (expand_downwards on x86): a fault below a VM_GROWSDOWN area moves its start
+     * down to the faulting page. -EPERM below mmap_min_addr; -ENOMEM within the stack guard gap of
+     * an accessible area below that does not grow down, beyond the area's pgoff, without memory
+     * for the anon_vma, or when overcommit refuses the growth (acct_stack_growth: the rlimits are
+     * unlimited in the model). The growth is accounted and the gaps kept. Unlike 5.12, only a
+     * VM_ACCOUNT area is charged to overcommit for its growth: 5.12 charges any growing stack but
+     * gives the charge back only for VM_ACCOUNT areas, a leak the model does not copy.
+     */
+    public static int expandStack(OffHeapMmSystem sys, long vma, long address) {
+        long mm = getLong(vma + VmAreaStruct.VM_MM);
+        address &= PAGE_MASK;
+        if (Long.compareUnsigned(address, MMAP_MIN_ADDR) < 0) {
+            return -Errno.EPERM;
+        }
+        long prev = vmPrev(vma);
+        if (prev != 0 && (vmFlags(prev) & VM_GROWSDOWN) == 0 && VmRules.vmaIsAccessible(vmFlags(prev))
+            && Long.compareUnsigned(address - vmEnd(prev), STACK_GUARD_GAP) < 0) {
+            return -Errno.ENOMEM;
+        }
+        if (anonVma(vma) == 0 && Rmap.anonVmaPrepare(sys, vma) != 0) {
+            return -Errno.ENOMEM;
+        }
+        if (Long.compareUnsigned(address, vmStart(vma)) >= 0) {
+            return 0;
+        }
+        long grow = (vmStart(vma) - address) >>> PAGE_SHIFT;
+        if (Long.compareUnsigned(grow, vmPgoff(vma)) > 0 || ((vmFlags(vma) & VM_ACCOUNT) != 0
+            && sys.overcommit().vmEnoughMemory(grow, mmGet(mm, MmStruct.TOTAL_VM)) != 0)) {
+            return -Errno.ENOMEM;
+        }
+        if ((vmFlags(vma) & VM_LOCKED) != 0) {
+            mmAdd(mm, MmStruct.LOCKED_VM, grow);
+        }
+        vmStatAccount(mm, vmFlags(vma), grow);
+        preUpdateVma(vma);
+        putLong(vma + VmAreaStruct.VM_START, address);
+        putLong(vma + VmAreaStruct.VM_PGOFF, vmPgoff(vma) - grow);
+        postUpdateVma(vma);
+        vmaGapUpdate(vma);
+        return 0;
     }
 
     /** vm_stat_account: total_vm, and exec_vm, stack_vm or data_vm by the area's class. */

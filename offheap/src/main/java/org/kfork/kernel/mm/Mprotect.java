@@ -6,19 +6,24 @@ import static org.kfork.kernel.mm.MmTypes.vmFlags;
 import static org.kfork.kernel.mm.MmTypes.vmNext;
 import static org.kfork.kernel.mm.MmTypes.vmPrev;
 import static org.kfork.kernel.mm.MmTypes.vmStart;
+import static org.kfork.machine.Mem.getLong;
 import static org.kfork.machine.Mem.putLong;
 import static org.kfork.mm.Mman.PAGE_SHIFT;
 import static org.kfork.mm.VmFlags.VM_ACCOUNT;
 
+import org.kfork.kernel.arch.MmuContext;
 import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.VmAreaStruct;
+import org.kfork.machine.Mem;
 import org.kfork.mm.MmArgs;
+import org.kfork.mm.Mman;
+import org.kfork.mm.Pgtable;
 import org.kfork.mm.VmRules;
 import org.kfork.uapi.Errno;
 
 /**
- * 5.12 mm/mprotect.c without page tables: do_mprotect_pkey (no protection keys, no
- * PROT_GROWSDOWN/UP) and mprotect_fixup. The heap twin is {@link org.kfork.heap.mm.HeapMprotect}.
+ * 5.12 mm/mprotect.c: do_mprotect_pkey (no protection keys, no PROT_GROWSDOWN/UP), mprotect_fixup
+ * and change_protection (the ptes of the range take the new protection). The heap twin is {@link org.kfork.heap.mm.HeapMprotect}.
  *
  * <p>Invariants kept: the range [start, end) must be mapped without a hole (else -ENOMEM, with the
  * VMAs before the hole already changed, as in 5.12); each VMA it covers ends up with exactly the
@@ -60,9 +65,51 @@ public final class Mprotect {
         vma = cur.pprev;
         putLong(vma + VmAreaStruct.VM_FLAGS, newFlags);
         putLong(vma + VmAreaStruct.VM_PAGE_PROT, VmRules.vmPageProt(newFlags));
+        changeProtection(cur.sys, vma, start, end, getLong(vma + VmAreaStruct.VM_PAGE_PROT));
         Mmap.vmStatAccount(cur.mm, oldFlags, -nrPages);
         Mmap.vmStatAccount(cur.mm, newFlags, nrPages);
         return 0;
+    }
+
+    /**
+     * change_protection: every pte of [start, end) present to the kernel takes {@code newprot}
+     * (pte_modify keeps its page, dirty and accessed bits); no VMA wants write notification, so
+     * no pte is made writable here (dirty_accountable is false). The TLB is flushed when a pte
+     * changed. Returns the number of ptes rewritten.
+     */
+    static long changeProtection(OffHeapMmSystem sys, long vma, long start, long end, long newprot) {
+        long mm = getLong(vma + VmAreaStruct.VM_MM);
+        Mem.getAndAddInt(mm + MmStruct.TLB_FLUSH_PENDING, 1); // inc_tlb_flush_pending
+        long pages = 0;
+        long next;
+        for (long addr = start; addr != end; addr = next) {
+            next = Pgtable.pmdAddrEnd(addr, end);
+            long p4d = PageTables.pgdOffset(mm, addr);
+            if (Pgtable.tableNone(getLong(p4d))) {
+                continue;
+            }
+            long pud = PageTables.pudOffset(p4d, addr);
+            if (Pgtable.tableNone(getLong(pud))) {
+                continue;
+            }
+            long pmd = PageTables.pmdOffset(pud, addr);
+            if (Pgtable.tableNone(getLong(pmd))) {
+                continue;
+            }
+            long pte = PageTables.pteOffset(pmd, addr);
+            for (long a = addr; a != next; a += Mman.PAGE_SIZE, pte += 8) {
+                long old = getLong(pte);
+                if (Pgtable.ptePresent(old)) {
+                    putLong(pte, Pgtable.pteModify(old, newprot));
+                    pages++;
+                }
+            }
+        }
+        if (pages != 0) {
+            MmuContext.flushTlbMmRange(mm); // flush_tlb_range
+        }
+        Mem.getAndAddInt(mm + MmStruct.TLB_FLUSH_PENDING, -1);
+        return pages;
     }
 
     /** do_mprotect_pkey: 0 or a negative errno. */

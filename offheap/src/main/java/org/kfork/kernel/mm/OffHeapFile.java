@@ -47,6 +47,11 @@ final class OffHeapFile implements MappedFile {
     }
 
     @Override
+    public long nrpages() {
+        return getLong(addr + MmFileStruct.NRPAGES);
+    }
+
+    @Override
     public long ino() {
         return getLong(addr + MmFileStruct.I_INO);
     }

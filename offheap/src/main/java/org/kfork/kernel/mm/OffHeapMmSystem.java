@@ -21,6 +21,7 @@ import org.kfork.kernel.struct.Mutex;
 import org.kfork.kernel.struct.RwSemaphore;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
+import org.kfork.machine.Ram;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
@@ -28,6 +29,7 @@ import org.kfork.mm.MappedFile;
 import org.kfork.mm.Mman;
 import org.kfork.mm.MmFlags;
 import org.kfork.mm.MmSystem;
+import org.kfork.mm.MmuGather;
 import org.kfork.mm.Overcommit;
 import org.kfork.mm.VmFlags;
 import org.kfork.mm.WorkQueue;
@@ -64,6 +66,17 @@ public final class OffHeapMmSystem implements MmSystem {
     final KmemCache anonVmaCachep;
     final KmemCache anonVmaChainCachep;
     final KmemCache fileCachep;
+    /**
+     * The nodes of the files' page caches: "kfork_mm_radix_tree_node", a cache of the mm system's
+     * own shaped as radix_tree_init's "radix_tree_node". 5.12 has one cache for every radix tree
+     * and xarray; the mm system boots without the kernel's (its own tests have no Globals), so its
+     * stand-in files take nodes here until the fs room's address_space moves i_pages onto the
+     * kernel's cache. Freed at once: lookups run under the big lock, so no reader needs a grace
+     * period.
+     */
+    final KmemCache radixTreeNodeCachep;
+    /** The radix tree code of the page caches ({@link Filemap}), on {@link #radixTreeNodeCachep}. */
+    final org.kfork.ds.Idr pageCache;
     private final long kernelData;
     /**
      * The model's big lock: it stands for the locks 5.12 takes around shared mm state (mmap_lock,
@@ -125,6 +138,21 @@ public final class OffHeapMmSystem implements MmSystem {
     int maxMapCount = Mman.DEFAULT_MAX_MAP_COUNT;
     private volatile boolean fatalSignalPending;
     private long copyPageRange;
+    /** empty_zero_page: what a read of untouched anonymous memory maps (my_zero_pfn). */
+    private final long zeroPage;
+    /**
+     * A page of kernel memory through which the {@link Mm} handles' user copies with Java arrays
+     * go (a system call's buffer on its kernel stack, in 5.12); guarded by {@link #bkl}.
+     */
+    private final long bounce;
+    /** Live pud, pmd and pte tables of every mm (the pgds are {@link #pgds}). Guarded by {@link #bkl}. */
+    private long pgtablePages;
+    /** Live user pages: anonymous pages and page cache pages. Guarded by {@link #bkl}. */
+    private long userPages;
+    /** NR_PAGETABLE, meminfo's PageTables: the pmd and pte tables (their constructors count them). */
+    private long nrPagetable;
+    /** The mmu_gather of the unmap paths (on the kernel's stack in 5.12); guarded by {@link #bkl}. */
+    final MmuGather tlb = new MmuGather();
 
     /** Boots fork.c's caches (fork_init, proc_caches_init) on {@code machine} and the mm model on top. */
     public static OffHeapMmSystem boot(Machine machine) {
@@ -151,6 +179,23 @@ public final class OffHeapMmSystem implements MmSystem {
             SlabFlags.SLAB_PANIC | SlabFlags.SLAB_ACCOUNT, null);
         this.fileCachep = kmem.slabs().create("kfork_mm_file", MmFileStruct.SIZEOF, 0,
             SlabFlags.SLAB_HWCACHE_ALIGN | SlabFlags.SLAB_PANIC, null);
+        this.radixTreeNodeCachep = kmem.slabs().create("kfork_mm_radix_tree_node", (int) org.kfork.ds.XaNode.SIZEOF, 0,
+            SlabFlags.SLAB_PANIC, null); // 5.12 adds SLAB_RECLAIM_ACCOUNT, a statistics flag the model has not
+        this.pageCache = new org.kfork.ds.Idr(new org.kfork.ds.Idr.NodeAllocator() {
+            @Override
+            public long allocNode() {
+                long node = failSlab.shouldFail() ? 0 : radixTreeNodeCachep.alloc(cpu());
+                if (node != 0) {
+                    Mem.zero(node, org.kfork.ds.XaNode.SIZEOF);
+                }
+                return node;
+            }
+
+            @Override
+            public void freeNode(long node) {
+                radixTreeNodeCachep.free(cpu(), node);
+            }
+        });
         this.overcommit = new Overcommit(machine.pages().totalramPages());
         long page = machine.pages().allocPage();
         if (page == 0) {
@@ -158,6 +203,17 @@ public final class OffHeapMmSystem implements MmSystem {
         }
         Mem.zero(page, Mman.PAGE_SIZE);
         this.kernelData = page;
+        long zero = machine.pages().allocPage();
+        if (zero == 0) {
+            throw new IllegalStateException("no RAM for the zero page");
+        }
+        Mem.zero(zero, Mman.PAGE_SIZE);
+        this.zeroPage = zero;
+        long bounce = machine.pages().allocPage();
+        if (bounce == 0) {
+            throw new IllegalStateException("no RAM for the user-copy bounce page");
+        }
+        this.bounce = bounce;
         putLong(page + COUNTING_VM_OPS, 1); // a non-NULL ->open
         putLong(page + INIT_USER_NS, 1);
         putLong(page + LAST_MM_CTX_ID, X86_64.INIT_MM_CTX_ID); // ATOMIC64_INIT(1)
@@ -207,7 +263,7 @@ public final class OffHeapMmSystem implements MmSystem {
         return fatalSignalPending;
     }
 
-    /** copy_page_range: page tables are a later issue, so the call is counted ({@link #copyPageRangeCalls}). */
+    /** Counts a copy_page_range call ({@link #copyPageRangeCalls}). */
     public void copyPageRange() {
         copyPageRange++;
     }
@@ -264,6 +320,63 @@ public final class OffHeapMmSystem implements MmSystem {
     public void freePgd(long pgd) {
         machine.pages().freePages(pgd, PGD_ALLOCATION_ORDER);
         pgds--;
+    }
+
+    /** my_zero_pfn, as a physical address: the zero page's. */
+    public long zeroPagePhys() {
+        return Ram.virtToPhys(zeroPage);
+    }
+
+    /** The handles' bounce page (see {@link #bounce}); the caller holds the big lock. */
+    long bounce() {
+        return bounce;
+    }
+
+    /** A zeroed page for a page table (pud, pmd or pte: GFP_PGTABLE_USER), or 0; failslab first. */
+    public long allocPgtablePage() {
+        if (failSlab.shouldFail()) {
+            return 0;
+        }
+        long t = machine.pages().allocPage();
+        if (t != 0) {
+            Mem.zero(t, Mman.PAGE_SIZE);
+            pgtablePages++;
+        }
+        return t;
+    }
+
+    /** Frees a page table's page. */
+    public void freePgtablePage(long t) {
+        machine.pages().freePage(t);
+        pgtablePages--;
+    }
+
+    /** A page for user memory (alloc_page_vma, GFP_HIGHUSER_MOVABLE; not zeroed), or 0; failslab first. */
+    public long allocUserPage() {
+        if (failSlab.shouldFail()) {
+            return 0;
+        }
+        long p = machine.pages().allocPage();
+        if (p != 0) {
+            userPages++;
+        }
+        return p;
+    }
+
+    /** Frees a user page (its last reference went). */
+    public void freeUserPage(long p) {
+        machine.pages().freePage(p);
+        userPages--;
+    }
+
+    /** pgtable_pte_page_ctor/dtor and pgtable_pmd_page_ctor/dtor: NR_PAGETABLE += {@code d}. */
+    void nrPagetableAdd(int d) {
+        nrPagetable += d;
+    }
+
+    /** Whether {@code f} is a shmem file (its pages are MM_SHMEMPAGES). */
+    boolean isShmemFile(long f) {
+        return getLong(f + MmFileStruct.F_OP_VM_OPS) == kernelData + SHMEM_VM_OPS;
     }
 
     public long getUserNs(long ns) {
@@ -342,6 +455,12 @@ public final class OffHeapMmSystem implements MmSystem {
             if ((Mem.getInt(f + MmFileStruct.F_MODE) & MmFileStruct.FMODE_WRITE) != 0
                 && Mem.getInt(f + MmFileStruct.I_WRITECOUNT) > 0) {
                 Mem.getAndAddInt(f + MmFileStruct.I_WRITECOUNT, -1);
+            }
+            bkl.lock();
+            try {
+                Filemap.truncateInodePagesFinal(this, f); // evict: the page cache goes with the inode
+            } finally {
+                bkl.unlock();
             }
             if (getLong(f + MmFileStruct.F_OP_VM_OPS) == kernelData + SHMEM_VM_OPS) { // shmem_evict_inode
                 overcommit.shmemUnacctSize(getLong(f + MmFileStruct.SHMEM_FLAGS), getLong(f + MmFileStruct.I_SIZE));
@@ -447,7 +566,10 @@ public final class OffHeapMmSystem implements MmSystem {
         m.put("anon_vma", anonVmaCachep.activeObjects());
         m.put("anon_vma_chain", anonVmaChainCachep.activeObjects());
         m.put("filp", fileCachep.activeObjects());
+        m.put("kfork_mm_radix_tree_node", radixTreeNodeCachep.activeObjects());
         m.put("pgd", pgds);
+        m.put("pgtable", pgtablePages);
+        m.put("page", userPages);
         m.put("user_ns refs", getLong(kernelData + INIT_USER_NS) - 1);
         return m;
     }
@@ -455,12 +577,17 @@ public final class OffHeapMmSystem implements MmSystem {
     /** /proc/slabinfo lines of the caches the mm model uses. */
     public java.util.List<org.kfork.alloc.SlabInfo> slabInfos() {
         return java.util.List.of(mmCachep.info(), vmAreaCachep.info(), anonVmaCachep.info(), anonVmaChainCachep.info(),
-            fileCachep.info());
+            fileCachep.info(), radixTreeNodeCachep.info());
     }
 
     @Override
     public long copyPageRangeCalls() {
         return copyPageRange;
+    }
+
+    @Override
+    public long nrPagetable() {
+        return nrPagetable;
     }
 
     /** Stops the work queue, frees the kernel data page and destroys the caches this system created. */
@@ -475,6 +602,9 @@ public final class OffHeapMmSystem implements MmSystem {
             wq.close();
         }
         machine.pages().freePage(kernelData);
+        machine.pages().freePage(zeroPage);
+        machine.pages().freePage(bounce);
+        radixTreeNodeCachep.destroy();
         fileCachep.destroy();
         anonVmaChainCachep.destroy();
         anonVmaCachep.destroy();

@@ -27,12 +27,15 @@ public final class HeapTaskCore implements TaskCoreVariant {
     static final long PAGES = (64L << 20) / 4096;
 
     final HeapGlobals g;
+    /** How many kernel log lines boot wrote: {@link #log} shows what came after. */
+    private final int bootLines;
     private final List<String> hooks = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Long> baseline;
 
     /** Boots a heap kernel on 2 CPUs. */
     public HeapTaskCore() {
         g = HeapGlobals.boot(PAGES, CPUS, SEED);
+        bootLines = g.log.lines().size(); // boot's own messages (pid_max...)
         g.cgroupFree = t -> hooks.add("cgroup_free");
         g.exitCreds = t -> hooks.add("exit_creds");
         g.putSignalStruct = t -> hooks.add("put_signal_struct");
@@ -173,7 +176,8 @@ public final class HeapTaskCore implements TaskCoreVariant {
 
     @Override
     public List<String> log() {
-        return g.log.lines();
+        final List<String> all = g.log.lines();
+        return all.subList(bootLines, all.size());
     }
 
     @Override

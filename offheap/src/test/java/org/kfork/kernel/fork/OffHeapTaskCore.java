@@ -50,6 +50,8 @@ import org.kfork.uapi.Signals;
 public final class OffHeapTaskCore implements TaskCoreVariant {
     final Machine machine;
     final Globals g;
+    /** How many kernel log lines boot wrote: {@link #log} shows what came after. */
+    private final int bootLines;
     private final KmemCache completions;
     private final List<String> hooks = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Long> baseline;
@@ -61,6 +63,7 @@ public final class OffHeapTaskCore implements TaskCoreVariant {
         }
         machine = Machine.builder().ram(64L << 20).cpus(CPUS).build();
         g = Globals.boot(machine, SEED);
+        bootLines = g.log.lines().size(); // boot's own messages (pid_max...)
         g.cgroupFree = t -> hooks.add("cgroup_free");
         g.exitCreds = t -> hooks.add("exit_creds");
         g.putSignalStruct = sig -> hooks.add("put_signal_struct");
@@ -202,7 +205,8 @@ public final class OffHeapTaskCore implements TaskCoreVariant {
 
     @Override
     public List<String> log() {
-        return g.log.lines();
+        final List<String> all = g.log.lines();
+        return all.subList(bootLines, all.size());
     }
 
     @Override

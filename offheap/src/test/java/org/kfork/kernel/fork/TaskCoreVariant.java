@@ -123,7 +123,7 @@ public interface TaskCoreVariant extends AutoCloseable {
     /** Allocations failslab has seen since the last failNth. */
     long failslabAllocations();
 
-    /** The kernel log. */
+    /** The kernel log since boot. */
     List<String> log();
 
     /** The hooked __put_task_struct steps called so far ("cgroup_free", "exit_creds", "put_signal_struct"). */

@@ -201,7 +201,7 @@ class OffHeapMmTest {
         assertEquals(64, AnonVmaChainStruct.SIZEOF);
         assertEquals(16, AnonVmaChainStruct.SAME_VMA);
         assertEquals(56, AnonVmaChainStruct.RB_SUBTREE_LAST);
-        assertEquals(80, MmFileStruct.SIZEOF);
+        assertEquals(112, MmFileStruct.SIZEOF);
         assertEquals(1024, sys.mmCachep.objectSize(), "mm_struct plus the cpu_bitmap of NR_CPUS=64");
         assertEquals(200, sys.vmAreaCachep.objectSize());
     }

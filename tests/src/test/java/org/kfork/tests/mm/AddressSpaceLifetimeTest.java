@@ -197,7 +197,7 @@ class AddressSpaceLifetimeTest extends AddressSpaceSuite {
             child.mmdropAsync();
             long x = a + (i % 64) * P;
             assertEquals(0, mm.mprotect(x, P, (i & 1) == 0 ? RW : PROT_READ));
-            assertEquals(0, mm.touch(x));
+            assertEquals(0, mm.touch(x, (i & 1) == 0));
             mm.validate();
         }
         sys().flushWork();

@@ -1,5 +1,6 @@
 package org.kfork.tests.mm;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.kfork.mm.Mman.*;
 
@@ -12,14 +13,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.DupMode;
 import org.kfork.mm.MappedFile;
+import org.kfork.mm.Pgtable;
+import org.kfork.sched.Limits;
 import org.kfork.uapi.KernelException;
 
 /**
- * Differential test: random histories of mmap, munmap, mprotect, madvise, mlock/munlock, faults
- * (anon_vma_prepare), dup_mm in both modes and mmput, applied in lockstep to the heap twin and the
- * off-heap port, must give the same return values, the same maps views and VMA lists (anon_vma
- * presence included), the same counters, the same object counts per cache, and pass the
- * validators after every step. Seeded; a failure names its seed and step.
+ * Differential test: random histories of mmap, munmap, mprotect, madvise, mlock/munlock, faults,
+ * user copies (copy_to_user, copy_from_user), dup_mm in both modes and mmput, applied in lockstep
+ * to the heap twin and the off-heap port, must give the same return values, the same bytes read,
+ * the same pte bits, the same maps views and VMA lists (anon_vma presence included), the same
+ * counters (rss, hiwater_rss and pgtables_bytes included), the same files' page caches, the same
+ * object counts per cache (pages and tables included), and pass the validators after every
+ * step. Seeded; a failure names its seed and step.
  */
 class MmDifferentialTest {
     static final long P = PAGE_SIZE;
@@ -124,10 +129,31 @@ class MmDifferentialTest {
                     what = (lock ? "mlock(" : "munlock(") + Long.toHexString(start) + ", " + len + ")";
                     ra = lock ? a.mms.get(which).mlock(start, len) : a.mms.get(which).munlock(start, len);
                     rb = lock ? b.mms.get(which).mlock(start, len) : b.mms.get(which).munlock(start, len);
+                } else if (op < 84) {
+                    boolean write = rnd.nextBoolean();
+                    what = "touch(" + Long.toHexString(start) + (write ? ", write)" : ", read)");
+                    ra = a.mms.get(which).touch(start, write);
+                    rb = b.mms.get(which).touch(start, write);
                 } else if (op < 90) {
-                    what = "touch(" + Long.toHexString(start) + ")";
-                    ra = a.mms.get(which).touch(start);
-                    rb = b.mms.get(which).touch(start);
+                    // a user copy at any byte, often running off its area: the same bytes and partial counts
+                    long from = start + rnd.nextInt((int) P);
+                    int n = 1 + rnd.nextInt(rnd.nextBoolean() ? 64 : 3 * (int) P);
+                    if (op < 87) {
+                        byte[] data = new byte[n];
+                        rnd.nextBytes(data);
+                        what = "copy_to_user(" + Long.toHexString(from) + ", " + n + ")";
+                        ra = a.mms.get(which).copyToUser(from, data, 0, n);
+                        rb = b.mms.get(which).copyToUser(from, data, 0, n);
+                    } else {
+                        byte[] xa = new byte[n];
+                        byte[] xb = new byte[n];
+                        what = "copy_from_user(" + Long.toHexString(from) + ", " + n + ")";
+                        ra = a.mms.get(which).copyFromUser(xa, 0, from, n);
+                        rb = b.mms.get(which).copyFromUser(xb, 0, from, n);
+                        assertArrayEquals(xa, xb, "seed " + seed + " step " + step + " " + what + ": bytes read");
+                    }
+                    assertEquals(a.mms.get(which).pte(from) & ~Pgtable.PTE_PFN_MASK,
+                        b.mms.get(which).pte(from) & ~Pgtable.PTE_PFN_MASK, "seed " + seed + " step " + step + " " + what + ": pte bits");
                 } else if (op < 96 && a.mms.size() < 6) {
                     DupMode mode = rnd.nextBoolean() ? DupMode.APPEND : DupMode.STRUCTURAL;
                     what = "dup(" + mode + ")";
@@ -144,7 +170,7 @@ class MmDifferentialTest {
                     continue;
                 }
                 int[] st = stats.computeIfAbsent(what.substring(0, what.indexOf('(')), k -> new int[2]);
-                st[ra >= 0 ? 0 : 1]++;
+                st[(what.startsWith("copy_") ? ra == 0 : ra >= 0) ? 0 : 1]++; // a copy fails when it stops short
                 maxVmas = Math.max(maxVmas, a.mms.get(0).mapCount());
                 String ctx = "seed " + seed + " step " + step + " mm#" + which + " " + what;
                 assertEquals(ra, rb, ctx + ": return values differ");
@@ -162,8 +188,10 @@ class MmDifferentialTest {
                 for (int f = 0; f < 3; f++) {
                     MappedFile fa = a.files.get(f);
                     MappedFile fb = b.files.get(f);
-                    assertEquals(List.of(fa.refcount(), fa.iWritecount(), fa.iMmapWritable(), fa.iMmapCount(), fa.vmOpenCount()),
-                        List.of(fb.refcount(), fb.iWritecount(), fb.iMmapWritable(), fb.iMmapCount(), fb.vmOpenCount()),
+                    assertEquals(List.of(fa.refcount(), fa.iWritecount(), fa.iMmapWritable(), fa.iMmapCount(), fa.vmOpenCount(),
+                            fa.nrpages()),
+                        List.of(fb.refcount(), fb.iWritecount(), fb.iMmapWritable(), fb.iMmapCount(), fb.vmOpenCount(),
+                            fb.nrpages()),
                         ctx + ": file " + fa.path());
                 }
             }
@@ -176,7 +204,7 @@ class MmDifferentialTest {
         System.out.println(sum.append(", max VMAs ").append(maxVmas).append(", mms ").append(a.mms.size()));
         // the history must exercise the model, not just fail
         assertEquals(true, stats.get("mmap")[0] > 40 && stats.get("munmap")[0] > 20 && stats.get("mprotect")[0] > 20 && stats.get("madvise")[0] > 10
-            && maxVmas >= 8, sum.toString());
+            && maxVmas >= 8 && stats.get("copy_to_user")[0] + stats.get("copy_from_user")[0] > 1, sum.toString());
         for (Side s : new Side[] {a, b}) {
             for (AddressSpace mm : s.mms) {
                 mm.mmput();
@@ -198,6 +226,8 @@ class MmDifferentialTest {
 
     private static List<Long> counters(AddressSpace m) {
         return List.of((long) m.mapCount(), m.totalVm(), m.dataVm(), m.execVm(), m.stackVm(), m.lockedVm(),
-            m.highestVmEnd(), m.vmacacheSeqnum(), m.hiwaterVm(), (long) m.mmUsers(), (long) m.mmCount(), m.flags());
+            m.highestVmEnd(), m.vmacacheSeqnum(), m.hiwaterVm(), (long) m.mmUsers(), (long) m.mmCount(), m.flags(),
+            m.rss(Limits.MM_FILEPAGES), m.rss(Limits.MM_ANONPAGES), m.rss(Limits.MM_SHMEMPAGES), m.hiwaterRss(),
+            m.pgtablesBytes());
     }
 }
