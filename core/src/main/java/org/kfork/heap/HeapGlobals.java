@@ -21,6 +21,7 @@ import org.kfork.heap.delayacct.HeapDelayacct;
 import org.kfork.heap.ds.HeapHList;
 import org.kfork.heap.ds.HeapIdr;
 import org.kfork.heap.exit.HeapExit;
+import org.kfork.heap.fork.HeapForkSignal;
 import org.kfork.heap.fork.HeapForkTask;
 import org.kfork.heap.fork.HeapTask;
 import org.kfork.heap.fork.HeapThreadStacks;
@@ -44,11 +45,16 @@ import org.kfork.heap.rcu.HeapRcu;
 import org.kfork.heap.rcu.HeapRcuCallback;
 import org.kfork.heap.sched.HeapNrRunning;
 import org.kfork.heap.sched.HeapSchedCore;
+import org.kfork.heap.signal.HeapSighandStruct;
+import org.kfork.heap.signal.HeapSignal;
+import org.kfork.heap.signal.HeapSignalExterns;
+import org.kfork.heap.signal.HeapSignalStruct;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
 import org.kfork.mm.KmallocSizes;
 import org.kfork.nsproxy.ProcInums;
 import org.kfork.sched.Limits;
+import org.kfork.uapi.Resource;
 
 /**
  * The heap twin of org.kfork.kernel.Globals: the kernel's global state as Java objects. The same
@@ -79,6 +85,23 @@ public final class HeapGlobals implements AutoCloseable {
     public final SplittableRandom random;
     /** tasklist_lock (see the off-heap twin). */
     public final ReentrantReadWriteLock tasklistLock = new ReentrantReadWriteLock(true);
+
+    /** init_signals (init/init_task.c, the signal room). */
+    public HeapSignalStruct initSignals;
+    /** init_sighand (init/init_task.c, the signal room). */
+    public HeapSighandStruct initSighand;
+    /** max_threads as fork_init sets it (set_max_threads on this RAM). */
+    public final int maxThreads;
+    /** The sighand_cache kind (proc_caches_init). */
+    public final int sighandKind;
+    /** The signal_cache kind (proc_caches_init). */
+    public final int signalKind;
+    /** The sigqueue kind (signals_init). */
+    public final int sigqueueKind;
+    /** The functions of other files kernel/signal.c calls; null until the kernel is assembled. */
+    public volatile HeapSignalExterns signalExterns;
+    /** sysctl_nr_open (fs/file.c). */
+    public volatile int sysctlNrOpen = Resource.NR_OPEN;
 
     /** nr_threads. Guarded by tasklist_lock (write). */
     public int nrThreads;
@@ -222,6 +245,9 @@ public final class HeapGlobals implements AutoCloseable {
         this.nrCpus = nrCpus;
         this.random = new SplittableRandom(seed);
         HeapInitTask.initTaskData(this);
+        // init_signals and init_sighand: data of the image
+        this.initSignals = HeapForkSignal.initSignals();
+        this.initSighand = HeapForkSignal.initSighand();
         HeapSchedCore.schedInit(this);
         this.rcu = new HeapRcu(nrCpus);
         for (int i = 0; i < KmallocSizes.count(); i++) {
@@ -231,16 +257,23 @@ public final class HeapGlobals implements AutoCloseable {
         this.idr = new HeapIdr(radixTreeNodes);
         HeapCreds.credInit(this);
         this.exitCreds = tsk -> HeapCreds.exitCreds(this, tsk);
-        // fork_init's write into init_user_ns: every ucount_max[] is max_threads / 2
-        final int maxThreads = Limits.maxThreads(totalramPages, Limits.MAX_THREADS);
+        // fork_init's part that reaches the statics: max_threads, init_task's rlimits, and every
+        // ucount_max[] of init_user_ns at max_threads / 2
+        this.maxThreads = Limits.maxThreads(totalramPages, Limits.MAX_THREADS);
+        HeapForkSignal.forkInitRlimits(initSignals, maxThreads);
         for (int i = 0; i < UcountTypes.UCOUNT_COUNTS; i++) {
             initUserNs.ucountMax.set(i, maxThreads / 2);
         }
         HeapForkTask.forkTaskInit(this);
+        // proc_caches_init's kinds of the signal room, and its step of __put_task_struct
+        this.sighandKind = kind("sighand_cache");
+        this.signalKind = kind("signal_cache");
+        this.putSignalStruct = tsk -> HeapForkSignal.putSignalStruct(this, tsk.signal);
         HeapExit.exitInit(this);
         this.mm = new HeapMmSystem(totalramPages);
         this.failSlab = mm.failSlab();
         this.log = mm.log();
+        this.sigqueueKind = HeapSignal.signalsInit(this);
         HeapPids.pidIdrInit(this);
         HeapDelayacct.delayacctInit(this);
         this.vvarPage = kind("vvar_page");

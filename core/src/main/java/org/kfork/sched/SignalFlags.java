@@ -21,6 +21,11 @@ public final class SignalFlags {
     /** The init process of a pid namespace: signals without handlers cannot kill it. */
     public static final int SIGNAL_UNKILLABLE = 0x00000040;
 
+    /** Both notifications a parent may be owed. */
+    public static final int SIGNAL_CLD_MASK = SIGNAL_CLD_STOPPED | SIGNAL_CLD_CONTINUED;
+    /** The stop state and the notifications: what signal_set_stop_flags replaces. */
+    public static final int SIGNAL_STOP_MASK = SIGNAL_CLD_MASK | SIGNAL_STOP_STOPPED | SIGNAL_STOP_CONTINUED;
+
     private SignalFlags() {
     }
 }

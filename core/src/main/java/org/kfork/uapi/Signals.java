@@ -117,6 +117,106 @@ public final class Signals {
     /** The old name of {@link #SA_RESETHAND}. */
     public static final long SA_ONESHOT = SA_RESETHAND;
 
+    // ---- more of sigaction (include/uapi/asm-generic/signal-defs.h, include/linux/signal.h)
+
+    /** {@code SIG_ERR}: what signal(2) returns on error. */
+    public static final long SIG_ERR = -1;
+
+    /** {@code SIG_KTHREAD} (include/linux/signal.h): a kernel thread takes the signal (allow_signal). */
+    public static final long SIG_KTHREAD = 2;
+    /** {@code SIG_KTHREAD_KERNEL}: a kernel thread takes the signal only from the kernel. */
+    public static final long SIG_KTHREAD_KERNEL = 3;
+
+    /**
+     * {@code UAPI_SA_FLAGS} (include/linux/signal_types.h): the flag bits sigaction keeps; the
+     * rest are cleared so that user space can see what the kernel does not know. x86 adds
+     * SA_RESTORER.
+     */
+    public static final long UAPI_SA_FLAGS = SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK
+        | SA_RESTART | SA_NODEFER | SA_RESETHAND | SA_EXPOSE_TAGBITS | SA_RESTORER;
+
+    // ---- default actions (include/linux/signal.h): one bit per signal, rt_sigmask(sig)
+
+    /** Signals that cannot be caught, blocked or ignored: SIGKILL, SIGSTOP. */
+    public static final long SIG_KERNEL_ONLY_MASK = (1L << (SIGKILL - 1)) | (1L << (SIGSTOP - 1));
+    /** Signals whose default action stops the process. */
+    public static final long SIG_KERNEL_STOP_MASK = (1L << (SIGSTOP - 1)) | (1L << (SIGTSTP - 1))
+        | (1L << (SIGTTIN - 1)) | (1L << (SIGTTOU - 1));
+    /** Signals whose default action dumps core (x86 has no SIGEMT). */
+    public static final long SIG_KERNEL_COREDUMP_MASK = (1L << (SIGQUIT - 1)) | (1L << (SIGILL - 1))
+        | (1L << (SIGTRAP - 1)) | (1L << (SIGABRT - 1)) | (1L << (SIGFPE - 1)) | (1L << (SIGSEGV - 1))
+        | (1L << (SIGBUS - 1)) | (1L << (SIGSYS - 1)) | (1L << (SIGXCPU - 1)) | (1L << (SIGXFSZ - 1));
+    /** Signals whose default action is to ignore them. */
+    public static final long SIG_KERNEL_IGNORE_MASK = (1L << (SIGCONT - 1)) | (1L << (SIGCHLD - 1))
+        | (1L << (SIGWINCH - 1)) | (1L << (SIGURG - 1));
+    /** Signals with si_codes of their own (their siginfo layout depends on the code). */
+    public static final long SIG_SPECIFIC_SICODES_MASK = (1L << (SIGILL - 1)) | (1L << (SIGFPE - 1))
+        | (1L << (SIGSEGV - 1)) | (1L << (SIGBUS - 1)) | (1L << (SIGTRAP - 1)) | (1L << (SIGCHLD - 1))
+        | (1L << (SIGPOLL - 1)) | (1L << (SIGSYS - 1));
+
+    // ---- si_code (include/uapi/asm-generic/siginfo.h)
+
+    /** Sent by kill, sigsend or raise. */
+    public static final int SI_USER = 0;
+    /** Sent by the kernel. */
+    public static final int SI_KERNEL = 0x80;
+    /** Sent by sigqueue. */
+    public static final int SI_QUEUE = -1;
+    /** Sent by a POSIX timer's expiry. */
+    public static final int SI_TIMER = -2;
+    /** Sent by a message queue's state change. */
+    public static final int SI_MESGQ = -3;
+    /** Sent by an AIO completion. */
+    public static final int SI_ASYNCIO = -4;
+    /** Sent by a queued SIGIO. */
+    public static final int SI_SIGIO = -5;
+    /** Sent by tkill or tgkill. */
+    public static final int SI_TKILL = -6;
+    /** Sent by execve killing the other threads. */
+    public static final int SI_DETHREAD = -7;
+    /** Sent by glibc's asynchronous name lookup. */
+    public static final int SI_ASYNCNL = -60;
+    /** The si_codes of each signal with codes of its own (NSIG* of siginfo.h); 0 for the others. */
+    private static final int[] NSIG_CODES = new int[SIGSYS + 1];
+    /** siginfo_layout() results: which union member of _sifields a siginfo uses. */
+    public static final int SIL_KILL = 0;
+    /** The POSIX timer layout. */
+    public static final int SIL_TIMER = 1;
+    /** The SIGPOLL/SIGIO layout. */
+    public static final int SIL_POLL = 2;
+    /** A fault: si_addr. */
+    public static final int SIL_FAULT = 3;
+    /** A machine-check fault: si_addr and si_addr_lsb. */
+    public static final int SIL_FAULT_MCEERR = 4;
+    /** A bound-check fault. */
+    public static final int SIL_FAULT_BNDERR = 5;
+    /** A protection-key fault. */
+    public static final int SIL_FAULT_PKUERR = 6;
+    /** SIGCHLD: pid, uid, status, utime, stime. */
+    public static final int SIL_CHLD = 7;
+    /** sigqueue and friends: pid, uid, value. */
+    public static final int SIL_RT = 8;
+    /** SIGSYS from seccomp. */
+    public static final int SIL_SYS = 9;
+    private static final int[] SIL_OF_SPECIFIC = new int[SIGSYS + 1];
+
+    static {
+        NSIG_CODES[SIGILL] = 11;
+        NSIG_CODES[SIGFPE] = 15;
+        NSIG_CODES[SIGSEGV] = 9;
+        NSIG_CODES[SIGBUS] = 5;
+        NSIG_CODES[SIGTRAP] = 5;
+        NSIG_CODES[SIGCHLD] = 6;
+        NSIG_CODES[SIGPOLL] = 6;
+        NSIG_CODES[SIGSYS] = 2;
+        for (int sig : new int[] {SIGILL, SIGFPE, SIGSEGV, SIGBUS, SIGTRAP}) {
+            SIL_OF_SPECIFIC[sig] = SIL_FAULT;
+        }
+        SIL_OF_SPECIFIC[SIGCHLD] = SIL_CHLD;
+        SIL_OF_SPECIFIC[SIGPOLL] = SIL_POLL;
+        SIL_OF_SPECIFIC[SIGSYS] = SIL_SYS;
+    }
+
     /** Names of signals 1 to 31, by number; index 0 is unused. Aliases give way to the first name. */
     private static final String[] NAMES = {
         null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
@@ -160,6 +260,125 @@ public final class Signals {
             return "SIGRTMIN+" + (sig - SIGRTMIN);
         }
         return "signal " + sig;
+    }
+
+    // ---- sigset_t arithmetic: x86_64's sigset_t is one unsigned long, bit sig-1 for signal sig
+
+    /**
+     * rt_sigmask(): the bit of {@code sig} (1 to 64) in a sigset_t word. Unchecked, for the
+     * kernel's own use on numbers it has already validated.
+     */
+    public static long rtSigmask(int sig) {
+        return 1L << (sig - 1);
+    }
+
+    /** sigaddset: {@code set} with {@code sig} added. */
+    public static long sigaddset(long set, int sig) {
+        return set | rtSigmask(sig);
+    }
+
+    /** sigdelset: {@code set} without {@code sig}. */
+    public static long sigdelset(long set, int sig) {
+        return set & ~rtSigmask(sig);
+    }
+
+    /** sigismember. */
+    public static boolean sigismember(long set, int sig) {
+        return (set & rtSigmask(sig)) != 0;
+    }
+
+    /**
+     * siginmask(sig, mask): a standard signal (1 to 31) whose bit is in {@code mask}; real-time
+     * signals are never in the kernel's class masks.
+     */
+    public static boolean siginmask(int sig, long mask) {
+        return sig > 0 && sig < SIGRTMIN && (rtSigmask(sig) & mask) != 0;
+    }
+
+    /** sig_kernel_only: SIGKILL or SIGSTOP. */
+    public static boolean sigKernelOnly(int sig) {
+        return siginmask(sig, SIG_KERNEL_ONLY_MASK);
+    }
+
+    /** sig_kernel_coredump: the default action dumps core. */
+    public static boolean sigKernelCoredump(int sig) {
+        return siginmask(sig, SIG_KERNEL_COREDUMP_MASK);
+    }
+
+    /** sig_kernel_ignore: the default action ignores the signal. */
+    public static boolean sigKernelIgnore(int sig) {
+        return siginmask(sig, SIG_KERNEL_IGNORE_MASK);
+    }
+
+    /** sig_kernel_stop: the default action stops the process. */
+    public static boolean sigKernelStop(int sig) {
+        return siginmask(sig, SIG_KERNEL_STOP_MASK);
+    }
+
+    /** sig_specific_sicodes. */
+    public static boolean sigSpecificSicodes(int sig) {
+        return siginmask(sig, SIG_SPECIFIC_SICODES_MASK);
+    }
+
+    /**
+     * sig_handler_ignored: whether a signal with this handler is ignored, explicitly (SIG_IGN)
+     * or by default (SIG_DFL of a signal whose default is to ignore).
+     */
+    public static boolean sigHandlerIgnored(long handler, int sig) {
+        return handler == SIG_IGN || (handler == SIG_DFL && sigKernelIgnore(sig));
+    }
+
+    /**
+     * sig_fatal(t, sig) given t's handler for sig: the default action of a signal that neither
+     * ignores nor stops, so it terminates the thread group.
+     */
+    public static boolean sigFatal(long handler, int sig) {
+        return !siginmask(sig, SIG_KERNEL_IGNORE_MASK | SIG_KERNEL_STOP_MASK) && handler == SIG_DFL;
+    }
+
+    /** SI_FROMUSER: a siginfo whose code says user space sent it (si_code <= 0). */
+    public static boolean siFromuser(int siCode) {
+        return siCode <= 0;
+    }
+
+    /**
+     * siginfo_layout(sig, si_code) of kernel/signal.c: which member of the siginfo union a
+     * signal with this code fills (one of the SIL_* values).
+     */
+    public static int siginfoLayout(int sig, int siCode) {
+        int layout = SIL_KILL;
+        if (siCode > SI_USER && siCode < SI_KERNEL) {
+            if (sig >= 0 && sig < NSIG_CODES.length && siCode <= NSIG_CODES[sig]) {
+                layout = SIL_OF_SPECIFIC[sig];
+                // the codes with a layout of their own (BUS_MCEERR_AR/AO, SEGV_BNDERR, SEGV_PKUERR)
+                if (sig == SIGBUS && siCode >= 4 && siCode <= 5) {
+                    layout = SIL_FAULT_MCEERR;
+                } else if (sig == SIGSEGV && siCode == 3) {
+                    layout = SIL_FAULT_BNDERR;
+                } else if (sig == SIGSEGV && siCode == 4) {
+                    layout = SIL_FAULT_PKUERR;
+                }
+            } else if (siCode <= NSIG_CODES[SIGPOLL]) {
+                layout = SIL_POLL;
+            }
+        } else if (siCode == SI_TIMER) {
+            layout = SIL_TIMER;
+        } else if (siCode == SI_SIGIO) {
+            layout = SIL_POLL;
+        } else if (siCode < 0) {
+            layout = SIL_RT;
+        }
+        return layout;
+    }
+
+    /**
+     * has_si_pid_and_uid of kernel/signal.c: whether a siginfo of this signal and code carries a
+     * sender's pid and uid (the kill, SIGCHLD and rt layouts), which send_signal translates into
+     * the receiver's namespaces.
+     */
+    public static boolean hasSiPidAndUid(int sig, int siCode) {
+        int layout = siginfoLayout(sig, siCode);
+        return layout == SIL_KILL || layout == SIL_CHLD || layout == SIL_RT;
     }
 
     /**

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.kfork.arch.X86_64;
 import org.kfork.mm.MmFlags;
 import org.kfork.mm.VmFlags;
+import org.kfork.sched.CpuClocks;
+import org.kfork.sched.Jobctl;
 import org.kfork.sched.Limits;
 import org.kfork.sched.SignalFlags;
 import org.kfork.sched.TaskFlags;
@@ -36,7 +38,7 @@ class ConstantsCsvTest {
         CloneFlags.class, Signals.class, Errno.class, Futex.class, Wait.class, Resource.class,
         Capabilities.class,
         VmFlags.class, MmFlags.class,
-        TaskFlags.class, TaskState.class, SignalFlags.class, Limits.class,
+        TaskFlags.class, TaskState.class, SignalFlags.class, Limits.class, Jobctl.class, CpuClocks.class,
         X86_64.class);
 
     /**

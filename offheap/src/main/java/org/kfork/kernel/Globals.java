@@ -12,6 +12,7 @@ import org.kfork.kernel.delayacct.Delayacct;
 import org.kfork.kernel.exit.Exit;
 import org.kfork.ds.Idr;
 import org.kfork.kernel.fork.ForkInit;
+import org.kfork.kernel.fork.ForkSignal;
 import org.kfork.kernel.fork.ForkTask;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
@@ -20,6 +21,8 @@ import org.kfork.kernel.cred.Creds;
 import org.kfork.kernel.mm.OffHeapMmSystem;
 import org.kfork.kernel.nsproxy.Nsproxies;
 import org.kfork.kernel.rcu.Rcu;
+import org.kfork.kernel.signal.Signal;
+import org.kfork.kernel.signal.SignalExterns;
 import org.kfork.kernel.sched.SchedCore;
 import org.kfork.machine.Machine;
 import org.kfork.mm.FailSlab;
@@ -29,6 +32,7 @@ import org.kfork.kernel.lib.RadixTreeNodes;
 import org.kfork.kernel.pid.PidNamespaces;
 import org.kfork.kernel.pid.Pids;
 import org.kfork.sched.Limits;
+import org.kfork.uapi.Resource;
 
 /**
  * The kernel's global state on one machine: what 5.12 keeps in static variables, in .data and .bss,
@@ -86,6 +90,20 @@ public final class Globals implements AutoCloseable {
      * starved by readers (wait, kill).
      */
     public final ReentrantReadWriteLock tasklistLock = new ReentrantReadWriteLock(true);
+
+    /** sigqueue_cachep (kernel/signal.c, signals_init). */
+    public final KmemCache sigqueueCachep;
+    /**
+     * The functions of other files kernel/signal.c calls (pid.c, user.c, capability.c, the
+     * scheduler's wake-ups, exit.c's __wake_up_parent), registered by whoever assembles the kernel
+     * before the first signal is sent; null until then.
+     */
+    public volatile SignalExterns signalExterns;
+    /**
+     * sysctl_nr_open (fs/file.c): the most file descriptors a process may have, so the ceiling
+     * of RLIMIT_NOFILE's hard limit (do_prlimit).
+     */
+    public volatile int sysctlNrOpen = Resource.NR_OPEN;
 
     /** nr_threads: tasks in the system, the idle tasks excepted. Guarded by tasklist_lock (write). */
     public int nrThreads;
@@ -265,8 +283,10 @@ public final class Globals implements AutoCloseable {
         this.cpus = kmem.cpus();
         this.random = new SplittableRandom(seed);
         this.image = new KernelImage(machine);
-        // init_task and init_stack are data of the image, there before start_kernel runs
+        // init_task, init_stack and the signal statics are data of the image, there before start_kernel runs
         InitTask.initTaskData(this);
+        this.initSignals = ForkSignal.initSignals(image);
+        this.initSighand = ForkSignal.initSighand(image);
         SchedCore.schedInit(this);
         this.kmallocCaches = new Kmalloc(kmem);
         this.rcu = Rcu.of(machine);
@@ -274,12 +294,14 @@ public final class Globals implements AutoCloseable {
         this.idr = new Idr(radixTreeNodes);
         Creds.credInit(this);
         this.exitCreds = tsk -> Creds.exitCreds(this, tsk);
-        this.forkInit = ForkInit.boot(kmem, initUserNs);
+        this.forkInit = ForkInit.boot(kmem, initSignals, initUserNs);
         ForkTask.forkTaskInit(this);
+        this.putSignalStruct = sig -> ForkSignal.putSignalStruct(this, sig);
         Exit.exitInit(this);
         this.mm = OffHeapMmSystem.on(machine, forkInit);
         this.failSlab = mm.failSlab();
         this.log = mm.log();
+        this.sigqueueCachep = Signal.signalsInit(kmem);
         // pid_idr_init runs before fork_init in 5.12; here it follows it, because the kernel log
         // it prints to is the mm half's. Neither reads what the other sets up.
         Pids.pidIdrInit(this);
@@ -365,6 +387,7 @@ public final class Globals implements AutoCloseable {
         PidNamespaces.close(this);
         Delayacct.delayacctClose(this);
         Pids.close(this);
+        sigqueueCachep.destroy();
         mm.close();
         forkInit.close();
         SchedCore.schedClose(this);

@@ -16,6 +16,7 @@ import org.kfork.heap.pid.HeapPid;
 import org.kfork.heap.rcu.HeapCallbackHead;
 import org.kfork.heap.sched.HeapCompletion;
 import org.kfork.heap.sched.HeapSchedClass;
+import org.kfork.heap.signal.HeapSighandStruct;
 import org.kfork.heap.signal.HeapSignalStruct;
 import org.kfork.heap.signal.HeapSigpending;
 import org.kfork.pid.PidRules;
@@ -316,9 +317,13 @@ public final class HeapTask extends HeapCallbackHead {
     /** {@code struct nsproxy *nsproxy}, changed under {@link #allocLock}. */
     public volatile HeapNsproxy nsproxy;
     /** {@code struct signal_struct *signal}. */
-    HeapSignalStruct signal;
+    public HeapSignalStruct signal;
+    /** {@code struct sighand_struct *sighand} (RCU-published: lock_task_sighand reads it again under the lock). */
+    public volatile HeapSighandStruct sighand;
     /** {@code sigset_t blocked}. */
     public long blocked;
+    /** {@code sigset_t real_blocked}. */
+    public long realBlocked;
     /** {@code struct sigpending pending}: the signals sent to this thread alone. */
     public final HeapSigpending pending = new HeapSigpending();
     /** {@code struct callback_head *task_works}. */
@@ -333,6 +338,10 @@ public final class HeapTask extends HeapCallbackHead {
     public int seccompMode;
     /** {@code seccomp.filter}: no filters exist in the model. */
     public Object seccompFilter;
+    /** {@code u64 parent_exec_id}. */
+    public long parentExecId;
+    /** {@code u64 self_exec_id}. */
+    public volatile long selfExecId;
     /** {@code spinlock_t alloc_lock}: task_lock. */
     public final HeapSpinlock allocLock = new HeapSpinlock();
     /** {@code raw_spinlock_t pi_lock}. */
@@ -525,7 +534,9 @@ public final class HeapTask extends HeapCallbackHead {
         ioUring = src.ioUring;
         nsproxy = src.nsproxy;
         signal = src.signal;
+        sighand = src.sighand;
         blocked = src.blocked;
+        realBlocked = src.realBlocked;
         pending.signal = src.pending.signal;
         taskWorks = src.taskWorks;
         auditContext = src.auditContext;
@@ -533,6 +544,8 @@ public final class HeapTask extends HeapCallbackHead {
         sessionid = src.sessionid;
         seccompMode = src.seccompMode;
         seccompFilter = src.seccompFilter;
+        parentExecId = src.parentExecId;
+        selfExecId = src.selfExecId;
         wakeQNext = src.wakeQNext;
         piWaiters = src.piWaiters;
         piTopTask = src.piTopTask;

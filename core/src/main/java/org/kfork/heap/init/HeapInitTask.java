@@ -9,6 +9,7 @@ import org.kfork.arch.X86_64;
 import org.kfork.heap.HeapGlobals;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.fork.HeapTask;
+import org.kfork.pid.PidRules;
 import org.kfork.sched.Limits;
 import org.kfork.sched.Prio;
 import org.kfork.sched.TaskFlags;
@@ -20,9 +21,11 @@ import org.kfork.uapi.Errno;
  * init_stack, built in the same two steps with the same values (a static is an object the kernel's
  * globals hold, counted in no kind, as a static is in no cache).
  *
- * <p>The link step sets active_mm. The other pointers of init_task (cred, fs, files, signal,
- * sighand, nsproxy, thread_pid) are fields the other rooms add to HeapTask, with their objects'
- * types; their rooms' statics are linked here once those fields exist.
+ * <p>The link step sets active_mm, real_cred and cred (init_cred), nsproxy, signal and sighand
+ * (init_signals, init_sighand: init_task is the one entry of init_signals.thread_head, and
+ * init_signals' pids[] point at init_struct_pid). The other
+ * pointers of init_task (fs, files, thread_pid) are fields the other rooms add to HeapTask, with
+ * their objects' types; their rooms' statics are linked here once those fields exist.
  */
 public final class HeapInitTask {
     /** INIT_TASK_COMM. */
@@ -75,13 +78,23 @@ public final class HeapInitTask {
         t.stackCanary = randomCanary(g);
     }
 
-    /** The link step: active_mm = &init_mm (see the class comment for the rest). */
+    /** The link step: active_mm = &init_mm, init_cred, init_nsproxy, the signal statics (see the class comment). */
     public static void initTaskLinks(HeapGlobals g) {
         g.mm.initMm();
         g.initTask.activeMm = g.mm.initMmStruct();
         g.initTask.realCred = g.initCred;
         g.initTask.cred = g.initCred;
         g.initTask.nsproxy = g.initNsproxy;
+        if (g.initSignals != null) {
+            g.initTask.signal = g.initSignals;
+            g.initTask.sighand = g.initSighand;
+            // .thread_node = LIST_HEAD_INIT(init_signals.thread_head): init_task is the one thread
+            HeapIntrusiveList.listAdd(g.initTask.threadNode, g.initSignals.threadHead);
+            // init_signals.pids[] = { [every type] = &init_struct_pid }: static pointers, no reference
+            for (int type = 0; type < PidRules.PIDTYPE_MAX; type++) {
+                g.initSignals.setPid(type, g.initStructPid);
+            }
+        }
     }
 
     /** plist_node_init on pushable_tasks. */

@@ -33,9 +33,10 @@ import org.kfork.uapi.Errno;
  * MAX_THREADS]); a sighand_struct's lock and wait queue are initialized once per object, by the
  * cache's constructor.
  *
- * <p>fork_init writes {@code init_user_ns.ucount_max[]} in the kernel's init_user_ns (given to
- * {@link #boot(Kmem, long)}); until init_task's signal_struct exists, the rlimits it writes into
- * {@code init_task.signal->rlim[]} are held in {@link InitLimits}.
+ * <p>fork_init writes {@code init_task.signal->rlim[RLIMIT_NPROC and RLIMIT_SIGPENDING]} into
+ * the kernel's init_signals and {@code init_user_ns.ucount_max[]} into its init_user_ns (both
+ * given to {@link #boot(Kmem, long, long)}); the rlimits are also held in {@link InitLimits} (the
+ * only place when it is booted alone).
  */
 public final class ForkInit implements AutoCloseable {
     /** cpumask_size(): BITS_TO_LONGS(NR_CPUS) longs, the cpu_bitmap that follows an mm_struct. */
@@ -54,7 +55,7 @@ public final class ForkInit implements AutoCloseable {
     /** The task_struct usercopy size: fpu_kernel_xstate_size. */
     public static final int TASK_USERSIZE = (int) (Fpu.SIZEOF - Fpu.STATE);
 
-    /** What fork_init writes into init_task's rlimits: fields of this holder until that struct exists. */
+    /** What fork_init writes into init_task's rlimits, kept here too (booted alone, there is no init_signals). */
     public static final class InitLimits {
         /** init_task.signal->rlim[RLIMIT_NPROC].rlim_cur. */
         public long nprocCur;
@@ -67,6 +68,9 @@ public final class ForkInit implements AutoCloseable {
     }
 
     private final Kmem kmem;
+    /** init_signals, or 0 when booted without a kernel. */
+    private final long initSignals;
+    /** init_user_ns, or 0 when booted without a kernel. */
     private final long initUserNs;
     private final InitLimits initLimits = new InitLimits();
     private final PerCpuCounter processCounts;
@@ -81,26 +85,29 @@ public final class ForkInit implements AutoCloseable {
     private KmemCache vmAreaCachep;
     private ThreadStacks stacks;
 
-    private ForkInit(Kmem kmem, long initUserNs) {
+    private ForkInit(Kmem kmem, long initSignals, long initUserNs) {
         this.kmem = kmem;
+        this.initSignals = initSignals;
         this.initUserNs = initUserNs;
         this.processCounts = new PerCpuCounter(kmem.percpu());
     }
 
     /**
-     * Boots fork.c on {@code kmem}'s machine without a kernel around it (no init_user_ns to write
-     * the namespace limits into): fork_init, then proc_caches_init.
+     * Boots fork.c on {@code kmem}'s machine without a kernel around it (no init_signals and no
+     * init_user_ns to write the limits into: the rlimits are only kept in {@link #initLimits}):
+     * fork_init, then proc_caches_init.
      */
     public static ForkInit boot(Kmem kmem) {
-        return boot(kmem, 0);
+        return boot(kmem, 0, 0);
     }
 
     /**
-     * Boots fork.c on {@code kmem}'s machine: fork_init, which also writes the limits of the
-     * kernel's {@code init_user_ns} at that address (0: none), then proc_caches_init.
+     * Boots fork.c on {@code kmem}'s machine: fork_init, which also writes RLIMIT_NPROC and
+     * RLIMIT_SIGPENDING into {@code initSignals} (init_task's signal_struct), then the limits of
+     * the kernel's {@code init_user_ns} at that address (0: none), then proc_caches_init.
      */
-    public static ForkInit boot(Kmem kmem, long initUserNs) {
-        ForkInit f = new ForkInit(kmem, initUserNs);
+    public static ForkInit boot(Kmem kmem, long initSignals, long initUserNs) {
+        ForkInit f = new ForkInit(kmem, initSignals, initUserNs);
         f.forkInit();
         f.procCachesInit();
         return f;
@@ -121,6 +128,9 @@ public final class ForkInit implements AutoCloseable {
         initLimits.nprocMax = maxThreads / 2;
         initLimits.sigpendingCur = initLimits.nprocCur;
         initLimits.sigpendingMax = initLimits.nprocMax;
+        if (initSignals != 0) {
+            ForkSignal.forkInitRlimits(initSignals, maxThreads);
+        }
         if (initUserNs != 0) {
             for (int i = 0; i < UcountTypes.UCOUNT_COUNTS; i++) {
                 Mem.putInt(initUserNs + UserNamespace.UCOUNT_MAX + (long) i * Integer.BYTES, maxThreads / 2);

@@ -18,6 +18,7 @@ import org.kfork.kernel.struct.Sigpending;
 import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.machine.Abi;
 import org.kfork.machine.Mem;
+import org.kfork.pid.PidRules;
 import org.kfork.sched.Limits;
 import org.kfork.sched.Prio;
 import org.kfork.sched.TaskFlags;
@@ -130,7 +131,8 @@ public final class InitTask {
     /**
      * The pointers of init_task to the statics of the other rooms, last thing at boot: active_mm
      * (init_mm), real_cred and cred (init_cred), fs, files, signal, sighand, nsproxy, thread_pid
-     * (init_struct_pid), and thread_node, linked as the one entry of init_signals.thread_head.
+     * (init_struct_pid), and thread_node, linked as the one entry of init_signals.thread_head;
+     * init_signals' pids[] point at init_struct_pid.
      */
     public static void initTaskLinks(Globals g) {
         final long t = g.initTask;
@@ -146,10 +148,18 @@ public final class InitTask {
         putLong(t + TaskStruct.NSPROXY, g.initNsproxy);
         putLong(t + TaskStruct.THREAD_PID, g.initStructPid);
         if (g.initSignals != 0) {
-            // .thread_node = LIST_HEAD_INIT(init_signals.thread_head): init_task is the one thread
+            // .thread_node = LIST_HEAD_INIT(init_signals.thread_head), and init_signals' thread_head
+            // = LIST_HEAD_INIT(init_task.thread_node): init_task is the one thread
             final long head = g.initSignals + SignalStruct.THREAD_HEAD;
-            putLong(t + TaskStruct.THREAD_NODE + IntrusiveList.NEXT, head);
-            putLong(t + TaskStruct.THREAD_NODE + IntrusiveList.PREV, head);
+            final long node = t + TaskStruct.THREAD_NODE;
+            putLong(node + IntrusiveList.NEXT, head);
+            putLong(node + IntrusiveList.PREV, head);
+            putLong(head + IntrusiveList.NEXT, node);
+            putLong(head + IntrusiveList.PREV, node);
+            // init_signals.pids[] = { [every type] = &init_struct_pid }: static pointers, no reference
+            for (int type = 0; type < PidRules.PIDTYPE_MAX; type++) {
+                putLong(g.initSignals + SignalStruct.PIDS + (long) Long.BYTES * type, g.initStructPid);
+            }
         }
     }
 

@@ -44,6 +44,7 @@ public final class Structs {
                 RatelimitState.LAYOUT, Sifields.LAYOUT, Siginfo.LAYOUT, Rusage.LAYOUT,
                 KernelOldTimeval.LAYOUT, UidGidMap.LAYOUT, UidGidExtent.LAYOUT, Lockref.LAYOUT,
                 Dentry.LAYOUT, Vfsmount.LAYOUT, Mount.LAYOUT, MntPcp.LAYOUT, PosixCputimerBase.LAYOUT,
+                MultiprocessSignals.LAYOUT,
                 LoadWeight.LAYOUT, CallSingleNode.LAYOUT, PlistNode.LAYOUT, RestartBlock.LAYOUT,
                 PageFrag.LAYOUT, SchedClass.LAYOUT, TaskDelayInfo.LAYOUT, SwaitQueueHead.LAYOUT, Net.LAYOUT,
                 // the lock and capability types the ones above are built from, declared in the type model

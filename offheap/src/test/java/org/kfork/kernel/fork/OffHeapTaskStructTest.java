@@ -160,6 +160,8 @@ class OffHeapTaskStructTest {
         assertNotEquals(0, g.initCred);
         assertNotEquals(0, g.initNsproxy);
         assertNotEquals(0, g.initStructPid);
+        assertNotEquals(0, g.initSignals);
+        assertNotEquals(0, g.initSighand);
         assertEquals(g.initCred, getLong(t + TaskStruct.REAL_CRED));
         assertEquals(g.initCred, getLong(t + TaskStruct.CRED));
         assertEquals(g.initFs, getLong(t + TaskStruct.FS));
@@ -169,12 +171,13 @@ class OffHeapTaskStructTest {
         assertEquals(g.initNsproxy, getLong(t + TaskStruct.NSPROXY));
         assertEquals(g.initStructPid, getLong(t + TaskStruct.THREAD_PID));
         assertEquals(g.mm.initMmAddress(), getLong(t + TaskStruct.ACTIVE_MM));
-        if (g.initSignals != 0) {
-            // LIST_HEAD_INIT(init_signals.thread_head): init_task's thread_node points at the head
-            final long head = g.initSignals + SignalStruct.THREAD_HEAD;
-            assertEquals(head, IntrusiveList.next(t + TaskStruct.THREAD_NODE));
-            assertEquals(head, getLong(t + TaskStruct.THREAD_NODE + ListHead.PREV));
-        }
+        // .thread_node = LIST_HEAD_INIT(init_signals.thread_head), and the head points back at it:
+        // init_task is the one thread of init_signals
+        final long head = g.initSignals + SignalStruct.THREAD_HEAD;
+        assertEquals(head, IntrusiveList.next(t + TaskStruct.THREAD_NODE));
+        assertEquals(head, getLong(t + TaskStruct.THREAD_NODE + ListHead.PREV));
+        assertEquals(t + TaskStruct.THREAD_NODE, IntrusiveList.next(head));
+        assertEquals(t + TaskStruct.THREAD_NODE, getLong(head + ListHead.PREV));
     }
 
     @Test

@@ -49,7 +49,8 @@ class ComputedLayoutTest {
      * include/linux/delayacct.h:21 (task_delay_info), include/linux/swait.h:43; the embedded instances agree with the
      * reference's task_struct and sched_entity rows. And include/net/net_namespace.h:56 (the head of struct
      * net, up to its ns_common; CONFIG_KEYS on, so key_domain is there; worked out from the header, not
-     * checked with gcc).
+     * checked with gcc). For the signal room, include/linux/sched/signal.h:70 (multiprocess_signals:
+     * sigset_t is one unsigned long on x86_64).
      */
     private static final String EXPECTED = """
             ns_common,stashed,0,8
@@ -230,6 +231,9 @@ class ComputedLayoutTest {
             posix_cputimer_base,nextevt,0,8
             posix_cputimer_base,tqhead,8,16
             posix_cputimer_base,__SIZEOF__,24,8
+            multiprocess_signals,signal,0,8
+            multiprocess_signals,node,8,16
+            multiprocess_signals,__SIZEOF__,24,8
             load_weight,weight,0,8
             load_weight,inv_weight,8,4
             load_weight,__SIZEOF__,16,8
@@ -319,7 +323,7 @@ class ComputedLayoutTest {
             Lockref.LAYOUT, Dentry.LAYOUT, Vfsmount.LAYOUT, Mount.LAYOUT, MntPcp.LAYOUT,
             PosixCputimerBase.LAYOUT, LoadWeight.LAYOUT,
             CallSingleNode.LAYOUT, PlistNode.LAYOUT, RestartBlock.LAYOUT, PageFrag.LAYOUT, SchedClass.LAYOUT,
-            TaskDelayInfo.LAYOUT, SwaitQueueHead.LAYOUT, Net.LAYOUT);
+            TaskDelayInfo.LAYOUT, SwaitQueueHead.LAYOUT, Net.LAYOUT, MultiprocessSignals.LAYOUT);
 
     private static Map<String, List<String[]>> expected() {
         Map<String, List<String[]>> byStruct = new LinkedHashMap<>();
