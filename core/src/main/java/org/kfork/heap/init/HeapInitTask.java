@@ -85,6 +85,7 @@ public final class HeapInitTask {
         g.initTask.realCred = g.initCred;
         g.initTask.cred = g.initCred;
         g.initTask.nsproxy = g.initNsproxy;
+        g.initTask.setThreadPid(g.initStructPid); // .thread_pid = &init_struct_pid, as off-heap
         if (g.initSignals != null) {
             g.initTask.signal = g.initSignals;
             g.initTask.sighand = g.initSighand;
