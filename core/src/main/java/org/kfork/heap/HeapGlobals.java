@@ -107,6 +107,11 @@ public final class HeapGlobals implements AutoCloseable {
     public int nrThreads;
     /** total_forks. Guarded by tasklist_lock (write). */
     public long totalForks;
+    /**
+     * process_counts: per CPU, a fork adds one and a release of a group's last task subtracts
+     * one (nr_processes sums them). Guarded by tasklist_lock (write).
+     */
+    public final java.util.concurrent.atomic.AtomicLongArray processCounts;
 
     // ---- the task core (see the off-heap twin) ----
 
@@ -243,6 +248,7 @@ public final class HeapGlobals implements AutoCloseable {
     private HeapGlobals(long totalramPages, int nrCpus, long seed) {
         this.totalramPages = totalramPages;
         this.nrCpus = nrCpus;
+        this.processCounts = new java.util.concurrent.atomic.AtomicLongArray(nrCpus);
         this.random = new SplittableRandom(seed);
         HeapInitTask.initTaskData(this);
         // init_signals and init_sighand: data of the image
