@@ -8,6 +8,7 @@ import org.kfork.heap.exit.HeapExit;
 import org.kfork.heap.fork.HeapForkMm;
 import org.kfork.heap.fork.HeapForkMmRelease;
 import org.kfork.heap.fork.HeapTask;
+import org.kfork.heap.fs.HeapFiles;
 import org.kfork.heap.mm.HeapMm;
 import org.kfork.heap.mm.HeapMmStruct;
 import org.kfork.heap.pid.HeapPids;
@@ -53,7 +54,9 @@ public final class HeapExec {
         }
         execMmap(g, current, ((HeapMm) as).mmStruct());
         current.flags &= ~ExecRules.PF_CLEARED_BY_EXEC;
-        // (do_close_on_exec: the files room, FILES_AND_FS_ROOM)
+        if (current.files != null) {
+            HeapFiles.doCloseOnExec(g, current.files);
+        }
         current.comm = ExecRules.comm(image.name());
         current.selfExecId = current.selfExecId + 1;
         HeapSignal.flushSignalHandlers(current, false);

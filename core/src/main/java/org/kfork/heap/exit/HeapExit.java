@@ -2,12 +2,15 @@ package org.kfork.heap.exit;
 
 import org.kfork.exit.WaitRules;
 import org.kfork.heap.HeapGlobals;
+import org.kfork.heap.block.HeapBlkIoc;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.fork.HeapForkMm;
 import org.kfork.heap.fork.HeapForkMmRelease;
 import org.kfork.heap.fork.HeapForkSignal;
 import org.kfork.heap.fork.HeapForkTask;
 import org.kfork.heap.fork.HeapTask;
+import org.kfork.heap.fs.HeapFiles;
+import org.kfork.heap.fs.HeapFsStructs;
 import org.kfork.heap.mm.HeapMmStruct;
 import org.kfork.heap.nsproxy.HeapNsproxies;
 import org.kfork.heap.pid.HeapPid;
@@ -346,10 +349,13 @@ public final class HeapExit {
         final boolean groupDead = sig.live.decrementAndGet() == 0;
         tsk.exitCode = code;
         exitMm(g, tsk);
-        // (exit_files, exit_fs: the files room, FILES_AND_FS_ROOM)
+        HeapFiles.exitFiles(g, tsk);
+        HeapFsStructs.exitFs(g, tsk);
         HeapNsproxies.exitTaskNamespaces(g, tsk);
         exitNotify(g, tsk, groupDead);
-        // (exit_io_context: the files room, FILES_AND_FS_ROOM)
+        if (tsk.ioContext != null) {
+            HeapBlkIoc.exitIoContext(g, tsk);
+        }
         doTaskDead(g, tsk);
     }
 

@@ -12,6 +12,7 @@ import org.kfork.kernel.Globals;
 import org.kfork.kernel.exit.Exit;
 import org.kfork.kernel.fork.ForkMm;
 import org.kfork.kernel.fork.ForkMmRelease;
+import org.kfork.kernel.fs.Files;
 import org.kfork.kernel.init.InitTask;
 import org.kfork.kernel.locking.Spinlock;
 import org.kfork.kernel.mm.Mm;
@@ -80,7 +81,10 @@ public final class Exec {
         }
         execMmap(g, current, ((Mm) as).address());
         putInt(current + TaskStruct.FLAGS, getInt(current + TaskStruct.FLAGS) & ~ExecRules.PF_CLEARED_BY_EXEC);
-        // (do_close_on_exec: the files room, FILES_AND_FS_ROOM)
+        final long files = getLong(current + TaskStruct.FILES);
+        if (files != 0) {
+            Files.doCloseOnExec(g, files);
+        }
         // setup_new_exec
         InitTask.setComm(current, ExecRules.comm(image.name()));
         Mem.putLongVolatile(current + TaskStruct.SELF_EXEC_ID, getLong(current + TaskStruct.SELF_EXEC_ID) + 1);

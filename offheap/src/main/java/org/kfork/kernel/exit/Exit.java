@@ -8,10 +8,13 @@ import static org.kfork.machine.Mem.putLong;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.exit.WaitRules;
 import org.kfork.kernel.Globals;
+import org.kfork.kernel.block.BlkIoc;
 import org.kfork.kernel.fork.ForkMm;
 import org.kfork.kernel.fork.ForkMmRelease;
 import org.kfork.kernel.fork.ForkSignal;
 import org.kfork.kernel.fork.ForkTask;
+import org.kfork.kernel.fs.Files;
+import org.kfork.kernel.fs.FsStructs;
 import org.kfork.kernel.locking.Spinlock;
 import org.kfork.kernel.nsproxy.Nsproxies;
 import org.kfork.kernel.pid.Pids;
@@ -490,13 +493,16 @@ public final class Exit {
         putInt(tsk + TaskStruct.EXIT_CODE, code);
         exitMm(g, tsk);
         // (exit_sem, exit_shm: no System V IPC objects in the model)
-        // (exit_files, exit_fs: the files room, FILES_AND_FS_ROOM)
+        Files.exitFiles(g, tsk);
+        FsStructs.exitFs(g, tsk);
         Nsproxies.exitTaskNamespaces(g, tsk);
         // (exit_task_work: no task work queued; exit_thread: no io bitmap; perf, autogroup,
         // cgroup_exit: the css_set reference goes at __put_task_struct (cgroup_free))
         exitNotify(g, tsk, groupDead);
         // (mpol_put_task_policy: no policies; pi_state_cache: no PI futexes)
-        // (exit_io_context: the files room, FILES_AND_FS_ROOM)
+        if (getLong(tsk + TaskStruct.IO_CONTEXT) != 0) {
+            BlkIoc.exitIoContext(g, tsk);
+        }
         doTaskDead(g, tsk);
     }
 

@@ -96,6 +96,8 @@ final class HeapExitWorld implements ExitWorld {
         p.setState(TaskState.TASK_RUNNING);
         p.exitState = 0;
         p.exitCode = 0;
+        check(org.kfork.heap.fork.HeapForkFiles.copyFiles(g, current, flags, p) == 0, "copy_files");
+        check(org.kfork.heap.fork.HeapForkFiles.copyFs(g, current, flags, p) == 0, "copy_fs");
         check(HeapForkSignal.copySighand(g, current, flags, p) == 0, "copy_sighand");
         check(HeapForkSignal.copySignal(g, current, flags, p) == 0, "copy_signal");
         final HeapMmStruct mm = current.mm;

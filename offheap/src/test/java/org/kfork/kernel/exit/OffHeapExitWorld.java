@@ -119,8 +119,8 @@ final class OffHeapExitWorld implements ExitWorld {
         Mem.putLongVolatile(p + TaskStruct.STATE, TaskState.TASK_RUNNING);
         putInt(p + TaskStruct.EXIT_STATE, 0);
         putInt(p + TaskStruct.EXIT_CODE, 0);
-        putLong(p + TaskStruct.FILES, 0); // the files room's copy_files is not part of this stand-in
-        putLong(p + TaskStruct.FS, 0);
+        check(org.kfork.kernel.fork.ForkFiles.copyFiles(g, current, flags, p) == 0, "copy_files");
+        check(org.kfork.kernel.fork.ForkFiles.copyFs(g, current, flags, p) == 0, "copy_fs");
         check(ForkSignal.copySighand(g, current, flags, p) == 0, "copy_sighand");
         check(ForkSignal.copySignal(g, current, flags, p) == 0, "copy_signal");
         final long mm = getLong(current + TaskStruct.MM);
