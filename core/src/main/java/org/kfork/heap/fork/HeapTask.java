@@ -516,6 +516,7 @@ public final class HeapTask extends HeapCallbackHead {
         schedInfoLastQueued = src.schedInfoLastQueued;
         pushableTasksPrio = src.pushableTasksPrio;
         mm = src.mm;
+        deadNext = src.deadNext; // ptrace_entry's words, copied as memcpy does (null in a live task)
         activeMm = src.activeMm;
         rssStatEvents = src.rssStatEvents;
         System.arraycopy(src.rssStatCount, 0, rssStatCount, 0, rssStatCount.length);
