@@ -13,6 +13,8 @@ import java.util.function.Consumer;
 
 import org.kfork.cred.UcountTypes;
 import org.kfork.fs.Fdtables;
+import org.kfork.api.ProcEventListener;
+import org.kfork.heap.cgroup.HeapCgroups;
 import org.kfork.heap.cred.HeapCred;
 import org.kfork.heap.cred.HeapCreds;
 import org.kfork.heap.cred.HeapGroupInfo;
@@ -66,6 +68,7 @@ import org.kfork.heap.signal.HeapSignalStruct;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
 import org.kfork.mm.KmallocSizes;
+import org.kfork.smp.CurrentCpu;
 import org.kfork.nsproxy.ProcInums;
 import org.kfork.sched.Limits;
 
@@ -130,7 +133,7 @@ public final class HeapGlobals implements AutoCloseable {
     /** init_sighand (init/init_task.c, the signal room). */
     public HeapSighandStruct initSighand;
     /** max_threads as fork_init sets it (set_max_threads on this RAM). */
-    public final int maxThreads;
+    public volatile int maxThreads;
     /** The sighand_cache kind (proc_caches_init). */
     public final int sighandKind;
     /** The signal_cache kind (proc_caches_init). */
@@ -144,11 +147,6 @@ public final class HeapGlobals implements AutoCloseable {
     public int nrThreads;
     /** total_forks. Guarded by tasklist_lock (write). */
     public long totalForks;
-    /**
-     * process_counts: per CPU, a fork adds one and a release of a group's last task subtracts
-     * one (nr_processes sums them). Guarded by tasklist_lock (write).
-     */
-    public final java.util.concurrent.atomic.AtomicLongArray processCounts;
 
     // ---- the task core (see the off-heap twin) ----
 
@@ -237,6 +235,15 @@ public final class HeapGlobals implements AutoCloseable {
     public HeapNet initNet;
     /** offset_lock of kernel/time/namespace.c. */
     public final HeapSpinlock timensOffsetLock = new HeapSpinlock();
+    /** oom_adj_mutex (copy_oom_score_adj). */
+    public final Object oomAdjMutex = new Object();
+    /** The process-event listeners (drivers/connector/cn_proc.c), copy-on-write. */
+    public volatile ProcEventListener[] procEventListeners = new ProcEventListener[0];
+    /** process_counts: the processes forked on each CPU. */
+    public final AtomicLongArray processCounts = new AtomicLongArray(CurrentCpu.MAX_CPUS);
+    private final long bootNanos = System.nanoTime();
+    /** css_set_lock (kernel/cgroup/cgroup.c). */
+    public final HeapSpinlock cssSetLock = new HeapSpinlock();
     /** mnt_ns_seq. */
     public final AtomicLong mntNsSeq = new AtomicLong(1);
     private final Map<String, Integer> kmallocKinds = new TreeMap<>();
@@ -285,7 +292,6 @@ public final class HeapGlobals implements AutoCloseable {
     private HeapGlobals(long totalramPages, int nrCpus, long seed) {
         this.totalramPages = totalramPages;
         this.nrCpus = nrCpus;
-        this.processCounts = new java.util.concurrent.atomic.AtomicLongArray(nrCpus);
         this.random = new SplittableRandom(seed);
         HeapInitTask.initTaskData(this);
         // init_signals and init_sighand: data of the image
@@ -336,6 +342,7 @@ public final class HeapGlobals implements AutoCloseable {
         this.anonInodeInode = HeapAnonInodes.anonInodeInit(this);
         this.pidfdFops = HeapForkFiles.pidfdFopsInit(this);
         this.putPid = pid -> HeapPids.putPid(this, (HeapPid) pid);
+        HeapCgroups.cgroupInit(this);
         HeapInitTask.initTaskLinks(this);
     }
 
@@ -413,6 +420,16 @@ public final class HeapGlobals implements AutoCloseable {
             throw new IllegalArgumentException("no kmalloc cache named " + cache);
         }
         return k;
+    }
+
+    /** set_max_threads (the sysctl kernel.threads-max): clamped as ForkInit.setMaxThreads. */
+    public void setMaxThreads(long maxThreadsSuggested) {
+        maxThreads = Limits.maxThreads(totalramPages, maxThreadsSuggested);
+    }
+
+    /** ktime_get_ns (see org.kfork.kernel.Globals#ktimeGetNs). */
+    public long ktimeGetNs() {
+        return System.nanoTime() - bootNanos;
     }
 
     /** Live objects per kind (cache name), for leak checks and the differential tests. */

@@ -60,6 +60,7 @@ public final class HeapExec {
         current.comm = ExecRules.comm(image.name());
         current.selfExecId = current.selfExecId + 1;
         HeapSignal.flushSignalHandlers(current, false);
+        org.kfork.heap.events.HeapProcConnector.procExecConnector(g, current);
         return 0;
     }
 

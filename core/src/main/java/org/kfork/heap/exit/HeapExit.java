@@ -3,6 +3,8 @@ package org.kfork.heap.exit;
 import org.kfork.exit.WaitRules;
 import org.kfork.heap.HeapGlobals;
 import org.kfork.heap.block.HeapBlkIoc;
+import org.kfork.heap.cgroup.HeapCgroups;
+import org.kfork.heap.events.HeapProcConnector;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.fork.HeapForkMm;
 import org.kfork.heap.fork.HeapForkMmRelease;
@@ -352,7 +354,9 @@ public final class HeapExit {
         HeapFiles.exitFiles(g, tsk);
         HeapFsStructs.exitFs(g, tsk);
         HeapNsproxies.exitTaskNamespaces(g, tsk);
+        HeapCgroups.cgroupExit(g, tsk);
         exitNotify(g, tsk, groupDead);
+        HeapProcConnector.procExitConnector(g, tsk);
         if (tsk.ioContext != null) {
             HeapBlkIoc.exitIoContext(g, tsk);
         }

@@ -6,12 +6,11 @@ import org.kfork.heap.mm.HeapUaccess;
 import org.kfork.heap.sched.HeapCompletion;
 import org.kfork.heap.sched.HeapWait;
 import org.kfork.sched.SignalFlags;
-import org.kfork.sched.WaitResult;
 
 /**
  * The heap twin of org.kfork.kernel.fork.ForkMmRelease: kernel/fork.c (5.12),
- * complete_vfork_done, wait_for_vfork_done, mm_release with exit_mm_release and
- * exec_mm_release, with the same invariants.
+ * complete_vfork_done, mm_release with exit_mm_release and exec_mm_release, with the same
+ * invariants.
  */
 public final class HeapForkMmRelease {
     private HeapForkMmRelease() {
@@ -28,18 +27,6 @@ public final class HeapForkMmRelease {
         tsk.allocLock.unlock();
     }
 
-    /** wait_for_vfork_done. */
-    public static long waitForVforkDone(HeapGlobals g, HeapTask current, int token, HeapTask child,
-                                        HeapCompletion vfork) {
-        final long r = HeapWait.waitForCompletionKillable(g, current, token, vfork);
-        if (WaitResult.ret(r) != 0) {
-            child.allocLock.lock();
-            child.vforkDone = null;
-            child.allocLock.unlock();
-        }
-        HeapForkTask.putTaskStruct(g, child);
-        return r;
-    }
 
     /** mm_release. */
     static void mmRelease(HeapGlobals g, HeapTask tsk, HeapMmStruct mm) {

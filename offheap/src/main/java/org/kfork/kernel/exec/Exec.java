@@ -89,6 +89,7 @@ public final class Exec {
         InitTask.setComm(current, ExecRules.comm(image.name()));
         Mem.putLongVolatile(current + TaskStruct.SELF_EXEC_ID, getLong(current + TaskStruct.SELF_EXEC_ID) + 1);
         Signal.flushSignalHandlers(current, false);
+        org.kfork.kernel.events.ProcConnector.procExecConnector(g, current);
         return 0;
     }
 

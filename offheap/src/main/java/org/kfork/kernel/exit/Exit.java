@@ -9,6 +9,8 @@ import org.kfork.ds.IntrusiveList;
 import org.kfork.exit.WaitRules;
 import org.kfork.kernel.Globals;
 import org.kfork.kernel.block.BlkIoc;
+import org.kfork.kernel.cgroup.Cgroups;
+import org.kfork.kernel.events.ProcConnector;
 import org.kfork.kernel.fork.ForkMm;
 import org.kfork.kernel.fork.ForkMmRelease;
 import org.kfork.kernel.fork.ForkSignal;
@@ -496,9 +498,10 @@ public final class Exit {
         Files.exitFiles(g, tsk);
         FsStructs.exitFs(g, tsk);
         Nsproxies.exitTaskNamespaces(g, tsk);
-        // (exit_task_work: no task work queued; exit_thread: no io bitmap; perf, autogroup,
-        // cgroup_exit: the css_set reference goes at __put_task_struct (cgroup_free))
+        // (exit_task_work: no task work queued; exit_thread: no io bitmap; perf, autogroup: none)
+        Cgroups.cgroupExit(g, tsk); // off the css_set's list; the reference goes at cgroup_free
         exitNotify(g, tsk, groupDead);
+        ProcConnector.procExitConnector(g, tsk);
         // (mpol_put_task_policy: no policies; pi_state_cache: no PI futexes)
         if (getLong(tsk + TaskStruct.IO_CONTEXT) != 0) {
             BlkIoc.exitIoContext(g, tsk);

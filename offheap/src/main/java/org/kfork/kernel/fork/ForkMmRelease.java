@@ -13,18 +13,17 @@ import org.kfork.kernel.struct.SignalStruct;
 import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.machine.Mem;
 import org.kfork.sched.SignalFlags;
-import org.kfork.sched.WaitResult;
 
 /**
- * kernel/fork.c (5.12), the exit side of an mm: complete_vfork_done, wait_for_vfork_done,
- * mm_release with exit_mm_release and exec_mm_release.
+ * kernel/fork.c (5.12), the exit side of an mm: complete_vfork_done, mm_release with
+ * exit_mm_release and exec_mm_release (wait_for_vfork_done is kernel_clone's, in Fork).
  *
  * <p>Invariants, as in 5.12:
  * <ul>
  *   <li>A vfork parent waits on a completion its child points at (vfork_done); the child
  *       completes it once, when it lets go of the mm (exit or exec), and clears the pointer under
  *       task_lock. A parent killed while waiting clears it itself, so the child never completes a
- *       completion that is gone.</li>
+ *       completion that is gone (Fork.waitForVforkDone).</li>
  *   <li>clear_child_tid is written (0, with put_user) and its futex woken only when other users
  *       of the mm remain (mm_users &gt; 1: a thread's exit, the word is visible to a joiner) and
  *       the group is not dumping core; the pointer is cleared either way. A fault is ignored.</li>
@@ -48,24 +47,6 @@ public final class ForkMmRelease {
         Spinlock.unlock(lock);
     }
 
-    /**
-     * wait_for_vfork_done: the parent sleeps (killable) until the child completes {@code vfork};
-     * killed first, it clears the child's pointer to the completion. The reference on the child
-     * that kernel_clone took is dropped.
-     *
-     * @return a packed result (WaitResult): the caller's token, and 0 or -ERESTARTSYS when killed
-     */
-    public static long waitForVforkDone(Globals g, long current, int token, long child, long vfork) {
-        final long r = Wait.waitForCompletionKillable(g, current, token, vfork);
-        if (WaitResult.ret(r) != 0) {
-            final long lock = child + TaskStruct.ALLOC_LOCK;
-            Spinlock.lock(lock);
-            putLong(child + TaskStruct.VFORK_DONE, 0);
-            Spinlock.unlock(lock);
-        }
-        ForkTask.putTaskStruct(g, child);
-        return r;
-    }
 
     /**
      * mm_release: tsk stops using mm (exit or exec). clear_child_tid is cleared (written and

@@ -51,9 +51,6 @@ final class HeapExitWorld implements ExitWorld {
 
     HeapExitWorld() {
         g.signalExterns = new Externs();
-        if (g.cgroupFree == null) {
-            g.cgroupFree = t -> { };
-        }
         HeapPidNamespaces.createPidCachep(g, 1); // see OffHeapExitWorld
         g.rcu.rcuBarrier();
         baseline = g.objectCounts();
@@ -91,6 +88,10 @@ final class HeapExitWorld implements ExitWorld {
         final HeapTask p = HeapForkTask.dupTaskStruct(g, current, HeapForkTask.NUMA_NO_NODE);
         check(p != null, "dup_task_struct");
         HeapForkTask.initTaskTidsAndPi(p, flags, 0);
+        org.kfork.heap.cgroup.HeapCgroups.cgroupFork(g, p);
+        final org.kfork.heap.fork.HeapKernelCloneArgs kargs = new org.kfork.heap.fork.HeapKernelCloneArgs();
+        kargs.flags = flags;
+        check(org.kfork.heap.cgroup.HeapCgroups.cgroupCanFork(g, current, p, kargs) == 0, "cgroup_can_fork");
         check(HeapCreds.copyCreds(g, current, p, flags) == 0, "copy_creds");
         HeapForkTask.initTaskState(g, current, p);
         p.setState(TaskState.TASK_RUNNING);
@@ -158,6 +159,7 @@ final class HeapExitWorld implements ExitWorld {
                 HeapIntrusiveList.listAddTail(p.threadNode, sig.threadHead);
             }
             HeapPids.attachPid(p, PidRules.PIDTYPE_PID);
+            org.kfork.heap.cgroup.HeapCgroups.cgroupPostFork(g, p, kargs);
             g.nrThreads++;
             g.totalForks++;
         } finally {

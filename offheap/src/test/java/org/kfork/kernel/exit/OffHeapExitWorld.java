@@ -70,9 +70,6 @@ final class OffHeapExitWorld implements ExitWorld {
             throw new AssertionError("checked mode must be on in off-heap tests (-Dkfork.checked=true)");
         }
         g.signalExterns = new Externs();
-        if (g.cgroupFree == null) {
-            g.cgroupFree = t -> { }; // copy_process's room: init_css_set is never freed
-        }
         completions = g.image.alloc(VFORK_SLOTS * Completion.SIZEOF + 64, 64);
         // the pid_2 cache of a level-1 namespace is never destroyed (5.12): made before the baseline
         PidNamespaces.createPidCachep(g, 1);
@@ -114,6 +111,10 @@ final class OffHeapExitWorld implements ExitWorld {
         final long p = ForkTask.dupTaskStruct(g, current, ForkTask.NUMA_NO_NODE);
         check(p != 0, "dup_task_struct");
         ForkTask.initTaskTidsAndPi(p, flags, 0);
+        org.kfork.kernel.cgroup.Cgroups.cgroupFork(g, p);
+        final long kargs = org.kfork.kernel.fork.Fork.frame(g, current) + org.kfork.kernel.fork.Fork.FRAME_KARGS;
+        putLong(kargs + org.kfork.kernel.struct.KernelCloneArgs.FLAGS, flags);
+        check(org.kfork.kernel.cgroup.Cgroups.cgroupCanFork(g, current, p, kargs) == 0, "cgroup_can_fork");
         check(Creds.copyCreds(g, current, p, flags) == 0, "copy_creds");
         ForkTask.initTaskState(g, current, p);
         Mem.putLongVolatile(p + TaskStruct.STATE, TaskState.TASK_RUNNING);
@@ -184,6 +185,7 @@ final class OffHeapExitWorld implements ExitWorld {
                 IntrusiveList.addTailRcu(p + TaskStruct.THREAD_NODE, sig + SignalStruct.THREAD_HEAD);
             }
             Pids.attachPid(p, PidRules.PIDTYPE_PID);
+            org.kfork.kernel.cgroup.Cgroups.cgroupPostFork(g, p, kargs);
             g.nrThreads++;
             g.totalForks++;
         } finally {
