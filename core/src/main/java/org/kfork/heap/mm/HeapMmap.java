@@ -331,7 +331,7 @@ public final class HeapMmap {
             } else if ((vmFlags & VM_SHARED) != 0) {
                 // shared anonymous memory is a deleted /dev/zero shmem file, charged to overcommit
                 // for its size (__shmem_file_setup's shmem_acct_size)
-                int err = sys.shmemZeroSetup(vma, mm.totalVm);
+                int err = sys.shmem.shmemZeroSetup(vma, mm.totalVm);
                 if (err != 0) {
                     return freeVma(sys, vma, charged, err);
                 }

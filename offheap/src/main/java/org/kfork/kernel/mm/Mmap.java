@@ -332,7 +332,7 @@ public final class Mmap {
             } else if ((vmFlags & VM_SHARED) != 0) {
                 // shared anonymous memory is a deleted /dev/zero shmem file, charged to overcommit
                 // for its size (__shmem_file_setup's shmem_acct_size)
-                int err = sys.shmemZeroSetup(vma, mmGet(mm, MmStruct.TOTAL_VM));
+                int err = sys.shmem.shmemZeroSetup(vma, mmGet(mm, MmStruct.TOTAL_VM));
                 if (err != 0) {
                     return freeVma(sys, vma, charged, err);
                 }
