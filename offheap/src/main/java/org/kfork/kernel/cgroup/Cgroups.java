@@ -6,7 +6,7 @@ import static org.kfork.machine.Mem.putInt;
 
 import org.kfork.ds.IntrusiveList;
 import org.kfork.kernel.Globals;
-import org.kfork.kernel.Refcount;
+import org.kfork.kernel.locking.Refcount;
 import org.kfork.kernel.locking.Spinlock;
 import org.kfork.kernel.struct.CssSet;
 import org.kfork.kernel.struct.KernelCloneArgs;

@@ -11,7 +11,7 @@ import static org.kfork.uapi.Errno.ENOSPC;
 import org.kfork.alloc.KmemCache;
 import org.kfork.alloc.SlabFlags;
 import org.kfork.kernel.Globals;
-import org.kfork.kernel.Refcount;
+import org.kfork.kernel.locking.Refcount;
 import org.kfork.kernel.struct.NsCommon;
 import org.kfork.kernel.struct.Pid;
 import org.kfork.kernel.struct.PidNamespace;

@@ -16,7 +16,7 @@ import org.kfork.alloc.KmemCache;
 import org.kfork.alloc.SlabFlags;
 import org.kfork.ds.HList;
 import org.kfork.kernel.Globals;
-import org.kfork.kernel.Refcount;
+import org.kfork.kernel.locking.Refcount;
 import org.kfork.kernel.locking.Spinlock;
 import org.kfork.kernel.struct.HlistHead;
 import org.kfork.kernel.struct.HlistNode;

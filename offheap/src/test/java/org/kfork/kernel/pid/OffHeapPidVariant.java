@@ -2,6 +2,7 @@ package org.kfork.kernel.pid;
 
 import org.kfork.cred.UcountTypes;
 import org.kfork.kernel.cred.Ucount;
+import org.kfork.kernel.locking.Refcount;
 import org.kfork.kernel.struct.UserNamespace;
 import org.kfork.machine.Mem;
 
@@ -16,7 +17,6 @@ import java.util.function.IntConsumer;
 import org.kfork.alloc.KmemCache;
 import org.kfork.ds.HList;
 import org.kfork.kernel.Globals;
-import org.kfork.kernel.Refcount;
 import org.kfork.kernel.struct.HlistHead;
 import org.kfork.kernel.struct.Pid;
 import org.kfork.kernel.struct.PidNamespace;
