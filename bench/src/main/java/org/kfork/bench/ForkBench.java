@@ -1,6 +1,7 @@
 package org.kfork.bench;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.kfork.bench.harness.BenchSupport;
 import org.kfork.mm.Mman;
@@ -27,18 +28,30 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>One kernel per trial: a fixed machine of {@link #CPUS} CPUs and {@link #RAM_BYTES} of RAM,
  * init (pid 1) with an mm of its own, and init makes every call. Each invocation handles
  * {@link #BATCH} children (@OperationsPerInvocation), so the timer's cost is spread over them; the
- * half that is not measured runs in a setup or teardown state of the invocation:
+ * half that is not measured runs in a setup or teardown state of the invocation, with the RCU
+ * callbacks the exits queued:
  * <ul>
  *   <li>{@code fork} @ n: fork() of init with {@code n} VMAs (one-page private anonymous mappings
  *       that do not merge, never faulted in: the native anchor's), until it returns in the parent.
- *       The children are reaped afterwards, untimed.</li>
+ *       The children then exit and are reaped, untimed.</li>
+ *   <li>{@code forkExit} @ n: the exit (do_exit, status 0) of such a child, made by the child,
+ *       and init's wait4 for it, on children forked untimed before. The oldest child goes first,
+ *       so wait4's scan of init's children finds it at the head of the list.</li>
  *   <li>{@code thread}: clone() with glibc's pthread_create flags
- *       ({@link ForkKernel#THREAD_FLAGS}); parent_tid, child_tid and the TLS point into a page of
- *       init's, the thread's own word in it. The threads are taken down afterwards, untimed.</li>
+ *       ({@link ForkKernel#THREAD_FLAGS}); parent_tid and child_tid point at the thread's own word
+ *       in a page of init's, the TLS and stack into it. The threads then exit, untimed.</li>
+ *   <li>{@code threadExit}: such a thread's exit, which writes 0 to its child_tid word and wakes
+ *       it, and releases the thread at once (exit signal -1: nobody waits).</li>
+ *   <li>{@code vfork}: vfork() by init, which returns once the child let go of the mm; the child
+ *       exits on a Java thread of its own ({@link VforkChild}), which waits until the child is
+ *       woken; then init's wait4. The score includes the two threads' hand-over (an unpark, and
+ *       the kernel's sleep and wake-up), as the real kernel's includes its context switches.</li>
  * </ul>
- * Checked mode is off ({@code -Dkfork.checked=false}) and bounds checks are disabled. The off-heap
- * kernel allocates nothing on the Java heap on these paths; the heap twin's scores include the GC
- * work its allocation causes (run with {@code -prof gc} to see both).
+ * Checked mode is off ({@code -Dkfork.checked=false}) and bounds checks are disabled. On the
+ * off-heap kernel fork, clone and wait4 allocate nothing on the Java heap; a thread's exit and a
+ * child's exit do when the stack goes past the per-CPU cache (ThreadStacks.vfreeAtomic boxes the
+ * area's address). The heap twin's scores include the GC work its allocation causes (run with
+ * {@code -prof gc}; that figure also counts the untimed halves, which run in the same iteration).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -146,30 +159,174 @@ public class ForkBench {
         }
     }
 
-    /** Takes the batch's tasks down (TEMPORARY stand-in for exit + wait4, until the exit room lands). */
-    void releaseBatch() {
+    /** Keeps each task of the batch in its slot, for the exits (untimed). */
+    void trackBatch() {
         for (int i = 0; i < BATCH; i++) {
             k.track(i, pids[i]);
-            k.release(i);
         }
-        k.quiesce();
     }
 
-    /** After {@code fork} and {@code thread}: the batch is taken down, untimed. */
+    /** Each child of the batch exits and init reaps it: what {@link #forkExit} times. */
+    void reapBatch() {
+        final ForkKernel k = this.k;
+        final int[] pids = this.pids;
+        for (int i = 0; i < BATCH; i++) {
+            // the oldest child first: it is the first of init's children, so wait4's scan finds it at once
+            k.exit(i);
+            final int pid = k.wait4(pids[i]);
+            if (pid != pids[i]) {
+                throw new IllegalStateException("wait4(" + pids[i] + ") returned " + pid);
+            }
+        }
+    }
+
+    /** Each thread of the batch exits, and is reaped as it goes: what {@link #threadExit} times. */
+    void exitThreads() {
+        final ForkKernel k = this.k;
+        for (int i = 0; i < BATCH; i++) {
+            k.exit(i);
+        }
+    }
+
+    /** After {@code fork}: the children exit and are reaped, untimed. */
+    @State(Scope.Thread)
+    public static class Forked {
+        /** Reaps the batch. */
+        @TearDown(Level.Invocation)
+        public void reap(ForkBench b) {
+            b.trackBatch();
+            b.reapBatch();
+            b.k.quiesce();
+        }
+    }
+
+    /** Before {@code forkExit}: a batch of children, forked untimed. */
+    @State(Scope.Thread)
+    public static class Children {
+        /** Forks the batch. */
+        @Setup(Level.Invocation)
+        public void fork(ForkBench b) {
+            b.forkBatch();
+            b.trackBatch();
+        }
+
+        /** The frees the exits left to RCU. */
+        @TearDown(Level.Invocation)
+        public void quiesce(ForkBench b) {
+            b.k.quiesce();
+        }
+    }
+
+    /** After {@code thread}: the threads exit, untimed. */
     @State(Scope.Thread)
     public static class Made {
-        /** Takes the batch down. */
+        /** Ends the batch's threads. */
         @TearDown(Level.Invocation)
-        public void takeDown(ForkBench b) {
-            b.releaseBatch();
+        public void exit(ForkBench b) {
+            b.trackBatch();
+            b.exitThreads();
+            b.k.quiesce();
+        }
+    }
+
+    /** Before {@code threadExit}: a batch of threads, made untimed. */
+    @State(Scope.Thread)
+    public static class Threads {
+        /** Makes the batch. */
+        @Setup(Level.Invocation)
+        public void make(ForkBench b, ThreadArea a) {
+            b.threadBatch(a);
+            b.trackBatch();
+        }
+
+        /** The frees the exits left to RCU. */
+        @TearDown(Level.Invocation)
+        public void quiesce(ForkBench b) {
+            b.k.quiesce();
+        }
+    }
+
+    /**
+     * The Java thread that acts for each vfork child: the parent (the benchmark's thread) blocks
+     * in vfork until the child lets go of the mm, so the child's exit must come from another
+     * thread. For each request it waits for the child to be woken, then the child exits.
+     */
+    @State(Scope.Benchmark)
+    public static class VforkChild {
+        private Thread thread;
+        private volatile boolean stop;
+        /** vforks asked for; written by the benchmark's thread only. */
+        private volatile int requested;
+        /** vfork children that exited; written by the child's thread only. */
+        volatile int exited;
+
+        /** Starts the child's thread. */
+        @Setup(Level.Trial)
+        public void start(ForkBench b) {
+            final ForkKernel k = b.k;
+            thread = new Thread(() -> {
+                int done = 0;
+                while (!stop) {
+                    if (requested == done) {
+                        LockSupport.park(this);
+                        continue;
+                    }
+                    k.exitVforkChild();
+                    exited = ++done;
+                }
+            }, "vfork child");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** Tells the child's thread that a vfork child is coming. */
+        void request() {
+            requested++;
+            LockSupport.unpark(thread);
+        }
+
+        /**
+         * Waits until the child's thread is done with every child asked for: the parent may reap
+         * a child (wait4 returns once it is a zombie) before its do_exit has quite ended.
+         */
+        void awaitExits() {
+            while (exited != requested) {
+                Thread.onSpinWait();
+            }
+        }
+
+        /** Stops the child's thread. */
+        @TearDown(Level.Trial)
+        public void stop() throws InterruptedException {
+            stop = true;
+            LockSupport.unpark(thread);
+            thread.join(10_000);
+        }
+    }
+
+    /** After {@code vfork}: the children's exits ended, and the frees they left to RCU run. */
+    @State(Scope.Thread)
+    public static class Vforked {
+        /** Waits for the exits, then runs the frees. */
+        @TearDown(Level.Invocation)
+        public void quiesce(ForkBench b, VforkChild c) {
+            c.awaitExits();
+            b.k.quiesce();
         }
     }
 
     /** fork() of init with n VMAs, BATCH times: the score is ns per fork. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public void fork(Process p, Made m) {
+    public void fork(Process p, Forked f) {
         forkBatch();
+    }
+
+    /** The exit of a child of such a fork and init's wait4 for it, BATCH times: ns per exit + wait4. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void forkExit(Process p, Children c) {
+        reapBatch();
     }
 
     /** clone() with pthread_create's flags, BATCH times: the score is ns per clone. */
@@ -177,6 +334,34 @@ public class ForkBench {
     @OperationsPerInvocation(BATCH)
     public void thread(ThreadArea a, Made m) {
         threadBatch(a);
+    }
+
+    /**
+     * The exit of such a thread (CLONE_CHILD_CLEARTID's word cleared and woken, the thread
+     * released at once: its exit signal is -1), BATCH times: ns per exit.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void threadExit(ThreadArea a, Threads t) {
+        exitThreads();
+    }
+
+    /**
+     * vfork() by init, the child's exit (on the child's thread) that lets the parent go on, and
+     * init's wait4 for it, BATCH times: ns per vfork + exit + wait4.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void vfork(VforkChild c, Vforked v) {
+        final ForkKernel k = this.k;
+        for (int i = 0; i < BATCH; i++) {
+            c.request();
+            final int pid = k.vfork();
+            check(pid, "vfork");
+            if (k.wait4(pid) != pid) {
+                throw new IllegalStateException("wait4 after vfork");
+            }
+        }
     }
 
     /**

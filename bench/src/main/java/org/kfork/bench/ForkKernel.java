@@ -37,11 +37,21 @@ interface ForkKernel extends AutoCloseable {
     /** Keeps the task of {@code pid} (a child of init, or a thread of its group) in {@code slot}. */
     void track(int slot, int pid);
 
+    /** The task in {@code slot} exits with status 0 (do_exit), acting for itself. */
+    void exit(int slot);
+
+    /** wait4(pid, NULL, 0, NULL) made by init: the reaped child's pid, or a negative errno. */
+    int wait4(int pid);
+
+    /** vfork() made by init: returns once the child has let go of the mm; the child's pid or -errno. */
+    int vfork();
+
     /**
-     * TEMPORARY, until the exit room is on main: takes the task in {@code slot} down as the fork
-     * tests' unfork does (do_exit's releases and release_task for a task that never ran).
+     * Acting for a vfork child, on another Java thread than the parent's: waits until init's
+     * newest child has been woken (wake_up_new_task), then that child exits with status 0,
+     * which completes the parent's vfork.
      */
-    void release(int slot);
+    void exitVforkChild();
 
     /** The live threads of the kernel (nr_threads). */
     int nrThreads();

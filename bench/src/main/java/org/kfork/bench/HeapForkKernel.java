@@ -1,36 +1,23 @@
 package org.kfork.bench;
 
+import org.kfork.exit.WaitOpts;
 import org.kfork.heap.HeapGlobals;
-import org.kfork.heap.block.HeapBlkIoc;
-import org.kfork.heap.cgroup.HeapCgroups;
-import org.kfork.heap.ds.HeapHList;
+import org.kfork.heap.HeapSignalNeighbours;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.exit.HeapExit;
+import org.kfork.heap.exit.HeapExitWait;
 import org.kfork.heap.fork.HeapFork;
 import org.kfork.heap.fork.HeapForkCalls;
-import org.kfork.heap.fork.HeapForkMm;
-import org.kfork.heap.fork.HeapForkSignal;
 import org.kfork.heap.fork.HeapKernelCloneArgs;
 import org.kfork.heap.fork.HeapTask;
-import org.kfork.heap.fs.HeapFiles;
-import org.kfork.heap.fs.HeapFsStructs;
 import org.kfork.heap.mm.HeapMm;
-import org.kfork.heap.mm.HeapMmStruct;
 import org.kfork.heap.mm.HeapUaccess;
-import org.kfork.heap.nsproxy.HeapNsproxies;
-import org.kfork.heap.pid.HeapPid;
-import org.kfork.heap.pid.HeapPidNamespace;
-import org.kfork.heap.pid.HeapPidNamespaces;
 import org.kfork.heap.pid.HeapPids;
-import org.kfork.heap.signal.HeapSighandStruct;
-import org.kfork.heap.signal.HeapSignalStruct;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.Mman;
-import org.kfork.pid.PidRules;
 import org.kfork.sched.TaskFlags;
 import org.kfork.sched.TaskState;
 import org.kfork.sched.WaitResult;
-import org.kfork.smp.CurrentCpu;
 import org.kfork.uapi.CloneFlags;
 
 /** {@link ForkKernel} on the heap twin, step for step as {@link OffHeapForkKernel}. */
@@ -41,11 +28,14 @@ final class HeapForkKernel implements ForkKernel {
     private final AddressSpace initMm;
     /** The tasks kept by {@link #track}. */
     private final HeapTask[] tasks;
+    /** init's struct wait_opts, reused by every wait4. */
+    private final WaitOpts wo = new WaitOpts();
     private final long[] word = new long[1];
 
     /** Boots a heap kernel of {@code ramPages} pages and {@code cpus} CPUs, and makes init. */
     HeapForkKernel(long ramPages, int cpus, int slots) {
         g = HeapGlobals.boot(ramPages, cpus);
+        g.signalExterns = new HeapSignalNeighbours(g);
         tasks = new HeapTask[slots];
         final HeapKernelCloneArgs args = new HeapKernelCloneArgs();
         args.flags = CloneFlags.CLONE_FS | CloneFlags.CLONE_VM | CloneFlags.CLONE_UNTRACED;
@@ -97,68 +87,46 @@ final class HeapForkKernel implements ForkKernel {
     }
 
     @Override
-    public void release(int slot) {
-        release(tasks[slot]);
+    public void exit(int slot) {
+        final HeapTask p = tasks[slot];
         tasks[slot] = null;
+        HeapExit.doExit(g, p, 0);
     }
 
-    private void release(HeapTask p) {
-        final boolean leader = p.groupLeader == p;
-        final HeapSignalStruct sig = p.signal;
-        p.flags |= TaskFlags.PF_EXITING;
-        sig.live.decrementAndGet();
-        HeapCgroups.cgroupExit(g, p);
-        final HeapMmStruct mm = p.mm;
-        p.mm = null;
-        p.activeMm = null;
-        if (mm != null) {
-            HeapForkMm.mmput(g.mm, mm);
+    @Override
+    public int wait4(int pid) {
+        return HeapExitWait.kernelWait4(g, init, pid, 0, wo);
+    }
+
+    @Override
+    public int vfork() {
+        return WaitResult.ret(HeapForkCalls.sysVfork(g, init, WaitResult.NO_RCU));
+    }
+
+    @Override
+    public void exitVforkChild() {
+        HeapTask child;
+        while ((child = wokenVforkChild()) == null) {
+            Thread.yield(); // the parent needs the CPU to get there, and CPUs may be few
         }
-        HeapFiles.exitFiles(g, p);
-        HeapFsStructs.exitFs(g, p);
-        if (p.ioContext != null) {
-            HeapBlkIoc.exitIoContext(g, p);
-        }
-        HeapNsproxies.exitTaskNamespaces(g, p);
-        p.exitState = TaskState.EXIT_DEAD;
-        p.realCred.user.processes.decrementAndGet();
-        g.tasklistLock.writeLock().lock();
-        final HeapSighandStruct sighand = p.sighand;
-        sighand.siglock.lock();
-        sig.nrThreads--;
-        HeapPids.detachPid(g, p, PidRules.PIDTYPE_PID);
-        if (leader) {
-            HeapPids.detachPid(g, p, PidRules.PIDTYPE_TGID);
-            detachGroupPid(p, PidRules.PIDTYPE_PGID);
-            detachGroupPid(p, PidRules.PIDTYPE_SID);
-            HeapIntrusiveList.listDel(p.tasks);
-            HeapIntrusiveList.listDelInit(p.sibling);
-            g.processCounts.decrementAndGet(CurrentCpu.current(g.nrCpus));
-            final HeapPid pid = p.threadPid();
-            final HeapPidNamespace ns = pid == null ? null : HeapPids.nsOfPid(pid);
-            if (ns != null && HeapPidNamespaces.childReaper(ns) == p) {
-                HeapPids.disablePidAllocation(g, ns);
+        HeapExit.doExit(g, child, 0);
+    }
+
+    /** init's newest child if it is a woken vfork child still holding the mm (see the off-heap twin). */
+    private HeapTask wokenVforkChild() {
+        HeapTask found = null;
+        g.tasklistLock.readLock().lock();
+        final HeapIntrusiveList last = init.children.prev();
+        if (last != init.children) {
+            final HeapTask c = ((HeapTask.Link) last).task;
+            c.piLock.lock();
+            if (c.vforkDone != null && c.state() == TaskState.TASK_RUNNING) {
+                found = c;
             }
+            c.piLock.unlock();
         }
-        HeapIntrusiveList.listDel(p.threadGroup);
-        HeapIntrusiveList.listDel(p.threadNode);
-        g.nrThreads--;
-        p.sighand = null;
-        sighand.siglock.unlock();
-        g.tasklistLock.writeLock().unlock();
-        HeapForkSignal.__cleanupSighand(g, sighand);
-        p.setState(TaskState.TASK_DEAD);
-        g.stacks.putTaskStack(p, CurrentCpu.current(g.nrCpus));
-        HeapExit.putTaskStructRcuUser(g, p);
-        HeapExit.putTaskStructRcuUser(g, p);
-    }
-
-    private void detachGroupPid(HeapTask p, int type) {
-        if (p.signal.pid(type) == g.initStructPid) {
-            HeapHList.delRcu(p.pidLink(type));
-        } else {
-            HeapPids.detachPid(g, p, type);
-        }
+        g.tasklistLock.readLock().unlock();
+        return found;
     }
 
     @Override
@@ -182,7 +150,6 @@ final class HeapForkKernel implements ForkKernel {
 
     @Override
     public void close() {
-        release(init);
         g.close();
     }
 }
