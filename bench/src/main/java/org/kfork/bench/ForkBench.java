@@ -48,10 +48,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       the kernel's sleep and wake-up), as the real kernel's includes its context switches.</li>
  * </ul>
  * Checked mode is off ({@code -Dkfork.checked=false}) and bounds checks are disabled. On the
- * off-heap kernel fork, clone and wait4 allocate nothing on the Java heap; a thread's exit and a
- * child's exit do when the stack goes past the per-CPU cache (ThreadStacks.vfreeAtomic boxes the
- * area's address). The heap twin's scores include the GC work its allocation causes (run with
- * {@code -prof gc}; that figure also counts the untimed halves, which run in the same iteration).
+ * off-heap kernel fork, clone, exit and wait4 allocate nothing on the Java heap. The heap twin's
+ * scores include the GC work its allocation causes (run with {@code -prof gc}; that figure also
+ * counts the untimed halves, which run in the same iteration).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
