@@ -1,0 +1,480 @@
+package org.kfork.heap;
+
+import java.util.List;
+import java.util.Map;
+
+import org.kfork.api.ExecImage;
+import org.kfork.arch.SignalRestart;
+import org.kfork.api.Kernel;
+import org.kfork.api.KernelConfig;
+import org.kfork.api.ProcEventListener;
+import org.kfork.api.TaskView;
+import org.kfork.heap.cred.HeapCreds;
+import org.kfork.heap.cred.HeapUcount;
+import org.kfork.heap.fork.HeapForkTask;
+import org.kfork.heap.fork.HeapTask;
+import org.kfork.heap.mm.HeapMm;
+import org.kfork.heap.pid.HeapPids;
+import org.kfork.heap.proc.HeapProcArray;
+import org.kfork.heap.signal.HeapSignalCalls;
+import org.kfork.heap.signal.HeapSignalDelivery;
+import org.kfork.heap.sys.HeapSys;
+import org.kfork.mm.Mman;
+import org.kfork.mm.Overcommit;
+import org.kfork.pid.PidRules;
+import org.kfork.proc.Sysctls;
+import org.kfork.smp.CurrentCpu;
+import org.kfork.uapi.Errno;
+
+/**
+ * The heap twin of org.kfork.kernel.OffHeapKernel: the same calls through the same system-call
+ * layer, on {@link HeapGlobals} booted for a machine of the configured RAM and CPUs.
+ */
+public final class HeapKernel implements Kernel {
+    private final KernelConfig config;
+    private final HeapGlobals g;
+    private final ThreadLocal<CallFrame> frames = ThreadLocal.withInitial(CallFrame::new);
+    private volatile boolean closed;
+
+    /** What one Java thread keeps across the two halves of a call. */
+    private static final class CallFrame {
+        HeapTask task;
+        int token;
+        int prevCpu;
+        int depth;
+    }
+
+    private HeapKernel(KernelConfig config) {
+        this.config = config;
+        this.g = HeapGlobals.boot(config.ramBytes() / Mman.PAGE_SIZE, config.nrCpus(), config.seed());
+        g.signalExterns = new HeapKernelSignalExterns(g);
+    }
+
+    /** Boots a heap kernel with {@code config}. */
+    public static HeapKernel boot(KernelConfig config) {
+        return new HeapKernel(config);
+    }
+
+    /** The kernel's globals (for tests and tools that look inside). */
+    public HeapGlobals globals() {
+        return g;
+    }
+
+    @Override
+    public String name() {
+        return "heap";
+    }
+
+    @Override
+    public KernelConfig config() {
+        return config;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The system-call layer
+    // ---------------------------------------------------------------------------------------------
+
+    private HeapTask enter(int caller) {
+        if (closed) {
+            throw new IllegalStateException("the kernel is closed");
+        }
+        final CallFrame f = frames.get();
+        if (f.depth != 0) {
+            throw new IllegalStateException("a Java thread makes one call at a time (already inside a call for "
+                + f.task.pid() + ")");
+        }
+        HeapTask t;
+        g.tasklistLock.readLock().lock();
+        try {
+            t = HeapProcArray.findTask(g, caller);
+            if (t == null || t.exitState != 0) {
+                return null;
+            }
+            HeapForkTask.getTaskStruct(t);
+        } finally {
+            g.tasklistLock.readLock().unlock();
+        }
+        final int cpu = t.cpu;
+        f.prevCpu = CurrentCpu.boundCpu();
+        CurrentCpu.bind(cpu);
+        f.token = g.rcu.rcuSyscallEnter(cpu);
+        f.task = t;
+        f.depth = 1;
+        return t;
+    }
+
+    /** See OffHeapKernel.returnToUser: signal delivery and the restart rules. */
+    private long returnToUser(HeapTask t, long r) {
+        if (t.exitState != 0) {
+            return r;
+        }
+        final int got = HeapSignalDelivery.getSignal(g, t);
+        if ((got & SignalRestart.FATAL_MASK) != 0) {
+            return KILLED;
+        }
+        return SignalRestart.afterSignals(r, (got & SignalRestart.HANDLED) != 0,
+            (got & SignalRestart.HANDLED_SA_RESTART) != 0);
+    }
+
+    private long leave(long r) {
+        final long out = returnToUser(frames.get().task, r);
+        if (out == SignalRestart.RESTART) {
+            throw new IllegalStateException("a call that cannot restart returned " + r);
+        }
+        return finish(out);
+    }
+
+    private long finish(long r) {
+        final CallFrame f = frames.get();
+        final HeapTask t = f.task;
+        g.rcu.rcuSyscallExit(f.token);
+        f.depth = 0;
+        f.task = null;
+        if (f.prevCpu < 0) {
+            CurrentCpu.unbind();
+        } else {
+            CurrentCpu.bind(f.prevCpu);
+        }
+        HeapForkTask.putTaskStruct(g, t);
+        return r;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // kernel/fork.c
+    // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public long fork(int caller) {
+        throw missing("fork", "copyproc");
+    }
+
+    @Override
+    public long vfork(int caller) {
+        throw missing("vfork", "copyproc");
+    }
+
+    @Override
+    public long clone(int caller, long flags, long newsp, long parentTid, long childTid, long tls) {
+        throw missing("clone", "copyproc");
+    }
+
+    @Override
+    public long clone3(int caller, long uargs, long size) {
+        throw missing("clone3", "copyproc");
+    }
+
+    @Override
+    public long unshare(int caller, long flags) {
+        throw missing("unshare", "copyproc");
+    }
+
+    @Override
+    public long setTidAddress(int caller, long tidptr) {
+        throw missing("set_tid_address", "copyproc");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // fs/exec.c, kernel/exit.c
+    // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public long execve(int caller, ExecImage image) {
+        throw missing("execve", "exit");
+    }
+
+    @Override
+    public long exit(int caller, int code) {
+        throw missing("exit", "exit");
+    }
+
+    @Override
+    public long exitGroup(int caller, int code) {
+        throw missing("exit_group", "exit");
+    }
+
+    @Override
+    public long wait4(int caller, int pid, long wstatus, int options, long rusage) {
+        throw missing("wait4", "exit");
+    }
+
+    @Override
+    public long waitid(int caller, int idtype, int id, long infop, int options, long rusage) {
+        throw missing("waitid", "exit");
+    }
+
+    private static UnsupportedOperationException missing(String call, String branch) {
+        return new UnsupportedOperationException(call + " needs the room of branch '" + branch + "', not merged yet");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // kernel/sys.c, kernel/signal.c
+    // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public long getpid(int caller) {
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        return leave(HeapPids.taskTgidVnr(g, t, t));
+    }
+
+    @Override
+    public long getppid(int caller) {
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        final int rcu = g.rcu.rcuReadLock();
+        final int ppid = HeapPids.taskPidNrNs(g, t, t.realParent, PidRules.PIDTYPE_TGID, null);
+        g.rcu.rcuReadUnlock(rcu);
+        return leave(ppid);
+    }
+
+    @Override
+    public long gettid(int caller) {
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        return leave(HeapPids.taskPidVnr(g, t, t));
+    }
+
+    @Override
+    public long kill(int caller, int pid, int sig) {
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        return leave(HeapSignalCalls.sysKill(g, t, pid, sig));
+    }
+
+    @Override
+    public long sigaction(int caller, int sig, long handler, long flags, long mask) {
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        return leave(HeapSignalCalls.doSigaction(g, t, sig, true, handler, flags, 0, mask, null));
+    }
+
+    @Override
+    public long setrlimit(int caller, int resource, long cur, long max) {
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        return leave(HeapSys.sysPrlimit64(g, t, Integer.toUnsignedLong(resource), true, cur, max, null));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // mm
+    // ---------------------------------------------------------------------------------------------
+
+    private HeapMm mmOf(HeapTask t) {
+        return t.mm == null ? null : g.mm.handle(t.mm);
+    }
+
+    @Override
+    public long mmap(int caller, long addr, long len, int prot, int flags, int fd, long off) {
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        if ((off & (Mman.PAGE_SIZE - 1)) != 0) {
+            return leave(-Errno.EINVAL);
+        }
+        if ((flags & Mman.MAP_ANONYMOUS) == 0) {
+            return leave(-Errno.EBADF);
+        }
+        final HeapMm m = mmOf(t);
+        return leave(m == null ? -Errno.ENOMEM : m.mmap(addr, len, prot, flags, null, off >>> Mman.PAGE_SHIFT));
+    }
+
+    @Override
+    public long munmap(int caller, long addr, long len) {
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        final HeapMm m = mmOf(t);
+        return leave(m == null ? -Errno.EINVAL : m.munmap(addr, len));
+    }
+
+    @Override
+    public long mprotect(int caller, long addr, long len, int prot) {
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        final HeapMm m = mmOf(t);
+        return leave(m == null ? -Errno.ENOMEM : m.mprotect(addr, len, prot));
+    }
+
+    @Override
+    public long madvise(int caller, long addr, long len, int advice) {
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        final HeapMm m = mmOf(t);
+        return leave(m == null ? -Errno.ENOMEM : m.madvise(addr, len, advice));
+    }
+
+    @Override
+    public long mlock(int caller, long addr, long len) {
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        final HeapMm m = mmOf(t);
+        return leave(m == null ? -Errno.ENOMEM : m.mlock(addr, len));
+    }
+
+    @Override
+    public long munlock(int caller, long addr, long len) {
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        final HeapMm m = mmOf(t);
+        return leave(m == null ? -Errno.ENOMEM : m.munlock(addr, len));
+    }
+
+    @Override
+    public long writeUser(int caller, long addr, byte[] src, int off, int len) {
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        final HeapMm m = mmOf(t);
+        return leave(m == null || m.copyToUser(addr, src, off, len) != 0 ? -Errno.EFAULT : 0);
+    }
+
+    @Override
+    public long readUser(int caller, long addr, byte[] dst, int off, int len) {
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        final HeapMm m = mmOf(t);
+        return leave(m == null || m.copyFromUser(dst, off, addr, len) != 0 ? -Errno.EFAULT : 0);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Administration
+    // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public long sysctl(String name) {
+        return sysctl(name, false, 0);
+    }
+
+    @Override
+    public long sysctl(String name, long value) {
+        return sysctl(name, true, value);
+    }
+
+    private long sysctl(String name, boolean write, long value) {
+        return Sysctls.sysctl(sysctls, name, write, value);
+    }
+
+    /** The sysctls of this kernel: each room's handler. */
+    private final Sysctls.Table sysctls = new Sysctls.Table() {
+        @Override
+        public int pidMax(boolean write, long value) {
+            return HeapPids.sysctlPidMax(g, write, value);
+        }
+
+        @Override
+        public int threadsMax(boolean write, long value) {
+            // fork.c's sysctl_max_threads (the heap twin keeps max_threads in HeapGlobals)
+            if (!write) {
+                return g.maxThreads;
+            }
+            if (Sysctls.checkThreadsMax(value) != 0) {
+                return -Errno.EINVAL;
+            }
+            g.maxThreads = (int) value;
+            return g.maxThreads;
+        }
+
+        @Override
+        public int maxMapCount() {
+            return g.mm.maxMapCount();
+        }
+
+        @Override
+        public void setMaxMapCount(int value) {
+            g.mm.setMaxMapCount(value);
+        }
+
+        @Override
+        public Overcommit overcommit() {
+            return g.mm.overcommit();
+        }
+
+        @Override
+        public long ucountMax(int type, boolean write, long value) {
+            return HeapUcount.sysctlUcountMax(g, type, write, value);
+        }
+    };
+
+    @Override
+    public long setCred(int pid, int uid, int gid, long caps) {
+        final HeapTask t = enter(pid);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        return leave(HeapCreds.setCred(g, t, uid, gid, caps));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Introspection
+    // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public List<TaskView> tasks() {
+        return HeapProcArray.tasks(g);
+    }
+
+    @Override
+    public String procStatus(int pid) {
+        return HeapProcArray.procStatus(g, pid);
+    }
+
+    @Override
+    public String procMaps(int pid) {
+        return HeapProcArray.procMaps(g, pid);
+    }
+
+    @Override
+    public String slabinfo() {
+        return HeapSlabinfo.slabinfo(objectCounts());
+    }
+
+    @Override
+    public Map<String, Long> objectCounts() {
+        g.rcu.rcuBarrier();
+        return g.objectCounts();
+    }
+
+    @Override
+    public void rcuBarrier() {
+        g.rcu.rcuBarrier();
+    }
+
+    @Override
+    public void addProcEventListener(ProcEventListener listener) {
+        throw missing("addProcEventListener", "copyproc");
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        g.close();
+    }
+}

@@ -1,0 +1,525 @@
+package org.kfork.kernel;
+
+import static org.kfork.machine.Mem.getInt;
+import static org.kfork.machine.Mem.getLong;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.kfork.api.ExecImage;
+import org.kfork.arch.SignalRestart;
+import org.kfork.api.Kernel;
+import org.kfork.api.KernelConfig;
+import org.kfork.api.ProcEventListener;
+import org.kfork.api.TaskView;
+import org.kfork.alloc.Kmem;
+import org.kfork.alloc.SlabInfo;
+import org.kfork.kernel.cred.Creds;
+import org.kfork.kernel.cred.Ucount;
+import org.kfork.kernel.fork.ForkTask;
+import org.kfork.kernel.mm.Mm;
+import org.kfork.kernel.pid.Pids;
+import org.kfork.kernel.proc.ProcArray;
+import org.kfork.kernel.sched.SchedCore;
+import org.kfork.kernel.signal.SignalCalls;
+import org.kfork.kernel.signal.SignalDelivery;
+import org.kfork.kernel.struct.TaskStruct;
+import org.kfork.kernel.sys.Sys;
+import org.kfork.machine.Machine;
+import org.kfork.machine.Mem;
+import org.kfork.mm.Mman;
+import org.kfork.mm.Overcommit;
+import org.kfork.pid.PidRules;
+import org.kfork.proc.Sysctls;
+import org.kfork.smp.CurrentCpu;
+import org.kfork.uapi.Errno;
+
+/**
+ * The off-heap kernel behind {@link Kernel}: a modeled machine of the configured RAM and CPUs,
+ * {@link Globals#boot} on it, pid 1, and the system-call layer every call goes through.
+ *
+ * <p><b>The system-call layer.</b> {@link #enter} finds the caller in init_pid_ns under
+ * tasklist_lock (-ESRCH when there is none or it has exited), takes a reference on it, binds the
+ * Java thread to the task's CPU and enters RCU's system-call section; {@link #leave} delivers the
+ * task's signals on its way back to user space (a fatal one makes the group exit, and the call
+ * returns {@link Kernel#KILLED}), leaves RCU, restores the thread's CPU binding and drops the
+ * reference. The per-thread state of a call lives in one {@link CallFrame} per Java thread, so a
+ * call allocates nothing for the layer.
+ */
+public final class OffHeapKernel implements Kernel {
+    private final KernelConfig config;
+    private final Machine machine;
+    private final Globals g;
+    private final ThreadLocal<CallFrame> frames = ThreadLocal.withInitial(CallFrame::new);
+    private volatile boolean closed;
+
+    /** What one Java thread keeps across the two halves of a call. */
+    private static final class CallFrame {
+        long task;
+        int token;
+        int prevCpu;
+        int depth;
+    }
+
+    private OffHeapKernel(KernelConfig config) {
+        this.config = config;
+        this.machine = Machine.builder().ram(config.ramBytes()).cpus(config.nrCpus()).build();
+        Globals booted = null;
+        try {
+            booted = Globals.boot(machine, config.seed());
+            booted.signalExterns = new KernelSignalExterns(booted);
+        } catch (RuntimeException | Error e) {
+            machine.close();
+            throw e;
+        }
+        this.g = booted;
+    }
+
+    /** Boots an off-heap kernel with {@code config}. */
+    public static OffHeapKernel boot(KernelConfig config) {
+        return new OffHeapKernel(config);
+    }
+
+    /** The kernel's globals (for tests and tools that look inside). */
+    public Globals globals() {
+        return g;
+    }
+
+    /** The modeled machine. */
+    public Machine machine() {
+        return machine;
+    }
+
+    @Override
+    public String name() {
+        return "offheap";
+    }
+
+    @Override
+    public KernelConfig config() {
+        return config;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The system-call layer
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * The entry of a call made by {@code caller} (a pid of init_pid_ns): the task, referenced and
+     * bound to its CPU inside RCU's system-call section, or 0 when there is no such live task.
+     */
+    private long enter(int caller) {
+        if (closed) {
+            throw new IllegalStateException("the kernel is closed");
+        }
+        final CallFrame f = frames.get();
+        if (f.depth != 0) {
+            throw new IllegalStateException("a Java thread makes one call at a time (already inside a call for task 0x"
+                + Long.toHexString(f.task) + ")");
+        }
+        long t;
+        g.tasklistLock.readLock().lock();
+        try {
+            t = ProcArray.findTask(g, caller);
+            if (t == 0 || getInt(t + TaskStruct.EXIT_STATE) != 0) {
+                return 0;
+            }
+            ForkTask.getTaskStruct(t);
+        } finally {
+            g.tasklistLock.readLock().unlock();
+        }
+        final int cpu = SchedCore.taskCpu(t);
+        f.prevCpu = CurrentCpu.boundCpu();
+        CurrentCpu.bind(cpu);
+        f.token = g.rcu.rcuSyscallEnter(cpu);
+        f.task = t;
+        f.depth = 1;
+        return t;
+    }
+
+    /**
+     * The way back to user space of a call by {@code t} that returned {@code r}: the task's
+     * pending signals are delivered (get_signal), then the restart rules apply to {@code r}.
+     *
+     * @return {@code r}, -EINTR, {@link SignalRestart#RESTART} when the call must be made again,
+     *         or {@link Kernel#KILLED} when a fatal signal ended the task
+     */
+    private long returnToUser(long t, long r) {
+        if (getInt(t + TaskStruct.EXIT_STATE) != 0) {
+            return r; // exit and exit_group never return: the task is gone already
+        }
+        final int got = SignalDelivery.getSignal(g, t);
+        if ((got & SignalRestart.FATAL_MASK) != 0) {
+            return KILLED;
+        }
+        return SignalRestart.afterSignals(r, (got & SignalRestart.HANDLED) != 0,
+            (got & SignalRestart.HANDLED_SA_RESTART) != 0);
+    }
+
+    /** The end of a call that cannot restart: {@link #returnToUser}, then {@link #finish}. */
+    private long leave(long r) {
+        final long out = returnToUser(frames.get().task, r);
+        if (out == SignalRestart.RESTART) {
+            throw new IllegalStateException("a call that cannot restart returned " + r);
+        }
+        return finish(out);
+    }
+
+    /** The last step of every call: RCU, the thread's CPU binding and the task's reference. */
+    private long finish(long r) {
+        final CallFrame f = frames.get();
+        final long t = f.task;
+        g.rcu.rcuSyscallExit(f.token);
+        f.depth = 0;
+        f.task = 0;
+        if (f.prevCpu < 0) {
+            CurrentCpu.unbind();
+        } else {
+            CurrentCpu.bind(f.prevCpu);
+        }
+        ForkTask.putTaskStruct(g, t);
+        return r;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // kernel/fork.c
+    // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public long fork(int caller) {
+        throw missing("fork", "copyproc");
+    }
+
+    @Override
+    public long vfork(int caller) {
+        throw missing("vfork", "copyproc");
+    }
+
+    @Override
+    public long clone(int caller, long flags, long newsp, long parentTid, long childTid, long tls) {
+        throw missing("clone", "copyproc");
+    }
+
+    @Override
+    public long clone3(int caller, long uargs, long size) {
+        throw missing("clone3", "copyproc");
+    }
+
+    @Override
+    public long unshare(int caller, long flags) {
+        throw missing("unshare", "copyproc");
+    }
+
+    @Override
+    public long setTidAddress(int caller, long tidptr) {
+        throw missing("set_tid_address", "copyproc");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // fs/exec.c, kernel/exit.c
+    // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public long execve(int caller, ExecImage image) {
+        throw missing("execve", "exit");
+    }
+
+    @Override
+    public long exit(int caller, int code) {
+        throw missing("exit", "exit");
+    }
+
+    @Override
+    public long exitGroup(int caller, int code) {
+        throw missing("exit_group", "exit");
+    }
+
+    @Override
+    public long wait4(int caller, int pid, long wstatus, int options, long rusage) {
+        throw missing("wait4", "exit");
+    }
+
+    @Override
+    public long waitid(int caller, int idtype, int id, long infop, int options, long rusage) {
+        throw missing("waitid", "exit");
+    }
+
+    private static UnsupportedOperationException missing(String call, String branch) {
+        return new UnsupportedOperationException(call + " needs the room of branch '" + branch + "', not merged yet");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // kernel/sys.c, kernel/signal.c
+    // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public long getpid(int caller) {
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        return leave(Pids.taskTgidVnr(g, t, t));
+    }
+
+    @Override
+    public long getppid(int caller) {
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        // sys_getppid: task_tgid_vnr(rcu_dereference(current->real_parent))
+        final int rcu = g.rcu.rcuReadLock();
+        final int ppid = Pids.taskPidNrNs(g, t, Mem.getLongAcquire(t + TaskStruct.REAL_PARENT), PidRules.PIDTYPE_TGID, 0);
+        g.rcu.rcuReadUnlock(rcu);
+        return leave(ppid);
+    }
+
+    @Override
+    public long gettid(int caller) {
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        return leave(Pids.taskPidVnr(g, t, t));
+    }
+
+    @Override
+    public long kill(int caller, int pid, int sig) {
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        return leave(SignalCalls.sysKill(g, t, pid, sig));
+    }
+
+    @Override
+    public long sigaction(int caller, int sig, long handler, long flags, long mask) {
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        return leave(SignalCalls.doSigaction(g, t, sig, true, handler, flags, 0, mask, 0));
+    }
+
+    @Override
+    public long setrlimit(int caller, int resource, long cur, long max) {
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        return leave(Sys.sysPrlimit64(g, t, Integer.toUnsignedLong(resource), true, cur, max, 0));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // mm
+    // ---------------------------------------------------------------------------------------------
+
+    /** The caller's mm as an address-space handle, or null for a task without one. */
+    private Mm mmOf(long t) {
+        final long mm = getLong(t + TaskStruct.MM);
+        return mm == 0 ? null : g.mm.handle(mm);
+    }
+
+    @Override
+    public long mmap(int caller, long addr, long len, int prot, int flags, int fd, long off) {
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        // sys_mmap (arch/x86/kernel/sys_x86_64.c): the offset is in bytes and must be page aligned
+        if ((off & (Mman.PAGE_SIZE - 1)) != 0) {
+            return leave(-Errno.EINVAL);
+        }
+        // ksys_mmap_pgoff: a file mapping needs an open file; the model's tasks have none
+        if ((flags & Mman.MAP_ANONYMOUS) == 0) {
+            return leave(-Errno.EBADF);
+        }
+        final Mm m = mmOf(t);
+        return leave(m == null ? -Errno.ENOMEM : m.mmap(addr, len, prot, flags, null, off >>> Mman.PAGE_SHIFT));
+    }
+
+    @Override
+    public long munmap(int caller, long addr, long len) {
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        final Mm m = mmOf(t);
+        return leave(m == null ? -Errno.EINVAL : m.munmap(addr, len));
+    }
+
+    @Override
+    public long mprotect(int caller, long addr, long len, int prot) {
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        final Mm m = mmOf(t);
+        return leave(m == null ? -Errno.ENOMEM : m.mprotect(addr, len, prot));
+    }
+
+    @Override
+    public long madvise(int caller, long addr, long len, int advice) {
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        final Mm m = mmOf(t);
+        return leave(m == null ? -Errno.ENOMEM : m.madvise(addr, len, advice));
+    }
+
+    @Override
+    public long mlock(int caller, long addr, long len) {
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        final Mm m = mmOf(t);
+        return leave(m == null ? -Errno.ENOMEM : m.mlock(addr, len));
+    }
+
+    @Override
+    public long munlock(int caller, long addr, long len) {
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        final Mm m = mmOf(t);
+        return leave(m == null ? -Errno.ENOMEM : m.munlock(addr, len));
+    }
+
+    @Override
+    public long writeUser(int caller, long addr, byte[] src, int off, int len) {
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        final Mm m = mmOf(t);
+        return leave(m == null || m.copyToUser(addr, src, off, len) != 0 ? -Errno.EFAULT : 0);
+    }
+
+    @Override
+    public long readUser(int caller, long addr, byte[] dst, int off, int len) {
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        final Mm m = mmOf(t);
+        return leave(m == null || m.copyFromUser(dst, off, addr, len) != 0 ? -Errno.EFAULT : 0);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Administration
+    // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public long sysctl(String name) {
+        return sysctl(name, false, 0);
+    }
+
+    @Override
+    public long sysctl(String name, long value) {
+        return sysctl(name, true, value);
+    }
+
+    private long sysctl(String name, boolean write, long value) {
+        return Sysctls.sysctl(sysctls, name, write, value);
+    }
+
+    /** The sysctls of this kernel: each room's handler. */
+    private final Sysctls.Table sysctls = new Sysctls.Table() {
+        @Override
+        public int pidMax(boolean write, long value) {
+            return Pids.sysctlPidMax(g, write, value);
+        }
+
+        @Override
+        public int threadsMax(boolean write, long value) {
+            return g.forkInit.sysctlMaxThreads(write, value);
+        }
+
+        @Override
+        public int maxMapCount() {
+            return g.mm.maxMapCount();
+        }
+
+        @Override
+        public void setMaxMapCount(int value) {
+            g.mm.setMaxMapCount(value);
+        }
+
+        @Override
+        public Overcommit overcommit() {
+            return g.mm.overcommit();
+        }
+
+        @Override
+        public long ucountMax(int type, boolean write, long value) {
+            return Ucount.sysctlUcountMax(g, type, write, value);
+        }
+    };
+
+    @Override
+    public long setCred(int pid, int uid, int gid, long caps) {
+        final long t = enter(pid);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        return leave(Creds.setCred(g, t, uid, gid, caps));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Introspection
+    // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public List<TaskView> tasks() {
+        return ProcArray.tasks(g);
+    }
+
+    @Override
+    public String procStatus(int pid) {
+        return ProcArray.procStatus(g, pid, machine.nrCpus());
+    }
+
+    @Override
+    public String procMaps(int pid) {
+        return ProcArray.procMaps(g, pid);
+    }
+
+    @Override
+    public String slabinfo() {
+        return g.kmem.slabs().slabinfo();
+    }
+
+    @Override
+    public Map<String, Long> objectCounts() {
+        g.rcu.rcuBarrier();
+        Kmem.quiesce(machine); // checked mode's quarantine holds freed objects: free them for real
+        final Map<String, Long> m = new TreeMap<>();
+        for (SlabInfo i : g.kmem.slabs().infos()) {
+            m.merge(i.name(), i.activeObjs(), Long::sum);
+        }
+        return m;
+    }
+
+    @Override
+    public void rcuBarrier() {
+        g.rcu.rcuBarrier();
+    }
+
+    @Override
+    public void addProcEventListener(ProcEventListener listener) {
+        throw missing("addProcEventListener", "copyproc");
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        machine.close();
+    }
+}
