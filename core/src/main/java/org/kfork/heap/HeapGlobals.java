@@ -12,6 +12,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
 import org.kfork.cred.UcountTypes;
+import org.kfork.fs.Fdtables;
 import org.kfork.heap.cred.HeapCred;
 import org.kfork.heap.cred.HeapCreds;
 import org.kfork.heap.cred.HeapGroupInfo;
@@ -21,10 +22,23 @@ import org.kfork.heap.delayacct.HeapDelayacct;
 import org.kfork.heap.ds.HeapHList;
 import org.kfork.heap.ds.HeapIdr;
 import org.kfork.heap.exit.HeapExit;
+import org.kfork.heap.fork.HeapForkFiles;
 import org.kfork.heap.fork.HeapForkSignal;
 import org.kfork.heap.fork.HeapForkTask;
 import org.kfork.heap.fork.HeapTask;
 import org.kfork.heap.fork.HeapThreadStacks;
+import org.kfork.heap.fs.HeapAnonInodes;
+import org.kfork.heap.fs.HeapFdtable;
+import org.kfork.heap.fs.HeapFileOperations;
+import org.kfork.heap.fs.HeapFileTable;
+import org.kfork.heap.fs.HeapFiles;
+import org.kfork.heap.fs.HeapFilesStruct;
+import org.kfork.heap.fs.HeapFsStruct;
+import org.kfork.heap.fs.HeapFsStructs;
+import org.kfork.heap.fs.HeapInode;
+import org.kfork.heap.fs.HeapInodes;
+import org.kfork.heap.fs.HeapPaths;
+import org.kfork.heap.fs.HeapVfsmount;
 import org.kfork.heap.init.HeapInitTask;
 import org.kfork.heap.lib.HeapRadixTreeNodes;
 import org.kfork.heap.locking.HeapSpinlock;
@@ -54,7 +68,6 @@ import org.kfork.mm.KernelLog;
 import org.kfork.mm.KmallocSizes;
 import org.kfork.nsproxy.ProcInums;
 import org.kfork.sched.Limits;
-import org.kfork.uapi.Resource;
 
 /**
  * The heap twin of org.kfork.kernel.Globals: the kernel's global state as Java objects. The same
@@ -70,6 +83,32 @@ public final class HeapGlobals implements AutoCloseable {
     public final long totalramPages;
     /** nr_cpu_ids. */
     public final int nrCpus;
+    /** fs/inode.c's twin. */
+    public final HeapInodes inodes;
+    /** fs/file_table.c's twin: the lifetime of every file. */
+    public final HeapFileTable fileTable;
+    /** The rootfs mount (see HeapPaths). */
+    public final HeapVfsmount rootMount;
+    /** init_fs. */
+    public final HeapFsStruct initFs;
+    /** init_files. */
+    public final HeapFilesStruct initFiles;
+    /** sysctl fs.nr_open (sysctl_nr_open): alloc_fdtable's ceiling and RLIMIT_NOFILE's (do_prlimit). */
+    public volatile int sysctlNrOpen = Fdtables.SYSCTL_NR_OPEN;
+    /** free_fdtable_rcu. */
+    public final HeapRcuCallback freeFdtableRcuFn;
+    /** The anonymous inode. */
+    public final HeapInode anonInodeInode;
+    /** pidfd_fops. */
+    public final HeapFileOperations pidfdFops;
+    /** put_pid, which pidfd_release calls: HeapPids.putPid from boot on (a test may observe it instead). */
+    public volatile Consumer<Object> putPid;
+    /** The kinds of fork.c's and block's caches the fs room allocates from. */
+    public final int filesCache;
+    /** fs_cache. */
+    public final int fsCache;
+    /** io_context. */
+    public final int iocontextCache;
     /** The mm half's twin: counts, overcommit, init_mm, the work queue. */
     public final HeapMmSystem mm;
     /** RCU's heap twin. */
@@ -100,8 +139,6 @@ public final class HeapGlobals implements AutoCloseable {
     public final int sigqueueKind;
     /** The functions of other files kernel/signal.c calls; null until the kernel is assembled. */
     public volatile HeapSignalExterns signalExterns;
-    /** sysctl_nr_open (fs/file.c). */
-    public volatile int sysctlNrOpen = Resource.NR_OPEN;
 
     /** nr_threads. Guarded by tasklist_lock (write). */
     public int nrThreads;
@@ -250,9 +287,11 @@ public final class HeapGlobals implements AutoCloseable {
         this.initSighand = HeapForkSignal.initSighand();
         HeapSchedCore.schedInit(this);
         this.rcu = new HeapRcu(nrCpus);
+        this.failSlab = new FailSlab(); // every allocation site asks it, from the first cache on
         for (int i = 0; i < KmallocSizes.count(); i++) {
             kmallocKinds.put(KmallocSizes.name(i), kind(KmallocSizes.name(i))); // create_kmalloc_caches
         }
+        kmallocKinds.put(KmallocSizes.LARGE, kind(KmallocSizes.LARGE)); // kmalloc_large's blocks
         this.radixTreeNodes = HeapRadixTreeNodes.radixTreeInit(this);
         this.idr = new HeapIdr(radixTreeNodes);
         HeapCreds.credInit(this);
@@ -264,14 +303,22 @@ public final class HeapGlobals implements AutoCloseable {
         for (int i = 0; i < UcountTypes.UCOUNT_COUNTS; i++) {
             initUserNs.ucountMax.set(i, maxThreads / 2);
         }
+        this.filesCache = kind("files_cache");
+        this.fsCache = kind("fs_cache");
         HeapForkTask.forkTaskInit(this);
         // proc_caches_init's kinds of the signal room, and its step of __put_task_struct
         this.sighandKind = kind("sighand_cache");
         this.signalKind = kind("signal_cache");
         this.putSignalStruct = tsk -> HeapForkSignal.putSignalStruct(this, tsk.signal);
         HeapExit.exitInit(this);
-        this.mm = new HeapMmSystem(totalramPages);
-        this.failSlab = mm.failSlab();
+        // vfs_caches_init: inode_init, files_init, files_maxfiles_init
+        this.inodes = HeapInodes.inodeInit(failSlab);
+        this.fileTable = HeapFileTable.filesInit(totalramPages, failSlab, inodes);
+        this.rootMount = HeapPaths.initMountTree(this);
+        this.initFs = HeapFsStructs.initFs(this, rootMount);
+        this.initFiles = HeapFiles.initFiles(this);
+        this.freeFdtableRcuFn = head -> HeapFiles.freeFdtableRcu(this, (HeapFdtable) head);
+        this.mm = new HeapMmSystem(totalramPages, failSlab, fileTable);
         this.log = mm.log();
         this.sigqueueKind = HeapSignal.signalsInit(this);
         HeapPids.pidIdrInit(this);
@@ -279,6 +326,10 @@ public final class HeapGlobals implements AutoCloseable {
         this.vvarPage = kind("vvar_page");
         HeapPidNamespaces.pidNamespacesInit(this);
         HeapNsproxies.nsproxyInit(this);
+        this.iocontextCache = kind("io_context");
+        this.anonInodeInode = HeapAnonInodes.anonInodeInit(this);
+        this.pidfdFops = HeapForkFiles.pidfdFopsInit(this);
+        this.putPid = pid -> HeapPids.putPid(this, (HeapPid) pid);
         HeapInitTask.initTaskLinks(this);
     }
 
@@ -338,13 +389,14 @@ public final class HeapGlobals implements AutoCloseable {
 
     /**
      * The twin of {@code kmalloc} from the cache named {@code cache} ({@code "kmalloc-96"}, as
-     * KmallocSizes names the cache of a size): failslab, then one more live object of that kind.
+     * KmallocSizes names the cache of a size; {@link KmallocSizes#LARGE} for kmalloc_large, see
+     * KmallocSizes.countedAs): failslab, then one more live object of that kind.
      */
     public boolean kmalloc(String cache) {
         return alloc(kmallocKind(cache));
     }
 
-    /** The twin of {@code kfree} of an object of the kmalloc cache named {@code cache}. */
+    /** The twin of {@code kfree} of an object of the kmalloc cache named {@code cache} (or a large block). */
     public void kfree(String cache) {
         free(kmallocKind(cache));
     }
@@ -369,7 +421,10 @@ public final class HeapGlobals implements AutoCloseable {
     @Override
     public void close() {
         rcu.rcuBarrier();
+        HeapAnonInodes.close(this);
         HeapDelayacct.delayacctClose(this);
         mm.close();
+        HeapFsStructs.closeInitFs(this, initFs);
+        HeapPaths.closeMountTree(this, rootMount);
     }
 }

@@ -4,7 +4,8 @@ package org.kfork.mm;
  * The size classes of kmalloc (mm/slab_common.c's kmalloc_info and kmalloc_index, 5.12 with
  * SLUB): the caches kmalloc-8 to kmalloc-8k, and which of them serves a request of n bytes. With
  * SLUB, KMALLOC_MIN_SIZE is 8 and KMALLOC_SHIFT_HIGH is PAGE_SHIFT + 1, so kmalloc-8k is the
- * largest cache; larger requests go to the page allocator (not modeled here).
+ * largest cache; a larger request goes to the page allocator whole (kmalloc_large, of the order
+ * that holds it), which the heap twin counts under {@link #LARGE}.
  */
 public final class KmallocSizes {
     /** The object size of each kmalloc cache, in kmalloc_info's order. */
@@ -15,6 +16,8 @@ public final class KmallocSizes {
 
     /** KMALLOC_MAX_CACHE_SIZE: the largest request a kmalloc cache serves. */
     public static final int KMALLOC_MAX_CACHE_SIZE = 8192;
+    /** The name the heap twin counts kmalloc_large's blocks under (no cache has it). */
+    public static final String LARGE = "kmalloc-large";
 
     private KmallocSizes() {
     }
@@ -55,5 +58,21 @@ public final class KmallocSizes {
     /** The name of the cache kmalloc(size) uses. */
     public static String cacheFor(long size) {
         return NAMES[index(size)];
+    }
+
+    /**
+     * What kmalloc(size) is counted as: its cache's name, or {@link #LARGE} above
+     * KMALLOC_MAX_CACHE_SIZE (kmalloc_large).
+     *
+     * @throws IllegalArgumentException for 0 or a negative size
+     */
+    public static String countedAs(long size) {
+        return size > KMALLOC_MAX_CACHE_SIZE ? LARGE : cacheFor(size);
+    }
+
+    /** get_order: the smallest page order whose block holds {@code size} bytes of pages of {@code pageSize}. */
+    public static int getOrder(long size, long pageSize) {
+        final long pages = (size + pageSize - 1) / pageSize;
+        return pages <= 1 ? 0 : 64 - Long.numberOfLeadingZeros(pages - 1);
     }
 }

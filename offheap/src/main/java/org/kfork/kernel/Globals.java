@@ -7,32 +7,42 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongConsumer;
 
 import org.kfork.alloc.Cpus;
+import org.kfork.alloc.Kmem;
+import org.kfork.alloc.KmemCache;
 import org.kfork.alloc.PerCpuCounter;
+import org.kfork.ds.Idr;
+import org.kfork.fs.Fdtables;
+import org.kfork.kernel.block.BlkIoc;
+import org.kfork.kernel.cred.Creds;
 import org.kfork.kernel.delayacct.Delayacct;
 import org.kfork.kernel.exit.Exit;
-import org.kfork.ds.Idr;
+import org.kfork.kernel.fork.ForkFiles;
 import org.kfork.kernel.fork.ForkInit;
 import org.kfork.kernel.fork.ForkSignal;
 import org.kfork.kernel.fork.ForkTask;
-import org.kfork.alloc.Kmem;
-import org.kfork.alloc.KmemCache;
+import org.kfork.kernel.fs.AnonInodes;
+import org.kfork.kernel.fs.FileTable;
+import org.kfork.kernel.fs.Files;
+import org.kfork.kernel.fs.FsStructs;
+import org.kfork.kernel.fs.Inodes;
+import org.kfork.kernel.fs.Paths;
 import org.kfork.kernel.init.InitTask;
-import org.kfork.kernel.cred.Creds;
+import org.kfork.kernel.lib.RadixTreeNodes;
 import org.kfork.kernel.mm.OffHeapMmSystem;
 import org.kfork.kernel.nsproxy.Nsproxies;
+import org.kfork.kernel.pid.PidNamespaces;
+import org.kfork.kernel.pid.Pids;
 import org.kfork.kernel.rcu.Rcu;
 import org.kfork.kernel.signal.Signal;
 import org.kfork.kernel.signal.SignalExterns;
 import org.kfork.kernel.sched.SchedCore;
 import org.kfork.machine.Machine;
+import org.kfork.machine.Mem;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
+import org.kfork.mm.KmallocSizes;
 import org.kfork.nsproxy.ProcInums;
-import org.kfork.kernel.lib.RadixTreeNodes;
-import org.kfork.kernel.pid.PidNamespaces;
-import org.kfork.kernel.pid.Pids;
 import org.kfork.sched.Limits;
-import org.kfork.uapi.Resource;
 
 /**
  * The kernel's global state on one machine: what 5.12 keeps in static variables, in .data and .bss,
@@ -64,10 +74,36 @@ public final class Globals implements AutoCloseable {
     public final Cpus cpus;
     /** RAM for the statics. */
     public final KernelImage image;
-    /** The kmalloc caches (create_kmalloc_caches): see {@link #kmalloc}. */
+    /** The kmalloc caches (create_kmalloc_caches) and kmalloc_large's blocks: see {@link #kmalloc}. */
     public final Kmalloc kmallocCaches;
     /** fork_init and proc_caches_init: the task_struct cache, max_threads, fork.c's caches, the stacks. */
     public final ForkInit forkInit;
+    /** fs/inode.c: the inode cache and get_next_ino. */
+    public final Inodes inodes;
+    /** fs/file_table.c: the filp cache, nr_files and files-max; the lifetime of every struct file. */
+    public final FileTable fileTable;
+    /** fs/namespace.c's rootfs mount (a {@code struct mount}): the mount of every path (see Paths). */
+    public final long rootMount;
+    /**
+     * sysctl fs.nr_open (sysctl_nr_open): the most descriptors a table may have (1024 * 1024 by
+     * default), so also the ceiling of RLIMIT_NOFILE's hard limit (do_prlimit).
+     */
+    public volatile int sysctlNrOpen = Fdtables.SYSCTL_NR_OPEN;
+    /** free_fdtable_rcu's kernel-text address (call_rcu of a replaced fdtable). */
+    public final long freeFdtableRcuFn;
+    /** block/blk-ioc.c's iocontext_cachep. */
+    public final KmemCache iocontextCachep;
+    /** ioc_release_fn's kernel-text address (an io_context's release work). */
+    public final long iocReleaseFn;
+    /** fs/anon_inodes.c's anon_inode_inode: the one inode of every anonymous file. */
+    public final long anonInodeInode;
+    /** kernel/fork.c's pidfd_fops (release only). */
+    public final long pidfdFops;
+    /**
+     * put_pid (kernel/pid.c), which pidfd_release calls: Pids.putPid from boot on; a test may put
+     * an observer in its place.
+     */
+    public volatile LongConsumer putPid;
     /** The mm half: mm and VMA caches, anon_vma caches, overcommit, init_mm, the mm work queue. */
     public final OffHeapMmSystem mm;
     /** RCU: call_rcu, grace periods at system-call boundaries, rcu_barrier (one per machine). */
@@ -99,11 +135,6 @@ public final class Globals implements AutoCloseable {
      * before the first signal is sent; null until then.
      */
     public volatile SignalExterns signalExterns;
-    /**
-     * sysctl_nr_open (fs/file.c): the most file descriptors a process may have, so the ceiling
-     * of RLIMIT_NOFILE's hard limit (do_prlimit).
-     */
-    public volatile int sysctlNrOpen = Resource.NR_OPEN;
 
     /** nr_threads: tasks in the system, the idle tasks excepted. Guarded by tasklist_lock (write). */
     public int nrThreads;
@@ -152,9 +183,9 @@ public final class Globals implements AutoCloseable {
 
     // ---- the statics of the other rooms init_task points at (set by their boot steps) ----
 
-    /** &init_fs (fs/fs_struct.c). */
+    /** &init_fs (fs/fs_struct.c): root and pwd at the root of {@link #rootMount} (FsStructs.initFs). */
     public long initFs;
-    /** &init_files (fs/file.c). */
+    /** &init_files (fs/file.c): one user, the embedded table (Files.initFiles). */
     public long initFiles;
     /** &init_signals (init/init_task.c, the signal room). */
     public long initSignals;
@@ -288,6 +319,7 @@ public final class Globals implements AutoCloseable {
         this.initSignals = ForkSignal.initSignals(image);
         this.initSighand = ForkSignal.initSighand(image);
         SchedCore.schedInit(this);
+        this.failSlab = new FailSlab(); // every allocation site asks it, from the first cache on
         this.kmallocCaches = new Kmalloc(kmem);
         this.rcu = Rcu.of(machine);
         this.radixTreeNodes = RadixTreeNodes.radixTreeInit(this);
@@ -298,8 +330,15 @@ public final class Globals implements AutoCloseable {
         ForkTask.forkTaskInit(this);
         this.putSignalStruct = sig -> ForkSignal.putSignalStruct(this, sig);
         Exit.exitInit(this);
-        this.mm = OffHeapMmSystem.on(machine, forkInit);
-        this.failSlab = mm.failSlab();
+        // vfs_caches_init: inode_init, files_init, files_maxfiles_init, mnt_init's init_mount_tree
+        // (before the mm model, whose shared anonymous maps and files stand on them)
+        this.inodes = Inodes.inodeInit(kmem, failSlab);
+        this.fileTable = FileTable.filesInit(kmem, failSlab, inodes);
+        this.rootMount = Paths.initMountTree(this);
+        this.initFs = FsStructs.initFs(this, rootMount);
+        this.initFiles = Files.initFiles(this);
+        this.freeFdtableRcuFn = rcu.register("free_fdtable_rcu", head -> Files.freeFdtableRcu(this, head));
+        this.mm = OffHeapMmSystem.on(machine, forkInit, failSlab, fileTable);
         this.log = mm.log();
         this.sigqueueCachep = Signal.signalsInit(kmem);
         // pid_idr_init runs before fork_init in 5.12; here it follows it, because the kernel log
@@ -309,6 +348,12 @@ public final class Globals implements AutoCloseable {
         // an initcall in 5.12, after start_kernel: it reads fork_init's ucount limit
         PidNamespaces.pidNamespacesInit(this);
         Nsproxies.nsproxyInit(this);
+        // initcalls: blk_ioc_init (subsys), anon_inode_init (fs); pidfd_fops is a static of fork.c
+        this.iocontextCachep = BlkIoc.blkIocInit(this);
+        this.iocReleaseFn = fileTable.text().register("ioc_release_fn", (BlkIoc.WorkFunc) BlkIoc::iocReleaseFn);
+        this.anonInodeInode = AnonInodes.anonInodeInit(this);
+        this.pidfdFops = ForkFiles.pidfdFopsInit(this);
+        this.putPid = pid -> Pids.putPid(this, pid);
         // last: init_task's pointers to the other rooms' statics, all set by now
         InitTask.initTaskLinks(this);
     }
@@ -348,27 +393,34 @@ public final class Globals implements AutoCloseable {
 
     /**
      * kmalloc: an object of at least {@code size} bytes from the smallest kmalloc cache that holds
-     * it, after asking the failslab injector; 0 on failure. Not zeroed.
+     * it, or above 8 KiB a block of whole pages (kmalloc_large), after asking the failslab injector
+     * (which stands for fail_page_alloc too); 0 on failure. Not zeroed.
      */
     public long kmalloc(long size) {
+        if (size > KmallocSizes.KMALLOC_MAX_CACHE_SIZE) {
+            return failSlab.shouldFail() ? 0 : kmallocCaches.kmallocLarge(size);
+        }
         return alloc(kmallocCaches.cacheFor(size));
     }
 
     /** kzalloc: {@link #kmalloc}, zeroed. */
     public long kzalloc(long size) {
+        if (size > KmallocSizes.KMALLOC_MAX_CACHE_SIZE) {
+            final long p = kmalloc(size);
+            if (p != 0) {
+                Mem.zero(p, size);
+            }
+            return p;
+        }
         return zalloc(kmallocCaches.cacheFor(size));
     }
 
-    /** kfree: gives a kmalloc'ed object back to its cache; NULL is fine. */
+    /**
+     * kfree: gives a kmalloc'ed object back to its cache, or a kmalloc_large block to the page
+     * allocator; NULL is fine. Anything else is an IllegalArgumentException and frees nothing.
+     */
     public void kfree(long obj) {
-        if (obj == 0) {
-            return;
-        }
-        final KmemCache c = kmem.slabs().cacheOf(obj);
-        if (c == null) {
-            throw new IllegalArgumentException("kfree: 0x" + Long.toHexString(obj) + " is no slab object");
-        }
-        free(c, obj);
+        kmallocCaches.kfree(cpus.current(), obj);
     }
 
     /**
@@ -383,12 +435,18 @@ public final class Globals implements AutoCloseable {
         }
         closed = true;
         rcu.quiesce();
+        AnonInodes.close(this);
+        iocontextCachep.destroy();
         Nsproxies.nsproxyClose(this);
         PidNamespaces.close(this);
         Delayacct.delayacctClose(this);
         Pids.close(this);
         sigqueueCachep.destroy();
         mm.close();
+        FsStructs.closeInitFs(this, initFs);
+        Paths.closeMountTree(this, rootMount);
+        fileTable.close();
+        inodes.close();
         forkInit.close();
         SchedCore.schedClose(this);
         Creds.credClose(this);

@@ -7,13 +7,14 @@ import org.kfork.heap.ds.HeapIntervalTree;
 import org.kfork.heap.events.HeapUprobes;
 import org.kfork.heap.ds.HeapRbNode;
 import org.kfork.heap.ds.HeapRbTree;
-import org.kfork.heap.mm.HeapFile;
+import org.kfork.heap.fs.HeapFile;
 import org.kfork.heap.mm.HeapMemory;
 import org.kfork.heap.mm.HeapMmap;
 import org.kfork.heap.mm.HeapMmStruct;
 import org.kfork.heap.mm.HeapMmSystem;
 import org.kfork.heap.mm.HeapRmap;
 import org.kfork.heap.mm.HeapVma;
+import org.kfork.heap.mm.HeapVmOperations;
 import org.kfork.mm.DupMode;
 import org.kfork.mm.MmDebug;
 import org.kfork.mm.MmFlags;
@@ -142,15 +143,15 @@ public final class HeapForkMm {
             tmp.vmFlags &= ~(VM_LOCKED | VM_LOCKONFAULT);
             HeapFile file = tmp.vmFile;
             if (file != null) {
-                file.getLocked();
+                sys.getFile(file);
                 if ((tmp.vmFlags & VM_DENYWRITE) != 0) {
-                    file.iWritecount--; // put_write_access
+                    file.fInode.iWritecount--; // put_write_access
                 }
                 if ((tmp.vmFlags & VM_SHARED) != 0) {
-                    file.iMmapWritable++; // mapping_allow_writable
+                    file.fMapping.iMmapWritable++; // mapping_allow_writable
                 }
                 tmp.shared = new HeapVma.Shared(tmp);
-                HeapIntervalTree.insertAfter(tmp.shared, mpnt.shared, file.iMmap);
+                HeapIntervalTree.insertAfter(tmp.shared, mpnt.shared, file.fMapping.iMmap);
             }
             if ((tmp.vmFlags & (VM_HUGETLB | VM_MAYSHARE)) == VM_HUGETLB) {
                 tmp.vmPrivateData = null; // reset_vma_resv_huge_pages: private only
@@ -173,9 +174,7 @@ public final class HeapForkMm {
             if ((tmp.vmFlags & VM_WIPEONFORK) == 0) {
                 retval = HeapMemory.copyPageRange(sys, tmp, mpnt);
             }
-            if (tmp.vmOps != null && tmp.vmOps.hasOpen) {
-                tmp.vmFile.vmOpens++; // vm_ops->open
-            }
+            HeapVmOperations.open(tmp); // vm_ops->open
             if (retval != 0) {
                 break; // the copy is linked: the child's teardown frees what it got
             }
@@ -343,11 +342,11 @@ public final class HeapForkMm {
     public static void setMmExeFile(HeapMmSystem sys, HeapMmStruct mm, HeapFile newExe) {
         HeapFile old = mm.exeFile;
         if (newExe != null) {
-            newExe.getLocked();
+            sys.getFile(newExe);
         }
         mm.exeFile = newExe;
         if (old != null) {
-            old.fputLocked();
+            sys.fput(old);
         }
     }
 
@@ -355,7 +354,7 @@ public final class HeapForkMm {
     public static HeapFile getMmExeFile(HeapMmSystem sys, HeapMmStruct mm) {
         HeapFile f = mm.exeFile;
         if (f != null) {
-            f.getLocked();
+            sys.getFile(f);
         }
         return f;
     }

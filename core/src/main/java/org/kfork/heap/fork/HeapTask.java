@@ -3,11 +3,14 @@ package org.kfork.heap.fork;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.IntSupplier;
+import org.kfork.heap.block.HeapIoContext;
 import org.kfork.heap.cred.HeapCred;
 import org.kfork.heap.delayacct.HeapTaskDelayInfo;
 import org.kfork.heap.ds.HeapHList;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.ds.HeapRbRootCached;
+import org.kfork.heap.fs.HeapFilesStruct;
+import org.kfork.heap.fs.HeapFsStruct;
 import org.kfork.heap.locking.HeapSpinlock;
 import org.kfork.heap.mm.HeapMmStruct;
 import org.kfork.heap.nsproxy.HeapCssSet;
@@ -312,11 +315,18 @@ public final class HeapTask extends HeapCallbackHead {
     public volatile HeapCred cred;
     /** {@code char comm[TASK_COMM_LEN]}. */
     public String comm;
+    /** {@code struct fs_struct *fs}. */
+    public HeapFsStruct fs;
+    /** {@code struct files_struct *files}. */
+    public HeapFilesStruct files;
     /** {@code struct io_uring_task *io_uring}. */
     public Object ioUring;
     /** {@code struct nsproxy *nsproxy}, changed under {@link #allocLock}. */
     public volatile HeapNsproxy nsproxy;
-    /** {@code struct signal_struct *signal}. */
+    /**
+     * {@code struct signal_struct *signal} (see {@link #signal()}): pid.c reads its pids, the fs
+     * room its rlimits (alloc_fd's RLIMIT_NOFILE), the signal room the rest.
+     */
     public HeapSignalStruct signal;
     /** {@code struct sighand_struct *sighand} (RCU-published: lock_task_sighand reads it again under the lock). */
     public volatile HeapSighandStruct sighand;
@@ -357,7 +367,7 @@ public final class HeapTask extends HeapCallbackHead {
     /** {@code void *journal_info}. */
     public Object journalInfo;
     /** {@code struct io_context *io_context}. */
-    public Object ioContext;
+    public HeapIoContext ioContext;
     /** {@code struct capture_control *capture_control}. */
     public Object captureControl;
     /** {@code ioac.rchar}. */
@@ -531,6 +541,8 @@ public final class HeapTask extends HeapCallbackHead {
         realCred = src.realCred;
         cred = src.cred;
         comm = src.comm;
+        fs = src.fs;
+        files = src.files;
         ioUring = src.ioUring;
         nsproxy = src.nsproxy;
         signal = src.signal;

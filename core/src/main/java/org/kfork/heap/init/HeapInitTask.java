@@ -78,12 +78,17 @@ public final class HeapInitTask {
         t.stackCanary = randomCanary(g);
     }
 
-    /** The link step: active_mm = &init_mm, init_cred, init_nsproxy, the signal statics (see the class comment). */
+    /**
+     * The link step: active_mm = &init_mm, real_cred and cred = &init_cred, fs = &init_fs,
+     * files = &init_files, nsproxy = &init_nsproxy, the signal statics (see the class comment).
+     */
     public static void initTaskLinks(HeapGlobals g) {
         g.mm.initMm();
         g.initTask.activeMm = g.mm.initMmStruct();
         g.initTask.realCred = g.initCred;
         g.initTask.cred = g.initCred;
+        g.initTask.fs = g.initFs;
+        g.initTask.files = g.initFiles;
         g.initTask.nsproxy = g.initNsproxy;
         if (g.initSignals != null) {
             g.initTask.signal = g.initSignals;

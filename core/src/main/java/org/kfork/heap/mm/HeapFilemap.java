@@ -4,39 +4,41 @@ import static org.kfork.mm.Fault.VM_FAULT_OOM;
 import static org.kfork.mm.Fault.VM_FAULT_SIGBUS;
 import static org.kfork.mm.Mman.PAGE_SHIFT;
 
+import org.kfork.heap.ds.HeapXArray;
+import org.kfork.heap.fs.HeapAddressSpace;
+import org.kfork.heap.fs.HeapFile;
+import org.kfork.heap.fs.HeapInode;
 import org.kfork.mm.VmFlags;
 
 /**
- * The heap twin of {@code org.kfork.kernel.mm.Filemap}: the files' page caches (i_pages as a
- * {@link org.kfork.heap.ds.HeapIdrRoot} from page index to the page's physical address), filled by
- * filemap_fault and shmem_fault with zeroed pages, emptied by truncate_inode_pages_final, with the
- * same steps, limits and charges. The caller holds the big lock.
+ * The heap twin of {@code org.kfork.kernel.mm.Filemap}: the page caches of the mm's files, in
+ * their inode's address_space (i_pages, in {@link HeapXArray}'s form from page index to the
+ * page's physical address, and nrpages), filled by filemap_fault and shmem_fault with zeroed
+ * pages, emptied by truncate_inode_pages_final, with the same steps, limits and charges. The
+ * caller holds the big lock.
  */
 public final class HeapFilemap {
     private HeapFilemap() {
     }
 
-    /** xa_load: the physical address of the page at {@code index}, or 0. */
-    static long xaLoad(HeapMmSystem sys, HeapFile file, long index) {
-        if (index < 0 || index >= Integer.MAX_VALUE) {
-            return 0;
-        }
-        Long page = sys.pageCache.idrFind(file.iPages, index);
+    /** xa_load of i_pages: the physical address of the page at {@code index}, or 0. */
+    static long xaLoad(HeapAddressSpace mapping, long index) {
+        Long page = HeapXArray.xaLoad(mapping.iPages, index);
         return page == null ? 0 : page;
     }
 
     /** find_get_page. */
-    static long findGetPage(HeapMmSystem sys, HeapFile file, long index) {
-        return xaLoad(sys, file, index);
+    static long findGetPage(HeapAddressSpace mapping, long index) {
+        return xaLoad(mapping, index);
     }
 
     /** add_to_page_cache_lru: 0, or -ENOMEM. */
-    static int addToPageCache(HeapMmSystem sys, HeapFile file, long page, long index) {
-        int ret = sys.pageCache.idrAlloc(file.iPages, page, (int) index, (int) index + 1);
+    static int addToPageCache(HeapMmSystem sys, HeapAddressSpace mapping, long page, long index) {
+        int ret = sys.pageCache.xaInsert(mapping.iPages, index, page);
         if (ret < 0) {
             return ret;
         }
-        file.nrpages++;
+        mapping.nrpages++;
         return 0;
     }
 
@@ -45,15 +47,17 @@ public final class HeapFilemap {
         if (index < 0 || index >= Integer.MAX_VALUE) {
             return -VM_FAULT_SIGBUS;
         }
-        boolean shmem = HeapMmSystem.isShmemFile(file);
-        if (shmem && index << PAGE_SHIFT >= file.iSize) {
+        final HeapAddressSpace mapping = file.fMapping;
+        final HeapInode inode = file.fInode;
+        boolean shmem = sys.isShmemFile(file);
+        if (shmem && index << PAGE_SHIFT >= inode.iSize) {
             return -VM_FAULT_SIGBUS;
         }
-        long page = findGetPage(sys, file, index);
+        long page = findGetPage(mapping, index);
         if (page != 0) {
             return page;
         }
-        boolean charged = shmem && (file.shmemFlags & VmFlags.VM_NORESERVE) != 0;
+        boolean charged = shmem && (sys.shmemFlags(inode) & VmFlags.VM_NORESERVE) != 0;
         if (charged && sys.overcommit().vmEnoughMemory(1, mmTotalVm) != 0) {
             return -VM_FAULT_SIGBUS;
         }
@@ -64,7 +68,7 @@ public final class HeapFilemap {
             }
             return -VM_FAULT_OOM;
         }
-        if (addToPageCache(sys, file, page, index) != 0) {
+        if (addToPageCache(sys, mapping, page, index) != 0) {
             sys.freeUserPage(page);
             if (charged) {
                 sys.overcommit().vmUnacctMemory(1);
@@ -74,17 +78,15 @@ public final class HeapFilemap {
         return page;
     }
 
-    /** truncate_inode_pages_final. */
-    static void truncateInodePagesFinal(HeapMmSystem sys, HeapFile file) {
+    /** truncate_inode_pages_final: every page of the cache goes; returns how many. */
+    static long truncateInodePagesFinal(HeapMmSystem sys, HeapAddressSpace mapping) {
         long freed = 0;
-        for (int id = sys.pageCache.idrGetNext(file.iPages, 0); id >= 0; id = sys.pageCache.idrGetNext(file.iPages, id + 1)) {
-            sys.freeUserPage(sys.pageCache.idrFind(file.iPages, id));
+        for (long i = HeapXArray.xaFind(mapping.iPages, 0); i >= 0; i = HeapXArray.xaFind(mapping.iPages, i + 1)) {
+            sys.freeUserPage(HeapXArray.xaLoad(mapping.iPages, i));
             freed++;
         }
-        sys.pageCache.idrDestroy(file.iPages);
-        file.nrpages = 0;
-        if (HeapMmSystem.isShmemFile(file) && (file.shmemFlags & VmFlags.VM_NORESERVE) != 0) {
-            sys.overcommit().vmUnacctMemory(freed);
-        }
+        sys.pageCache.xaDestroy(mapping.iPages);
+        mapping.nrpages = 0;
+        return freed;
     }
 }

@@ -70,12 +70,12 @@ public final class HeapMemory {
         if ((vma.vmFlags & VM_SHARED) != 0) {
             return false;
         }
-        return HeapFilemap.findGetPage(sys, vma.vmFile, linearPageIndex(vma, addr)) != page;
+        return HeapFilemap.findGetPage(vma.vmFile.fMapping, linearPageIndex(vma, addr)) != page;
     }
 
     /** mm_counter_file. */
-    static int mmCounterFile(HeapVma vma) {
-        return HeapMmSystem.isShmemFile(vma.vmFile) ? Limits.MM_SHMEMPAGES : Limits.MM_FILEPAGES;
+    static int mmCounterFile(HeapMmSystem sys, HeapVma vma) {
+        return sys.isShmemFile(vma.vmFile) ? Limits.MM_SHMEMPAGES : Limits.MM_FILEPAGES;
     }
 
     // =========================================================================================
@@ -193,7 +193,7 @@ public final class HeapMemory {
         if (write && (vma.vmFlags & VM_SHARED) == 0) {
             addMmCounter(mm, Limits.MM_ANONPAGES, 1);
         } else {
-            addMmCounter(mm, mmCounterFile(vma), 1);
+            addMmCounter(mm, mmCounterFile(sys, vma), 1);
         }
         pte[i] = entry;
         return 0;
@@ -286,7 +286,7 @@ public final class HeapMemory {
         }
         HeapMmStruct mm = vma.vmMm;
         if (oldPage != 0) {
-            addMmCounter(mm, mmCounterFile(vma), -1);
+            addMmCounter(mm, mmCounterFile(sys, vma), -1);
         }
         addMmCounter(mm, Limits.MM_ANONPAGES, 1);
         long entry = maybeMkwrite(pteMkdirty(pfnPte(newPage, vma.vmPageProt)), vma.vmFlags);
@@ -415,7 +415,7 @@ public final class HeapMemory {
             }
             addMmCounter(dstMm, Limits.MM_ANONPAGES, anon);
             if (file != 0) {
-                addMmCounter(dstMm, mmCounterFile(src), file);
+                addMmCounter(dstMm, mmCounterFile(sys, src), file);
             }
             if (need < 0) {
                 prealloc = sys.allocUserPage();
@@ -573,7 +573,7 @@ public final class HeapMemory {
         }
         addMmCounter(mm, Limits.MM_ANONPAGES, -anon);
         if (file != 0) {
-            addMmCounter(mm, mmCounterFile(vma), -file);
+            addMmCounter(mm, mmCounterFile(sys, vma), -file);
         }
         if (forceFlush && tlb.flushTlbOnly()) {
             HeapMmuContext.flushTlbMmRange(mm);

@@ -13,6 +13,7 @@ import org.kfork.heap.arch.HeapFault;
 import org.kfork.heap.ds.HeapRbNode;
 import org.kfork.heap.ds.HeapRbTree;
 import org.kfork.heap.fork.HeapForkMm;
+import org.kfork.heap.fs.HeapFile;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.DupMode;
 import org.kfork.mm.LockedAddressSpace;
@@ -98,7 +99,7 @@ public final class HeapMm extends LockedAddressSpace {
 
     @Override
     protected long mmapLocked(long addr, long len, int prot, int flags, MappedFile file, long pgoff) {
-        return HeapMmap.doMmap(this, addr, len, prot, flags, (HeapFile) file, pgoff);
+        return HeapMmap.doMmap(this, addr, len, prot, flags, file == null ? null : ((HeapMappedFile) file).file, pgoff);
     }
 
     @Override
@@ -254,20 +255,21 @@ public final class HeapMm extends LockedAddressSpace {
 
     @Override
     protected void setExeFileLocked(MappedFile file) {
-        HeapForkMm.setMmExeFile(sys, mm, (HeapFile) file);
+        HeapForkMm.setMmExeFile(sys, mm, file == null ? null : ((HeapMappedFile) file).file);
     }
 
     @Override
     protected MappedFile getExeFileLocked() {
-        return HeapForkMm.getMmExeFile(sys, mm);
+        HeapFile f = HeapForkMm.getMmExeFile(sys, mm);
+        return f == null ? null : new HeapMappedFile(sys, f);
     }
 
     // =========================================================================================
     // Views
     // =========================================================================================
 
-    private static VmaInfo info(HeapVma v) {
-        return new VmaInfo(v.vmStart, v.vmEnd, v.vmFlags, v.vmPgoff, v.vmFile == null ? null : v.vmFile.path,
+    private VmaInfo info(HeapVma v) {
+        return new VmaInfo(v.vmStart, v.vmEnd, v.vmFlags, v.vmPgoff, v.vmFile == null ? null : sys.pathOf(v.vmFile),
             v.anonVma != null);
     }
 
@@ -284,8 +286,8 @@ public final class HeapMm extends LockedAddressSpace {
     protected String mapsLocked() {
         StringBuilder sb = new StringBuilder();
         for (HeapVma v = mm.mmap; v != null; v = v.vmNext) {
-            sb.append(VmRules.mapsLine(v.vmStart, v.vmEnd, v.vmFlags, v.vmPgoff, v.vmFile == null ? 0 : v.vmFile.ino,
-                v.vmFile == null ? VmRules.anonName(v.vmFlags) : v.vmFile.path));
+            sb.append(VmRules.mapsLine(v.vmStart, v.vmEnd, v.vmFlags, v.vmPgoff, v.vmFile == null ? 0 : v.vmFile.fInode.iIno,
+                v.vmFile == null ? VmRules.anonName(v.vmFlags) : sys.pathOf(v.vmFile)));
         }
         return sb.toString();
     }
@@ -312,7 +314,7 @@ public final class HeapMm extends LockedAddressSpace {
             counts.add(v.vmFlags, v.pages());
             HeapRmap.validateChain(v, name);
             if (v.vmFile != null) {
-                MmDebug.check(v.vmFile.fCount > 0, "file of " + name + " is freed");
+                MmDebug.check(v.vmFile.fCount() > 0, "file of " + name + " is freed");
                 MmDebug.check(v.shared != null, "file VMA " + name + " not in i_mmap");
             }
             prev = v;

@@ -1,6 +1,7 @@
 package org.kfork.heap.mm;
 
 import org.kfork.heap.ErrPtr;
+import org.kfork.heap.fs.HeapFile;
 import org.kfork.heap.ds.HeapRbRoot;
 import org.kfork.sched.Limits;
 import org.kfork.uapi.Errno;
@@ -139,21 +140,13 @@ public class HeapMmStruct {
     }
 
     /** One sentinel per errno, made at its first use. */
-    private static final HeapMmStruct[] ERR_PTRS = new HeapMmStruct[Errno.MAX_ERRNO + 1];
+    private static final ErrPtr.Sentinels<HeapMmStruct> ERR_PTRS = new ErrPtr.Sentinels<>(Err::new);
 
     /**
      * ERR_PTR for the functions that return an mm (dup_mm): the sentinel of {@code err}, a
      * negative errno from -1 to -{@link Errno#MAX_ERRNO}.
      */
-    public static synchronized HeapMmStruct errPtr(int err) {
-        if (err >= 0 || err < -Errno.MAX_ERRNO) {
-            throw new IllegalArgumentException("not a negative errno: " + err);
-        }
-        HeapMmStruct p = ERR_PTRS[-err];
-        if (p == null) {
-            p = new Err(-err);
-            ERR_PTRS[-err] = p;
-        }
-        return p;
+    public static HeapMmStruct errPtr(int err) {
+        return ERR_PTRS.of(err);
     }
 }

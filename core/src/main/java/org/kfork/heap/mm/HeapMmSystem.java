@@ -1,13 +1,21 @@
 package org.kfork.heap.mm;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.kfork.arch.X86_64;
+import org.kfork.heap.ErrPtr;
 import org.kfork.heap.ds.HeapIdr;
+import org.kfork.heap.ds.HeapXArray;
 import org.kfork.heap.ds.HeapXaNode;
 import org.kfork.heap.fork.HeapForkMm;
+import org.kfork.heap.fs.HeapFile;
+import org.kfork.heap.fs.HeapFileOperations;
+import org.kfork.heap.fs.HeapFileTable;
+import org.kfork.heap.fs.HeapInode;
+import org.kfork.heap.fs.HeapInodes;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
@@ -17,12 +25,17 @@ import org.kfork.mm.MmSystem;
 import org.kfork.mm.MmuGather;
 import org.kfork.mm.Overcommit;
 import org.kfork.mm.VmFlags;
+import org.kfork.mm.VmRules;
 import org.kfork.mm.WorkQueue;
+import org.kfork.uapi.Errno;
+import org.kfork.uapi.KernelException;
+import org.kfork.uapi.OpenFlags;
 
 /**
  * The heap twin's surroundings: the object counts a slab would keep (so that the leak checks of
  * both variants compare the same numbers), the failslab hook in front of every allocation site,
- * overcommit, the work queue, and the user namespace's reference count.
+ * overcommit, the work queue, the user namespace's reference count, and the model's files over
+ * {@link HeapFileTable} (the methods of the off-heap twin's files, as Java functions).
  */
 public final class HeapMmSystem implements MmSystem {
     /** The "caches" whose objects {@link #alloc} counts: mm_struct. */
@@ -33,17 +46,15 @@ public final class HeapMmSystem implements MmSystem {
     public static final int ANON_VMA = 2;
     /** anon_vma_chain. */
     public static final int ANON_VMA_CHAIN = 3;
-    /** filp. */
-    public static final int FILP = 4;
     /** The page-table roots. */
-    public static final int PGD = 5;
+    public static final int PGD = 4;
     /** The pud, pmd and pte tables. */
-    public static final int PGTABLE = 6;
+    public static final int PGTABLE = 5;
     /** The user pages: anonymous pages and page cache pages. */
-    public static final int PAGE = 7;
+    public static final int PAGE = 6;
     /** The page caches' radix tree nodes (the off-heap twin's "kfork_mm_radix_tree_node" cache). */
-    public static final int RADIX_TREE_NODE = 8;
-    private static final String[] NAMES = {"mm_struct", "vm_area_struct", "anon_vma", "anon_vma_chain", "filp", "pgd",
+    public static final int RADIX_TREE_NODE = 7;
+    private static final String[] NAMES = {"mm_struct", "vm_area_struct", "anon_vma", "anon_vma_chain", "pgd",
         "pgtable", "page", "kfork_mm_radix_tree_node"};
 
     private final long[] live = new long[NAMES.length];
@@ -71,8 +82,22 @@ public final class HeapMmSystem implements MmSystem {
     }
 
     private final Overcommit overcommit;
-    private final FailSlab failSlab = new FailSlab();
+    private final FailSlab failSlab;
     private final KernelLog log = new KernelLog();
+    private final HeapFileTable files;
+    /** kfork_dev's open VMAs, by inode. Guarded by itself. */
+    private final Map<HeapInode, Long> devVmOpens = new HashMap<>();
+    /** SHMEM_I(inode)->flags of the shmem inodes. Guarded by itself. */
+    private final Map<HeapInode, Long> shmemFlags = new HashMap<>();
+    /** shmem's super_operations.evict_inode. */
+    private final HeapInodes.EvictMethod shmemEvictInode = this::shmemEvictInode;
+    private final HeapVmOperations genericFileVmOps = new HeapVmOperations("generic_file_vm_ops", null, null);
+    private final HeapVmOperations shmemVmOps = new HeapVmOperations("shmem_vm_ops", null, null);
+    private final HeapVmOperations devVmOps = new HeapVmOperations("kfork_dev_vm_ops", v -> devVmOpen(v, 1),
+        v -> devVmOpen(v, -1));
+    private final HeapFileOperations ramfsFileOperations = new HeapFileOperations("ramfs_file_operations");
+    private final HeapFileOperations devFops = new HeapFileOperations("kfork_dev_fops");
+    private final HeapFileOperations shmemFileOperations = new HeapFileOperations("shmem_file_operations");
     private WorkQueue workQueue;
     int maxMapCount = Mman.DEFAULT_MAX_MAP_COUNT;
     private volatile boolean fatalSignalPending;
@@ -85,8 +110,8 @@ public final class HeapMmSystem implements MmSystem {
     private long nrPagetable;
     /** The mmu_gather of the unmap paths; guarded by {@link #bkl}. */
     final MmuGather tlb = new MmuGather();
-    /** The radix tree code of the page caches ({@link HeapFilemap}), its nodes counted as a slab would. */
-    final HeapIdr pageCache = new HeapIdr(new HeapIdr.NodeAllocator() {
+    /** The xarray code of the page caches ({@link HeapFilemap}), its nodes counted as a slab would. */
+    final HeapXArray pageCache = new HeapXArray(new HeapIdr.NodeAllocator() {
         @Override
         public HeapXaNode allocNode() {
             return alloc(RADIX_TREE_NODE) ? new HeapXaNode() : null;
@@ -98,15 +123,65 @@ public final class HeapMmSystem implements MmSystem {
         }
     });
     private long userNsRefs;
-    private long nextIno = 100;
     /** last_mm_ctx_id (arch/x86/mm/tlb.c). */
     private final AtomicLong lastMmCtxId = new AtomicLong(X86_64.INIT_MM_CTX_ID);
     /** init_user_ns stand-in. */
     public static final Object INIT_USER_NS = new Object();
 
-    /** A system whose overcommit accounting sees {@code totalramPages} pages. */
+    /**
+     * A system whose overcommit accounting sees {@code totalramPages} pages, with files of its own
+     * (inode_init, files_init) and its own failslab injector.
+     */
     public HeapMmSystem(long totalramPages) {
+        this(totalramPages, new FailSlab(), null);
+    }
+
+    /** A system over the kernel's failslab injector and file table (null: files of its own). */
+    public HeapMmSystem(long totalramPages, FailSlab failSlab, HeapFileTable files) {
         this.overcommit = new Overcommit(totalramPages);
+        this.failSlab = failSlab;
+        this.files = files != null ? files
+            : HeapFileTable.filesInit(totalramPages, failSlab, HeapInodes.inodeInit(failSlab));
+        buildFileMethods();
+        this.files.inodes().setTruncateInodePagesFinal(this::truncateInodePagesFinal);
+    }
+
+    /** The methods of the model's files (see the off-heap twin's buildFileMethods). */
+    private void buildFileMethods() {
+        ramfsFileOperations.mmap = (file, vma) -> setVmOps(vma, genericFileVmOps);
+        devFops.mmap = (file, vma) -> {
+            setVmOps(vma, devVmOps);
+            devVmOpen((HeapVma) vma, 1);
+            return 0;
+        };
+        shmemFileOperations.mmap = (file, vma) -> setVmOps(vma, shmemVmOps);
+        final HeapFileOperations.RwIterMethod writeIter = HeapFileOperations.noFileIo("generic_file_write_iter");
+        ramfsFileOperations.readIter = HeapFileOperations.noFileIo("generic_file_read_iter");
+        ramfsFileOperations.writeIter = writeIter;
+        shmemFileOperations.readIter = HeapFileOperations.noFileIo("shmem_file_read_iter");
+        shmemFileOperations.writeIter = writeIter;
+    }
+
+    private static int setVmOps(Object vma, HeapVmOperations ops) {
+        ((HeapVma) vma).vmOps = ops;
+        return 0;
+    }
+
+    private void devVmOpen(HeapVma vma, int d) {
+        HeapInode inode = vma.vmFile.fInode;
+        synchronized (devVmOpens) {
+            long n = devVmOpens.getOrDefault(inode, 0L) + d;
+            if (n == 0) {
+                devVmOpens.remove(inode);
+            } else {
+                devVmOpens.put(inode, n);
+            }
+        }
+    }
+
+    /** The file table the mm's files live in. */
+    public HeapFileTable files() {
+        return files;
     }
 
     /** Whether the failslab hook lets an allocation from {@code cache} succeed; counts it if so. */
@@ -162,9 +237,16 @@ public final class HeapMmSystem implements MmSystem {
         nrPagetable += d;
     }
 
-    /** Whether {@code f} is a shmem file (its pages are MM_SHMEMPAGES). */
-    static boolean isShmemFile(HeapFile f) {
-        return f.vmOps == HeapFile.SHMEM_VM_OPS;
+    /** shmem_file: whether {@code f} is a shmem file (its pages are MM_SHMEMPAGES); see the off-heap twin. */
+    boolean isShmemFile(HeapFile f) {
+        return f.fOp == shmemFileOperations;
+    }
+
+    /** SHMEM_I(inode)->flags of a shmem inode (VM_NORESERVE or 0), kept Java-side by inode. */
+    long shmemFlags(HeapInode inode) {
+        synchronized (shmemFlags) {
+            return shmemFlags.getOrDefault(inode, -1L);
+        }
     }
 
     /** get_user_ns. */
@@ -197,21 +279,89 @@ public final class HeapMmSystem implements MmSystem {
         return workQueue;
     }
 
-    /**
-     * shmem_zero_setup's file of {@code size} bytes, once shmem_acct_size has charged it (the
-     * caller's step): with shmem_vm_ops, its size, and the VM_NORESERVE of {@code flags} that
-     * says whether its eviction uncharges it; or null without memory.
-     */
-    HeapFile shmemFile(long size, long flags) {
-        if (!alloc(FILP)) {
-            return null;
+    /** shmem_zero_setup with __shmem_file_setup: see the off-heap twin; 0, -ENOMEM, -ENOSPC or the file's errno. */
+    int shmemZeroSetup(HeapVma vma, long mmTotalVm) {
+        final long size = vma.vmEnd - vma.vmStart;
+        final long acctFlags = VmRules.shmemZeroAcctFlags(vma.vmFlags);
+        final int err = overcommit.shmemAcctSize(acctFlags, size, mmTotalVm);
+        if (err != 0) {
+            return err;
         }
-        // shmem_kernel_file_setup: FMODE_WRITE but no get_write_access
-        HeapFile f = new HeapFile(this, "/dev/zero (deleted)", nextIno++, true, HeapFile.SHMEM_VM_OPS);
-        f.iWritecount = 0;
-        f.iSize = size;
-        f.shmemFlags = flags & VmFlags.VM_NORESERVE;
-        return f;
+        HeapInodes inodes = files.inodes();
+        HeapInode inode = inodes.newInodePseudo();
+        if (inode == null) {
+            overcommit.shmemUnacctSize(acctFlags, size);
+            return -Errno.ENOSPC;
+        }
+        inode.iIno = Integer.toUnsignedLong(inodes.getNextIno());
+        inode.iMode = HeapInodes.S_IFREG | HeapInodes.S_IRWXUGO;
+        synchronized (shmemFlags) {
+            shmemFlags.put(inode, acctFlags & VmFlags.VM_NORESERVE);
+        }
+        inodes.setEvictInode(inode, shmemEvictInode);
+        inode.iSize = size;
+        HeapFile file = files.allocFile(inode, "/dev/zero (deleted)", OpenFlags.O_RDWR, shmemFileOperations, null);
+        if (ErrPtr.isErr(file)) {
+            inodes.iput(inode); // its eviction gives the charge back
+            return ErrPtr.ptrErr(file);
+        }
+        vma.vmFile = file;
+        vma.vmOps = shmemVmOps;
+        return 0;
+    }
+
+    /** shmem_evict_inode: the page cache goes (with its pages' charge), then the size's charge. */
+    private void shmemEvictInode(HeapInode inode) {
+        final Long flags;
+        synchronized (shmemFlags) {
+            flags = shmemFlags.remove(inode);
+        }
+        if (flags == null) {
+            throw new IllegalStateException("shmem_evict_inode: " + inode + " is no shmem inode");
+        }
+        final long freed;
+        bkl.lock();
+        try {
+            freed = HeapFilemap.truncateInodePagesFinal(this, inode.iData);
+        } finally {
+            bkl.unlock();
+        }
+        if ((flags & VmFlags.VM_NORESERVE) != 0) {
+            overcommit.vmUnacctMemory(freed);
+        }
+        overcommit.shmemUnacctSize(flags, inode.iSize);
+    }
+
+    /** truncate_inode_pages_final for an inode without evict_inode (the model's regular files). */
+    private void truncateInodePagesFinal(HeapInode inode) {
+        bkl.lock();
+        try {
+            HeapFilemap.truncateInodePagesFinal(this, inode.iData);
+        } finally {
+            bkl.unlock();
+        }
+    }
+
+    /** get_file. */
+    public void getFile(HeapFile f) {
+        HeapFileTable.getFile(f);
+    }
+
+    /** fput. */
+    public void fput(HeapFile f) {
+        files.fput(f);
+    }
+
+    /** The path a file shows in the maps. */
+    String pathOf(HeapFile f) {
+        return files.path(f);
+    }
+
+    /** kfork_dev's open VMAs on the inode of {@code file}. */
+    long vmOpenCount(HeapFile file) {
+        synchronized (devVmOpens) {
+            return devVmOpens.getOrDefault(file.fInode, 0L);
+        }
     }
 
     /** Whether the current task has a fatal signal pending (dup_mmap checks it per VMA). */
@@ -238,12 +388,23 @@ public final class HeapMmSystem implements MmSystem {
         return new HeapMm(this, mm);
     }
 
+    /** The model's open(2) of a regular file: see the off-heap twin. */
     @Override
     public MappedFile openFile(String path, boolean writable, boolean vmOpen) {
-        if (!alloc(FILP)) {
-            throw new org.kfork.uapi.KernelException("open", org.kfork.uapi.Errno.ENOMEM);
+        HeapInodes inodes = files.inodes();
+        HeapInode inode = inodes.newInodePseudo();
+        if (inode == null) {
+            throw new KernelException("open", Errno.ENOMEM);
         }
-        return new HeapFile(this, path, nextIno++, writable, vmOpen ? new HeapFile.VmOps(true) : HeapFile.GENERIC_FILE_VM_OPS);
+        inode.iIno = Integer.toUnsignedLong(inodes.getNextIno());
+        inode.iMode = HeapInodes.S_IFREG | 0644;
+        HeapFile f = files.dentryOpen(inode, path, writable ? OpenFlags.O_RDWR : OpenFlags.O_RDONLY,
+            vmOpen ? devFops : ramfsFileOperations, null);
+        if (ErrPtr.isErr(f)) {
+            inodes.iput(inode);
+            throw new KernelException("open", -ErrPtr.ptrErr(f));
+        }
+        return new HeapMappedFile(this, f);
     }
 
     @Override
@@ -289,6 +450,8 @@ public final class HeapMmSystem implements MmSystem {
         for (int i = 0; i < NAMES.length; i++) {
             m.put(NAMES[i], live[i]);
         }
+        m.put("filp", files.liveObjects());
+        m.put("inode_cache", files.inodes().liveObjects());
         m.put("user_ns refs", userNsRefs);
         return m;
     }
@@ -308,6 +471,7 @@ public final class HeapMmSystem implements MmSystem {
         if (workQueue != null) {
             workQueue.close();
         }
+        files.inodes().setTruncateInodePagesFinal(null);
     }
 
     private HeapMm initMm;

@@ -3,6 +3,7 @@ package org.kfork.heap.mm;
 import static org.kfork.mm.Mman.*;
 import static org.kfork.mm.VmFlags.*;
 
+import org.kfork.fs.Fmode;
 import org.kfork.heap.arch.HeapMmuContext;
 import org.kfork.heap.ds.HeapIntervalTree;
 import org.kfork.heap.ds.HeapRbAugmentMax;
@@ -10,6 +11,8 @@ import org.kfork.heap.ds.HeapRbAugmented;
 import org.kfork.heap.ds.HeapRbNode;
 import org.kfork.heap.ds.HeapRbTree;
 import org.kfork.heap.fork.HeapForkMm;
+import org.kfork.heap.fs.HeapFile;
+import org.kfork.heap.fs.HeapFileTable;
 import org.kfork.mm.MmArgs;
 import org.kfork.mm.MmDebug;
 import org.kfork.mm.MmuGather;
@@ -145,15 +148,15 @@ public final class HeapMmap {
         HeapFile file = vma.vmFile;
         if (file != null) {
             if ((vma.vmFlags & VM_DENYWRITE) != 0) {
-                file.iWritecount--; // put_write_access
+                file.fInode.iWritecount--; // put_write_access
             }
             if ((vma.vmFlags & VM_SHARED) != 0) {
-                file.iMmapWritable++; // mapping_allow_writable
+                file.fMapping.iMmapWritable++; // mapping_allow_writable
             }
             if (vma.shared == null) {
                 vma.shared = new HeapVma.Shared(vma);
             }
-            HeapIntervalTree.insert(vma.shared, file.iMmap);
+            HeapIntervalTree.insert(vma.shared, file.fMapping.iMmap);
         }
     }
 
@@ -162,12 +165,12 @@ public final class HeapMmap {
         HeapFile file = vma.vmFile;
         if (file != null) {
             if ((vma.vmFlags & VM_DENYWRITE) != 0) {
-                file.iWritecount++; // allow_write_access
+                file.fInode.iWritecount++; // allow_write_access
             }
             if ((vma.vmFlags & VM_SHARED) != 0) {
-                file.iMmapWritable--; // mapping_unmap_writable
+                file.fMapping.iMmapWritable--; // mapping_unmap_writable
             }
-            HeapIntervalTree.remove(vma.shared, file.iMmap);
+            HeapIntervalTree.remove(vma.shared, file.fMapping.iMmap);
         }
     }
 
@@ -248,7 +251,7 @@ public final class HeapMmap {
             HeapIntervalTree.remove(avc, avc.anonVma.rbRoot);
         }
         if (vma.vmFile != null) {
-            HeapIntervalTree.remove(vma.shared, vma.vmFile.iMmap);
+            HeapIntervalTree.remove(vma.shared, vma.vmFile.fMapping.iMmap);
         }
     }
 
@@ -258,7 +261,7 @@ public final class HeapMmap {
             HeapIntervalTree.insert(avc, avc.anonVma.rbRoot);
         }
         if (vma.vmFile != null) {
-            HeapIntervalTree.insert(vma.shared, vma.vmFile.iMmap);
+            HeapIntervalTree.insert(vma.shared, vma.vmFile.fMapping.iMmap);
         }
     }
 
@@ -286,7 +289,7 @@ public final class HeapMmap {
         }
         mm.mapCount--;
         if (gone.vmFile != null) {
-            gone.vmFile.fputLocked();
+            sys.fput(gone.vmFile);
         }
         HeapForkMm.vmAreaFree(sys, gone);
     }
@@ -308,7 +311,7 @@ public final class HeapMmap {
         if (vma.vmFile != file) {
             return false;
         }
-        return vma.vmOps == null || !vma.vmOps.hasOpen;
+        return !HeapVmOperations.hasClose(vma.vmOps);
     }
 
     /** is_mergeable_anon_vma. */
@@ -457,7 +460,7 @@ public final class HeapMmap {
                 return -Errno.EEXIST;
             }
         }
-        boolean fmodeWrite = file != null && file.fmodeWrite;
+        boolean fmodeWrite = file != null && (file.fMode & Fmode.FMODE_WRITE) != 0;
         long vmFlags = MmArgs.mmapVmFlags(prot, flags, mm.defFlags, file != null, fmodeWrite, pgoff, len,
             sys.overcommitMode());
         if (vmFlags < 0) {
@@ -500,33 +503,27 @@ public final class HeapMmap {
             vma.vmPageProt = VmRules.vmPageProt(vmFlags);
             vma.vmPgoff = pgoff;
             if (file != null) {
-                if ((vmFlags & VM_DENYWRITE) != 0 && file.iWritecount > 0) {
+                if ((vmFlags & VM_DENYWRITE) != 0 && file.fInode.iWritecount > 0) {
                     return freeVma(sys, vma, charged, -Errno.ETXTBSY); // deny_write_access
                 }
-                if ((vmFlags & VM_SHARED) != 0 && file.iMmapWritable < 0) {
+                if ((vmFlags & VM_SHARED) != 0 && file.fMapping.iMmapWritable < 0) {
                     return freeVma(sys, vma, charged, -Errno.EPERM); // mapping_map_writable
                 }
-                file.getLocked();
+                sys.getFile(file);
                 vma.vmFile = file;
-                vma.vmOps = file.vmOps; // call_mmap
-                if (file.vmOps.hasOpen) {
-                    file.vmOpens++;
+                int err = HeapFileTable.callMmap(file, vma); // f_op->mmap installs vm_ops
+                if (err != 0) {
+                    vma.vmFile = null; // unmap_and_free_vma
+                    sys.fput(file);
+                    return freeVma(sys, vma, charged, err);
                 }
             } else if ((vmFlags & VM_SHARED) != 0) {
-                // shmem_zero_setup: shared anonymous memory is a deleted /dev/zero shmem file,
-                // charged to overcommit for its size by __shmem_file_setup's shmem_acct_size
-                long acctFlags = VmRules.shmemZeroAcctFlags(vmFlags);
-                int err = sys.overcommit().shmemAcctSize(acctFlags, len, mm.totalVm);
+                // shared anonymous memory is a deleted /dev/zero shmem file, charged to overcommit
+                // for its size (__shmem_file_setup's shmem_acct_size)
+                int err = sys.shmemZeroSetup(vma, mm.totalVm);
                 if (err != 0) {
                     return freeVma(sys, vma, charged, err);
                 }
-                HeapFile shm = sys.shmemFile(len, acctFlags);
-                if (shm == null) {
-                    sys.overcommit().shmemUnacctSize(acctFlags, len);
-                    return freeVma(sys, vma, charged, -Errno.ENOSPC); // shmem_get_inode failed
-                }
-                vma.vmFile = shm;
-                vma.vmOps = shm.vmOps;
             }
             findVmaLinks(cur, addr, addr + len);
             vmaLink(cur, vma);
@@ -721,11 +718,9 @@ public final class HeapMmap {
     /** remove_vma: vm_ops->close, fput, vm_area_free; returns vm_next. */
     static HeapVma removeVma(HeapMmSystem sys, HeapVma vma) {
         HeapVma next = vma.vmNext;
-        if (vma.vmOps != null && vma.vmOps.hasOpen) {
-            vma.vmFile.vmOpens--; // vm_ops->close
-        }
+        HeapVmOperations.close(vma);
         if (vma.vmFile != null) {
-            vma.vmFile.fputLocked();
+            sys.fput(vma.vmFile);
         }
         HeapForkMm.vmAreaFree(sys, vma);
         return next;
@@ -750,11 +745,9 @@ public final class HeapMmap {
             return err;
         }
         if (n.vmFile != null) {
-            n.vmFile.getLocked();
+            sys.getFile(n.vmFile);
         }
-        if (n.vmOps != null && n.vmOps.hasOpen) {
-            n.vmFile.vmOpens++;
-        }
+        HeapVmOperations.open(n);
         n.shared = null; // the copy's own i_mmap node is made when it is linked
         if (newBelow) {
             adjustRange(cur.mm, vma, addr, vma.vmEnd, vma.vmPgoff + ((addr - n.vmStart) >>> PAGE_SHIFT));

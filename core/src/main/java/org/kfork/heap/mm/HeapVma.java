@@ -1,6 +1,7 @@
 package org.kfork.heap.mm;
 
 import org.kfork.heap.ds.HeapIntervalNode;
+import org.kfork.heap.fs.HeapFile;
 import org.kfork.heap.ds.HeapRbNode;
 import org.kfork.mm.Mman;
 
@@ -34,7 +35,7 @@ public final class HeapVma extends HeapRbNode {
     /** anon_vma. */
     public HeapAnonVma anonVma;
     /** vm_ops (null for anonymous memory). */
-    public HeapFile.VmOps vmOps;
+    public HeapVmOperations vmOps;
     /** vm_pgoff. */
     public long vmPgoff;
     /** vm_file. */

@@ -5,10 +5,10 @@
  * {@link org.kfork.heap.mm.HeapMlock}, {@link org.kfork.heap.mm.HeapRmap}, and
  * {@link org.kfork.heap.fork.HeapForkMm} for fork.c's mm half. The structs are
  * {@link org.kfork.heap.mm.HeapMmStruct}, {@link org.kfork.heap.mm.HeapVma},
- * {@link org.kfork.heap.mm.HeapFile}, {@link org.kfork.heap.mm.HeapAnonVma} and
- * {@link org.kfork.heap.mm.HeapAnonVmaChain}, over the heap containers of {@code org.kfork.heap.ds};
- * {@link org.kfork.heap.mm.HeapMm} is the handle of the {@code AddressSpace} API. The twin is the
- * oracle of the differential tests.
+ * {@link org.kfork.heap.mm.HeapVmOperations}, {@link org.kfork.heap.mm.HeapAnonVma} and
+ * {@link org.kfork.heap.mm.HeapAnonVmaChain}, over the heap containers of {@code org.kfork.heap.ds}
+ * and the files of {@code org.kfork.heap.fs}; {@link org.kfork.heap.mm.HeapMm} is the handle of the
+ * {@code AddressSpace} API. The twin is the oracle of the differential tests.
  *
  * <p>dup_mm has two modes ({@link org.kfork.mm.DupMode}): APPEND is the kernel's 5.12 dup_mmap;
  * STRUCTURAL clones the tree's shape in O(n) (the idea of 6.8's __mt_dup), with identical results.

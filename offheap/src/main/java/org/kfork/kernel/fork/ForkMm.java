@@ -1,5 +1,7 @@
 package org.kfork.kernel.fork;
 
+import static org.kfork.kernel.fs.FileTable.fileInode;
+import static org.kfork.kernel.fs.FileTable.fileMapping;
 import static org.kfork.kernel.mm.MmTypes.gapOf;
 import static org.kfork.kernel.mm.MmTypes.mapCountAdd;
 import static org.kfork.kernel.mm.MmTypes.mmGet;
@@ -22,9 +24,10 @@ import org.kfork.kernel.arch.MmuContext;
 import org.kfork.kernel.events.Uprobes;
 import org.kfork.kernel.mm.Memory;
 import org.kfork.kernel.mm.Mmap;
-import org.kfork.kernel.mm.MmFileStruct;
 import org.kfork.kernel.mm.OffHeapMmSystem;
 import org.kfork.kernel.mm.Rmap;
+import org.kfork.kernel.struct.AddressSpace;
+import org.kfork.kernel.struct.Inode;
 import org.kfork.kernel.struct.MmRssStat;
 import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.RwSemaphore;
@@ -185,12 +188,12 @@ public final class ForkMm {
             if (file != 0) {
                 sys.getFile(file);
                 if ((tflags & VM_DENYWRITE) != 0) {
-                    getAndAddInt(file + MmFileStruct.I_WRITECOUNT, -1); // put_write_access
+                    getAndAddInt(fileInode(file) + Inode.I_WRITECOUNT, -1); // put_write_access
                 }
                 if ((tflags & VM_SHARED) != 0) {
-                    getAndAddInt(file + MmFileStruct.I_MMAP_WRITABLE, 1); // mapping_allow_writable
+                    getAndAddInt(fileMapping(file) + AddressSpace.I_MMAP_WRITABLE, 1); // mapping_allow_writable
                 }
-                VmaIntervalTree.insertAfter(tmp, mpnt, file + MmFileStruct.I_MMAP);
+                VmaIntervalTree.insertAfter(tmp, mpnt, fileMapping(file) + AddressSpace.I_MMAP);
             }
             if ((tflags & (VM_HUGETLB | VM_MAYSHARE)) == VM_HUGETLB) {
                 putLong(tmp + VmAreaStruct.VM_PRIVATE_DATA, 0); // reset_vma_resv_huge_pages: private only
@@ -211,9 +214,7 @@ public final class ForkMm {
             if ((tflags & VM_WIPEONFORK) == 0) {
                 retval = Memory.copyPageRange(sys, tmp, mpnt);
             }
-            if (sys.vmOpsHasOpen(getLong(tmp + VmAreaStruct.VM_OPS))) {
-                Mem.getAndAddLong(file + MmFileStruct.VM_OPENS, 1); // vm_ops->open
-            }
+            sys.vmOpsOpen(tmp); // vm_ops->open
             if (retval != 0) {
                 break; // the copy is linked: the child's teardown frees what it got
             }

@@ -19,6 +19,7 @@ import static org.kfork.mm.Pgtable.*;
 import static org.kfork.mm.VmFlags.*;
 
 import org.kfork.kernel.arch.MmuContext;
+import org.kfork.kernel.fs.FileTable;
 import org.kfork.kernel.struct.MmRssStat;
 import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.VmAreaStruct;
@@ -120,7 +121,7 @@ public final class Memory {
         if ((vmFlags(vma) & VM_SHARED) != 0) {
             return false;
         }
-        return Filemap.findGetPage(sys, file, linearPageIndex(vma, addr)) != page;
+        return Filemap.findGetPage(FileTable.fileMapping(file), linearPageIndex(vma, addr)) != page;
     }
 
     /** mm_counter_file: shmem's pages are MM_SHMEMPAGES (PageSwapBacked), other files' MM_FILEPAGES. */

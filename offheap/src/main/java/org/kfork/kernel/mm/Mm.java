@@ -25,6 +25,9 @@ import org.kfork.ds.RbTree;
 import org.kfork.ds.VmaIntervalTree;
 import org.kfork.kernel.arch.Fault;
 import org.kfork.kernel.fork.ForkMm;
+import org.kfork.kernel.fs.FileTable;
+import org.kfork.kernel.struct.File;
+import org.kfork.kernel.struct.Inode;
 import org.kfork.kernel.struct.MmContext;
 import org.kfork.kernel.struct.MmRssStat;
 import org.kfork.kernel.struct.MmStruct;
@@ -123,7 +126,7 @@ public final class Mm extends LockedAddressSpace {
 
     @Override
     protected long mmapLocked(long addr, long len, int prot, int flags, MappedFile file, long pgoff) {
-        return Mmap.doMmap(this, addr, len, prot, flags, file == null ? 0 : ((OffHeapFile) file).addr, pgoff);
+        return Mmap.doMmap(this, addr, len, prot, flags, file == null ? 0 : ((OffHeapMappedFile) file).addr, pgoff);
     }
 
     @Override
@@ -323,7 +326,7 @@ public final class Mm extends LockedAddressSpace {
 
     @Override
     protected void setExeFileLocked(MappedFile file) {
-        ForkMm.setMmExeFile(sys, mm, file == null ? 0 : ((OffHeapFile) file).addr);
+        ForkMm.setMmExeFile(sys, mm, file == null ? 0 : ((OffHeapMappedFile) file).addr);
     }
 
     @Override
@@ -356,7 +359,7 @@ public final class Mm extends LockedAddressSpace {
         for (long v = getLong(mm + MmStruct.MMAP); v != 0; v = vmNext(v)) {
             long f = vmFile(v);
             sb.append(VmRules.mapsLine(vmStart(v), vmEnd(v), vmFlags(v), vmPgoff(v),
-                f == 0 ? 0 : getLong(f + MmFileStruct.I_INO), f == 0 ? VmRules.anonName(vmFlags(v)) : sys.pathOf(f)));
+                f == 0 ? 0 : getLong(FileTable.fileInode(f) + Inode.I_INO), f == 0 ? VmRules.anonName(vmFlags(v)) : sys.pathOf(f)));
         }
         return sb.toString();
     }
@@ -383,8 +386,8 @@ public final class Mm extends LockedAddressSpace {
             counts.add(vmFlags(v), pages(v));
             Rmap.validateChain(v, name);
             if (vmFile(v) != 0) {
-                MmDebug.check(getLong(vmFile(v) + MmFileStruct.F_COUNT) > 0, "file of " + name + " is freed");
-                VmaIntervalTree.validate(vmFile(v) + MmFileStruct.I_MMAP);
+                MmDebug.check(getLong(vmFile(v) + File.F_COUNT) > 0, "file of " + name + " is freed");
+                VmaIntervalTree.validate(FileTable.fileMapping(vmFile(v)) + org.kfork.kernel.struct.AddressSpace.I_MMAP);
             }
             prev = v;
             count++;

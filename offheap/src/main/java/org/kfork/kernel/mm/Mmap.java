@@ -1,5 +1,7 @@
 package org.kfork.kernel.mm;
 
+import static org.kfork.kernel.fs.FileTable.fileInode;
+import static org.kfork.kernel.fs.FileTable.fileMapping;
 import static org.kfork.kernel.mm.MmTypes.*;
 import static org.kfork.machine.Mem.getAndAddInt;
 import static org.kfork.machine.Mem.getInt;
@@ -12,11 +14,14 @@ import org.kfork.ds.RbAugmentMax;
 import org.kfork.ds.RbAugmented;
 import org.kfork.ds.RbTree;
 import org.kfork.ds.VmaIntervalTree;
+import org.kfork.fs.Fmode;
 import org.kfork.kernel.arch.MmuContext;
 import org.kfork.kernel.fork.ForkMm;
+import org.kfork.kernel.struct.AddressSpace;
+import org.kfork.kernel.struct.File;
+import org.kfork.kernel.struct.Inode;
 import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.VmAreaStruct;
-import org.kfork.machine.Mem;
 import org.kfork.mm.MmArgs;
 import org.kfork.mm.MmDebug;
 import org.kfork.mm.MmuGather;
@@ -145,12 +150,12 @@ public final class Mmap {
         if (file != 0) {
             long flags = vmFlags(vma);
             if ((flags & VM_DENYWRITE) != 0) {
-                getAndAddInt(file + MmFileStruct.I_WRITECOUNT, -1); // put_write_access
+                getAndAddInt(fileInode(file) + Inode.I_WRITECOUNT, -1); // put_write_access
             }
             if ((flags & VM_SHARED) != 0) {
-                getAndAddInt(file + MmFileStruct.I_MMAP_WRITABLE, 1); // mapping_allow_writable
+                getAndAddInt(fileMapping(file) + AddressSpace.I_MMAP_WRITABLE, 1); // mapping_allow_writable
             }
-            VmaIntervalTree.insert(vma, file + MmFileStruct.I_MMAP);
+            VmaIntervalTree.insert(vma, fileMapping(file) + AddressSpace.I_MMAP);
         }
     }
 
@@ -160,12 +165,12 @@ public final class Mmap {
         if (file != 0) {
             long flags = vmFlags(vma);
             if ((flags & VM_DENYWRITE) != 0) {
-                getAndAddInt(file + MmFileStruct.I_WRITECOUNT, 1); // allow_write_access
+                getAndAddInt(fileInode(file) + Inode.I_WRITECOUNT, 1); // allow_write_access
             }
             if ((flags & VM_SHARED) != 0) {
-                getAndAddInt(file + MmFileStruct.I_MMAP_WRITABLE, -1); // mapping_unmap_writable
+                getAndAddInt(fileMapping(file) + AddressSpace.I_MMAP_WRITABLE, -1); // mapping_unmap_writable
             }
-            VmaIntervalTree.remove(vma, file + MmFileStruct.I_MMAP);
+            VmaIntervalTree.remove(vma, fileMapping(file) + AddressSpace.I_MMAP);
         }
     }
 
@@ -251,7 +256,7 @@ public final class Mmap {
             AnonVmaIntervalTree.remove(avc, getLong(avc + AnonVmaChainStruct.ANON_VMA) + AnonVmaStruct.RB_ROOT);
         }
         if (vmFile(vma) != 0) {
-            VmaIntervalTree.remove(vma, vmFile(vma) + MmFileStruct.I_MMAP);
+            VmaIntervalTree.remove(vma, fileMapping(vmFile(vma)) + AddressSpace.I_MMAP);
         }
     }
 
@@ -263,7 +268,7 @@ public final class Mmap {
             AnonVmaIntervalTree.insert(avc, getLong(avc + AnonVmaChainStruct.ANON_VMA) + AnonVmaStruct.RB_ROOT);
         }
         if (vmFile(vma) != 0) {
-            VmaIntervalTree.insert(vma, vmFile(vma) + MmFileStruct.I_MMAP);
+            VmaIntervalTree.insert(vma, fileMapping(vmFile(vma)) + AddressSpace.I_MMAP);
         }
     }
 
@@ -315,7 +320,7 @@ public final class Mmap {
         if (vmFile(vma) != file) {
             return false;
         }
-        return !sys.vmOpsHasOpen(getLong(vma + VmAreaStruct.VM_OPS));
+        return !sys.vmOpsHasClose(getLong(vma + VmAreaStruct.VM_OPS));
     }
 
     /** is_mergeable_anon_vma. */
@@ -464,7 +469,7 @@ public final class Mmap {
                 return -Errno.EEXIST;
             }
         }
-        boolean fmodeWrite = file != 0 && (getInt(file + MmFileStruct.F_MODE) & MmFileStruct.FMODE_WRITE) != 0;
+        boolean fmodeWrite = file != 0 && (getInt(file + File.F_MODE) & Fmode.FMODE_WRITE) != 0;
         long vmFlags = MmArgs.mmapVmFlags(prot, flags, mmGet(mm, MmStruct.DEF_FLAGS), file != 0, fmodeWrite, pgoff,
             len, sys.overcommitMode());
         if (vmFlags < 0) {
@@ -507,34 +512,27 @@ public final class Mmap {
             putLong(vma + VmAreaStruct.VM_PAGE_PROT, VmRules.vmPageProt(vmFlags));
             putLong(vma + VmAreaStruct.VM_PGOFF, pgoff);
             if (file != 0) {
-                if ((vmFlags & VM_DENYWRITE) != 0 && getInt(file + MmFileStruct.I_WRITECOUNT) > 0) {
+                if ((vmFlags & VM_DENYWRITE) != 0 && getInt(fileInode(file) + Inode.I_WRITECOUNT) > 0) {
                     return freeVma(sys, vma, charged, -Errno.ETXTBSY); // deny_write_access
                 }
-                if ((vmFlags & VM_SHARED) != 0 && getInt(file + MmFileStruct.I_MMAP_WRITABLE) < 0) {
+                if ((vmFlags & VM_SHARED) != 0 && getInt(fileMapping(file) + AddressSpace.I_MMAP_WRITABLE) < 0) {
                     return freeVma(sys, vma, charged, -Errno.EPERM); // mapping_map_writable
                 }
                 sys.getFile(file);
                 putLong(vma + VmAreaStruct.VM_FILE, file);
-                long ops = getLong(file + MmFileStruct.F_OP_VM_OPS); // call_mmap
-                putLong(vma + VmAreaStruct.VM_OPS, ops);
-                if (sys.vmOpsHasOpen(ops)) {
-                    Mem.getAndAddLong(file + MmFileStruct.VM_OPENS, 1);
+                int err = sys.callMmap(file, vma); // f_op->mmap installs vm_ops
+                if (err != 0) {
+                    putLong(vma + VmAreaStruct.VM_FILE, 0); // unmap_and_free_vma
+                    sys.fput(file);
+                    return freeVma(sys, vma, charged, err);
                 }
             } else if ((vmFlags & VM_SHARED) != 0) {
-                // shmem_zero_setup: shared anonymous memory is a deleted /dev/zero shmem file,
-                // charged to overcommit for its size by __shmem_file_setup's shmem_acct_size
-                long acctFlags = VmRules.shmemZeroAcctFlags(vmFlags);
-                int err = sys.overcommit().shmemAcctSize(acctFlags, len, mmGet(mm, MmStruct.TOTAL_VM));
+                // shared anonymous memory is a deleted /dev/zero shmem file, charged to overcommit
+                // for its size (__shmem_file_setup's shmem_acct_size)
+                int err = sys.shmemZeroSetup(vma, mmGet(mm, MmStruct.TOTAL_VM));
                 if (err != 0) {
                     return freeVma(sys, vma, charged, err);
                 }
-                long shm = sys.shmemFile(len, acctFlags);
-                if (shm == 0) {
-                    sys.overcommit().shmemUnacctSize(acctFlags, len);
-                    return freeVma(sys, vma, charged, -Errno.ENOSPC); // shmem_get_inode failed
-                }
-                putLong(vma + VmAreaStruct.VM_FILE, shm);
-                putLong(vma + VmAreaStruct.VM_OPS, getLong(shm + MmFileStruct.F_OP_VM_OPS));
             }
             findVmaLinks(cur, addr, addr + len);
             vmaLink(cur, vma);
@@ -731,9 +729,7 @@ public final class Mmap {
     static long removeVma(OffHeapMmSystem sys, long vma) {
         long next = vmNext(vma);
         long file = vmFile(vma);
-        if (sys.vmOpsHasOpen(getLong(vma + VmAreaStruct.VM_OPS))) {
-            Mem.getAndAddLong(file + MmFileStruct.VM_OPENS, -1); // vm_ops->close
-        }
+        sys.vmOpsClose(vma);
         if (file != 0) {
             sys.fput(file);
         }
@@ -763,9 +759,7 @@ public final class Mmap {
         if (file != 0) {
             sys.getFile(file);
         }
-        if (sys.vmOpsHasOpen(getLong(n + VmAreaStruct.VM_OPS))) {
-            Mem.getAndAddLong(file + MmFileStruct.VM_OPENS, 1);
-        }
+        sys.vmOpsOpen(n);
         if (newBelow) {
             adjustRange(cur.mm, vma, addr, vmEnd(vma), vmPgoff(vma) + ((addr - vmStart(n)) >>> PAGE_SHIFT));
         } else {

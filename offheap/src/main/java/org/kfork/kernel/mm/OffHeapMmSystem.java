@@ -4,21 +4,29 @@ import static org.kfork.machine.Mem.getLong;
 import static org.kfork.machine.Mem.putInt;
 import static org.kfork.machine.Mem.putLong;
 
-import java.util.ArrayList;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.agrona.collections.Long2LongHashMap;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
 import org.kfork.alloc.SlabFlags;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.kernel.fork.ForkInit;
+import org.kfork.kernel.KernelText;
 import org.kfork.kernel.fork.ForkMm;
 import org.kfork.arch.X86_64;
+import org.kfork.kernel.fs.FileTable;
+import org.kfork.kernel.fs.Inodes;
+import org.kfork.kernel.struct.File;
+import org.kfork.kernel.struct.FileOperations;
+import org.kfork.kernel.struct.Inode;
 import org.kfork.kernel.struct.MmContext;
 import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.Mutex;
 import org.kfork.kernel.struct.RwSemaphore;
+import org.kfork.kernel.struct.VmAreaStruct;
+import org.kfork.kernel.struct.VmOperationsStruct;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
 import org.kfork.machine.Ram;
@@ -32,17 +40,26 @@ import org.kfork.mm.MmSystem;
 import org.kfork.mm.MmuGather;
 import org.kfork.mm.Overcommit;
 import org.kfork.mm.VmFlags;
+import org.kfork.mm.VmRules;
 import org.kfork.mm.WorkQueue;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.KernelException;
+import org.kfork.uapi.OpenFlags;
 
 /**
  * The off-heap mm model's surroundings on one machine: the slab caches (mm_struct and
  * vm_area_struct from fork.c's proc_caches_init via {@link ForkInit}; anon_vma and anon_vma_chain
- * as mm/rmap.c's anon_vma_init creates them; a cache for the minimal file model), page-table
- * roots from the page allocator, a page of "kernel image" data (the vm_operations_struct
- * stand-ins, init_user_ns's count, the static init_mm), overcommit, the failslab hook, the log
- * and the work queue.
+ * as mm/rmap.c's anon_vma_init creates them), the files of {@link FileTable} (filp and
+ * inode_cache), page-table roots from the page allocator, a page of "kernel image" data (the
+ * file_operations and vm_operations_struct tables of the model's files, init_user_ns's count,
+ * the static init_mm), overcommit, the failslab hook, the log and the work queue.
+ *
+ * <p>The model's files: {@link #openFile} opens a regular file of an in-memory filesystem (its
+ * own inode, the methods of ramfs_file_operations: generic_file_mmap installs
+ * generic_file_vm_ops) or, with {@code vmOpen}, of a device whose mmap installs vm_ops with an
+ * open/close pair ("kfork_dev"). That device counts its open VMAs Java-side, by inode
+ * ({@link #vmOpenCount}): the count is the driver's state, no field of the kernel's structs.
+ * Shared anonymous memory is a shmem file (shmem_zero_setup).
  *
  * <p>Fault injection: every allocation of the mm code goes through {@code alloc*} here, which asks
  * {@link FailSlab} first and returns NULL when told to, as failslab makes kmem_cache_alloc fail.
@@ -51,12 +68,25 @@ import org.kfork.uapi.KernelException;
 public final class OffHeapMmSystem implements MmSystem {
     /** pgd_alloc's order with PAGE_TABLE_ISOLATION (two pages: kernel and user PGD). */
     static final int PGD_ALLOCATION_ORDER = 1;
+    // The kernel data page: the tables of the model's files, init_user_ns's count, init_mm.
     private static final long GENERIC_FILE_VM_OPS = 0;
-    private static final long COUNTING_VM_OPS = 8;
-    private static final long INIT_USER_NS = 16;
-    private static final long LAST_MM_CTX_ID = 24;
-    private static final long SHMEM_VM_OPS = 32;
-    private static final long INIT_MM = 64;
+    private static final long SHMEM_VM_OPS = GENERIC_FILE_VM_OPS + VmOperationsStruct.SIZEOF;
+    private static final long KFORK_DEV_VM_OPS = SHMEM_VM_OPS + VmOperationsStruct.SIZEOF;
+    private static final long RAMFS_FILE_OPERATIONS = KFORK_DEV_VM_OPS + VmOperationsStruct.SIZEOF;
+    private static final long KFORK_DEV_FOPS = RAMFS_FILE_OPERATIONS + FileOperations.SIZEOF;
+    private static final long SHMEM_FILE_OPERATIONS = KFORK_DEV_FOPS + FileOperations.SIZEOF;
+    private static final long INIT_USER_NS = SHMEM_FILE_OPERATIONS + FileOperations.SIZEOF;
+    private static final long LAST_MM_CTX_ID = INIT_USER_NS + 8;
+    private static final long INIT_MM = INIT_USER_NS + 64;
+    /** S_PRIVATE (i_flags): an inode of the kernel's own, outside security checks. */
+    private static final int S_PRIVATE = 0x200;
+
+    /** {@code void (*)(struct vm_area_struct *)}: vm_ops->open and ->close, in the kernel text. */
+    @FunctionalInterface
+    public interface VmaMethod {
+        /** Runs on {@code vma}. */
+        void call(long vma);
+    }
 
     private final Machine machine;
     private final ForkInit forkInit;
@@ -65,18 +95,19 @@ public final class OffHeapMmSystem implements MmSystem {
     final KmemCache vmAreaCachep;
     final KmemCache anonVmaCachep;
     final KmemCache anonVmaChainCachep;
-    final KmemCache fileCachep;
+    private final FileTable files;
+    private final boolean ownsFiles;
+    private final KernelText text;
     /**
-     * The nodes of the files' page caches: "kfork_mm_radix_tree_node", a cache of the mm system's
-     * own shaped as radix_tree_init's "radix_tree_node". 5.12 has one cache for every radix tree
-     * and xarray; the mm system boots without the kernel's (its own tests have no Globals), so its
-     * stand-in files take nodes here until the fs room's address_space moves i_pages onto the
-     * kernel's cache. Freed at once: lookups run under the big lock, so no reader needs a grace
-     * period.
+     * The nodes of the page caches (i_data.i_pages of the inodes the mm maps):
+     * "kfork_mm_radix_tree_node", a cache of the mm system's own shaped as radix_tree_init's
+     * "radix_tree_node". 5.12 has one cache for every radix tree and xarray; the mm system boots
+     * without the kernel's Globals (its own tests have none), so its page caches take nodes
+     * here. Freed at once: lookups run under the big lock, so no reader needs a grace period.
      */
     final KmemCache radixTreeNodeCachep;
-    /** The radix tree code of the page caches ({@link Filemap}), on {@link #radixTreeNodeCachep}. */
-    final org.kfork.ds.Idr pageCache;
+    /** The xarray code of the page caches ({@link Filemap}), on {@link #radixTreeNodeCachep}. */
+    final org.kfork.ds.XArray pageCache;
     private final long kernelData;
     /**
      * The model's big lock: it stands for the locks 5.12 takes around shared mm state (mmap_lock,
@@ -129,12 +160,16 @@ public final class OffHeapMmSystem implements MmSystem {
     }
 
     private final Overcommit overcommit;
-    private final FailSlab failSlab = new FailSlab();
+    private final FailSlab failSlab;
     private final KernelLog log = new KernelLog();
-    private final ArrayList<String> paths = new ArrayList<>();
+    /** kfork_dev's open VMAs, by inode (its vm_ops->open less ->close calls). Guarded by itself. */
+    private final Long2LongHashMap devVmOpens = new Long2LongHashMap(0);
+    /** SHMEM_I(inode)->flags of the shmem inodes (VM_NORESERVE or 0). Guarded by itself. */
+    private final Long2LongHashMap shmemFlags = new Long2LongHashMap(-1);
+    /** shmem's super_operations.evict_inode. */
+    private final Inodes.EvictMethod shmemEvictInode = this::shmemEvictInode;
     private WorkQueue workQueue;
     private long pgds;
-    private long nextIno = 100;
     int maxMapCount = Mman.DEFAULT_MAX_MAP_COUNT;
     private volatile boolean fatalSignalPending;
     private long copyPageRange;
@@ -154,20 +189,35 @@ public final class OffHeapMmSystem implements MmSystem {
     /** The mmu_gather of the unmap paths (on the kernel's stack in 5.12); guarded by {@link #bkl}. */
     final MmuGather tlb = new MmuGather();
 
-    /** Boots fork.c's caches (fork_init, proc_caches_init) on {@code machine} and the mm model on top. */
+    /**
+     * Boots fork.c's caches (fork_init, proc_caches_init) and the file caches (inode_init,
+     * files_init) on {@code machine}, and the mm model on top; the system owns them all.
+     */
     public static OffHeapMmSystem boot(Machine machine) {
-        return new OffHeapMmSystem(machine, ForkInit.boot(Kmem.of(machine)), true);
+        Kmem kmem = Kmem.of(machine);
+        FailSlab failSlab = new FailSlab();
+        ForkInit forkInit = ForkInit.boot(kmem);
+        FileTable files = FileTable.filesInit(kmem, failSlab, Inodes.inodeInit(kmem, failSlab));
+        return new OffHeapMmSystem(machine, forkInit, true, failSlab, files, true);
     }
 
-    /** The mm model over caches that {@code forkInit} already created. */
-    public static OffHeapMmSystem on(Machine machine, ForkInit forkInit) {
-        return new OffHeapMmSystem(machine, forkInit, false);
+    /**
+     * The mm model over caches that {@code forkInit} and {@code files} already created, with the
+     * kernel's failslab injector.
+     */
+    public static OffHeapMmSystem on(Machine machine, ForkInit forkInit, FailSlab failSlab, FileTable files) {
+        return new OffHeapMmSystem(machine, forkInit, false, failSlab, files, false);
     }
 
-    private OffHeapMmSystem(Machine machine, ForkInit forkInit, boolean owns) {
+    private OffHeapMmSystem(Machine machine, ForkInit forkInit, boolean owns, FailSlab failSlab, FileTable files,
+        boolean ownsFiles) {
         this.machine = machine;
         this.forkInit = forkInit;
         this.ownsForkInit = owns;
+        this.failSlab = failSlab;
+        this.files = files;
+        this.ownsFiles = ownsFiles;
+        this.text = files.text();
         this.mmCachep = forkInit.mmCachep();
         this.vmAreaCachep = forkInit.vmAreaCachep();
         Kmem kmem = forkInit.kmem();
@@ -177,11 +227,9 @@ public final class OffHeapMmSystem implements MmSystem {
             SlabFlags.SLAB_TYPESAFE_BY_RCU | SlabFlags.SLAB_PANIC | SlabFlags.SLAB_ACCOUNT, OffHeapMmSystem::anonVmaCtor);
         this.anonVmaChainCachep = kmem.slabs().create("anon_vma_chain", AnonVmaChainStruct.SIZEOF, 0,
             SlabFlags.SLAB_PANIC | SlabFlags.SLAB_ACCOUNT, null);
-        this.fileCachep = kmem.slabs().create("kfork_mm_file", MmFileStruct.SIZEOF, 0,
-            SlabFlags.SLAB_HWCACHE_ALIGN | SlabFlags.SLAB_PANIC, null);
         this.radixTreeNodeCachep = kmem.slabs().create("kfork_mm_radix_tree_node", (int) org.kfork.ds.XaNode.SIZEOF, 0,
             SlabFlags.SLAB_PANIC, null); // 5.12 adds SLAB_RECLAIM_ACCOUNT, a statistics flag the model has not
-        this.pageCache = new org.kfork.ds.Idr(new org.kfork.ds.Idr.NodeAllocator() {
+        this.pageCache = new org.kfork.ds.XArray(new org.kfork.ds.Idr.NodeAllocator() {
             @Override
             public long allocNode() {
                 long node = failSlab.shouldFail() ? 0 : radixTreeNodeCachep.alloc(cpu());
@@ -196,6 +244,7 @@ public final class OffHeapMmSystem implements MmSystem {
                 radixTreeNodeCachep.free(cpu(), node);
             }
         });
+        files.inodes().setTruncateInodePagesFinal(this::truncateInodePagesFinal);
         this.overcommit = new Overcommit(machine.pages().totalramPages());
         long page = machine.pages().allocPage();
         if (page == 0) {
@@ -203,6 +252,7 @@ public final class OffHeapMmSystem implements MmSystem {
         }
         Mem.zero(page, Mman.PAGE_SIZE);
         this.kernelData = page;
+        buildFileMethods(page);
         long zero = machine.pages().allocPage();
         if (zero == 0) {
             throw new IllegalStateException("no RAM for the zero page");
@@ -214,10 +264,62 @@ public final class OffHeapMmSystem implements MmSystem {
             throw new IllegalStateException("no RAM for the user-copy bounce page");
         }
         this.bounce = bounce;
-        putLong(page + COUNTING_VM_OPS, 1); // a non-NULL ->open
         putLong(page + INIT_USER_NS, 1);
         putLong(page + LAST_MM_CTX_ID, X86_64.INIT_MM_CTX_ID); // ATOMIC64_INIT(1)
         buildInitMm(page + INIT_MM);
+    }
+
+    /**
+     * The methods of the model's files, as tables in the kernel data page whose slots hold
+     * kernel-text addresses: generic_file_vm_ops and shmem_vm_ops have neither open nor close (5.12
+     * fills only fault, map_pages and page_mkwrite, which the model has no page faults for);
+     * kfork_dev's vm_ops count the VMAs open on each inode.
+     */
+    private void buildFileMethods(long page) {
+        final long genericVmOps = page + GENERIC_FILE_VM_OPS;
+        final long shmemVmOps = page + SHMEM_VM_OPS;
+        final long devVmOps = page + KFORK_DEV_VM_OPS;
+        putLong(devVmOps + VmOperationsStruct.OPEN, text.register("kfork_dev_vm_open", (VmaMethod) v -> devVmOpen(v, 1)));
+        putLong(devVmOps + VmOperationsStruct.CLOSE,
+            text.register("kfork_dev_vm_close", (VmaMethod) v -> devVmOpen(v, -1)));
+        // generic_file_mmap: the file's pages through generic_file_vm_ops
+        putLong(page + RAMFS_FILE_OPERATIONS + FileOperations.MMAP, text.register("generic_file_mmap",
+            (FileTable.MmapMethod) (file, vma) -> setVmOps(vma, genericVmOps)));
+        // a driver's mmap counts the VMA it sets up, as its vm_ops->open counts copies and splits
+        putLong(page + KFORK_DEV_FOPS + FileOperations.MMAP, text.register("kfork_dev_mmap",
+            (FileTable.MmapMethod) (file, vma) -> {
+                setVmOps(vma, devVmOps);
+                devVmOpen(vma, 1);
+                return 0;
+            }));
+        putLong(page + SHMEM_FILE_OPERATIONS + FileOperations.MMAP, text.register("shmem_mmap",
+            (FileTable.MmapMethod) (file, vma) -> setVmOps(vma, shmemVmOps)));
+        // their read_iter and write_iter: present (FMODE_CAN_READ, FMODE_CAN_WRITE), never run
+        final long readIter = text.register("generic_file_read_iter", FileTable.noFileIo("generic_file_read_iter"));
+        final long writeIter = text.register("generic_file_write_iter", FileTable.noFileIo("generic_file_write_iter"));
+        putLong(page + RAMFS_FILE_OPERATIONS + FileOperations.READ_ITER, readIter);
+        putLong(page + RAMFS_FILE_OPERATIONS + FileOperations.WRITE_ITER, writeIter);
+        putLong(page + SHMEM_FILE_OPERATIONS + FileOperations.READ_ITER,
+            text.register("shmem_file_read_iter", FileTable.noFileIo("shmem_file_read_iter")));
+        putLong(page + SHMEM_FILE_OPERATIONS + FileOperations.WRITE_ITER, writeIter);
+    }
+
+    private static int setVmOps(long vma, long ops) {
+        putLong(vma + VmAreaStruct.VM_OPS, ops);
+        return 0;
+    }
+
+    /** kfork_dev's vm_ops->open ({@code d} 1) and ->close (-1): the count of its inode's open VMAs. */
+    private void devVmOpen(long vma, int d) {
+        final long inode = FileTable.fileInode(getLong(vma + VmAreaStruct.VM_FILE));
+        synchronized (devVmOpens) {
+            final long n = devVmOpens.get(inode) + d;
+            if (n == 0) {
+                devVmOpens.remove(inode);
+            } else {
+                devVmOpens.put(inode, n);
+            }
+        }
     }
 
     /** anon_vma_ctor: the rwsem and an empty tree, once per object (SLAB_TYPESAFE_BY_RCU). */
@@ -374,9 +476,19 @@ public final class OffHeapMmSystem implements MmSystem {
         nrPagetable += d;
     }
 
-    /** Whether {@code f} is a shmem file (its pages are MM_SHMEMPAGES). */
+    /**
+     * shmem_file: whether {@code f} is a shmem file (its pages are MM_SHMEMPAGES). 5.12 asks its
+     * mapping's a_ops (shmem_aops); the model's mappings have none, so this asks its f_op.
+     */
     boolean isShmemFile(long f) {
-        return getLong(f + MmFileStruct.F_OP_VM_OPS) == kernelData + SHMEM_VM_OPS;
+        return getLong(f + File.F_OP) == kernelData + SHMEM_FILE_OPERATIONS;
+    }
+
+    /** SHMEM_I(inode)->flags of a shmem inode (VM_NORESERVE or 0), kept Java-side by inode. */
+    long shmemFlags(long inode) {
+        synchronized (shmemFlags) {
+            return shmemFlags.get(inode);
+        }
     }
 
     public long getUserNs(long ns) {
@@ -390,96 +502,161 @@ public final class OffHeapMmSystem implements MmSystem {
         }
     }
 
+    /** vm_ops &amp;&amp; vm_ops->open. */
     public boolean vmOpsHasOpen(long ops) {
-        return ops != 0 && getLong(ops) != 0;
+        return ops != 0 && getLong(ops + VmOperationsStruct.OPEN) != 0;
+    }
+
+    /** vm_ops &amp;&amp; vm_ops->close. */
+    public boolean vmOpsHasClose(long ops) {
+        return ops != 0 && getLong(ops + VmOperationsStruct.CLOSE) != 0;
+    }
+
+    /** vma->vm_ops->open(vma), if the VMA has such a method. */
+    public void vmOpsOpen(long vma) {
+        callVmaMethod(vma, VmOperationsStruct.OPEN);
+    }
+
+    /** vma->vm_ops->close(vma), if the VMA has such a method. */
+    public void vmOpsClose(long vma) {
+        callVmaMethod(vma, VmOperationsStruct.CLOSE);
+    }
+
+    private void callVmaMethod(long vma, long slot) {
+        final long ops = getLong(vma + VmAreaStruct.VM_OPS);
+        final long fn = ops == 0 ? 0 : getLong(ops + slot);
+        if (fn != 0) {
+            final VmaMethod m = text.resolve(fn, VmaMethod.class);
+            if (m == null) {
+                throw new IllegalStateException("vm_ops method is no vm_area method: " + text.symbol(fn));
+            }
+            m.call(vma);
+        }
     }
 
     // ------------------------------------------------------------------------------------------
     // Files
     // ------------------------------------------------------------------------------------------
 
-    private long newFile(String path, int fmode, int writecount, long vmOps) {
-        long f = failSlab.shouldFail() ? 0 : fileCachep.alloc();
-        if (f == 0) {
-            return 0;
-        }
-        Mem.zero(f, MmFileStruct.SIZEOF);
-        putLong(f + MmFileStruct.F_COUNT, 1);
-        putInt(f + MmFileStruct.F_MODE, fmode);
-        int id;
-        synchronized (paths) {
-            id = paths.indexOf(null);
-            if (id < 0) {
-                id = paths.size();
-                paths.add(path);
-            } else {
-                paths.set(id, path);
-            }
-        }
-        putInt(f + MmFileStruct.ID, id);
-        putLong(f + MmFileStruct.F_OP_VM_OPS, vmOps);
-        putLong(f + MmFileStruct.I_INO, nextIno++);
-        putInt(f + MmFileStruct.I_WRITECOUNT, writecount);
-        return f;
+    /** The file table (fs/file_table.c) the mm's files live in. */
+    public FileTable files() {
+        return files;
     }
 
     /**
-     * shmem_zero_setup's file of {@code size} bytes, once shmem_acct_size has charged it (the
-     * caller's step): with shmem_vm_ops, its size, and the VM_NORESERVE of {@code flags} that
-     * says whether its eviction uncharges it; or 0 without memory.
+     * shmem_zero_setup with __shmem_file_setup: shared anonymous memory is a file of its own.
+     * shmem_acct_size charges the VMA's size to overcommit first (unless VM_NORESERVE; a
+     * MAP_HUGETLB area's file never: {@link VmRules#shmemZeroAcctFlags}); then an unlinked shmem
+     * inode of that size (shmem_get_inode: i_ino, S_PRIVATE, no links), whose eviction gives the
+     * charge back (shmem_evict_inode), opened O_RDWR through alloc_file_pseudo with
+     * shmem_file_operations; the VMA takes the file and shmem_vm_ops. The model has no pseudo
+     * dentry, so alloc_file_pseudo's own allocation is not made. SHMEM_I(inode)->flags (its
+     * VM_NORESERVE) is kept Java-side by inode: shmem_inode_info is not modelled.
+     *
+     * @return 0, -ENOMEM when the charge is refused, -ENOSPC when the inode cannot be allocated
+     *         (shmem_get_inode), or the file's errno
      */
-    long shmemFile(long size, long flags) {
-        long f = newFile("/dev/zero (deleted)", MmFileStruct.FMODE_READ | MmFileStruct.FMODE_WRITE, 0,
-            kernelData + SHMEM_VM_OPS);
-        if (f != 0) {
-            putLong(f + MmFileStruct.I_SIZE, size);
-            putLong(f + MmFileStruct.SHMEM_FLAGS, flags & VmFlags.VM_NORESERVE);
+    int shmemZeroSetup(long vma, long mmTotalVm) {
+        final long size = getLong(vma + VmAreaStruct.VM_END) - getLong(vma + VmAreaStruct.VM_START);
+        final long acctFlags = VmRules.shmemZeroAcctFlags(getLong(vma + VmAreaStruct.VM_FLAGS));
+        final int err = overcommit.shmemAcctSize(acctFlags, size, mmTotalVm);
+        if (err != 0) {
+            return err;
         }
-        return f;
+        final Inodes inodes = files.inodes();
+        final long inode = inodes.newInodePseudo(); // shmem_get_inode
+        if (inode == 0) {
+            overcommit.shmemUnacctSize(acctFlags, size);
+            return -Errno.ENOSPC;
+        }
+        putLong(inode + Inode.I_INO, Integer.toUnsignedLong(inodes.getNextIno()));
+        Mem.putShort(inode + Inode.I_MODE, (short) (Inodes.S_IFREG | Inodes.S_IRWXUGO));
+        putInt(inode + Inode.I_FLAGS, Mem.getInt(inode + Inode.I_FLAGS) | S_PRIVATE);
+        synchronized (shmemFlags) {
+            shmemFlags.put(inode, acctFlags & VmFlags.VM_NORESERVE);
+        }
+        inodes.setEvictInode(inode, shmemEvictInode);
+        putLong(inode + Inode.I_SIZE, size);
+        putInt(inode + Inode.__I_NLINK, 0); // clear_nlink: it is unlinked
+        final long file = files.allocFile(inode, "/dev/zero (deleted)", OpenFlags.O_RDWR,
+            kernelData + SHMEM_FILE_OPERATIONS, 0);
+        if (Errno.isError(file)) {
+            inodes.iput(inode); // its eviction gives the charge back
+            return (int) file;
+        }
+        putLong(vma + VmAreaStruct.VM_FILE, file);
+        putLong(vma + VmAreaStruct.VM_OPS, kernelData + SHMEM_VM_OPS);
+        return 0;
     }
 
+    /**
+     * shmem_evict_inode: shmem_truncate_range frees the page cache (shmem_unacct_blocks gives
+     * back the pages' charge of a VM_NORESERVE file), then the charge of the inode's size goes
+     * back (shmem_unacct_size).
+     */
+    private void shmemEvictInode(long inode) {
+        final long flags;
+        synchronized (shmemFlags) {
+            flags = shmemFlags.remove(inode);
+        }
+        if (flags < 0) {
+            throw new IllegalStateException("shmem_evict_inode: 0x" + Long.toHexString(inode) + " is no shmem inode");
+        }
+        final long freed;
+        bkl.lock();
+        try {
+            freed = Filemap.truncateInodePagesFinal(this, inode + Inode.I_DATA);
+        } finally {
+            bkl.unlock();
+        }
+        if ((flags & VmFlags.VM_NORESERVE) != 0) {
+            overcommit.vmUnacctMemory(freed);
+        }
+        overcommit.shmemUnacctSize(flags, getLong(inode + Inode.I_SIZE));
+    }
+
+    /**
+     * truncate_inode_pages_final, which evict runs for an inode whose filesystem has no
+     * evict_inode (the model's regular files): the page cache goes with the inode.
+     */
+    private void truncateInodePagesFinal(long inode) {
+        bkl.lock();
+        try {
+            Filemap.truncateInodePagesFinal(this, inode + Inode.I_DATA);
+        } finally {
+            bkl.unlock();
+        }
+    }
+
+    /** get_file. */
     public void getFile(long f) {
-        Mem.getAndAddLong(f + MmFileStruct.F_COUNT, 1);
+        FileTable.getFile(f);
     }
 
-    /**
-     * fput: the last reference runs __fput (a writer's write access goes), evicts a shmem inode
-     * (its charge goes back) and frees the file.
-     */
+    /** fput. */
     public void fput(long f) {
-        long old = Mem.getAndAddLong(f + MmFileStruct.F_COUNT, -1);
-        if (old <= 0) {
-            throw new IllegalStateException("fput of a freed file");
-        }
-        if (old == 1) {
-            if ((Mem.getInt(f + MmFileStruct.F_MODE) & MmFileStruct.FMODE_WRITE) != 0
-                && Mem.getInt(f + MmFileStruct.I_WRITECOUNT) > 0) {
-                Mem.getAndAddInt(f + MmFileStruct.I_WRITECOUNT, -1);
-            }
-            bkl.lock();
-            try {
-                Filemap.truncateInodePagesFinal(this, f); // evict: the page cache goes with the inode
-            } finally {
-                bkl.unlock();
-            }
-            if (getLong(f + MmFileStruct.F_OP_VM_OPS) == kernelData + SHMEM_VM_OPS) { // shmem_evict_inode
-                overcommit.shmemUnacctSize(getLong(f + MmFileStruct.SHMEM_FLAGS), getLong(f + MmFileStruct.I_SIZE));
-            }
-            synchronized (paths) {
-                paths.set(Mem.getInt(f + MmFileStruct.ID), null);
-            }
-            fileCachep.free(f);
-        }
+        files.fput(f);
     }
 
+    /** call_mmap: the file's f_op->mmap installs the VMA's vm_ops; 0 or a negative errno. */
+    int callMmap(long file, long vma) {
+        return files.callMmap(file, vma);
+    }
+
+    /** The path a file shows in the maps (d_path). */
     String pathOf(long f) {
-        synchronized (paths) {
-            return paths.get(Mem.getInt(f + MmFileStruct.ID));
+        return files.path(f);
+    }
+
+    /** kfork_dev's open VMAs on the inode of {@code file}. */
+    long vmOpenCount(long file) {
+        synchronized (devVmOpens) {
+            return devVmOpens.get(FileTable.fileInode(file));
         }
     }
 
-    OffHeapFile fileHandle(long f) {
-        return new OffHeapFile(this, f);
+    OffHeapMappedFile fileHandle(long f) {
+        return new OffHeapMappedFile(this, f);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -500,14 +677,27 @@ public final class OffHeapMmSystem implements MmSystem {
         return new Mm(this, mm);
     }
 
+    /**
+     * The model's open(2) of a regular file: a new inode (new_inode, get_next_ino, S_IFREG|0644)
+     * and a file opened on it, O_RDWR or O_RDONLY, with ramfs_file_operations or, for
+     * {@code vmOpen}, kfork_dev's.
+     */
     @Override
     public MappedFile openFile(String path, boolean writable, boolean vmOpen) {
-        int mode = MmFileStruct.FMODE_READ | (writable ? MmFileStruct.FMODE_WRITE : 0);
-        long f = newFile(path, mode, writable ? 1 : 0, kernelData + (vmOpen ? COUNTING_VM_OPS : GENERIC_FILE_VM_OPS));
-        if (f == 0) {
+        final Inodes inodes = files.inodes();
+        final long inode = inodes.newInodePseudo();
+        if (inode == 0) {
             throw new KernelException("open", Errno.ENOMEM);
         }
-        return new OffHeapFile(this, f);
+        putLong(inode + Inode.I_INO, Integer.toUnsignedLong(inodes.getNextIno()));
+        Mem.putShort(inode + Inode.I_MODE, (short) (Inodes.S_IFREG | 0644));
+        final long f = files.dentryOpen(inode, path, writable ? OpenFlags.O_RDWR : OpenFlags.O_RDONLY,
+            kernelData + (vmOpen ? KFORK_DEV_FOPS : RAMFS_FILE_OPERATIONS), 0);
+        if (Errno.isError(f)) {
+            inodes.iput(inode);
+            throw new KernelException("open", (int) -f);
+        }
+        return new OffHeapMappedFile(this, f);
     }
 
     @Override
@@ -570,7 +760,8 @@ public final class OffHeapMmSystem implements MmSystem {
         m.put("vm_area_struct", vmAreaCachep.activeObjects());
         m.put("anon_vma", anonVmaCachep.activeObjects());
         m.put("anon_vma_chain", anonVmaChainCachep.activeObjects());
-        m.put("filp", fileCachep.activeObjects());
+        m.put("filp", files.filpCachep().activeObjects());
+        m.put("inode_cache", files.inodes().inodeCachep().activeObjects());
         m.put("kfork_mm_radix_tree_node", radixTreeNodeCachep.activeObjects());
         m.put("pgd", pgds);
         m.put("pgtable", pgtablePages);
@@ -582,7 +773,8 @@ public final class OffHeapMmSystem implements MmSystem {
     /** /proc/slabinfo lines of the caches the mm model uses. */
     public java.util.List<org.kfork.alloc.SlabInfo> slabInfos() {
         return java.util.List.of(mmCachep.info(), vmAreaCachep.info(), anonVmaCachep.info(), anonVmaChainCachep.info(),
-            fileCachep.info(), radixTreeNodeCachep.info());
+            files.filpCachep().info(), files.inodes().inodeCachep().info(),
+            radixTreeNodeCachep.info());
     }
 
     @Override
@@ -609,8 +801,13 @@ public final class OffHeapMmSystem implements MmSystem {
         machine.pages().freePage(kernelData);
         machine.pages().freePage(zeroPage);
         machine.pages().freePage(bounce);
+        if (ownsFiles) {
+            files.close();
+            files.inodes().close();
+        } else {
+            files.inodes().setTruncateInodePagesFinal(null);
+        }
         radixTreeNodeCachep.destroy();
-        fileCachep.destroy();
         anonVmaChainCachep.destroy();
         anonVmaCachep.destroy();
         if (ownsForkInit) {

@@ -47,6 +47,7 @@ public final class Structs {
                 MultiprocessSignals.LAYOUT,
                 LoadWeight.LAYOUT, CallSingleNode.LAYOUT, PlistNode.LAYOUT, RestartBlock.LAYOUT,
                 PageFrag.LAYOUT, SchedClass.LAYOUT, TaskDelayInfo.LAYOUT, SwaitQueueHead.LAYOUT, Net.LAYOUT,
+                FileOperations.LAYOUT, VmOperationsStruct.LAYOUT,
                 // the lock and capability types the ones above are built from, declared in the type model
                 CTypes.RAW_SPINLOCK, CTypes.SEQCOUNT_SPINLOCK, CTypes.SEQLOCK_T, CTypes.QRWLOCK,
                 CTypes.RWLOCK_T, CTypes.KERNEL_CAP_STRUCT)) {

@@ -160,6 +160,8 @@ class OffHeapTaskStructTest {
         assertNotEquals(0, g.initCred);
         assertNotEquals(0, g.initNsproxy);
         assertNotEquals(0, g.initStructPid);
+        assertNotEquals(0, g.initFs);
+        assertNotEquals(0, g.initFiles);
         assertNotEquals(0, g.initSignals);
         assertNotEquals(0, g.initSighand);
         assertEquals(g.initCred, getLong(t + TaskStruct.REAL_CRED));

@@ -201,7 +201,9 @@ class OffHeapMmTest {
         assertEquals(64, AnonVmaChainStruct.SIZEOF);
         assertEquals(16, AnonVmaChainStruct.SAME_VMA);
         assertEquals(56, AnonVmaChainStruct.RB_SUBTREE_LAST);
-        assertEquals(112, MmFileStruct.SIZEOF);
+        assertEquals(232, org.kfork.kernel.struct.File.SIZEOF, "the mm's files are struct file");
+        assertEquals(568, org.kfork.kernel.struct.Inode.SIZEOF);
+        assertEquals(160, org.kfork.kernel.struct.AddressSpace.SIZEOF);
         assertEquals(1024, sys.mmCachep.objectSize(), "mm_struct plus the cpu_bitmap of NR_CPUS=64");
         assertEquals(200, sys.vmAreaCachep.objectSize());
     }

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.TestFactory;
  * config. The figures below were worked out from those definitions (x86_64 natural alignment; the
  * config choices named beside each) and then confirmed once with gcc 12.2's offsetof, sizeof and
  * alignof on the 5.12.9 tree configured with reference/config-5.12-x86_64.txt (175 rows, no
- * difference). That check needs a configured kernel tree, so the build does not rerun it. The gcc
+ * difference). file_operations and vm_operations_struct, added later with the fs room, are only
+ * pointers and one unsigned long, so each member sits at 8 times its index; their rows were worked
+ * out from the headers and not rerun through gcc. That check needs a configured kernel tree, so the
+ * build does not rerun it. The gcc
  * cross-check compiles the Java declarations, so it checks the engine, not the transcription; these
  * figures check the transcription. Where the reference does give the size of an embedded instance
  * (pid_namespace.ns, user_struct.ratelimit, kernel_siginfo._sifields, user_namespace.uid_map), it
@@ -49,7 +52,9 @@ class ComputedLayoutTest {
      * include/linux/delayacct.h:21 (task_delay_info), include/linux/swait.h:43; the embedded instances agree with the
      * reference's task_struct and sched_entity rows. And include/net/net_namespace.h:56 (the head of struct
      * net, up to its ns_common; CONFIG_KEYS on, so key_domain is there; worked out from the header, not
-     * checked with gcc). For the signal room, include/linux/sched/signal.h:70 (multiprocess_signals:
+     * checked with gcc). For the fs room: include/linux/fs.h:1888 (file_operations, CONFIG_MMU: no
+     * mmap_capabilities) and include/linux/mm.h:568 (vm_operations_struct, CONFIG_NUMA: set_policy
+     * and get_policy). For the signal room, include/linux/sched/signal.h:70 (multiprocess_signals:
      * sigset_t is one unsigned long on x86_64).
      */
     private static final String EXPECTED = """
@@ -228,6 +233,56 @@ class ComputedLayoutTest {
             mnt_pcp,mnt_count,0,4
             mnt_pcp,mnt_writers,4,4
             mnt_pcp,__SIZEOF__,8,4
+            file_operations,owner,0,8
+            file_operations,llseek,8,8
+            file_operations,read,16,8
+            file_operations,write,24,8
+            file_operations,read_iter,32,8
+            file_operations,write_iter,40,8
+            file_operations,iopoll,48,8
+            file_operations,iterate,56,8
+            file_operations,iterate_shared,64,8
+            file_operations,poll,72,8
+            file_operations,unlocked_ioctl,80,8
+            file_operations,compat_ioctl,88,8
+            file_operations,mmap,96,8
+            file_operations,mmap_supported_flags,104,8
+            file_operations,open,112,8
+            file_operations,flush,120,8
+            file_operations,release,128,8
+            file_operations,fsync,136,8
+            file_operations,fasync,144,8
+            file_operations,lock,152,8
+            file_operations,sendpage,160,8
+            file_operations,get_unmapped_area,168,8
+            file_operations,check_flags,176,8
+            file_operations,flock,184,8
+            file_operations,splice_write,192,8
+            file_operations,splice_read,200,8
+            file_operations,setlease,208,8
+            file_operations,fallocate,216,8
+            file_operations,show_fdinfo,224,8
+            file_operations,copy_file_range,232,8
+            file_operations,remap_file_range,240,8
+            file_operations,fadvise,248,8
+            file_operations,__SIZEOF__,256,8
+            vm_operations_struct,open,0,8
+            vm_operations_struct,close,8,8
+            vm_operations_struct,may_split,16,8
+            vm_operations_struct,mremap,24,8
+            vm_operations_struct,mprotect,32,8
+            vm_operations_struct,fault,40,8
+            vm_operations_struct,huge_fault,48,8
+            vm_operations_struct,map_pages,56,8
+            vm_operations_struct,pagesize,64,8
+            vm_operations_struct,page_mkwrite,72,8
+            vm_operations_struct,pfn_mkwrite,80,8
+            vm_operations_struct,access,88,8
+            vm_operations_struct,name,96,8
+            vm_operations_struct,set_policy,104,8
+            vm_operations_struct,get_policy,112,8
+            vm_operations_struct,find_special_page,120,8
+            vm_operations_struct,__SIZEOF__,128,8
             posix_cputimer_base,nextevt,0,8
             posix_cputimer_base,tqhead,8,16
             posix_cputimer_base,__SIZEOF__,24,8
@@ -321,7 +376,7 @@ class ComputedLayoutTest {
             XaNode.LAYOUT, GroupInfo.LAYOUT, RatelimitState.LAYOUT, Sifields.LAYOUT, Siginfo.LAYOUT,
             Rusage.LAYOUT, KernelOldTimeval.LAYOUT, UidGidMap.LAYOUT, UidGidExtent.LAYOUT,
             Lockref.LAYOUT, Dentry.LAYOUT, Vfsmount.LAYOUT, Mount.LAYOUT, MntPcp.LAYOUT,
-            PosixCputimerBase.LAYOUT, LoadWeight.LAYOUT,
+            FileOperations.LAYOUT, VmOperationsStruct.LAYOUT, PosixCputimerBase.LAYOUT, LoadWeight.LAYOUT,
             CallSingleNode.LAYOUT, PlistNode.LAYOUT, RestartBlock.LAYOUT, PageFrag.LAYOUT, SchedClass.LAYOUT,
             TaskDelayInfo.LAYOUT, SwaitQueueHead.LAYOUT, Net.LAYOUT, MultiprocessSignals.LAYOUT);
 
