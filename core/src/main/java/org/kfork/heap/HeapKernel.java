@@ -12,6 +12,7 @@ import org.kfork.api.TaskView;
 import org.kfork.heap.cred.HeapCreds;
 import org.kfork.heap.cred.HeapUcount;
 import org.kfork.heap.fork.HeapForkTask;
+import org.kfork.heap.fs.HeapFiles;
 import org.kfork.heap.fork.HeapTask;
 import org.kfork.heap.mm.HeapMm;
 import org.kfork.heap.pid.HeapPids;
@@ -284,8 +285,9 @@ public final class HeapKernel implements Kernel {
         if ((off & (Mman.PAGE_SIZE - 1)) != 0) {
             return leave(-Errno.EINVAL);
         }
+        // see the off-heap twin: -EBADF without such an fd, -ENODEV for a pidfd (no mmap)
         if ((flags & Mman.MAP_ANONYMOUS) == 0) {
-            return leave(-Errno.EBADF);
+            return leave(t.files == null || HeapFiles.lookupFd(t.files, fd) == null ? -Errno.EBADF : -Errno.ENODEV);
         }
         final HeapMm m = mmOf(t);
         return leave(m == null ? -Errno.ENOMEM : m.mmap(addr, len, prot, flags, null, off >>> Mman.PAGE_SHIFT));

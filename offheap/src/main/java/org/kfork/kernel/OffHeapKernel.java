@@ -18,6 +18,7 @@ import org.kfork.alloc.SlabInfo;
 import org.kfork.kernel.cred.Creds;
 import org.kfork.kernel.cred.Ucount;
 import org.kfork.kernel.fork.ForkTask;
+import org.kfork.kernel.fs.Files;
 import org.kfork.kernel.mm.Mm;
 import org.kfork.kernel.pid.Pids;
 import org.kfork.kernel.proc.ProcArray;
@@ -331,9 +332,12 @@ public final class OffHeapKernel implements Kernel {
         if ((off & (Mman.PAGE_SIZE - 1)) != 0) {
             return leave(-Errno.EINVAL);
         }
-        // ksys_mmap_pgoff: a file mapping needs an open file; the model's tasks have none
+        // ksys_mmap_pgoff: a file mapping needs an open file (fget), and do_mmap a file with an
+        // mmap method; the only files a task of the model can open are pidfds (anonymous inodes,
+        // no mmap), so a file mapping is -EBADF or -ENODEV
         if ((flags & Mman.MAP_ANONYMOUS) == 0) {
-            return leave(-Errno.EBADF);
+            final long files = getLong(t + TaskStruct.FILES);
+            return leave(files == 0 || Files.lookupFd(files, fd) == 0 ? -Errno.EBADF : -Errno.ENODEV);
         }
         final Mm m = mmOf(t);
         return leave(m == null ? -Errno.ENOMEM : m.mmap(addr, len, prot, flags, null, off >>> Mman.PAGE_SHIFT));

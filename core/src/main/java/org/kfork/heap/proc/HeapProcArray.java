@@ -97,7 +97,7 @@ public final class HeapProcArray {
     private static void taskState(HeapGlobals g, HeapTask t, ProcStatus s) {
         final HeapPidNamespace ns = g.initPidNs;
         s.name = t.comm;
-        s.umask = -1;
+        s.umask = t.fs == null ? -1 : t.fs.umask;
         s.state = state(t);
         s.tgid = HeapPids.taskPidNrNs(g, null, t, PidRules.PIDTYPE_TGID, ns);
         s.pid = HeapPids.taskPidNrNs(g, null, t, PidRules.PIDTYPE_PID, ns);
@@ -115,7 +115,7 @@ public final class HeapProcArray {
         s.gids[3] = cred.fsgid;
         // group_info: the model's creds carry no supplementary groups (init_groups)
         s.groups = new int[0];
-        s.fdSize = 0;
+        s.fdSize = t.files == null ? 0 : t.files.fdt.maxFds;
         final HeapPid pid = t.threadPid();
         final int level = pid == null ? -1 : pid.level();
         s.nsTgid = new int[level + 1];

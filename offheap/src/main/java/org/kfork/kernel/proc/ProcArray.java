@@ -9,12 +9,12 @@ import java.util.List;
 import org.kfork.api.TaskView;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.kernel.Globals;
+import org.kfork.kernel.fs.Files;
 import org.kfork.kernel.init.InitTask;
 import org.kfork.kernel.mm.Mm;
 import org.kfork.kernel.pid.Pids;
 import org.kfork.kernel.struct.Cred;
 import org.kfork.kernel.struct.Fdtable;
-import org.kfork.kernel.struct.FilesStruct;
 import org.kfork.kernel.struct.FsStruct;
 import org.kfork.kernel.struct.GroupInfo;
 import org.kfork.kernel.struct.KSigaction;
@@ -149,7 +149,7 @@ public final class ProcArray {
             s.groups[i] = getInt(gi + GroupInfo.GID + 4L * i);
         }
         final long files = getLong(t + TaskStruct.FILES);
-        s.fdSize = files == 0 ? 0 : getInt(getLong(files + FilesStruct.FDT) + Fdtable.MAX_FDS);
+        s.fdSize = files == 0 ? 0 : getInt(Files.filesFdtable(files) + Fdtable.MAX_FDS);
         final long pid = getLong(t + TaskStruct.THREAD_PID);
         final int level = pid == 0 ? -1 : getInt(pid + Pid.LEVEL);
         s.nsTgid = new int[level + 1];
