@@ -24,6 +24,7 @@ import org.kfork.mm.Mman;
 import org.kfork.mm.Overcommit;
 import org.kfork.pid.PidRules;
 import org.kfork.proc.Sysctls;
+import org.kfork.sched.TaskState;
 import org.kfork.smp.CurrentCpu;
 import org.kfork.uapi.Errno;
 
@@ -94,6 +95,10 @@ public final class HeapKernel implements Kernel {
             HeapForkTask.getTaskStruct(t);
         } finally {
             g.tasklistLock.readLock().unlock();
+        }
+        // a new task runs once wake_up_new_task has made it TASK_RUNNING (see the off-heap twin)
+        while (t.state() == TaskState.TASK_NEW) {
+            Thread.yield();
         }
         final int cpu = t.cpu;
         f.prevCpu = CurrentCpu.boundCpu();

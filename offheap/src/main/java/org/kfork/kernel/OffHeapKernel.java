@@ -33,6 +33,7 @@ import org.kfork.mm.Mman;
 import org.kfork.mm.Overcommit;
 import org.kfork.pid.PidRules;
 import org.kfork.proc.Sysctls;
+import org.kfork.sched.TaskState;
 import org.kfork.smp.CurrentCpu;
 import org.kfork.uapi.Errno;
 
@@ -129,6 +130,11 @@ public final class OffHeapKernel implements Kernel {
             ForkTask.getTaskStruct(t);
         } finally {
             g.tasklistLock.readLock().unlock();
+        }
+        // A new task runs once wake_up_new_task has made it TASK_RUNNING: it is visible (its pid,
+        // proc_fork_connector) a little earlier, while its parent finishes kernel_clone (vfork_done)
+        while (Mem.getLongVolatile(t + TaskStruct.STATE) == TaskState.TASK_NEW) {
+            Thread.yield();
         }
         final int cpu = SchedCore.taskCpu(t);
         f.prevCpu = CurrentCpu.boundCpu();
