@@ -13,6 +13,8 @@ import java.util.function.Consumer;
 
 import org.kfork.cred.UcountTypes;
 import org.kfork.fs.Fdtables;
+import org.kfork.api.ProcEventListener;
+import org.kfork.heap.cgroup.HeapCgroups;
 import org.kfork.heap.cred.HeapCred;
 import org.kfork.heap.cred.HeapCreds;
 import org.kfork.heap.cred.HeapGroupInfo;
@@ -66,6 +68,7 @@ import org.kfork.heap.signal.HeapSignalStruct;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
 import org.kfork.mm.KmallocSizes;
+import org.kfork.smp.CurrentCpu;
 import org.kfork.nsproxy.ProcInums;
 import org.kfork.sched.Limits;
 
@@ -232,6 +235,15 @@ public final class HeapGlobals implements AutoCloseable {
     public HeapNet initNet;
     /** offset_lock of kernel/time/namespace.c. */
     public final HeapSpinlock timensOffsetLock = new HeapSpinlock();
+    /** oom_adj_mutex (copy_oom_score_adj). */
+    public final Object oomAdjMutex = new Object();
+    /** The process-event listeners (drivers/connector/cn_proc.c), copy-on-write. */
+    public volatile ProcEventListener[] procEventListeners = new ProcEventListener[0];
+    /** process_counts: the processes forked on each CPU. */
+    public final AtomicLongArray processCounts = new AtomicLongArray(CurrentCpu.MAX_CPUS);
+    private final long bootNanos = System.nanoTime();
+    /** css_set_lock (kernel/cgroup/cgroup.c). */
+    public final HeapSpinlock cssSetLock = new HeapSpinlock();
     /** mnt_ns_seq. */
     public final AtomicLong mntNsSeq = new AtomicLong(1);
     private final Map<String, Integer> kmallocKinds = new TreeMap<>();
@@ -330,6 +342,7 @@ public final class HeapGlobals implements AutoCloseable {
         this.anonInodeInode = HeapAnonInodes.anonInodeInit(this);
         this.pidfdFops = HeapForkFiles.pidfdFopsInit(this);
         this.putPid = pid -> HeapPids.putPid(this, (HeapPid) pid);
+        HeapCgroups.cgroupInit(this);
         HeapInitTask.initTaskLinks(this);
     }
 
@@ -407,6 +420,16 @@ public final class HeapGlobals implements AutoCloseable {
             throw new IllegalArgumentException("no kmalloc cache named " + cache);
         }
         return k;
+    }
+
+    /** set_max_threads (the sysctl kernel.threads-max): clamped as ForkInit.setMaxThreads. */
+    public void setMaxThreads(long maxThreadsSuggested) {
+        maxThreads = Limits.maxThreads(totalramPages, maxThreadsSuggested);
+    }
+
+    /** ktime_get_ns (see org.kfork.kernel.Globals#ktimeGetNs). */
+    public long ktimeGetNs() {
+        return System.nanoTime() - bootNanos;
     }
 
     /** Live objects per kind (cache name), for leak checks and the differential tests. */

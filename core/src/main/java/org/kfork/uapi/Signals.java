@@ -9,6 +9,8 @@ package org.kfork.uapi;
  * 0 means "tell the parent nothing").
  */
 public final class Signals {
+    /** SS_DISABLE (uapi/asm-generic/signal-defs.h): sigaltstack's flag for no alternate stack. */
+    public static final int SS_DISABLE = 2;
     /** Hangup of the controlling terminal. */
     public static final int SIGHUP = 1;
     /** Interrupt from the keyboard. */

@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongConsumer;
 
+import org.kfork.api.ProcEventListener;
+
 import org.kfork.alloc.Cpus;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
@@ -28,6 +30,7 @@ import org.kfork.kernel.fs.Inodes;
 import org.kfork.kernel.fs.Paths;
 import org.kfork.kernel.init.InitTask;
 import org.kfork.kernel.lib.RadixTreeNodes;
+import org.kfork.kernel.cgroup.Cgroups;
 import org.kfork.kernel.mm.OffHeapMmSystem;
 import org.kfork.kernel.nsproxy.Nsproxies;
 import org.kfork.kernel.pid.PidNamespaces;
@@ -194,6 +197,15 @@ public final class Globals implements AutoCloseable {
     /** &init_struct_pid: the pid of init_task (number 0 in init_pid_ns), a static of kernel/pid.c. */
     public long initStructPid;
 
+    // ---- kernel/fork.c's own globals (org.kfork.kernel.fork.Fork) ----
+
+    /** oom_adj_mutex (copy_oom_score_adj): a mutex of .data, kept Java-side. */
+    public final Object oomAdjMutex = new Object();
+    /** The process-event listeners (drivers/connector/cn_proc.c), copy-on-write. */
+    public volatile ProcEventListener[] procEventListeners = new ProcEventListener[0];
+    /** The machine's boot, in System.nanoTime: ktime_get_ns counts from it. */
+    private final long bootNanos = System.nanoTime();
+
     // ---- the steps of __put_task_struct other rooms implement (set by their boot steps) ----
 
     /** cgroup_free(tsk): put_css_set of the task's css_set (kernel/cgroup). */
@@ -248,6 +260,8 @@ public final class Globals implements AutoCloseable {
     public long initTimeNs;
     /** &init_cgroup_ns (static). */
     public long initCgroupNs;
+    /** &css_set_lock (kernel/cgroup/cgroup.c): a spinlock_t in the kernel image. */
+    public long cssSetLock;
     /** &init_css_set: the css_set of every task in the model (static). */
     public long initCssSet;
     /** &init_net: the initial network namespace (static). */
@@ -354,8 +368,18 @@ public final class Globals implements AutoCloseable {
         this.anonInodeInode = AnonInodes.anonInodeInit(this);
         this.pidfdFops = ForkFiles.pidfdFopsInit(this);
         this.putPid = pid -> Pids.putPid(this, pid);
+        Cgroups.cgroupInit(this);
         // last: init_task's pointers to the other rooms' statics, all set by now
         InitTask.initTaskLinks(this);
+    }
+
+    /**
+     * ktime_get_ns: nanoseconds since boot, from the host's monotonic clock (the model has no
+     * timer interrupt). Task start times only are stamped with it; nothing the model decides
+     * depends on it, so runs stay deterministic.
+     */
+    public long ktimeGetNs() {
+        return System.nanoTime() - bootNanos;
     }
 
     /** Boots a kernel on {@code machine} with the default seed. */

@@ -73,4 +73,10 @@ public final class HeapCapability {
     public static boolean capable(HeapGlobals g, HeapTask current, int cap) {
         return nsCapable(current, g.initUserNs, cap);
     }
+
+    /** checkpoint_restore_ns_capable (see the off-heap twin). */
+    public static boolean checkpointRestoreNsCapable(HeapTask current, HeapUserNamespace ns) {
+        return nsCapable(current, ns, Capabilities.CAP_SYS_ADMIN)
+            || nsCapable(current, ns, Capabilities.CAP_CHECKPOINT_RESTORE);
+    }
 }

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.IntSupplier;
 import org.kfork.heap.block.HeapIoContext;
+import org.kfork.heap.ErrPtr;
 import org.kfork.heap.cred.HeapCred;
 import org.kfork.heap.delayacct.HeapTaskDelayInfo;
 import org.kfork.heap.ds.HeapHList;
@@ -23,6 +24,7 @@ import org.kfork.heap.signal.HeapSighandStruct;
 import org.kfork.heap.signal.HeapSignalStruct;
 import org.kfork.heap.signal.HeapSigpending;
 import org.kfork.pid.PidRules;
+import org.kfork.uapi.Errno;
 import org.kfork.sched.Limits;
 import org.kfork.sched.TaskState;
 
@@ -47,9 +49,11 @@ import org.kfork.sched.TaskState;
  *       (HeapForkTaskCopyTest fails otherwise).</li>
  *   <li>Pointers the port only ever clears (splice_pipe, task_frag.page, io_uring...) are
  *       {@code Object} fields that stay null.</li>
+ *   <li>The class is not final for one reason: its ERR_PTR sentinels ({@link #errPtr}), which
+ *       copy_process returns, are tasks.</li>
  * </ul>
  */
-public final class HeapTask extends HeapCallbackHead {
+public class HeapTask extends HeapCallbackHead {
     static final VarHandle STACK_REFCOUNT;
     static final VarHandle THREAD_INFO_FLAGS;
     /** {@code usage} for HeapRefcount (get_task_struct, put_task_struct). */
@@ -400,6 +404,8 @@ public final class HeapTask extends HeapCallbackHead {
     public int cpusetSlabSpreadRotor;
     /** {@code struct css_set *cgroups}. */
     public volatile HeapCssSet cgroups;
+    /** {@code struct list_head cg_list}: on cgroups->tasks, under css_set_lock. */
+    public final Link cgList = new Link(this);
     /** {@code struct list_head perf_event_list}. */
     public final HeapIntrusiveList perfEventList = new HeapIntrusiveList();
     /** {@code struct mempolicy *mempolicy}: no policies exist in the model. */
@@ -408,6 +414,28 @@ public final class HeapTask extends HeapCallbackHead {
     public long rseq;
     /** {@code unsigned long rseq_event_mask}. */
     public long rseqEventMask;
+    /** {@code u32 rseq_sig}. */
+    public int rseqSig;
+    /** {@code unsigned long min_flt}. */
+    public long minFlt;
+    /** {@code unsigned long maj_flt}. */
+    public long majFlt;
+    /** {@code unsigned long nvcsw}. */
+    public long nvcsw;
+    /** {@code unsigned long nivcsw}. */
+    public long nivcsw;
+    /** {@code u64 start_time}. */
+    public long startTime;
+    /** {@code u64 start_boottime}. */
+    public long startBoottime;
+    /** {@code unsigned long sas_ss_sp}. */
+    public long sasSsSp;
+    /** {@code size_t sas_ss_size}. */
+    public long sasSsSize;
+    /** {@code unsigned int sas_ss_flags}. */
+    public int sasSsFlags;
+    /** {@code thread.fsbase}. */
+    public long threadFsbase;
     /** {@code refcount_t rcu_users} (in a union with {@code rcu}); through {@link #RCU_USERS}. */
     volatile int rcuUsers;
     /** {@code struct pipe_inode_info *splice_pipe}. */
@@ -583,6 +611,17 @@ public final class HeapTask extends HeapCallbackHead {
         mempolicy = src.mempolicy;
         rseq = src.rseq;
         rseqEventMask = src.rseqEventMask;
+        rseqSig = src.rseqSig;
+        minFlt = src.minFlt;
+        majFlt = src.majFlt;
+        nvcsw = src.nvcsw;
+        nivcsw = src.nivcsw;
+        startTime = src.startTime;
+        startBoottime = src.startBoottime;
+        sasSsSp = src.sasSsSp;
+        sasSsSize = src.sasSsSize;
+        sasSsFlags = src.sasSsFlags;
+        threadFsbase = src.threadFsbase;
         rcuUsers = src.rcuUsers;
         splicePipe = src.splicePipe;
         taskFragPage = src.taskFragPage;
@@ -751,5 +790,31 @@ public final class HeapTask extends HeapCallbackHead {
     /** {@code tsk->signal = sig}. */
     public void setSignal(HeapSignalStruct sig) {
         signal = sig;
+    }
+
+    /** The ERR_PTR sentinels of the functions that return a task (copy_process). */
+    private static final class Err extends HeapTask implements ErrPtr.Value {
+        private final int errno;
+
+        Err(int errno) {
+            this.errno = errno;
+        }
+
+        @Override
+        public int errno() {
+            return errno;
+        }
+
+        @Override
+        public String toString() {
+            return "ERR_PTR(-" + Errno.name(errno) + ")";
+        }
+    }
+
+    private static final ErrPtr.Sentinels<HeapTask> ERR_PTRS = new ErrPtr.Sentinels<>(Err::new);
+
+    /** ERR_PTR for the functions that return a task: the sentinel of {@code err} (negative). */
+    public static HeapTask errPtr(int err) {
+        return ERR_PTRS.of(err);
     }
 }

@@ -83,6 +83,10 @@ public final class HeapInitTask {
      * files = &init_files, nsproxy = &init_nsproxy, the signal statics (see the class comment).
      */
     public static void initTaskLinks(HeapGlobals g) {
+        if (g.initCred == null || g.initFs == null || g.initFiles == null || g.initSignals == null
+            || g.initSighand == null || g.initNsproxy == null || g.initStructPid == null || g.initPidNs == null) {
+            throw new IllegalStateException("init_task needs every room's static at the end of boot");
+        }
         g.mm.initMm();
         g.initTask.activeMm = g.mm.initMmStruct();
         g.initTask.realCred = g.initCred;
@@ -90,15 +94,14 @@ public final class HeapInitTask {
         g.initTask.fs = g.initFs;
         g.initTask.files = g.initFiles;
         g.initTask.nsproxy = g.initNsproxy;
-        if (g.initSignals != null) {
-            g.initTask.signal = g.initSignals;
-            g.initTask.sighand = g.initSighand;
-            // .thread_node = LIST_HEAD_INIT(init_signals.thread_head): init_task is the one thread
-            HeapIntrusiveList.listAdd(g.initTask.threadNode, g.initSignals.threadHead);
-            // init_signals.pids[] = { [every type] = &init_struct_pid }: static pointers, no reference
-            for (int type = 0; type < PidRules.PIDTYPE_MAX; type++) {
-                g.initSignals.setPid(type, g.initStructPid);
-            }
+        g.initTask.setThreadPid(g.initStructPid);
+        g.initTask.signal = g.initSignals;
+        g.initTask.sighand = g.initSighand;
+        // .thread_node = LIST_HEAD_INIT(init_signals.thread_head): init_task is the one thread
+        HeapIntrusiveList.listAdd(g.initTask.threadNode, g.initSignals.threadHead);
+        // init_signals.pids[] = { [every type] = &init_struct_pid }: static pointers, no reference
+        for (int type = 0; type < PidRules.PIDTYPE_MAX; type++) {
+            g.initSignals.setPid(type, g.initStructPid);
         }
     }
 

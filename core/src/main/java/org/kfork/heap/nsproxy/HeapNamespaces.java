@@ -6,6 +6,7 @@ import org.kfork.cred.UcountTypes;
 import org.kfork.cred.Uids;
 import org.kfork.heap.ErrPtr;
 import org.kfork.heap.HeapGlobals;
+import org.kfork.heap.cgroup.HeapCgroups;
 import org.kfork.heap.cred.HeapCapability;
 import org.kfork.heap.cred.HeapUcount;
 import org.kfork.heap.cred.HeapUcounts;
@@ -391,16 +392,6 @@ public final class HeapNamespaces {
 
     // ---- kernel/cgroup/namespace.c ----
 
-    static void getCssSet(HeapCssSet cset) {
-        cset.refcount.inc();
-    }
-
-    static void putCssSet(HeapCssSet cset) {
-        if (cset.refcount.decAndTest()) {
-            throw new IllegalStateException("put_css_set: the last reference to " + cset + " was dropped");
-        }
-    }
-
     /** get_cgroup_ns. */
     public static void getCgroupNs(HeapCgroupNamespace ns) {
         ns.ns.count.inc();
@@ -443,10 +434,10 @@ public final class HeapNamespaces {
             return HeapCgroupNamespace.errPtr(-Errno.ENOSPC);
         }
         final HeapCssSet cset = current.cgroups;
-        getCssSet(cset);
+        HeapCgroups.getCssSet(cset);
         final HeapCgroupNamespace ns = allocCgroupNs(g);
         if (ErrPtr.isErr(ns)) {
-            putCssSet(cset);
+            HeapCgroups.putCssSet(cset);
             HeapUcount.decUcount(g, ucounts, UcountTypes.UCOUNT_CGROUP_NAMESPACES);
             return ns;
         }
@@ -460,7 +451,7 @@ public final class HeapNamespaces {
         if (ns == g.initCgroupNs) {
             throw new IllegalStateException("put_cgroup_ns: init_cgroup_ns lost its last reference");
         }
-        putCssSet(ns.rootCset);
+        HeapCgroups.putCssSet(ns.rootCset);
         HeapUcount.decUcount(g, ns.ucounts, UcountTypes.UCOUNT_CGROUP_NAMESPACES);
         nsFreeInum(g, ns.ns);
         g.kfree(HeapCgroupNamespace.KMALLOC_CACHE);

@@ -257,6 +257,21 @@ public final class HeapPids {
         }
     }
 
+    /** init_task_pid: the new task's pid of {@code type} (copy_process, before attach_pid). */
+    public static void initTaskPid(HeapTask task, int type, HeapPid pid) {
+        setTaskPid(task, PidRules.checkType(type), pid);
+    }
+
+    /** task_pgrp: the process group of the task's thread group. */
+    public static HeapPid taskPgrp(HeapTask task) {
+        return task.signal().pid(PidRules.PIDTYPE_PGID);
+    }
+
+    /** task_session: the session of the task's thread group. */
+    public static HeapPid taskSession(HeapTask task) {
+        return task.signal().pid(PidRules.PIDTYPE_SID);
+    }
+
     /** pid_has_task. */
     public static boolean pidHasTask(HeapPid pid, int type) {
         return !HeapHList.empty(pid.tasks[PidRules.checkType(type)]);

@@ -93,4 +93,13 @@ public final class Capability {
     public static boolean capable(Globals g, long current, int cap) {
         return nsCapable(current, g.initUserNs, cap);
     }
+
+    /**
+     * checkpoint_restore_ns_capable: CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE in {@code ns}
+     * (alloc_pid asks it before it hands out a number chosen through set_tid).
+     */
+    public static boolean checkpointRestoreNsCapable(long current, long ns) {
+        return nsCapable(current, ns, Capabilities.CAP_SYS_ADMIN)
+            || nsCapable(current, ns, Capabilities.CAP_CHECKPOINT_RESTORE);
+    }
 }

@@ -382,6 +382,11 @@ public final class ThreadStacks implements AutoCloseable {
     // Overflow detection
     // ------------------------------------------------------------------------------------------
 
+    /** The direct-map address behind a stack's vmalloc address (its page table walk). */
+    public long translate(long vaddr) {
+        return vmalloc.translate(vaddr);
+    }
+
     /** set_task_stack_end_magic: STACK_END_MAGIC at end_of_stack (the lowest address). */
     public void setTaskStackEndMagic(long tsk) {
         vmalloc.putLong(endOfStack(tsk), Limits.STACK_END_MAGIC);

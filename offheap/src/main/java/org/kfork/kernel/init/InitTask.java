@@ -135,10 +135,11 @@ public final class InitTask {
      * init_signals' pids[] point at init_struct_pid.
      */
     public static void initTaskLinks(Globals g) {
+        requireStatics(new String[] {"init_cred", "init_fs", "init_files", "init_signals", "init_sighand",
+            "init_nsproxy", "init_struct_pid", "init_pid_ns"}, new long[] {g.initCred, g.initFs, g.initFiles,
+            g.initSignals, g.initSighand, g.initNsproxy, g.initStructPid, g.initPidNs});
         final long t = g.initTask;
         putLong(t + TaskStruct.ACTIVE_MM, g.mm.initMmAddress());
-        // While the rooms of the task half are merged one by one, init_task links what is there;
-        // copy_process's boot (the last room) makes every one of them required.
         putLong(t + TaskStruct.REAL_CRED, g.initCred);
         putLong(t + TaskStruct.CRED, g.initCred);
         putLong(t + TaskStruct.FS, g.initFs);
@@ -147,19 +148,30 @@ public final class InitTask {
         putLong(t + TaskStruct.SIGHAND, g.initSighand);
         putLong(t + TaskStruct.NSPROXY, g.initNsproxy);
         putLong(t + TaskStruct.THREAD_PID, g.initStructPid);
-        if (g.initSignals != 0) {
-            // .thread_node = LIST_HEAD_INIT(init_signals.thread_head), and init_signals' thread_head
-            // = LIST_HEAD_INIT(init_task.thread_node): init_task is the one thread
-            final long head = g.initSignals + SignalStruct.THREAD_HEAD;
-            final long node = t + TaskStruct.THREAD_NODE;
-            putLong(node + IntrusiveList.NEXT, head);
-            putLong(node + IntrusiveList.PREV, head);
-            putLong(head + IntrusiveList.NEXT, node);
-            putLong(head + IntrusiveList.PREV, node);
-            // init_signals.pids[] = { [every type] = &init_struct_pid }: static pointers, no reference
-            for (int type = 0; type < PidRules.PIDTYPE_MAX; type++) {
-                putLong(g.initSignals + SignalStruct.PIDS + (long) Long.BYTES * type, g.initStructPid);
+        // .thread_node = LIST_HEAD_INIT(init_signals.thread_head), and init_signals' thread_head
+        // = LIST_HEAD_INIT(init_task.thread_node): init_task is the one thread
+        final long head = g.initSignals + SignalStruct.THREAD_HEAD;
+        final long node = t + TaskStruct.THREAD_NODE;
+        putLong(node + IntrusiveList.NEXT, head);
+        putLong(node + IntrusiveList.PREV, head);
+        putLong(head + IntrusiveList.NEXT, node);
+        putLong(head + IntrusiveList.PREV, node);
+        // init_signals.pids[] = { [every type] = &init_struct_pid }: static pointers, no reference
+        for (int type = 0; type < PidRules.PIDTYPE_MAX; type++) {
+            putLong(g.initSignals + SignalStruct.PIDS + (long) Long.BYTES * type, g.initStructPid);
+        }
+    }
+
+    /** Boot stops, naming every room static still NULL at its end. */
+    private static void requireStatics(String[] names, long[] addresses) {
+        final StringBuilder missing = new StringBuilder();
+        for (int i = 0; i < names.length; i++) {
+            if (addresses[i] == 0) {
+                missing.append(missing.length() == 0 ? "" : ", ").append(names[i]);
             }
+        }
+        if (missing.length() > 0) {
+            throw new IllegalStateException("init_task needs " + missing + ", still NULL at the end of boot");
         }
     }
 

@@ -7,6 +7,7 @@ import org.kfork.cred.UcountTypes;
 import org.kfork.cred.Uids;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.kernel.Globals;
+import org.kfork.kernel.cgroup.Cgroups;
 import org.kfork.kernel.cred.Capability;
 import org.kfork.kernel.cred.Ucount;
 import org.kfork.kernel.locking.Refcount;
@@ -505,19 +506,6 @@ public final class Namespaces {
     // kernel/cgroup/namespace.c and the css_set references of kernel/cgroup/cgroup.c
     // ------------------------------------------------------------------------------------------
 
-    /** get_css_set. */
-    static void getCssSet(long cset) {
-        Refcount.inc(cset + CssSet.REFCOUNT, "css_set.refcount");
-    }
-
-    /** put_css_set. init_css_set, the only css_set of the model, never reaches zero. */
-    static void putCssSet(Globals g, long cset) {
-        if (Refcount.decAndTest(cset + CssSet.REFCOUNT, "css_set.refcount")) {
-            throw new IllegalStateException("put_css_set: the last reference to the css_set at 0x"
-                + Long.toHexString(cset) + " was dropped");
-        }
-    }
-
     /** get_cgroup_ns. */
     public static void getCgroupNs(long ns) {
         Refcount.inc(ns + CgroupNamespace.NS + NsCommon.COUNT, "cgroup_namespace.ns.count");
@@ -564,10 +552,10 @@ public final class Namespaces {
         }
         // under css_set_lock in 5.12: the reference is taken before the pointer can change
         final long cset = Mem.getLongAcquire(current + TaskStruct.CGROUPS);
-        getCssSet(cset);
+        Cgroups.getCssSet(cset);
         final long ns = allocCgroupNs(g);
         if (Errno.isError(ns)) {
-            putCssSet(g, cset);
+            Cgroups.putCssSet(cset);
             Ucount.decUcount(g, ucounts, UcountTypes.UCOUNT_CGROUP_NAMESPACES);
             return ns;
         }
@@ -582,7 +570,7 @@ public final class Namespaces {
         if (ns == g.initCgroupNs) {
             throw new IllegalStateException("put_cgroup_ns: init_cgroup_ns lost its last reference");
         }
-        putCssSet(g, Mem.getLong(ns + CgroupNamespace.ROOT_CSET));
+        Cgroups.putCssSet(Mem.getLong(ns + CgroupNamespace.ROOT_CSET));
         Ucount.decUcount(g, Mem.getLong(ns + CgroupNamespace.UCOUNTS), UcountTypes.UCOUNT_CGROUP_NAMESPACES);
         nsFreeInum(g, ns + CgroupNamespace.NS);
         g.kfree(ns);

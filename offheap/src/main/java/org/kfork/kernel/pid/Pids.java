@@ -370,6 +370,21 @@ public final class Pids {
         return task + TaskStruct.PID_LINKS + HlistNode.SIZEOF * type;
     }
 
+    /** init_task_pid: the new task's pid of {@code type} (copy_process, before attach_pid). */
+    public static void initTaskPid(long task, int type, long pid) {
+        Mem.putLongRelease(taskPidPtr(task, PidRules.checkType(type)), pid);
+    }
+
+    /** task_pgrp: the process group of the task's thread group. */
+    public static long taskPgrp(long task) {
+        return Mem.getLongAcquire(taskPidPtr(task, PidRules.PIDTYPE_PGID));
+    }
+
+    /** task_session: the session of the task's thread group. */
+    public static long taskSession(long task) {
+        return Mem.getLongAcquire(taskPidPtr(task, PidRules.PIDTYPE_SID));
+    }
+
     /** pid_has_task: some task uses the pid as {@code type}. */
     public static boolean pidHasTask(long pid, int type) {
         return !HList.empty(pidTasks(pid, PidRules.checkType(type)));
