@@ -2,6 +2,8 @@ package org.kfork.heap;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 import org.kfork.api.ExecImage;
 import org.kfork.arch.SignalRestart;
@@ -10,13 +12,19 @@ import org.kfork.api.KernelConfig;
 import org.kfork.api.ProcEventListener;
 import org.kfork.api.TaskView;
 import org.kfork.heap.cred.HeapCreds;
+import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.cred.HeapUcount;
+import org.kfork.heap.events.HeapProcConnector;
+import org.kfork.heap.fork.HeapFork;
+import org.kfork.heap.fork.HeapForkCalls;
 import org.kfork.heap.fork.HeapForkTask;
+import org.kfork.heap.fork.HeapKernelCloneArgs;
 import org.kfork.heap.fs.HeapFiles;
 import org.kfork.heap.fork.HeapTask;
 import org.kfork.heap.mm.HeapMm;
 import org.kfork.heap.pid.HeapPids;
 import org.kfork.heap.proc.HeapProcArray;
+import org.kfork.heap.reboot.HeapReboot;
 import org.kfork.heap.signal.HeapSignalCalls;
 import org.kfork.heap.signal.HeapSignalDelivery;
 import org.kfork.heap.sys.HeapSys;
@@ -26,7 +34,11 @@ import org.kfork.pid.PidRules;
 import org.kfork.proc.Sysctls;
 import org.kfork.sched.TaskState;
 import org.kfork.smp.CurrentCpu;
+import org.kfork.sched.CallsInFlight;
+import org.kfork.sched.WaitResult;
+import org.kfork.uapi.CloneFlags;
 import org.kfork.uapi.Errno;
+import org.kfork.uapi.Signals;
 
 /**
  * The heap twin of org.kfork.kernel.OffHeapKernel: the same calls through the same system-call
@@ -37,6 +49,10 @@ public final class HeapKernel implements Kernel {
     private final HeapGlobals g;
     private final ThreadLocal<CallFrame> frames = ThreadLocal.withInitial(CallFrame::new);
     private volatile boolean closed;
+    /** Calls between enter and finish, so that close can wait for them to end. */
+    private final CallsInFlight inflight = new CallsInFlight();
+    /** How long close waits for the calls in flight once every task but init was sent SIGKILL. */
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /** What one Java thread keeps across the two halves of a call. */
     private static final class CallFrame {
@@ -50,6 +66,27 @@ public final class HeapKernel implements Kernel {
         this.config = config;
         this.g = HeapGlobals.boot(config.ramBytes() / Mman.PAGE_SIZE, config.nrCpus(), config.seed());
         g.signalExterns = new HeapKernelSignalExterns(g);
+        startInit(g);
+    }
+
+    /** See the off-heap twin: kernel_thread for pid 1. */
+    private static void startInit(HeapGlobals g) {
+        final int prev = CurrentCpu.boundCpu();
+        CurrentCpu.bind(0);
+        try {
+            final HeapKernelCloneArgs args = new HeapKernelCloneArgs();
+            args.flags = CloneFlags.CLONE_FS | CloneFlags.CLONE_VM | CloneFlags.CLONE_UNTRACED;
+            final int nr = WaitResult.ret(HeapFork.kernelClone(g, g.initTask, WaitResult.NO_RCU, args));
+            if (nr != 1 || HeapProcArray.findTask(g, 1) == null) {
+                throw new IllegalStateException("kernel_thread for init gave " + nr + ", not pid 1");
+            }
+        } finally {
+            if (prev < 0) {
+                CurrentCpu.unbind();
+            } else {
+                CurrentCpu.bind(prev);
+            }
+        }
     }
 
     /** Boots a heap kernel with {@code config}. */
@@ -77,7 +114,9 @@ public final class HeapKernel implements Kernel {
     // ---------------------------------------------------------------------------------------------
 
     private HeapTask enter(int caller) {
+        inflight.enter();
         if (closed) {
+            inflight.exit();
             throw new IllegalStateException("the kernel is closed");
         }
         final CallFrame f = frames.get();
@@ -90,6 +129,7 @@ public final class HeapKernel implements Kernel {
         try {
             t = HeapProcArray.findTask(g, caller);
             if (t == null || t.exitState != 0) {
+                inflight.exit();
                 return null;
             }
             HeapForkTask.getTaskStruct(t);
@@ -142,6 +182,7 @@ public final class HeapKernel implements Kernel {
             CurrentCpu.bind(f.prevCpu);
         }
         HeapForkTask.putTaskStruct(g, t);
+        inflight.exit();
         return r;
     }
 
@@ -149,34 +190,79 @@ public final class HeapKernel implements Kernel {
     // kernel/fork.c
     // ---------------------------------------------------------------------------------------------
 
+    private long cloned(long packed) {
+        frames.get().token = WaitResult.token(packed);
+        return WaitResult.ret(packed);
+    }
+
     @Override
     public long fork(int caller) {
-        throw missing("fork", "copyproc");
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        long r;
+        do {
+            r = cloned(HeapForkCalls.sysFork(g, t, frames.get().token));
+        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
+        return finish(r);
     }
 
     @Override
     public long vfork(int caller) {
-        throw missing("vfork", "copyproc");
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        long r;
+        do {
+            r = cloned(HeapForkCalls.sysVfork(g, t, frames.get().token));
+        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
+        return finish(r);
     }
 
     @Override
     public long clone(int caller, long flags, long newsp, long parentTid, long childTid, long tls) {
-        throw missing("clone", "copyproc");
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        long r;
+        do {
+            r = cloned(HeapForkCalls.sysClone(g, t, frames.get().token, flags, newsp, parentTid, childTid, tls));
+        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
+        return finish(r);
     }
 
     @Override
     public long clone3(int caller, long uargs, long size) {
-        throw missing("clone3", "copyproc");
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        long r;
+        do {
+            r = cloned(HeapForkCalls.sysClone3(g, t, frames.get().token, uargs, size));
+        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
+        return finish(r);
     }
 
     @Override
     public long unshare(int caller, long flags) {
-        throw missing("unshare", "copyproc");
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        return leave(HeapForkCalls.ksysUnshare(g, t, flags));
     }
 
     @Override
     public long setTidAddress(int caller, long tidptr) {
-        throw missing("set_tid_address", "copyproc");
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        return leave(HeapForkCalls.sysSetTidAddress(g, t, tidptr));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -473,15 +559,38 @@ public final class HeapKernel implements Kernel {
 
     @Override
     public void addProcEventListener(ProcEventListener listener) {
-        throw missing("addProcEventListener", "copyproc");
+        HeapProcConnector.addListener(g, Objects.requireNonNull(listener, "listener"));
     }
 
+    /** See the off-heap twin: the calls in flight end, kernel_power_off, then the globals close. */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        drainCalls();
+        HeapReboot.kernelPowerOff(g);
         g.close();
+    }
+
+    private void drainCalls() {
+        if (inflight.count() == 0) {
+            return;
+        }
+        g.tasklistLock.readLock().lock();
+        try {
+            final HeapTask init = HeapProcArray.findTask(g, 1);
+            final HeapIntrusiveList head = g.initTask.tasks;
+            for (HeapIntrusiveList n = head.next(); n != head; n = n.next()) {
+                final HeapTask p = ((HeapTask.Link) n).task;
+                if (p != init) {
+                    HeapSignalCalls.sendSig(g, g.initTask, Signals.SIGKILL, p, true);
+                }
+            }
+        } finally {
+            g.tasklistLock.readLock().unlock();
+        }
+        inflight.awaitNone(CLOSE_WAIT_NANOS);
     }
 }

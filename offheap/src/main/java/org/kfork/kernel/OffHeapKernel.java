@@ -5,6 +5,8 @@ import static org.kfork.machine.Mem.getLong;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.TreeMap;
 
 import org.kfork.api.ExecImage;
@@ -15,16 +17,22 @@ import org.kfork.api.ProcEventListener;
 import org.kfork.api.TaskView;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.SlabInfo;
+import org.kfork.ds.IntrusiveList;
 import org.kfork.kernel.cred.Creds;
 import org.kfork.kernel.cred.Ucount;
+import org.kfork.kernel.events.ProcConnector;
+import org.kfork.kernel.fork.Fork;
+import org.kfork.kernel.fork.ForkCalls;
 import org.kfork.kernel.fork.ForkTask;
 import org.kfork.kernel.fs.Files;
 import org.kfork.kernel.mm.Mm;
 import org.kfork.kernel.pid.Pids;
 import org.kfork.kernel.proc.ProcArray;
+import org.kfork.kernel.reboot.Reboot;
 import org.kfork.kernel.sched.SchedCore;
 import org.kfork.kernel.signal.SignalCalls;
 import org.kfork.kernel.signal.SignalDelivery;
+import org.kfork.kernel.struct.KernelCloneArgs;
 import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.kernel.sys.Sys;
 import org.kfork.machine.Machine;
@@ -35,7 +43,11 @@ import org.kfork.pid.PidRules;
 import org.kfork.proc.Sysctls;
 import org.kfork.sched.TaskState;
 import org.kfork.smp.CurrentCpu;
+import org.kfork.sched.CallsInFlight;
+import org.kfork.sched.WaitResult;
+import org.kfork.uapi.CloneFlags;
 import org.kfork.uapi.Errno;
+import org.kfork.uapi.Signals;
 
 /**
  * The off-heap kernel behind {@link Kernel}: a modeled machine of the configured RAM and CPUs,
@@ -55,6 +67,10 @@ public final class OffHeapKernel implements Kernel {
     private final Globals g;
     private final ThreadLocal<CallFrame> frames = ThreadLocal.withInitial(CallFrame::new);
     private volatile boolean closed;
+    /** Calls between enter and finish, so that close can wait for them to end. */
+    private final CallsInFlight inflight = new CallsInFlight();
+    /** How long close waits for the calls in flight once every task but init was sent SIGKILL. */
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /** What one Java thread keeps across the two halves of a call. */
     private static final class CallFrame {
@@ -71,11 +87,37 @@ public final class OffHeapKernel implements Kernel {
         try {
             booted = Globals.boot(machine, config.seed());
             booted.signalExterns = new KernelSignalExterns(booted);
+            startInit(booted);
         } catch (RuntimeException | Error e) {
             machine.close();
             throw e;
         }
         this.g = booted;
+    }
+
+    /**
+     * rest_init: init_task starts pid 1 with kernel_thread (CLONE_FS, plus the CLONE_VM and
+     * CLONE_UNTRACED kernel_thread adds; no exit signal). kernel_init's execve of the init image
+     * comes with the exec room.
+     */
+    private static void startInit(Globals g) {
+        final int prev = CurrentCpu.boundCpu();
+        CurrentCpu.bind(0); // the boot CPU, init_task's
+        try {
+            final long args = Fork.frame(g, g.initTask) + Fork.FRAME_KARGS;
+            Mem.zero(args, KernelCloneArgs.SIZEOF);
+            Mem.putLong(args + KernelCloneArgs.FLAGS, CloneFlags.CLONE_FS | CloneFlags.CLONE_VM | CloneFlags.CLONE_UNTRACED);
+            final int nr = WaitResult.ret(Fork.kernelClone(g, g.initTask, WaitResult.NO_RCU, args));
+            if (nr != 1 || ProcArray.findTask(g, 1) == 0) {
+                throw new IllegalStateException("kernel_thread for init gave " + nr + ", not pid 1");
+            }
+        } finally {
+            if (prev < 0) {
+                CurrentCpu.unbind();
+            } else {
+                CurrentCpu.bind(prev);
+            }
+        }
     }
 
     /** Boots an off-heap kernel with {@code config}. */
@@ -112,7 +154,9 @@ public final class OffHeapKernel implements Kernel {
      * bound to its CPU inside RCU's system-call section, or 0 when there is no such live task.
      */
     private long enter(int caller) {
+        inflight.enter();
         if (closed) {
+            inflight.exit();
             throw new IllegalStateException("the kernel is closed");
         }
         final CallFrame f = frames.get();
@@ -125,6 +169,7 @@ public final class OffHeapKernel implements Kernel {
         try {
             t = ProcArray.findTask(g, caller);
             if (t == 0 || getInt(t + TaskStruct.EXIT_STATE) != 0) {
+                inflight.exit();
                 return 0;
             }
             ForkTask.getTaskStruct(t);
@@ -186,6 +231,7 @@ public final class OffHeapKernel implements Kernel {
             CurrentCpu.bind(f.prevCpu);
         }
         ForkTask.putTaskStruct(g, t);
+        inflight.exit();
         return r;
     }
 
@@ -193,34 +239,83 @@ public final class OffHeapKernel implements Kernel {
     // kernel/fork.c
     // ---------------------------------------------------------------------------------------------
 
+    /**
+     * One of the clone family's results, packed as a {@link WaitResult}: the frame takes the token
+     * the call gives back (vfork sleeps), and the pid or -errno goes on to {@link #returnToUser}.
+     */
+    private long cloned(long packed) {
+        frames.get().token = WaitResult.token(packed);
+        return WaitResult.ret(packed);
+    }
+
     @Override
     public long fork(int caller) {
-        throw missing("fork", "copyproc");
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        long r;
+        do {
+            r = cloned(ForkCalls.sysFork(g, t, frames.get().token));
+        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
+        return finish(r);
     }
 
     @Override
     public long vfork(int caller) {
-        throw missing("vfork", "copyproc");
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        long r;
+        do {
+            r = cloned(ForkCalls.sysVfork(g, t, frames.get().token));
+        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
+        return finish(r);
     }
 
     @Override
     public long clone(int caller, long flags, long newsp, long parentTid, long childTid, long tls) {
-        throw missing("clone", "copyproc");
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        long r;
+        do {
+            r = cloned(ForkCalls.sysClone(g, t, frames.get().token, flags, newsp, parentTid, childTid, tls));
+        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
+        return finish(r);
     }
 
     @Override
     public long clone3(int caller, long uargs, long size) {
-        throw missing("clone3", "copyproc");
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        long r;
+        do {
+            r = cloned(ForkCalls.sysClone3(g, t, frames.get().token, uargs, size));
+        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
+        return finish(r);
     }
 
     @Override
     public long unshare(int caller, long flags) {
-        throw missing("unshare", "copyproc");
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        return leave(ForkCalls.ksysUnshare(g, t, flags));
     }
 
     @Override
     public long setTidAddress(int caller, long tidptr) {
-        throw missing("set_tid_address", "copyproc");
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        return leave(ForkCalls.sysSetTidAddress(g, t, tidptr));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -521,15 +616,46 @@ public final class OffHeapKernel implements Kernel {
 
     @Override
     public void addProcEventListener(ProcEventListener listener) {
-        throw missing("addProcEventListener", "copyproc");
+        ProcConnector.addListener(g, Objects.requireNonNull(listener, "listener"));
     }
 
+    /**
+     * Shuts the kernel down: no new call is accepted; the calls still running end (every task but
+     * init is sent SIGKILL, which ends killable sleeps such as a vfork parent's); then
+     * kernel_power_off gives every task back (Reboot) and the machine closes, which checks that
+     * every cache is empty: a leak fails the close.
+     *
+     * @throws IllegalStateException when calls are still running after the wait
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        drainCalls();
+        Reboot.kernelPowerOff(g);
         machine.close();
+    }
+
+    /** Waits for the calls in flight to return, after SIGKILL to every task but init. */
+    private void drainCalls() {
+        if (inflight.count() == 0) {
+            return;
+        }
+        g.tasklistLock.readLock().lock();
+        try {
+            final long init = ProcArray.findTask(g, 1);
+            final long head = g.initTask + TaskStruct.TASKS;
+            for (long n = IntrusiveList.next(head); n != head; n = IntrusiveList.next(n)) {
+                final long p = n - TaskStruct.TASKS;
+                if (p != init) {
+                    SignalCalls.sendSig(g, g.initTask, Signals.SIGKILL, p, true);
+                }
+            }
+        } finally {
+            g.tasklistLock.readLock().unlock();
+        }
+        inflight.awaitNone(CLOSE_WAIT_NANOS);
     }
 }

@@ -125,6 +125,27 @@ class KernelContractTest {
         assertThrows(IllegalStateException.class, () -> k.getpid(1));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"offheap", "heap"})
+    void bootStartsPid1AndItForks(String impl) {
+        try (Kernel k = Kernels.boot(impl, SMALL)) {
+            assertEquals(1, k.getpid(1));
+            assertEquals(1, k.gettid(1));
+            assertEquals(0, k.getppid(1), "init's parent is the idle task, pid 0");
+            long c = k.fork(1);
+            assertEquals(2, c);
+            assertEquals(1, k.getppid(2));
+            assertEquals(2, k.getpid(2));
+            String status = k.procStatus(2);
+            assertTrue(status.contains("\nPid:\t2\nPPid:\t1\n"), status);
+            assertTrue(status.contains("\nNSpid:\t2\n"), status);
+            assertTrue(status.contains("\nThreads:\t1\n"), status);
+            assertTrue(status.contains("\nCapEff:\t000001ffffffffff\n"), status);
+            assertEquals(List.of(1, 2), k.tasks().stream().map(t -> t.pid()).toList());
+            assertEquals(1, k.tasks().get(1).ppid());
+        }
+    }
+
     @Test
     void theTaskListHoldsNoIdleTask() {
         try (Kernel off = Kernels.boot("offheap", SMALL); Kernel heap = Kernels.boot("heap", SMALL)) {
