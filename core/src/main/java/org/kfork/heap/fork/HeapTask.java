@@ -59,6 +59,7 @@ public class HeapTask extends HeapCallbackHead {
     /** {@code usage} for HeapRefcount (get_task_struct, put_task_struct). */
     public static final VarHandle USAGE;
     static final VarHandle RCU_USERS;
+    private static final VarHandle EXIT_STATE;
 
     static {
         try {
@@ -67,6 +68,7 @@ public class HeapTask extends HeapCallbackHead {
             THREAD_INFO_FLAGS = l.findVarHandle(HeapTask.class, "threadInfoFlags", long.class);
             USAGE = l.findVarHandle(HeapTask.class, "usage", int.class);
             RCU_USERS = l.findVarHandle(HeapTask.class, "rcuUsers", int.class);
+            EXIT_STATE = l.findVarHandle(HeapTask.class, "exitState", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -279,6 +281,11 @@ public class HeapTask extends HeapCallbackHead {
     public final Link ptraced = new Link(this);
     /** {@code struct list_head ptrace_entry}. */
     public final Link ptraceEntry = new Link(this);
+    /**
+     * exit_notify's dead list threads through ptrace_entry in C; the twin keeps that list's next
+     * pointer here (only exit.c uses it, between reparenting and release_task).
+     */
+    public HeapTask deadNext;
     /** {@code struct pid *thread_pid}: published with a volatile store (rcu_assign_pointer). */
     volatile HeapPid threadPid;
     /** {@code struct hlist_node pid_links[PIDTYPE_MAX]}. */
@@ -537,6 +544,7 @@ public class HeapTask extends HeapCallbackHead {
         schedInfoLastQueued = src.schedInfoLastQueued;
         pushableTasksPrio = src.pushableTasksPrio;
         mm = src.mm;
+        deadNext = src.deadNext; // ptrace_entry's words, copied as memcpy does (null in a live task)
         activeMm = src.activeMm;
         rssStatEvents = src.rssStatEvents;
         System.arraycopy(src.rssStatCount, 0, rssStatCount, 0, rssStatCount.length);
@@ -765,6 +773,11 @@ public class HeapTask extends HeapCallbackHead {
     /** {@code WRITE_ONCE(tsk->pid, nr)}. */
     public void setPid(int nr) {
         pid = nr;
+    }
+
+    /** cmpxchg(&amp;exit_state, expected, update): wait_task_zombie's claim on a zombie. */
+    public boolean compareAndSetExitState(int expected, int update) {
+        return EXIT_STATE.compareAndSet(this, expected, update);
     }
 
     /** {@code rcu_dereference(tsk->thread_pid)}. */

@@ -49,7 +49,7 @@ public final class HeapFilemap {
         }
         final HeapAddressSpace mapping = file.fMapping;
         final HeapInode inode = file.fInode;
-        boolean shmem = sys.isShmemFile(file);
+        boolean shmem = sys.shmem.isShmemFile(file);
         if (shmem && index << PAGE_SHIFT >= inode.iSize) {
             return -VM_FAULT_SIGBUS;
         }
@@ -57,7 +57,7 @@ public final class HeapFilemap {
         if (page != 0) {
             return page;
         }
-        boolean charged = shmem && (sys.shmemFlags(inode) & VmFlags.VM_NORESERVE) != 0;
+        boolean charged = shmem && (sys.shmem.shmemFlags(inode) & VmFlags.VM_NORESERVE) != 0;
         if (charged && sys.overcommit().vmEnoughMemory(1, mmTotalVm) != 0) {
             return -VM_FAULT_SIGBUS;
         }

@@ -75,7 +75,7 @@ public final class HeapMemory {
 
     /** mm_counter_file. */
     static int mmCounterFile(HeapMmSystem sys, HeapVma vma) {
-        return sys.isShmemFile(vma.vmFile) ? Limits.MM_SHMEMPAGES : Limits.MM_FILEPAGES;
+        return sys.shmem.isShmemFile(vma.vmFile) ? Limits.MM_SHMEMPAGES : Limits.MM_FILEPAGES;
     }
 
     // =========================================================================================

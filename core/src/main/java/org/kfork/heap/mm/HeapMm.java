@@ -198,7 +198,7 @@ public final class HeapMm extends LockedAddressSpace {
 
     @Override
     protected long getUnmappedAreaLocked(long addr, long len, long pgoff, int flags) {
-        return HeapMmap.getUnmappedArea(this, addr, len, pgoff, flags);
+        return HeapUnmappedArea.getUnmappedArea(this, addr, len, pgoff, flags);
     }
 
     @Override

@@ -24,8 +24,6 @@ import org.kfork.mm.Mman;
 import org.kfork.mm.MmSystem;
 import org.kfork.mm.MmuGather;
 import org.kfork.mm.Overcommit;
-import org.kfork.mm.VmFlags;
-import org.kfork.mm.VmRules;
 import org.kfork.mm.WorkQueue;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.KernelException;
@@ -84,13 +82,11 @@ public final class HeapMmSystem implements MmSystem {
     private final Overcommit overcommit;
     private final FailSlab failSlab;
     private final KernelLog log = new KernelLog();
+    /** mm/shmem.c's state: the shmem inodes' flags and shared anonymous memory's files. */
+    final HeapShmem shmem;
     private final HeapFileTable files;
     /** kfork_dev's open VMAs, by inode. Guarded by itself. */
     private final Map<HeapInode, Long> devVmOpens = new HashMap<>();
-    /** SHMEM_I(inode)->flags of the shmem inodes. Guarded by itself. */
-    private final Map<HeapInode, Long> shmemFlags = new HashMap<>();
-    /** shmem's super_operations.evict_inode. */
-    private final HeapInodes.EvictMethod shmemEvictInode = this::shmemEvictInode;
     private final HeapVmOperations genericFileVmOps = new HeapVmOperations("generic_file_vm_ops", null, null);
     private final HeapVmOperations shmemVmOps = new HeapVmOperations("shmem_vm_ops", null, null);
     private final HeapVmOperations devVmOps = new HeapVmOperations("kfork_dev_vm_ops", v -> devVmOpen(v, 1),
@@ -143,6 +139,7 @@ public final class HeapMmSystem implements MmSystem {
         this.files = files != null ? files
             : HeapFileTable.filesInit(totalramPages, failSlab, HeapInodes.inodeInit(failSlab));
         buildFileMethods();
+        this.shmem = new HeapShmem(this, overcommit, this.files, shmemFileOperations, shmemVmOps);
         this.files.inodes().setTruncateInodePagesFinal(this::truncateInodePagesFinal);
     }
 
@@ -237,18 +234,6 @@ public final class HeapMmSystem implements MmSystem {
         nrPagetable += d;
     }
 
-    /** shmem_file: whether {@code f} is a shmem file (its pages are MM_SHMEMPAGES); see the off-heap twin. */
-    boolean isShmemFile(HeapFile f) {
-        return f.fOp == shmemFileOperations;
-    }
-
-    /** SHMEM_I(inode)->flags of a shmem inode (VM_NORESERVE or 0), kept Java-side by inode. */
-    long shmemFlags(HeapInode inode) {
-        synchronized (shmemFlags) {
-            return shmemFlags.getOrDefault(inode, -1L);
-        }
-    }
-
     /** get_user_ns. */
     public Object getUserNs(Object ns) {
         userNsRefs++;
@@ -277,59 +262,6 @@ public final class HeapMmSystem implements MmSystem {
             workQueue = new WorkQueue("heap-mm-events");
         }
         return workQueue;
-    }
-
-    /** shmem_zero_setup with __shmem_file_setup: see the off-heap twin; 0, -ENOMEM, -ENOSPC or the file's errno. */
-    int shmemZeroSetup(HeapVma vma, long mmTotalVm) {
-        final long size = vma.vmEnd - vma.vmStart;
-        final long acctFlags = VmRules.shmemZeroAcctFlags(vma.vmFlags);
-        final int err = overcommit.shmemAcctSize(acctFlags, size, mmTotalVm);
-        if (err != 0) {
-            return err;
-        }
-        HeapInodes inodes = files.inodes();
-        HeapInode inode = inodes.newInodePseudo();
-        if (inode == null) {
-            overcommit.shmemUnacctSize(acctFlags, size);
-            return -Errno.ENOSPC;
-        }
-        inode.iIno = Integer.toUnsignedLong(inodes.getNextIno());
-        inode.iMode = HeapInodes.S_IFREG | HeapInodes.S_IRWXUGO;
-        synchronized (shmemFlags) {
-            shmemFlags.put(inode, acctFlags & VmFlags.VM_NORESERVE);
-        }
-        inodes.setEvictInode(inode, shmemEvictInode);
-        inode.iSize = size;
-        HeapFile file = files.allocFile(inode, "/dev/zero (deleted)", OpenFlags.O_RDWR, shmemFileOperations, null);
-        if (ErrPtr.isErr(file)) {
-            inodes.iput(inode); // its eviction gives the charge back
-            return ErrPtr.ptrErr(file);
-        }
-        vma.vmFile = file;
-        vma.vmOps = shmemVmOps;
-        return 0;
-    }
-
-    /** shmem_evict_inode: the page cache goes (with its pages' charge), then the size's charge. */
-    private void shmemEvictInode(HeapInode inode) {
-        final Long flags;
-        synchronized (shmemFlags) {
-            flags = shmemFlags.remove(inode);
-        }
-        if (flags == null) {
-            throw new IllegalStateException("shmem_evict_inode: " + inode + " is no shmem inode");
-        }
-        final long freed;
-        bkl.lock();
-        try {
-            freed = HeapFilemap.truncateInodePagesFinal(this, inode.iData);
-        } finally {
-            bkl.unlock();
-        }
-        if ((flags & VmFlags.VM_NORESERVE) != 0) {
-            overcommit.vmUnacctMemory(freed);
-        }
-        overcommit.shmemUnacctSize(flags, inode.iSize);
     }
 
     /** truncate_inode_pages_final for an inode without evict_inode (the model's regular files). */

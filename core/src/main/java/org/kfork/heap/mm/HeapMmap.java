@@ -14,7 +14,6 @@ import org.kfork.heap.fork.HeapForkMm;
 import org.kfork.heap.fs.HeapFile;
 import org.kfork.heap.fs.HeapFileTable;
 import org.kfork.mm.MmArgs;
-import org.kfork.mm.MmDebug;
 import org.kfork.mm.MmuGather;
 import org.kfork.mm.Pgtable;
 import org.kfork.mm.VmRules;
@@ -22,13 +21,14 @@ import org.kfork.uapi.Errno;
 
 /**
  * The heap twin of {@code org.kfork.kernel.mm.Mmap}: 5.12 mm/mmap.c without page tables (the VMA
- * list and its rb-tree augmented with rb_subtree_gap, find_vma_links and find_vma, vma_merge,
- * __split_vma/split_vma, do_mmap and mmap_region, get_unmapped_area with x86's top-down policy,
- * __do_munmap, remove_vma, exit_mmap, vm_stat_account and validate_mm) over {@link HeapMmStruct}
- * and {@link HeapVma}, with the same steps in the same order. Calls that look a VMA up go through
- * a handle ({@link HeapMm}: its vmacache and the out-parameters).
+ * list and its rb-tree augmented with rb_subtree_gap, find_vma_links and find_vma,
+ * __split_vma/split_vma, do_mmap and mmap_region, __do_munmap, remove_vma, exit_mmap,
+ * expand_stack, vm_stat_account and validate_mm) over {@link HeapMmStruct} and {@link HeapVma},
+ * with the same steps in the same order; vma_merge with __vma_adjust is {@link HeapVmaMerge} and
+ * get_unmapped_area {@link HeapUnmappedArea}. Calls that look a VMA up go through a handle
+ * ({@link HeapMm}: its vmacache and the out-parameters).
  *
- * <p>Invariants kept (what {@link HeapMm#validate} checks):
+ * <p>Invariants kept (what {@link HeapMm#validate} checks), with {@link HeapVmaMerge} when areas merge:
  * <ul>
  *   <li>The VMAs sort by address and do not overlap; each is non-empty and page-aligned. The
  *       vm_next/vm_prev list, from mm.mmap, is the tree's in-order walk.</li>
@@ -243,195 +243,6 @@ public final class HeapMmap {
         return vma;
     }
 
-    // ---- vma_merge and __vma_adjust ----
-
-    /** anon_vma_interval_tree_pre_update_vma and the i_mmap removal before a VMA's range changes. */
-    static void preUpdateVma(HeapVma vma) {
-        for (HeapAnonVmaChain avc = vma.chainFirst; avc != null; avc = avc.sameNext) {
-            HeapIntervalTree.remove(avc, avc.anonVma.rbRoot);
-        }
-        if (vma.vmFile != null) {
-            HeapIntervalTree.remove(vma.shared, vma.vmFile.fMapping.iMmap);
-        }
-    }
-
-    /** anon_vma_interval_tree_post_update_vma and the i_mmap insertion after it. */
-    static void postUpdateVma(HeapVma vma) {
-        for (HeapAnonVmaChain avc = vma.chainFirst; avc != null; avc = avc.sameNext) {
-            HeapIntervalTree.insert(avc, avc.anonVma.rbRoot);
-        }
-        if (vma.vmFile != null) {
-            HeapIntervalTree.insert(vma.shared, vma.vmFile.fMapping.iMmap);
-        }
-    }
-
-    /** Set a VMA's range and pgoff, keeping i_mmap, the avc trees, the gaps and highest_vm_end right. */
-    static void adjustRange(HeapMmStruct mm, HeapVma vma, long start, long end, long pgoff) {
-        preUpdateVma(vma);
-        vma.vmStart = start;
-        vma.vmEnd = end;
-        vma.vmPgoff = pgoff;
-        postUpdateVma(vma);
-        vmaGapUpdate(vma);
-        if (vma.vmNext != null) {
-            vmaGapUpdate(vma.vmNext);
-        } else {
-            mm.highestVmEnd = VmRules.vmEndGap(vma.vmEnd, vma.vmFlags);
-        }
-    }
-
-    /** The removal half of __vma_adjust: {@code gone} is absorbed by a neighbour and freed. */
-    static void removeAbsorbed(HeapMmSystem sys, HeapMmStruct mm, HeapVma gone) {
-        vmaUnlink(mm, gone);
-        unlinkFileVma(gone);
-        if (gone.anonVma != null || gone.chainFirst != null) {
-            HeapRmap.unlinkAnonVmas(sys, gone); // anon_vma_merge
-        }
-        mm.mapCount--;
-        if (gone.vmFile != null) {
-            sys.fput(gone.vmFile);
-        }
-        HeapForkMm.vmAreaFree(sys, gone);
-    }
-
-    /** The anon_vma import of __vma_adjust: importer takes exporter's anon_vma if it has none. */
-    static int importAnonVma(HeapMmSystem sys, HeapVma importer, HeapVma exporter) {
-        if (exporter != null && exporter.anonVma != null && importer.anonVma == null) {
-            importer.anonVma = exporter.anonVma;
-            return HeapRmap.anonVmaClone(sys, importer, exporter);
-        }
-        return 0;
-    }
-
-    /** is_mergeable_vma: same flags and file, and no vm_ops->close. */
-    static boolean isMergeableVma(HeapMmSystem sys, HeapVma vma, HeapFile file, long flags) {
-        if (!VmRules.flagsMergeable(vma.vmFlags, flags)) {
-            return false;
-        }
-        if (vma.vmFile != file) {
-            return false;
-        }
-        return !HeapVmOperations.hasClose(vma.vmOps);
-    }
-
-    /** is_mergeable_anon_vma. */
-    static boolean isMergeableAnonVma(HeapAnonVma a1, HeapAnonVma a2, HeapVma vma) {
-        if ((a1 == null || a2 == null) && (vma == null || HeapRmap.chainSingular(vma))) {
-            return true;
-        }
-        return a1 == a2;
-    }
-
-    /** can_vma_merge_before. */
-    static boolean canMergeBefore(HeapMmSystem sys, HeapVma vma, long flags, HeapAnonVma av, HeapFile file, long pgoff) {
-        return isMergeableVma(sys, vma, file, flags) && isMergeableAnonVma(av, vma.anonVma, vma) && vma.vmPgoff == pgoff;
-    }
-
-    /** can_vma_merge_after. */
-    static boolean canMergeAfter(HeapMmSystem sys, HeapVma vma, long flags, HeapAnonVma av, HeapFile file, long pgoff) {
-        return isMergeableVma(sys, vma, file, flags) && isMergeableAnonVma(av, vma.anonVma, vma)
-            && vma.vmPgoff + vma.pages() == pgoff;
-    }
-
-    /**
-     * vma_merge (cases 1-8 of mm/mmap.c): merge [addr, end) with {@code flags} into prev and/or
-     * next when flags, file, anon_vma and pgoff agree. Returns the VMA now covering the range, or null.
-     */
-    static HeapVma vmaMerge(HeapMmSystem sys, HeapMmStruct mm, HeapVma prev, long addr, long end, long flags,
-        HeapAnonVma av, HeapFile file, long pgoff) {
-        long pglen = (end - addr) >>> PAGE_SHIFT;
-        if ((flags & VM_SPECIAL) != 0) {
-            return null;
-        }
-        HeapVma next = prev != null ? prev.vmNext : mm.mmap;
-        HeapVma area = next;
-        if (area != null && area.vmEnd == end) {
-            next = next.vmNext; // cases 6, 7, 8
-        }
-        if (prev != null && prev.vmEnd == addr && canMergeAfter(sys, prev, flags, av, file, pgoff)) {
-            HeapVma covered = area != null && area.vmStart == addr && area.vmEnd <= end ? area : null;
-            HeapVma shrunk = area != null && area.vmStart == addr && area.vmEnd > end ? area : null;
-            if (next != null && end == next.vmStart && canMergeBefore(sys, next, flags, av, file, pgoff + pglen)
-                && isMergeableAnonVma(prev.anonVma, next.anonVma, null)) {
-                // cases 1, 6: prev absorbs the range and next
-                if (importAnonVma(sys, prev, covered != null && covered.anonVma != null ? covered : next) != 0) {
-                    return null;
-                }
-                long newEnd = next.vmEnd;
-                if (covered != null) {
-                    removeAbsorbed(sys, mm, covered);
-                }
-                removeAbsorbed(sys, mm, next);
-                adjustRange(mm, prev, prev.vmStart, newEnd, prev.vmPgoff);
-            } else {
-                // cases 2, 5, 7: prev grows to end; area shrinks (5) or goes (7)
-                if (importAnonVma(sys, prev, covered != null ? covered : shrunk) != 0) {
-                    return null;
-                }
-                if (covered != null) {
-                    removeAbsorbed(sys, mm, covered);
-                } else if (shrunk != null) {
-                    adjustRange(mm, shrunk, end, shrunk.vmEnd, shrunk.vmPgoff + pglen);
-                }
-                adjustRange(mm, prev, prev.vmStart, end, prev.vmPgoff);
-            }
-            return prev;
-        }
-        if (next != null && end == next.vmStart && canMergeBefore(sys, next, flags, av, file, pgoff + pglen)) {
-            if (prev != null && addr < prev.vmEnd) {
-                // case 4: prev shrinks to addr, next grows down to addr
-                if (importAnonVma(sys, next, prev) != 0) {
-                    return null;
-                }
-                long delta = (prev.vmEnd - addr) >>> PAGE_SHIFT;
-                adjustRange(mm, prev, prev.vmStart, addr, prev.vmPgoff);
-                adjustRange(mm, next, addr, next.vmEnd, next.vmPgoff - delta);
-            } else {
-                // cases 3, 8: next grows down to addr, over area in case 8
-                HeapVma covered = area != next && area != null && area.vmStart == addr ? area : null;
-                if (importAnonVma(sys, next, covered) != 0) {
-                    return null;
-                }
-                if (covered != null) {
-                    removeAbsorbed(sys, mm, covered);
-                }
-                adjustRange(mm, next, addr, next.vmEnd, next.vmPgoff - pglen);
-            }
-            return next;
-        }
-        return null;
-    }
-
-    /** anon_vma_compatible (for find_mergeable_anon_vma): the access flags may differ. */
-    static boolean anonVmaCompatible(HeapVma a, HeapVma b) {
-        return a.vmEnd == b.vmStart && a.vmFile == b.vmFile
-            && ((a.vmFlags ^ b.vmFlags) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) == 0
-            && b.vmPgoff == a.vmPgoff + ((b.vmStart - a.vmStart) >>> PAGE_SHIFT);
-    }
-
-    /** reusable_anon_vma: old's anon_vma, if a and b could share one and old links to nothing else. */
-    static HeapAnonVma reusableAnonVma(HeapVma old, HeapVma a, HeapVma b) {
-        if (anonVmaCompatible(a, b)) {
-            HeapAnonVma av = old.anonVma;
-            if (av != null && HeapRmap.chainSingular(old)) {
-                return av;
-            }
-        }
-        return null;
-    }
-
-    /** find_mergeable_anon_vma: the anon_vma of a neighbour (the next, then the previous) this VMA could share, or null. */
-    static HeapAnonVma findMergeableAnonVma(HeapVma vma) {
-        HeapAnonVma a = null;
-        if (vma.vmNext != null) {
-            a = reusableAnonVma(vma.vmNext, vma, vma.vmNext);
-        }
-        if (a == null && vma.vmPrev != null) {
-            a = reusableAnonVma(vma.vmPrev, vma.vmPrev, vma);
-        }
-        return a;
-    }
-
     // ---- do_mmap, mmap_region ----
 
     /** do_mmap of {@code file} (null: anonymous memory): the address, or a negative errno. */
@@ -450,7 +261,7 @@ public final class HeapMmap {
         if (mm.mapCount > sys.maxMapCount) {
             return -Errno.ENOMEM;
         }
-        addr = getUnmappedArea(cur, addr, len, pgoff, flags);
+        addr = HeapUnmappedArea.getUnmappedArea(cur, addr, len, pgoff, flags);
         if (Errno.isError(addr)) {
             return addr;
         }
@@ -490,7 +301,7 @@ public final class HeapMmap {
             }
             vmFlags |= VM_ACCOUNT;
         }
-        HeapVma vma = vmaMerge(sys, mm, cur.linkPrev, addr, addr + len, vmFlags, null, file, pgoff);
+        HeapVma vma = HeapVmaMerge.vmaMerge(sys, mm, cur.linkPrev, addr, addr + len, vmFlags, null, file, pgoff);
         if (vma == null) {
             vma = HeapForkMm.vmAreaAlloc(sys, mm);
             if (vma == null) {
@@ -520,7 +331,7 @@ public final class HeapMmap {
             } else if ((vmFlags & VM_SHARED) != 0) {
                 // shared anonymous memory is a deleted /dev/zero shmem file, charged to overcommit
                 // for its size (__shmem_file_setup's shmem_acct_size)
-                int err = sys.shmemZeroSetup(vma, mm.totalVm);
+                int err = sys.shmem.shmemZeroSetup(vma, mm.totalVm);
                 if (err != 0) {
                     return freeVma(sys, vma, charged, err);
                 }
@@ -544,173 +355,6 @@ public final class HeapMmap {
         HeapForkMm.vmAreaFree(sys, vma);
         sys.overcommit().vmUnacctMemory(charged);
         return err;
-    }
-
-    // ---- get_unmapped_area ----
-
-    /** vm_end_gap of a VMA's predecessor, or 0 for the first VMA. */
-    static long endGapOfPrev(HeapVma vma) {
-        HeapVma p = vma.vmPrev;
-        return p != null ? VmRules.vmEndGap(p.vmEnd, p.vmFlags) : 0;
-    }
-
-    /** unmapped_area: the lowest gap of {@code len} (plus alignment) above lowLimit, or -ENOMEM. */
-    static long unmappedArea(HeapMmStruct mm, long len, long lowLimitIn, long highLimitIn, long alignMask,
-        long alignOffset) {
-        if (MmArgs.noRoom(len, lowLimitIn, highLimitIn, alignMask)) {
-            return -Errno.ENOMEM;
-        }
-        long length = len + alignMask;
-        long highLimit = highLimitIn - length;
-        long lowLimit = lowLimitIn + length;
-        long gapStart;
-        long gapEnd;
-        HeapVma vma = (HeapVma) mm.mmRb.node();
-        if (vma != null && vma.rbSubtreeGap >= length) {
-            boolean descend = true;
-            search:
-            while (true) {
-                if (descend) {
-                    gapEnd = VmRules.vmStartGap(vma.vmStart, vma.vmFlags);
-                    HeapVma left = (HeapVma) vma.left();
-                    if (gapEnd >= lowLimit && left != null && left.rbSubtreeGap >= length) {
-                        vma = left;
-                        continue;
-                    }
-                    gapStart = endGapOfPrev(vma);
-                } else {
-                    gapStart = endGapOfPrev(vma);
-                    gapEnd = VmRules.vmStartGap(vma.vmStart, vma.vmFlags);
-                }
-                descend = true;
-                // check_current
-                if (gapStart > highLimit) {
-                    return -Errno.ENOMEM;
-                }
-                if (gapEnd >= lowLimit && gapEnd > gapStart && gapEnd - gapStart >= length) {
-                    return MmArgs.bottomUpPlace(gapStart, lowLimitIn, alignMask, alignOffset);
-                }
-                HeapVma right = (HeapVma) vma.right();
-                if (right != null && right.rbSubtreeGap >= length) {
-                    vma = right;
-                    continue;
-                }
-                while (true) {
-                    HeapRbNode prev = vma;
-                    HeapRbNode parent = prev.parent();
-                    if (parent == null) {
-                        break search;
-                    }
-                    vma = (HeapVma) parent;
-                    if (prev == vma.left()) {
-                        descend = false;
-                        break;
-                    }
-                }
-            }
-        }
-        // check_highest
-        gapStart = mm.highestVmEnd;
-        if (gapStart > highLimit) {
-            return -Errno.ENOMEM;
-        }
-        return MmArgs.bottomUpPlace(gapStart, lowLimitIn, alignMask, alignOffset);
-    }
-
-    /** unmapped_area_topdown: the highest gap of {@code len} (plus alignment) below highLimit, or -ENOMEM. */
-    static long unmappedAreaTopdown(HeapMmStruct mm, long len, long lowLimitIn, long highLimitIn, long alignMask,
-        long alignOffset) {
-        if (MmArgs.noRoom(len, lowLimitIn, highLimitIn, alignMask)) {
-            return -Errno.ENOMEM;
-        }
-        long length = len + alignMask;
-        long highLimit = highLimitIn - length;
-        long lowLimit = lowLimitIn + length;
-        long gapStart = mm.highestVmEnd;
-        long gapEnd;
-        if (gapStart <= highLimit) {
-            return MmArgs.topdownPlace(highLimitIn, len, alignMask, alignOffset);
-        }
-        HeapVma vma = (HeapVma) mm.mmRb.node();
-        if (vma == null || vma.rbSubtreeGap < length) {
-            return -Errno.ENOMEM;
-        }
-        boolean descend = true;
-        while (true) {
-            if (descend) {
-                gapStart = endGapOfPrev(vma);
-                HeapVma right = (HeapVma) vma.right();
-                if (gapStart <= highLimit && right != null && right.rbSubtreeGap >= length) {
-                    vma = right;
-                    continue;
-                }
-            }
-            descend = true;
-            // check_current
-            gapEnd = VmRules.vmStartGap(vma.vmStart, vma.vmFlags);
-            if (gapEnd < lowLimit) {
-                return -Errno.ENOMEM;
-            }
-            if (gapStart <= highLimit && gapEnd > gapStart && gapEnd - gapStart >= length) {
-                if (gapEnd > highLimitIn) {
-                    gapEnd = highLimitIn;
-                }
-                return MmArgs.topdownPlace(gapEnd, len, alignMask, alignOffset);
-            }
-            HeapVma left = (HeapVma) vma.left();
-            if (left != null && left.rbSubtreeGap >= length) {
-                vma = left;
-                continue;
-            }
-            while (true) {
-                HeapRbNode prev = vma;
-                HeapRbNode parent = prev.parent();
-                if (parent == null) {
-                    return -Errno.ENOMEM;
-                }
-                vma = (HeapVma) parent;
-                if (prev == vma.right()) {
-                    gapStart = endGapOfPrev(vma);
-                    descend = false;
-                    break;
-                }
-            }
-        }
-    }
-
-    /**
-     * get_unmapped_area with x86's arch_get_unmapped_area_topdown: MAP_FIXED takes the address;
-     * a hint is taken if the area is free; else the highest gap below mmap_base, else the lowest
-     * above mmap_legacy_base. The address, or a negative errno.
-     */
-    static long getUnmappedArea(HeapMm cur, long addr, long len, long pgoff, int flags) {
-        if (MmArgs.tooLong(len)) {
-            return -Errno.ENOMEM;
-        }
-        long alignMask = MmArgs.alignMask(flags);
-        long result;
-        if ((flags & MAP_FIXED) != 0) {
-            result = addr;
-        } else {
-            result = -Errno.ENOMEM;
-            if (addr != 0) {
-                addr &= PAGE_MASK;
-                if (MmArgs.hintFits(addr, len)) {
-                    HeapVma vma = findVma(cur, addr);
-                    if (vma == null || addr + len <= VmRules.vmStartGap(vma.vmStart, vma.vmFlags)) {
-                        result = addr;
-                    }
-                }
-            }
-            if (Errno.isError(result)) {
-                long alignOffset = MmArgs.alignOffset(pgoff, alignMask);
-                result = unmappedAreaTopdown(cur.mm, len, PAGE_SIZE, cur.mm.mmapBase, alignMask, alignOffset);
-                if (Errno.isError(result)) {
-                    result = unmappedArea(cur.mm, len, cur.mm.mmapLegacyBase, TASK_SIZE, alignMask, alignOffset);
-                }
-            }
-        }
-        return MmArgs.checkUnmappedArea(result, len);
     }
 
     // ---- remove_vma, split_vma, do_munmap, exit_mmap ----
@@ -750,9 +394,9 @@ public final class HeapMmap {
         HeapVmOperations.open(n);
         n.shared = null; // the copy's own i_mmap node is made when it is linked
         if (newBelow) {
-            adjustRange(cur.mm, vma, addr, vma.vmEnd, vma.vmPgoff + ((addr - n.vmStart) >>> PAGE_SHIFT));
+            HeapVmaMerge.adjustRange(cur.mm, vma, addr, vma.vmEnd, vma.vmPgoff + ((addr - n.vmStart) >>> PAGE_SHIFT));
         } else {
-            adjustRange(cur.mm, vma, vma.vmStart, addr, vma.vmPgoff);
+            HeapVmaMerge.adjustRange(cur.mm, vma, vma.vmStart, addr, vma.vmPgoff);
         }
         // __insert_vm_struct
         if (findVmaLinks(cur, n.vmStart, n.vmEnd) != 0) {
@@ -787,7 +431,8 @@ public final class HeapMmap {
      */
     static int vmaMergeOrSplit(HeapMm cur, HeapVma vma, long start, long end, long newFlags, boolean madvise) {
         long pgoff = vma.vmPgoff + ((start - vma.vmStart) >>> PAGE_SHIFT);
-        HeapVma merged = vmaMerge(cur.sys, cur.mm, cur.pprev, start, end, newFlags, vma.anonVma, vma.vmFile, pgoff);
+        HeapVma merged = HeapVmaMerge.vmaMerge(cur.sys, cur.mm, cur.pprev, start, end, newFlags, vma.anonVma,
+            vma.vmFile, pgoff);
         if (merged != null) {
             cur.pprev = merged;
             return 0;
@@ -966,10 +611,10 @@ public final class HeapMmap {
             mm.lockedVm += grow;
         }
         vmStatAccount(mm, vma.vmFlags, grow);
-        preUpdateVma(vma);
+        HeapVmaMerge.preUpdateVma(vma);
         vma.vmStart = address;
         vma.vmPgoff -= grow;
-        postUpdateVma(vma);
+        HeapVmaMerge.postUpdateVma(vma);
         vmaGapUpdate(vma);
         return 0;
     }

@@ -102,7 +102,7 @@ public final class HeapRmap {
         if (avc == null) {
             return -Errno.ENOMEM;
         }
-        HeapAnonVma a = HeapMmap.findMergeableAnonVma(vma);
+        HeapAnonVma a = HeapVmaMerge.findMergeableAnonVma(vma);
         if (a == null) {
             a = anonVmaAlloc(sys);
             if (a == null) {

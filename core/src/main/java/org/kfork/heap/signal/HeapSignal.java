@@ -54,28 +54,28 @@ public final class HeapSignal {
     }
 
     /** is_global_init. */
-    static boolean isGlobalInit(HeapTask t) {
+    public static boolean isGlobalInit(HeapTask t) {
         return t.tgid == 1;
     }
 
     /** next_thread. */
-    static HeapTask nextThread(HeapTask p) {
+    public static HeapTask nextThread(HeapTask p) {
         return ((HeapTask.Link) p.threadGroup.next()).task;
     }
 
     /** thread_group_empty. */
-    static boolean threadGroupEmpty(HeapTask p) {
+    public static boolean threadGroupEmpty(HeapTask p) {
         return HeapIntrusiveList.listEmpty(p.threadGroup);
     }
 
     /** The first task of for_each_thread, or null. */
-    static HeapTask firstThread(HeapSignalStruct sig) {
+    public static HeapTask firstThread(HeapSignalStruct sig) {
         HeapIntrusiveList n = sig.threadHead.next();
         return n == sig.threadHead ? null : ((HeapTask.Link) n).task;
     }
 
     /** The task after {@code t} in for_each_thread, or null. */
-    static HeapTask nextThreadNode(HeapSignalStruct sig, HeapTask t) {
+    public static HeapTask nextThreadNode(HeapSignalStruct sig, HeapTask t) {
         HeapIntrusiveList n = t.threadNode.next();
         return n == sig.threadHead ? null : ((HeapTask.Link) n).task;
     }

@@ -160,6 +160,11 @@ public final class HeapSignalCalls {
 
     /** do_notify_parent: see the off-heap twin; the on-stack siginfo is a new object. */
     public static boolean doNotifyParent(HeapGlobals g, HeapTask tsk, int sig) {
+        return doNotifyParent(g, tsk, tsk, sig);
+    }
+
+    /** do_notify_parent on behalf of {@code current} (see the off-heap twin: the siginfo's home). */
+    public static boolean doNotifyParent(HeapGlobals g, HeapTask current, HeapTask tsk, int sig) {
         if (sig == -1) {
             throw new IllegalArgumentException("do_notify_parent of a thread that autoreaps (exit_signal -1)");
         }

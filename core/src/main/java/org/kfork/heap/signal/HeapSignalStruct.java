@@ -70,6 +70,14 @@ public final class HeapSignalStruct {
     public long utime;
     /** {@code u64 stime}: the system time of the group's dead threads. */
     public long stime;
+    /** {@code u64 gtime}: the guest time of the group's dead threads (exit.c's __exit_signal). */
+    public long gtime;
+    /** {@code u64 cutime}: the user time of the reaped children (exit.c's wait_task_zombie). */
+    public long cutime;
+    /** {@code u64 cstime}. */
+    public long cstime;
+    /** {@code u64 cgtime}. */
+    public long cgtime;
     /** {@code rlim[i].rlim_cur}. */
     public final long[] rlimCur = new long[Limits.RLIM_NLIMITS];
     /** {@code rlim[i].rlim_max}. */

@@ -77,7 +77,7 @@ public final class Filemap {
         }
         final long mapping = FileTable.fileMapping(file);
         final long inode = FileTable.fileInode(file);
-        boolean shmem = sys.isShmemFile(file);
+        boolean shmem = sys.shmem.isShmemFile(file);
         if (shmem && index << PAGE_SHIFT >= getLong(inode + Inode.I_SIZE)) {
             return -VM_FAULT_SIGBUS; // shmem_getpage_gfp: -EINVAL past i_size
         }
@@ -85,7 +85,7 @@ public final class Filemap {
         if (page != 0) {
             return Ram.virtToPhys(page);
         }
-        boolean charged = shmem && (sys.shmemFlags(inode) & VmFlags.VM_NORESERVE) != 0;
+        boolean charged = shmem && (sys.shmem.shmemFlags(inode) & VmFlags.VM_NORESERVE) != 0;
         if (charged && sys.overcommit().vmEnoughMemory(1, mmTotalVm) != 0) {
             return -VM_FAULT_SIGBUS; // shmem_acct_block refused: -ENOSPC
         }

@@ -126,7 +126,7 @@ public final class Memory {
 
     /** mm_counter_file: shmem's pages are MM_SHMEMPAGES (PageSwapBacked), other files' MM_FILEPAGES. */
     static int mmCounterFile(OffHeapMmSystem sys, long vma) {
-        return sys.isShmemFile(vmFile(vma)) ? Limits.MM_SHMEMPAGES : Limits.MM_FILEPAGES;
+        return sys.shmem.isShmemFile(vmFile(vma)) ? Limits.MM_SHMEMPAGES : Limits.MM_FILEPAGES;
     }
 
     /** mm_counter. */

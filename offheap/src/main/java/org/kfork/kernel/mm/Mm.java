@@ -279,7 +279,7 @@ public final class Mm extends LockedAddressSpace {
 
     @Override
     protected long getUnmappedAreaLocked(long addr, long len, long pgoff, int flags) {
-        return Mmap.getUnmappedArea(this, addr, len, pgoff, flags);
+        return UnmappedArea.getUnmappedArea(this, addr, len, pgoff, flags);
     }
 
     @Override

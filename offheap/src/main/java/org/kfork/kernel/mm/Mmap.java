@@ -23,7 +23,6 @@ import org.kfork.kernel.struct.Inode;
 import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.VmAreaStruct;
 import org.kfork.mm.MmArgs;
-import org.kfork.mm.MmDebug;
 import org.kfork.mm.MmuGather;
 import org.kfork.mm.Pgtable;
 import org.kfork.mm.VmRules;
@@ -31,16 +30,15 @@ import org.kfork.uapi.Errno;
 
 /**
  * 5.12 mm/mmap.c: the VMA list and its rb-tree augmented with rb_subtree_gap
- * (vma_compute_gap, __vma_link_rb, __vma_unlink), find_vma_links and find_vma, vma_merge with
- * __vma_adjust's anon_vma import, __split_vma/split_vma, do_mmap and mmap_region,
- * get_unmapped_area with unmapped_area(_topdown) and x86's top-down policy with its bottom-up
- * fallback (arch/x86/kernel/sys_x86_64.c), __do_munmap with unmap_region (the pages and page
- * tables go through {@link Memory}), remove_vma, exit_mmap, vm_stat_account
- * and validate_mm. Static over modeled addresses; calls that look a VMA up go through a handle
- * ({@link Mm}: its vmacache and the out-parameters). The heap twin is
- * {@link org.kfork.heap.mm.HeapMmap}.
+ * (vma_compute_gap, __vma_link_rb, __vma_unlink), find_vma_links and find_vma,
+ * __split_vma/split_vma, do_mmap and mmap_region, __do_munmap with unmap_region (the pages and
+ * page tables go through {@link Memory}), remove_vma, exit_mmap, expand_stack, vm_stat_account
+ * and validate_mm. Two parts of mm/mmap.c have rooms of their own: vma_merge with __vma_adjust
+ * ({@link VmaMerge}) and get_unmapped_area with x86's policy ({@link UnmappedArea}). Static over
+ * modeled addresses; calls that look a VMA up go through a handle ({@link Mm}: its vmacache and
+ * the out-parameters). The heap twin is {@link org.kfork.heap.mm.HeapMmap}.
  *
- * <p>Invariants kept (what {@link Mm#validate} checks):
+ * <p>Invariants kept (what {@link Mm#validate} checks), with {@link VmaMerge} when areas merge:
  * <ul>
  *   <li>The VMAs sort by address and do not overlap; each is non-empty and page-aligned, and its
  *       vm_mm is its mm. The vm_next/vm_prev list, from mm->mmap, is the tree's in-order walk.</li>
@@ -246,201 +244,6 @@ public final class Mmap {
         return vma;
     }
 
-    // ---- vma_merge and __vma_adjust ----
-
-    /** anon_vma_interval_tree_pre_update_vma and the i_mmap removal before a VMA's range changes. */
-    static void preUpdateVma(long vma) {
-        long head = vma + VmAreaStruct.ANON_VMA_CHAIN;
-        for (long e = getLong(head); e != head; e = getLong(e)) {
-            long avc = Rmap.avcOfEntry(e);
-            AnonVmaIntervalTree.remove(avc, getLong(avc + AnonVmaChainStruct.ANON_VMA) + AnonVmaStruct.RB_ROOT);
-        }
-        if (vmFile(vma) != 0) {
-            VmaIntervalTree.remove(vma, fileMapping(vmFile(vma)) + AddressSpace.I_MMAP);
-        }
-    }
-
-    /** anon_vma_interval_tree_post_update_vma and the i_mmap insertion after it. */
-    static void postUpdateVma(long vma) {
-        long head = vma + VmAreaStruct.ANON_VMA_CHAIN;
-        for (long e = getLong(head); e != head; e = getLong(e)) {
-            long avc = Rmap.avcOfEntry(e);
-            AnonVmaIntervalTree.insert(avc, getLong(avc + AnonVmaChainStruct.ANON_VMA) + AnonVmaStruct.RB_ROOT);
-        }
-        if (vmFile(vma) != 0) {
-            VmaIntervalTree.insert(vma, fileMapping(vmFile(vma)) + AddressSpace.I_MMAP);
-        }
-    }
-
-    /** Set a VMA's range and pgoff, keeping i_mmap, the avc trees, the gaps and highest_vm_end right. */
-    static void adjustRange(long mm, long vma, long start, long end, long pgoff) {
-        preUpdateVma(vma);
-        putLong(vma + VmAreaStruct.VM_START, start);
-        putLong(vma + VmAreaStruct.VM_END, end);
-        putLong(vma + VmAreaStruct.VM_PGOFF, pgoff);
-        postUpdateVma(vma);
-        vmaGapUpdate(vma);
-        long next = vmNext(vma);
-        if (next != 0) {
-            vmaGapUpdate(next);
-        } else {
-            putLong(mm + MmStruct.HIGHEST_VM_END, VmRules.vmEndGap(end, vmFlags(vma)));
-        }
-    }
-
-    /** The removal half of __vma_adjust: {@code gone} is absorbed by a neighbour and freed. */
-    static void removeAbsorbed(OffHeapMmSystem sys, long mm, long gone) {
-        vmaUnlink(mm, gone);
-        unlinkFileVma(gone);
-        long head = gone + VmAreaStruct.ANON_VMA_CHAIN;
-        if (anonVma(gone) != 0 || getLong(head) != head) {
-            Rmap.unlinkAnonVmas(sys, gone); // anon_vma_merge
-        }
-        mapCountAdd(mm, -1);
-        if (vmFile(gone) != 0) {
-            sys.fput(vmFile(gone));
-        }
-        ForkMm.vmAreaFree(sys, gone);
-    }
-
-    /** The anon_vma import of __vma_adjust: importer takes exporter's anon_vma if it has none. */
-    static int importAnonVma(OffHeapMmSystem sys, long importer, long exporter) {
-        if (exporter != 0 && anonVma(exporter) != 0 && anonVma(importer) == 0) {
-            putLong(importer + VmAreaStruct.ANON_VMA, anonVma(exporter));
-            return Rmap.anonVmaClone(sys, importer, exporter);
-        }
-        return 0;
-    }
-
-    /** is_mergeable_vma: same flags and file, and no vm_ops->close. */
-    static boolean isMergeableVma(OffHeapMmSystem sys, long vma, long file, long flags) {
-        if (!VmRules.flagsMergeable(vmFlags(vma), flags)) {
-            return false;
-        }
-        if (vmFile(vma) != file) {
-            return false;
-        }
-        return !sys.vmOpsHasClose(getLong(vma + VmAreaStruct.VM_OPS));
-    }
-
-    /** is_mergeable_anon_vma. */
-    static boolean isMergeableAnonVma(long a1, long a2, long vma) {
-        if ((a1 == 0 || a2 == 0) && (vma == 0 || Rmap.chainSingular(vma))) {
-            return true;
-        }
-        return a1 == a2;
-    }
-
-    /** can_vma_merge_before. */
-    static boolean canMergeBefore(OffHeapMmSystem sys, long vma, long flags, long av, long file, long pgoff) {
-        return isMergeableVma(sys, vma, file, flags) && isMergeableAnonVma(av, anonVma(vma), vma) && vmPgoff(vma) == pgoff;
-    }
-
-    /** can_vma_merge_after. */
-    static boolean canMergeAfter(OffHeapMmSystem sys, long vma, long flags, long av, long file, long pgoff) {
-        return isMergeableVma(sys, vma, file, flags) && isMergeableAnonVma(av, anonVma(vma), vma)
-            && vmPgoff(vma) + pages(vma) == pgoff;
-    }
-
-    /**
-     * vma_merge (cases 1-8 of mm/mmap.c): merge [addr, end) with {@code flags} into prev and/or
-     * next when flags, file, anon_vma and pgoff agree. Returns the VMA now covering the range, or 0.
-     */
-    static long vmaMerge(OffHeapMmSystem sys, long mm, long prev, long addr, long end, long flags, long av, long file,
-        long pgoff) {
-        long pglen = (end - addr) >>> PAGE_SHIFT;
-        if ((flags & VM_SPECIAL) != 0) {
-            return 0;
-        }
-        long next = prev != 0 ? vmNext(prev) : getLong(mm + MmStruct.MMAP);
-        long area = next;
-        if (area != 0 && vmEnd(area) == end) {
-            next = vmNext(next); // cases 6, 7, 8
-        }
-        if (prev != 0 && vmEnd(prev) == addr && canMergeAfter(sys, prev, flags, av, file, pgoff)) {
-            long covered = area != 0 && vmStart(area) == addr && vmEnd(area) <= end ? area : 0;
-            long shrunk = area != 0 && vmStart(area) == addr && vmEnd(area) > end ? area : 0;
-            if (next != 0 && end == vmStart(next) && canMergeBefore(sys, next, flags, av, file, pgoff + pglen)
-                && isMergeableAnonVma(anonVma(prev), anonVma(next), 0)) {
-                // cases 1, 6: prev absorbs the range and next
-                if (importAnonVma(sys, prev, covered != 0 && anonVma(covered) != 0 ? covered : next) != 0) {
-                    return 0;
-                }
-                long newEnd = vmEnd(next);
-                if (covered != 0) {
-                    removeAbsorbed(sys, mm, covered);
-                }
-                removeAbsorbed(sys, mm, next);
-                adjustRange(mm, prev, vmStart(prev), newEnd, vmPgoff(prev));
-            } else {
-                // cases 2, 5, 7: prev grows to end; area shrinks (5) or goes (7)
-                if (importAnonVma(sys, prev, covered != 0 ? covered : shrunk) != 0) {
-                    return 0;
-                }
-                if (covered != 0) {
-                    removeAbsorbed(sys, mm, covered);
-                } else if (shrunk != 0) {
-                    adjustRange(mm, shrunk, end, vmEnd(shrunk), vmPgoff(shrunk) + pglen);
-                }
-                adjustRange(mm, prev, vmStart(prev), end, vmPgoff(prev));
-            }
-            return prev;
-        }
-        if (next != 0 && end == vmStart(next) && canMergeBefore(sys, next, flags, av, file, pgoff + pglen)) {
-            if (prev != 0 && addr < vmEnd(prev)) {
-                // case 4: prev shrinks to addr, next grows down to addr
-                if (importAnonVma(sys, next, prev) != 0) {
-                    return 0;
-                }
-                long delta = (vmEnd(prev) - addr) >>> PAGE_SHIFT;
-                adjustRange(mm, prev, vmStart(prev), addr, vmPgoff(prev));
-                adjustRange(mm, next, addr, vmEnd(next), vmPgoff(next) - delta);
-            } else {
-                // cases 3, 8: next grows down to addr, over area in case 8
-                long covered = area != next && area != 0 && vmStart(area) == addr ? area : 0;
-                if (importAnonVma(sys, next, covered) != 0) {
-                    return 0;
-                }
-                if (covered != 0) {
-                    removeAbsorbed(sys, mm, covered);
-                }
-                adjustRange(mm, next, addr, vmEnd(next), vmPgoff(next) - pglen);
-            }
-            return next;
-        }
-        return 0;
-    }
-
-    /** anon_vma_compatible (for find_mergeable_anon_vma): the access flags may differ. */
-    static boolean anonVmaCompatible(long a, long b) {
-        return vmEnd(a) == vmStart(b) && vmFile(a) == vmFile(b)
-            && ((vmFlags(a) ^ vmFlags(b)) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) == 0
-            && vmPgoff(b) == vmPgoff(a) + ((vmStart(b) - vmStart(a)) >>> PAGE_SHIFT);
-    }
-
-    /** reusable_anon_vma: old's anon_vma, if a and b could share one and old links to nothing else. */
-    static long reusableAnonVma(long old, long a, long b) {
-        if (anonVmaCompatible(a, b)) {
-            long av = anonVma(old);
-            if (av != 0 && Rmap.chainSingular(old)) {
-                return av;
-            }
-        }
-        return 0;
-    }
-
-    /** find_mergeable_anon_vma: the anon_vma of a neighbour (the next, then the previous) this VMA could share, or 0. */
-    static long findMergeableAnonVma(long vma) {
-        long a = 0;
-        if (vmNext(vma) != 0) {
-            a = reusableAnonVma(vmNext(vma), vma, vmNext(vma));
-        }
-        if (a == 0 && vmPrev(vma) != 0) {
-            a = reusableAnonVma(vmPrev(vma), vmPrev(vma), vma);
-        }
-        return a;
-    }
-
     // ---- do_mmap, mmap_region ----
 
     /** do_mmap of {@code file} (0: anonymous memory): the address, or a negative errno. */
@@ -459,7 +262,7 @@ public final class Mmap {
         if (getInt(mm + MmStruct.MAP_COUNT) > sys.maxMapCount) {
             return -Errno.ENOMEM;
         }
-        addr = getUnmappedArea(cur, addr, len, pgoff, flags);
+        addr = UnmappedArea.getUnmappedArea(cur, addr, len, pgoff, flags);
         if (Errno.isError(addr)) {
             return addr;
         }
@@ -499,7 +302,7 @@ public final class Mmap {
             }
             vmFlags |= VM_ACCOUNT;
         }
-        long vma = vmaMerge(sys, mm, cur.linkPrev, addr, addr + len, vmFlags, 0, file, pgoff);
+        long vma = VmaMerge.vmaMerge(sys, mm, cur.linkPrev, addr, addr + len, vmFlags, 0, file, pgoff);
         if (vma == 0) {
             vma = ForkMm.vmAreaAlloc(sys, mm);
             if (vma == 0) {
@@ -529,7 +332,7 @@ public final class Mmap {
             } else if ((vmFlags & VM_SHARED) != 0) {
                 // shared anonymous memory is a deleted /dev/zero shmem file, charged to overcommit
                 // for its size (__shmem_file_setup's shmem_acct_size)
-                int err = sys.shmemZeroSetup(vma, mmGet(mm, MmStruct.TOTAL_VM));
+                int err = sys.shmem.shmemZeroSetup(vma, mmGet(mm, MmStruct.TOTAL_VM));
                 if (err != 0) {
                     return freeVma(sys, vma, charged, err);
                 }
@@ -553,174 +356,6 @@ public final class Mmap {
         ForkMm.vmAreaFree(sys, vma);
         sys.overcommit().vmUnacctMemory(charged);
         return err;
-    }
-
-    // ---- get_unmapped_area ----
-
-    /** vm_end_gap of a VMA's predecessor, or 0 for the first VMA. */
-    static long endGapOfPrev(long vma) {
-        long p = vmPrev(vma);
-        return p != 0 ? VmRules.vmEndGap(vmEnd(p), vmFlags(p)) : 0;
-    }
-
-    /** unmapped_area: the lowest gap of {@code len} (plus alignment) above lowLimit, or -ENOMEM. */
-    static long unmappedArea(long mm, long len, long lowLimitIn, long highLimitIn, long alignMask, long alignOffset) {
-        if (MmArgs.noRoom(len, lowLimitIn, highLimitIn, alignMask)) {
-            return -Errno.ENOMEM;
-        }
-        long length = len + alignMask;
-        long highLimit = highLimitIn - length;
-        long lowLimit = lowLimitIn + length;
-        long gapStart;
-        long gapEnd;
-        long vma = vmaOf(getLong(mm + MmStruct.MM_RB));
-        if (vma != 0 && gapOf(vma) >= length) {
-            boolean descend = true;
-            search:
-            while (true) {
-                if (descend) {
-                    gapEnd = VmRules.vmStartGap(vmStart(vma), vmFlags(vma));
-                    long left = vmaOf(RbTree.left(vma + VmAreaStruct.VM_RB));
-                    if (gapEnd >= lowLimit && left != 0 && gapOf(left) >= length) {
-                        vma = left;
-                        continue;
-                    }
-                    gapStart = endGapOfPrev(vma);
-                } else {
-                    gapStart = endGapOfPrev(vma);
-                    gapEnd = VmRules.vmStartGap(vmStart(vma), vmFlags(vma));
-                }
-                descend = true;
-                // check_current
-                if (gapStart > highLimit) {
-                    return -Errno.ENOMEM;
-                }
-                if (gapEnd >= lowLimit && gapEnd > gapStart && gapEnd - gapStart >= length) {
-                    return MmArgs.bottomUpPlace(gapStart, lowLimitIn, alignMask, alignOffset);
-                }
-                long right = vmaOf(RbTree.right(vma + VmAreaStruct.VM_RB));
-                if (right != 0 && gapOf(right) >= length) {
-                    vma = right;
-                    continue;
-                }
-                while (true) {
-                    long prev = vma + VmAreaStruct.VM_RB;
-                    long parent = RbTree.parent(prev);
-                    if (parent == 0) {
-                        break search;
-                    }
-                    vma = parent - VmAreaStruct.VM_RB;
-                    if (prev == RbTree.left(parent)) {
-                        descend = false;
-                        break;
-                    }
-                }
-            }
-        }
-        // check_highest
-        gapStart = mmGet(mm, MmStruct.HIGHEST_VM_END);
-        if (gapStart > highLimit) {
-            return -Errno.ENOMEM;
-        }
-        return MmArgs.bottomUpPlace(gapStart, lowLimitIn, alignMask, alignOffset);
-    }
-
-    /** unmapped_area_topdown: the highest gap of {@code len} (plus alignment) below highLimit, or -ENOMEM. */
-    static long unmappedAreaTopdown(long mm, long len, long lowLimitIn, long highLimitIn, long alignMask,
-        long alignOffset) {
-        if (MmArgs.noRoom(len, lowLimitIn, highLimitIn, alignMask)) {
-            return -Errno.ENOMEM;
-        }
-        long length = len + alignMask;
-        long highLimit = highLimitIn - length;
-        long lowLimit = lowLimitIn + length;
-        long gapStart = mmGet(mm, MmStruct.HIGHEST_VM_END);
-        long gapEnd;
-        if (gapStart <= highLimit) {
-            return MmArgs.topdownPlace(highLimitIn, len, alignMask, alignOffset);
-        }
-        long vma = vmaOf(getLong(mm + MmStruct.MM_RB));
-        if (vma == 0 || gapOf(vma) < length) {
-            return -Errno.ENOMEM;
-        }
-        boolean descend = true;
-        while (true) {
-            if (descend) {
-                gapStart = endGapOfPrev(vma);
-                long right = vmaOf(RbTree.right(vma + VmAreaStruct.VM_RB));
-                if (gapStart <= highLimit && right != 0 && gapOf(right) >= length) {
-                    vma = right;
-                    continue;
-                }
-            }
-            descend = true;
-            // check_current
-            gapEnd = VmRules.vmStartGap(vmStart(vma), vmFlags(vma));
-            if (gapEnd < lowLimit) {
-                return -Errno.ENOMEM;
-            }
-            if (gapStart <= highLimit && gapEnd > gapStart && gapEnd - gapStart >= length) {
-                if (gapEnd > highLimitIn) {
-                    gapEnd = highLimitIn;
-                }
-                return MmArgs.topdownPlace(gapEnd, len, alignMask, alignOffset);
-            }
-            long left = vmaOf(RbTree.left(vma + VmAreaStruct.VM_RB));
-            if (left != 0 && gapOf(left) >= length) {
-                vma = left;
-                continue;
-            }
-            while (true) {
-                long prev = vma + VmAreaStruct.VM_RB;
-                long parent = RbTree.parent(prev);
-                if (parent == 0) {
-                    return -Errno.ENOMEM;
-                }
-                vma = parent - VmAreaStruct.VM_RB;
-                if (prev == RbTree.right(parent)) {
-                    gapStart = endGapOfPrev(vma);
-                    descend = false;
-                    break;
-                }
-            }
-        }
-    }
-
-    /**
-     * get_unmapped_area with x86's arch_get_unmapped_area_topdown: MAP_FIXED takes the address;
-     * a hint is taken if the area is free; else the highest gap below mmap_base, else the lowest
-     * above mmap_legacy_base. The address, or a negative errno.
-     */
-    static long getUnmappedArea(Mm cur, long addr, long len, long pgoff, int flags) {
-        if (MmArgs.tooLong(len)) {
-            return -Errno.ENOMEM;
-        }
-        long alignMask = MmArgs.alignMask(flags);
-        long result;
-        if ((flags & MAP_FIXED) != 0) {
-            result = addr;
-        } else {
-            result = -Errno.ENOMEM;
-            if (addr != 0) {
-                addr &= PAGE_MASK;
-                if (MmArgs.hintFits(addr, len)) {
-                    long vma = findVma(cur, addr);
-                    if (vma == 0 || addr + len <= VmRules.vmStartGap(vmStart(vma), vmFlags(vma))) {
-                        result = addr;
-                    }
-                }
-            }
-            if (Errno.isError(result)) {
-                long alignOffset = MmArgs.alignOffset(pgoff, alignMask);
-                result = unmappedAreaTopdown(cur.mm, len, PAGE_SIZE, mmGet(cur.mm, MmStruct.MMAP_BASE), alignMask,
-                    alignOffset);
-                if (Errno.isError(result)) {
-                    result = unmappedArea(cur.mm, len, mmGet(cur.mm, MmStruct.MMAP_LEGACY_BASE), TASK_SIZE, alignMask,
-                        alignOffset);
-                }
-            }
-        }
-        return MmArgs.checkUnmappedArea(result, len);
     }
 
     // ---- remove_vma, split_vma, do_munmap, exit_mmap ----
@@ -761,9 +396,9 @@ public final class Mmap {
         }
         sys.vmOpsOpen(n);
         if (newBelow) {
-            adjustRange(cur.mm, vma, addr, vmEnd(vma), vmPgoff(vma) + ((addr - vmStart(n)) >>> PAGE_SHIFT));
+            VmaMerge.adjustRange(cur.mm, vma, addr, vmEnd(vma), vmPgoff(vma) + ((addr - vmStart(n)) >>> PAGE_SHIFT));
         } else {
-            adjustRange(cur.mm, vma, vmStart(vma), addr, vmPgoff(vma));
+            VmaMerge.adjustRange(cur.mm, vma, vmStart(vma), addr, vmPgoff(vma));
         }
         // __insert_vm_struct
         if (findVmaLinks(cur, vmStart(n), vmEnd(n)) != 0) {
@@ -798,7 +433,8 @@ public final class Mmap {
      */
     static int vmaMergeOrSplit(Mm cur, long vma, long start, long end, long newFlags, boolean madvise) {
         long pgoff = vmPgoff(vma) + ((start - vmStart(vma)) >>> PAGE_SHIFT);
-        long merged = vmaMerge(cur.sys, cur.mm, cur.pprev, start, end, newFlags, anonVma(vma), vmFile(vma), pgoff);
+        long merged = VmaMerge.vmaMerge(cur.sys, cur.mm, cur.pprev, start, end, newFlags, anonVma(vma), vmFile(vma),
+            pgoff);
         if (merged != 0) {
             cur.pprev = merged;
             return 0;
@@ -991,10 +627,10 @@ public final class Mmap {
             mmAdd(mm, MmStruct.LOCKED_VM, grow);
         }
         vmStatAccount(mm, vmFlags(vma), grow);
-        preUpdateVma(vma);
+        VmaMerge.preUpdateVma(vma);
         putLong(vma + VmAreaStruct.VM_START, address);
         putLong(vma + VmAreaStruct.VM_PGOFF, vmPgoff(vma) - grow);
-        postUpdateVma(vma);
+        VmaMerge.postUpdateVma(vma);
         vmaGapUpdate(vma);
         return 0;
     }

@@ -18,7 +18,6 @@ import org.kfork.kernel.fork.ForkMm;
 import org.kfork.arch.X86_64;
 import org.kfork.kernel.fs.FileTable;
 import org.kfork.kernel.fs.Inodes;
-import org.kfork.kernel.struct.File;
 import org.kfork.kernel.struct.FileOperations;
 import org.kfork.kernel.struct.Inode;
 import org.kfork.kernel.struct.MmContext;
@@ -39,8 +38,6 @@ import org.kfork.mm.MmFlags;
 import org.kfork.mm.MmSystem;
 import org.kfork.mm.MmuGather;
 import org.kfork.mm.Overcommit;
-import org.kfork.mm.VmFlags;
-import org.kfork.mm.VmRules;
 import org.kfork.mm.WorkQueue;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.KernelException;
@@ -59,7 +56,7 @@ import org.kfork.uapi.OpenFlags;
  * generic_file_vm_ops) or, with {@code vmOpen}, of a device whose mmap installs vm_ops with an
  * open/close pair ("kfork_dev"). That device counts its open VMAs Java-side, by inode
  * ({@link #vmOpenCount}): the count is the driver's state, no field of the kernel's structs.
- * Shared anonymous memory is a shmem file (shmem_zero_setup).
+ * Shared anonymous memory is a shmem file ({@link Shmem}: shmem_zero_setup).
  *
  * <p>Fault injection: every allocation of the mm code goes through {@code alloc*} here, which asks
  * {@link FailSlab} first and returns NULL when told to, as failslab makes kmem_cache_alloc fail.
@@ -78,8 +75,6 @@ public final class OffHeapMmSystem implements MmSystem {
     private static final long INIT_USER_NS = SHMEM_FILE_OPERATIONS + FileOperations.SIZEOF;
     private static final long LAST_MM_CTX_ID = INIT_USER_NS + 8;
     private static final long INIT_MM = INIT_USER_NS + 64;
-    /** S_PRIVATE (i_flags): an inode of the kernel's own, outside security checks. */
-    private static final int S_PRIVATE = 0x200;
 
     /** {@code void (*)(struct vm_area_struct *)}: vm_ops->open and ->close, in the kernel text. */
     @FunctionalInterface
@@ -162,12 +157,10 @@ public final class OffHeapMmSystem implements MmSystem {
     private final Overcommit overcommit;
     private final FailSlab failSlab;
     private final KernelLog log = new KernelLog();
+    /** mm/shmem.c's state: the shmem inodes' flags and shared anonymous memory's files. */
+    final Shmem shmem;
     /** kfork_dev's open VMAs, by inode (its vm_ops->open less ->close calls). Guarded by itself. */
     private final Long2LongHashMap devVmOpens = new Long2LongHashMap(0);
-    /** SHMEM_I(inode)->flags of the shmem inodes (VM_NORESERVE or 0). Guarded by itself. */
-    private final Long2LongHashMap shmemFlags = new Long2LongHashMap(-1);
-    /** shmem's super_operations.evict_inode. */
-    private final Inodes.EvictMethod shmemEvictInode = this::shmemEvictInode;
     private WorkQueue workQueue;
     private long pgds;
     int maxMapCount = Mman.DEFAULT_MAX_MAP_COUNT;
@@ -253,6 +246,7 @@ public final class OffHeapMmSystem implements MmSystem {
         Mem.zero(page, Mman.PAGE_SIZE);
         this.kernelData = page;
         buildFileMethods(page);
+        this.shmem = new Shmem(this, overcommit, files, page + SHMEM_FILE_OPERATIONS, page + SHMEM_VM_OPS);
         long zero = machine.pages().allocPage();
         if (zero == 0) {
             throw new IllegalStateException("no RAM for the zero page");
@@ -476,21 +470,6 @@ public final class OffHeapMmSystem implements MmSystem {
         nrPagetable += d;
     }
 
-    /**
-     * shmem_file: whether {@code f} is a shmem file (its pages are MM_SHMEMPAGES). 5.12 asks its
-     * mapping's a_ops (shmem_aops); the model's mappings have none, so this asks its f_op.
-     */
-    boolean isShmemFile(long f) {
-        return getLong(f + File.F_OP) == kernelData + SHMEM_FILE_OPERATIONS;
-    }
-
-    /** SHMEM_I(inode)->flags of a shmem inode (VM_NORESERVE or 0), kept Java-side by inode. */
-    long shmemFlags(long inode) {
-        synchronized (shmemFlags) {
-            return shmemFlags.get(inode);
-        }
-    }
-
     public long getUserNs(long ns) {
         Mem.getAndAddLong(ns, 1);
         return ns;
@@ -541,78 +520,6 @@ public final class OffHeapMmSystem implements MmSystem {
     /** The file table (fs/file_table.c) the mm's files live in. */
     public FileTable files() {
         return files;
-    }
-
-    /**
-     * shmem_zero_setup with __shmem_file_setup: shared anonymous memory is a file of its own.
-     * shmem_acct_size charges the VMA's size to overcommit first (unless VM_NORESERVE; a
-     * MAP_HUGETLB area's file never: {@link VmRules#shmemZeroAcctFlags}); then an unlinked shmem
-     * inode of that size (shmem_get_inode: i_ino, S_PRIVATE, no links), whose eviction gives the
-     * charge back (shmem_evict_inode), opened O_RDWR through alloc_file_pseudo with
-     * shmem_file_operations; the VMA takes the file and shmem_vm_ops. The model has no pseudo
-     * dentry, so alloc_file_pseudo's own allocation is not made. SHMEM_I(inode)->flags (its
-     * VM_NORESERVE) is kept Java-side by inode: shmem_inode_info is not modelled.
-     *
-     * @return 0, -ENOMEM when the charge is refused, -ENOSPC when the inode cannot be allocated
-     *         (shmem_get_inode), or the file's errno
-     */
-    int shmemZeroSetup(long vma, long mmTotalVm) {
-        final long size = getLong(vma + VmAreaStruct.VM_END) - getLong(vma + VmAreaStruct.VM_START);
-        final long acctFlags = VmRules.shmemZeroAcctFlags(getLong(vma + VmAreaStruct.VM_FLAGS));
-        final int err = overcommit.shmemAcctSize(acctFlags, size, mmTotalVm);
-        if (err != 0) {
-            return err;
-        }
-        final Inodes inodes = files.inodes();
-        final long inode = inodes.newInodePseudo(); // shmem_get_inode
-        if (inode == 0) {
-            overcommit.shmemUnacctSize(acctFlags, size);
-            return -Errno.ENOSPC;
-        }
-        putLong(inode + Inode.I_INO, Integer.toUnsignedLong(inodes.getNextIno()));
-        Mem.putShort(inode + Inode.I_MODE, (short) (Inodes.S_IFREG | Inodes.S_IRWXUGO));
-        putInt(inode + Inode.I_FLAGS, Mem.getInt(inode + Inode.I_FLAGS) | S_PRIVATE);
-        synchronized (shmemFlags) {
-            shmemFlags.put(inode, acctFlags & VmFlags.VM_NORESERVE);
-        }
-        inodes.setEvictInode(inode, shmemEvictInode);
-        putLong(inode + Inode.I_SIZE, size);
-        putInt(inode + Inode.__I_NLINK, 0); // clear_nlink: it is unlinked
-        final long file = files.allocFile(inode, "/dev/zero (deleted)", OpenFlags.O_RDWR,
-            kernelData + SHMEM_FILE_OPERATIONS, 0);
-        if (Errno.isError(file)) {
-            inodes.iput(inode); // its eviction gives the charge back
-            return (int) file;
-        }
-        putLong(vma + VmAreaStruct.VM_FILE, file);
-        putLong(vma + VmAreaStruct.VM_OPS, kernelData + SHMEM_VM_OPS);
-        return 0;
-    }
-
-    /**
-     * shmem_evict_inode: shmem_truncate_range frees the page cache (shmem_unacct_blocks gives
-     * back the pages' charge of a VM_NORESERVE file), then the charge of the inode's size goes
-     * back (shmem_unacct_size).
-     */
-    private void shmemEvictInode(long inode) {
-        final long flags;
-        synchronized (shmemFlags) {
-            flags = shmemFlags.remove(inode);
-        }
-        if (flags < 0) {
-            throw new IllegalStateException("shmem_evict_inode: 0x" + Long.toHexString(inode) + " is no shmem inode");
-        }
-        final long freed;
-        bkl.lock();
-        try {
-            freed = Filemap.truncateInodePagesFinal(this, inode + Inode.I_DATA);
-        } finally {
-            bkl.unlock();
-        }
-        if ((flags & VmFlags.VM_NORESERVE) != 0) {
-            overcommit.vmUnacctMemory(freed);
-        }
-        overcommit.shmemUnacctSize(flags, getLong(inode + Inode.I_SIZE));
     }
 
     /**

@@ -100,7 +100,7 @@ public final class Rmap {
         if (avc == 0) {
             return -Errno.ENOMEM;
         }
-        long a = Mmap.findMergeableAnonVma(vma);
+        long a = VmaMerge.findMergeableAnonVma(vma);
         if (a == 0) {
             a = anonVmaAlloc(sys);
             if (a == 0) {

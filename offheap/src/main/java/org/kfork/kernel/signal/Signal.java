@@ -86,12 +86,12 @@ public final class Signal {
     // ---- the fields signal.c reads through a task
 
     /** tsk->sighand (rcu_dereference): 0 once the task was released. */
-    static long sighand(long t) {
+    public static long sighand(long t) {
         return Mem.getLongAcquire(t + TaskStruct.SIGHAND);
     }
 
     /** tsk->signal. */
-    static long signal(long t) {
+    public static long signal(long t) {
         return Mem.getLong(t + TaskStruct.SIGNAL);
     }
 
@@ -105,7 +105,7 @@ public final class Signal {
     }
 
     /** is_global_init: the thread group whose tgid is 1. */
-    static boolean isGlobalInit(long t) {
+    public static boolean isGlobalInit(long t) {
         return Mem.getInt(t + TaskStruct.TGID) == 1;
     }
 
@@ -115,23 +115,23 @@ public final class Signal {
     }
 
     /** next_thread: the next task on p's thread_group list. */
-    static long nextThread(long p) {
+    public static long nextThread(long p) {
         return IntrusiveList.nextRcu(p + TaskStruct.THREAD_GROUP) - TaskStruct.THREAD_GROUP;
     }
 
     /** thread_group_empty. */
-    static boolean threadGroupEmpty(long p) {
+    public static boolean threadGroupEmpty(long p) {
         return IntrusiveList.empty(p + TaskStruct.THREAD_GROUP);
     }
 
     /** The first task of for_each_thread (signal->thread_head through thread_node), or 0 at the end. */
-    static long firstThread(long sig) {
+    public static long firstThread(long sig) {
         long n = IntrusiveList.nextRcu(sig + SignalStruct.THREAD_HEAD);
         return n == sig + SignalStruct.THREAD_HEAD ? 0 : n - TaskStruct.THREAD_NODE;
     }
 
     /** The task after {@code t} in for_each_thread, or 0 at the end. */
-    static long nextThreadNode(long sig, long t) {
+    public static long nextThreadNode(long sig, long t) {
         long n = IntrusiveList.nextRcu(t + TaskStruct.THREAD_NODE);
         return n == sig + SignalStruct.THREAD_HEAD ? 0 : n - TaskStruct.THREAD_NODE;
     }

@@ -220,6 +220,15 @@ public final class SignalCalls {
      * @throws IllegalStateException for a stopped task, or one that is not its group's last thread
      */
     public static boolean doNotifyParent(Globals g, long tsk, int sig) {
+        return doNotifyParent(g, tsk, tsk, sig);
+    }
+
+    /**
+     * do_notify_parent with the siginfo on {@code current}'s kernel stack, as 5.12 has it: the
+     * caller may be another task than tsk (release_task of a zombie leader by its last thread or
+     * by a waiter, whose stack tsk no longer has).
+     */
+    public static boolean doNotifyParent(Globals g, long current, long tsk, int sig) {
         if (sig == -1) {
             throw new IllegalArgumentException("do_notify_parent of a thread that autoreaps (exit_signal -1)");
         }
@@ -236,7 +245,7 @@ public final class SignalCalls {
             != Mem.getLongVolatile(parent + TaskStruct.SELF_EXEC_ID)) {
             sig = SIGCHLD; // the parent changed security domain: only SIGCHLD may go
         }
-        final long info = stackSiginfo(g, tsk);
+        final long info = stackSiginfo(g, current);
         Mem.zero(info, KernelSiginfo.SIZEOF);
         Mem.putInt(info + KernelSiginfo.SI_SIGNO, sig);
         final SignalExterns x = g.signalExterns;

@@ -1,0 +1,514 @@
+package org.kfork.kernel.exit;
+
+import static org.kfork.machine.Mem.getInt;
+import static org.kfork.machine.Mem.getLong;
+import static org.kfork.machine.Mem.putInt;
+import static org.kfork.machine.Mem.putLong;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.kfork.mm.AddressSpace;
+import org.kfork.ds.IntrusiveList;
+import org.kfork.exit.WaitOpts;
+import org.kfork.kernel.Globals;
+import org.kfork.kernel.cred.Capability;
+import org.kfork.kernel.cred.Creds;
+import org.kfork.kernel.cred.Users;
+import org.kfork.kernel.fork.ForkMm;
+import org.kfork.kernel.fork.ForkSignal;
+import org.kfork.kernel.fork.ForkTask;
+import org.kfork.kernel.locking.Refcount;
+import org.kfork.kernel.locking.Spinlock;
+import org.kfork.kernel.mm.Mm;
+import org.kfork.kernel.mm.Uaccess;
+import org.kfork.kernel.nsproxy.Nsproxies;
+import org.kfork.kernel.pid.PidNamespaces;
+import org.kfork.kernel.pid.Pids;
+import org.kfork.kernel.sched.Wait;
+import org.kfork.kernel.signal.Signal;
+import org.kfork.kernel.signal.SignalCalls;
+import org.kfork.kernel.signal.SignalExterns;
+import org.kfork.kernel.struct.Completion;
+import org.kfork.kernel.struct.HlistNode;
+import org.kfork.kernel.struct.KSigaction;
+import org.kfork.kernel.struct.Nsproxy;
+import org.kfork.kernel.struct.PidNamespace;
+import org.kfork.kernel.struct.Sigaction;
+import org.kfork.kernel.struct.SighandStruct;
+import org.kfork.kernel.struct.SignalStruct;
+import org.kfork.kernel.struct.Sigpending;
+import org.kfork.kernel.struct.TaskStruct;
+import org.kfork.machine.Kasan;
+import org.kfork.machine.Machine;
+import org.kfork.machine.Mem;
+import org.kfork.mm.Mman;
+import org.kfork.pid.PidRules;
+import org.kfork.sched.SignalFlags;
+import org.kfork.sched.TaskState;
+import org.kfork.testing.LeakCheck;
+import org.kfork.uapi.CloneFlags;
+import org.kfork.uapi.Signals;
+
+/** The off-heap kernel for the exit suite, on a machine of its own, leak-checked at close. */
+final class OffHeapExitWorld implements ExitWorld {
+    final Machine machine = Machine.builder().ram(64L << 20).cpus(2).build();
+    final Globals g = Globals.boot(machine);
+    private final List<Long> tasks = new ArrayList<>();
+    /** Each handle's pid number in init_pid_ns, kept from its spawn (release clears thread_pid). */
+    private final List<Integer> pids = new ArrayList<>();
+    private final Map<String, Long> baseline;
+    private final WaitOpts wo = new WaitOpts();
+    /** The handles of the mms the world made, to map pages into them. */
+    private final Map<Long, AddressSpace> spaces = new java.util.HashMap<>();
+    private static final int VFORK_SLOTS = 64;
+    /** Kernel memory for the vfork completions (one per handle below VFORK_SLOTS) and a word for get_user. */
+    private final long completions;
+
+    OffHeapExitWorld() {
+        if (!Kasan.ENABLED) {
+            throw new AssertionError("checked mode must be on in off-heap tests (-Dkfork.checked=true)");
+        }
+        g.signalExterns = new Externs();
+        completions = g.image.alloc(VFORK_SLOTS * Completion.SIZEOF + 64, 64);
+        // the pid_2 cache of a level-1 namespace is never destroyed (5.12): made before the baseline
+        PidNamespaces.createPidCachep(g, 1);
+        baseline = LeakCheck.quiescedSnapshot(machine);
+        tasks.add(g.initTask);
+        pids.add(0);
+        final int init = spawnInit();
+        if (init != INIT || pid(init) != 1) {
+            throw new AssertionError("init is not pid 1");
+        }
+    }
+
+    private long newMm() {
+        final AddressSpace as = g.mm.mmAlloc();
+        final long mm = ((Mm) as).address();
+        spaces.put(mm, as);
+        return mm;
+    }
+
+    long task(int t) {
+        return tasks.get(t);
+    }
+
+    private int spawnInit() {
+        final long mm = newMm();
+        final int h = spawn(0, 0, Signals.SIGCHLD);
+        putLong(task(h) + TaskStruct.MM, mm);
+        putLong(task(h) + TaskStruct.ACTIVE_MM, mm);
+        return h;
+    }
+
+    /**
+     * The test's stand-in for copy_process: the rooms' steps in copy_process's order, without the
+     * failure unwinding (the suite does not inject failures into it).
+     */
+    @Override
+    public int spawn(int parent, long flags, int exitSignal) {
+        final long current = task(parent);
+        final long p = ForkTask.dupTaskStruct(g, current, ForkTask.NUMA_NO_NODE);
+        check(p != 0, "dup_task_struct");
+        ForkTask.initTaskTidsAndPi(p, flags, 0);
+        org.kfork.kernel.cgroup.Cgroups.cgroupFork(g, p);
+        final long kargs = org.kfork.kernel.fork.Fork.frame(g, current) + org.kfork.kernel.fork.Fork.FRAME_KARGS;
+        putLong(kargs + org.kfork.kernel.struct.KernelCloneArgs.FLAGS, flags);
+        check(org.kfork.kernel.cgroup.Cgroups.cgroupCanFork(g, current, p, kargs) == 0, "cgroup_can_fork");
+        check(Creds.copyCreds(g, current, p, flags) == 0, "copy_creds");
+        ForkTask.initTaskState(g, current, p);
+        Mem.putLongVolatile(p + TaskStruct.STATE, TaskState.TASK_RUNNING);
+        putInt(p + TaskStruct.EXIT_STATE, 0);
+        putInt(p + TaskStruct.EXIT_CODE, 0);
+        check(org.kfork.kernel.fork.ForkFiles.copyFiles(g, current, flags, p) == 0, "copy_files");
+        check(org.kfork.kernel.fork.ForkFiles.copyFs(g, current, flags, p) == 0, "copy_fs");
+        check(ForkSignal.copySighand(g, current, flags, p) == 0, "copy_sighand");
+        check(ForkSignal.copySignal(g, current, flags, p) == 0, "copy_signal");
+        final long mm = getLong(current + TaskStruct.MM);
+        if (mm != 0 && (flags & CloneFlags.CLONE_VM) != 0) {
+            ForkMm.mmget(mm);
+        } else if (mm != 0) {
+            final long nmm = newMm();
+            putLong(p + TaskStruct.MM, nmm);
+            putLong(p + TaskStruct.ACTIVE_MM, nmm);
+        } else {
+            putLong(p + TaskStruct.ACTIVE_MM, g.mm.initMmAddress());
+        }
+        check(Nsproxies.copyNamespaces(g, current, flags, p) == 0, "copy_namespaces");
+        putLong(p + TaskStruct.IO_CONTEXT, 0);
+        final long ns = getLong(getLong(p + TaskStruct.NSPROXY) + Nsproxy.PID_NS_FOR_CHILDREN);
+        final long pid = Pids.allocPid(g, ns, 0, 0, () -> true);
+        check(pid != 0 && !org.kfork.uapi.Errno.isError(pid), "alloc_pid " + pid);
+        ForkTask.initTaskIdentity(current, p, flags, Pids.pidNr(pid));
+        final boolean thread = (flags & CloneFlags.CLONE_THREAD) != 0;
+        putInt(p + TaskStruct.EXIT_SIGNAL, thread ? -1 : exitSignal);
+        putLong(p + TaskStruct.THREAD_PID, pid);
+        g.tasklistLock.writeLock().lock();
+        try {
+            final long realParent = (flags & (CloneFlags.CLONE_PARENT | CloneFlags.CLONE_THREAD)) != 0
+                ? getLong(current + TaskStruct.REAL_PARENT) : current;
+            putLong(p + TaskStruct.REAL_PARENT, realParent);
+            putLong(p + TaskStruct.PARENT, realParent);
+            putLong(p + TaskStruct.PARENT_EXEC_ID, getLong(current + TaskStruct.SELF_EXEC_ID));
+            IntrusiveList.init(p + TaskStruct.PTRACE_ENTRY);
+            IntrusiveList.init(p + TaskStruct.PTRACED);
+            putInt(p + TaskStruct.PTRACE, 0);
+            final long sig = getLong(p + TaskStruct.SIGNAL);
+            if (!thread) {
+                if (Pids.isChildReaper(pid)) {
+                    PidNamespaces.setChildReaper(Pids.nsOfPid(pid), p);
+                    putInt(sig + SignalStruct.FLAGS, getInt(sig + SignalStruct.FLAGS) | SignalFlags.SIGNAL_UNKILLABLE);
+                }
+                final long csig = getLong(current + TaskStruct.SIGNAL);
+                Exit.setHasChildSubreaper(sig, Exit.hasChildSubreaper(csig) || Exit.isChildSubreaper(csig));
+                // init_task_pid: the group's pid, and the parent's process group and session; the
+                // test's init starts its own (as setsid would), so that init_struct_pid never
+                // carries a task
+                final boolean ofIdle = current == g.initTask;
+                final long pgrp = ofIdle ? pid : getLong(csig + SignalStruct.PIDS + (long) Long.BYTES * PidRules.PIDTYPE_PGID);
+                final long session = ofIdle ? pid : getLong(csig + SignalStruct.PIDS + (long) Long.BYTES * PidRules.PIDTYPE_SID);
+                putLong(sig + SignalStruct.PIDS + (long) Long.BYTES * PidRules.PIDTYPE_TGID, pid);
+                putLong(sig + SignalStruct.PIDS + (long) Long.BYTES * PidRules.PIDTYPE_PGID, pgrp);
+                putLong(sig + SignalStruct.PIDS + (long) Long.BYTES * PidRules.PIDTYPE_SID, session);
+                IntrusiveList.addTail(p + TaskStruct.SIBLING, realParent + TaskStruct.CHILDREN);
+                IntrusiveList.addTailRcu(p + TaskStruct.TASKS, g.initTask + TaskStruct.TASKS);
+                Pids.attachPid(p, PidRules.PIDTYPE_TGID);
+                Pids.attachPid(p, PidRules.PIDTYPE_PGID);
+                Pids.attachPid(p, PidRules.PIDTYPE_SID);
+                g.forkInit.processCounts().inc(g.cpus.current());
+            } else {
+                putInt(sig + SignalStruct.NR_THREADS, getInt(sig + SignalStruct.NR_THREADS) + 1);
+                Mem.getAndAddInt(sig + SignalStruct.LIVE, 1);
+                Refcount.inc(sig + SignalStruct.SIGCNT, "signal_struct.sigcnt");
+                final long leader = getLong(p + TaskStruct.GROUP_LEADER);
+                IntrusiveList.addTailRcu(p + TaskStruct.THREAD_GROUP, leader + TaskStruct.THREAD_GROUP);
+                IntrusiveList.addTailRcu(p + TaskStruct.THREAD_NODE, sig + SignalStruct.THREAD_HEAD);
+            }
+            Pids.attachPid(p, PidRules.PIDTYPE_PID);
+            org.kfork.kernel.cgroup.Cgroups.cgroupPostFork(g, p, kargs);
+            g.nrThreads++;
+            g.totalForks++;
+        } finally {
+            g.tasklistLock.writeLock().unlock();
+        }
+        tasks.add(p);
+        pids.add(Pids.pidNr(pid));
+        return tasks.size() - 1;
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new AssertionError(what + " failed in the test's spawn");
+        }
+    }
+
+    @Override
+    public int pid(int t) {
+        return pids.get(t);
+    }
+
+    @Override
+    public int vpid(int viewer, int t) {
+        return Pids.taskPidVnr(g, task(viewer), task(t));
+    }
+
+    @Override
+    public int realParentPid(int t) {
+        return getInt(getLong(task(t) + TaskStruct.REAL_PARENT) + TaskStruct.PID);
+    }
+
+    @Override
+    public int exitState(int t) {
+        return Mem.getIntVolatile(task(t) + TaskStruct.EXIT_STATE);
+    }
+
+    @Override
+    public long taskStructs() {
+        return g.forkInit.taskStructCachep().activeObjects();
+    }
+
+    @Override
+    public void doExit(int t, int code) {
+        Exit.doExit(g, task(t), code);
+    }
+
+    @Override
+    public void exitGroup(int t, int errorCode) {
+        Exit.sysExitGroup(g, task(t), errorCode);
+    }
+
+    @Override
+    public int wait4(int t, int upid, int options) {
+        return ExitWait.kernelWait4(g, task(t), upid, options, wo);
+    }
+
+    @Override
+    public int sysWait4(int t, int upid, long statAddr, int options) {
+        return ExitWait.sysWait4(g, task(t), upid, statAddr, options, wo);
+    }
+
+    @Override
+    public int waitid(int t, int which, int id, int options) {
+        return ExitWait.kernelWaitid(g, task(t), which, id, options, wo);
+    }
+
+    @Override
+    public int sysWaitid(int t, int which, int id, long infop, int options) {
+        return ExitWait.sysWaitid(g, task(t), which, id, infop, options, wo);
+    }
+
+    @Override
+    public int stat() {
+        return wo.woStat;
+    }
+
+    @Override
+    public int[] info() {
+        return new int[] {wo.infoPid, wo.infoUid, wo.infoStatus, wo.infoCause};
+    }
+
+    @Override
+    public void sigchld(int t, long handler, long flags) {
+        final int r = SignalCalls.doSigaction(g, task(t), Signals.SIGCHLD, true, handler, flags, 0, 0, 0);
+        check(r == 0, "sigaction");
+    }
+
+    @Override
+    public void kill(int t) {
+        SignalCalls.groupSendSigInfo(g, task(INIT), Signals.SIGKILL, Signal.SEND_SIG_PRIV, task(t), PidRules.PIDTYPE_TGID);
+    }
+
+    @Override
+    public void fatalSignalExit(int t) {
+        Exit.fatalSignalExit(g, task(t));
+    }
+
+    @Override
+    public void setGroupCoredump(int t) {
+        final long sig = getLong(task(t) + TaskStruct.SIGNAL);
+        putInt(sig + SignalStruct.FLAGS, getInt(sig + SignalStruct.FLAGS) | SignalFlags.SIGNAL_GROUP_COREDUMP);
+    }
+
+    @Override
+    public int exitIdleTasks() {
+        return Exit.exitIdleTasks(g);
+    }
+
+    @Override
+    public void setInCall(int t, boolean in) {
+        Exit.setInCall(task(t), in);
+    }
+
+    @Override
+    public void setChildSubreaper(int t) {
+        Exit.setChildSubreaper(task(t), true);
+    }
+
+    @Override
+    public void setPdeathSignal(int t, int sig) {
+        putInt(task(t) + TaskStruct.PDEATH_SIGNAL, sig);
+    }
+
+    @Override
+    public boolean sigPending(int t, int sig) {
+        final long own = getLong(task(t) + TaskStruct.PENDING + Sigpending.SIGNAL);
+        final long shared = getLong(getLong(task(t) + TaskStruct.SIGNAL) + SignalStruct.SHARED_PENDING + Sigpending.SIGNAL);
+        return ((own | shared) & 1L << (sig - 1)) != 0;
+    }
+
+    @Override
+    public void setClearChildTid(int t, long addr) {
+        putLong(task(t) + TaskStruct.CLEAR_CHILD_TID, addr);
+    }
+
+    private AddressSpace mmOf(int t) {
+        return spaces.get(getLong(task(t) + TaskStruct.MM));
+    }
+
+    @Override
+    public void mapWord(int t, long addr, int value) {
+        final long r = mmOf(t).mmap(addr, 4096, Mman.PROT_READ | Mman.PROT_WRITE,
+            Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED, null, 0);
+        check(r == addr, "mmap");
+        check(Uaccess.putUser(g.mm, getLong(task(t) + TaskStruct.MM), value, addr, Integer.BYTES) == 0, "put_user");
+    }
+
+    @Override
+    public int readWord(int t, long addr) {
+        final long buf = completions + VFORK_SLOTS * Completion.SIZEOF;
+        check(Uaccess.getUser(g.mm, getLong(task(t) + TaskStruct.MM), buf, addr, Integer.BYTES) == 0, "get_user");
+        return getInt(buf);
+    }
+
+    @Override
+    public void armVfork(int t) {
+        final long c = completions + (long) t * Completion.SIZEOF;
+        Wait.initCompletion(c);
+        putLong(task(t) + TaskStruct.VFORK_DONE, c);
+    }
+
+    @Override
+    public boolean vforkCompleted(int t) {
+        return Wait.done(completions + (long) t * Completion.SIZEOF) == 1;
+    }
+
+    @Override
+    public int execve(int t, String name) {
+        return org.kfork.kernel.exec.Exec.execve(g, task(t), ExitTest.image(name));
+    }
+
+    @Override
+    public String comm(int t) {
+        return org.kfork.kernel.init.InitTask.comm(task(t));
+    }
+
+    @Override
+    public int mmUsers(int t) {
+        final long mm = getLong(task(t) + TaskStruct.MM);
+        return mm == 0 ? 0 : Mem.getIntVolatile(mm + org.kfork.kernel.struct.MmStruct.MM_USERS);
+    }
+
+    @Override
+    public int nrThreads() {
+        return g.nrThreads;
+    }
+
+    @Override
+    public long nrProcesses() {
+        return g.forkInit.processCounts().sum();
+    }
+
+    @Override
+    public void rcuBarrier() {
+        g.rcu.rcuBarrier();
+    }
+
+    @Override
+    public void close() {
+        try {
+            // every task but init goes: killed (exiting at once outside a call), reaped by init
+            final List<Long> live = new ArrayList<>();
+            try {
+            if (!g.tasklistLock.readLock().tryLock(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("tasklist_lock is still held at close: " + g.tasklistLock);
+            }
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+            final long head = g.initTask + TaskStruct.TASKS;
+            for (long n = IntrusiveList.next(head); n != head; n = IntrusiveList.next(n)) {
+                if (n - TaskStruct.TASKS != task(INIT) && getInt(n - TaskStruct.TASKS + TaskStruct.EXIT_STATE) == 0) {
+                    live.add(n - TaskStruct.TASKS);
+                }
+            }
+            g.tasklistLock.readLock().unlock();
+            for (long p : live) {
+                SignalCalls.groupSendSigInfo(g, task(INIT), Signals.SIGKILL, Signal.SEND_SIG_PRIV, p, PidRules.PIDTYPE_TGID);
+            }
+            Exit.exitIdleTasks(g);
+            while (ExitWait.kernelWait4(g, task(INIT), -1, org.kfork.uapi.Wait.__WALL, wo) > 0) {
+                // reaping
+            }
+            // init itself: 5.12 never lets the global init die; the test undoes it by hand, by
+            // giving the reaper role back to init_task and hiding pid 1 from is_global_init
+            final long init = task(INIT);
+            PidNamespaces.setChildReaper(g.initPidNs, g.initTask);
+            putInt(init + TaskStruct.TGID, -1);
+            final long mm = getLong(init + TaskStruct.MM);
+            Exit.doExit(g, init, 0);
+            check(ExitWait.kernelWait4(g, g.initTask, -1, org.kfork.uapi.Wait.__WALL, wo) == 1, "reaping init");
+            check(g.nrThreads == 0, "nr_threads back to 0");
+            check(mm != 0, "init had an mm");
+            LeakCheck.assertNoLeak(baseline, LeakCheck.quiescedSnapshot(machine));
+        } finally {
+            machine.close();
+        }
+    }
+
+    // ---- the neighbours signal.c calls, as the assembled kernel wires them
+
+    private final class Externs implements SignalExterns {
+        @Override
+        public long findVpid(long current, int nr) {
+            return Pids.findVpid(g, current, nr);
+        }
+
+        @Override
+        public long pidTask(long pid, int type) {
+            return Pids.pidTask(pid, type);
+        }
+
+        @Override
+        public long pidTaskNext(long task, int type) {
+            final long next = Mem.getLongAcquire(task + TaskStruct.PID_LINKS + HlistNode.SIZEOF * type + HlistNode.NEXT);
+            return next == 0 ? 0 : next - TaskStruct.PID_LINKS - HlistNode.SIZEOF * type;
+        }
+
+        @Override
+        public int taskPidNrNs(long task, int type, long ns) {
+            return Pids.taskPidNrNs(g, task, task, type, ns);
+        }
+
+        @Override
+        public long taskActivePidNs(long task) {
+            return Pids.taskActivePidNs(task);
+        }
+
+        @Override
+        public long taskPgrp(long task) {
+            return getLong(getLong(task + TaskStruct.SIGNAL) + SignalStruct.PIDS + (long) Long.BYTES * PidRules.PIDTYPE_PGID);
+        }
+
+        @Override
+        public long initTask() {
+            return g.initTask;
+        }
+
+        @Override
+        public long nextTask(long p) {
+            return IntrusiveList.nextRcu(p + TaskStruct.TASKS) - TaskStruct.TASKS;
+        }
+
+        @Override
+        public void freeUid(long up) {
+            Users.freeUid(g, up);
+        }
+
+        @Override
+        public boolean capable(long current, int cap) {
+            return Capability.capable(g, current, cap);
+        }
+
+        @Override
+        public boolean taskCurr(long p) {
+            return false;
+        }
+
+        @Override
+        public boolean wakeUpState(long p, int state) {
+            Wait.wakeUpState(g, p, state);
+            return true;
+        }
+
+        @Override
+        public void wakeUpParent(long p, long parent) {
+            ExitWait.wakeUpParent(g, p, parent);
+        }
+    }
+
+    /** The SIGCHLD action of t: handler and flags (for assertions). */
+    long[] sigchldAction(int t) {
+        final long sighand = getLong(task(t) + TaskStruct.SIGHAND);
+        Spinlock.lock(sighand + SighandStruct.SIGLOCK);
+        try {
+            final long sa = sighand + SighandStruct.ACTION + (Signals.SIGCHLD - 1) * KSigaction.SIZEOF + KSigaction.SA;
+            return new long[] {getLong(sa + Sigaction.SA_HANDLER), getLong(sa + Sigaction.SA_FLAGS)};
+        } finally {
+            Spinlock.unlock(sighand + SighandStruct.SIGLOCK);
+        }
+    }
+
+    long childReaper(long ns) {
+        return getLong(ns + PidNamespace.CHILD_REAPER);
+    }
+}
