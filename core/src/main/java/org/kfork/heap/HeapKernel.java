@@ -11,10 +11,15 @@ import org.kfork.api.Kernel;
 import org.kfork.api.KernelConfig;
 import org.kfork.api.ProcEventListener;
 import org.kfork.api.TaskView;
+import org.kfork.heap.cred.HeapCapability;
 import org.kfork.heap.cred.HeapCreds;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.cred.HeapUcount;
 import org.kfork.heap.events.HeapProcConnector;
+import org.kfork.exit.WaitOpts;
+import org.kfork.heap.exec.HeapExec;
+import org.kfork.heap.exit.HeapExit;
+import org.kfork.heap.exit.HeapExitWait;
 import org.kfork.heap.fork.HeapFork;
 import org.kfork.heap.fork.HeapForkCalls;
 import org.kfork.heap.fork.HeapForkTask;
@@ -22,12 +27,14 @@ import org.kfork.heap.fork.HeapKernelCloneArgs;
 import org.kfork.heap.fs.HeapFiles;
 import org.kfork.heap.fork.HeapTask;
 import org.kfork.heap.mm.HeapMm;
+import org.kfork.heap.mm.HeapUaccess;
 import org.kfork.heap.pid.HeapPids;
 import org.kfork.heap.proc.HeapProcArray;
 import org.kfork.heap.reboot.HeapReboot;
 import org.kfork.heap.signal.HeapSignalCalls;
 import org.kfork.heap.signal.HeapSignalDelivery;
 import org.kfork.heap.sys.HeapSys;
+import org.kfork.mm.MmArgs;
 import org.kfork.mm.Mman;
 import org.kfork.mm.Overcommit;
 import org.kfork.pid.PidRules;
@@ -36,6 +43,7 @@ import org.kfork.sched.TaskState;
 import org.kfork.smp.CurrentCpu;
 import org.kfork.sched.CallsInFlight;
 import org.kfork.sched.WaitResult;
+import org.kfork.uapi.Capabilities;
 import org.kfork.uapi.CloneFlags;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.Signals;
@@ -60,25 +68,32 @@ public final class HeapKernel implements Kernel {
         int token;
         int prevCpu;
         int depth;
+        /** wait4's and waitid's struct wait_opts, reused by every wait of this thread. */
+        final WaitOpts wo = new WaitOpts();
     }
 
     private HeapKernel(KernelConfig config) {
         this.config = config;
         this.g = HeapGlobals.boot(config.ramBytes() / Mman.PAGE_SIZE, config.nrCpus(), config.seed());
         g.signalExterns = new HeapKernelSignalExterns(g);
-        startInit(g);
+        startInit(g, config.initImage());
     }
 
-    /** See the off-heap twin: kernel_thread for pid 1. */
-    private static void startInit(HeapGlobals g) {
+    /** See the off-heap twin: kernel_thread for pid 1, then its execve of the init image. */
+    private static void startInit(HeapGlobals g, ExecImage image) {
         final int prev = CurrentCpu.boundCpu();
         CurrentCpu.bind(0);
         try {
             final HeapKernelCloneArgs args = new HeapKernelCloneArgs();
             args.flags = CloneFlags.CLONE_FS | CloneFlags.CLONE_VM | CloneFlags.CLONE_UNTRACED;
             final int nr = WaitResult.ret(HeapFork.kernelClone(g, g.initTask, WaitResult.NO_RCU, args));
-            if (nr != 1 || HeapProcArray.findTask(g, 1) == null) {
+            final HeapTask init = nr == 1 ? HeapProcArray.findTask(g, 1) : null;
+            if (init == null) {
                 throw new IllegalStateException("kernel_thread for init gave " + nr + ", not pid 1");
+            }
+            final int err = HeapExec.execve(g, init, image);
+            if (err != 0) {
+                throw new IllegalStateException("init's execve of " + image.name() + " failed: " + Errno.name(-err));
             }
         } finally {
             if (prev < 0) {
@@ -146,6 +161,7 @@ public final class HeapKernel implements Kernel {
         f.token = g.rcu.rcuSyscallEnter(cpu);
         f.task = t;
         f.depth = 1;
+        HeapExit.setInCall(t, true);
         return t;
     }
 
@@ -155,7 +171,13 @@ public final class HeapKernel implements Kernel {
             return r;
         }
         final int got = HeapSignalDelivery.getSignal(g, t);
-        if ((got & SignalRestart.FATAL_MASK) != 0) {
+        final int fatal = got & SignalRestart.FATAL_MASK;
+        if (fatal == Signals.SIGKILL) {
+            HeapExit.fatalSignalExit(g, t);
+            return KILLED;
+        }
+        if (fatal != 0) {
+            HeapExit.doGroupExit(g, t, fatal);
             return KILLED;
         }
         return SignalRestart.afterSignals(r, (got & SignalRestart.HANDLED) != 0,
@@ -173,6 +195,7 @@ public final class HeapKernel implements Kernel {
     private long finish(long r) {
         final CallFrame f = frames.get();
         final HeapTask t = f.task;
+        HeapExit.setInCall(t, false);
         g.rcu.rcuSyscallExit(f.token);
         f.depth = 0;
         f.task = null;
@@ -182,6 +205,7 @@ public final class HeapKernel implements Kernel {
             CurrentCpu.bind(f.prevCpu);
         }
         HeapForkTask.putTaskStruct(g, t);
+        HeapExit.exitIdleTasks(g);
         inflight.exit();
         return r;
     }
@@ -271,31 +295,80 @@ public final class HeapKernel implements Kernel {
 
     @Override
     public long execve(int caller, ExecImage image) {
-        throw missing("execve", "exit");
+        Objects.requireNonNull(image, "image");
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        return leave(HeapExec.execve(g, t, image));
     }
 
     @Override
     public long exit(int caller, int code) {
-        throw missing("exit", "exit");
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        HeapExit.sysExit(g, t, code);
+        return finish(0);
     }
 
     @Override
     public long exitGroup(int caller, int code) {
-        throw missing("exit_group", "exit");
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        HeapExit.sysExitGroup(g, t, code);
+        return finish(0);
     }
 
     @Override
     public long wait4(int caller, int pid, long wstatus, int options, long rusage) {
-        throw missing("wait4", "exit");
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        final CallFrame f = frames.get();
+        long r;
+        do {
+            f.wo.rcuToken = f.token;
+            r = HeapExitWait.sysWait4(g, t, pid, wstatus, options, f.wo);
+            f.token = f.wo.rcuToken;
+            if (r > 0 && rusage != 0 && !putRusage(t, rusage)) {
+                r = -Errno.EFAULT;
+            }
+        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
+        return finish(r);
     }
 
     @Override
     public long waitid(int caller, int idtype, int id, long infop, int options, long rusage) {
-        throw missing("waitid", "exit");
+        final HeapTask t = enter(caller);
+        if (t == null) {
+            return -Errno.ESRCH;
+        }
+        final CallFrame f = frames.get();
+        long r;
+        do {
+            f.wo.rcuToken = f.token;
+            r = HeapExitWait.sysWaitid(g, t, idtype, id, infop, options, f.wo);
+            f.token = f.wo.rcuToken;
+            if (r == 0 && f.wo.infoPid != 0 && rusage != 0 && !putRusage(t, rusage)) {
+                r = -Errno.EFAULT;
+            }
+        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
+        return finish(r);
     }
 
-    private static UnsupportedOperationException missing(String call, String branch) {
-        return new UnsupportedOperationException(call + " needs the room of branch '" + branch + "', not merged yet");
+    /** See the off-heap twin: a struct rusage of zeros; false on a fault. */
+    private boolean putRusage(HeapTask t, long rusage) {
+        for (long off = 0; off < org.kfork.uapi.Wait.RUSAGE_SIZEOF; off += Long.BYTES) {
+            if (HeapUaccess.putUser(g, t, 0, rusage + off, Long.BYTES) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -379,6 +452,9 @@ public final class HeapKernel implements Kernel {
         // see the off-heap twin: -EBADF without such an fd, -ENODEV for a pidfd (no mmap)
         if ((flags & Mman.MAP_ANONYMOUS) == 0) {
             return leave(t.files == null || HeapFiles.lookupFd(t.files, fd) == null ? -Errno.EBADF : -Errno.ENODEV);
+        }
+        if (MmArgs.mmapNeedsRawio(addr, len, flags) && !HeapCapability.capable(g, t, Capabilities.CAP_SYS_RAWIO)) {
+            return leave(-Errno.EPERM);
         }
         final HeapMm m = mmOf(t);
         return leave(m == null ? -Errno.ENOMEM : m.mmap(addr, len, prot, flags, null, off >>> Mman.PAGE_SHIFT));
@@ -575,9 +651,6 @@ public final class HeapKernel implements Kernel {
     }
 
     private void drainCalls() {
-        if (inflight.count() == 0) {
-            return;
-        }
         g.tasklistLock.readLock().lock();
         try {
             final HeapTask init = HeapProcArray.findTask(g, 1);
@@ -592,5 +665,7 @@ public final class HeapKernel implements Kernel {
             g.tasklistLock.readLock().unlock();
         }
         inflight.awaitNone(CLOSE_WAIT_NANOS);
+        // the killed tasks outside any call exit (do_exit), leaving zombies for kernel_power_off
+        HeapExit.exitIdleTasks(g);
     }
 }

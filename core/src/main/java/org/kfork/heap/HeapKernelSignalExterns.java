@@ -4,6 +4,7 @@ import org.kfork.heap.cred.HeapCapability;
 import org.kfork.heap.cred.HeapUserStruct;
 import org.kfork.heap.cred.HeapUsers;
 import org.kfork.heap.ds.HeapHList;
+import org.kfork.heap.exit.HeapExitWait;
 import org.kfork.heap.fork.HeapTask;
 import org.kfork.heap.pid.HeapPid;
 import org.kfork.heap.pid.HeapPidNamespace;
@@ -84,6 +85,6 @@ final class HeapKernelSignalExterns implements HeapSignalExterns {
 
     @Override
     public void wakeUpParent(HeapTask p, HeapTask parent) {
-        HeapWait.wakeUpAll(g);
+        HeapExitWait.wakeUpParent(g, p, parent);
     }
 }

@@ -7,6 +7,7 @@ import org.kfork.ds.HList;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.kernel.cred.Capability;
 import org.kfork.kernel.cred.Users;
+import org.kfork.kernel.exit.ExitWait;
 import org.kfork.kernel.pid.Pids;
 import org.kfork.kernel.sched.Wait;
 import org.kfork.kernel.signal.SignalExterns;
@@ -96,7 +97,6 @@ final class KernelSignalExterns implements SignalExterns {
 
     @Override
     public void wakeUpParent(long p, long parent) {
-        // __wake_up_parent: the waiters in wait4/waitid sleep on the kernel-wide queue
-        Wait.wakeUpAll(g);
+        ExitWait.wakeUpParent(g, p, parent);
     }
 }

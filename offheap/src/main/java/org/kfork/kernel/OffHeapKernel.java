@@ -18,14 +18,20 @@ import org.kfork.api.TaskView;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.SlabInfo;
 import org.kfork.ds.IntrusiveList;
+import org.kfork.kernel.cred.Capability;
 import org.kfork.kernel.cred.Creds;
 import org.kfork.kernel.cred.Ucount;
 import org.kfork.kernel.events.ProcConnector;
+import org.kfork.exit.WaitOpts;
+import org.kfork.kernel.exec.Exec;
+import org.kfork.kernel.exit.Exit;
+import org.kfork.kernel.exit.ExitWait;
 import org.kfork.kernel.fork.Fork;
 import org.kfork.kernel.fork.ForkCalls;
 import org.kfork.kernel.fork.ForkTask;
 import org.kfork.kernel.fs.Files;
 import org.kfork.kernel.mm.Mm;
+import org.kfork.kernel.mm.Uaccess;
 import org.kfork.kernel.pid.Pids;
 import org.kfork.kernel.proc.ProcArray;
 import org.kfork.kernel.reboot.Reboot;
@@ -33,10 +39,12 @@ import org.kfork.kernel.sched.SchedCore;
 import org.kfork.kernel.signal.SignalCalls;
 import org.kfork.kernel.signal.SignalDelivery;
 import org.kfork.kernel.struct.KernelCloneArgs;
+import org.kfork.kernel.struct.Rusage;
 import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.kernel.sys.Sys;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
+import org.kfork.mm.MmArgs;
 import org.kfork.mm.Mman;
 import org.kfork.mm.Overcommit;
 import org.kfork.pid.PidRules;
@@ -45,6 +53,7 @@ import org.kfork.sched.TaskState;
 import org.kfork.smp.CurrentCpu;
 import org.kfork.sched.CallsInFlight;
 import org.kfork.sched.WaitResult;
+import org.kfork.uapi.Capabilities;
 import org.kfork.uapi.CloneFlags;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.Signals;
@@ -78,6 +87,8 @@ public final class OffHeapKernel implements Kernel {
         int token;
         int prevCpu;
         int depth;
+        /** wait4's and waitid's struct wait_opts, reused by every wait of this thread. */
+        final WaitOpts wo = new WaitOpts();
     }
 
     private OffHeapKernel(KernelConfig config) {
@@ -87,7 +98,7 @@ public final class OffHeapKernel implements Kernel {
         try {
             booted = Globals.boot(machine, config.seed());
             booted.signalExterns = new KernelSignalExterns(booted);
-            startInit(booted);
+            startInit(booted, config.initImage());
         } catch (RuntimeException | Error e) {
             machine.close();
             throw e;
@@ -97,10 +108,10 @@ public final class OffHeapKernel implements Kernel {
 
     /**
      * rest_init: init_task starts pid 1 with kernel_thread (CLONE_FS, plus the CLONE_VM and
-     * CLONE_UNTRACED kernel_thread adds; no exit signal). kernel_init's execve of the init image
-     * comes with the exec room.
+     * CLONE_UNTRACED kernel_thread adds; no exit signal), and pid 1 execs the init image, which
+     * makes it a user process with an mm of its own (kernel_init's run_init_process).
      */
-    private static void startInit(Globals g) {
+    private static void startInit(Globals g, ExecImage image) {
         final int prev = CurrentCpu.boundCpu();
         CurrentCpu.bind(0); // the boot CPU, init_task's
         try {
@@ -108,8 +119,14 @@ public final class OffHeapKernel implements Kernel {
             Mem.zero(args, KernelCloneArgs.SIZEOF);
             Mem.putLong(args + KernelCloneArgs.FLAGS, CloneFlags.CLONE_FS | CloneFlags.CLONE_VM | CloneFlags.CLONE_UNTRACED);
             final int nr = WaitResult.ret(Fork.kernelClone(g, g.initTask, WaitResult.NO_RCU, args));
-            if (nr != 1 || ProcArray.findTask(g, 1) == 0) {
+            final long init = nr == 1 ? ProcArray.findTask(g, 1) : 0;
+            if (init == 0) {
                 throw new IllegalStateException("kernel_thread for init gave " + nr + ", not pid 1");
+            }
+            // kernel_init: run_init_process, an execve of the init image by pid 1 itself
+            final int err = Exec.execve(g, init, image);
+            if (err != 0) {
+                throw new IllegalStateException("init's execve of " + image.name() + " failed: " + Errno.name(-err));
             }
         } finally {
             if (prev < 0) {
@@ -187,6 +204,7 @@ public final class OffHeapKernel implements Kernel {
         f.token = g.rcu.rcuSyscallEnter(cpu);
         f.task = t;
         f.depth = 1;
+        Exit.setInCall(t, true);
         return t;
     }
 
@@ -202,7 +220,13 @@ public final class OffHeapKernel implements Kernel {
             return r; // exit and exit_group never return: the task is gone already
         }
         final int got = SignalDelivery.getSignal(g, t);
-        if ((got & SignalRestart.FATAL_MASK) != 0) {
+        final int fatal = got & SignalRestart.FATAL_MASK;
+        if (fatal == Signals.SIGKILL) {
+            Exit.fatalSignalExit(g, t);
+            return KILLED;
+        }
+        if (fatal != 0) {
+            Exit.doGroupExit(g, t, fatal); // a fatal signal complete_signal did not turn into SIGKILL
             return KILLED;
         }
         return SignalRestart.afterSignals(r, (got & SignalRestart.HANDLED) != 0,
@@ -222,6 +246,7 @@ public final class OffHeapKernel implements Kernel {
     private long finish(long r) {
         final CallFrame f = frames.get();
         final long t = f.task;
+        Exit.setInCall(t, false);
         g.rcu.rcuSyscallExit(f.token);
         f.depth = 0;
         f.task = 0;
@@ -231,6 +256,8 @@ public final class OffHeapKernel implements Kernel {
             CurrentCpu.bind(f.prevCpu);
         }
         ForkTask.putTaskStruct(g, t);
+        // the tasks killed while outside any call exit now, as on their next return to user space
+        Exit.exitIdleTasks(g);
         inflight.exit();
         return r;
     }
@@ -324,31 +351,87 @@ public final class OffHeapKernel implements Kernel {
 
     @Override
     public long execve(int caller, ExecImage image) {
-        throw missing("execve", "exit");
+        Objects.requireNonNull(image, "image");
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        return leave(Exec.execve(g, t, image));
     }
 
     @Override
     public long exit(int caller, int code) {
-        throw missing("exit", "exit");
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        Exit.sysExit(g, t, code);
+        return finish(0);
     }
 
     @Override
     public long exitGroup(int caller, int code) {
-        throw missing("exit_group", "exit");
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        Exit.sysExitGroup(g, t, code);
+        return finish(0);
     }
 
     @Override
     public long wait4(int caller, int pid, long wstatus, int options, long rusage) {
-        throw missing("wait4", "exit");
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        final CallFrame f = frames.get();
+        long r;
+        do {
+            f.wo.rcuToken = f.token;
+            r = ExitWait.sysWait4(g, t, pid, wstatus, options, f.wo);
+            f.token = f.wo.rcuToken;
+            if (r > 0 && rusage != 0 && !putRusage(t, rusage)) {
+                r = -Errno.EFAULT;
+            }
+        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
+        return finish(r);
     }
 
     @Override
     public long waitid(int caller, int idtype, int id, long infop, int options, long rusage) {
-        throw missing("waitid", "exit");
+        final long t = enter(caller);
+        if (t == 0) {
+            return -Errno.ESRCH;
+        }
+        final CallFrame f = frames.get();
+        long r;
+        do {
+            f.wo.rcuToken = f.token;
+            r = ExitWait.sysWaitid(g, t, idtype, id, infop, options, f.wo);
+            f.token = f.wo.rcuToken;
+            if (r == 0 && f.wo.infoPid != 0 && rusage != 0 && !putRusage(t, rusage)) {
+                r = -Errno.EFAULT;
+            }
+        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
+        return finish(r);
     }
 
-    private static UnsupportedOperationException missing(String call, String branch) {
-        return new UnsupportedOperationException(call + " needs the room of branch '" + branch + "', not merged yet");
+    /**
+     * The struct rusage of a reaped child: the model accounts no CPU time, faults, I/O or
+     * context switches, so every field is 0. False on a fault.
+     */
+    private boolean putRusage(long t, long rusage) {
+        final long mm = getLong(t + TaskStruct.MM);
+        if (mm == 0) {
+            return false;
+        }
+        for (long off = 0; off < Rusage.SIZEOF; off += Long.BYTES) {
+            if (Uaccess.putUser(g.mm, mm, 0, rusage + off, Long.BYTES) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -439,6 +522,10 @@ public final class OffHeapKernel implements Kernel {
         if ((flags & Mman.MAP_ANONYMOUS) == 0) {
             final long files = getLong(t + TaskStruct.FILES);
             return leave(files == 0 || Files.lookupFd(files, fd) == 0 ? -Errno.EBADF : -Errno.ENODEV);
+        }
+        // security_mmap_addr: below mmap_min_addr only with CAP_SYS_RAWIO (cap_mmap_addr)
+        if (MmArgs.mmapNeedsRawio(addr, len, flags) && !Capability.capable(g, t, Capabilities.CAP_SYS_RAWIO)) {
+            return leave(-Errno.EPERM);
         }
         final Mm m = mmOf(t);
         return leave(m == null ? -Errno.ENOMEM : m.mmap(addr, len, prot, flags, null, off >>> Mman.PAGE_SHIFT));
@@ -620,10 +707,11 @@ public final class OffHeapKernel implements Kernel {
     }
 
     /**
-     * Shuts the kernel down: no new call is accepted; the calls still running end (every task but
-     * init is sent SIGKILL, which ends killable sleeps such as a vfork parent's); then
-     * kernel_power_off gives every task back (Reboot) and the machine closes, which checks that
-     * every cache is empty: a leak fails the close.
+     * Shuts the kernel down: no new call is accepted; every task but init is sent SIGKILL, the
+     * calls still running end (a fatal signal ends killable sleeps such as a vfork parent's, and
+     * their tasks exit), the tasks outside any call exit; then kernel_power_off releases the
+     * zombies and gives init back (Reboot), and the machine closes, which checks that every cache
+     * is empty: a leak fails the close.
      *
      * @throws IllegalStateException when calls are still running after the wait
      */
@@ -638,11 +726,8 @@ public final class OffHeapKernel implements Kernel {
         machine.close();
     }
 
-    /** Waits for the calls in flight to return, after SIGKILL to every task but init. */
+    /** SIGKILL to every task but init, then the calls in flight return and the killed tasks exit. */
     private void drainCalls() {
-        if (inflight.count() == 0) {
-            return;
-        }
         g.tasklistLock.readLock().lock();
         try {
             final long init = ProcArray.findTask(g, 1);
@@ -657,5 +742,7 @@ public final class OffHeapKernel implements Kernel {
             g.tasklistLock.readLock().unlock();
         }
         inflight.awaitNone(CLOSE_WAIT_NANOS);
+        // the killed tasks outside any call exit (do_exit), leaving zombies for kernel_power_off
+        Exit.exitIdleTasks(g);
     }
 }

@@ -36,7 +36,11 @@ public final class HeapReboot {
     /** kernel_power_off (see the off-heap twin). */
     public static void kernelPowerOff(HeapGlobals g) {
         for (HeapTask p : tasksNewestFirst(g)) {
-            powerOff(g, p);
+            if (p.exitState != 0) {
+                HeapExit.releaseTask(g, g.initTask, p);
+            } else {
+                powerOff(g, p);
+            }
         }
         g.rcu.rcuBarrier();
     }

@@ -54,7 +54,11 @@ public final class Reboot {
     /** kernel_power_off: every task torn down; the machine's caches then hold only what boot made. */
     public static void kernelPowerOff(Globals g) {
         for (long p : tasksNewestFirst(g)) {
-            powerOff(g, p);
+            if (getInt(p + TaskStruct.EXIT_STATE) != 0) {
+                Exit.releaseTask(g, g.initTask, p); // a zombie: do_exit ran, release_task is left
+            } else {
+                powerOff(g, p);
+            }
         }
         g.rcu.rcuBarrier();
     }
