@@ -51,6 +51,32 @@ class KernelLifecycleTest {
         throw new AssertionError(name + " not in\n" + status);
     }
 
+    /** Thousands of processes and threads made, exited and reaped: every count back where it was. */
+    @ParameterizedTest
+    @ValueSource(strings = {"offheap", "heap"})
+    void thousandsOfCyclesLeaveEveryCountAtItsBaseline(String impl) {
+        final long thread = CloneFlags.CLONE_VM | CloneFlags.CLONE_FS | CloneFlags.CLONE_FILES
+            | CloneFlags.CLONE_SIGHAND | CloneFlags.CLONE_THREAD | CloneFlags.CLONE_SYSVSEM;
+        try (Kernel k = boot(impl)) {
+            long c = k.fork(1);
+            assertEquals(0, k.exit((int) c, 0));
+            assertEquals(c, k.wait4(1, (int) c, Scratch.WSTATUS, 0, 0));
+            k.rcuBarrier();
+            Map<String, Long> base = k.objectCounts();
+            for (int i = 0; i < 2000; i++) {
+                c = k.fork(1);
+                assertTrue(c > 1, "fork #" + i + ": " + c);
+                long t = k.clone((int) c, thread, 0, 0, 0, 0);
+                assertTrue(t > 1, "thread #" + i + ": " + t);
+                assertEquals(0, k.exit((int) t, 0), "a thread autoreaps");
+                assertEquals(0, k.exit((int) c, i & 0xff));
+                assertEquals(c, k.wait4(1, (int) c, Scratch.WSTATUS, 0, 0));
+            }
+            k.rcuBarrier();
+            assertEquals(base, k.objectCounts());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"offheap", "heap"})
     void forkExitWaitCyclesLeaveEveryCountAtItsBaseline(String impl) {
