@@ -132,7 +132,7 @@ public final class HeapGlobals implements AutoCloseable {
     public HeapSignalStruct initSignals;
     /** init_sighand (init/init_task.c, the signal room). */
     public HeapSighandStruct initSighand;
-    /** max_threads as fork_init sets it (set_max_threads on this RAM). */
+    /** max_threads: fork_init sets it (set_max_threads on this RAM), sysctl kernel.threads-max writes it. */
     public volatile int maxThreads;
     /** The sighand_cache kind (proc_caches_init). */
     public final int sighandKind;

@@ -22,6 +22,18 @@ public final class MmArgs {
     private MmArgs() {
     }
 
+    /**
+     * Whether security_mmap_addr (cap_mmap_addr) asks the caller for CAP_SYS_RAWIO: a fixed
+     * mapping that would start below mmap_min_addr. A hint never lands there (round_hint_to_min
+     * and the search stay above it), so only MAP_FIXED and MAP_FIXED_NOREPLACE requests of a
+     * non-empty, page-aligned range can. The mm's own checks, which the kernel runs before this one
+     * on an address it accepts, do not depend on the caller; the system-call layer asks it.
+     */
+    public static boolean mmapNeedsRawio(long addr, long len, int flags) {
+        return (flags & (Mman.MAP_FIXED | Mman.MAP_FIXED_NOREPLACE)) != 0 && len != 0
+            && (addr & (Mman.PAGE_SIZE - 1)) == 0 && Long.compareUnsigned(addr, Mman.MMAP_MIN_ADDR) < 0;
+    }
+
     // ---------------------------------------------------------------------------------------
     // do_mmap
     // ---------------------------------------------------------------------------------------

@@ -32,6 +32,9 @@ public interface MmSystem extends AutoCloseable {
     /** vm.max_map_count. */
     void setMaxMapCount(int max);
 
+    /** The current vm.max_map_count. */
+    int maxMapCount();
+
     /** Raise a "fatal signal pending" on the current task for the next dup (dup_mmap checks it per VMA). */
     void setFatalSignalPending(boolean pending);
 

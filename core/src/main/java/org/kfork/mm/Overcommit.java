@@ -55,6 +55,11 @@ public final class Overcommit {
         return this;
     }
 
+    /** The current vm.overcommit_ratio. */
+    public int ratio() {
+        return ratio;
+    }
+
     /** total_swap_pages. */
     public Overcommit swapPages(long pages) {
         this.totalSwapPages = pages;

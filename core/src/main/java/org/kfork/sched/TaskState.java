@@ -44,6 +44,9 @@ public final class TaskState {
     public static final int TASK_STOPPED = TASK_WAKEKILL | __TASK_STOPPED;
     /** Stopped by a tracer, and killable. */
     public static final int TASK_TRACED = TASK_WAKEKILL | __TASK_TRACED;
+    /** The states /proc reports (fs/proc/array.c's get_task_state masks with it). */
+    public static final int TASK_REPORT = TASK_RUNNING | TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE | __TASK_STOPPED
+        | __TASK_TRACED | EXIT_DEAD | EXIT_ZOMBIE | TASK_PARKED;
 
     private TaskState() {
     }

@@ -55,6 +55,9 @@ public final class Wait {
     /** The core-dump bit of a status killed by a signal (WCOREFLAG). */
     public static final int WCOREFLAG = 0x80;
 
+    /** sizeof(struct rusage) on x86_64 (include/uapi/linux/resource.h): what wait4 and waitid write at ru. */
+    public static final int RUSAGE_SIZEOF = 144;
+
     private Wait() {
     }
 

@@ -33,9 +33,10 @@ class DocExamplesTest {
     static final Map<String, List<Class<?>>> SHOWN = new LinkedHashMap<>();
 
     static {
-        SHOWN.put("README.md", List.of(SlabCacheExample.class, RbTreeExample.class));
+        SHOWN.put("README.md", List.of(SlabCacheExample.class, RbTreeExample.class, KernelExample.class));
         SHOWN.put("docs/containers.md", List.of(RbTreeExample.class, IdrExample.class));
         SHOWN.put("docs/mm.md", List.of(MmExample.class));
+        SHOWN.put("docs/kernels.md", List.of(KernelExample.class));
     }
 
     private static final Pattern JAVA_BLOCK = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL);
@@ -119,6 +120,15 @@ class DocExamplesTest {
             }
         }
         assertEquals(List.of(ascending.toString(), "99 nodes left"), run(RbTreeExample::main).lines().toList());
+    }
+
+    @Test
+    void kernelExample() throws IOException {
+        String printed = run(KernelExample::main);
+        assertTrue(Files.readString(root().resolve("docs/kernels.md")).contains("```\n" + printed + "```\n"),
+            "docs/kernels.md shows what the example prints:\n" + printed);
+        assertTrue(printed.endsWith("child 2, vma at 0x20000, reaped 2\n"), printed);
+        assertTrue(printed.contains("00020000-00023000 rw-p 00000000 00:00 0\n"), printed);
     }
 
     @Test

@@ -96,6 +96,8 @@ public final class HeapForkTask {
         }
         tsk.seccompFilter = null;
         tsk.clearTskThreadFlag(ThreadInfoFlags.TIF_NEED_RESCHED);
+        // the parent is inside its clone call; the child is in none until it makes one
+        tsk.clearTskThreadFlag(org.kfork.heap.exit.HeapExit.TIF_IN_CALL);
         stacks.setTaskStackEndMagic(tsk);
         tsk.threadInfoSyscallWork &= ~ThreadInfoFlags.bit(ThreadInfoFlags.SYSCALL_WORK_BIT_SYSCALL_USER_DISPATCH);
         tsk.stackCanary = HeapInitTask.randomCanary(g);

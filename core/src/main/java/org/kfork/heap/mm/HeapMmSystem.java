@@ -306,6 +306,11 @@ public final class HeapMmSystem implements MmSystem {
         copyPageRange++;
     }
 
+    /** A handle for the address-space operations on {@code mm} (OffHeapMmSystem.handle's twin). */
+    public HeapMm handle(HeapMmStruct mm) {
+        return new HeapMm(this, mm);
+    }
+
     @Override
     public AddressSpace mmAlloc() {
         HeapMmStruct mm = HeapForkMm.mmAlloc(this);
@@ -352,6 +357,11 @@ public final class HeapMmSystem implements MmSystem {
     @Override
     public void setMaxMapCount(int max) {
         maxMapCount = max;
+    }
+
+    @Override
+    public int maxMapCount() {
+        return maxMapCount;
     }
 
     @Override

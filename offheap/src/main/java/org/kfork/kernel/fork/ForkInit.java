@@ -19,6 +19,7 @@ import org.kfork.kernel.struct.VmAreaStruct;
 import org.kfork.kernel.struct.WaitQueueHead;
 import org.kfork.machine.Abi;
 import org.kfork.machine.Mem;
+import org.kfork.proc.Sysctls;
 import org.kfork.sched.Limits;
 import org.kfork.uapi.Errno;
 
@@ -197,8 +198,9 @@ public final class ForkInit implements AutoCloseable {
         if (!write) {
             return maxThreads;
         }
-        if (value < 1 || value > Limits.MAX_THREADS) {
-            return -Errno.EINVAL;
+        final int err = Sysctls.checkThreadsMax(value);
+        if (err != 0) {
+            return err;
         }
         maxThreads = (int) value;
         return maxThreads;

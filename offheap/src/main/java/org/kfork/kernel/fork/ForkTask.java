@@ -159,6 +159,8 @@ public final class ForkTask {
         // (setup_thread_stack: nothing with CONFIG_THREAD_INFO_IN_TASK; clear_user_return_notifier:
         // nothing without CONFIG_USER_RETURN_NOTIFIER, which only KVM selects, off here)
         SchedCore.clearTskThreadFlag(tsk, ThreadInfoFlags.TIF_NEED_RESCHED);
+        // the parent is inside its clone call; the child is in none until it makes one
+        SchedCore.clearTskThreadFlag(tsk, org.kfork.kernel.exit.Exit.TIF_IN_CALL);
         stacks.setTaskStackEndMagic(tsk);
         // clear_syscall_work_syscall_user_dispatch (CONFIG_GENERIC_ENTRY)
         final long work = tsk + TaskStruct.THREAD_INFO + ThreadInfo.SYSCALL_WORK;

@@ -632,6 +632,11 @@ public final class OffHeapMmSystem implements MmSystem {
     }
 
     @Override
+    public int maxMapCount() {
+        return maxMapCount;
+    }
+
+    @Override
     public void setFatalSignalPending(boolean pending) {
         fatalSignalPending = pending;
     }

@@ -22,7 +22,7 @@ import org.kfork.uapi.OpenFlags;
  * __shmem_file_setup (shmem_acct_size, shmem_get_inode, alloc_file_pseudo), shmem_evict_inode
  * (the page cache goes, then shmem_unacct_size), shmem_file and SHMEM_I(inode)->flags. One per
  * {@link OffHeapMmSystem}, whose kernel data page holds shmem_file_operations and shmem_vm_ops;
- * shmem_fault is {@link Filemap}'s. The heap twin is {@link org.kfork.heap.mm.HeapShmem}.
+ * shmem_fault is {@link Filemap}'s. The heap twin is {@code org.kfork.heap.mm.HeapShmem}.
  *
  * <p>Invariants kept:
  * <ul>

@@ -65,6 +65,10 @@ class PidsStressTest extends PidSuite {
         final AtomicLong done = new AtomicLong();
         CpuStress.run(WORKERS + READERS, CPUS, (thread, cpu, rnd) -> {
             if (thread >= WORKERS) {
+                // the root's init lives through the run: a reader that starts after the workers
+                // ended still finds it (the count below must not depend on the timing)
+                assertEquals(ops.nr(rootInit, false), ops.lookup(ops.nr(rootInit, false), false), "init's pid");
+                found.incrementAndGet();
                 while (done.get() < WORKERS) {
                     final boolean child = rnd.nextBoolean();
                     final int nr = 1 + rnd.nextInt(2000);
