@@ -2,7 +2,7 @@ package org.kfork.bench;
 
 import org.kfork.exit.WaitOpts;
 import org.kfork.heap.HeapGlobals;
-import org.kfork.heap.HeapSignalNeighbours;
+import org.kfork.heap.HeapKernelSignalExterns;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.exit.HeapExit;
 import org.kfork.heap.exit.HeapExitWait;
@@ -35,7 +35,7 @@ final class HeapForkKernel implements ForkKernel {
     /** Boots a heap kernel of {@code ramPages} pages and {@code cpus} CPUs, and makes init. */
     HeapForkKernel(long ramPages, int cpus, int slots) {
         g = HeapGlobals.boot(ramPages, cpus);
-        g.signalExterns = new HeapSignalNeighbours(g);
+        g.signalExterns = new HeapKernelSignalExterns(g);
         tasks = new HeapTask[slots];
         final HeapKernelCloneArgs args = new HeapKernelCloneArgs();
         args.flags = CloneFlags.CLONE_FS | CloneFlags.CLONE_VM | CloneFlags.CLONE_UNTRACED;

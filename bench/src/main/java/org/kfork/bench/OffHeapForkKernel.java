@@ -9,7 +9,7 @@ import org.kfork.alloc.SlabLeakException;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.exit.WaitOpts;
 import org.kfork.kernel.Globals;
-import org.kfork.kernel.SignalNeighbours;
+import org.kfork.kernel.KernelSignalExterns;
 import org.kfork.kernel.exit.Exit;
 import org.kfork.kernel.exit.ExitWait;
 import org.kfork.kernel.fork.Fork;
@@ -57,7 +57,7 @@ final class OffHeapForkKernel implements ForkKernel {
     OffHeapForkKernel(long ramBytes, int cpus, int slots) {
         machine = Machine.builder().ram(ramBytes).cpus(cpus).build();
         g = Globals.boot(machine);
-        g.signalExterns = new SignalNeighbours(g); // boot leaves them to the assembler; exit signals through them
+        g.signalExterns = new KernelSignalExterns(g); // boot leaves them to the assembler; exit signals through them
         tasks = new long[slots];
         final long args = Fork.frame(g, g.initTask) + Fork.FRAME_KARGS;
         Mem.zero(args, KernelCloneArgs.SIZEOF);

@@ -3,11 +3,13 @@ package org.kfork.kernel.exit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.kfork.heap.HeapSignalNeighbours;
 import org.kfork.mm.AddressSpace;
 import org.kfork.exit.WaitOpts;
 import org.kfork.heap.HeapGlobals;
+import org.kfork.heap.cred.HeapCapability;
 import org.kfork.heap.cred.HeapCreds;
+import org.kfork.heap.cred.HeapUserStruct;
+import org.kfork.heap.cred.HeapUsers;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.exit.HeapExit;
 import org.kfork.heap.exit.HeapExitWait;
@@ -27,6 +29,7 @@ import org.kfork.heap.sched.HeapCompletion;
 import org.kfork.heap.sched.HeapWait;
 import org.kfork.heap.signal.HeapSignal;
 import org.kfork.heap.signal.HeapSignalCalls;
+import org.kfork.heap.signal.HeapSignalExterns;
 import org.kfork.heap.signal.HeapSignalStruct;
 import org.kfork.mm.Mman;
 import org.kfork.pid.PidRules;
@@ -47,7 +50,7 @@ final class HeapExitWorld implements ExitWorld {
     private final Map<HeapMmStruct, AddressSpace> spaces = new java.util.IdentityHashMap<>();
 
     HeapExitWorld() {
-        g.signalExterns = new HeapSignalNeighbours(g);
+        g.signalExterns = new Externs();
         HeapPidNamespaces.createPidCachep(g, 1); // see OffHeapExitWorld
         g.rcu.rcuBarrier();
         baseline = g.objectCounts();
@@ -387,4 +390,72 @@ final class HeapExitWorld implements ExitWorld {
         }
     }
 
+    private final class Externs implements HeapSignalExterns {
+        @Override
+        public Object findVpid(HeapTask current, int nr) {
+            return HeapPids.findVpid(g, current, nr);
+        }
+
+        @Override
+        public HeapTask pidTask(Object pid, int type) {
+            return HeapPids.pidTask((HeapPid) pid, type);
+        }
+
+        @Override
+        public HeapTask pidTaskNext(HeapTask task, int type) {
+            final org.kfork.heap.ds.HeapHList.Node next = task.pidLink(type).next();
+            return next == null ? null : ((HeapTask.PidLink) next).task();
+        }
+
+        @Override
+        public int taskPidNrNs(HeapTask task, int type, Object ns) {
+            return HeapPids.taskPidNrNs(g, task, task, type, (HeapPidNamespace) ns);
+        }
+
+        @Override
+        public Object taskActivePidNs(HeapTask task) {
+            return HeapPids.taskActivePidNs(task);
+        }
+
+        @Override
+        public Object taskPgrp(HeapTask task) {
+            return task.signal.pid(PidRules.PIDTYPE_PGID);
+        }
+
+        @Override
+        public HeapTask initTask() {
+            return g.initTask;
+        }
+
+        @Override
+        public HeapTask nextTask(HeapTask p) {
+            return ((HeapTask.Link) p.tasks.next()).task;
+        }
+
+        @Override
+        public void freeUid(HeapUserStruct up) {
+            HeapUsers.freeUid(g, up);
+        }
+
+        @Override
+        public boolean capable(HeapTask current, int cap) {
+            return HeapCapability.capable(g, current, cap);
+        }
+
+        @Override
+        public boolean taskCurr(HeapTask p) {
+            return false;
+        }
+
+        @Override
+        public boolean wakeUpState(HeapTask p, int state) {
+            HeapWait.wakeUpState(g, p, state);
+            return true;
+        }
+
+        @Override
+        public void wakeUpParent(HeapTask p, HeapTask parent) {
+            HeapExitWait.wakeUpParent(g, p, parent);
+        }
+    }
 }

@@ -8,13 +8,14 @@ import static org.kfork.machine.Mem.putLong;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.kfork.kernel.SignalNeighbours;
 import org.kfork.kernel.locking.Refcount;
 import org.kfork.mm.AddressSpace;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.exit.WaitOpts;
 import org.kfork.kernel.Globals;
+import org.kfork.kernel.cred.Capability;
 import org.kfork.kernel.cred.Creds;
+import org.kfork.kernel.cred.Users;
 import org.kfork.kernel.fork.ForkMm;
 import org.kfork.kernel.fork.ForkSignal;
 import org.kfork.kernel.fork.ForkTask;
@@ -27,7 +28,9 @@ import org.kfork.kernel.pid.Pids;
 import org.kfork.kernel.sched.Wait;
 import org.kfork.kernel.signal.Signal;
 import org.kfork.kernel.signal.SignalCalls;
+import org.kfork.kernel.signal.SignalExterns;
 import org.kfork.kernel.struct.Completion;
+import org.kfork.kernel.struct.HlistNode;
 import org.kfork.kernel.struct.KSigaction;
 import org.kfork.kernel.struct.Nsproxy;
 import org.kfork.kernel.struct.PidNamespace;
@@ -66,7 +69,7 @@ final class OffHeapExitWorld implements ExitWorld {
         if (!Kasan.ENABLED) {
             throw new AssertionError("checked mode must be on in off-heap tests (-Dkfork.checked=true)");
         }
-        g.signalExterns = new SignalNeighbours(g);
+        g.signalExterns = new Externs();
         completions = g.image.alloc(VFORK_SLOTS * Completion.SIZEOF + 64, 64);
         // the pid_2 cache of a level-1 namespace is never destroyed (5.12): made before the baseline
         PidNamespaces.createPidCachep(g, 1);
@@ -419,6 +422,77 @@ final class OffHeapExitWorld implements ExitWorld {
             LeakCheck.assertNoLeak(baseline, LeakCheck.quiescedSnapshot(machine));
         } finally {
             machine.close();
+        }
+    }
+
+    // ---- the neighbours signal.c calls, as the assembled kernel wires them
+
+    private final class Externs implements SignalExterns {
+        @Override
+        public long findVpid(long current, int nr) {
+            return Pids.findVpid(g, current, nr);
+        }
+
+        @Override
+        public long pidTask(long pid, int type) {
+            return Pids.pidTask(pid, type);
+        }
+
+        @Override
+        public long pidTaskNext(long task, int type) {
+            final long next = Mem.getLongAcquire(task + TaskStruct.PID_LINKS + HlistNode.SIZEOF * type + HlistNode.NEXT);
+            return next == 0 ? 0 : next - TaskStruct.PID_LINKS - HlistNode.SIZEOF * type;
+        }
+
+        @Override
+        public int taskPidNrNs(long task, int type, long ns) {
+            return Pids.taskPidNrNs(g, task, task, type, ns);
+        }
+
+        @Override
+        public long taskActivePidNs(long task) {
+            return Pids.taskActivePidNs(task);
+        }
+
+        @Override
+        public long taskPgrp(long task) {
+            return getLong(getLong(task + TaskStruct.SIGNAL) + SignalStruct.PIDS + (long) Long.BYTES * PidRules.PIDTYPE_PGID);
+        }
+
+        @Override
+        public long initTask() {
+            return g.initTask;
+        }
+
+        @Override
+        public long nextTask(long p) {
+            return IntrusiveList.nextRcu(p + TaskStruct.TASKS) - TaskStruct.TASKS;
+        }
+
+        @Override
+        public void freeUid(long up) {
+            Users.freeUid(g, up);
+        }
+
+        @Override
+        public boolean capable(long current, int cap) {
+            return Capability.capable(g, current, cap);
+        }
+
+        @Override
+        public boolean taskCurr(long p) {
+            return false;
+        }
+
+        @Override
+        public boolean wakeUpState(long p, int state) {
+            Wait.wakeUpState(g, p, state);
+            return true;
+        }
+
+        @Override
+        public void wakeUpParent(long p, long parent) {
+            ExitWait.wakeUpParent(g, p, parent);
         }
     }
 
