@@ -3,7 +3,7 @@
 #
 #   scripts/bench.sh                  quick profile: every suite, short iterations (minutes)
 #   scripts/bench.sh --full           publication settings (3 forks, 5x1s warm-up, 5x1s measured)
-#   scripts/bench.sh --only REGEX     only the benchmarks whose name matches REGEX (e.g. RbTree)
+#   scripts/bench.sh --only REGEX     only the benchmarks whose name matches REGEX (e.g. RbTree, ForkBench)
 #   scripts/bench.sh --no-native      skip the native anchors (the report uses reference figures)
 #   scripts/bench.sh --list           list the benchmarks and exit
 #

@@ -14,10 +14,10 @@ import org.kfork.heap.signal.HeapSignalExterns;
 import org.kfork.pid.PidRules;
 
 /** The heap twin of org.kfork.kernel.KernelSignalExterns: signal.c's neighbours in the assembled heap kernel. */
-final class HeapKernelSignalExterns implements HeapSignalExterns {
+public final class HeapKernelSignalExterns implements HeapSignalExterns {
     private final HeapGlobals g;
 
-    HeapKernelSignalExterns(HeapGlobals g) {
+    public HeapKernelSignalExterns(HeapGlobals g) {
         this.g = g;
     }
 

@@ -23,10 +23,10 @@ import org.kfork.pid.PidRules;
  * capability.c's capable, the scheduler's wake-ups and exit.c's __wake_up_parent. Each forwards
  * to its room; none allocates on the Java heap.
  */
-final class KernelSignalExterns implements SignalExterns {
+public final class KernelSignalExterns implements SignalExterns {
     private final Globals g;
 
-    KernelSignalExterns(Globals g) {
+    public KernelSignalExterns(Globals g) {
         this.g = g;
     }
 

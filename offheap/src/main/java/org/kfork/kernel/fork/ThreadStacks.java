@@ -2,7 +2,6 @@ package org.kfork.kernel.fork;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
 import org.kfork.alloc.Cpus;
 import org.kfork.alloc.KmemCache;
 import org.kfork.alloc.Kmem;
@@ -32,7 +31,7 @@ import org.kfork.sched.TaskState;
  *
  *   take   (alloc_thread_stack_node): for each slot, s = this_cpu_xchg(slot, NULL); first s != NULL wins
  *   return (free_thread_stack):       for each slot, this_cpu_cmpxchg(slot, NULL -> vm) == NULL wins
- *   neither slot empty:               vfree_atomic(vm): onto an MPSC queue, freed by the worker
+ *   neither slot empty:               vfree_atomic(vm): onto an llist (through vm_struct.next), freed by the worker
  * </pre>
  * Both steps are single atomics on the CPU's own cache line: a stack is owned by whoever swapped it
  * out, and a cached stack is never overwritten. A reused stack is zeroed (stale pointers must not
@@ -45,7 +44,7 @@ import org.kfork.sched.TaskState;
  * <h2>Invariants</h2>
  * <ul>
  *   <li>A stack is in one place at a time: a task's {@code stack_vm_area}, one cached_stacks slot,
- *       or the deferred-free queue.</li>
+ *       or the deferred-free list.</li>
  *   <li>Each CPU caches at most {@link Limits#NR_CACHED_STACKS} stacks, poisoned while cached.</li>
  *   <li>{@code stack_refcount} never goes below zero: a put at zero is refused and changes nothing.</li>
  *   <li>A stack is released only from a TASK_DEAD task; otherwise it is leaked with a warning.</li>
@@ -63,7 +62,11 @@ public final class ThreadStacks implements AutoCloseable {
     private final boolean zeroOnReuse;
     private final PerCpuCounter nrKernelStackKb;
     private final MemcgCharge memcg;
-    private final MpscUnboundedVarHandleArrayQueue<Long> deferred = new MpscUnboundedVarHandleArrayQueue<>(64);
+    /**
+     * vfree_deferred's llist: the areas waiting for the worker, linked through their vm_struct's
+     * next field (the kernel links them through the area itself), so queueing allocates nothing.
+     */
+    private final AtomicLong deferred = new AtomicLong();
     private final Object drainLock = new Object();
     private final AtomicLong deferredFrees = new AtomicLong();
     private final AtomicLong warnings = new AtomicLong();
@@ -216,7 +219,11 @@ public final class ThreadStacks implements AutoCloseable {
 
     /** vfree_atomic: queue the area for the worker (no vfree in atomic context). */
     public void vfreeAtomic(long vm) {
-        deferred.offer(vm);
+        long head;
+        do { // llist_add
+            head = deferred.get();
+            Mem.putLong(vm + VmStruct.NEXT, head);
+        } while (!deferred.compareAndSet(head, vm));
         deferredFrees.incrementAndGet();
         LockSupport.unpark(worker);
     }
@@ -225,9 +232,11 @@ public final class ThreadStacks implements AutoCloseable {
     public int flushDeferred() {
         int n = 0;
         synchronized (drainLock) {
-            Long vm;
-            while ((vm = deferred.relaxedPoll()) != null) {
+            long vm = deferred.getAndSet(0); // llist_del_all
+            while (vm != 0) {
+                final long next = Mem.getLong(vm + VmStruct.NEXT);
                 vmalloc.vfree(vm, cpus.current());
+                vm = next;
                 n++;
             }
         }

@@ -13,6 +13,7 @@ import org.kfork.kernel.init.InitTask;
 import org.kfork.kernel.locking.Spinlock;
 import org.kfork.kernel.struct.CallSingleNode;
 import org.kfork.kernel.struct.LoadWeight;
+import org.kfork.kernel.struct.OpaqueTypes;
 import org.kfork.kernel.struct.RbNode;
 import org.kfork.kernel.struct.SchedClass;
 import org.kfork.kernel.struct.SchedDlEntity;
@@ -124,14 +125,15 @@ public final class SchedCore {
         IntrusiveList.init(se + SchedEntity.GROUP_NODE);
         putLong(se + SchedEntity.CFS_RQ, 0); // CONFIG_FAIR_GROUP_SCHED
         // CONFIG_SCHEDSTATS: no garbage even with schedstats off
-        Mem.zero(se + SchedEntity.STATISTICS, SchedEntity.LAYOUT.sizeOf("statistics"));
+        Mem.zero(se + SchedEntity.STATISTICS, OpaqueTypes.SCHED_STATISTICS.size());
 
         final long dl = p + TaskStruct.DL;
         rbClearNode(dl + SchedDlEntity.RB_NODE);
         // init_dl_task_timer, init_dl_inactive_task_timer: hrtimer_init zeroes each timer; the
-        // model has no hrtimers, so their base and function stay unset
-        Mem.zero(dl + SchedDlEntity.DL_TIMER, SchedDlEntity.LAYOUT.sizeOf("dl_timer"));
-        Mem.zero(dl + SchedDlEntity.INACTIVE_TIMER, SchedDlEntity.LAYOUT.sizeOf("inactive_timer"));
+        // model has no hrtimers, so their base and function stay unset (the types' sizes: a
+        // field's size looked up by name would allocate on every fork)
+        Mem.zero(dl + SchedDlEntity.DL_TIMER, OpaqueTypes.HRTIMER.size());
+        Mem.zero(dl + SchedDlEntity.INACTIVE_TIMER, OpaqueTypes.HRTIMER.size());
         dlClearParams(p);
 
         final long rt = p + TaskStruct.RT;
