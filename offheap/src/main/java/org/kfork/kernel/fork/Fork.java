@@ -25,6 +25,7 @@ import org.kfork.kernel.cgroup.Cgroups;
 import org.kfork.kernel.cred.Capability;
 import org.kfork.kernel.cred.Creds;
 import org.kfork.kernel.delayacct.Delayacct;
+import org.kfork.kernel.exit.Exit;
 import org.kfork.kernel.events.ProcConnector;
 import org.kfork.kernel.fs.AnonInodes;
 import org.kfork.kernel.fs.Files;
@@ -44,7 +45,6 @@ import org.kfork.kernel.struct.KernelCloneArgs;
 import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.MultiprocessSignals;
 import org.kfork.kernel.struct.Nsproxy;
-import org.kfork.kernel.struct.PidNamespace;
 import org.kfork.kernel.struct.SignalStruct;
 import org.kfork.kernel.struct.Sigpending;
 import org.kfork.kernel.struct.TaskStruct;
@@ -207,7 +207,6 @@ public final class Fork {
      * user code.
      */
     static int copyThread(long cloneFlags, long p, long tls) {
-        putLong(p + TaskStruct.THREAD + ThreadStruct.FSINDEX, getLong(p + TaskStruct.THREAD + ThreadStruct.FSINDEX));
         if ((cloneFlags & CLONE_SETTLS) != 0) {
             if (Long.compareUnsigned(tls, Pgtable.TASK_SIZE_MAX) >= 0) {
                 return -Errno.EPERM;
@@ -445,8 +444,7 @@ public final class Fork {
                 getLong(delayed + MultiprocessSignals.SIGNAL));
             // (tty_kref_get: the model has no terminals; signal->tty stays NULL)
             final long rpsig = getLong(getLong(p + TaskStruct.REAL_PARENT) + TaskStruct.SIGNAL);
-            putBit(psig, SignalStruct.HAS_CHILD_SUBREAPER_BIT, getBit(rpsig, SignalStruct.HAS_CHILD_SUBREAPER_BIT)
-                || getBit(rpsig, SignalStruct.IS_CHILD_SUBREAPER_BIT));
+            Exit.setHasChildSubreaper(psig, Exit.hasChildSubreaper(rpsig) || Exit.isChildSubreaper(rpsig));
             IntrusiveList.addTail(p + TaskStruct.SIBLING, getLong(p + TaskStruct.REAL_PARENT) + TaskStruct.CHILDREN);
             IntrusiveList.addTailRcu(p + TaskStruct.TASKS, g.initTask + TaskStruct.TASKS);
             Pids.attachPid(p, PidRules.PIDTYPE_TGID);
@@ -475,17 +473,6 @@ public final class Fork {
         } while (!Mem.compareAndSetLong(addr, old, old | 1L << nr));
     }
 
-    /** A one-bit bitfield of the struct at {@code base}, at bit offset {@code bit}. */
-    private static boolean getBit(long base, long bit) {
-        return (Mem.getByte(base + (bit >>> 3)) & 1 << (bit & 7)) != 0;
-    }
-
-    /** Writes a one-bit bitfield (the caller holds the lock that guards the word). */
-    private static void putBit(long base, long bit, boolean on) {
-        final long a = base + (bit >>> 3);
-        final int m = 1 << (bit & 7);
-        Mem.putByte(a, (byte) (on ? Mem.getByte(a) | m : Mem.getByte(a) & ~m));
-    }
 
     /** ptrace_init_task without a tracer: empty ptrace lists, no job control bits, parent = real_parent. */
     private static void ptraceInitTask(long p) {

@@ -220,7 +220,8 @@ public final class ForkCalls {
         if (CloneRules.unshareKnownFlags(flags) != 0) {
             return -Errno.EINVAL;
         }
-        // Not implemented, but pretend it works if there is nothing to unshare.
+        // 5.12 cannot take a task out of its thread group or give it its own handlers or VM;
+        // it accepts those flags only when the task shares none of them (nothing to unshare)
         if ((flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_VM)) != 0 && !threadGroupEmpty(current)) {
             return -Errno.EINVAL;
         }

@@ -3,7 +3,6 @@ package org.kfork.kernel.fork;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
-import org.kfork.heap.HeapGlobals;
 import org.kfork.machine.Machine;
 
 /**
