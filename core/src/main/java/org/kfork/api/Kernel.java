@@ -1,8 +1,5 @@
 package org.kfork.api;
 
-import java.util.List;
-import java.util.Map;
-
 /**
  * The user-space view of a modeled Linux 5.12 kernel: its system calls, and what /proc shows of it.
  * Both kernels implement it, the off-heap one ({@code org.kfork.kernel.OffHeapKernel}) and its heap
@@ -22,10 +19,12 @@ import java.util.Map;
  * Java thread until the kernel wakes the task, as they would block the task. A task that is killed
  * while it sleeps in a call exits there; the call then returns {@link #KILLED}.
  *
+ * <p><b>Introspection</b> is {@link KernelView}'s: what /proc shows of the kernel.
+ *
  * <p><b>Not returning.</b> exit and exit_group never return to user space in the kernel; here they
  * return 0 once the task has exited (it is then a zombie, or gone if it was autoreaped).
  */
-public interface Kernel extends AutoCloseable {
+public interface Kernel extends KernelView, AutoCloseable {
     /**
      * What a call returns to its Java caller when its task was killed during the call and never
      * returned to user space (the kernel's -ERESTARTSYS family never reaches user space either).
@@ -151,25 +150,6 @@ public interface Kernel extends AutoCloseable {
      * capability sets, and the move to that uid's user_struct.
      */
     long setCred(int pid, int uid, int gid, long caps);
-
-    // ---------------------------------------------------------------------------------------------
-    // Introspection
-    // ---------------------------------------------------------------------------------------------
-
-    /** Every task alive or zombie, in the order of the tasks list (pids in the initial namespace). */
-    List<TaskView> tasks();
-
-    /** /proc/PID/status of task {@code pid} (initial namespace), as fs/proc/array.c prints it; null if none. */
-    String procStatus(int pid);
-
-    /** /proc/PID/maps, as fs/proc/task_mmu.c prints it; null if no such task. */
-    String procMaps(int pid);
-
-    /** /proc/slabinfo. */
-    String slabinfo();
-
-    /** Live kernel objects by kind (cache name: task_struct, pid, mm_struct, vm_area_struct, filp...). */
-    Map<String, Long> objectCounts();
 
     /** rcu_barrier: runs every RCU callback queued so far (tests compare counts after it). */
     void rcuBarrier();
