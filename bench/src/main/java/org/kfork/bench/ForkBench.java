@@ -5,6 +5,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.kfork.bench.harness.BenchSupport;
 import org.kfork.mm.Mman;
+import org.kfork.sched.Limits;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -29,7 +30,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * init (pid 1) with an mm of its own, and init makes every call. Each invocation handles
  * {@link #BATCH} children (@OperationsPerInvocation), so the timer's cost is spread over them; the
  * half that is not measured runs in a setup or teardown state of the invocation, with the RCU
- * callbacks the exits queued:
+ * callbacks the exits queued. The batch is the per-CPU stack cache's size (NR_CACHED_STACKS), so
+ * that each child's stack comes from the cache and goes back to it, as in a real fork loop (and as
+ * the native anchor's cached 16 KiB memset assumes); a larger batch would time vmalloc and
+ * vfree_atomic for all but two of its children.
  * <ul>
  *   <li>{@code fork} @ n: fork() of init with {@code n} VMAs (one-page private anonymous mappings
  *       that do not merge, never faulted in: the native anchor's), until it returns in the parent.
@@ -59,8 +63,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class ForkBench {
-    /** Children (or threads) per invocation. */
-    public static final int BATCH = 32;
+    /** Children (or threads) per invocation: NR_CACHED_STACKS, two. */
+    public static final int BATCH = Limits.NR_CACHED_STACKS;
     /** The machine's CPUs, as {@code kfork run}'s fixed machine. */
     public static final int CPUS = 2;
     /** The machine's RAM: room for a batch of 10000-VMA children with init's. */

@@ -171,9 +171,12 @@ class ForkBenchTest {
             // the least block counts, so that a one-off (a new slab's bookkeeping, a deoptimisation,
             // seen now and then in checked mode) does not hide in it, while an allocation per call
             // shows in every block.
-            int warmup = 300;
+            // Counted in calls, not rounds: checked mode's quarantine (1/32 of RAM) must fill and
+            // start handing slabs back before the blocks begin, or every new slab's descriptor
+            // counts; 9600 calls fill it whatever the batch.
+            int warmup = 9600 / ForkBench.BATCH;
             int blocks = 4;
-            int rounds = 100;
+            int rounds = 3200 / ForkBench.BATCH;
             long[] least = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
             long[] bytes = new long[4];
             for (int round = 0; round < warmup + blocks * rounds; round++) {
@@ -210,8 +213,7 @@ class ForkBenchTest {
             System.out.printf("ForkBench OFFHEAP, bytes on the Java heap in %d calls (the least of %d blocks): fork %d,"
                 + " exit+wait4 %d, thread %d, thread exit %d%n", calls, blocks, least[0], least[1], least[2], least[3]);
             // Any allocation per call would be >= 16 bytes x calls: the bound is half an object per
-            // call. (The exits free 30 stacks of each batch past the per-CPU cache of two, through
-            // ThreadStacks.vfreeAtomic's deferred list.)
+            // call.
             String[] what = {"fork", "exit + wait4", "clone(THREAD_FLAGS)", "a thread's exit"};
             for (int i = 0; i < least.length; i++) {
                 assertTrue(least[i] < 8 * calls, what[i] + " allocated " + least[i] + " bytes in " + calls + " calls");

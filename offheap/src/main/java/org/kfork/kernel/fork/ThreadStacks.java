@@ -217,7 +217,12 @@ public final class ThreadStacks implements AutoCloseable {
         }
     }
 
-    /** vfree_atomic: queue the area for the worker (no vfree in atomic context). */
+    /**
+     * vfree_atomic: queue the area for the worker (no vfree in atomic context). As the kernel's
+     * llist_add + schedule_work, only the add that finds the list empty wakes the worker: a
+     * non-empty list means a wake-up is already on its way, or the worker is draining and will
+     * see this area on its next pass (it parks only after a pass that found nothing).
+     */
     public void vfreeAtomic(long vm) {
         long head;
         do { // llist_add
@@ -225,7 +230,9 @@ public final class ThreadStacks implements AutoCloseable {
             Mem.putLong(vm + VmStruct.NEXT, head);
         } while (!deferred.compareAndSet(head, vm));
         deferredFrees.incrementAndGet();
-        LockSupport.unpark(worker);
+        if (head == Abi.NULL) {
+            LockSupport.unpark(worker);
+        }
     }
 
     /** Frees everything queued by {@link #vfreeAtomic} now, on the calling thread (flush_work). */

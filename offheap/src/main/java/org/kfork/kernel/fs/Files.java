@@ -353,14 +353,31 @@ public final class Files {
         copyFdBitmaps(newFdt, oldFdt, openFiles);
         final long oldFds = getLong(oldFdt + Fdtable.FD);
         final long newFds = getLong(newFdt + Fdtable.FD);
-        for (int i = 0; i < openFiles; i++) {
-            final long f = getLong(oldFds + (long) i * Long.BYTES);
-            if (f != 0) {
-                FileTable.getFile(f);
-            } else {
-                clearOpenFd(i, newFdt); // reserved by alloc_fd, not yet installed
+        final long openFds = getLong(newFdt + Fdtable.OPEN_FDS);
+        final long fullFdsBits = getLong(newFdt + Fdtable.FULL_FDS_BITS);
+        // The copy goes a bitmap word at a time: the empty slots of a word are gathered into one
+        // mask and cleared with one store, where 5.12 clears them one __clear_open_fd at a time.
+        // Same bits either way. (openFiles is a whole number of words unless maxFds cut it.)
+        for (int base = 0; base < openFiles; base += BITS_PER_LONG) {
+            final int nr = Math.min(BITS_PER_LONG, openFiles - base);
+            long empty = 0;
+            for (int b = 0; b < nr; b++) {
+                final long slot = (long) (base + b) * Long.BYTES;
+                final long f = getLong(oldFds + slot);
+                if (f != 0) {
+                    FileTable.getFile(f);
+                } else {
+                    empty |= 1L << b; // reserved by alloc_fd, not yet installed
+                }
+                putLong(newFds + slot, f);
             }
-            putLong(newFds + (long) i * Long.BYTES, f);
+            if (empty != 0) {
+                final int w = base / BITS_PER_LONG;
+                final long open = openFds + (long) w * Long.BYTES;
+                putLong(open, getLong(open) & ~empty);
+                final long full = fullFdsBits + (long) (w / BITS_PER_LONG) * Long.BYTES;
+                putLong(full, getLong(full) & ~(1L << (w & 63)));
+            }
         }
         Spinlock.unlock(lock);
         final long rest = Integer.toUnsignedLong(getInt(newFdt + Fdtable.MAX_FDS)) - openFiles;
