@@ -1,5 +1,7 @@
 package org.kfork.proc;
 
+import java.util.List;
+
 import org.kfork.arch.X86_64;
 import org.kfork.mm.Mman;
 
@@ -27,6 +29,22 @@ public final class Meminfo {
     private static final long STACK_SIZE = X86_64.THREAD_SIZE;
     /** The default huge page (HPAGE_PMD_SIZE) in kB. */
     public static final long HUGEPAGESIZE_KB = 2048;
+
+    /**
+     * The fields that depend on how a kernel stores its objects, not on its history: the off-heap
+     * kernel's free pages, slab pages and per-CPU chunk, which the heap twin (objects on the Java
+     * heap) has not. Every other field is the same counter in both kernels.
+     */
+    public static final List<String> REPRESENTATION_FIELDS = List.of("MemFree", "MemAvailable", "KReclaimable",
+        "Slab", "SReclaimable", "SUnreclaim", "Percpu");
+
+    /**
+     * The fields that depend on the modeled CPU each step ran on as well as on the history:
+     * VmallocUsed counts the stacks kept in each CPU's cached_stacks, and which CPU's cache keeps a
+     * freed stack (or whether it is full and the stack goes) depends on the CPU the freeing thread
+     * was on. Two runs of one script may differ there, on one kernel or on two.
+     */
+    public static final List<String> PER_CPU_FIELDS = List.of("VmallocUsed");
 
     /** totalram_pages. */
     public long totalramPages;
@@ -128,7 +146,7 @@ public final class Meminfo {
     }
 
     /**
-     * The value of {@code line}'s field in a meminfo text, in kB (or a count for HugePages_*);
+     * The value of field {@code name} in a meminfo text, in kB (or a count for HugePages_*);
      * -1 when the text has no such line.
      */
     public static long field(String text, String name) {
