@@ -1,7 +1,6 @@
 package org.kfork.tests.proc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,13 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,16 +35,6 @@ import org.kfork.script.ScriptRunner;
  * the CPU each step ran on ({@link Meminfo#PER_CPU_FIELDS}).
  */
 class ScenarioProcViewsTest {
-    static Stream<Path> scenarios() throws IOException {
-        Path dir = Path.of(System.getProperty("basedir", ".")).resolve("../scenarios").normalize();
-        List<Path> all = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            s.filter(p -> p.toString().endsWith(".kfork")).sorted().forEach(all::add);
-        }
-        assertFalse(all.isEmpty(), "no scenario under " + dir);
-        return all.stream();
-    }
-
     /** Every view of the kernel named {@code impl} once {@code file} has run on it, by name. */
     private static Map<String, String> views(String impl, Path file) throws IOException {
         Script script = ScriptParser.parse(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
@@ -83,7 +70,7 @@ class ScenarioProcViewsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("scenarios")
+    @MethodSource("org.kfork.tests.kernel.ScenarioTranscriptTest#scenarios")
     void bothKernelsShowTheSameProcAfterTheScenario(Path file) throws IOException {
         Map<String, String> offheap = views("offheap", file);
         Map<String, String> heap = views("heap", file);
