@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.kfork.api.Kernel;
@@ -17,6 +18,7 @@ import org.kfork.script.Script;
 import org.kfork.script.ScriptError;
 import org.kfork.script.ScriptParser;
 import org.kfork.script.ScriptRunner;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Mixin;
@@ -26,17 +28,20 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kfork run [--impl offheap|heap] [--cpus N] [--ram SIZE] [--timeout SECONDS] [FILE|-]}: runs
- * a fork script (docs/scripts.md) on a freshly booted kernel and prints its transcript, one line per
- * call in strace's form. The script is read whole and parsed before the kernel boots, so a mistake
- * in it is reported before anything runs.
+ * {@code kfork run [--impl offheap|heap] [--cpus N] [--ram SIZE] [--timeout SECONDS] [--then COMMANDS]
+ * [FILE|-]}: runs a fork script (docs/scripts.md) on a freshly booted kernel and prints its
+ * transcript, one line per call in strace's form; then the view commands of {@code --then}, on the
+ * same kernel. The script is read whole and parsed, and the view commands checked, before the
+ * kernel boots, so a mistake in either is reported before anything runs.
  *
  * <p>Exit codes: 0 the script ran (failed calls are results, not errors); 1 an expectation failed
  * (the line is named), or the kernel threw (a bug); 2 a script error (line and column) or a usage
- * error. Never a stack trace, unless KFORK_STACKTRACE is set.
+ * error; otherwise 1 when a view command failed (a pid no task has). Never a stack trace, unless
+ * KFORK_STACKTRACE is set.
  */
 @Command(name = "run",
     description = {"Run a fork script on a kernel and print its transcript, one line per call, as strace would.",
@@ -69,6 +74,12 @@ public final class RunCommand implements Callable<Integer> {
         description = "how long a call may take before the run stops with a script error (default: ${DEFAULT-VALUE})")
     private double timeoutSeconds;
 
+    @Option(names = "--then", paramLabel = "COMMANDS",
+        description = {"view commands to run on the machine once the script has run, split on ';' (e.g. \"ps; maps 2\"):",
+            "ps, pstree, status, maps, meminfo, slabinfo, layout; each is printed after the transcript, under a line",
+            "'==> COMMAND <=='"})
+    private List<String> then = new ArrayList<>();
+
     @Parameters(paramLabel = "FILE", arity = "0..1", defaultValue = "-",
         description = "the script; - or nothing reads standard input")
     private String file;
@@ -85,6 +96,7 @@ public final class RunCommand implements Callable<Integer> {
         if (!(timeoutSeconds > 0) || timeoutSeconds > 86_400) {
             throw usage("--timeout must be more than 0 and at most 86400 seconds, not " + timeoutSeconds);
         }
+        List<List<String>> views = thenCommands();
         String source = file.equals("-") ? "<stdin>" : file;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -115,8 +127,68 @@ public final class RunCommand implements Callable<Integer> {
                 }
                 err.flush();
             }
-            return r.exitCode();
+            int code = r.exitCode();
+            for (List<String> words : views) {
+                out.println("==> " + String.join(" ", words) + " <==");
+                out.flush();
+                int viewCode = view(kernel, words, out, err);
+                code = code == 0 ? viewCode : code;
+            }
+            return code;
         }
+    }
+
+    /** The commands {@code --then} may run: those that print a view of a kernel (and layout). */
+    static final List<String> VIEW_COMMANDS = List.of("ps", "pstree", "status", "maps", "meminfo", "slabinfo", "layout");
+
+    /**
+     * The --then commands, each as its words, checked before the kernel boots: each must be a view
+     * command with arguments it accepts, and none may choose a kernel to boot (it reads the run's).
+     */
+    private List<List<String>> thenCommands() {
+        List<List<String>> out = new ArrayList<>();
+        for (String t : then) {
+            for (String piece : t.split(";", -1)) {
+                String trimmed = piece.trim();
+                if (trimmed.isEmpty()) {
+                    continue;
+                }
+                List<String> words = List.of(trimmed.split("\\s+"));
+                if (!VIEW_COMMANDS.contains(words.get(0))) {
+                    throw usage("--then '" + trimmed + "': " + words.get(0) + " is not a view command; one of "
+                        + String.join(", ", VIEW_COMMANDS));
+                }
+                CommandLine check = new CommandLine(new KforkMain());
+                ParseResult parsed;
+                try {
+                    parsed = check.parseArgs(words.toArray(new String[0])).subcommand();
+                } catch (ParameterException e) {
+                    throw usage("--then '" + trimmed + "': " + e.getMessage());
+                }
+                for (String o : ViewSource.BOOT_OPTIONS) {
+                    if (parsed.hasMatchedOption(o)) {
+                        throw usage("--then '" + trimmed + "': " + o + " chooses a kernel to boot; the views after a"
+                            + " run read the run's kernel (give " + o + " to run itself)");
+                    }
+                }
+                if (parsed.hasMatchedOption("--demo")) {
+                    throw usage("--then '" + trimmed + "': --demo boots a machine of its own; after a run, slabinfo"
+                        + " shows the run's kernel");
+                }
+                out.add(words);
+            }
+        }
+        return out;
+    }
+
+    /** Runs one --then command on {@code kernel}, with kfork's conventions: its exit code. */
+    private static int view(Kernel kernel, List<String> words, PrintWriter out, PrintWriter err) {
+        CommandLine cmd = KforkMain.commandLine(out, err);
+        Object command = cmd.getSubcommands().get(words.get(0)).getCommand();
+        if (command instanceof ViewCommand v) {
+            v.source.given(kernel);
+        }
+        return cmd.execute(words.toArray(new String[0]));
     }
 
     private String read() {

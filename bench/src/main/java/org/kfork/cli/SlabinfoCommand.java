@@ -3,7 +3,7 @@ package org.kfork.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
+import org.kfork.api.KernelView;
 import org.kfork.alloc.Kmem;
 import org.kfork.alloc.KmemCache;
 import org.kfork.alloc.SlabFlags;
@@ -18,33 +18,27 @@ import org.kfork.mm.Mman;
 import org.kfork.sched.TaskState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParseResult;
 
 /**
- * {@code kfork slabinfo}: boots fork.c's caches on a modeled machine, runs a small demo (tasks with
- * stacks, their signal/sighand/files/fs/mm structs and some VMAs; then some of them exit), and
- * prints /proc/slabinfo, followed by the flags and usercopy windows of each cache and the stack
- * allocator's counters.
+ * {@code kfork slabinfo}: /proc/slabinfo of a kernel (mm/slab_common.c's slabinfo_show), a view
+ * like the others. With {@code --demo} it boots fork.c's caches alone on a modeled machine, runs
+ * a small demo (tasks with stacks, their signal/sighand/files/fs/mm structs and some VMAs; then
+ * some of them exit), and prints /proc/slabinfo, followed by the flags and usercopy windows of
+ * each cache and the stack allocator's counters.
  *
  * <p>The demo asks for no more tasks than max_threads allows (copy_process would fail with
  * -EAGAIN past it), and when RAM runs out before all tasks exist it says which allocation failed
  * and exits 1 after printing the table.
  */
 @Command(name = "slabinfo",
-    description = "Boot fork.c's slab caches, run a demo of tasks forking and exiting, print /proc/slabinfo.")
-public final class SlabinfoCommand implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private HelpOption help;
-
-    @Mixin
-    private MachineOptions machine;
+    description = {"Print /proc/slabinfo of a kernel booted with init only (the heap twin shows live objects only).",
+        "With --demo: boot fork.c's slab caches alone, run a demo of tasks forking and exiting, print the caches."},
+    defaultValueProvider = RunCommand.Defaults.class)
+public final class SlabinfoCommand extends ViewCommand {
+    @Option(names = "--demo", description = "run the demo of fork.c's caches instead (off-heap), with --tasks and --vmas")
+    private boolean demo;
 
     @Option(names = "--tasks", paramLabel = "N", defaultValue = "40",
         description = "tasks the demo creates, at most max_threads (default: ${DEFAULT-VALUE}); half of them exit again")
@@ -56,7 +50,28 @@ public final class SlabinfoCommand implements Callable<Integer> {
     private int vmas;
 
     @Override
+    void show(KernelView view, PrintWriter out) {
+        out.print(view.slabinfo());
+    }
+
+    @Override
     public Integer call() {
+        ParseResult parsed = spec.commandLine().getParseResult();
+        if (!demo) {
+            for (String o : new String[] {"--tasks", "--vmas"}) {
+                if (parsed != null && parsed.hasMatchedOption(o)) {
+                    throw usage(o + " sets up the demo: it needs --demo");
+                }
+            }
+            return super.call();
+        }
+        if (parsed != null && parsed.hasMatchedOption("--impl")) {
+            throw usage("--demo runs fork.c's off-heap caches alone: it takes no --impl");
+        }
+        return demo();
+    }
+
+    private Integer demo() {
         if (tasks < 0) {
             throw usage("--tasks must be 0 or more, not " + tasks);
         }
@@ -117,10 +132,6 @@ public final class SlabinfoCommand implements Callable<Integer> {
             + SizeConverter.format(machine.ramBytes()) + " of RAM (fork_init lets thread structures take at most 1/8 of"
             + " RAM: one thread per " + SizeConverter.format(perThread) + "; a fork past it fails with -EAGAIN);"
             + " ask for fewer tasks, or --ram " + SizeConverter.asArgument(needed) + " or more");
-    }
-
-    private ParameterException usage(String message) {
-        return new ParameterException(spec.commandLine(), message);
     }
 
     /** What a fork allocates, without the rest of copy_process. */

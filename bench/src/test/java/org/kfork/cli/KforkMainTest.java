@@ -97,8 +97,8 @@ class KforkMainTest {
         "slabinfo --bogus               | Unknown option: '--bogus'",
         "slabinfo --tasks               | Missing required parameter for option '--tasks'",
         "slabinfo --tasks abc           | Invalid value for option '--tasks': 'abc' is not an int",
-        "slabinfo --tasks -1            | --tasks must be 0 or more, not -1",
-        "slabinfo --vmas 65531          | --vmas must be 0 to max_map_count (65530), not 65531",
+        "slabinfo --demo --tasks -1     | --tasks must be 0 or more, not -1",
+        "slabinfo --demo --vmas 65531   | --vmas must be 0 to max_map_count (65530), not 65531",
         "slabinfo --cpus 0              | --cpus must be 1 to 64, not 0",
         "slabinfo --cpus 65             | --cpus must be 1 to 64, not 65",
         "slabinfo --ram abc             | Invalid value for option '--ram': not a size: 'abc'",
@@ -107,7 +107,7 @@ class KforkMainTest {
         "slabinfo --ram 99999999999t    | Invalid value for option '--ram': too large",
         "slabinfo --ram 100             | --ram 100 bytes is less than one page (4096 bytes)",
         "slabinfo --ram 8g              | --ram 8 GiB does not fit this JVM's RAM region: 4 GiB of address space",
-        "slabinfo --ram 1m              | --tasks 40 is more than max_threads, 20 for 1 MiB of RAM",
+        "slabinfo --demo --ram 1m       | --tasks 40 is more than max_threads, 20 for 1 MiB of RAM",
     })
     void usageErrorsSayWhatIsWrongThenTheUsage(String line, String problem) {
         String[] args = line.trim().split("\\s+");

@@ -123,7 +123,8 @@ class RunCommandTest {
         assertTrue(r.out().contains("(default: 1g)"), r.out());
         assertTrue(r.out().contains("--impl=NAME"), r.out());
         assertTrue(r.out().contains("--timeout=SECONDS"), r.out());
-        // The other commands keep their own default.
-        assertTrue(kfork("", "help", "slabinfo").out().contains("(default: 256m)"));
+        // The view commands boot the same default machine.
+        assertTrue(kfork("", "help", "slabinfo").out().contains("(default: 1g)"));
+        assertTrue(kfork("", "help", "meminfo").out().contains("(default: 1g)"));
     }
 }

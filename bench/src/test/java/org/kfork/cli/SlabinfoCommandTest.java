@@ -25,7 +25,7 @@ class SlabinfoCommandTest {
 
     @Test
     void printsSlabinfoOfTheForkCachesAfterTheDemo() {
-        Result r = run("slabinfo", "--tasks", "10", "--vmas", "3", "--ram", "64m");
+        Result r = run("slabinfo", "--demo", "--tasks", "10", "--vmas", "3", "--ram", "64m");
         assertEquals(0, r.code(), r.err());
         assertEquals("", r.err());
         String out = r.out();
@@ -40,7 +40,7 @@ class SlabinfoCommandTest {
 
     @Test
     void sizesTakeTheUsualSuffixes() {
-        Result r = run("slabinfo", "--tasks", "2", "--ram", "4096k");
+        Result r = run("slabinfo", "--demo", "--tasks", "2", "--ram", "4096k");
         assertEquals(0, r.code(), r.err());
         // set_max_threads: 4 MiB / (8 * THREAD_SIZE) = 32.
         assertTrue(r.out().contains("demo: 2 tasks created, 1 exited; max_threads 32;"), r.out());
@@ -52,13 +52,13 @@ class SlabinfoCommandTest {
      */
     @Test
     void tooManyTasksForTheRamSaysWhyAndWhatFits() {
-        Result r = run("slabinfo", "--ram", "1m");
+        Result r = run("slabinfo", "--demo", "--ram", "1m");
         assertEquals(2, r.code());
         assertEquals("", r.out());
         Matcher m = Pattern.compile("max_threads, 20 for 1 MiB of RAM .*-EAGAIN.* or --ram (\\w+) or more").matcher(r.err());
         assertTrue(m.find(), r.err());
         assertEquals("5m", m.group(1), "40 tasks x 128 KiB");
-        Result fits = run("slabinfo", "--ram", m.group(1));
+        Result fits = run("slabinfo", "--demo", "--ram", m.group(1));
         assertEquals(0, fits.code(), fits.err());
         assertTrue(fits.out().contains("demo: 40 tasks created, 20 exited; max_threads 40;"), fits.out());
     }
@@ -66,7 +66,7 @@ class SlabinfoCommandTest {
     /** RAM that runs out half way: the table of what was made, and why the rest was not, exit 1. */
     @Test
     void runningOutOfRamSaysWhichAllocationFailed() {
-        Result r = run("slabinfo", "--ram", "2m", "--tasks", "15", "--vmas", "1000");
+        Result r = run("slabinfo", "--demo", "--ram", "2m", "--tasks", "15", "--vmas", "1000");
         assertEquals(1, r.code());
         assertTrue(r.out().startsWith("slabinfo - version: 2.1"), r.out());
         Matcher made = Pattern.compile("demo: (\\d+) tasks created").matcher(r.out());
@@ -81,7 +81,7 @@ class SlabinfoCommandTest {
 
     @Test
     void aMachineTooSmallToBootIsAFailureWithAReason() {
-        Result r = run("slabinfo", "--ram", "4096");
+        Result r = run("slabinfo", "--demo", "--ram", "4096");
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith("kfork slabinfo: the machine could not boot in 4 KiB of RAM ("), r.err());
         assertTrue(r.err().trim().endsWith("a larger --ram gives it room"), r.err());

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * What /proc shows of a kernel, read-only: the task list, a task's status and maps, the slab
- * caches, and live objects by kind. A running {@link Kernel} is one; so is a machine image opened
+ * caches, memory, and live objects by kind. A running {@link Kernel} is one; so is a machine image opened
  * after its run ended (the vmcore reader), so the commands that print these views print both
  * with the same code.
  */
@@ -21,6 +21,12 @@ public interface KernelView {
 
     /** /proc/slabinfo. */
     String slabinfo();
+
+    /**
+     * /proc/meminfo, as fs/proc/meminfo.c prints it, from the model's counters (docs/proc.md says
+     * which lines the model keeps and which it leaves at 0).
+     */
+    String meminfo();
 
     /** Live kernel objects by kind (cache name: task_struct, pid, mm_struct, vm_area_struct, filp...). */
     Map<String, Long> objectCounts();

@@ -30,6 +30,7 @@ import org.kfork.heap.mm.HeapMm;
 import org.kfork.heap.mm.HeapUaccess;
 import org.kfork.heap.pid.HeapPids;
 import org.kfork.heap.proc.HeapProcArray;
+import org.kfork.heap.proc.HeapProcMeminfo;
 import org.kfork.heap.reboot.HeapReboot;
 import org.kfork.heap.signal.HeapSignalCalls;
 import org.kfork.heap.signal.HeapSignalDelivery;
@@ -620,6 +621,11 @@ public final class HeapKernel implements Kernel {
     @Override
     public String slabinfo() {
         return HeapSlabinfo.slabinfo(objectCounts());
+    }
+
+    @Override
+    public String meminfo() {
+        return HeapProcMeminfo.meminfo(g);
     }
 
     @Override

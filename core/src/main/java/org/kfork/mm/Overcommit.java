@@ -77,6 +77,14 @@ public final class Overcommit {
         return committed.get();
     }
 
+    /**
+     * vm_commit_limit(): what OVERCOMMIT_NEVER lets be committed, in pages: the ratio of RAM
+     * (the model has no hugetlb pages to take out, nor overcommit_kbytes) plus swap.
+     */
+    public long commitLimitPages() {
+        return totalramPages * ratio / 100 + totalSwapPages;
+    }
+
     /** totalram_pages(). */
     public long totalramPages() {
         return totalramPages;

@@ -24,6 +24,9 @@ public final class Pgtable {
     private Pgtable() {
     }
 
+    /** pgd_alloc's order with PAGE_TABLE_ISOLATION (two pages: the kernel and the user PGD). */
+    public static final int PGD_ALLOCATION_ORDER = 1;
+
     // ---- pgtable_types.h: the bits ----
     /** _PAGE_PRESENT. */
     public static final long _PAGE_PRESENT = 1L;

@@ -13,7 +13,9 @@ import org.kfork.sched.TaskState;
  * <p>Lines whose value the model does not keep print a fixed value, as a machine with that
  * feature idle would: Ngid 0 (no NUMA balancing), TracerPid 0 (no ptrace), VmPin 0, VmSwap 0,
  * HugetlbPages 0, CoreDumping 0, THP_enabled 1, NoNewPrivs 0 (Seccomp is the task's mode),
- * Seccomp_filters 0, Speculation_Store_Bypass "thread vulnerable", Mems_allowed 1 (one node),
+ * Seccomp_filters 0, Speculation_Store_Bypass "thread vulnerable" and SpeculationIndirectBranch
+ * "conditional enabled" (the default seccomp/prctl mitigations, for a task that asked for none),
+ * Mems_allowed 1 (one node),
  * and 0 context switches. A task without an mm (a kernel thread, a zombie) has no Vm lines,
  * as in 5.12.
  */
@@ -176,7 +178,8 @@ public final class ProcStatus {
         m.append("NoNewPrivs:\t").append(noNewPrivs);
         m.append("\nSeccomp:\t").append(seccomp);
         m.append("\nSeccomp_filters:\t0");
-        m.append("\nSpeculation_Store_Bypass:\tthread vulnerable\n");
+        m.append("\nSpeculation_Store_Bypass:\tthread vulnerable");
+        m.append("\nSpeculationIndirectBranch:\tconditional enabled\n");
         final long cpus = nrCpus >= 64 ? -1L : (1L << nrCpus) - 1;
         m.append("Cpus_allowed:\t").append(Long.toHexString(cpus));
         m.append("\nCpus_allowed_list:\t").append(nrCpus == 1 ? "0" : "0-" + (nrCpus - 1));

@@ -29,8 +29,11 @@ public final class ScriptParser {
     public static final List<String> SYSCTLS = List.of("kernel.pid_max", "kernel.threads-max",
         "vm.max_map_count", "vm.overcommit_memory", "vm.overcommit_ratio");
 
-    /** The /proc files {@code cat} shows. */
+    /** The /proc/PID files {@code cat} shows. */
     public static final List<String> PROC_FILES = List.of("maps", "status");
+
+    /** The files of /proc itself that {@code cat} shows. */
+    public static final List<String> PROC_GLOBAL_FILES = List.of("meminfo", "slabinfo");
 
     private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern SYSCTL_NAME = Pattern.compile("[a-z0-9_.-]+");
@@ -241,14 +244,21 @@ public final class ScriptParser {
 
     private Map<String, Arg> catArgs(CallSpec spec, List<Word> words) {
         if (words.size() != 2) {
-            throw error(words.get(0).column, "cat takes one file: /proc/PID/status or /proc/PID/maps");
+            throw error(words.get(0).column, "cat takes one file: /proc/PID/status, /proc/PID/maps, /proc/meminfo"
+                + " or /proc/slabinfo");
         }
         Word w = words.get(1);
         String path = w.text;
+        if (path.startsWith("/proc/") && PROC_GLOBAL_FILES.contains(path.substring(6))) {
+            Map<String, Arg> args = new LinkedHashMap<>();
+            args.put("path", new Arg(spec.param("path"), w.column, null, null, path));
+            args.put("file", new Arg(spec.param("path"), w.column + 6, null, null, path.substring(6)));
+            return args;
+        }
         int slash = path.startsWith("/proc/") ? path.indexOf('/', 6) : -1;
         if (slash < 0) {
             throw error(w.column, "cat shows /proc/PID/FILE, FILE one of " + String.join(", ", PROC_FILES)
-                + ", not '" + path + "'");
+                + ", or /proc/" + String.join(", /proc/", PROC_GLOBAL_FILES) + ", not '" + path + "'");
         }
         String pid = path.substring(6, slash);
         String file = path.substring(slash + 1);

@@ -215,11 +215,18 @@ public final class ScriptRunner {
 
     private void cat(ScriptLine line) {
         Arg pidArg = line.arg("pid");
-        int pid = "self".equals(pidArg.word()) ? current : task(line, pidArg);
         String file = line.arg("file").word();
-        String text = file.equals("status") ? kernel.procStatus(pid) : kernel.procMaps(pid);
-        // A variable or a number shows as the pid it names; self stays self, as strace shows the path.
-        String path = "/proc/" + ("self".equals(pidArg.word()) ? "self" : Integer.toString(pid)) + "/" + file;
+        String text;
+        String path;
+        if (pidArg == null) { // a file of /proc itself
+            text = file.equals("meminfo") ? kernel.meminfo() : kernel.slabinfo();
+            path = "/proc/" + file;
+        } else {
+            int pid = "self".equals(pidArg.word()) ? current : task(line, pidArg);
+            text = file.equals("status") ? kernel.procStatus(pid) : kernel.procMaps(pid);
+            // A variable or a number shows as the pid it names; self stays self, as strace shows the path.
+            path = "/proc/" + ("self".equals(pidArg.word()) ? "self" : Integer.toString(pid)) + "/" + file;
+        }
         long ret = text == null ? -Errno.ENOENT : text.getBytes(StandardCharsets.UTF_8).length;
         List<String> lines = new ArrayList<>();
         lines.add(Strace.line(current, "cat", Strace.quoted(path), Strace.result(ret)));

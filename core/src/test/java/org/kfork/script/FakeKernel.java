@@ -38,15 +38,20 @@ final class FakeKernel implements Kernel {
     }
 
     /** A pid namespace: its level and its own pid numbers. */
+    private static final java.util.concurrent.atomic.AtomicLong NEXT_INUM = new java.util.concurrent.atomic.AtomicLong();
+
     static final class Ns {
         final Ns parent;
         final int level;
         final Map<Integer, Task> byNr = new HashMap<>();
+        /** ns.inum: init_pid_ns's PROC_PID_INIT_INO, then one number per namespace made. */
+        final long inum;
         int last;
 
         Ns(Ns parent) {
             this.parent = parent;
             this.level = parent == null ? 0 : parent.level + 1;
+            this.inum = parent == null ? 0xEFFFFFFCL : 0xF0000000L + NEXT_INUM.getAndIncrement();
         }
     }
 
@@ -689,8 +694,13 @@ final class FakeKernel implements Kernel {
         try {
             List<TaskView> out = new ArrayList<>();
             for (Task t : tasks.values()) {
-                out.add(new TaskView(t.pid, t.tgid, t.parent == null ? 0 : t.parent.tgid, t.state, t.comm,
-                    t.ns.level, t.nrs[t.ns.level]));
+                List<Integer> nrs = new ArrayList<>();
+                List<Long> inums = new ArrayList<>();
+                for (Ns n = t.ns; n != null; n = n.parent) {
+                    nrs.add(0, t.nrs[n.level]);
+                    inums.add(0, n.inum);
+                }
+                out.add(new TaskView(t.pid, t.tgid, t.parent == null ? 0 : t.parent.tgid, t.state, t.comm, nrs, inums));
             }
             return out;
         } finally {
@@ -739,6 +749,11 @@ final class FakeKernel implements Kernel {
     @Override
     public String slabinfo() {
         return "";
+    }
+
+    @Override
+    public String meminfo() {
+        return "MemTotal:       " + (config.ramBytes() >> 10) + " kB\n";
     }
 
     @Override

@@ -34,6 +34,7 @@ import org.kfork.kernel.mm.Mm;
 import org.kfork.kernel.mm.Uaccess;
 import org.kfork.kernel.pid.Pids;
 import org.kfork.kernel.proc.ProcArray;
+import org.kfork.kernel.proc.ProcMeminfo;
 import org.kfork.kernel.reboot.Reboot;
 import org.kfork.kernel.sched.SchedCore;
 import org.kfork.kernel.signal.SignalCalls;
@@ -683,6 +684,11 @@ public final class OffHeapKernel implements Kernel {
     @Override
     public String slabinfo() {
         return g.kmem.slabs().slabinfo();
+    }
+
+    @Override
+    public String meminfo() {
+        return ProcMeminfo.meminfo(g);
     }
 
     @Override

@@ -59,12 +59,18 @@ public final class HeapProcArray {
         final HeapPid pid = t.threadPid();
         final int level = pid == null ? 0 : pid.level();
         final int nr = HeapPids.pidNrNs(pid, g.initPidNs);
-        final int nsNr = pid == null ? 0 : pid.number(level).nr();
+        final Integer[] nrs = new Integer[level + 1];
+        final Long[] inums = new Long[level + 1];
+        for (int l = 0; l <= level; l++) {
+            final HeapPidNamespace ns = pid == null ? g.initPidNs : pid.number(l).ns();
+            nrs[l] = pid == null ? 0 : pid.number(l).nr();
+            inums[l] = ns.inum();
+        }
         final HeapTask parent = t.realParent;
         final int ppid = pid != null && parent != null
             ? HeapPids.taskPidNrNs(g, null, parent, PidRules.PIDTYPE_TGID, g.initPidNs) : 0;
         return new TaskView(nr, HeapPids.taskPidNrNs(g, null, t, PidRules.PIDTYPE_TGID, g.initPidNs), ppid,
-            ProcStatus.stateLetter(state(t)), t.comm, level, nsNr);
+            ProcStatus.stateLetter(state(t)), t.comm, List.of(nrs), List.of(inums));
     }
 
     private static long state(HeapTask t) {

@@ -38,6 +38,7 @@ import org.kfork.mm.MmFlags;
 import org.kfork.mm.MmSystem;
 import org.kfork.mm.MmuGather;
 import org.kfork.mm.Overcommit;
+import org.kfork.mm.Pgtable;
 import org.kfork.mm.WorkQueue;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.KernelException;
@@ -63,8 +64,6 @@ import org.kfork.uapi.OpenFlags;
  * The slab allocator itself (org.kfork.alloc) is unchanged.
  */
 public final class OffHeapMmSystem implements MmSystem {
-    /** pgd_alloc's order with PAGE_TABLE_ISOLATION (two pages: kernel and user PGD). */
-    static final int PGD_ALLOCATION_ORDER = 1;
     // The kernel data page: the tables of the model's files, init_user_ns's count, init_mm.
     private static final long GENERIC_FILE_VM_OPS = 0;
     private static final long SHMEM_VM_OPS = GENERIC_FILE_VM_OPS + VmOperationsStruct.SIZEOF;
@@ -405,16 +404,16 @@ public final class OffHeapMmSystem implements MmSystem {
         if (failSlab.shouldFail()) {
             return 0;
         }
-        long pgd = machine.pages().allocPages(PGD_ALLOCATION_ORDER);
+        long pgd = machine.pages().allocPages(Pgtable.PGD_ALLOCATION_ORDER);
         if (pgd != 0) {
-            Mem.zero(pgd, Mman.PAGE_SIZE << PGD_ALLOCATION_ORDER);
+            Mem.zero(pgd, Mman.PAGE_SIZE << Pgtable.PGD_ALLOCATION_ORDER);
             pgds++;
         }
         return pgd;
     }
 
     public void freePgd(long pgd) {
-        machine.pages().freePages(pgd, PGD_ALLOCATION_ORDER);
+        machine.pages().freePages(pgd, Pgtable.PGD_ALLOCATION_ORDER);
         pgds--;
     }
 

@@ -18,7 +18,9 @@ import org.kfork.kernel.struct.Fdtable;
 import org.kfork.kernel.struct.FsStruct;
 import org.kfork.kernel.struct.GroupInfo;
 import org.kfork.kernel.struct.KSigaction;
+import org.kfork.kernel.struct.NsCommon;
 import org.kfork.kernel.struct.Pid;
+import org.kfork.kernel.struct.PidNamespace;
 import org.kfork.kernel.struct.Rlimit;
 import org.kfork.kernel.struct.Seccomp;
 import org.kfork.kernel.struct.SighandStruct;
@@ -81,11 +83,18 @@ public final class ProcArray {
         final long pid = getLong(t + TaskStruct.THREAD_PID);
         final int level = pid == 0 ? 0 : getInt(pid + Pid.LEVEL);
         final int nr = Pids.pidNrNs(pid, g.initPidNs);
-        final int nsNr = pid == 0 ? 0 : getInt(pid + Pid.numbersAt(level) + Upid.NR);
+        final Integer[] nrs = new Integer[level + 1];
+        final Long[] inums = new Long[level + 1];
+        for (int l = 0; l <= level; l++) {
+            final long upid = pid + Pid.numbersAt(l);
+            final long ns = pid == 0 ? g.initPidNs : getLong(upid + Upid.NS);
+            nrs[l] = pid == 0 ? 0 : getInt(upid + Upid.NR);
+            inums[l] = Integer.toUnsignedLong(getInt(ns + PidNamespace.NS + NsCommon.INUM));
+        }
         final long parent = getLong(t + TaskStruct.REAL_PARENT);
         final int ppid = pidAlive(t) && parent != 0 ? Pids.taskPidNrNs(g, 0, parent, PidRules.PIDTYPE_TGID, g.initPidNs) : 0;
         return new TaskView(nr, Pids.taskPidNrNs(g, 0, t, PidRules.PIDTYPE_TGID, g.initPidNs), ppid,
-            ProcStatus.stateLetter(state(t)), InitTask.comm(t), level, nsNr);
+            ProcStatus.stateLetter(state(t)), InitTask.comm(t), List.of(nrs), List.of(inums));
     }
 
     /** pid_alive: the task is still hashed (release_task has not run). */
