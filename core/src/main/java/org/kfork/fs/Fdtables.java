@@ -19,12 +19,6 @@ public final class Fdtables {
     public static final int SYSCTL_NR_OPEN_MIN = BITS_PER_LONG;
     /** sysctl_nr_open_max: min(INT_MAX, ~(size_t)0 / sizeof(void *)) & -BITS_PER_LONG. */
     public static final int SYSCTL_NR_OPEN_MAX = Integer.MAX_VALUE & -BITS_PER_LONG;
-    /** RLIMIT_NOFILE (include/uapi/asm-generic/resource.h): the limit alloc_fd checks. */
-    public static final int RLIMIT_NOFILE = 7;
-    /** INR_OPEN_CUR: init's soft limit of open files. */
-    public static final long INR_OPEN_CUR = 1024;
-    /** INR_OPEN_MAX: init's hard limit of open files. */
-    public static final long INR_OPEN_MAX = 4096;
     /**
      * sizeof(struct fdtable), the size alloc_fdtable kmallocs: the heap twin needs it to count the
      * same kmalloc class (org.kfork.kernel.struct.Fdtable is the layout; a test pins the two).

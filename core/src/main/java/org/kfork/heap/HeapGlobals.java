@@ -70,6 +70,7 @@ import org.kfork.mm.KernelLog;
 import org.kfork.mm.KmallocSizes;
 import org.kfork.smp.CurrentCpu;
 import org.kfork.nsproxy.ProcInums;
+import org.kfork.proc.Sysctls;
 import org.kfork.sched.Limits;
 
 /**
@@ -420,6 +421,31 @@ public final class HeapGlobals implements AutoCloseable {
             throw new IllegalArgumentException("no kmalloc cache named " + cache);
         }
         return k;
+    }
+
+    /** nr_processes: process_counts summed over the CPUs (every CPU is possible and online here). */
+    public long nrProcesses() {
+        long total = 0;
+        for (int cpu = 0; cpu < nrCpus; cpu++) {
+            total += processCounts.get(cpu);
+        }
+        return total;
+    }
+
+    /**
+     * sysctl_max_threads (kernel.threads-max): reads max_threads, or sets it within [1,
+     * MAX_THREADS] (-EINVAL outside), as ForkInit.sysctlMaxThreads.
+     */
+    public int sysctlMaxThreads(boolean write, long value) {
+        if (!write) {
+            return maxThreads;
+        }
+        final int err = Sysctls.checkThreadsMax(value);
+        if (err != 0) {
+            return err;
+        }
+        maxThreads = (int) value;
+        return maxThreads;
     }
 
     /** set_max_threads (the sysctl kernel.threads-max): clamped as ForkInit.setMaxThreads. */

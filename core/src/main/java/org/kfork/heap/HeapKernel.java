@@ -558,15 +558,7 @@ public final class HeapKernel implements Kernel {
 
         @Override
         public int threadsMax(boolean write, long value) {
-            // fork.c's sysctl_max_threads (the heap twin keeps max_threads in HeapGlobals)
-            if (!write) {
-                return g.maxThreads;
-            }
-            if (Sysctls.checkThreadsMax(value) != 0) {
-                return -Errno.EINVAL;
-            }
-            g.maxThreads = (int) value;
-            return g.maxThreads;
+            return g.sysctlMaxThreads(write, value);
         }
 
         @Override

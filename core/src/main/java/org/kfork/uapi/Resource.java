@@ -59,11 +59,6 @@ public final class Resource {
     public static final long INR_OPEN_MAX = 4096;
     /** {@code MQ_BYTES_MAX}: the default bytes of POSIX message queues. */
     public static final long MQ_BYTES_MAX = 819200;
-    /**
-     * fs/file.c's default of sysctl_nr_open ({@code 1024*1024}): the most descriptors a process
-     * may have, so the ceiling of RLIMIT_NOFILE's hard limit.
-     */
-    public static final int NR_OPEN = 1024 * 1024;
 
     private static final long[] INIT_CUR = new long[Limits.RLIM_NLIMITS];
     private static final long[] INIT_MAX = new long[Limits.RLIM_NLIMITS];

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.kfork.fs.Fdtables;
 import org.kfork.sched.Limits;
 
 class ResourceTest {
@@ -24,7 +25,7 @@ class ResourceTest {
 
     @Test
     void prlimitArgumentChecksInOrder() {
-        int nrOpen = Resource.NR_OPEN;
+        int nrOpen = Fdtables.SYSCTL_NR_OPEN; // fs.nr_open's default
         assertEquals(0, Resource.prlimitCheck(Resource.RLIMIT_CPU, false, 5, 1, nrOpen), "no new limit: no check");
         assertEquals(-Errno.EINVAL, Resource.prlimitCheck(16, true, 5, 1, nrOpen), "resource first");
         assertEquals(-Errno.EINVAL, Resource.prlimitCheck(-1, false, 0, 0, nrOpen));

@@ -162,18 +162,23 @@ public final class HeapExit {
     public static void releaseTask(HeapGlobals g, HeapTask current, HeapTask p) {
         for (;;) {
             p.realCred.user.processes.decrementAndGet();
-            g.tasklistLock.writeLock().lock();
-            final HeapPid threadPid = HeapPids.getPid(p.threadPid());
-            __exitSignal(g, p);
+            final HeapPid threadPid;
             boolean zapLeader = false;
-            final HeapTask leader = p.groupLeader;
-            if (leader != p && HeapSignal.threadGroupEmpty(leader) && leader.exitState == TaskState.EXIT_ZOMBIE) {
-                zapLeader = HeapSignalCalls.doNotifyParent(g, current, leader, leader.exitSignal);
-                if (zapLeader) {
-                    leader.exitState = TaskState.EXIT_DEAD;
+            final HeapTask leader;
+            g.tasklistLock.writeLock().lock();
+            try { // see the off-heap twin
+                threadPid = HeapPids.getPid(p.threadPid());
+                __exitSignal(g, p);
+                leader = p.groupLeader;
+                if (leader != p && HeapSignal.threadGroupEmpty(leader) && leader.exitState == TaskState.EXIT_ZOMBIE) {
+                    zapLeader = HeapSignalCalls.doNotifyParent(g, current, leader, leader.exitSignal);
+                    if (zapLeader) {
+                        leader.exitState = TaskState.EXIT_DEAD;
+                    }
                 }
+            } finally {
+                g.tasklistLock.writeLock().unlock();
             }
-            g.tasklistLock.writeLock().unlock();
             HeapPids.putPid(g, threadPid);
             putTaskStructRcuUser(g, p);
             if (!zapLeader) {
@@ -208,8 +213,11 @@ public final class HeapExit {
             return reaper;
         }
         g.tasklistLock.writeLock().unlock();
-        HeapPidNsExit.zapPidNsProcesses(g, father, ns);
-        g.tasklistLock.writeLock().lock();
+        try {
+            HeapPidNsExit.zapPidNsProcesses(g, father, ns);
+        } finally {
+            g.tasklistLock.writeLock().lock();
+        }
         return father;
     }
 
@@ -299,23 +307,27 @@ public final class HeapExit {
 
     /** exit_notify. */
     static void exitNotify(HeapGlobals g, HeapTask tsk, boolean groupDead) {
+        HeapTask dead;
         g.tasklistLock.writeLock().lock();
-        HeapTask dead = forgetOriginalParent(g, tsk, null);
-        tsk.exitState = TaskState.EXIT_ZOMBIE;
-        final boolean autoreap;
-        if (threadGroupLeader(tsk)) {
-            autoreap = HeapSignal.threadGroupEmpty(tsk) && HeapSignalCalls.doNotifyParent(g, tsk, tsk.exitSignal);
-        } else {
-            autoreap = true;
+        try {
+            dead = forgetOriginalParent(g, tsk, null);
+            tsk.exitState = TaskState.EXIT_ZOMBIE;
+            final boolean autoreap;
+            if (threadGroupLeader(tsk)) {
+                autoreap = HeapSignal.threadGroupEmpty(tsk) && HeapSignalCalls.doNotifyParent(g, tsk, tsk.exitSignal);
+            } else {
+                autoreap = true;
+            }
+            if (autoreap) {
+                tsk.exitState = TaskState.EXIT_DEAD;
+                dead = pushDead(tsk, dead);
+            }
+            if (tsk.signal.notifyCount < 0) {
+                HeapWait.wakeUpAll(g);
+            }
+        } finally {
+            g.tasklistLock.writeLock().unlock();
         }
-        if (autoreap) {
-            tsk.exitState = TaskState.EXIT_DEAD;
-            dead = pushDead(tsk, dead);
-        }
-        if (tsk.signal.notifyCount < 0) {
-            HeapWait.wakeUpAll(g);
-        }
-        g.tasklistLock.writeLock().unlock();
         releaseDead(g, tsk, dead);
     }
 

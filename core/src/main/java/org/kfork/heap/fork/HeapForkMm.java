@@ -21,6 +21,7 @@ import org.kfork.mm.MmFlags;
 import org.kfork.mm.Mman;
 import org.kfork.mm.Pgtable;
 import org.kfork.sched.Limits;
+import org.kfork.sched.TaskFlags;
 import org.kfork.uapi.Errno;
 
 /**
@@ -359,6 +360,33 @@ public final class HeapForkMm {
         return f;
     }
 
+    /** get_task_exe_file (see the off-heap twin): a counted reference, or null. */
+    public static HeapFile getTaskExeFile(HeapMmSystem sys, HeapTask task) {
+        HeapFile exeFile = null;
+        task.allocLock.lock();
+        final HeapMmStruct mm = task.mm;
+        if (mm != null && (task.flags & TaskFlags.PF_KTHREAD) == 0) {
+            exeFile = getMmExeFile(sys, mm);
+        }
+        task.allocLock.unlock();
+        return exeFile;
+    }
+
+    /** get_task_mm (see the off-heap twin): the mm with an mm_users reference, or null. */
+    public static HeapMmStruct getTaskMm(HeapTask task) {
+        task.allocLock.lock();
+        HeapMmStruct mm = task.mm;
+        if (mm != null) {
+            if ((task.flags & TaskFlags.PF_KTHREAD) != 0) {
+                mm = null;
+            } else {
+                mmget(mm);
+            }
+        }
+        task.allocLock.unlock();
+        return mm;
+    }
+
     /**
      * dup_mm: a new mm that copies {@code oldmm} (memcpy, mm_init, dup_mmap, hiwater marks), owned
      * by {@code task}. Returns the new mm or, like the kernel's ERR_PTR, the sentinel of a negative
@@ -372,6 +400,11 @@ public final class HeapForkMm {
         } finally {
             sys.bkl().unlock();
         }
+    }
+
+    /** copy_init_mm (see the off-heap twin). */
+    public static HeapMmStruct copyInitMm(HeapMmSystem sys) {
+        return dupMm(sys, sys.initMmStruct(), null, DupMode.APPEND);
     }
 
     private static HeapMmStruct dupMmLocked(HeapMmSystem sys, HeapMmStruct oldmm, Object task, DupMode mode) {

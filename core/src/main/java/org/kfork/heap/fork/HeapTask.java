@@ -56,8 +56,7 @@ import org.kfork.sched.TaskState;
 public class HeapTask extends HeapCallbackHead {
     static final VarHandle STACK_REFCOUNT;
     static final VarHandle THREAD_INFO_FLAGS;
-    /** {@code usage} for HeapRefcount (get_task_struct, put_task_struct). */
-    public static final VarHandle USAGE;
+    private static final VarHandle USAGE;
     static final VarHandle RCU_USERS;
     private static final VarHandle EXIT_STATE;
 

@@ -11,6 +11,7 @@ import org.kfork.heap.fork.HeapTask;
 import org.kfork.mm.KmallocSizes;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.OpenFlags;
+import org.kfork.uapi.Resource;
 
 /**
  * The heap twin of org.kfork.kernel.fs.Files (fs/file.c): the same functions in the same order,
@@ -377,7 +378,7 @@ public final class HeapFiles {
         if (current.signal() == null) {
             throw new IllegalStateException("rlimit: the task has no signal_struct");
         }
-        return current.signal().rlimCur[Fdtables.RLIMIT_NOFILE];
+        return current.signal().rlimCur[Resource.RLIMIT_NOFILE];
     }
 
     /** __put_unused_fd. */

@@ -1,10 +1,8 @@
 package org.kfork.heap.pid;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 import org.kfork.heap.ErrPtr;
 import org.kfork.heap.ds.HeapHList;
+import org.kfork.heap.locking.HeapRefcount;
 import org.kfork.heap.rcu.HeapCallbackHead;
 import org.kfork.pid.PidRules;
 import org.kfork.uapi.Errno;
@@ -20,18 +18,8 @@ import org.kfork.uapi.Errno;
  * ERR_PTR sentinel of an errno, which {@link ErrPtr#isErr} recognizes.
  */
 public class HeapPid extends HeapCallbackHead {
-    static final VarHandle COUNT;
-
-    static {
-        try {
-            COUNT = MethodHandles.lookup().findVarHandle(HeapPid.class, "count", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** {@code refcount_t count}; changed only through {@link #COUNT}. */
-    volatile int count;
+    /** {@code refcount_t count}. */
+    final HeapRefcount count = new HeapRefcount("struct pid");
     /** {@code unsigned int level}. */
     final int level;
     /** {@code struct hlist_head tasks[PIDTYPE_MAX]}. */
@@ -60,7 +48,7 @@ public class HeapPid extends HeapCallbackHead {
 
     /** {@code refcount_read(&pid->count)}. */
     public int count() {
-        return count;
+        return count.read();
     }
 
     /** {@code &pid->tasks[type]}. */
@@ -70,7 +58,7 @@ public class HeapPid extends HeapCallbackHead {
 
     @Override
     public String toString() {
-        return "pid{nr=" + numbers[0].nr + ", level=" + level + ", count=" + count + "}";
+        return "pid{nr=" + numbers[0].nr + ", level=" + level + ", count=" + count.read() + "}";
     }
 
     /** The sentinel of one errno: never a live pid. */

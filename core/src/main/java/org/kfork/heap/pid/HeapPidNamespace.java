@@ -1,11 +1,9 @@
 package org.kfork.heap.pid;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 import org.kfork.heap.ErrPtr;
 import org.kfork.heap.ds.HeapIdrRoot;
 import org.kfork.heap.fork.HeapTask;
+import org.kfork.heap.locking.HeapRefcount;
 import org.kfork.heap.rcu.HeapCallbackHead;
 import org.kfork.heap.cred.HeapUcounts;
 import org.kfork.heap.cred.HeapUserNamespace;
@@ -19,16 +17,6 @@ import org.kfork.uapi.Errno;
  * its level's, as off-heap. {@code bacct} and {@code reboot} are not used by the port.
  */
 public class HeapPidNamespace extends HeapCallbackHead {
-    static final VarHandle COUNT;
-
-    static {
-        try {
-            COUNT = MethodHandles.lookup().findVarHandle(HeapPidNamespace.class, "count", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     /** {@code struct idr idr}: numbers to pids (null while a pid is being built). */
     final HeapIdrRoot<HeapPid> idr = new HeapIdrRoot<>();
     /** {@code unsigned int pid_allocated}: guarded by pidmap_lock; read outside it with volatile loads. */
@@ -48,8 +36,8 @@ public class HeapPidNamespace extends HeapCallbackHead {
     HeapUcounts ucounts;
     /** {@code ns.inum}. */
     long inum;
-    /** {@code ns.count}; changed only through {@link #COUNT}. */
-    volatile int count;
+    /** {@code ns.count}. */
+    final HeapRefcount count = new HeapRefcount("pid_namespace");
 
     /** kmem_cache_zalloc: an all-zero namespace. */
     HeapPidNamespace() {
@@ -77,7 +65,7 @@ public class HeapPidNamespace extends HeapCallbackHead {
 
     /** {@code refcount_read(&ns->ns.count)}. */
     public int count() {
-        return count;
+        return count.read();
     }
 
     /** {@code ns->ns.inum}. */
@@ -97,7 +85,7 @@ public class HeapPidNamespace extends HeapCallbackHead {
 
     @Override
     public String toString() {
-        return "pid_namespace{level=" + level + ", count=" + count + "}";
+        return "pid_namespace{level=" + level + ", count=" + count.read() + "}";
     }
 
     /** The sentinel of one errno: never a live namespace. */

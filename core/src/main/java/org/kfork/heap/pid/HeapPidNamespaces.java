@@ -5,7 +5,6 @@ import static org.kfork.uapi.Errno.ENOMEM;
 import static org.kfork.uapi.Errno.ENOSPC;
 
 import org.kfork.heap.HeapGlobals;
-import org.kfork.heap.HeapRefcount;
 import org.kfork.heap.fork.HeapTask;
 import org.kfork.cred.UcountTypes;
 import org.kfork.heap.cred.HeapUcount;
@@ -89,7 +88,7 @@ public final class HeapPidNamespaces {
             HeapUcount.decUcount(g, ucounts, UcountTypes.UCOUNT_PID_NAMESPACES);
             return HeapPidNamespace.errPtr((int) err);
         }
-        ns.count = 1;
+        ns.count.set(1);
         ns.level = level;
         ns.parent = getPidNs(g, parentPidNs);
         ns.userNs = userNs;
@@ -126,7 +125,7 @@ public final class HeapPidNamespaces {
     /** get_pid_ns. */
     public static HeapPidNamespace getPidNs(HeapGlobals g, HeapPidNamespace ns) {
         if (ns != g.initPidNs) {
-            HeapRefcount.inc(HeapPidNamespace.COUNT, ns, "pid_namespace");
+            ns.count.inc();
         }
         return ns;
     }
@@ -136,7 +135,7 @@ public final class HeapPidNamespaces {
         HeapPidNamespace cur = ns;
         while (cur != g.initPidNs) {
             final HeapPidNamespace parent = cur.parent;
-            if (!HeapRefcount.decAndTest(HeapPidNamespace.COUNT, cur, "pid_namespace")) {
+            if (!cur.count.decAndTest()) {
                 break;
             }
             destroyPidNamespace(g, cur);
@@ -146,7 +145,7 @@ public final class HeapPidNamespaces {
 
     /** refcount_read(&ns->ns.count). */
     public static int nsCount(HeapPidNamespace ns) {
-        return HeapRefcount.read(HeapPidNamespace.COUNT, ns);
+        return ns.count.read();
     }
 
     /** ns->child_reaper = task (see the off-heap twin). */

@@ -10,7 +10,6 @@ import java.util.function.BooleanSupplier;
 
 import org.kfork.heap.ErrPtr;
 import org.kfork.heap.HeapGlobals;
-import org.kfork.heap.HeapRefcount;
 import org.kfork.heap.ds.HeapHList;
 import org.kfork.heap.ds.HeapIdrRoot;
 import org.kfork.heap.fork.HeapTask;
@@ -48,7 +47,7 @@ public final class HeapPids {
 
         final HeapPidNamespace ns = new HeapPidNamespace();
         g.initPidNs = ns;
-        ns.count = 2;
+        ns.count.set(2);
         g.idr.idrInit(ns.idr);
         ns.pidAllocated = PIDNS_ADDING;
         ns.level = 0;
@@ -56,7 +55,7 @@ public final class HeapPids {
 
         final HeapPid pid = new HeapPid(0);
         g.initStructPid = pid;
-        pid.count = 1;
+        pid.count.set(1);
         for (int type = 0; type < PIDTYPE_MAX; type++) {
             pid.tasks[type] = new HeapHList.Head();
         }
@@ -79,7 +78,7 @@ public final class HeapPids {
     /** get_pid. */
     public static HeapPid getPid(HeapPid pid) {
         if (pid != null) {
-            HeapRefcount.inc(HeapPid.COUNT, pid, "struct pid");
+            pid.count.inc();
         }
         return pid;
     }
@@ -90,7 +89,7 @@ public final class HeapPids {
             return;
         }
         final HeapPidNamespace ns = pid.numbers[pid.level].ns;
-        if (HeapRefcount.decAndTest(HeapPid.COUNT, pid, "struct pid")) {
+        if (pid.count.decAndTest()) {
             g.free(pidCachep(g, pid.level));
             HeapPidNamespaces.putPidNs(g, ns);
         }
@@ -183,7 +182,7 @@ public final class HeapPids {
         }
 
         HeapPidNamespaces.getPidNs(g, ns);
-        pid.count = 1;
+        pid.count.set(1);
         for (int type = 0; type < PIDTYPE_MAX; ++type) {
             pid.tasks[type] = new HeapHList.Head();
         }
@@ -365,7 +364,7 @@ public final class HeapPids {
 
     /** get_task_struct (fork.c's, here until HeapForkTask lands). */
     private static void getTaskStruct(HeapTask task) {
-        HeapRefcount.inc(HeapTask.USAGE, task, "task_struct.usage");
+        task.usageInc();
     }
 
     /** get_task_pid. */
@@ -515,7 +514,7 @@ public final class HeapPids {
 
     /** refcount_read(&pid->count). */
     public static int pidCount(HeapPid pid) {
-        return HeapRefcount.read(HeapPid.COUNT, pid);
+        return pid.count.read();
     }
 
     /** READ_ONCE(ns->pid_allocated). */

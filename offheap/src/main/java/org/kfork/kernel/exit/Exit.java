@@ -246,19 +246,26 @@ public final class Exit {
         for (;;) {
             final long user = getLong(getLong(p + TaskStruct.REAL_CRED) + Cred.USER);
             Mem.getAndAddInt(user + UserStruct.PROCESSES, -1);
-            g.tasklistLock.writeLock().lock();
-            final long threadPid = Pids.getPid(getLong(p + TaskStruct.THREAD_PID));
-            __exitSignal(g, p);
+            final long threadPid;
             boolean zapLeader = false;
-            final long leader = getLong(p + TaskStruct.GROUP_LEADER);
-            if (leader != p && Signal.threadGroupEmpty(leader)
-                && getInt(leader + TaskStruct.EXIT_STATE) == TaskState.EXIT_ZOMBIE) {
-                zapLeader = SignalCalls.doNotifyParent(g, current, leader, getInt(leader + TaskStruct.EXIT_SIGNAL));
-                if (zapLeader) {
-                    Mem.putIntVolatile(leader + TaskStruct.EXIT_STATE, TaskState.EXIT_DEAD);
+            final long leader;
+            // unlocked in finally: a BUG_ON of do_notify_parent (a Java exception) must not leave
+            // tasklist_lock held for every other task
+            g.tasklistLock.writeLock().lock();
+            try {
+                threadPid = Pids.getPid(getLong(p + TaskStruct.THREAD_PID));
+                __exitSignal(g, p);
+                leader = getLong(p + TaskStruct.GROUP_LEADER);
+                if (leader != p && Signal.threadGroupEmpty(leader)
+                    && getInt(leader + TaskStruct.EXIT_STATE) == TaskState.EXIT_ZOMBIE) {
+                    zapLeader = SignalCalls.doNotifyParent(g, current, leader, getInt(leader + TaskStruct.EXIT_SIGNAL));
+                    if (zapLeader) {
+                        Mem.putIntVolatile(leader + TaskStruct.EXIT_STATE, TaskState.EXIT_DEAD);
+                    }
                 }
+            } finally {
+                g.tasklistLock.writeLock().unlock();
             }
-            g.tasklistLock.writeLock().unlock();
             Pids.putPid(g, threadPid);
             putTaskStructRcuUser(g, p);
             if (!zapLeader) {
@@ -300,8 +307,11 @@ public final class Exit {
             return reaper;
         }
         g.tasklistLock.writeLock().unlock();
-        PidNsExit.zapPidNsProcesses(g, father, ns);
-        g.tasklistLock.writeLock().lock();
+        try {
+            PidNsExit.zapPidNsProcesses(g, father, ns);
+        } finally {
+            g.tasklistLock.writeLock().lock(); // exit_notify's finally unlocks it
+        }
         return father;
     }
 
@@ -422,25 +432,29 @@ public final class Exit {
      * old leader is woken.
      */
     static void exitNotify(Globals g, long tsk, boolean groupDead) {
+        long dead;
         g.tasklistLock.writeLock().lock();
-        long dead = forgetOriginalParent(g, tsk, 0);
-        // (kill_orphaned_pgrp: no job control, so no orphaned stopped groups to signal)
-        Mem.putIntVolatile(tsk + TaskStruct.EXIT_STATE, TaskState.EXIT_ZOMBIE);
-        final boolean autoreap;
-        if (threadGroupLeader(tsk)) {
-            autoreap = Signal.threadGroupEmpty(tsk)
-                && SignalCalls.doNotifyParent(g, tsk, getInt(tsk + TaskStruct.EXIT_SIGNAL));
-        } else {
-            autoreap = true;
+        try { // unlocked in finally, as release_task
+            dead = forgetOriginalParent(g, tsk, 0);
+            // (kill_orphaned_pgrp: no job control, so no orphaned stopped groups to signal)
+            Mem.putIntVolatile(tsk + TaskStruct.EXIT_STATE, TaskState.EXIT_ZOMBIE);
+            final boolean autoreap;
+            if (threadGroupLeader(tsk)) {
+                autoreap = Signal.threadGroupEmpty(tsk)
+                    && SignalCalls.doNotifyParent(g, tsk, getInt(tsk + TaskStruct.EXIT_SIGNAL));
+            } else {
+                autoreap = true;
+            }
+            if (autoreap) {
+                Mem.putIntVolatile(tsk + TaskStruct.EXIT_STATE, TaskState.EXIT_DEAD);
+                dead = pushDead(tsk, dead);
+            }
+            if (getInt(Signal.signal(tsk) + SignalStruct.NOTIFY_COUNT) < 0) {
+                Wait.wakeUpAll(g); // mt-exec: de_thread waits for the group leader
+            }
+        } finally {
+            g.tasklistLock.writeLock().unlock();
         }
-        if (autoreap) {
-            Mem.putIntVolatile(tsk + TaskStruct.EXIT_STATE, TaskState.EXIT_DEAD);
-            dead = pushDead(tsk, dead);
-        }
-        if (getInt(Signal.signal(tsk) + SignalStruct.NOTIFY_COUNT) < 0) {
-            Wait.wakeUpAll(g); // mt-exec: de_thread waits for the group leader
-        }
-        g.tasklistLock.writeLock().unlock();
         releaseDead(g, tsk, dead);
     }
 

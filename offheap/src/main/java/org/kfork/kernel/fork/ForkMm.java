@@ -22,6 +22,7 @@ import org.kfork.ds.RbTree;
 import org.kfork.ds.VmaIntervalTree;
 import org.kfork.kernel.arch.MmuContext;
 import org.kfork.kernel.events.Uprobes;
+import org.kfork.kernel.locking.Spinlock;
 import org.kfork.kernel.mm.Memory;
 import org.kfork.kernel.mm.Mmap;
 import org.kfork.kernel.mm.OffHeapMmSystem;
@@ -31,6 +32,7 @@ import org.kfork.kernel.struct.Inode;
 import org.kfork.kernel.struct.MmRssStat;
 import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.RwSemaphore;
+import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.kernel.struct.VmAreaStruct;
 import org.kfork.machine.BadAccessException;
 import org.kfork.machine.Mem;
@@ -40,6 +42,7 @@ import org.kfork.mm.MmFlags;
 import org.kfork.mm.Mman;
 import org.kfork.mm.Overcommit;
 import org.kfork.sched.Limits;
+import org.kfork.sched.TaskFlags;
 import org.kfork.uapi.Errno;
 
 /**
@@ -409,6 +412,40 @@ public final class ForkMm {
     }
 
     /**
+     * get_task_exe_file: a counted reference on the exe_file of {@code task}'s mm, or 0 when it has
+     * no mm or is a kernel thread (whose mm, if any, is borrowed). The caller fputs it. task_lock
+     * keeps the mm from going while get_mm_exe_file takes the reference.
+     */
+    public static long getTaskExeFile(OffHeapMmSystem sys, long task) {
+        long exeFile = 0;
+        Spinlock.lock(task + TaskStruct.ALLOC_LOCK);
+        final long mm = Mem.getLongVolatile(task + TaskStruct.MM);
+        if (mm != 0 && (Mem.getInt(task + TaskStruct.FLAGS) & TaskFlags.PF_KTHREAD) == 0) {
+            exeFile = getMmExeFile(sys, mm);
+        }
+        Spinlock.unlock(task + TaskStruct.ALLOC_LOCK);
+        return exeFile;
+    }
+
+    /**
+     * get_task_mm: {@code task}'s mm with an mm_users reference (mmget), or 0 when it has none or
+     * is a kernel thread. The caller mmputs it. Under task_lock, as exit_mm clears task->mm under it.
+     */
+    public static long getTaskMm(long task) {
+        Spinlock.lock(task + TaskStruct.ALLOC_LOCK);
+        long mm = Mem.getLongVolatile(task + TaskStruct.MM);
+        if (mm != 0) {
+            if ((Mem.getInt(task + TaskStruct.FLAGS) & TaskFlags.PF_KTHREAD) != 0) {
+                mm = 0;
+            } else {
+                mmget(mm);
+            }
+        }
+        Spinlock.unlock(task + TaskStruct.ALLOC_LOCK);
+        return mm;
+    }
+
+    /**
      * dup_mm: a new mm that copies {@code oldmm} (memcpy, mm_init, dup_mmap, hiwater marks), owned
      * by {@code task}. Returns the new mm's address or, like the kernel's ERR_PTR, a negative errno
      * (-ENOMEM, -EINTR) that {@link Errno#isError} recognizes; a half-built mm is torn down with
@@ -423,6 +460,14 @@ public final class ForkMm {
             sys.exitCpu(cpu);
             sys.bkl().unlock();
         }
+    }
+
+    /**
+     * copy_init_mm: a private copy of init_mm for the kernel's own use (5.12's callers are the EFI
+     * runtime and x86's text poking), owned by no task. It is an mm like any other: mmput frees it.
+     */
+    public static long copyInitMm(OffHeapMmSystem sys) {
+        return dupMm(sys, sys.initMmAddress(), 0, DupMode.APPEND);
     }
 
     private static long dupMmLocked(OffHeapMmSystem sys, long oldmm, long task, DupMode mode) {

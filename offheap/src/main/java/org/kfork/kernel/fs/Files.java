@@ -22,6 +22,7 @@ import org.kfork.kernel.struct.WaitQueueHead;
 import org.kfork.machine.Mem;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.OpenFlags;
+import org.kfork.uapi.Resource;
 
 /**
  * fs/file.c (5.12): the open-file tables. init_files, dup_fd with alloc_fdtable and the bitmap
@@ -534,7 +535,7 @@ public final class Files {
         if (sig == 0) {
             throw new IllegalStateException("rlimit: task 0x" + Long.toHexString(current) + " has no signal_struct");
         }
-        return getLong(sig + SignalStruct.RLIM + (long) Fdtables.RLIMIT_NOFILE * Rlimit.SIZEOF + Rlimit.RLIM_CUR);
+        return getLong(sig + SignalStruct.RLIM + (long) Resource.RLIMIT_NOFILE * Rlimit.SIZEOF + Rlimit.RLIM_CUR);
     }
 
     /** __put_unused_fd, with file_lock held: the descriptor is free again, and next_fd may go down to it. */

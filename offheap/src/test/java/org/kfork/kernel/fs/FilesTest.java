@@ -19,6 +19,7 @@ import org.kfork.fs.Fdtables;
 import org.kfork.kernel.fs.FsVariant.Fops;
 import org.kfork.uapi.CloneFlags;
 import org.kfork.uapi.Errno;
+import org.kfork.uapi.Resource;
 
 /**
  * fs/file.c and copy_files on both kernels: descriptors (lowest free, next_fd, close-on-exec,
@@ -94,7 +95,7 @@ class FilesTest {
             k.setNofile(t, 4);
             assertEquals(3, k.getUnusedFdFlags(t, 0));
             k.putUnusedFd(t, 3);
-            k.setNofile(t, Fdtables.INR_OPEN_CUR);
+            k.setNofile(t, Resource.INR_OPEN_CUR);
             k.setNrOpen(Fdtables.NR_OPEN_DEFAULT);
             long tbl = k.taskFiles(t);
             for (int fd = 3; fd < 64; fd++) {

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.kfork.fs.Fdtables;
 import org.kfork.heap.ErrPtr;
 import org.kfork.heap.block.HeapBlkIoc;
 import org.kfork.heap.block.HeapIoContext;
@@ -50,6 +49,7 @@ import org.kfork.machine.Kasan;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
 import org.kfork.testing.LeakCheck;
+import org.kfork.uapi.Resource;
 
 /**
  * The two kernels of the fs room behind one test interface. Objects are named by {@code long}
@@ -479,8 +479,8 @@ enum FsVariant {
         long newTask() {
             HeapTask t = new HeapTask();
             t.setSignal(new HeapSignalStruct());
-            t.signal().rlimCur[Fdtables.RLIMIT_NOFILE] = Fdtables.INR_OPEN_CUR;
-            t.signal().rlimMax[Fdtables.RLIMIT_NOFILE] = Fdtables.INR_OPEN_MAX;
+            t.signal().rlimCur[Resource.RLIMIT_NOFILE] = Resource.INR_OPEN_CUR;
+            t.signal().rlimMax[Resource.RLIMIT_NOFILE] = Resource.INR_OPEN_MAX;
             return handle(t);
         }
 
@@ -515,7 +515,7 @@ enum FsVariant {
 
         @Override
         void setNofile(long task, long nofile) {
-            task(task).signal().rlimCur[Fdtables.RLIMIT_NOFILE] = nofile;
+            task(task).signal().rlimCur[Resource.RLIMIT_NOFILE] = nofile;
         }
 
         @Override
@@ -959,9 +959,9 @@ enum FsVariant {
             long t = g.zalloc(g.forkInit.taskStructCachep());
             long sig = g.zalloc(g.forkInit.signalCachep());
             Mem.putLong(t + TaskStruct.SIGNAL, sig);
-            long rlim = sig + SignalStruct.RLIM + (long) Fdtables.RLIMIT_NOFILE * Rlimit.SIZEOF;
-            Mem.putLong(rlim + Rlimit.RLIM_CUR, Fdtables.INR_OPEN_CUR);
-            Mem.putLong(rlim + Rlimit.RLIM_MAX, Fdtables.INR_OPEN_MAX);
+            long rlim = sig + SignalStruct.RLIM + (long) Resource.RLIMIT_NOFILE * Rlimit.SIZEOF;
+            Mem.putLong(rlim + Rlimit.RLIM_CUR, Resource.INR_OPEN_CUR);
+            Mem.putLong(rlim + Rlimit.RLIM_MAX, Resource.INR_OPEN_MAX);
             tasks.add(t);
             return t;
         }
@@ -994,7 +994,7 @@ enum FsVariant {
         @Override
         void setNofile(long task, long nofile) {
             long sig = Mem.getLong(task + TaskStruct.SIGNAL);
-            Mem.putLong(sig + SignalStruct.RLIM + (long) Fdtables.RLIMIT_NOFILE * Rlimit.SIZEOF + Rlimit.RLIM_CUR, nofile);
+            Mem.putLong(sig + SignalStruct.RLIM + (long) Resource.RLIMIT_NOFILE * Rlimit.SIZEOF + Rlimit.RLIM_CUR, nofile);
         }
 
         @Override

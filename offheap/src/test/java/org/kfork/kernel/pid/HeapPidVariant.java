@@ -14,7 +14,6 @@ import java.util.function.IntConsumer;
 
 import org.kfork.heap.ErrPtr;
 import org.kfork.heap.HeapGlobals;
-import org.kfork.heap.HeapRefcount;
 import org.kfork.heap.ds.HeapHList;
 import org.kfork.heap.fork.HeapTask;
 import org.kfork.heap.pid.HeapPid;
@@ -304,7 +303,7 @@ final class HeapPidVariant implements PidVariant {
 
     @Override
     public void dropTaskUsage(int task) {
-        HeapRefcount.decAndTest(HeapTask.USAGE, task(task), "task_struct.usage");
+        task(task).usageDecAndTest();
     }
 
     @Override
