@@ -4,6 +4,7 @@ import java.util.function.BooleanSupplier;
 import org.kfork.heap.HeapGlobals;
 import org.kfork.heap.fork.HeapTask;
 import org.kfork.rcu.RcuState;
+import org.kfork.sched.TaskState;
 import org.kfork.sched.ThreadInfoFlags;
 import org.kfork.sched.WaitResult;
 import org.kfork.uapi.Errno;
@@ -42,7 +43,17 @@ public final class HeapWait {
             if (fatalSignalPending(current)) {
                 return WaitResult.of(token, -Errno.ERESTARTSYS);
             }
-            token = sleep(g, token, seq);
+            token = sleepAs(g, current, TaskState.TASK_KILLABLE, token, seq);
+        }
+    }
+
+    /** Wait#sleepAs: {@link #sleep} with {@code current} in {@code state} meanwhile, TASK_RUNNING after. */
+    private static int sleepAs(HeapGlobals g, HeapTask current, long state, int token, long seq) {
+        current.setState(state);
+        try {
+            return sleep(g, token, seq);
+        } finally {
+            current.setState(TaskState.TASK_RUNNING);
         }
     }
 
@@ -56,7 +67,7 @@ public final class HeapWait {
             if (signalPending(current)) {
                 return WaitResult.of(token, -Errno.ERESTARTSYS);
             }
-            token = sleep(g, token, seq);
+            token = sleepAs(g, current, TaskState.TASK_INTERRUPTIBLE, token, seq);
         }
     }
 
@@ -138,7 +149,7 @@ public final class HeapWait {
                 }
                 final long seq = g.waitWakeups;
                 x.waitLock.unlock();
-                token = sleep(g, token, seq);
+                token = sleepAs(g, current, TaskState.TASK_KILLABLE, token, seq);
                 x.waitLock.lock();
             } while (x.done == 0);
         }

@@ -12,6 +12,7 @@ import org.kfork.kernel.struct.SwaitQueueHead;
 import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.machine.Mem;
 import org.kfork.rcu.RcuState;
+import org.kfork.sched.TaskState;
 import org.kfork.sched.ThreadInfoFlags;
 import org.kfork.sched.WaitResult;
 import org.kfork.uapi.Errno;
@@ -103,7 +104,7 @@ public final class Wait {
             if (fatalSignalPending(current)) {
                 return WaitResult.of(token, -Errno.ERESTARTSYS);
             }
-            token = sleep(g, token, seq);
+            token = sleepAs(g, current, TaskState.TASK_KILLABLE, token, seq);
         }
     }
 
@@ -122,7 +123,21 @@ public final class Wait {
             if (signalPending(current)) {
                 return WaitResult.of(token, -Errno.ERESTARTSYS);
             }
-            token = sleep(g, token, seq);
+            token = sleepAs(g, current, TaskState.TASK_INTERRUPTIBLE, token, seq);
+        }
+    }
+
+    /**
+     * {@link #sleep} with {@code current} in {@code state} meanwhile, as prepare_to_wait's
+     * set_current_state and finish_wait's __set_current_state(TASK_RUNNING) put it: /proc shows the
+     * sleeper as S (interruptible) or D (killable), as ps shows a task blocked in wait4 or vfork.
+     */
+    private static int sleepAs(Globals g, long current, long state, int token, long seq) {
+        Mem.putLongVolatile(current + TaskStruct.STATE, state); // set_current_state: a full barrier
+        try {
+            return sleep(g, token, seq);
+        } finally {
+            Mem.putLongVolatile(current + TaskStruct.STATE, TaskState.TASK_RUNNING);
         }
     }
 
@@ -239,7 +254,7 @@ public final class Wait {
                 // read under the lock, before dropping it: a complete() after this bumps it
                 final long seq = g.waitWakeups;
                 Spinlock.unlock(lock);
-                token = sleep(g, token, seq);
+                token = sleepAs(g, current, TaskState.TASK_KILLABLE, token, seq);
                 Spinlock.lock(lock);
             } while (getInt(x + Completion.DONE) == 0);
         }

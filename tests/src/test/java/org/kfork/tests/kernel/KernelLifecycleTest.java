@@ -42,6 +42,19 @@ class KernelLifecycleTest {
         return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt();
     }
 
+    /**
+     * Waits, for up to 5 s, until task {@code pid} sleeps inside a call as /proc shows it: S
+     * (TASK_INTERRUPTIBLE, wait4) or D (TASK_KILLABLE, vfork).
+     */
+    private static void awaitState(Kernel k, int pid, String state) throws InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!field(k.procStatus(pid), "State").startsWith(state)) {
+            assertTrue(System.nanoTime() < deadline,
+                "task " + pid + " never went to " + state + ": " + field(k.procStatus(pid), "State"));
+            Thread.sleep(1);
+        }
+    }
+
     private static String field(String status, String name) {
         for (String l : status.split("\n")) {
             if (l.startsWith(name + ":")) {
@@ -114,7 +127,7 @@ class KernelLifecycleTest {
                 Thread.sleep(1);
             }
             assertTrue(child > 1, "the vfork child exists");
-            Thread.sleep(50);
+            awaitState(k, 1, "D (disk sleep)"); // wait_for_vfork_done: killable, uninterruptible
             assertFalse(parent.isDone(), "the parent waits for its child");
             assertEquals(1, k.getppid(child));
             assertEquals(0, k.exit(child, 3));
@@ -137,8 +150,11 @@ class KernelLifecycleTest {
             // asleep in wait4 for a child of its own: the call ends with KILLED
             long p = k.fork(1);
             long c = k.fork((int) p);
+            assertEquals("R", field(k.procStatus((int) p), "State").substring(0, 1), "between calls p runs");
             CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> k.wait4((int) p, (int) c, 0, 0, 0));
-            Thread.sleep(50);
+            // The kill must find p asleep inside wait4 (on a loaded host the thread may start late:
+            // killed before its call, p would exit at once and the call would get -ESRCH).
+            awaitState(k, (int) p, "S (sleeping)");
             assertFalse(waiting.isDone());
             assertEquals(0, k.kill(1, (int) p, Signals.SIGKILL));
             assertEquals(Kernel.KILLED, waiting.get(5, TimeUnit.SECONDS));
