@@ -1,5 +1,7 @@
 package org.kfork.script;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,6 +155,9 @@ public final class ScriptRunner {
             case "cred":
                 submit(line, cred(line));
                 return;
+            case "peek":
+                submit(line, peek(line));
+                return;
             default:
                 submit(line, Syscalls.job(this, line, current));
         }
@@ -195,6 +200,23 @@ public final class ScriptRunner {
         return new Job(line, current, 0, false, false, (k, c) -> {
             long ret = k.setCred(c, (int) uid, (int) gid, caps);
             return Job.Outcome.of(ret, Strace.line(c, "cred", args, Strace.result(ret)), false);
+        });
+    }
+
+    /**
+     * peek ADDR: the 32-bit word at ADDR in the current task's memory, read by that task
+     * (copy_from_user), as an unsigned value; -EFAULT when it cannot be read. It shows what the
+     * kernel stored through a user pointer: a tid, a pidfd, a cleared clear_child_tid.
+     */
+    private Job peek(ScriptLine line) {
+        long addr = value(line, "addr");
+        return new Job(line, current, 0, false, false, (k, c) -> {
+            byte[] word = new byte[Integer.BYTES];
+            long ret = k.readUser(c, addr, word, 0, word.length);
+            if (ret == 0) {
+                ret = ByteBuffer.wrap(word).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffff_ffffL;
+            }
+            return Job.Outcome.of(ret, Strace.line(c, "peek", Strace.addr(addr), Strace.result(ret)), false);
         });
     }
 
