@@ -129,7 +129,7 @@ public record CallSpec(String name, List<Param> params, boolean command) {
             Param.computed("gid", Kind.INT),
             Param.computed("caps", Kind.CAPSET, Family.CAP));
         command(t, "sysctl", Param.required("name", Kind.WORD), Param.computed("value", Kind.INT));
-        command(t, "cat", Param.required("path", Kind.WORD));
+        command(t, "cat", Param.required("path", Kind.WORD), Param.computed("field", Kind.WORD));
         command(t, "peek", Param.required("addr", Kind.INT));
         return Collections.unmodifiableMap(t);
     }

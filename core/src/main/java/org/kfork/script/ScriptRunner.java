@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -242,6 +243,10 @@ public final class ScriptRunner {
         String text = file.equals("status") ? kernel.procStatus(pid) : kernel.procMaps(pid);
         // A variable or a number shows as the pid it names; self stays self, as strace shows the path.
         String path = "/proc/" + ("self".equals(pidArg.word()) ? "self" : Integer.toString(pid)) + "/" + file;
+        if (line.arg("field") != null) {
+            catField(line, path, text, line.arg("field").word());
+            return;
+        }
         long ret = text == null ? -Errno.ENOENT : text.getBytes(StandardCharsets.UTF_8).length;
         List<String> lines = new ArrayList<>();
         lines.add(Strace.line(current, "cat", Strace.quoted(path), Strace.result(ret)));
@@ -249,6 +254,42 @@ public final class ScriptRunner {
             lines.addAll(List.of((text.endsWith("\n") ? text.substring(0, text.length() - 1) : text).split("\n", -1)));
         }
         finish(line, ret, String.join("\n", lines), false, 0);
+    }
+
+    /** Fields of /proc/PID/status whose value is a hexadecimal mask. */
+    private static final Set<String> HEX_FIELDS = Set.of("SigPnd", "ShdPnd", "SigBlk",
+        "SigIgn", "SigCgt", "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb");
+
+    /**
+     * cat /proc/PID/status FIELD: the call line, whose result is the field's first number (hex for
+     * the signal and capability masks, decimal otherwise: Threads, NSpid's first level, VmSize in
+     * kB), or -ENOENT without such a file or field; then the field's line as the kernel prints it.
+     */
+    private void catField(ScriptLine line, String path, String text, String field) {
+        String found = null;
+        if (text != null) {
+            for (String l : text.split("\n")) {
+                if (l.startsWith(field + ":")) {
+                    found = l;
+                    break;
+                }
+            }
+        }
+        long ret = -Errno.ENOENT;
+        if (found != null) {
+            String v = found.substring(field.length() + 1).strip();
+            int end = 0;
+            boolean hex = HEX_FIELDS.contains(field);
+            while (end < v.length() && Character.digit(v.charAt(end), hex ? 16 : 10) >= 0) {
+                end++;
+            }
+            if (end == 0) {
+                throw line.error(field + " of " + path + " holds no number: '" + v + "'");
+            }
+            ret = Long.parseUnsignedLong(v.substring(0, end), hex ? 16 : 10);
+        }
+        String call = Strace.line(current, "cat", Strace.quoted(path) + ", " + Strace.quoted(field), Strace.result(ret));
+        finish(line, ret, found != null ? call + "\n" + found : call, false, 0);
     }
 
     /** Prints a done job's line, binds its variable, and checks its expectation. */
