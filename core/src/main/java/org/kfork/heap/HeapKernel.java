@@ -96,6 +96,9 @@ public final class HeapKernel implements Kernel {
             if (err != 0) {
                 throw new IllegalStateException("init's execve of " + image.name() + " failed: " + Errno.name(-err));
             }
+            if (HeapSys.ksysSetsid(g, init) != 1) { // a session of its own, as a real init's
+                throw new IllegalStateException("init's setsid failed");
+            }
         } finally {
             if (prev < 0) {
                 CurrentCpu.unbind();

@@ -12,7 +12,7 @@ import org.kfork.uapi.Wait;
 
 /**
  * What a script line can start with: a system call of the Kernel API, or a script command
- * ({@code as}, {@code cred}, {@code sysctl}, {@code cat}), with its arguments in positional order.
+ * ({@code as}, {@code cred}, {@code sysctl}, {@code cat}, {@code peek}), with its arguments in positional order.
  *
  * @param name    the word that starts the line
  * @param params  the arguments, in the order positional arguments fill them
@@ -129,7 +129,8 @@ public record CallSpec(String name, List<Param> params, boolean command) {
             Param.computed("gid", Kind.INT),
             Param.computed("caps", Kind.CAPSET, Family.CAP));
         command(t, "sysctl", Param.required("name", Kind.WORD), Param.computed("value", Kind.INT));
-        command(t, "cat", Param.required("path", Kind.WORD));
+        command(t, "cat", Param.required("path", Kind.WORD), Param.computed("field", Kind.WORD));
+        command(t, "peek", Param.required("addr", Kind.INT));
         return Collections.unmodifiableMap(t);
     }
 

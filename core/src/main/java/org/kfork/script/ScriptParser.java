@@ -243,13 +243,16 @@ public final class ScriptParser {
     }
 
     private Map<String, Arg> catArgs(CallSpec spec, List<Word> words) {
-        if (words.size() != 2) {
-            throw error(words.get(0).column, "cat takes one file: /proc/PID/status, /proc/PID/maps, /proc/meminfo"
-                + " or /proc/slabinfo");
+        if (words.size() != 2 && words.size() != 3) {
+            throw error(words.get(0).column, "cat takes one file: /proc/PID/status [FIELD], /proc/PID/maps,"
+                + " /proc/meminfo or /proc/slabinfo");
         }
         Word w = words.get(1);
         String path = w.text;
         if (path.startsWith("/proc/") && PROC_GLOBAL_FILES.contains(path.substring(6))) {
+            if (words.size() == 3) {
+                throw error(words.get(2).column, "only /proc/PID/status takes a FIELD, a name such as ShdPnd or Threads");
+            }
             Map<String, Arg> args = new LinkedHashMap<>();
             args.put("path", new Arg(spec.param("path"), w.column, null, null, path));
             args.put("file", new Arg(spec.param("path"), w.column + 6, null, null, path.substring(6)));
@@ -269,6 +272,13 @@ public final class ScriptParser {
         Map<String, Arg> args = new LinkedHashMap<>();
         args.put("path", new Arg(spec.param("path"), w.column, null, null, path));
         args.put("file", new Arg(spec.param("path"), w.column + slash + 1, null, null, file));
+        if (words.size() == 3) {
+            Word f = words.get(2);
+            if (!file.equals("status") || !f.text.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw error(f.column, "only /proc/PID/status takes a FIELD, a name such as ShdPnd or Threads");
+            }
+            args.put("field", new Arg(spec.param("field"), f.column, null, null, f.text));
+        }
         if (pid.equals("self")) {
             args.put("pid", new Arg(CAT_PID, w.column + 6, null, null, "self"));
         } else {

@@ -1,11 +1,14 @@
 package org.kfork.script;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -153,6 +156,9 @@ public final class ScriptRunner {
             case "cred":
                 submit(line, cred(line));
                 return;
+            case "peek":
+                submit(line, peek(line));
+                return;
             default:
                 submit(line, Syscalls.job(this, line, current));
         }
@@ -198,6 +204,23 @@ public final class ScriptRunner {
         });
     }
 
+    /**
+     * peek ADDR: the 32-bit word at ADDR in the current task's memory, read by that task
+     * (copy_from_user), as an unsigned value; -EFAULT when it cannot be read. It shows what the
+     * kernel stored through a user pointer: a tid, a pidfd, a cleared clear_child_tid.
+     */
+    private Job peek(ScriptLine line) {
+        long addr = value(line, "addr");
+        return new Job(line, current, 0, false, false, (k, c) -> {
+            byte[] word = new byte[Integer.BYTES];
+            long ret = k.readUser(c, addr, word, 0, word.length);
+            if (ret == 0) {
+                ret = ByteBuffer.wrap(word).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffff_ffffL;
+            }
+            return Job.Outcome.of(ret, Strace.line(c, "peek", Strace.addr(addr), Strace.result(ret)), false);
+        });
+    }
+
     private void sysctl(ScriptLine line) {
         String name = line.arg("name").word();
         long ret;
@@ -226,6 +249,10 @@ public final class ScriptRunner {
             text = file.equals("status") ? kernel.procStatus(pid) : kernel.procMaps(pid);
             // A variable or a number shows as the pid it names; self stays self, as strace shows the path.
             path = "/proc/" + ("self".equals(pidArg.word()) ? "self" : Integer.toString(pid)) + "/" + file;
+            if (line.arg("field") != null) {
+                catField(line, path, text, line.arg("field").word());
+                return;
+            }
         }
         long ret = text == null ? -Errno.ENOENT : text.getBytes(StandardCharsets.UTF_8).length;
         List<String> lines = new ArrayList<>();
@@ -234,6 +261,42 @@ public final class ScriptRunner {
             lines.addAll(List.of((text.endsWith("\n") ? text.substring(0, text.length() - 1) : text).split("\n", -1)));
         }
         finish(line, ret, String.join("\n", lines), false, 0);
+    }
+
+    /** Fields of /proc/PID/status whose value is a hexadecimal mask. */
+    private static final Set<String> HEX_FIELDS = Set.of("SigPnd", "ShdPnd", "SigBlk",
+        "SigIgn", "SigCgt", "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb");
+
+    /**
+     * cat /proc/PID/status FIELD: the call line, whose result is the field's first number (hex for
+     * the signal and capability masks, decimal otherwise: Threads, NSpid's first level, VmSize in
+     * kB), or -ENOENT without such a file or field; then the field's line as the kernel prints it.
+     */
+    private void catField(ScriptLine line, String path, String text, String field) {
+        String found = null;
+        if (text != null) {
+            for (String l : text.split("\n")) {
+                if (l.startsWith(field + ":")) {
+                    found = l;
+                    break;
+                }
+            }
+        }
+        long ret = -Errno.ENOENT;
+        if (found != null) {
+            String v = found.substring(field.length() + 1).strip();
+            int end = 0;
+            boolean hex = HEX_FIELDS.contains(field);
+            while (end < v.length() && Character.digit(v.charAt(end), hex ? 16 : 10) >= 0) {
+                end++;
+            }
+            if (end == 0) {
+                throw line.error(field + " of " + path + " holds no number: '" + v + "'");
+            }
+            ret = Long.parseUnsignedLong(v.substring(0, end), hex ? 16 : 10);
+        }
+        String call = Strace.line(current, "cat", Strace.quoted(path) + ", " + Strace.quoted(field), Strace.result(ret));
+        finish(line, ret, found != null ? call + "\n" + found : call, false, 0);
     }
 
     /** Prints a done job's line, binds its variable, and checks its expectation. */

@@ -91,12 +91,16 @@ final class TaskRegistry implements ProcEventListener {
 
     @Override
     public void fork(int parentTid, int parentTgid, int childTid, int childTgid) {
-        Task creator = task(parentTid);
+        // The event names the child's real parent, which with CLONE_PARENT or CLONE_THREAD is the
+        // caller's parent; the task that made the child is the one whose call runs on this thread
+        // (copy_process sends the event from the caller's call), and the child goes into that
+        // task's pid namespace for children.
         Job job = TaskDriver.running();
-        long flags = job != null && job.caller == parentTid ? job.cloneFlags : 0;
+        Task creator = task(job != null ? job.caller : parentTid);
+        long flags = job != null ? job.cloneFlags : 0;
         Ns ns = (flags & CloneFlags.CLONE_NEWPID) != 0 ? new Ns(creator.childNs) : creator.childNs;
         tasks.put(childTid, new Task(childTid, ns));
-        if (job != null && job.caller == parentTid) {
+        if (job != null) {
             job.child.complete(childTid);
         }
     }

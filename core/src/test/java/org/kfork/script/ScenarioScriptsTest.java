@@ -12,15 +12,20 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every scenario under scenarios/ parses, and is self-checking: each line that makes a call or a
- * script command (all but {@code as}) carries an expectation. The scenarios run on both kernels in
- * the tests module once the kernels exist; here they are only read.
+ * Every scenario under scenarios/ and its subfolders parses, and is self-checking: each line that
+ * makes a call or a script command (all but {@code as}) carries an expectation. The scenarios run
+ * on both kernels in the tests module (ScenarioTranscriptTest); here they are only read.
  */
 class ScenarioScriptsTest {
     /** The scenarios the issue asks for, by file. */
     private static final List<String> EXPECTED = List.of("clone-clear-sighand.kfork", "clone3-args.kfork",
         "fork-and-reap.kfork", "max-threads.kfork", "mm-bounds.kfork", "overcommit-never.kfork",
-        "pidns-set-tid.kfork", "rlimit-nproc.kfork", "thread-group-exit.kfork", "vfork-and-exec.kfork");
+        "pidns-set-tid.kfork", "rlimit-nproc.kfork", "thread-group-exit.kfork", "vfork-and-exec.kfork",
+        "conformance/clone-flags.kfork", "conformance/clone3-set-tid.kfork", "conformance/clone3-size.kfork",
+        "conformance/clone3-stack.kfork", "conformance/pidfd.kfork", "conformance/rlimit-threads.kfork",
+        "conformance/selftest-clone3.kfork", "conformance/selftest-clone3-cap-checkpoint-restore.kfork",
+        "conformance/selftest-clone3-clear-sighand.kfork", "conformance/selftest-clone3-set-tid.kfork",
+        "conformance/signals-during-fork.kfork", "conformance/tid-pointers.kfork", "conformance/unshare.kfork");
 
     static Path scenarios() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
@@ -35,12 +40,13 @@ class ScenarioScriptsTest {
     @Test
     void everyScenarioParsesAndChecksEveryLine() throws IOException {
         List<String> names = new ArrayList<>();
-        try (Stream<Path> files = Files.list(scenarios())) {
+        Path root = scenarios();
+        try (Stream<Path> files = Files.walk(root)) {
             for (Path f : files.sorted().toList()) {
                 if (!f.getFileName().toString().endsWith(".kfork")) {
                     continue;
                 }
-                names.add(f.getFileName().toString());
+                names.add(root.relativize(f).toString().replace('\\', '/'));
                 Script s;
                 try {
                     s = ScriptParser.parse(f.getFileName().toString(), Files.readString(f));
@@ -57,6 +63,6 @@ class ScenarioScriptsTest {
                 assertTrue(Files.readString(f).startsWith("# "), f + " opens with a comment saying what it shows");
             }
         }
-        assertEquals(EXPECTED, names);
+        assertEquals(EXPECTED.stream().sorted().toList(), names.stream().sorted().toList());
     }
 }

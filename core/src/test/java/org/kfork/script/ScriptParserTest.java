@@ -169,6 +169,8 @@ class ScriptParserTest {
             cat /proc/$p/status
             cat /proc/1/maps
             cat /proc/self/status => >0
+            cat /proc/$p/status ShdPnd => 0
+            peek $scratch+0x3800 => 0
             """).lines();
         assertEquals("as", l.get(1).spec().name());
         assertEquals("kernel.threads-max", l.get(5).arg("name").word());
@@ -180,6 +182,11 @@ class ScriptParserTest {
         assertEquals(11, l.get(7).arg("pid").column());
         assertEquals("maps", l.get(8).arg("file").word());
         assertEquals("self", l.get(9).arg("pid").word());
+        assertNull(l.get(9).arg("field"));
+        assertEquals("ShdPnd", l.get(10).arg("field").word());
+        assertEquals(21, l.get(10).arg("field").column());
+        assertEquals("peek", l.get(11).spec().name());
+        assertTrue(l.get(11).spec().command());
     }
 
     @Test
@@ -188,7 +195,7 @@ class ScriptParserTest {
             assertTrue(CallSpec.lookup(call) != null);
         }
         assertEquals(List.of("as", "cat", "clone", "clone3", "cred", "execve", "exit", "exit_group", "fork", "getpid",
-            "getppid", "gettid", "kill", "madvise", "mlock", "mmap", "mprotect", "munlock", "munmap", "set_tid_address",
+            "getppid", "gettid", "kill", "madvise", "mlock", "mmap", "mprotect", "munlock", "munmap", "peek", "set_tid_address",
             "setrlimit", "sigaction", "sysctl", "unshare", "vfork", "wait4", "waitid"), List.copyOf(CallSpec.all().keySet()));
         assertEquals("flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, "
             + "cgroup, size, tail, set_tid_ptr", CallSpec.lookup("clone3").paramNames());
@@ -239,6 +246,10 @@ class ScriptParserTest {
         sysctl kernel.pid_max=           ~ 1 ~ 23 ~ missing value after 'kernel.pid_max='
         sysctl kernel.pid_max 5          ~ 1 ~ 1  ~ sysctl takes one argument: NAME or NAME=VALUE
         cat /proc/1/stat                 ~ 1 ~ 13 ~ cat shows /proc/PID/FILE, FILE one of maps, status, not 'stat'
+        cat /proc/1/maps Size            ~ 1 ~ 18 ~ only /proc/PID/status takes a FIELD
+        cat /proc/1/status Vm-Size       ~ 1 ~ 20 ~ only /proc/PID/status takes a FIELD
+        cat /proc/1/status a b           ~ 1 ~ 1  ~ cat takes one file: /proc/PID/status [FIELD]
+        peek                             ~ 1 ~ 1  ~ missing argument 'addr' of peek
         cat /etc/passwd                  ~ 1 ~ 5  ~ cat shows /proc/PID/FILE
         cat /proc//status                ~ 1 ~ 11 ~ expected a pid, a $variable or self after /proc/
         cat /proc/$q/maps                ~ 1 ~ 11 ~ $q is not bound on an earlier line

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.kfork.uapi.CloneFlags;
@@ -419,6 +420,40 @@ class ScriptRunnerTest {
         assertEquals(RunResult.Status.RAN, r.result.status(), r.result.message());
         assertEquals("[1] waitid(P_PID, 2, {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=2, si_uid=0, si_status=7, "
             + "si_utime=0, si_stime=0}, WEXITED, NULL) = 0", r.lines.get(2));
+    }
+
+    @Test
+    void peekReadsAWordOfTheCallersMemory() {
+        Run r = run("""
+            clone3 exit_signal=SIGCHLD set_tid=7,4294967295 => >0
+            peek 0x12000 => 7
+            peek 0x12004 => 0xffffffff
+            peek 0x1000 => -EFAULT
+            peek 0x12000 => 8
+            """);
+        assertEquals(RunResult.Status.EXPECTATION_FAILED, r.result.status(), r.result.message());
+        assertEquals(5, r.result.line());
+        assertEquals(List.of("[1] peek(0x12000) = 7", "[1] peek(0x12004) = 4294967295",
+            "[1] peek(0x1000) = -1 EFAULT (Bad address)", "[1] peek(0x12000) = 7"), r.lines.subList(1, 5));
+        assertEquals(Set.of(1), r.kernel.threadsByTask().keySet(), "peek is read by the task's own thread");
+    }
+
+    @Test
+    void catOfAStatusFieldGivesItsValue() {
+        Run r = run("""
+            $c = fork
+            cat /proc/$c/status PPid => 1
+            cat /proc/$c/status ShdPnd => 0
+            cat /proc/$c/status Nothing => -ENOENT
+            cat /proc/99/status PPid => -ENOENT
+            cat /proc/$c/status Name => 0
+            """);
+        assertEquals(RunResult.Status.SCRIPT_ERROR, r.result.status(), r.result.message());
+        assertTrue(r.result.message().contains("Name of /proc/2/status holds no number"), r.result.message());
+        assertEquals(List.of("[1] cat(\"/proc/2/status\", \"PPid\") = 1", "PPid:\t1",
+            "[1] cat(\"/proc/2/status\", \"ShdPnd\") = 0", "ShdPnd:\t0000000000000000",
+            "[1] cat(\"/proc/2/status\", \"Nothing\") = -1 ENOENT (No such file or directory)",
+            "[1] cat(\"/proc/99/status\", \"PPid\") = -1 ENOENT (No such file or directory)"), r.lines.subList(1, 7));
     }
 
     @Test

@@ -110,7 +110,8 @@ public final class OffHeapKernel implements Kernel {
     /**
      * rest_init: init_task starts pid 1 with kernel_thread (CLONE_FS, plus the CLONE_VM and
      * CLONE_UNTRACED kernel_thread adds; no exit signal), and pid 1 execs the init image, which
-     * makes it a user process with an mm of its own (kernel_init's run_init_process).
+     * makes it a user process with an mm of its own (kernel_init's run_init_process); then it
+     * leaves init_struct_pid's session (0) for one of its own, as a real init's setsid does.
      */
     private static void startInit(Globals g, ExecImage image) {
         final int prev = CurrentCpu.boundCpu();
@@ -128,6 +129,10 @@ public final class OffHeapKernel implements Kernel {
             final int err = Exec.execve(g, init, image);
             if (err != 0) {
                 throw new IllegalStateException("init's execve of " + image.name() + " failed: " + Errno.name(-err));
+            }
+            // the init program's first step, as a real pid 1's: a session and process group of its own
+            if (Sys.ksysSetsid(g, init) != 1) {
+                throw new IllegalStateException("init's setsid failed");
             }
         } finally {
             if (prev < 0) {

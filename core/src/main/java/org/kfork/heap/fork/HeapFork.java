@@ -501,6 +501,7 @@ public final class HeapFork {
             HeapWait.initCompletion(vfork);
             HeapForkTask.getTaskStruct(p);
         }
+        HeapSchedCore.scheduleTail(g, p); // the child's first step, done before it can run or be seen
         HeapSchedCore.wakeUpNewTask(g, p);
         int t = token;
         if (vfork != null) {

@@ -291,6 +291,9 @@ public final class HeapPids {
         final HeapPid pid = taskPid(task, type);
         HeapHList.delRcu(task.pidLink(type));
         setTaskPid(task, type, nw);
+        if (pid == g.initStructPid) {
+            return; // a static 5.12 never frees (see the off-heap twin)
+        }
         for (int tmp = PIDTYPE_MAX; --tmp >= 0;) {
             if (pidHasTask(pid, tmp)) {
                 return;

@@ -4,6 +4,8 @@ import org.kfork.heap.HeapGlobals;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.fork.HeapTask;
 import org.kfork.heap.init.HeapInitTask;
+import org.kfork.heap.mm.HeapUaccess;
+import org.kfork.heap.pid.HeapPids;
 import org.kfork.sched.Prio;
 import org.kfork.sched.TaskFlags;
 import org.kfork.sched.TaskState;
@@ -199,6 +201,14 @@ public final class HeapSchedCore {
             activateTask(g, p);
         } finally {
             p.piLock.unlock();
+        }
+    }
+
+    /** schedule_tail: the child's tid at set_child_tid (see the off-heap twin). */
+    public static void scheduleTail(HeapGlobals g, HeapTask p) {
+        final long tidptr = p.setChildTid;
+        if (tidptr != 0) {
+            HeapUaccess.putUser(g, p, HeapPids.taskPidVnr(g, p, p), tidptr, Integer.BYTES);
         }
     }
 

@@ -52,6 +52,8 @@ public final class HeapSignalStruct {
     public boolean isChildSubreaper;
     /** {@code unsigned int has_child_subreaper:1}. */
     public boolean hasChildSubreaper;
+    /** {@code int leader}: the group leads its session (setsid); copy_signal leaves it 0. */
+    public int leader;
     /** {@code struct list_head posix_timers}. */
     public final HeapIntrusiveList posixTimers = new HeapIntrusiveList();
     /** {@code posix_cputimers.bases[i].nextevt}: PROF, VIRT, SCHED. */

@@ -2,8 +2,11 @@ package org.kfork.heap.sys;
 
 import org.kfork.heap.HeapGlobals;
 import org.kfork.heap.fork.HeapTask;
+import org.kfork.heap.pid.HeapPid;
+import org.kfork.heap.pid.HeapPids;
 import org.kfork.heap.signal.HeapSignalStruct;
 import org.kfork.heap.time.HeapPosixCpuTimers;
+import org.kfork.pid.PidRules;
 import org.kfork.uapi.Capabilities;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.Resource;
@@ -61,5 +64,39 @@ public final class HeapSys {
     public static int sysPrlimit64(HeapGlobals g, HeapTask current, long resource, boolean hasNew, long newCur,
                                    long newMax, long[] oldRlim) {
         return doPrlimit(g, current, current, resource, hasNew, newCur, newMax, oldRlim);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // setsid
+    // ------------------------------------------------------------------------------------------
+
+    /** set_special_pids (see the off-heap twin). */
+    private static void setSpecialPids(HeapGlobals g, HeapTask current, HeapPid pid) {
+        final HeapTask curr = current.groupLeader;
+        if (HeapPids.taskSession(curr) != pid) {
+            HeapPids.changePid(g, curr, PidRules.PIDTYPE_SID, pid);
+        }
+        if (HeapPids.taskPgrp(curr) != pid) {
+            HeapPids.changePid(g, curr, PidRules.PIDTYPE_PGID, pid);
+        }
+    }
+
+    /** ksys_setsid (see the off-heap twin): the new session's number, or -EPERM. */
+    public static int ksysSetsid(HeapGlobals g, HeapTask current) {
+        final HeapTask groupLeader = current.groupLeader;
+        final HeapPid sid = groupLeader.threadPid();
+        final int session = HeapPids.pidVnr(current, sid);
+        g.tasklistLock.writeLock().lock();
+        try {
+            final HeapSignalStruct sig = groupLeader.signal;
+            if (sig.leader != 0 || HeapPids.pidTask(sid, PidRules.PIDTYPE_PGID) != null) {
+                return -Errno.EPERM;
+            }
+            sig.leader = 1;
+            setSpecialPids(g, current, sid);
+            return session;
+        } finally {
+            g.tasklistLock.writeLock().unlock();
+        }
     }
 }

@@ -644,6 +644,7 @@ public final class Fork {
             Wait.initCompletion(vfork);
             ForkTask.getTaskStruct(p);
         }
+        SchedCore.scheduleTail(g, p); // the child's first step, done before it can run or be seen
         SchedCore.wakeUpNewTask(g, p);
         int t = token;
         if ((cloneFlags & CLONE_VFORK) != 0) {

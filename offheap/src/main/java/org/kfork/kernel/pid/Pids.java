@@ -409,6 +409,12 @@ public final class Pids {
         final long pid = getLong(pidPtr);
         HList.delRcu(pidLink(task, type));
         putLong(pidPtr, nw);
+        // init_struct_pid is a static that 5.12 never frees: kthreadd and the kernel threads stay
+        // in its session and process group for good. The model has no kernel threads, so the
+        // last task to leave it (init at its setsid) must not free it.
+        if (pid == g.initStructPid) {
+            return;
+        }
         for (int tmp = PIDTYPE_MAX; --tmp >= 0;) {
             if (pidHasTask(pid, tmp)) {
                 return;

@@ -11,6 +11,8 @@ import org.kfork.ds.IntrusiveList;
 import org.kfork.kernel.Globals;
 import org.kfork.kernel.init.InitTask;
 import org.kfork.kernel.locking.Spinlock;
+import org.kfork.kernel.mm.Uaccess;
+import org.kfork.kernel.pid.Pids;
 import org.kfork.kernel.struct.CallSingleNode;
 import org.kfork.kernel.struct.LoadWeight;
 import org.kfork.kernel.struct.OpaqueTypes;
@@ -329,6 +331,20 @@ public final class SchedCore {
             activateTask(g, p);
         } finally {
             Spinlock.unlock(piLock);
+        }
+    }
+
+    /**
+     * schedule_tail, the part a task that runs no user code keeps: the new task's first step
+     * stores its tid (in its own pid namespace) at set_child_tid in its own memory
+     * (CLONE_CHILD_SETTID); a fault is ignored. kernel_clone calls it for the child before
+     * waking it, so that the store is done before anyone can see the child, as it is before the
+     * child's first return to user space in 5.12.
+     */
+    public static void scheduleTail(Globals g, long p) {
+        final long tidptr = getLong(p + TaskStruct.SET_CHILD_TID);
+        if (tidptr != 0) {
+            Uaccess.putUser(g, p, Pids.taskPidVnr(g, p, p), tidptr, Integer.BYTES);
         }
     }
 

@@ -2,11 +2,13 @@ package org.kfork.kernel.sys;
 
 import org.kfork.kernel.Globals;
 import org.kfork.kernel.locking.Spinlock;
+import org.kfork.kernel.pid.Pids;
 import org.kfork.kernel.struct.Rlimit;
 import org.kfork.kernel.struct.SignalStruct;
 import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.kernel.time.PosixCpuTimers;
 import org.kfork.machine.Mem;
+import org.kfork.pid.PidRules;
 import org.kfork.uapi.Capabilities;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.Resource;
@@ -14,7 +16,8 @@ import org.kfork.uapi.Resource;
 /**
  * kernel/sys.c (5.12), the resource limits: do_prlimit and the prlimit64 system call on the
  * caller. Limits live in signal->rlim[], shared by the thread group, and change under the group
- * leader's task_lock (copy_signal copies them under the same lock).
+ * leader's task_lock (copy_signal copies them under the same lock). And ksys_setsid: a group
+ * leader that leads no session and no process group starts a session of its own.
  *
  * <p>Not ported: prlimit64 on another process (check_prlimit_permission, find_task_by_vpid and a
  * task reference are the pid and process-tree rooms'), the old getrlimit/setrlimit entry points
@@ -82,5 +85,50 @@ public final class Sys {
     public static int sysPrlimit64(Globals g, long current, long resource, boolean hasNew, long newCur, long newMax,
                                    long oldRlim) {
         return doPrlimit(g, current, current, resource, hasNew, newCur, newMax, oldRlim);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // setsid
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * set_special_pids: current's group leader moves to {@code pid} as its session and process
+     * group (change_pid; the old ones are freed once no task uses them).
+     */
+    private static void setSpecialPids(Globals g, long current, long pid) {
+        final long curr = Mem.getLong(current + TaskStruct.GROUP_LEADER);
+        if (Pids.taskSession(curr) != pid) {
+            Pids.changePid(g, curr, PidRules.PIDTYPE_SID, pid);
+        }
+        if (Pids.taskPgrp(curr) != pid) {
+            Pids.changePid(g, curr, PidRules.PIDTYPE_PGID, pid);
+        }
+    }
+
+    /**
+     * ksys_setsid: the caller's group leader leads a new session and process group named after
+     * its pid. Refused (-EPERM) to a session leader, and when a process group of that number
+     * already exists (the leader's pid leads one: a group it made, or joined as its leader).
+     * (proc_clear_tty: no terminals; proc_sid_connector and sched_autogroup: no listeners of
+     * that event, no autogroups.)
+     *
+     * @return the new session's number in the caller's pid namespace, or -EPERM
+     */
+    public static int ksysSetsid(Globals g, long current) {
+        final long groupLeader = Mem.getLong(current + TaskStruct.GROUP_LEADER);
+        final long sid = Mem.getLong(groupLeader + TaskStruct.THREAD_PID);
+        final int session = Pids.pidVnr(current, sid);
+        g.tasklistLock.writeLock().lock();
+        try {
+            final long sig = Mem.getLong(groupLeader + TaskStruct.SIGNAL);
+            if (Mem.getInt(sig + SignalStruct.LEADER) != 0 || Pids.pidTask(sid, PidRules.PIDTYPE_PGID) != 0) {
+                return -Errno.EPERM;
+            }
+            Mem.putInt(sig + SignalStruct.LEADER, 1);
+            setSpecialPids(g, current, sid);
+            return session;
+        } finally {
+            g.tasklistLock.writeLock().unlock();
+        }
     }
 }

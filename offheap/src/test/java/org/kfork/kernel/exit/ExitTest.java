@@ -345,10 +345,9 @@ class ExitTest {
         try (ExitWorld w = v.boot.get()) {
             final int p = w.spawn(ExitWorld.INIT, 0, CHLD);
             final int c = w.spawn(p, CloneFlags.CLONE_VM | CloneFlags.CLONE_VFORK, CHLD);
-            w.armVfork(c);
-            assertFalse(w.vforkCompleted(c));
+            assertTrue(w.vforkWaiting(c), "kernel_clone waits for the child");
             w.doExit(c, 0);
-            assertTrue(w.vforkCompleted(c));
+            assertEquals(w.pid(c), w.vforkReturned(c), "mm_release at exit completed the parent's wait");
             assertEquals(w.pid(c), w.wait4(p, -1, 0));
         }
     }
@@ -398,10 +397,10 @@ class ExitTest {
         try (ExitWorld w = v.boot.get()) {
             final int p = w.spawn(ExitWorld.INIT, 0, CHLD);
             final int c = w.spawn(p, CloneFlags.CLONE_VM | CloneFlags.CLONE_VFORK, CHLD);
-            w.armVfork(c);
+            assertTrue(w.vforkWaiting(c));
             assertEquals(2, w.mmUsers(p));
             assertEquals(0, w.execve(c, "/usr/bin/a-rather-long-program-name"));
-            assertTrue(w.vforkCompleted(c));
+            assertEquals(w.pid(c), w.vforkReturned(c), "exec_mm_release completed the parent's wait");
             assertEquals(1, w.mmUsers(p), "the parent's mm is its own again");
             assertEquals(1, w.mmUsers(c));
             assertEquals("a-rather-long-p", w.comm(c));

@@ -2,20 +2,20 @@ package org.kfork.kernel.exit;
 
 /**
  * One kernel (off-heap or heap) seen by the exit suite through small integer handles: handle 0
- * is init_task, handle 1 the global init (pid 1) that {@link #spawnInit} makes. Children are
- * linked into the tree by a test-only stand-in for copy_process ({@code spawn}: dup_task_struct,
- * copy_creds, the signal room's copy_sighand and copy_signal, copy_namespaces, alloc_pid and the
- * process-tree links under tasklist_lock, in copy_process's order), until the lead's
- * copy_process is on main.
+ * is init_task, handle 1 the global init (pid 1, made by kernel_thread from init_task as
+ * rest_init does, then given an mm and a session of its own as its exec and setsid would).
+ * Children are made by the real kernel_clone ({@code spawn}); a CLONE_VFORK parent waits in
+ * kernel_clone on a thread of its own until the child exits or execs.
  */
 interface ExitWorld extends AutoCloseable {
     /** Handle of the global init. */
     int INIT = 1;
 
     /**
-     * A child of {@code parent}: a new process (exit signal {@code exitSignal}), or with
-     * CLONE_THREAD a thread of parent's group (exit signal -1); CLONE_VM shares the mm; CLONE_NEWPID
-     * puts the child in a new pid namespace (as its init).
+     * kernel_clone acting for {@code parent} with {@code cloneFlags}: a new process (exit signal
+     * {@code exitSignal}), or with CLONE_THREAD a thread of parent's group (exit signal -1);
+     * CLONE_VM shares the mm; CLONE_NEWPID puts the child in a new pid namespace (as its init);
+     * CLONE_VFORK leaves the parent waiting (see {@link #vforkWaiting}).
      *
      * @return its handle
      */
@@ -96,11 +96,11 @@ interface ExitWorld extends AutoCloseable {
     /** Reads the int at {@code addr} in t's mm. */
     int readWord(int t, long addr);
 
-    /** A vfork completion that t's parent would wait on, pointed at by t's vfork_done. */
-    void armVfork(int t);
+    /** Whether the parent of t, a CLONE_VFORK child, still waits in kernel_clone. */
+    boolean vforkWaiting(int t);
 
-    /** Whether t's vfork completion was completed (and vfork_done cleared). */
-    boolean vforkCompleted(int t);
+    /** The vfork parent's kernel_clone result once it returns (the child's pid as the parent sees it). */
+    int vforkReturned(int t);
 
     /** execve of an image named {@code name} with one anonymous mapping at 0x400000, acting for t. */
     int execve(int t, String name);

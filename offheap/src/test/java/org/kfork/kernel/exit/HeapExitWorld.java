@@ -3,38 +3,42 @@ package org.kfork.kernel.exit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.kfork.mm.AddressSpace;
 import org.kfork.exit.WaitOpts;
 import org.kfork.heap.HeapGlobals;
 import org.kfork.heap.cred.HeapCapability;
-import org.kfork.heap.cred.HeapCreds;
 import org.kfork.heap.cred.HeapUserStruct;
 import org.kfork.heap.cred.HeapUsers;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.exit.HeapExit;
 import org.kfork.heap.exit.HeapExitWait;
-import org.kfork.heap.fork.HeapForkMm;
-import org.kfork.heap.fork.HeapForkSignal;
-import org.kfork.heap.fork.HeapForkTask;
+import org.kfork.heap.fork.HeapFork;
+import org.kfork.heap.fork.HeapKernelCloneArgs;
 import org.kfork.heap.fork.HeapTask;
 import org.kfork.heap.mm.HeapMm;
 import org.kfork.heap.mm.HeapMmStruct;
 import org.kfork.heap.mm.HeapUaccess;
-import org.kfork.heap.nsproxy.HeapNsproxies;
 import org.kfork.heap.pid.HeapPid;
 import org.kfork.heap.pid.HeapPidNamespace;
 import org.kfork.heap.pid.HeapPidNamespaces;
 import org.kfork.heap.pid.HeapPids;
-import org.kfork.heap.sched.HeapCompletion;
 import org.kfork.heap.sched.HeapWait;
 import org.kfork.heap.signal.HeapSignal;
 import org.kfork.heap.signal.HeapSignalCalls;
 import org.kfork.heap.signal.HeapSignalExterns;
-import org.kfork.heap.signal.HeapSignalStruct;
+import org.kfork.heap.sys.HeapSys;
 import org.kfork.mm.Mman;
 import org.kfork.pid.PidRules;
 import org.kfork.sched.SignalFlags;
+import org.kfork.sched.TaskFlags;
 import org.kfork.sched.TaskState;
+import org.kfork.sched.WaitResult;
 import org.kfork.uapi.CloneFlags;
 import org.kfork.uapi.Signals;
 
@@ -43,7 +47,14 @@ final class HeapExitWorld implements ExitWorld {
     final HeapGlobals g = HeapGlobals.boot((64L << 20) / 4096, 2);
     private final List<HeapTask> tasks = new ArrayList<>();
     private final List<Integer> pids = new ArrayList<>();
-    private final List<HeapCompletion> vforks = new ArrayList<>();
+    /** The threads of vfork parents, blocked in kernel_clone while their children hold the mm. */
+    private final ExecutorService vforkParents = Executors.newCachedThreadPool(r -> {
+        final Thread t = new Thread(r, "exit-world-vfork-parent");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Each vfork child's parent's kernel_clone, by the child's handle. */
+    private final Map<Integer, Future<Integer>> vforks = new java.util.HashMap<>();
     private final Map<String, Long> baseline;
     private final WaitOpts wo = new WaitOpts();
     /** The handles of the mms the world made, to map pages into them. */
@@ -56,10 +67,7 @@ final class HeapExitWorld implements ExitWorld {
         baseline = g.objectCounts();
         tasks.add(g.initTask);
         pids.add(0);
-        final HeapMmStruct mm = newMm();
-        final int init = spawn(0, 0, Signals.SIGCHLD);
-        task(init).mm = mm;
-        task(init).activeMm = mm;
+        final int init = spawnInit();
         if (init != INIT || pid(init) != 1) {
             throw new AssertionError("init is not pid 1");
         }
@@ -78,96 +86,100 @@ final class HeapExitWorld implements ExitWorld {
 
     private static void check(boolean ok, String what) {
         if (!ok) {
-            throw new AssertionError(what + " failed in the test's spawn");
+            throw new AssertionError(what + " failed in the test world");
         }
     }
 
+    /** rest_init's kernel_thread for pid 1, then its mm, and its setsid (see the off-heap twin). */
+    private int spawnInit() {
+        final int h = spawn(0, CloneFlags.CLONE_FS | CloneFlags.CLONE_VM | CloneFlags.CLONE_UNTRACED, 0);
+        final HeapTask p = task(h);
+        final HeapMmStruct mm = newMm();
+        p.mm = mm;
+        p.activeMm = mm;
+        p.flags &= ~(TaskFlags.PF_KTHREAD | TaskFlags.PF_FORKNOEXEC);
+        check(HeapSys.ksysSetsid(g, p) == 1, "init's setsid");
+        return h;
+    }
+
+    private long kernelClone(HeapTask current, long flags, int exitSignal) {
+        final HeapKernelCloneArgs args = new HeapKernelCloneArgs();
+        args.flags = flags;
+        args.exitSignal = exitSignal;
+        return HeapFork.kernelClone(g, current, WaitResult.NO_RCU, args);
+    }
+
+    /** kernel_clone acting for {@code parent} (see the off-heap twin for CLONE_VFORK). */
     @Override
     public int spawn(int parent, long flags, int exitSignal) {
         final HeapTask current = task(parent);
-        final HeapTask p = HeapForkTask.dupTaskStruct(g, current, HeapForkTask.NUMA_NO_NODE);
-        check(p != null, "dup_task_struct");
-        HeapForkTask.initTaskTidsAndPi(p, flags, 0);
-        org.kfork.heap.cgroup.HeapCgroups.cgroupFork(g, p);
-        final org.kfork.heap.fork.HeapKernelCloneArgs kargs = new org.kfork.heap.fork.HeapKernelCloneArgs();
-        kargs.flags = flags;
-        check(org.kfork.heap.cgroup.HeapCgroups.cgroupCanFork(g, current, p, kargs) == 0, "cgroup_can_fork");
-        check(HeapCreds.copyCreds(g, current, p, flags) == 0, "copy_creds");
-        HeapForkTask.initTaskState(g, current, p);
-        p.setState(TaskState.TASK_RUNNING);
-        p.exitState = 0;
-        p.exitCode = 0;
-        check(org.kfork.heap.fork.HeapForkFiles.copyFiles(g, current, flags, p) == 0, "copy_files");
-        check(org.kfork.heap.fork.HeapForkFiles.copyFs(g, current, flags, p) == 0, "copy_fs");
-        check(HeapForkSignal.copySighand(g, current, flags, p) == 0, "copy_sighand");
-        check(HeapForkSignal.copySignal(g, current, flags, p) == 0, "copy_signal");
-        final HeapMmStruct mm = current.mm;
-        if (mm != null && (flags & CloneFlags.CLONE_VM) != 0) {
-            g.mm.bkl().lock();
-            HeapForkMm.mmget(mm);
-            g.mm.bkl().unlock();
-        } else if (mm != null) {
-            final HeapMmStruct nmm = newMm();
-            p.mm = nmm;
-            p.activeMm = nmm;
-        } else {
-            p.activeMm = g.mm.initMmStruct();
+        if ((flags & CloneFlags.CLONE_VFORK) == 0) {
+            final int nr = WaitResult.ret(kernelClone(current, flags, exitSignal));
+            check(nr > 0, "kernel_clone: " + nr);
+            return handleOf(HeapPids.findTaskByVpid(g, current, nr));
         }
-        check(HeapNsproxies.copyNamespaces(g, current, flags, p) == 0, "copy_namespaces");
-        p.ioContext = null;
-        final HeapPidNamespace ns = p.nsproxy.pidNsForChildren;
-        final HeapPid pid = HeapPids.allocPid(g, ns, null, 0, () -> true);
-        check(pid != null && !org.kfork.heap.ErrPtr.isErr(pid), "alloc_pid");
-        HeapForkTask.initTaskIdentity(current, p, flags, HeapPids.pidNr(pid));
-        final boolean thread = (flags & CloneFlags.CLONE_THREAD) != 0;
-        p.exitSignal = thread ? -1 : exitSignal;
-        p.setThreadPid(pid);
-        g.tasklistLock.writeLock().lock();
-        try {
-            final HeapTask realParent = (flags & (CloneFlags.CLONE_PARENT | CloneFlags.CLONE_THREAD)) != 0
-                ? current.realParent : current;
-            p.realParent = realParent;
-            p.parent = realParent;
-            p.parentExecId = current.selfExecId;
-            HeapIntrusiveList.init(p.ptraceEntry);
-            HeapIntrusiveList.init(p.ptraced);
-            p.ptrace = 0;
-            final HeapSignalStruct sig = p.signal;
-            if (!thread) {
-                if (HeapPids.isChildReaper(pid)) {
-                    HeapPidNamespaces.setChildReaper(HeapPids.nsOfPid(pid), p);
-                    sig.flags |= SignalFlags.SIGNAL_UNKILLABLE;
-                }
-                final HeapSignalStruct csig = current.signal;
-                HeapExit.setHasChildSubreaper(sig, HeapExit.hasChildSubreaper(csig) || HeapExit.isChildSubreaper(csig));
-                final boolean ofIdle = current == g.initTask;
-                sig.setPid(PidRules.PIDTYPE_TGID, pid);
-                sig.setPid(PidRules.PIDTYPE_PGID, ofIdle ? pid : csig.pid(PidRules.PIDTYPE_PGID));
-                sig.setPid(PidRules.PIDTYPE_SID, ofIdle ? pid : csig.pid(PidRules.PIDTYPE_SID));
-                HeapIntrusiveList.listAddTail(p.sibling, realParent.children);
-                HeapIntrusiveList.listAddTail(p.tasks, g.initTask.tasks);
-                HeapPids.attachPid(p, PidRules.PIDTYPE_TGID);
-                HeapPids.attachPid(p, PidRules.PIDTYPE_PGID);
-                HeapPids.attachPid(p, PidRules.PIDTYPE_SID);
-                g.processCounts.incrementAndGet(org.kfork.smp.CurrentCpu.current(g.nrCpus));
-            } else {
-                sig.nrThreads++;
-                sig.live.incrementAndGet();
-                sig.sigcnt.inc();
-                final HeapTask leader = p.groupLeader;
-                HeapIntrusiveList.listAddTail(p.threadGroup, leader.threadGroup);
-                HeapIntrusiveList.listAddTail(p.threadNode, sig.threadHead);
+        final long forks = totalForks();
+        final Future<Integer> call = vforkParents.submit(() -> {
+            HeapExit.setInCall(current, true);
+            try {
+                return WaitResult.ret(kernelClone(current, flags, exitSignal));
+            } finally {
+                HeapExit.setInCall(current, false);
             }
-            HeapPids.attachPid(p, PidRules.PIDTYPE_PID);
-            org.kfork.heap.cgroup.HeapCgroups.cgroupPostFork(g, p, kargs);
-            g.nrThreads++;
-            g.totalForks++;
-        } finally {
-            g.tasklistLock.writeLock().unlock();
+        });
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        HeapTask child = null;
+        while (child == null || child.vforkDone == null || child.state() == TaskState.TASK_NEW) {
+            check(!call.isDone() && System.nanoTime() < deadline, "vfork's child");
+            Thread.onSpinWait();
+            if (child == null && totalForks() != forks) {
+                child = newestProcess();
+            }
         }
-        tasks.add(p);
-        pids.add(HeapPids.pidNr(pid));
+        final int h = handleOf(child);
+        vforks.put(h, call);
+        return h;
+    }
+
+    /** total_forks, read under tasklist_lock. */
+    private long totalForks() {
+        g.tasklistLock.readLock().lock();
+        try {
+            return g.totalForks;
+        } finally {
+            g.tasklistLock.readLock().unlock();
+        }
+    }
+
+    /** The last process on init_task's tasks list. */
+    private HeapTask newestProcess() {
+        g.tasklistLock.readLock().lock();
+        try {
+            return ((HeapTask.Link) g.initTask.tasks.prev()).task;
+        } finally {
+            g.tasklistLock.readLock().unlock();
+        }
+    }
+
+    private int handleOf(HeapTask task) {
+        tasks.add(task);
+        pids.add(HeapPids.pidNr(task.threadPid()));
         return tasks.size() - 1;
+    }
+
+    @Override
+    public boolean vforkWaiting(int t) {
+        final Future<Integer> call = vforks.get(t);
+        return call != null && !call.isDone();
+    }
+
+    @Override
+    public int vforkReturned(int t) {
+        try {
+            return vforks.get(t).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new AssertionError("the vfork parent of " + t + " did not return", e);
+        }
     }
 
     @Override
@@ -289,7 +301,7 @@ final class HeapExitWorld implements ExitWorld {
 
     @Override
     public void mapWord(int t, long addr, int value) {
-        final AddressSpace as = spaces.get(task(t).mm);
+        final AddressSpace as = spaces.computeIfAbsent(task(t).mm, g.mm::handle);
         check(as.mmap(addr, 4096, Mman.PROT_READ | Mman.PROT_WRITE,
             Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED, null, 0) == addr, "mmap");
         check(HeapUaccess.putUser(g.mm, task(t).mm, value, addr, Integer.BYTES) == 0, "put_user");
@@ -300,22 +312,6 @@ final class HeapExitWorld implements ExitWorld {
         final long[] x = new long[1];
         check(HeapUaccess.getUser(g.mm, task(t).mm, x, addr, Integer.BYTES) == 0, "get_user");
         return (int) x[0];
-    }
-
-    @Override
-    public void armVfork(int t) {
-        final HeapCompletion c = new HeapCompletion();
-        HeapWait.initCompletion(c);
-        while (vforks.size() <= t) {
-            vforks.add(null);
-        }
-        vforks.set(t, c);
-        task(t).vforkDone = c;
-    }
-
-    @Override
-    public boolean vforkCompleted(int t) {
-        return HeapWait.done(vforks.get(t)) == 1;
     }
 
     @Override
@@ -354,6 +350,14 @@ final class HeapExitWorld implements ExitWorld {
 
     @Override
     public void close() {
+        // a vfork parent still waiting is killed first: its wait ends and its thread leaves the call
+        for (Map.Entry<Integer, Future<Integer>> v : vforks.entrySet()) {
+            if (!v.getValue().isDone()) {
+                kill(tasks.indexOf(task(v.getKey()).realParent));
+                vforkReturned(v.getKey());
+            }
+        }
+        vforkParents.shutdown();
         final List<HeapTask> live = new ArrayList<>();
         try {
             if (!g.tasklistLock.readLock().tryLock(10, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -8,44 +8,47 @@ import static org.kfork.machine.Mem.putLong;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.kfork.kernel.locking.Refcount;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.kfork.mm.AddressSpace;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.exit.WaitOpts;
 import org.kfork.kernel.Globals;
 import org.kfork.kernel.cred.Capability;
-import org.kfork.kernel.cred.Creds;
 import org.kfork.kernel.cred.Users;
-import org.kfork.kernel.fork.ForkMm;
-import org.kfork.kernel.fork.ForkSignal;
-import org.kfork.kernel.fork.ForkTask;
+import org.kfork.kernel.fork.Fork;
 import org.kfork.kernel.locking.Spinlock;
 import org.kfork.kernel.mm.Mm;
 import org.kfork.kernel.mm.Uaccess;
-import org.kfork.kernel.nsproxy.Nsproxies;
 import org.kfork.kernel.pid.PidNamespaces;
 import org.kfork.kernel.pid.Pids;
 import org.kfork.kernel.sched.Wait;
 import org.kfork.kernel.signal.Signal;
 import org.kfork.kernel.signal.SignalCalls;
 import org.kfork.kernel.signal.SignalExterns;
-import org.kfork.kernel.struct.Completion;
 import org.kfork.kernel.struct.HlistNode;
 import org.kfork.kernel.struct.KSigaction;
-import org.kfork.kernel.struct.Nsproxy;
+import org.kfork.kernel.struct.KernelCloneArgs;
 import org.kfork.kernel.struct.PidNamespace;
 import org.kfork.kernel.struct.Sigaction;
 import org.kfork.kernel.struct.SighandStruct;
 import org.kfork.kernel.struct.SignalStruct;
 import org.kfork.kernel.struct.Sigpending;
 import org.kfork.kernel.struct.TaskStruct;
+import org.kfork.kernel.sys.Sys;
 import org.kfork.machine.Kasan;
 import org.kfork.machine.Machine;
 import org.kfork.machine.Mem;
 import org.kfork.mm.Mman;
 import org.kfork.pid.PidRules;
 import org.kfork.sched.SignalFlags;
+import org.kfork.sched.TaskFlags;
 import org.kfork.sched.TaskState;
+import org.kfork.sched.WaitResult;
 import org.kfork.testing.LeakCheck;
 import org.kfork.uapi.CloneFlags;
 import org.kfork.uapi.Signals;
@@ -61,16 +64,23 @@ final class OffHeapExitWorld implements ExitWorld {
     private final WaitOpts wo = new WaitOpts();
     /** The handles of the mms the world made, to map pages into them. */
     private final Map<Long, AddressSpace> spaces = new java.util.HashMap<>();
-    private static final int VFORK_SLOTS = 64;
-    /** Kernel memory for the vfork completions (one per handle below VFORK_SLOTS) and a word for get_user. */
-    private final long completions;
+    /** A word of kernel memory for get_user. */
+    private final long word;
+    /** The threads of vfork parents, blocked in kernel_clone while their children hold the mm. */
+    private final ExecutorService vforkParents = Executors.newCachedThreadPool(r -> {
+        final Thread t = new Thread(r, "exit-world-vfork-parent");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Each vfork child's parent's kernel_clone, by the child's handle. */
+    private final Map<Integer, Future<Integer>> vforks = new java.util.HashMap<>();
 
     OffHeapExitWorld() {
         if (!Kasan.ENABLED) {
             throw new AssertionError("checked mode must be on in off-heap tests (-Dkfork.checked=true)");
         }
         g.signalExterns = new Externs();
-        completions = g.image.alloc(VFORK_SLOTS * Completion.SIZEOF + 64, 64);
+        word = g.image.alloc(64, 64);
         // the pid_2 cache of a level-1 namespace is never destroyed (5.12): made before the baseline
         PidNamespaces.createPidCachep(g, 1);
         baseline = LeakCheck.quiescedSnapshot(machine);
@@ -93,112 +103,113 @@ final class OffHeapExitWorld implements ExitWorld {
         return tasks.get(t);
     }
 
+    /**
+     * rest_init's kernel_thread for pid 1 (CLONE_FS, with the CLONE_VM and CLONE_UNTRACED it
+     * adds), then what kernel_init's exec and the init program's first step give it: an mm of its
+     * own, no longer a kernel thread, and a session of its own (setsid).
+     */
     private int spawnInit() {
+        final int h = spawn(0, CloneFlags.CLONE_FS | CloneFlags.CLONE_VM | CloneFlags.CLONE_UNTRACED, 0);
+        final long p = task(h);
         final long mm = newMm();
-        final int h = spawn(0, 0, Signals.SIGCHLD);
-        putLong(task(h) + TaskStruct.MM, mm);
-        putLong(task(h) + TaskStruct.ACTIVE_MM, mm);
+        putLong(p + TaskStruct.MM, mm);
+        putLong(p + TaskStruct.ACTIVE_MM, mm);
+        putInt(p + TaskStruct.FLAGS, getInt(p + TaskStruct.FLAGS) & ~(TaskFlags.PF_KTHREAD | TaskFlags.PF_FORKNOEXEC));
+        check(Sys.ksysSetsid(g, p) == 1, "init's setsid");
         return h;
     }
 
+    /** kernel_clone acting for {@code current}, its kernel_clone_args in current's frame: the packed result. */
+    private long kernelClone(long current, long flags, int exitSignal) {
+        final long args = Fork.frame(g, current) + Fork.FRAME_KARGS;
+        Mem.zero(args, KernelCloneArgs.SIZEOF);
+        putLong(args + KernelCloneArgs.FLAGS, flags);
+        putInt(args + KernelCloneArgs.EXIT_SIGNAL, exitSignal);
+        return Fork.kernelClone(g, current, WaitResult.NO_RCU, args);
+    }
+
     /**
-     * The test's stand-in for copy_process: the rooms' steps in copy_process's order, without the
-     * failure unwinding (the suite does not inject failures into it).
+     * kernel_clone (copy_process, wake_up_new_task) acting for {@code parent}. With CLONE_VFORK
+     * the parent's call blocks until the child releases the mm, so it runs on a thread of its own,
+     * marked inside a call (as the system-call layer marks it), and spawn returns once the child
+     * exists and holds the parent's completion: {@link #vforkWaiting}, {@link #vforkReturned}.
      */
     @Override
     public int spawn(int parent, long flags, int exitSignal) {
         final long current = task(parent);
-        final long p = ForkTask.dupTaskStruct(g, current, ForkTask.NUMA_NO_NODE);
-        check(p != 0, "dup_task_struct");
-        ForkTask.initTaskTidsAndPi(p, flags, 0);
-        org.kfork.kernel.cgroup.Cgroups.cgroupFork(g, p);
-        final long kargs = org.kfork.kernel.fork.Fork.frame(g, current) + org.kfork.kernel.fork.Fork.FRAME_KARGS;
-        putLong(kargs + org.kfork.kernel.struct.KernelCloneArgs.FLAGS, flags);
-        check(org.kfork.kernel.cgroup.Cgroups.cgroupCanFork(g, current, p, kargs) == 0, "cgroup_can_fork");
-        check(Creds.copyCreds(g, current, p, flags) == 0, "copy_creds");
-        ForkTask.initTaskState(g, current, p);
-        Mem.putLongVolatile(p + TaskStruct.STATE, TaskState.TASK_RUNNING);
-        putInt(p + TaskStruct.EXIT_STATE, 0);
-        putInt(p + TaskStruct.EXIT_CODE, 0);
-        check(org.kfork.kernel.fork.ForkFiles.copyFiles(g, current, flags, p) == 0, "copy_files");
-        check(org.kfork.kernel.fork.ForkFiles.copyFs(g, current, flags, p) == 0, "copy_fs");
-        check(ForkSignal.copySighand(g, current, flags, p) == 0, "copy_sighand");
-        check(ForkSignal.copySignal(g, current, flags, p) == 0, "copy_signal");
-        final long mm = getLong(current + TaskStruct.MM);
-        if (mm != 0 && (flags & CloneFlags.CLONE_VM) != 0) {
-            ForkMm.mmget(mm);
-        } else if (mm != 0) {
-            final long nmm = newMm();
-            putLong(p + TaskStruct.MM, nmm);
-            putLong(p + TaskStruct.ACTIVE_MM, nmm);
-        } else {
-            putLong(p + TaskStruct.ACTIVE_MM, g.mm.initMmAddress());
+        if ((flags & CloneFlags.CLONE_VFORK) == 0) {
+            final int nr = WaitResult.ret(kernelClone(current, flags, exitSignal));
+            check(nr > 0, "kernel_clone: " + nr);
+            return handleOf(Pids.findTaskByVpid(g, current, nr));
         }
-        check(Nsproxies.copyNamespaces(g, current, flags, p) == 0, "copy_namespaces");
-        putLong(p + TaskStruct.IO_CONTEXT, 0);
-        final long ns = getLong(getLong(p + TaskStruct.NSPROXY) + Nsproxy.PID_NS_FOR_CHILDREN);
-        final long pid = Pids.allocPid(g, ns, 0, 0, () -> true);
-        check(pid != 0 && !org.kfork.uapi.Errno.isError(pid), "alloc_pid " + pid);
-        ForkTask.initTaskIdentity(current, p, flags, Pids.pidNr(pid));
-        final boolean thread = (flags & CloneFlags.CLONE_THREAD) != 0;
-        putInt(p + TaskStruct.EXIT_SIGNAL, thread ? -1 : exitSignal);
-        putLong(p + TaskStruct.THREAD_PID, pid);
-        g.tasklistLock.writeLock().lock();
-        try {
-            final long realParent = (flags & (CloneFlags.CLONE_PARENT | CloneFlags.CLONE_THREAD)) != 0
-                ? getLong(current + TaskStruct.REAL_PARENT) : current;
-            putLong(p + TaskStruct.REAL_PARENT, realParent);
-            putLong(p + TaskStruct.PARENT, realParent);
-            putLong(p + TaskStruct.PARENT_EXEC_ID, getLong(current + TaskStruct.SELF_EXEC_ID));
-            IntrusiveList.init(p + TaskStruct.PTRACE_ENTRY);
-            IntrusiveList.init(p + TaskStruct.PTRACED);
-            putInt(p + TaskStruct.PTRACE, 0);
-            final long sig = getLong(p + TaskStruct.SIGNAL);
-            if (!thread) {
-                if (Pids.isChildReaper(pid)) {
-                    PidNamespaces.setChildReaper(Pids.nsOfPid(pid), p);
-                    putInt(sig + SignalStruct.FLAGS, getInt(sig + SignalStruct.FLAGS) | SignalFlags.SIGNAL_UNKILLABLE);
-                }
-                final long csig = getLong(current + TaskStruct.SIGNAL);
-                Exit.setHasChildSubreaper(sig, Exit.hasChildSubreaper(csig) || Exit.isChildSubreaper(csig));
-                // init_task_pid: the group's pid, and the parent's process group and session; the
-                // test's init starts its own (as setsid would), so that init_struct_pid never
-                // carries a task
-                final boolean ofIdle = current == g.initTask;
-                final long pgrp = ofIdle ? pid : getLong(csig + SignalStruct.PIDS + (long) Long.BYTES * PidRules.PIDTYPE_PGID);
-                final long session = ofIdle ? pid : getLong(csig + SignalStruct.PIDS + (long) Long.BYTES * PidRules.PIDTYPE_SID);
-                putLong(sig + SignalStruct.PIDS + (long) Long.BYTES * PidRules.PIDTYPE_TGID, pid);
-                putLong(sig + SignalStruct.PIDS + (long) Long.BYTES * PidRules.PIDTYPE_PGID, pgrp);
-                putLong(sig + SignalStruct.PIDS + (long) Long.BYTES * PidRules.PIDTYPE_SID, session);
-                IntrusiveList.addTail(p + TaskStruct.SIBLING, realParent + TaskStruct.CHILDREN);
-                IntrusiveList.addTailRcu(p + TaskStruct.TASKS, g.initTask + TaskStruct.TASKS);
-                Pids.attachPid(p, PidRules.PIDTYPE_TGID);
-                Pids.attachPid(p, PidRules.PIDTYPE_PGID);
-                Pids.attachPid(p, PidRules.PIDTYPE_SID);
-                g.forkInit.processCounts().inc(g.cpus.current());
-            } else {
-                putInt(sig + SignalStruct.NR_THREADS, getInt(sig + SignalStruct.NR_THREADS) + 1);
-                Mem.getAndAddInt(sig + SignalStruct.LIVE, 1);
-                Refcount.inc(sig + SignalStruct.SIGCNT, "signal_struct.sigcnt");
-                final long leader = getLong(p + TaskStruct.GROUP_LEADER);
-                IntrusiveList.addTailRcu(p + TaskStruct.THREAD_GROUP, leader + TaskStruct.THREAD_GROUP);
-                IntrusiveList.addTailRcu(p + TaskStruct.THREAD_NODE, sig + SignalStruct.THREAD_HEAD);
+        final long forks = totalForks();
+        final Future<Integer> call = vforkParents.submit(() -> {
+            Exit.setInCall(current, true);
+            try {
+                return WaitResult.ret(kernelClone(current, flags, exitSignal));
+            } finally {
+                Exit.setInCall(current, false);
             }
-            Pids.attachPid(p, PidRules.PIDTYPE_PID);
-            org.kfork.kernel.cgroup.Cgroups.cgroupPostFork(g, p, kargs);
-            g.nrThreads++;
-            g.totalForks++;
-        } finally {
-            g.tasklistLock.writeLock().unlock();
+        });
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        long child = 0;
+        while (child == 0 || getLong(child + TaskStruct.VFORK_DONE) == 0
+            || Mem.getLongVolatile(child + TaskStruct.STATE) == TaskState.TASK_NEW) {
+            check(!call.isDone() && System.nanoTime() < deadline, "vfork's child");
+            Thread.onSpinWait();
+            if (child == 0 && totalForks() != forks) {
+                child = newestProcess();
+            }
         }
-        tasks.add(p);
-        pids.add(Pids.pidNr(pid));
+        final int h = handleOf(child);
+        vforks.put(h, call);
+        return h;
+    }
+
+    /** total_forks, read under tasklist_lock (copy_process counts under it). */
+    private long totalForks() {
+        g.tasklistLock.readLock().lock();
+        try {
+            return g.totalForks;
+        } finally {
+            g.tasklistLock.readLock().unlock();
+        }
+    }
+
+    /** The last process on init_task's tasks list: copy_process adds a new one at its tail. */
+    private long newestProcess() {
+        g.tasklistLock.readLock().lock();
+        try {
+            return IntrusiveList.prev(g.initTask + TaskStruct.TASKS) - TaskStruct.TASKS;
+        } finally {
+            g.tasklistLock.readLock().unlock();
+        }
+    }
+
+    private int handleOf(long task) {
+        tasks.add(task);
+        pids.add(Pids.pidNr(getLong(task + TaskStruct.THREAD_PID)));
         return tasks.size() - 1;
+    }
+
+    @Override
+    public boolean vforkWaiting(int t) {
+        final Future<Integer> call = vforks.get(t);
+        return call != null && !call.isDone();
+    }
+
+    @Override
+    public int vforkReturned(int t) {
+        try {
+            return vforks.get(t).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new AssertionError("the vfork parent of " + t + " did not return", e);
+        }
     }
 
     private static void check(boolean ok, String what) {
         if (!ok) {
-            throw new AssertionError(what + " failed in the test's spawn");
+            throw new AssertionError(what + " failed in the test world");
         }
     }
 
@@ -321,8 +332,9 @@ final class OffHeapExitWorld implements ExitWorld {
         putLong(task(t) + TaskStruct.CLEAR_CHILD_TID, addr);
     }
 
+    /** A handle on t's mm (one the world made, or one dup_mm made for a child). */
     private AddressSpace mmOf(int t) {
-        return spaces.get(getLong(task(t) + TaskStruct.MM));
+        return spaces.computeIfAbsent(getLong(task(t) + TaskStruct.MM), g.mm::handle);
     }
 
     @Override
@@ -335,21 +347,9 @@ final class OffHeapExitWorld implements ExitWorld {
 
     @Override
     public int readWord(int t, long addr) {
-        final long buf = completions + VFORK_SLOTS * Completion.SIZEOF;
+        final long buf = word;
         check(Uaccess.getUser(g.mm, getLong(task(t) + TaskStruct.MM), buf, addr, Integer.BYTES) == 0, "get_user");
         return getInt(buf);
-    }
-
-    @Override
-    public void armVfork(int t) {
-        final long c = completions + (long) t * Completion.SIZEOF;
-        Wait.initCompletion(c);
-        putLong(task(t) + TaskStruct.VFORK_DONE, c);
-    }
-
-    @Override
-    public boolean vforkCompleted(int t) {
-        return Wait.done(completions + (long) t * Completion.SIZEOF) == 1;
     }
 
     @Override
@@ -386,6 +386,14 @@ final class OffHeapExitWorld implements ExitWorld {
     @Override
     public void close() {
         try {
+            // a vfork parent still waiting is killed first: its wait ends and its thread leaves the call
+            for (Map.Entry<Integer, Future<Integer>> v : vforks.entrySet()) {
+                if (!v.getValue().isDone()) {
+                    kill(tasks.indexOf(getLong(task(v.getKey()) + TaskStruct.REAL_PARENT)));
+                    vforkReturned(v.getKey());
+                }
+            }
+            vforkParents.shutdown();
             // every task but init goes: killed (exiting at once outside a call), reaped by init
             final List<Long> live = new ArrayList<>();
             try {

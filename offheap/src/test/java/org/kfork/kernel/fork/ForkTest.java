@@ -19,6 +19,7 @@ import static org.kfork.uapi.CloneFlags.CLONE_PIDFD;
 import static org.kfork.uapi.CloneFlags.CLONE_SIGHAND;
 import static org.kfork.uapi.CloneFlags.CLONE_SYSVSEM;
 import static org.kfork.uapi.CloneFlags.CLONE_THREAD;
+import static org.kfork.uapi.CloneFlags.CLONE_VFORK;
 import static org.kfork.uapi.CloneFlags.CLONE_VM;
 import static org.kfork.uapi.Signals.SIGCHLD;
 
@@ -27,6 +28,10 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -260,6 +265,73 @@ class ForkTest extends ForkSuite {
             assertEquals(before, w.counts(), "k=" + k + ": nothing leaked");
             assertEquals(threads, w.nrThreads(), "k=" + k);
             assertEquals(processes, w.userProcesses(INIT), "k=" + k);
+        }
+    }
+
+    /**
+     * vfork (CLONE_VFORK | CLONE_VM): kernel_clone returns only when the child has released the
+     * mm (here, exec_mm_release, what execve does), and a fatal signal ends the wait early
+     * (wait_for_vfork_done is killable; 5.12 returns the child's pid either way, and takes the
+     * completion back from the child so that its later release completes nothing).
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void vforkBlocksTheParentUntilTheChildExecsOrAFatalSignal(Kind kind) throws Exception {
+        ForkWorld w = w(kind);
+        int p = w.clone(INIT, 0, SIGCHLD); // init cannot be killed: the vfork parent is its child
+        assertTrue(p > 0, Errno.name(-p));
+        ExecutorService parent = Executors.newSingleThreadExecutor();
+        try {
+            Thread thread = parent.submit(Thread::currentThread).get();
+            Future<Integer> vfork = parent.submit(() -> w.clone(p, CLONE_VFORK | CLONE_VM, SIGCHLD));
+            int c = awaitChild(w, w.pid(p) + 1, vfork);
+            awaitVforkWait(w, c, thread);
+            assertTrue(w.shares(p, c, "mm"), "the child runs in its parent's mm");
+            Thread.sleep(50);
+            assertFalse(vfork.isDone(), "the parent waits while the child holds the mm");
+            w.execMmRelease(c);
+            assertEquals(c, vfork.get(5, TimeUnit.SECONDS), "released by the child's exec");
+            assertFalse(w.vforkDone(c));
+
+            Future<Integer> killed = parent.submit(() -> w.clone(p, CLONE_VFORK | CLONE_VM, SIGCHLD));
+            int c2 = awaitChild(w, w.pid(c) + 1, killed);
+            awaitVforkWait(w, c2, thread);
+            Thread.sleep(50);
+            assertFalse(killed.isDone());
+            w.sigkill(p);
+            assertEquals(c2, killed.get(5, TimeUnit.SECONDS), "a fatal signal ends the wait; the pid is returned");
+            assertFalse(w.vforkDone(c2), "the killed parent took its completion back");
+            w.execMmRelease(c2); // completes nothing: the parent's frame is gone
+            assertEquals(4, w.nrThreads(), "init, the parent and both children");
+        } finally {
+            parent.shutdownNow();
+        }
+    }
+
+    /** Waits for the task with pid {@code pid} to exist (the vfork child), its handle. */
+    private static int awaitChild(ForkWorld w, int pid, Future<Integer> call) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int h;
+        while ((h = w.byPid(pid)) < 0) {
+            if (call.isDone()) {
+                throw new AssertionError("kernel_clone returned " + call.get() + " before its child appeared");
+            }
+            assertTrue(System.nanoTime() < deadline, "no task " + pid);
+            Thread.sleep(1);
+        }
+        return h;
+    }
+
+    /**
+     * Waits until the child holds its parent's completion (vfork_done) and the parent's Java
+     * thread is blocked (the model's sleep is a monitor wait).
+     */
+    private static void awaitVforkWait(ForkWorld w, int child, Thread parent) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!w.vforkDone(child) || parent.getState() != Thread.State.WAITING) {
+            assertTrue(System.nanoTime() < deadline, "the vfork parent never slept: vfork_done "
+                + w.vforkDone(child) + ", " + parent.getState());
+            Thread.sleep(1);
         }
     }
 

@@ -38,6 +38,18 @@ interface ForkWorld extends AutoCloseable {
     /** close(fd) acting for {@code t}. */
     int closeFd(int t, int fd);
 
+    /** The handle of the task with pid {@code pid} in init_pid_ns (one handle per task), or -1. */
+    int byPid(int pid);
+
+    /** exec_mm_release for {@code t}: what execve does to the mm it leaves (it completes a vfork). */
+    void execMmRelease(int t);
+
+    /** SIGKILL from init to {@code t}'s thread group (group_send_sig_info). */
+    void sigkill(int t);
+
+    /** Whether {@code t}'s vfork_done is set (its parent waits for it). */
+    boolean vforkDone(int t);
+
     /** Takes apart a child that never ran (its parent's state back as before the clone). */
     void unfork(int t);
 

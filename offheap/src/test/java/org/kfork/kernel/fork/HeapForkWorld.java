@@ -15,6 +15,7 @@ import org.kfork.heap.exit.HeapExit;
 import org.kfork.heap.fork.HeapFork;
 import org.kfork.heap.fork.HeapForkCalls;
 import org.kfork.heap.fork.HeapForkMm;
+import org.kfork.heap.fork.HeapForkMmRelease;
 import org.kfork.heap.fork.HeapForkSignal;
 import org.kfork.heap.fork.HeapKernelCloneArgs;
 import org.kfork.heap.fork.HeapTask;
@@ -47,13 +48,15 @@ import org.kfork.uapi.Resource;
 /** {@link ForkWorld} over the heap kernel, step for step as {@link OffHeapForkWorld}. */
 final class HeapForkWorld implements ForkWorld {
     final HeapGlobals g;
-    private final List<HeapTask> tasks = new ArrayList<>();
+    /** Handles to tasks; a vfork parent's thread adds its child while the test thread reads. */
+    private final List<HeapTask> tasks = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AddressSpace initMm;
     /** The kernel's counts after boot, before init: close() takes init down and compares. */
     private final Map<String, Long> bootBaseline;
 
     HeapForkWorld(long totalramPages, int cpus) {
         g = HeapGlobals.boot(totalramPages, cpus);
+        g.signalExterns = new org.kfork.heap.HeapKernelSignalExterns(g); // for sigkill and its wake-up
         for (int level = 1; level <= Limits.MAX_PID_NS_LEVEL; level++) {
             HeapPidNamespaces.createPidCachep(g, level);
         }
@@ -83,8 +86,43 @@ final class HeapForkWorld implements ForkWorld {
         if (nr < 0) {
             return nr;
         }
-        tasks.add(HeapPids.findTaskByVpid(g, current, nr));
-        return tasks.size() - 1;
+        return handleOf(HeapPids.findTaskByVpid(g, current, nr));
+    }
+
+    /** The task's handle, made on first sight (a vfork child is seen before its parent returns). */
+    private int handleOf(HeapTask task) {
+        synchronized (tasks) {
+            final int h = tasks.indexOf(task);
+            if (h >= 0) {
+                return h;
+            }
+            tasks.add(task);
+            return tasks.size() - 1;
+        }
+    }
+
+    @Override
+    public int byPid(int pid) {
+        final HeapTask p = HeapPids.findTaskByPidNs(g, pid, g.initPidNs);
+        return p == null ? -1 : handleOf(p);
+    }
+
+    @Override
+    public void execMmRelease(int t) {
+        final HeapTask p = task(t);
+        HeapForkMmRelease.execMmRelease(g, p, p.mm);
+    }
+
+    @Override
+    public void sigkill(int t) {
+        org.kfork.heap.signal.HeapSignalCalls.groupSendSigInfo(g, task(INIT), org.kfork.uapi.Signals.SIGKILL,
+            org.kfork.heap.signal.HeapSignal.SEND_SIG_PRIV, task(t), PidRules.PIDTYPE_TGID);
+    }
+
+
+    @Override
+    public boolean vforkDone(int t) {
+        return task(t).vforkDone != null;
     }
 
     @Override

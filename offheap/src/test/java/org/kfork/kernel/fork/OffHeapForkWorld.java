@@ -52,7 +52,8 @@ import org.kfork.uapi.Resource;
 /** {@link ForkWorld} over the off-heap kernel of a machine. */
 final class OffHeapForkWorld implements ForkWorld {
     final Globals g;
-    private final List<Long> tasks = new ArrayList<>();
+    /** Handles to tasks; a vfork parent's thread adds its child while the test thread reads. */
+    private final List<Long> tasks = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AddressSpace initMm;
     private final Machine machine;
     /** The machine's counters after boot, before init: close() takes init down and compares. */
@@ -61,6 +62,7 @@ final class OffHeapForkWorld implements ForkWorld {
     OffHeapForkWorld(Machine machine) {
         this.machine = machine;
         g = Globals.boot(machine);
+        g.signalExterns = new org.kfork.kernel.KernelSignalExterns(g); // for sigkill and its wake-up
         for (int level = 1; level <= Limits.MAX_PID_NS_LEVEL; level++) {
             PidNamespaces.createPidCachep(g, level); // for ever, as 5.12's: made before the baseline
         }
@@ -93,9 +95,43 @@ final class OffHeapForkWorld implements ForkWorld {
         if (nr < 0) {
             return nr;
         }
-        final long child = Pids.findTaskByVpid(g, current, nr);
-        tasks.add(child);
-        return tasks.size() - 1;
+        return handleOf(Pids.findTaskByVpid(g, current, nr));
+    }
+
+    /** The task's handle, made on first sight (a vfork child is seen before its parent returns). */
+    private int handleOf(long task) {
+        synchronized (tasks) {
+            final int h = tasks.indexOf(task);
+            if (h >= 0) {
+                return h;
+            }
+            tasks.add(task);
+            return tasks.size() - 1;
+        }
+    }
+
+    @Override
+    public int byPid(int pid) {
+        final long p = Pids.findTaskByPidNs(g, pid, g.initPidNs);
+        return p == 0 ? -1 : handleOf(p);
+    }
+
+    @Override
+    public void execMmRelease(int t) {
+        final long p = task(t);
+        ForkMmRelease.execMmRelease(g, p, getLong(p + TaskStruct.MM));
+    }
+
+    @Override
+    public void sigkill(int t) {
+        org.kfork.kernel.signal.SignalCalls.groupSendSigInfo(g, task(INIT), org.kfork.uapi.Signals.SIGKILL,
+            org.kfork.kernel.signal.Signal.SEND_SIG_PRIV, task(t), PidRules.PIDTYPE_TGID);
+    }
+
+
+    @Override
+    public boolean vforkDone(int t) {
+        return Mem.getLongVolatile(task(t) + TaskStruct.VFORK_DONE) != 0;
     }
 
     @Override

@@ -23,14 +23,15 @@ import org.kfork.script.ScriptParser;
 import org.kfork.script.ScriptRunner;
 
 /**
- * {@code kfork run} of every scenario under scenarios/ on both kernels: each runs to its end with
- * every expectation met, and the two kernels print the same transcript, byte for byte.
+ * {@code kfork run} of every scenario under scenarios/ and its subfolders (the conformance scripts
+ * of scenarios/conformance) on both kernels: each runs to its end with every expectation met, and
+ * the two kernels print the same transcript, byte for byte.
  */
 class ScenarioTranscriptTest {
     static Stream<Path> scenarios() throws IOException {
         Path dir = Path.of(System.getProperty("basedir", ".")).resolve("../scenarios").normalize();
         List<Path> all = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
+        try (Stream<Path> s = Files.walk(dir)) {
             s.filter(p -> p.toString().endsWith(".kfork")).sorted().forEach(all::add);
         }
         assertFalse(all.isEmpty(), "no scenario under " + dir);
@@ -39,7 +40,7 @@ class ScenarioTranscriptTest {
 
     /** The transcript of a run of {@code script} on the kernel named {@code impl}. */
     static String run(String impl, Path file) throws IOException {
-        Script script = ScriptParser.parse(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
+        Script script = ScriptParser.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
         StringBuilder out = new StringBuilder();
         try (Kernel k = Kernels.boot(impl, ScriptRunner.config(1L << 30, 2))) {
             RunResult r = new ScriptRunner(k, l -> out.append(l).append('\n'), Duration.ofSeconds(20)).run(script);
@@ -54,6 +55,6 @@ class ScenarioTranscriptTest {
         String offheap = run("offheap", file);
         String heap = run("heap", file);
         assertTrue(offheap.startsWith("["), offheap);
-        assertEquals(offheap, heap, file.getFileName() + ": the two kernels' transcripts");
+        assertEquals(offheap, heap, file + ": the two kernels' transcripts");
     }
 }
