@@ -21,10 +21,10 @@ public final class Mem {
     /**
      * Host address = modeled direct-map address + DELTA. A static final, so the JIT folds it into
      * the addressing of each load and store. The RAM is reserved here, lazily committed (a malloc
-     * this large is an anonymous mmap), and page aligned.
+     * this large is an anonymous mmap), and page aligned; with {@code -Dkfork.ram.file=F} it is the
+     * shared mapping of file F instead ({@link RamFile}), which changes the constant, not the code.
      */
-    private static final long DELTA =
-        Abi.alignUp(UnsafeApi.allocateMemory(Ram.CAPACITY + Abi.PAGE_SIZE), Abi.PAGE_SIZE) - Abi.PAGE_OFFSET;
+    private static final long DELTA = reserveRam() - Abi.PAGE_OFFSET;
 
     /** Host block of zeroes that {@link #zero} copies from: a copy beats Unsafe.setMemory on JDK 17. */
     private static final int ZERO_BLOCK = 64 * 1024;
@@ -421,6 +421,33 @@ public final class Mem {
 
     static void hostPutByte(long host, byte value) {
         UnsafeApi.putByte(host, value);
+    }
+
+    /**
+     * The host address of physical offset 0: a page-aligned anonymous reservation of
+     * {@link Ram#CAPACITY} bytes, or the mapping of the RAM file when {@code kfork.ram.file} names one.
+     */
+    private static long reserveRam() {
+        final String file = System.getProperty(RamFile.PROPERTY, "");
+        if (!file.isEmpty()) {
+            return RamFile.map(file, Ram.CAPACITY);
+        }
+        return Abi.alignUp(UnsafeApi.allocateMemory(Ram.CAPACITY + Abi.PAGE_SIZE), Abi.PAGE_SIZE);
+    }
+
+    /** The file that holds RAM ({@code -Dkfork.ram.file}), or null when RAM is anonymous memory. */
+    public static java.io.File ramFile() {
+        return System.getProperty(RamFile.PROPERTY, "").isEmpty() ? null : RamFile.file();
+    }
+
+    /**
+     * Writes RAM's dirty pages to the RAM file (msync), so that the file is a consistent image of
+     * memory as it is now; nothing to do when RAM is anonymous memory.
+     */
+    public static void syncRamFile() {
+        if (ramFile() != null) {
+            RamFile.sync();
+        }
     }
 
     private static long reserveZeroBlock() {
