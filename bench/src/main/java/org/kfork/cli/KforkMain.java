@@ -30,7 +30,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "kfork",
     description = "Looks inside the modeled Linux 5.12 kernel.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {HelpCommand.class, LayoutCommand.class, SlabinfoCommand.class, RunCommand.class},
+    subcommands = {HelpCommand.class, LayoutCommand.class, SlabinfoCommand.class, RunCommand.class,
+        InspectCommand.class, VmcoreCommand.class},
     footer = {"", "'kfork help COMMAND' shows a command's options."},
     usageHelpAutoWidth = true)
 public final class KforkMain implements Callable<Integer> {
