@@ -737,6 +737,25 @@ public final class OffHeapKernel implements Kernel {
     }
 
     /**
+     * Writes this machine's RAM to {@code out} as a RAM image that {@code kfork inspect} and
+     * {@code kfork vmcore} read (CrashCore.dump: all-zero pages stay holes), after bringing
+     * VMCOREINFO up to date as {@link #saveImage} does. For a machine whose RAM is no file; take it
+     * when no call is running.
+     *
+     * @throws IllegalStateException when another machine took RAM before this kernel booted, so
+     *         that the VMCOREINFO block does not start the window
+     */
+    public void dumpImage(java.nio.file.Path out) {
+        g.tasklistLock.readLock().lock();
+        try {
+            g.crash.save();
+            g.crash.dump(out);
+        } finally {
+            g.tasklistLock.readLock().unlock();
+        }
+    }
+
+    /**
      * Shuts the kernel down: no new call is accepted; every task but init is sent SIGKILL, the
      * calls still running end (a fatal signal ends killable sleeps such as a vfork parent's, and
      * their tasks exit), the tasks outside any call exit; then kernel_power_off releases the

@@ -304,6 +304,18 @@ public final class Mem {
     }
 
     /**
+     * Copies {@code len} bytes of RAM at {@code src} into {@code dst} without the shadow check
+     * (copy_from_kernel_nofault): for a dump of the machine's memory, which reads free and
+     * poisoned memory as it is. The range must lie in RAM; in checked mode one outside raises.
+     */
+    public static void copyToArrayNofault(long src, byte[] dst, int off, int len) {
+        if (Kasan.ENABLED && (!Ram.inDirectMap(src) || !Ram.inDirectMap(src + len - 1))) {
+            Kasan.check(src, len, Kasan.READ);
+        }
+        UnsafeApi.copyMemory(null, src + DELTA, dst, BYTE_ARRAY_BASE + off, len);
+    }
+
+    /**
      * Plain write of a long that skips the shadow check (copy_to_kernel_nofault): for allocator
      * metadata kept in poisoned memory, such as a slab object's free pointer, which checked mode
      * must report when anyone but the allocator touches it. Addresses outside RAM still raise.

@@ -159,6 +159,50 @@ public final class CrashCore implements AutoCloseable {
         sb.append("SYMBOL(").append(name).append(")=").append(Long.toHexString(addr)).append('\n');
     }
 
+    /**
+     * Writes the machine's RAM window to {@code out} as a RAM image (byte 0 is the window's first
+     * byte), leaving all-zero pages as holes: what a kdump kernel's copy of /proc/vmcore is to a
+     * crashed kernel, for a machine whose RAM is not a file. The caller has run {@link #save} and
+     * keeps the machine still while it copies.
+     *
+     * @throws IllegalStateException when the block does not start the window (no reader could find it)
+     */
+    public void dump(java.nio.file.Path out) {
+        if (!atWindowStart()) {
+            throw new IllegalStateException("the VMCOREINFO block is at 0x" + Long.toHexString(block)
+                + ", not at the start of RAM (0x" + Long.toHexString(machine.ramStart()) + "): no image reader would find it");
+        }
+        final byte[] page = new byte[Abi.PAGE_SIZE];
+        final java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(page);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(out, java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+            for (long off = 0; off < machine.ramBytes(); off += Abi.PAGE_SIZE) {
+                Mem.copyToArrayNofault(machine.ramStart() + off, page, 0, Abi.PAGE_SIZE);
+                if (!zero(page)) {
+                    buf.clear();
+                    while (buf.hasRemaining()) {
+                        ch.write(buf, off + buf.position());
+                    }
+                }
+            }
+            // the length says how much RAM there was, even when its last pages are holes
+            if (ch.size() < machine.ramBytes()) {
+                ch.write(java.nio.ByteBuffer.wrap(new byte[1]), machine.ramBytes() - 1);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the RAM image " + out, e);
+        }
+    }
+
+    private static boolean zero(byte[] page) {
+        for (byte b : page) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Gives the block back, when the kernel is torn down. */
     @Override
     public synchronized void close() {

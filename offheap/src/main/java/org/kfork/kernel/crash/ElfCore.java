@@ -67,10 +67,11 @@ public final class ElfCore {
         long ramBytes = 0;
         final long[] offs = new long[runs.size()];
         for (int i = 0; i < runs.size(); i++) {
-            final long phys = runs.get(i)[0];
+            final long phys = runs.get(i)[0]; // a file offset of the RAM image
             final long len = runs.get(i)[1];
             offs[i] = dataOff;
-            phdr(head, ImageFile.PT_LOAD, 7 /* PF_R | PF_W | PF_X */, dataOff, seg.vaddr() + phys - seg.fileOffset(), len, phys);
+            phdr(head, ImageFile.PT_LOAD, 7 /* PF_R | PF_W | PF_X */, dataOff, seg.vaddr() + phys - seg.fileOffset(), len,
+                seg.vaddr() - Abi.PAGE_OFFSET + phys - seg.fileOffset());
             dataOff += len;
             ramBytes += len;
         }

@@ -19,8 +19,9 @@ import org.kfork.machine.Abi;
 import org.kfork.machine.layout.StructLayout;
 
 /**
- * A machine image opened read-only: a RAM file ({@code kfork run --ram-file}, whose byte {@code p}
- * is physical offset {@code p}) or an ELF core ({@code kfork vmcore}, whose PT_LOAD segments sit at
+ * A machine image opened read-only: a RAM file ({@code kfork run --ram-file}, or a kernel's
+ * {@code dumpImage}: byte 0 is the first byte of the machine's RAM window, whose physical offset the
+ * header gives) or an ELF core ({@code kfork vmcore}, whose PT_LOAD segments sit at
  * their kernel virtual addresses). Either way it is a list of segments (kernel virtual address,
  * file offset, length) and the VMCOREINFO text; every read names a kernel virtual address and is
  * checked against the segments before the file is touched, so an address outside the image is an
@@ -115,18 +116,20 @@ public final class ImageFile implements AutoCloseable {
         final int noteSize = h.getInt(ImageFormat.H_NOTE_SIZE);
         final long physStart = h.getLong(ImageFormat.H_PHYS_START);
         final long ramBytes = h.getLong(ImageFormat.H_RAM_BYTES);
-        if (noteSize <= 0 || noteSize > ImageFormat.NOTE_BYTES - ImageFormat.HEADER_BYTES || physStart != 0
-            || ramBytes < ImageFormat.NOTE_BYTES || (ramBytes & (Abi.PAGE_SIZE - 1)) != 0) {
+        if (noteSize <= 0 || noteSize > ImageFormat.NOTE_BYTES - ImageFormat.HEADER_BYTES || physStart < 0
+            || (physStart & (Abi.PAGE_SIZE - 1)) != 0 || ramBytes < ImageFormat.NOTE_BYTES
+            || (ramBytes & (Abi.PAGE_SIZE - 1)) != 0) {
             throw new ImageException(path + ": corrupt RAM image header (VMCOREINFO of " + noteSize + " bytes, RAM of "
                 + ramBytes + " bytes at physical 0x" + Long.toHexString(physStart) + ")");
         }
         if (size < ramBytes) {
             throw new ImageException(path + ": truncated: its RAM of " + ramBytes + " bytes needs a file of at least that"
-                + " size, the file has " + size + " (RAM from 0x" + Long.toHexString(Abi.PAGE_OFFSET + size) + " is missing)");
+                + " size, the file has " + size + " (RAM from 0x" + Long.toHexString(Abi.PAGE_OFFSET + physStart + size)
+                + " is missing)");
         }
         final byte[] note = new byte[noteSize];
         readFully(path, ch, ImageFormat.HEADER_BYTES, note, noteSize);
-        return new ImageFile(path, ch, Kind.RAM, List.of(new Segment(Abi.PAGE_OFFSET + physStart, physStart, ramBytes)),
+        return new ImageFile(path, ch, Kind.RAM, List.of(new Segment(Abi.PAGE_OFFSET + physStart, 0, ramBytes)),
             new String(note, StandardCharsets.US_ASCII));
     }
 

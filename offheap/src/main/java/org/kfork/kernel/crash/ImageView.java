@@ -66,12 +66,22 @@ public final class ImageView implements KernelView {
     public static final int MAX_ENTRIES = 1 << 20;
 
     private final ImageFile img;
+    private final int maxEntries;
     private final long initTask;
     private final long initPidNs;
 
     /** A view of {@code img} (which stays the caller's to close). */
     public ImageView(ImageFile img) {
+        this(img, MAX_ENTRIES);
+    }
+
+    /** A view of {@code img} whose list walks stop after {@code maxEntries} entries. */
+    public ImageView(ImageFile img, int maxEntries) {
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("maxEntries " + maxEntries);
+        }
         this.img = img;
+        this.maxEntries = maxEntries;
         this.initTask = img.symbol("init_task");
         this.initPidNs = img.symbol("init_pid_ns");
     }
@@ -91,9 +101,9 @@ public final class ImageView implements KernelView {
                 throw new ImageException(img.path() + ": corrupt " + what + " list at 0x" + Long.toHexString(head)
                     + ": entry 0x" + Long.toHexString(n) + " comes twice (a cycle that misses the head)");
             }
-            if (out.size() == MAX_ENTRIES) {
+            if (out.size() == maxEntries) {
                 throw new ImageException(img.path() + ": the " + what + " list at 0x" + Long.toHexString(head)
-                    + " has more than " + MAX_ENTRIES + " entries; the walk stopped there");
+                    + " has more than " + maxEntries + " entries; the walk stopped there");
             }
             if (!img.holds(n, ListHead.SIZEOF)) {
                 throw new ImageException(img.path() + ": corrupt " + what + " list at 0x" + Long.toHexString(head)
@@ -327,9 +337,9 @@ public final class ImageView implements KernelView {
         final StringBuilder sb = new StringBuilder();
         final LongHashSet seen = new LongHashSet();
         for (long v = img.getLong(mm + MmStruct.MMAP); v != 0; v = img.getLong(v + VmAreaStruct.VM_NEXT)) {
-            if (!seen.add(v) || seen.size() > MAX_ENTRIES) {
+            if (!seen.add(v) || seen.size() > maxEntries) {
                 throw new ImageException(img.path() + ": corrupt VMA list of mm 0x" + Long.toHexString(mm) + ": vm_area_struct 0x"
-                    + Long.toHexString(v) + (seen.size() > MAX_ENTRIES ? " is past " + MAX_ENTRIES + " entries; the walk stopped"
+                    + Long.toHexString(v) + (seen.size() > maxEntries ? " is past " + maxEntries + " entries; the walk stopped"
                     : " comes twice (a cycle)"));
             }
             final long flags = img.getLong(v + VmAreaStruct.VM_FLAGS);
