@@ -299,24 +299,44 @@ public final class ImageFile implements AutoCloseable {
         }
     }
 
-    /** True when {@code len} bytes at {@code addr} lie in the image. */
+    /**
+     * True when {@code len} bytes at {@code addr} lie in the image: in its segments, or, in an ELF
+     * core, in the machine's RAM (NUMBER(phys_ram_start), NUMBER(ram_bytes)), whose pages the core
+     * leaves out when they are all zero.
+     */
     public boolean holds(long addr, long len) {
-        for (Segment s : segments) {
-            if (s.holds(addr, len)) {
-                return true;
-            }
+        if (len <= 0) {
+            return true;
         }
-        return false;
+        for (long at = addr, left = len; left > 0; ) {
+            final long chunk = Math.min(left, Abi.PAGE_SIZE - (at & (Abi.PAGE_SIZE - 1)));
+            if (segmentOf(at, chunk) == null && !leftOut(at, chunk)) {
+                return false;
+            }
+            at += chunk;
+            left -= chunk;
+        }
+        return true;
     }
 
-    private long fileOffset(long addr, long len) {
+    private Segment segmentOf(long addr, long len) {
         for (Segment s : segments) {
             if (s.holds(addr, len)) {
-                return s.fileOffset() + (addr - s.vaddr());
+                return s;
             }
         }
-        throw new ImageException(path + ": address 0x" + Long.toHexString(addr) + " (" + len
-            + " bytes) is outside the image" + (addr == 0 ? " (a NULL pointer)" : ""));
+        return null;
+    }
+
+    /** A page of RAM that an ELF core left out because it was all zero. */
+    private boolean leftOut(long addr, long len) {
+        if (kind != Kind.ELF) {
+            return false;
+        }
+        final long ramStart = Abi.PAGE_OFFSET + number("phys_ram_start", 0);
+        final long off = addr - ramStart;
+        return Long.compareUnsigned(addr, ramStart) >= 0 && off <= number("ram_bytes", 0)
+            && len <= number("ram_bytes", 0) - off;
     }
 
     /** The 8 bytes at {@code addr}. */
@@ -337,23 +357,54 @@ public final class ImageFile implements AutoCloseable {
     /** {@code len} bytes at {@code addr}. */
     public synchronized byte[] bytes(long addr, int len) {
         final byte[] b = new byte[len];
-        readFully(path, ch, fileOffset(addr, len), b, len);
+        read(addr, ByteBuffer.wrap(b));
         return b;
     }
 
     private ByteBuffer load(long addr, int len) {
-        final long off = fileOffset(addr, len);
         word.clear().limit(len);
+        read(addr, word);
+        word.clear();
+        return word;
+    }
+
+    /**
+     * Fills {@code dst} from {@code addr} on, a page at a time: each piece from the segment that
+     * holds it, or zeros for a page an ELF core left out; anything else is outside the image, and
+     * nothing of the file is read for it.
+     */
+    private void read(long addr, ByteBuffer dst) {
+        if (!holds(addr, dst.remaining())) {
+            throw new ImageException(path + ": address 0x" + Long.toHexString(addr) + " (" + dst.remaining()
+                + " bytes) is outside the image" + (addr == 0 ? " (a NULL pointer)" : ""));
+        }
+        long at = addr;
         try {
-            while (word.hasRemaining()) {
-                if (ch.read(word, off + word.position()) < 0) {
-                    throw new ImageException(path + ": truncated while reading 0x" + Long.toHexString(addr));
+            while (dst.hasRemaining()) {
+                final int chunk = (int) Math.min(dst.remaining(), Abi.PAGE_SIZE - (at & (Abi.PAGE_SIZE - 1)));
+                final Segment s = segmentOf(at, chunk);
+                final int end = dst.position() + chunk;
+                if (s == null) {
+                    while (dst.position() < end) {
+                        dst.put((byte) 0);
+                    }
+                } else {
+                    final int lim = dst.limit();
+                    dst.limit(end);
+                    final long off = s.fileOffset() + (at - s.vaddr());
+                    final int from = dst.position();
+                    while (dst.hasRemaining()) {
+                        if (ch.read(dst, off + dst.position() - from) < 0) {
+                            throw new ImageException(path + ": truncated while reading 0x" + Long.toHexString(at));
+                        }
+                    }
+                    dst.limit(lim);
                 }
+                at += chunk;
             }
         } catch (IOException e) {
             throw new ImageException(path + ": cannot read 0x" + Long.toHexString(addr) + ": " + e.getMessage(), e);
         }
-        return word;
     }
 
     /** The channel, for copying segments out (ElfCore). */

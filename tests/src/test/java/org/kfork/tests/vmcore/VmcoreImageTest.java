@@ -72,6 +72,19 @@ class VmcoreImageTest {
         sameAsLive(core, ImageFile.Kind.ELF);
     }
 
+    /** The core leaves all-zero pages out; they read as zeros, as crash reads makedumpfile's excluded pages. */
+    @Test
+    void theCoreReadsLeftOutPagesOfRamAsZeros() {
+        try (ImageFile img = ImageFile.open(core)) {
+            long ramStart = Abi.PAGE_OFFSET + img.number("phys_ram_start", -1);
+            long lastWord = ramStart + LiveImage.RAM - 8;
+            assertTrue(img.segments().stream().noneMatch(s -> s.vaddr() + s.size() > lastWord), "the last page is untouched");
+            assertEquals(0L, img.getLong(lastWord));
+            assertTrue(img.holds(ramStart, LiveImage.RAM));
+            assertTrue(!img.holds(lastWord, 16), "past the end of RAM");
+        }
+    }
+
     @Test
     void theVmcoreinfoNoteHasTheKernelsLines() {
         try (ImageFile img = ImageFile.open(core)) {
