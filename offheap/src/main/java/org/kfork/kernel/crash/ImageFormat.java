@@ -47,7 +47,7 @@ public final class ImageFormat {
     static final List<StructLayout> SIZED = List.of(Structs.byName("task_struct"), Structs.byName("signal_struct"),
         Structs.byName("sighand_struct"), Structs.byName("pid"), Structs.byName("upid"), Structs.byName("pid_namespace"),
         Structs.byName("cred"), Structs.byName("mm_struct"), Structs.byName("vm_area_struct"), Structs.byName("file"),
-        Structs.byName("inode"), Structs.byName("list_head"));
+        Structs.byName("inode"), Structs.byName("list_head"), Structs.byName("k_sigaction"), Structs.byName("rlimit"));
 
     /** The fields the readers read, as OFFSET(struct.field) lines: {struct, field path}. */
     static final List<String[]> OFFSETS = List.of(
