@@ -30,6 +30,7 @@ public final class JvmFlags {
     private static final String RESOURCE = "/org/kfork/jvm-flags.properties";
     private static final String RUNTIME = "kfork.jvm.flags";
     private static final String TEST = "kfork.jvm.test.flags";
+    private static final String RAM_FILE = "kfork.jvm.ramfile.flags";
 
     private JvmFlags() {
     }
@@ -50,6 +51,14 @@ public final class JvmFlags {
     /** The runtime flags that every JDK takes (those of the {@code .all} key). */
     public static List<String> runtimeOnEveryJdk() {
         return select(RUNTIME, 0);
+    }
+
+    /**
+     * The flags a JVM that maps a RAM file ({@code -Dkfork.ram.file}, through Chronicle Bytes) needs
+     * on top of {@link #runtime()}: Chronicle's opens of java.base.
+     */
+    public static List<String> ramFile() {
+        return select(RAM_FILE, Runtime.version().feature());
     }
 
     /** The flags tests add on the running JDK, on top of {@link #runtime()}. */

@@ -23,6 +23,13 @@ class JvmFlagsTest {
         assertEquals(JvmFlags.runtime(Runtime.version().feature()), JvmFlags.runtime());
     }
 
+    /** Chronicle Bytes' opens, for the JVMs that map a RAM file, apart from the runtime flags. */
+    @Test
+    void ramFileFlagsAreChroniclesOpens() {
+        assertEquals(List.of("--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED"), JvmFlags.ramFile());
+    }
+
     /** A launcher passes the flags on one by one, so each must be a single word. */
     @Test
     void eachFlagIsOneWord() {

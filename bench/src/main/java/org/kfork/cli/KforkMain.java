@@ -31,7 +31,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = "Looks inside the modeled Linux 5.12 kernel.",
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {HelpCommand.class, RunCommand.class, PsCommand.class, PstreeCommand.class, StatusCommand.class,
-        MapsCommand.class, MeminfoCommand.class, SlabinfoCommand.class, LayoutCommand.class},
+        MapsCommand.class, MeminfoCommand.class, SlabinfoCommand.class, LayoutCommand.class, InspectCommand.class,
+        VmcoreCommand.class},
     footer = {"", "'kfork help COMMAND' shows a command's options."},
     usageHelpAutoWidth = true)
 public final class KforkMain implements Callable<Integer> {

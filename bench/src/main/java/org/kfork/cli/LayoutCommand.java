@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.kfork.kernel.struct.Structs;
+import org.kfork.machine.layout.CDeclarations;
 import org.kfork.machine.layout.Pahole;
 import org.kfork.machine.layout.StructLayout;
 import picocli.CommandLine.Command;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "layout",
     description = "Show a kernel struct's layout, pahole style: offsets, sizes, holes, padding, cache lines.",
     footer = {"", "Examples:", "  kfork layout task_struct", "  kfork layout --csv mm_struct vm_area_struct",
-        "  kfork layout --list"})
+        "  kfork layout --list", "  kfork layout --c > kfork-types.c && gcc -g -fno-eliminate-unused-debug-types -c kfork-types.c"})
 final class LayoutCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -38,6 +39,10 @@ final class LayoutCommand implements Callable<Integer> {
     @Option(names = "--list", description = "the names of every declared struct")
     private boolean list;
 
+    @Option(names = "--c", description = "C declarations under the kernel's names (every struct when none is named),"
+        + " for gcc -g -fno-eliminate-unused-debug-types: the types gdb needs to read a machine image")
+    private boolean c;
+
     @Parameters(paramLabel = "STRUCT", arity = "0..*", description = "a struct's name, e.g. task_struct")
     private List<String> names = new ArrayList<>();
 
@@ -51,7 +56,10 @@ final class LayoutCommand implements Callable<Integer> {
             Structs.names().forEach(out::println);
             return ExitCode.OK;
         }
-        if (names.isEmpty() && !csv) {
+        if (csv && c) {
+            throw usage("--csv and --c are exclusive");
+        }
+        if (names.isEmpty() && !csv && !c) {
             throw usage("no STRUCT named (--csv alone prints every struct, --list names them)");
         }
         List<StructLayout> layouts = new ArrayList<>();
@@ -64,7 +72,9 @@ final class LayoutCommand implements Callable<Integer> {
             }
             layouts.add(s);
         }
-        if (csv) {
+        if (c) {
+            out.print(CDeclarations.debugTypes(layouts.isEmpty() ? Structs.all() : layouts));
+        } else if (csv) {
             out.println(Pahole.CSV_HEADER);
             for (StructLayout s : layouts.isEmpty() ? Structs.all() : layouts) {
                 out.print(Pahole.csv(s));

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.kfork.api.Kernel;
 import org.kfork.api.Kernels;
+import org.kfork.kernel.OffHeapKernel;
+import org.kfork.machine.Mem;
 import org.kfork.script.RunResult;
 import org.kfork.script.Script;
 import org.kfork.script.ScriptError;
@@ -74,6 +76,12 @@ public final class RunCommand implements Callable<Integer> {
         description = "how long a call may take before the run stops with a script error (default: ${DEFAULT-VALUE})")
     private double timeoutSeconds;
 
+    @Option(names = "--ram-file", paramLabel = "IMAGE",
+        description = "keep the machine's RAM in file IMAGE (sparse), and leave it there at the end of the script,"
+            + " with the kernel still up: 'kfork inspect IMAGE ps' reads it, 'kfork vmcore IMAGE -o CORE' makes an ELF core"
+            + " (offheap only; see docs/vmcore.md)")
+    private Path ramFile;
+
     @Option(names = "--then", paramLabel = "COMMANDS",
         description = {"view commands to run on the machine once the script has run, split on ';' (e.g. \"ps; maps 2\"):",
             "ps, pstree, status, maps, meminfo, slabinfo, layout; each is printed after the transcript, under a line",
@@ -113,7 +121,15 @@ public final class RunCommand implements Callable<Integer> {
             throw usage("--impl " + impl + ": no kernel of that name on the class path"
                 + (present.isEmpty() ? " (none is)" : "; present: " + String.join(", ", present)));
         }
-        try (Kernel kernel = Kernels.boot(impl, ScriptRunner.config(machine.ramBytes(), machine.nrCpus()))) {
+        if (ramFile != null) {
+            useRamFile();
+        }
+        Kernel kernel = Kernels.boot(impl, ScriptRunner.config(machine.ramBytes(), machine.nrCpus()));
+        boolean keep = false;
+        try {
+            if (ramFile != null) {
+                checkRamFile();
+            }
             ScriptRunner runner = new ScriptRunner(kernel, line -> {
                 out.println(line);
                 out.flush();
@@ -134,7 +150,41 @@ public final class RunCommand implements Callable<Integer> {
                 int viewCode = view(kernel, words, out, err);
                 code = code == 0 ? viewCode : code;
             }
+            if (ramFile != null) {
+                // The machine is not shut down: its memory, tasks and all, is what the file keeps.
+                java.io.File f = ((OffHeapKernel) kernel).saveImage();
+                keep = true;
+                err.println(prefix + "the machine's memory is in " + f + " ('kfork inspect " + ramFile + " ps' reads it)");
+                err.flush();
+            }
             return code;
+        } finally {
+            if (!keep) {
+                kernel.close();
+            }
+        }
+    }
+
+    /**
+     * Asks for the RAM file before the RAM region is made: the memory facade maps it in its static
+     * initialisation, which no command before this one has run in the launcher's JVM.
+     */
+    private void useRamFile() {
+        if (!impl.equals("offheap")) {
+            throw usage("--ram-file: only the offheap kernel keeps its memory in RAM (not --impl " + impl + ")");
+        }
+        String asked = System.getProperty("kfork.ram.file");
+        if (asked == null || asked.isEmpty()) {
+            System.setProperty("kfork.ram.file", ramFile.toString());
+        }
+    }
+
+    private void checkRamFile() {
+        java.io.File inUse = Mem.ramFile();
+        if (inUse == null || !inUse.equals(ramFile.toFile().getAbsoluteFile())) {
+            throw new IllegalStateException("--ram-file " + ramFile + ": this JVM's RAM region was made before the option"
+                + " was read (" + (inUse == null ? "anonymous memory" : "in " + inUse) + "); start the JVM with -Dkfork.ram.file="
+                + ramFile);
         }
     }
 

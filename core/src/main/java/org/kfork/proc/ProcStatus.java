@@ -1,5 +1,7 @@
 package org.kfork.proc;
 
+import org.kfork.uapi.Signals;
+
 import org.kfork.mm.Mman;
 import org.kfork.sched.TaskState;
 
@@ -108,6 +110,18 @@ public final class ProcStatus {
     public int seccomp;
     /** nr_cpu_ids: the allowed CPUs are all of them. */
     public int nrCpus;
+
+    /**
+     * collect_sigign_sigcatch, one signal at a time: signal {@code sig}'s handler joins SigIgn when
+     * it is SIG_IGN, SigCgt when it is a function (the default joins neither). Start with both at 0.
+     */
+    public void sigHandler(int sig, long handler) {
+        if (handler == Signals.SIG_IGN) {
+            sigIgn |= 1L << (sig - 1);
+        } else if (handler != Signals.SIG_DFL) {
+            sigCgt |= 1L << (sig - 1);
+        }
+    }
 
     /** get_task_state: the letter and word of the state ("R (running)", "Z (zombie)"...). */
     public static String stateName(long state) {

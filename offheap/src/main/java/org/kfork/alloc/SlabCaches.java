@@ -3,6 +3,7 @@ package org.kfork.alloc;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.kfork.machine.Abi;
 import org.kfork.machine.Kasan;
@@ -42,6 +43,8 @@ public final class SlabCaches {
     /** struct page's slab fields: the slab each page of RAM belongs to, or null. */
     private final Slab[] pageSlab;
     private final List<KmemCache> caches = new ArrayList<>();
+    /** Told of each new cache ({@link #onCreate}); null for none. */
+    private volatile Consumer<KmemCache> createListener;
     private final java.util.Map<KmemCache, String> accountingNames = new java.util.IdentityHashMap<>();
     private final Kasan.Describer describer = this::describe;
     /** Checked mode's quarantine, or null when the machine has none. */
@@ -177,7 +180,19 @@ public final class SlabCaches {
             accountingNames.put(c, counter);
             machine.registerAccounting(counter, c::activeObjects);
         }
+        final Consumer<KmemCache> l = createListener;
+        if (l != null) {
+            l.accept(c);
+        }
         return c;
+    }
+
+    /**
+     * Calls {@code listener} after each cache is made, from the creating thread, outside the list's
+     * lock (the kernel's VMCOREINFO records each cache's geometry; see kernel/crash). One listener.
+     */
+    public void onCreate(Consumer<KmemCache> listener) {
+        createListener = listener;
     }
 
     synchronized void unregister(KmemCache c, int headOff) {

@@ -14,6 +14,7 @@ import org.kfork.alloc.KmemCache;
 import org.kfork.alloc.PerCpuCounter;
 import org.kfork.ds.Idr;
 import org.kfork.fs.Fdtables;
+import org.kfork.kernel.crash.CrashCore;
 import org.kfork.kernel.block.BlkIoc;
 import org.kfork.kernel.cred.Creds;
 import org.kfork.kernel.delayacct.Delayacct;
@@ -77,6 +78,8 @@ public final class Globals implements AutoCloseable {
     public final Cpus cpus;
     /** RAM for the statics. */
     public final KernelImage image;
+    /** VMCOREINFO (kernel/crash_core.c): what an image of this machine's RAM needs to be read. */
+    public final CrashCore crash;
     /** The kmalloc caches (create_kmalloc_caches) and kmalloc_large's blocks: see {@link #kmalloc}. */
     public final Kmalloc kmallocCaches;
     /** fork_init and proc_caches_init: the task_struct cache, max_threads, fork.c's caches, the stacks. */
@@ -324,6 +327,8 @@ public final class Globals implements AutoCloseable {
 
     private Globals(Machine machine, long seed) {
         this.machine = machine;
+        // the VMCOREINFO block first, so that it starts the RAM window where image readers look
+        this.crash = CrashCore.reserve(machine);
         this.kmem = Kmem.of(machine);
         this.cpus = kmem.cpus();
         this.random = new SplittableRandom(seed);
@@ -371,6 +376,7 @@ public final class Globals implements AutoCloseable {
         Cgroups.cgroupInit(this);
         // last: init_task's pointers to the other rooms' statics, all set by now
         InitTask.initTaskLinks(this);
+        crash.boot(this);
     }
 
     /**
@@ -477,5 +483,6 @@ public final class Globals implements AutoCloseable {
         radixTreeNodes.close();
         kmallocCaches.close();
         image.close();
+        crash.close();
     }
 }

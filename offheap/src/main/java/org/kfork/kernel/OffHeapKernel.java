@@ -718,6 +718,55 @@ public final class OffHeapKernel implements Kernel {
     }
 
     /**
+     * crash_save_vmcoreinfo, then a dump: brings the VMCOREINFO block up to date (the slab caches'
+     * counters, the free pages, CRASHTIME) under tasklist_lock, and writes RAM's dirty pages to the
+     * RAM file, so that the file read later is memory as it is now. The kernel runs on; an image
+     * meant to be read should be taken when no call is running.
+     *
+     * @return the RAM file ({@code -Dkfork.ram.file})
+     * @throws IllegalStateException when RAM is no file, or the VMCOREINFO block does not start the
+     *         file (another machine held RAM before this kernel booted), so no reader could find it
+     */
+    public java.io.File saveImage() {
+        final java.io.File f = Mem.ramFile();
+        if (f == null) {
+            throw new IllegalStateException("RAM is anonymous memory in this JVM: start it with -Dkfork.ram.file=FILE"
+                + " (kfork run --ram-file FILE) to leave an image");
+        }
+        if (!g.crash.atWindowStart() || machine.ramStart() != org.kfork.machine.Abi.PAGE_OFFSET) {
+            throw new IllegalStateException("the VMCOREINFO block is at 0x" + Long.toHexString(g.crash.address())
+                + ", not at the start of " + f + ": only the first machine of a JVM makes a readable image");
+        }
+        g.tasklistLock.readLock().lock();
+        try {
+            g.crash.save();
+        } finally {
+            g.tasklistLock.readLock().unlock();
+        }
+        Mem.syncRamFile();
+        return f;
+    }
+
+    /**
+     * Writes this machine's RAM to {@code out} as a RAM image that {@code kfork inspect} and
+     * {@code kfork vmcore} read (CrashCore.dump: all-zero pages stay holes), after bringing
+     * VMCOREINFO up to date as {@link #saveImage} does. For a machine whose RAM is no file; take it
+     * when no call is running.
+     *
+     * @throws IllegalStateException when another machine took RAM before this kernel booted, so
+     *         that the VMCOREINFO block does not start the window
+     */
+    public void dumpImage(java.nio.file.Path out) {
+        g.tasklistLock.readLock().lock();
+        try {
+            g.crash.save();
+            g.crash.dump(out);
+        } finally {
+            g.tasklistLock.readLock().unlock();
+        }
+    }
+
+    /**
      * Shuts the kernel down: no new call is accepted; every task but init is sent SIGKILL, the
      * calls still running end (a fatal signal ends killable sleeps such as a vfork parent's, and
      * their tasks exit), the tasks outside any call exit; then kernel_power_off releases the

@@ -21,10 +21,10 @@ public final class Mem {
     /**
      * Host address = modeled direct-map address + DELTA. A static final, so the JIT folds it into
      * the addressing of each load and store. The RAM is reserved here, lazily committed (a malloc
-     * this large is an anonymous mmap), and page aligned.
+     * this large is an anonymous mmap), and page aligned; with {@code -Dkfork.ram.file=F} it is the
+     * shared mapping of file F instead ({@link RamFile}), which changes the constant, not the code.
      */
-    private static final long DELTA =
-        Abi.alignUp(UnsafeApi.allocateMemory(Ram.CAPACITY + Abi.PAGE_SIZE), Abi.PAGE_SIZE) - Abi.PAGE_OFFSET;
+    private static final long DELTA = reserveRam() - Abi.PAGE_OFFSET;
 
     /** Host block of zeroes that {@link #zero} copies from: a copy beats Unsafe.setMemory on JDK 17. */
     private static final int ZERO_BLOCK = 64 * 1024;
@@ -304,6 +304,18 @@ public final class Mem {
     }
 
     /**
+     * Copies {@code len} bytes of RAM at {@code src} into {@code dst} without the shadow check
+     * (copy_from_kernel_nofault): for a dump of the machine's memory, which reads free and
+     * poisoned memory as it is. The range must lie in RAM; in checked mode one outside raises.
+     */
+    public static void copyToArrayNofault(long src, byte[] dst, int off, int len) {
+        if (Kasan.ENABLED && (!Ram.inDirectMap(src) || !Ram.inDirectMap(src + len - 1))) {
+            Kasan.check(src, len, Kasan.READ);
+        }
+        UnsafeApi.copyMemory(null, src + DELTA, dst, BYTE_ARRAY_BASE + off, len);
+    }
+
+    /**
      * Plain write of a long that skips the shadow check (copy_to_kernel_nofault): for allocator
      * metadata kept in poisoned memory, such as a slab object's free pointer, which checked mode
      * must report when anyone but the allocator touches it. Addresses outside RAM still raise.
@@ -421,6 +433,33 @@ public final class Mem {
 
     static void hostPutByte(long host, byte value) {
         UnsafeApi.putByte(host, value);
+    }
+
+    /**
+     * The host address of physical offset 0: a page-aligned anonymous reservation of
+     * {@link Ram#CAPACITY} bytes, or the mapping of the RAM file when {@code kfork.ram.file} names one.
+     */
+    private static long reserveRam() {
+        final String file = System.getProperty(RamFile.PROPERTY, "");
+        if (!file.isEmpty()) {
+            return RamFile.map(file, Ram.CAPACITY);
+        }
+        return Abi.alignUp(UnsafeApi.allocateMemory(Ram.CAPACITY + Abi.PAGE_SIZE), Abi.PAGE_SIZE);
+    }
+
+    /** The file that holds RAM ({@code -Dkfork.ram.file}), or null when RAM is anonymous memory. */
+    public static java.io.File ramFile() {
+        return System.getProperty(RamFile.PROPERTY, "").isEmpty() ? null : RamFile.file();
+    }
+
+    /**
+     * Writes RAM's dirty pages to the RAM file (msync), so that the file is a consistent image of
+     * memory as it is now; nothing to do when RAM is anonymous memory.
+     */
+    public static void syncRamFile() {
+        if (ramFile() != null) {
+            RamFile.sync();
+        }
     }
 
     private static long reserveZeroBlock() {

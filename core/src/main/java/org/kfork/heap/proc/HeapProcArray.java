@@ -12,7 +12,6 @@ import org.kfork.heap.mm.HeapMm;
 import org.kfork.heap.pid.HeapPid;
 import org.kfork.heap.pid.HeapPidNamespace;
 import org.kfork.heap.pid.HeapPids;
-import org.kfork.heap.signal.HeapKSigaction;
 import org.kfork.heap.signal.HeapSighandStruct;
 import org.kfork.heap.signal.HeapSignalStruct;
 import org.kfork.pid.PidRules;
@@ -146,20 +145,11 @@ public final class HeapProcArray {
         s.sigPnd = t.pending.signal;
         s.shdPnd = sig.sharedPending.signal;
         s.sigBlk = t.blocked;
-        long ign = 0;
-        long cgt = 0;
         if (sighand != null) {
             for (int i = 1; i <= Signals._NSIG; i++) {
-                final HeapKSigaction k = sighand.action[i - 1];
-                if (k.saHandler == Signals.SIG_IGN) {
-                    ign |= 1L << (i - 1);
-                } else if (k.saHandler != Signals.SIG_DFL) {
-                    cgt |= 1L << (i - 1);
-                }
+                s.sigHandler(i, sighand.action[i - 1].saHandler);
             }
         }
-        s.sigIgn = ign;
-        s.sigCgt = cgt;
     }
 
     private static void taskCap(HeapTask t, ProcStatus s) {

@@ -185,21 +185,12 @@ public final class ProcArray {
         s.sigPnd = getLong(t + TaskStruct.PENDING + Sigpending.SIGNAL);
         s.shdPnd = getLong(sig + SignalStruct.SHARED_PENDING + Sigpending.SIGNAL);
         s.sigBlk = getLong(t + TaskStruct.BLOCKED);
-        long ign = 0;
-        long cgt = 0;
         if (sighand != 0) {
             for (int i = 1; i <= Signals._NSIG; i++) {
-                final long h = getLong(sighand + SighandStruct.ACTION + (i - 1) * KSigaction.SIZEOF + KSigaction.SA
-                    + Sigaction.SA_HANDLER);
-                if (h == Signals.SIG_IGN) {
-                    ign |= 1L << (i - 1);
-                } else if (h != Signals.SIG_DFL) {
-                    cgt |= 1L << (i - 1);
-                }
+                s.sigHandler(i, getLong(sighand + SighandStruct.ACTION + (i - 1) * KSigaction.SIZEOF + KSigaction.SA
+                    + Sigaction.SA_HANDLER));
             }
         }
-        s.sigIgn = ign;
-        s.sigCgt = cgt;
     }
 
     /** task_cap: the five capability sets of the task's cred. */
