@@ -19,9 +19,8 @@ import org.kfork.heap.events.HeapProcConnector;
 import org.kfork.heap.exec.HeapExec;
 import org.kfork.heap.exit.HeapExit;
 import org.kfork.heap.exit.HeapExitWait;
-import org.kfork.heap.fork.HeapFork;
 import org.kfork.heap.fork.HeapForkCalls;
-import org.kfork.heap.fork.HeapKernelCloneArgs;
+import org.kfork.heap.fork.HeapForkThreads;
 import org.kfork.heap.fs.HeapFiles;
 import org.kfork.heap.fork.HeapTask;
 import org.kfork.heap.mm.HeapMm;
@@ -38,7 +37,6 @@ import org.kfork.mm.Overcommit;
 import org.kfork.pid.PidRules;
 import org.kfork.proc.Sysctls;
 import org.kfork.smp.CurrentCpu;
-import org.kfork.sched.WaitResult;
 import org.kfork.uapi.Capabilities;
 import org.kfork.uapi.CloneFlags;
 import org.kfork.uapi.Errno;
@@ -64,14 +62,18 @@ public final class HeapKernel implements Kernel {
         startInit(g, config.initImage());
     }
 
+    /**
+     * kernel_init's address as pid 1's frame records it: the heap kernel has no kernel text, so it
+     * is the text's first address (__START_KERNEL); nothing calls it.
+     */
+    public static final long KERNEL_INIT = 0xffff_ffff_8100_0000L;
+
     /** See the off-heap twin: kernel_thread for pid 1, then its execve of the init image. */
     private static void startInit(HeapGlobals g, ExecImage image) {
         final int prev = CurrentCpu.boundCpu();
         CurrentCpu.bind(0);
         try {
-            final HeapKernelCloneArgs args = new HeapKernelCloneArgs();
-            args.flags = CloneFlags.CLONE_FS | CloneFlags.CLONE_VM | CloneFlags.CLONE_UNTRACED;
-            final int nr = WaitResult.ret(HeapFork.kernelClone(g, g.initTask, WaitResult.NO_RCU, args));
+            final int nr = HeapForkThreads.kernelThread(g, g.initTask, KERNEL_INIT, 0, CloneFlags.CLONE_FS);
             final HeapTask init = nr == 1 ? HeapProcArray.findTask(g, 1) : null;
             if (init == null) {
                 throw new IllegalStateException("kernel_thread for init gave " + nr + ", not pid 1");

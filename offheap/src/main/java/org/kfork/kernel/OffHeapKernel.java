@@ -24,8 +24,8 @@ import org.kfork.kernel.events.ProcConnector;
 import org.kfork.kernel.exec.Exec;
 import org.kfork.kernel.exit.Exit;
 import org.kfork.kernel.exit.ExitWait;
-import org.kfork.kernel.fork.Fork;
 import org.kfork.kernel.fork.ForkCalls;
+import org.kfork.kernel.fork.ForkThreads;
 import org.kfork.kernel.fs.Files;
 import org.kfork.kernel.mm.Mm;
 import org.kfork.kernel.mm.Uaccess;
@@ -34,7 +34,6 @@ import org.kfork.kernel.proc.ProcArray;
 import org.kfork.kernel.proc.ProcMeminfo;
 import org.kfork.kernel.reboot.Reboot;
 import org.kfork.kernel.signal.SignalCalls;
-import org.kfork.kernel.struct.KernelCloneArgs;
 import org.kfork.kernel.struct.Rusage;
 import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.kernel.sys.Sys;
@@ -46,7 +45,6 @@ import org.kfork.mm.Overcommit;
 import org.kfork.pid.PidRules;
 import org.kfork.proc.Sysctls;
 import org.kfork.smp.CurrentCpu;
-import org.kfork.sched.WaitResult;
 import org.kfork.uapi.Capabilities;
 import org.kfork.uapi.CloneFlags;
 import org.kfork.uapi.Errno;
@@ -85,6 +83,11 @@ public final class OffHeapKernel implements Kernel {
         this.sys = new SyscallLayer(booted);
     }
 
+    /** kernel_init's place in the kernel text: the model runs no kernel thread's function. */
+    private static final Runnable KERNEL_INIT = () -> {
+        throw new UnsupportedOperationException("kernel_init runs as the execve of the init image");
+    };
+
     /**
      * rest_init: init_task starts pid 1 with kernel_thread (CLONE_FS, plus the CLONE_VM and
      * CLONE_UNTRACED kernel_thread adds; no exit signal), and pid 1 execs the init image, which
@@ -94,10 +97,10 @@ public final class OffHeapKernel implements Kernel {
         final int prev = CurrentCpu.boundCpu();
         CurrentCpu.bind(0); // the boot CPU, init_task's
         try {
-            final long args = Fork.frame(g, g.initTask) + Fork.FRAME_KARGS;
-            Mem.zero(args, KernelCloneArgs.SIZEOF);
-            Mem.putLong(args + KernelCloneArgs.FLAGS, CloneFlags.CLONE_FS | CloneFlags.CLONE_VM | CloneFlags.CLONE_UNTRACED);
-            final int nr = WaitResult.ret(Fork.kernelClone(g, g.initTask, WaitResult.NO_RCU, args));
+            // rest_init's kernel_thread(kernel_init, NULL, CLONE_FS): kernel_init is a symbol of
+            // the kernel text, recorded in pid 1's frame and never called (pid 1 execs below)
+            final long kernelInit = KernelText.of(g.machine).register("kernel_init", KERNEL_INIT);
+            final int nr = ForkThreads.kernelThread(g, g.initTask, kernelInit, 0, CloneFlags.CLONE_FS);
             final long init = nr == 1 ? ProcArray.findTask(g, 1) : 0;
             if (init == 0) {
                 throw new IllegalStateException("kernel_thread for init gave " + nr + ", not pid 1");
