@@ -9,13 +9,17 @@ import static org.kfork.uapi.CloneFlags.CLONE_UNTRACED;
 import static org.kfork.uapi.CloneFlags.CLONE_VM;
 import static org.kfork.uapi.CloneFlags.CSIGNAL;
 
+import org.kfork.heap.ErrPtr;
 import org.kfork.heap.HeapGlobals;
 import org.kfork.heap.ds.HeapIntrusiveList;
+import org.kfork.heap.pid.HeapPids;
+import org.kfork.heap.sched.HeapSchedCore;
+import org.kfork.pid.PidRules;
 import org.kfork.sched.WaitResult;
 
 /**
- * The heap twin of org.kfork.kernel.fork.ForkThreads: kernel_thread, create_io_thread and
- * walk_process_tree (5.12 kernel/fork.c), the same steps on heap tasks.
+ * The heap twin of org.kfork.kernel.fork.ForkThreads: fork_idle, kernel_thread, create_io_thread
+ * and walk_process_tree (5.12 kernel/fork.c), the same steps on heap tasks.
  */
 public final class HeapForkThreads {
     /** What walk_process_tree calls for each task it reaches (proc_visitor). */
@@ -52,6 +56,54 @@ public final class HeapForkThreads {
         final HeapKernelCloneArgs args = kthreadArgs(fn, arg, CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_IO);
         args.ioThread = 1;
         return HeapFork.copyProcess(g, current, null, node, args);
+    }
+
+    /**
+     * init_idle_pids (see the off-heap twin; the INIT_HLIST_NODE 5.12 calls "not really needed"
+     * has no heap counterpart: a heap task's links start unhashed).
+     */
+    static void initIdlePids(HeapGlobals g, HeapTask idle) {
+        for (int type = PidRules.PIDTYPE_PID; type < PidRules.PIDTYPE_MAX; type++) {
+            HeapPids.initTaskPid(idle, type, g.initStructPid);
+        }
+    }
+
+    /** fork_idle (see the off-heap twin): the idle task, or an {@link HeapTask#errPtr} sentinel. */
+    public static HeapTask forkIdle(HeapGlobals g, HeapTask current, int cpu) {
+        final HeapKernelCloneArgs args = new HeapKernelCloneArgs();
+        args.flags = CLONE_VM;
+        final HeapTask task = HeapFork.copyProcess(g, current, g.initStructPid, HeapForkTask.NUMA_NO_NODE, args);
+        if (!ErrPtr.isErr(task)) {
+            initIdlePids(g, task);
+            HeapSchedCore.initIdle(g, task, cpu);
+        }
+        return task;
+    }
+
+    /** idle_threads_init (see the off-heap twin): 0 or the first errno. */
+    public static int idleThreadsInit(HeapGlobals g) {
+        synchronized (g.idleThreads) {
+            for (int cpu = 1; cpu < g.idleThreads.length; cpu++) {
+                if (g.idleThreads[cpu] == null) {
+                    final HeapTask idle = forkIdle(g, g.initTask, cpu);
+                    if (ErrPtr.isErr(idle)) {
+                        return ErrPtr.ptrErr(idle);
+                    }
+                    g.idleThreads[cpu] = idle;
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** idle_thread_get (see the off-heap twin). */
+    public static HeapTask idleThreadGet(HeapGlobals g, int cpu) {
+        if (cpu == 0) {
+            return g.initTask;
+        }
+        synchronized (g.idleThreads) {
+            return g.idleThreads[cpu];
+        }
     }
 
     /** walk_process_tree (see the off-heap twin). */

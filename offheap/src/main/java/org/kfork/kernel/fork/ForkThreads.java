@@ -12,18 +12,24 @@ import static org.kfork.uapi.CloneFlags.CLONE_UNTRACED;
 import static org.kfork.uapi.CloneFlags.CLONE_VM;
 import static org.kfork.uapi.CloneFlags.CSIGNAL;
 
+import org.kfork.ds.HList;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.kernel.Globals;
+import org.kfork.kernel.pid.Pids;
+import org.kfork.kernel.sched.SchedCore;
+import org.kfork.kernel.struct.HlistNode;
 import org.kfork.kernel.struct.KernelCloneArgs;
 import org.kfork.kernel.struct.SignalStruct;
 import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.machine.Mem;
+import org.kfork.pid.PidRules;
 import org.kfork.sched.WaitResult;
+import org.kfork.uapi.Errno;
 
 /**
  * kernel/fork.c (5.12): the kernel's own ways to make a task, and the walk of a process tree
- * (seed lines 2438-2452 create_io_thread, 2545-2556 kernel_thread, 2782-2812
- * walk_process_tree).
+ * (seed lines 2401-2425 init_idle_pids and fork_idle, 2438-2452 create_io_thread, 2545-2556
+ * kernel_thread, 2782-2812 walk_process_tree), with kernel/smpboot.c's idle_threads_init.
  *
  * <p>kernel_thread and create_io_thread carry the function and its argument as 5.12 does, in
  * kernel_clone_args' stack and stack_size; copy_thread ({@link Fork#copyThread}) puts them in the
@@ -89,6 +95,69 @@ public final class ForkThreads {
         final long args = kthreadArgs(g, current, fn, arg, flags);
         Mem.putInt(args + KernelCloneArgs.IO_THREAD, 1);
         return Fork.copyProcess(g, current, 0, node, args);
+    }
+
+    /**
+     * init_idle_pids: every pid of an idle task is init_struct_pid (pid 0), attached to nothing.
+     */
+    static void initIdlePids(Globals g, long idle) {
+        for (int type = PidRules.PIDTYPE_PID; type < PidRules.PIDTYPE_MAX; type++) {
+            HList.initNode(idle + TaskStruct.PID_LINKS + (long) HlistNode.SIZEOF * type); // not really needed
+            Pids.initTaskPid(idle, type, g.initStructPid);
+        }
+    }
+
+    /**
+     * fork_idle: the idle task of {@code cpu}, a copy of {@code current} sharing its (absent) mm,
+     * with init_struct_pid for a pid, so that copy_process leaves it off every list and counter
+     * but total_forks; then init_idle_pids and sched's init_idle for that CPU (PF_IDLE, running,
+     * on that CPU only, "swapper/N").
+     *
+     * @return the idle task, or a negative errno
+     */
+    public static long forkIdle(Globals g, long current, int cpu) {
+        final long args = Fork.frame(g, current) + Fork.FRAME_KARGS;
+        Mem.zero(args, KernelCloneArgs.SIZEOF);
+        putLong(args + KernelCloneArgs.FLAGS, CLONE_VM);
+        final long task = Fork.copyProcess(g, current, g.initStructPid, ForkTask.NUMA_NO_NODE, args); // cpu_to_node: one node
+        if (!Errno.isError(task)) {
+            initIdlePids(g, task);
+            SchedCore.initIdle(g, task, cpu);
+        }
+        return task;
+    }
+
+    /**
+     * kernel/smpboot.c's idle_threads_init: an idle task for each CPU but the boot CPU, made by
+     * fork_idle from init_task (5.12 runs it in pid 1 before its exec, a kernel thread without an
+     * mm as init_task is). The model makes them on demand rather than at boot, so that a boot
+     * stays as cheap as before; a CPU that has one keeps it until kernel_power_off.
+     *
+     * @return 0, or the first errno of a fork_idle that failed (the CPUs done before keep theirs)
+     */
+    public static int idleThreadsInit(Globals g) {
+        synchronized (g.idleThreads) { // one caller at a time uses init_task's frame
+            for (int cpu = 1; cpu < g.idleThreads.length; cpu++) {
+                if (g.idleThreads[cpu] == 0) {
+                    final long idle = forkIdle(g, g.initTask, cpu);
+                    if (Errno.isError(idle)) {
+                        return (int) idle;
+                    }
+                    g.idleThreads[cpu] = idle;
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** smpboot's idle_thread_get: the idle task of {@code cpu} (init_task for CPU 0), or 0. */
+    public static long idleThreadGet(Globals g, int cpu) {
+        if (cpu == 0) {
+            return g.initTask;
+        }
+        synchronized (g.idleThreads) {
+            return g.idleThreads[cpu];
+        }
     }
 
     /**

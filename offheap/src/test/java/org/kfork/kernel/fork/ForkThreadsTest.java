@@ -258,4 +258,81 @@ class ForkThreadsTest {
                 CloneFlags.CLONE_THREAD));
         }
     }
+
+    @Test
+    void forkIdleMakesAnIdleTaskForEachCpuButTheBootCpu() {
+        final int cpus = 4;
+        try (OffHeapKernel k = OffHeapKernel.boot(ScriptRunner.config(RAM, cpus))) {
+            final Globals g = k.globals();
+            assertEquals(0, ForkThreads.idleThreadGet(g, 1), "made on demand, not at boot");
+            final int nrThreads = g.nrThreads;
+            final long forks = g.totalForks;
+            final int tasks = k.tasks().size();
+            assertEquals(0, ForkThreads.idleThreadsInit(g));
+            assertEquals(g.initTask, ForkThreads.idleThreadGet(g, 0), "the boot CPU's is init_task");
+            for (int cpu = 1; cpu < cpus; cpu++) {
+                final long idle = ForkThreads.idleThreadGet(g, cpu);
+                assertTrue(idle != 0, "cpu " + cpu);
+                final int flags = Mem.getInt(idle + TaskStruct.FLAGS);
+                assertNotEquals(0, flags & TaskFlags.PF_IDLE);
+                assertNotEquals(0, flags & TaskFlags.PF_KTHREAD, "a copy of init_task");
+                assertEquals(cpu, SchedCore.taskCpu(idle), "on its CPU");
+                assertEquals(1L << cpu, Mem.getLong(idle + TaskStruct.CPUS_MASK), "and allowed there only");
+                assertEquals("swapper/" + cpu, org.kfork.kernel.init.InitTask.comm(idle));
+                assertEquals(TaskState.TASK_RUNNING, Mem.getLongVolatile(idle + TaskStruct.STATE));
+                assertEquals(0, Mem.getInt(idle + TaskStruct.PID));
+                assertEquals(0, Mem.getLong(idle + TaskStruct.MM));
+                assertEquals(g.initStructPid, Mem.getLong(idle + TaskStruct.THREAD_PID));
+                final long sig = Mem.getLong(idle + TaskStruct.SIGNAL);
+                for (int type = org.kfork.pid.PidRules.PIDTYPE_TGID; type < org.kfork.pid.PidRules.PIDTYPE_MAX; type++) {
+                    assertEquals(g.initStructPid, Mem.getLong(sig + org.kfork.kernel.struct.SignalStruct.PIDS
+                        + (long) Long.BYTES * type), "pid type " + type);
+                }
+                final long head = g.initTask + TaskStruct.TASKS;
+                for (long n = org.kfork.ds.IntrusiveList.next(head); n != head; n = org.kfork.ds.IntrusiveList.next(n)) {
+                    assertNotEquals(idle, n - TaskStruct.TASKS, "not on the tasks list");
+                }
+            }
+            assertEquals(nrThreads, g.nrThreads, "nr_threads does not count idle tasks");
+            assertEquals(forks + cpus - 1, g.totalForks, "total_forks does");
+            assertEquals(tasks, k.tasks().size());
+            final long first = ForkThreads.idleThreadGet(g, 1);
+            assertEquals(0, ForkThreads.idleThreadsInit(g));
+            assertEquals(first, ForkThreads.idleThreadGet(g, 1), "made once");
+            // the kernel goes on as before
+            final int child = (int) k.fork(1);
+            assertTrue(child > 1);
+            assertEquals(0, k.exit(child, 0));
+            assertEquals(child, k.wait4(1, child, Scratch.WSTATUS, 0, 0));
+        } // kernel_power_off gives the idle tasks back: a leak fails here
+        try (HeapKernel k = HeapKernel.boot(ScriptRunner.config(RAM, cpus))) {
+            final HeapGlobals g = k.globals();
+            assertNull(HeapForkThreads.idleThreadGet(g, 1));
+            final int nrThreads = g.nrThreads;
+            assertEquals(0, HeapForkThreads.idleThreadsInit(g));
+            assertSame(g.initTask, HeapForkThreads.idleThreadGet(g, 0));
+            for (int cpu = 1; cpu < cpus; cpu++) {
+                final HeapTask idle = HeapForkThreads.idleThreadGet(g, cpu);
+                assertNotEquals(0, idle.flags & TaskFlags.PF_IDLE);
+                assertNotEquals(0, idle.flags & TaskFlags.PF_KTHREAD);
+                assertEquals(cpu, idle.cpu);
+                assertEquals(1L << cpu, idle.cpusMask[0]);
+                assertEquals("swapper/" + cpu, idle.comm);
+                assertEquals(TaskState.TASK_RUNNING, idle.state());
+                assertEquals(0, idle.pid());
+                assertNull(idle.mm);
+                assertSame(g.initStructPid, idle.threadPid());
+                for (int type = org.kfork.pid.PidRules.PIDTYPE_TGID; type < org.kfork.pid.PidRules.PIDTYPE_MAX; type++) {
+                    assertSame(g.initStructPid, idle.signal.pid(type));
+                }
+                for (var t : k.tasks()) {
+                    assertNotEquals(0, t.pid(), "no pid 0 on the tasks list");
+                }
+            }
+            assertEquals(nrThreads, g.nrThreads);
+            final int child = (int) k.fork(1);
+            assertEquals(0, k.exit(child, 0));
+            assertEquals(child, k.wait4(1, child, Scratch.WSTATUS, 0, 0));
+        }
+    }
 }
