@@ -155,6 +155,8 @@ public final class HeapGlobals implements AutoCloseable {
     public HeapTask initTask;
     /** init_stack. */
     public byte[] initStack;
+    /** smpboot's idle_threads (see the off-heap twin). */
+    public final HeapTask[] idleThreads;
     /** rq->nr_running of each CPU. */
     public HeapNrRunning nrRunning;
     /** The task_struct kind (fork_init). */
@@ -293,6 +295,7 @@ public final class HeapGlobals implements AutoCloseable {
     private HeapGlobals(long totalramPages, int nrCpus, long seed) {
         this.totalramPages = totalramPages;
         this.nrCpus = nrCpus;
+        this.idleThreads = new HeapTask[nrCpus];
         this.random = new SplittableRandom(seed);
         HeapInitTask.initTaskData(this);
         // init_signals and init_sighand: data of the image

@@ -16,14 +16,11 @@ import org.kfork.heap.cred.HeapCreds;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.cred.HeapUcount;
 import org.kfork.heap.events.HeapProcConnector;
-import org.kfork.exit.WaitOpts;
 import org.kfork.heap.exec.HeapExec;
 import org.kfork.heap.exit.HeapExit;
 import org.kfork.heap.exit.HeapExitWait;
-import org.kfork.heap.fork.HeapFork;
 import org.kfork.heap.fork.HeapForkCalls;
-import org.kfork.heap.fork.HeapForkTask;
-import org.kfork.heap.fork.HeapKernelCloneArgs;
+import org.kfork.heap.fork.HeapForkThreads;
 import org.kfork.heap.fs.HeapFiles;
 import org.kfork.heap.fork.HeapTask;
 import org.kfork.heap.mm.HeapMm;
@@ -33,17 +30,13 @@ import org.kfork.heap.proc.HeapProcArray;
 import org.kfork.heap.proc.HeapProcMeminfo;
 import org.kfork.heap.reboot.HeapReboot;
 import org.kfork.heap.signal.HeapSignalCalls;
-import org.kfork.heap.signal.HeapSignalDelivery;
 import org.kfork.heap.sys.HeapSys;
 import org.kfork.mm.MmArgs;
 import org.kfork.mm.Mman;
 import org.kfork.mm.Overcommit;
 import org.kfork.pid.PidRules;
 import org.kfork.proc.Sysctls;
-import org.kfork.sched.TaskState;
 import org.kfork.smp.CurrentCpu;
-import org.kfork.sched.CallsInFlight;
-import org.kfork.sched.WaitResult;
 import org.kfork.uapi.Capabilities;
 import org.kfork.uapi.CloneFlags;
 import org.kfork.uapi.Errno;
@@ -56,38 +49,31 @@ import org.kfork.uapi.Signals;
 public final class HeapKernel implements Kernel {
     private final KernelConfig config;
     private final HeapGlobals g;
-    private final ThreadLocal<CallFrame> frames = ThreadLocal.withInitial(CallFrame::new);
-    private volatile boolean closed;
-    /** Calls between enter and finish, so that close can wait for them to end. */
-    private final CallsInFlight inflight = new CallsInFlight();
+    /** The system-call layer every call goes through. */
+    private final HeapSyscallLayer sys;
     /** How long close waits for the calls in flight once every task but init was sent SIGKILL. */
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
-
-    /** What one Java thread keeps across the two halves of a call. */
-    private static final class CallFrame {
-        HeapTask task;
-        int token;
-        int prevCpu;
-        int depth;
-        /** wait4's and waitid's struct wait_opts, reused by every wait of this thread. */
-        final WaitOpts wo = new WaitOpts();
-    }
 
     private HeapKernel(KernelConfig config) {
         this.config = config;
         this.g = HeapGlobals.boot(config.ramBytes() / Mman.PAGE_SIZE, config.nrCpus(), config.seed());
         g.signalExterns = new HeapKernelSignalExterns(g);
+        this.sys = new HeapSyscallLayer(g);
         startInit(g, config.initImage());
     }
+
+    /**
+     * kernel_init's address as pid 1's frame records it: the heap kernel has no kernel text, so it
+     * is the text's first address (__START_KERNEL); nothing calls it.
+     */
+    public static final long KERNEL_INIT = 0xffff_ffff_8100_0000L;
 
     /** See the off-heap twin: kernel_thread for pid 1, then its execve of the init image. */
     private static void startInit(HeapGlobals g, ExecImage image) {
         final int prev = CurrentCpu.boundCpu();
         CurrentCpu.bind(0);
         try {
-            final HeapKernelCloneArgs args = new HeapKernelCloneArgs();
-            args.flags = CloneFlags.CLONE_FS | CloneFlags.CLONE_VM | CloneFlags.CLONE_UNTRACED;
-            final int nr = WaitResult.ret(HeapFork.kernelClone(g, g.initTask, WaitResult.NO_RCU, args));
+            final int nr = HeapForkThreads.kernelThread(g, g.initTask, KERNEL_INIT, 0, CloneFlags.CLONE_FS);
             final HeapTask init = nr == 1 ? HeapProcArray.findTask(g, 1) : null;
             if (init == null) {
                 throw new IllegalStateException("kernel_thread for init gave " + nr + ", not pid 1");
@@ -129,168 +115,101 @@ public final class HeapKernel implements Kernel {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // The system-call layer
-    // ---------------------------------------------------------------------------------------------
-
-    private HeapTask enter(int caller) {
-        inflight.enter();
-        if (closed) {
-            inflight.exit();
-            throw new IllegalStateException("the kernel is closed");
-        }
-        final CallFrame f = frames.get();
-        if (f.depth != 0) {
-            throw new IllegalStateException("a Java thread makes one call at a time (already inside a call for "
-                + f.task.pid() + ")");
-        }
-        HeapTask t;
-        g.tasklistLock.readLock().lock();
-        try {
-            t = HeapProcArray.findTask(g, caller);
-            if (t == null || t.exitState != 0) {
-                inflight.exit();
-                return null;
-            }
-            HeapForkTask.getTaskStruct(t);
-        } finally {
-            g.tasklistLock.readLock().unlock();
-        }
-        // a new task runs once wake_up_new_task has made it TASK_RUNNING (see the off-heap twin)
-        while (t.state() == TaskState.TASK_NEW) {
-            Thread.yield();
-        }
-        final int cpu = t.cpu;
-        f.prevCpu = CurrentCpu.boundCpu();
-        CurrentCpu.bind(cpu);
-        f.token = g.rcu.rcuSyscallEnter(cpu);
-        f.task = t;
-        f.depth = 1;
-        HeapExit.setInCall(t, true);
-        return t;
-    }
-
-    /** See OffHeapKernel.returnToUser: signal delivery and the restart rules. */
-    private long returnToUser(HeapTask t, long r) {
-        if (t.exitState != 0) {
-            return r;
-        }
-        final int got = HeapSignalDelivery.getSignal(g, t);
-        final int fatal = got & SignalRestart.FATAL_MASK;
-        if (fatal == Signals.SIGKILL) {
-            HeapExit.fatalSignalExit(g, t);
-            return KILLED;
-        }
-        if (fatal != 0) {
-            HeapExit.doGroupExit(g, t, fatal);
-            return KILLED;
-        }
-        return SignalRestart.afterSignals(r, (got & SignalRestart.HANDLED) != 0,
-            (got & SignalRestart.HANDLED_SA_RESTART) != 0);
-    }
-
-    private long leave(long r) {
-        final long out = returnToUser(frames.get().task, r);
-        if (out == SignalRestart.RESTART) {
-            throw new IllegalStateException("a call that cannot restart returned " + r);
-        }
-        return finish(out);
-    }
-
-    private long finish(long r) {
-        final CallFrame f = frames.get();
-        final HeapTask t = f.task;
-        HeapExit.setInCall(t, false);
-        g.rcu.rcuSyscallExit(f.token);
-        f.depth = 0;
-        f.task = null;
-        if (f.prevCpu < 0) {
-            CurrentCpu.unbind();
-        } else {
-            CurrentCpu.bind(f.prevCpu);
-        }
-        HeapForkTask.putTaskStruct(g, t);
-        HeapExit.exitIdleTasks(g);
-        inflight.exit();
-        return r;
-    }
-
-    // ---------------------------------------------------------------------------------------------
     // kernel/fork.c
     // ---------------------------------------------------------------------------------------------
 
-    private long cloned(long packed) {
-        frames.get().token = WaitResult.token(packed);
-        return WaitResult.ret(packed);
-    }
-
     @Override
     public long fork(int caller) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        long r;
-        do {
-            r = cloned(HeapForkCalls.sysFork(g, t, frames.get().token));
-        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
-        return finish(r);
+        try {
+            long r;
+            do {
+                r = sys.cloned(HeapForkCalls.sysFork(g, t, sys.frame().token));
+            } while ((r = sys.returnToUser(t, r)) == SignalRestart.RESTART);
+            return r;
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long vfork(int caller) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        long r;
-        do {
-            r = cloned(HeapForkCalls.sysVfork(g, t, frames.get().token));
-        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
-        return finish(r);
+        try {
+            long r;
+            do {
+                r = sys.cloned(HeapForkCalls.sysVfork(g, t, sys.frame().token));
+            } while ((r = sys.returnToUser(t, r)) == SignalRestart.RESTART);
+            return r;
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long clone(int caller, long flags, long newsp, long parentTid, long childTid, long tls) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        long r;
-        do {
-            r = cloned(HeapForkCalls.sysClone(g, t, frames.get().token, flags, newsp, parentTid, childTid, tls));
-        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
-        return finish(r);
+        try {
+            long r;
+            do {
+                r = sys.cloned(HeapForkCalls.sysClone(g, t, sys.frame().token, flags, newsp, parentTid, childTid, tls));
+            } while ((r = sys.returnToUser(t, r)) == SignalRestart.RESTART);
+            return r;
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long clone3(int caller, long uargs, long size) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        long r;
-        do {
-            r = cloned(HeapForkCalls.sysClone3(g, t, frames.get().token, uargs, size));
-        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
-        return finish(r);
+        try {
+            long r;
+            do {
+                r = sys.cloned(HeapForkCalls.sysClone3(g, t, sys.frame().token, uargs, size));
+            } while ((r = sys.returnToUser(t, r)) == SignalRestart.RESTART);
+            return r;
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long unshare(int caller, long flags) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        return leave(HeapForkCalls.ksysUnshare(g, t, flags));
+        try {
+            return sys.leave(HeapForkCalls.ksysUnshare(g, t, flags));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long setTidAddress(int caller, long tidptr) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        return leave(HeapForkCalls.sysSetTidAddress(g, t, tidptr));
+        try {
+            return sys.leave(HeapForkCalls.sysSetTidAddress(g, t, tidptr));
+        } finally {
+            sys.finish();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -300,69 +219,89 @@ public final class HeapKernel implements Kernel {
     @Override
     public long execve(int caller, ExecImage image) {
         Objects.requireNonNull(image, "image");
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        return leave(HeapExec.execve(g, t, image));
+        try {
+            return sys.leave(HeapExec.execve(g, t, image));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long exit(int caller, int code) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        HeapExit.sysExit(g, t, code);
-        return finish(0);
+        try {
+            HeapExit.sysExit(g, t, code);
+            return 0;
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long exitGroup(int caller, int code) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        HeapExit.sysExitGroup(g, t, code);
-        return finish(0);
+        try {
+            HeapExit.sysExitGroup(g, t, code);
+            return 0;
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long wait4(int caller, int pid, long wstatus, int options, long rusage) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        final CallFrame f = frames.get();
-        long r;
-        do {
-            f.wo.rcuToken = f.token;
-            r = HeapExitWait.sysWait4(g, t, pid, wstatus, options, f.wo);
-            f.token = f.wo.rcuToken;
-            if (r > 0 && rusage != 0 && !putRusage(t, rusage)) {
-                r = -Errno.EFAULT;
-            }
-        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
-        return finish(r);
+        try {
+            final HeapSyscallLayer.CallFrame f = sys.frame();
+            long r;
+            do {
+                f.wo.rcuToken = f.token;
+                r = HeapExitWait.sysWait4(g, t, pid, wstatus, options, f.wo);
+                f.token = f.wo.rcuToken;
+                if (r > 0 && rusage != 0 && !putRusage(t, rusage)) {
+                    r = -Errno.EFAULT;
+                }
+            } while ((r = sys.returnToUser(t, r)) == SignalRestart.RESTART);
+            return r;
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long waitid(int caller, int idtype, int id, long infop, int options, long rusage) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        final CallFrame f = frames.get();
-        long r;
-        do {
-            f.wo.rcuToken = f.token;
-            r = HeapExitWait.sysWaitid(g, t, idtype, id, infop, options, f.wo);
-            f.token = f.wo.rcuToken;
-            if (r == 0 && f.wo.infoPid != 0 && rusage != 0 && !putRusage(t, rusage)) {
-                r = -Errno.EFAULT;
-            }
-        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
-        return finish(r);
+        try {
+            final HeapSyscallLayer.CallFrame f = sys.frame();
+            long r;
+            do {
+                f.wo.rcuToken = f.token;
+                r = HeapExitWait.sysWaitid(g, t, idtype, id, infop, options, f.wo);
+                f.token = f.wo.rcuToken;
+                if (r == 0 && f.wo.infoPid != 0 && rusage != 0 && !putRusage(t, rusage)) {
+                    r = -Errno.EFAULT;
+                }
+            } while ((r = sys.returnToUser(t, r)) == SignalRestart.RESTART);
+            return r;
+        } finally {
+            sys.finish();
+        }
     }
 
     /** See the off-heap twin: a struct rusage of zeros; false on a fault. */
@@ -381,59 +320,83 @@ public final class HeapKernel implements Kernel {
 
     @Override
     public long getpid(int caller) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        return leave(HeapPids.taskTgidVnr(g, t, t));
+        try {
+            return sys.leave(HeapPids.taskTgidVnr(g, t, t));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long getppid(int caller) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        final int rcu = g.rcu.rcuReadLock();
-        final int ppid = HeapPids.taskPidNrNs(g, t, t.realParent, PidRules.PIDTYPE_TGID, null);
-        g.rcu.rcuReadUnlock(rcu);
-        return leave(ppid);
+        try {
+            final int rcu = g.rcu.rcuReadLock();
+            final int ppid = HeapPids.taskPidNrNs(g, t, t.realParent, PidRules.PIDTYPE_TGID, null);
+            g.rcu.rcuReadUnlock(rcu);
+            return sys.leave(ppid);
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long gettid(int caller) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        return leave(HeapPids.taskPidVnr(g, t, t));
+        try {
+            return sys.leave(HeapPids.taskPidVnr(g, t, t));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long kill(int caller, int pid, int sig) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        return leave(HeapSignalCalls.sysKill(g, t, pid, sig));
+        try {
+            return sys.leave(HeapSignalCalls.sysKill(g, t, pid, sig));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long sigaction(int caller, int sig, long handler, long flags, long mask) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        return leave(HeapSignalCalls.doSigaction(g, t, sig, true, handler, flags, 0, mask, null));
+        try {
+            return sys.leave(HeapSignalCalls.doSigaction(g, t, sig, true, handler, flags, 0, mask, null));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long setrlimit(int caller, int resource, long cur, long max) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        return leave(HeapSys.sysPrlimit64(g, t, Integer.toUnsignedLong(resource), true, cur, max, null));
+        try {
+            return sys.leave(HeapSys.sysPrlimit64(g, t, Integer.toUnsignedLong(resource), true, cur, max, null));
+        } finally {
+            sys.finish();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -446,92 +409,124 @@ public final class HeapKernel implements Kernel {
 
     @Override
     public long mmap(int caller, long addr, long len, int prot, int flags, int fd, long off) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        if ((off & (Mman.PAGE_SIZE - 1)) != 0) {
-            return leave(-Errno.EINVAL);
+        try {
+            if ((off & (Mman.PAGE_SIZE - 1)) != 0) {
+                return sys.leave(-Errno.EINVAL);
+            }
+            // see the off-heap twin: -EBADF without such an fd, -ENODEV for a pidfd (no mmap)
+            if ((flags & Mman.MAP_ANONYMOUS) == 0) {
+                return sys.leave(t.files == null || HeapFiles.lookupFd(t.files, fd) == null ? -Errno.EBADF : -Errno.ENODEV);
+            }
+            if (MmArgs.mmapNeedsRawio(addr, len, flags) && !HeapCapability.capable(g, t, Capabilities.CAP_SYS_RAWIO)) {
+                return sys.leave(-Errno.EPERM);
+            }
+            final HeapMm m = mmOf(t);
+            return sys.leave(m == null ? -Errno.ENOMEM : m.mmap(addr, len, prot, flags, null, off >>> Mman.PAGE_SHIFT));
+        } finally {
+            sys.finish();
         }
-        // see the off-heap twin: -EBADF without such an fd, -ENODEV for a pidfd (no mmap)
-        if ((flags & Mman.MAP_ANONYMOUS) == 0) {
-            return leave(t.files == null || HeapFiles.lookupFd(t.files, fd) == null ? -Errno.EBADF : -Errno.ENODEV);
-        }
-        if (MmArgs.mmapNeedsRawio(addr, len, flags) && !HeapCapability.capable(g, t, Capabilities.CAP_SYS_RAWIO)) {
-            return leave(-Errno.EPERM);
-        }
-        final HeapMm m = mmOf(t);
-        return leave(m == null ? -Errno.ENOMEM : m.mmap(addr, len, prot, flags, null, off >>> Mman.PAGE_SHIFT));
     }
 
     @Override
     public long munmap(int caller, long addr, long len) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        final HeapMm m = mmOf(t);
-        return leave(m == null ? -Errno.EINVAL : m.munmap(addr, len));
+        try {
+            final HeapMm m = mmOf(t);
+            return sys.leave(m == null ? -Errno.EINVAL : m.munmap(addr, len));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long mprotect(int caller, long addr, long len, int prot) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        final HeapMm m = mmOf(t);
-        return leave(m == null ? -Errno.ENOMEM : m.mprotect(addr, len, prot));
+        try {
+            final HeapMm m = mmOf(t);
+            return sys.leave(m == null ? -Errno.ENOMEM : m.mprotect(addr, len, prot));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long madvise(int caller, long addr, long len, int advice) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        final HeapMm m = mmOf(t);
-        return leave(m == null ? -Errno.ENOMEM : m.madvise(addr, len, advice));
+        try {
+            final HeapMm m = mmOf(t);
+            return sys.leave(m == null ? -Errno.ENOMEM : m.madvise(addr, len, advice));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long mlock(int caller, long addr, long len) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        final HeapMm m = mmOf(t);
-        return leave(m == null ? -Errno.ENOMEM : m.mlock(addr, len));
+        try {
+            final HeapMm m = mmOf(t);
+            return sys.leave(m == null ? -Errno.ENOMEM : m.mlock(addr, len));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long munlock(int caller, long addr, long len) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        final HeapMm m = mmOf(t);
-        return leave(m == null ? -Errno.ENOMEM : m.munlock(addr, len));
+        try {
+            final HeapMm m = mmOf(t);
+            return sys.leave(m == null ? -Errno.ENOMEM : m.munlock(addr, len));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long writeUser(int caller, long addr, byte[] src, int off, int len) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        final HeapMm m = mmOf(t);
-        return leave(m == null || m.copyToUser(addr, src, off, len) != 0 ? -Errno.EFAULT : 0);
+        try {
+            final HeapMm m = mmOf(t);
+            return sys.leave(m == null || m.copyToUser(addr, src, off, len) != 0 ? -Errno.EFAULT : 0);
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long readUser(int caller, long addr, byte[] dst, int off, int len) {
-        final HeapTask t = enter(caller);
+        final HeapTask t = sys.enter(caller);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        final HeapMm m = mmOf(t);
-        return leave(m == null || m.copyFromUser(dst, off, addr, len) != 0 ? -Errno.EFAULT : 0);
+        try {
+            final HeapMm m = mmOf(t);
+            return sys.leave(m == null || m.copyFromUser(dst, off, addr, len) != 0 ? -Errno.EFAULT : 0);
+        } finally {
+            sys.finish();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -587,11 +582,15 @@ public final class HeapKernel implements Kernel {
 
     @Override
     public long setCred(int pid, int uid, int gid, long caps) {
-        final HeapTask t = enter(pid);
+        final HeapTask t = sys.enter(pid);
         if (t == null) {
             return -Errno.ESRCH;
         }
-        return leave(HeapCreds.setCred(g, t, uid, gid, caps));
+        try {
+            return sys.leave(HeapCreds.setCred(g, t, uid, gid, caps));
+        } finally {
+            sys.finish();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -642,10 +641,9 @@ public final class HeapKernel implements Kernel {
     /** See the off-heap twin: the calls in flight end, kernel_power_off, then the globals close. */
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (!sys.close()) {
             return;
         }
-        closed = true;
         drainCalls();
         HeapReboot.kernelPowerOff(g);
         g.close();
@@ -665,7 +663,7 @@ public final class HeapKernel implements Kernel {
         } finally {
             g.tasklistLock.readLock().unlock();
         }
-        inflight.awaitNone(CLOSE_WAIT_NANOS);
+        sys.awaitNone(CLOSE_WAIT_NANOS);
         // the killed tasks outside any call exit (do_exit), leaving zombies for kernel_power_off
         HeapExit.exitIdleTasks(g);
     }

@@ -13,6 +13,10 @@ public final class MmFlags {
     public static final int MMF_DUMPABLE_BITS = 2;
     /** The dumpable mode's bits. */
     public static final long MMF_DUMPABLE_MASK = (1L << MMF_DUMPABLE_BITS) - 1;
+    /** SUID_DUMP_DISABLE: not dumpable (and not ptrace-readable without CAP_SYS_PTRACE). */
+    public static final int SUID_DUMP_DISABLE = 0;
+    /** SUID_DUMP_USER: dumpable, what exec gives a task whose ids are consistent. */
+    public static final int SUID_DUMP_USER = 1;
 
     /** Core-dump filter bit: anonymous private memory. */
     public static final int MMF_DUMP_ANON_PRIVATE = 2;

@@ -154,6 +154,11 @@ public final class Globals implements AutoCloseable {
     /** init_stack: init_task's THREAD_SIZE stack, a static of the image (not a vmalloc area). */
     public long initStack;
     /**
+     * kernel/smpboot.c's per-CPU idle_threads: the idle task fork_idle made for each CPU but the
+     * boot CPU (whose idle task is init_task), 0 until made (ForkThreads.idleThreadsInit).
+     */
+    public final long[] idleThreads;
+    /**
      * The five sched_class descriptors (kernel/sched/sched.h), one after the other in the image
      * in 5.12's link order, lowest class first: idle, fair, rt, dl, stop (SchedCore.schedInit).
      */
@@ -329,6 +334,7 @@ public final class Globals implements AutoCloseable {
         this.machine = machine;
         // the VMCOREINFO block first, so that it starts the RAM window where image readers look
         this.crash = CrashCore.reserve(machine);
+        this.idleThreads = new long[machine.nrCpus()];
         this.kmem = Kmem.of(machine);
         this.cpus = kmem.cpus();
         this.random = new SplittableRandom(seed);

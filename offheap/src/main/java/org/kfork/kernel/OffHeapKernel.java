@@ -1,6 +1,5 @@
 package org.kfork.kernel;
 
-import static org.kfork.machine.Mem.getInt;
 import static org.kfork.machine.Mem.getLong;
 
 import java.util.List;
@@ -22,13 +21,11 @@ import org.kfork.kernel.cred.Capability;
 import org.kfork.kernel.cred.Creds;
 import org.kfork.kernel.cred.Ucount;
 import org.kfork.kernel.events.ProcConnector;
-import org.kfork.exit.WaitOpts;
 import org.kfork.kernel.exec.Exec;
 import org.kfork.kernel.exit.Exit;
 import org.kfork.kernel.exit.ExitWait;
-import org.kfork.kernel.fork.Fork;
 import org.kfork.kernel.fork.ForkCalls;
-import org.kfork.kernel.fork.ForkTask;
+import org.kfork.kernel.fork.ForkThreads;
 import org.kfork.kernel.fs.Files;
 import org.kfork.kernel.mm.Mm;
 import org.kfork.kernel.mm.Uaccess;
@@ -36,10 +33,7 @@ import org.kfork.kernel.pid.Pids;
 import org.kfork.kernel.proc.ProcArray;
 import org.kfork.kernel.proc.ProcMeminfo;
 import org.kfork.kernel.reboot.Reboot;
-import org.kfork.kernel.sched.SchedCore;
 import org.kfork.kernel.signal.SignalCalls;
-import org.kfork.kernel.signal.SignalDelivery;
-import org.kfork.kernel.struct.KernelCloneArgs;
 import org.kfork.kernel.struct.Rusage;
 import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.kernel.sys.Sys;
@@ -50,10 +44,7 @@ import org.kfork.mm.Mman;
 import org.kfork.mm.Overcommit;
 import org.kfork.pid.PidRules;
 import org.kfork.proc.Sysctls;
-import org.kfork.sched.TaskState;
 import org.kfork.smp.CurrentCpu;
-import org.kfork.sched.CallsInFlight;
-import org.kfork.sched.WaitResult;
 import org.kfork.uapi.Capabilities;
 import org.kfork.uapi.CloneFlags;
 import org.kfork.uapi.Errno;
@@ -63,34 +54,18 @@ import org.kfork.uapi.Signals;
  * The off-heap kernel behind {@link Kernel}: a modeled machine of the configured RAM and CPUs,
  * {@link Globals#boot} on it, pid 1, and the system-call layer every call goes through.
  *
- * <p><b>The system-call layer.</b> {@link #enter} finds the caller in init_pid_ns under
- * tasklist_lock (-ESRCH when there is none or it has exited), takes a reference on it, binds the
- * Java thread to the task's CPU and enters RCU's system-call section; {@link #leave} delivers the
- * task's signals on its way back to user space (a fatal one makes the group exit, and the call
- * returns {@link Kernel#KILLED}), leaves RCU, restores the thread's CPU binding and drops the
- * reference. The per-thread state of a call lives in one {@link CallFrame} per Java thread, so a
- * call allocates nothing for the layer.
+ * <p><b>The system-call layer</b> ({@link SyscallLayer}): each call enters it, runs the kernel's
+ * function, goes back to user space through it, and finishes in a {@code finally}, so that an
+ * exception escaping the kernel leaves nothing taken behind.
  */
 public final class OffHeapKernel implements Kernel {
     private final KernelConfig config;
     private final Machine machine;
     private final Globals g;
-    private final ThreadLocal<CallFrame> frames = ThreadLocal.withInitial(CallFrame::new);
-    private volatile boolean closed;
-    /** Calls between enter and finish, so that close can wait for them to end. */
-    private final CallsInFlight inflight = new CallsInFlight();
+    /** The system-call layer every call goes through. */
+    private final SyscallLayer sys;
     /** How long close waits for the calls in flight once every task but init was sent SIGKILL. */
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
-
-    /** What one Java thread keeps across the two halves of a call. */
-    private static final class CallFrame {
-        long task;
-        int token;
-        int prevCpu;
-        int depth;
-        /** wait4's and waitid's struct wait_opts, reused by every wait of this thread. */
-        final WaitOpts wo = new WaitOpts();
-    }
 
     private OffHeapKernel(KernelConfig config) {
         this.config = config;
@@ -105,7 +80,13 @@ public final class OffHeapKernel implements Kernel {
             throw e;
         }
         this.g = booted;
+        this.sys = new SyscallLayer(booted);
     }
+
+    /** kernel_init's place in the kernel text: the model runs no kernel thread's function. */
+    private static final Runnable KERNEL_INIT = () -> {
+        throw new UnsupportedOperationException("kernel_init runs as the execve of the init image");
+    };
 
     /**
      * rest_init: init_task starts pid 1 with kernel_thread (CLONE_FS, plus the CLONE_VM and
@@ -117,10 +98,10 @@ public final class OffHeapKernel implements Kernel {
         final int prev = CurrentCpu.boundCpu();
         CurrentCpu.bind(0); // the boot CPU, init_task's
         try {
-            final long args = Fork.frame(g, g.initTask) + Fork.FRAME_KARGS;
-            Mem.zero(args, KernelCloneArgs.SIZEOF);
-            Mem.putLong(args + KernelCloneArgs.FLAGS, CloneFlags.CLONE_FS | CloneFlags.CLONE_VM | CloneFlags.CLONE_UNTRACED);
-            final int nr = WaitResult.ret(Fork.kernelClone(g, g.initTask, WaitResult.NO_RCU, args));
+            // rest_init's kernel_thread(kernel_init, NULL, CLONE_FS): kernel_init is a symbol of
+            // the kernel text, recorded in pid 1's frame and never called (pid 1 execs below)
+            final long kernelInit = KernelText.of(g.machine).register("kernel_init", KERNEL_INIT);
+            final int nr = ForkThreads.kernelThread(g, g.initTask, kernelInit, 0, CloneFlags.CLONE_FS);
             final long init = nr == 1 ? ProcArray.findTask(g, 1) : 0;
             if (init == 0) {
                 throw new IllegalStateException("kernel_thread for init gave " + nr + ", not pid 1");
@@ -169,186 +150,101 @@ public final class OffHeapKernel implements Kernel {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // The system-call layer
-    // ---------------------------------------------------------------------------------------------
-
-    /**
-     * The entry of a call made by {@code caller} (a pid of init_pid_ns): the task, referenced and
-     * bound to its CPU inside RCU's system-call section, or 0 when there is no such live task.
-     */
-    private long enter(int caller) {
-        inflight.enter();
-        if (closed) {
-            inflight.exit();
-            throw new IllegalStateException("the kernel is closed");
-        }
-        final CallFrame f = frames.get();
-        if (f.depth != 0) {
-            throw new IllegalStateException("a Java thread makes one call at a time (already inside a call for task 0x"
-                + Long.toHexString(f.task) + ")");
-        }
-        long t;
-        g.tasklistLock.readLock().lock();
-        try {
-            t = ProcArray.findTask(g, caller);
-            if (t == 0 || getInt(t + TaskStruct.EXIT_STATE) != 0) {
-                inflight.exit();
-                return 0;
-            }
-            ForkTask.getTaskStruct(t);
-        } finally {
-            g.tasklistLock.readLock().unlock();
-        }
-        // A new task runs once wake_up_new_task has made it TASK_RUNNING: it is visible (its pid,
-        // proc_fork_connector) a little earlier, while its parent finishes kernel_clone (vfork_done)
-        while (Mem.getLongVolatile(t + TaskStruct.STATE) == TaskState.TASK_NEW) {
-            Thread.yield();
-        }
-        final int cpu = SchedCore.taskCpu(t);
-        f.prevCpu = CurrentCpu.boundCpu();
-        CurrentCpu.bind(cpu);
-        f.token = g.rcu.rcuSyscallEnter(cpu);
-        f.task = t;
-        f.depth = 1;
-        Exit.setInCall(t, true);
-        return t;
-    }
-
-    /**
-     * The way back to user space of a call by {@code t} that returned {@code r}: the task's
-     * pending signals are delivered (get_signal), then the restart rules apply to {@code r}.
-     *
-     * @return {@code r}, -EINTR, {@link SignalRestart#RESTART} when the call must be made again,
-     *         or {@link Kernel#KILLED} when a fatal signal ended the task
-     */
-    private long returnToUser(long t, long r) {
-        if (getInt(t + TaskStruct.EXIT_STATE) != 0) {
-            return r; // exit and exit_group never return: the task is gone already
-        }
-        final int got = SignalDelivery.getSignal(g, t);
-        final int fatal = got & SignalRestart.FATAL_MASK;
-        if (fatal == Signals.SIGKILL) {
-            Exit.fatalSignalExit(g, t);
-            return KILLED;
-        }
-        if (fatal != 0) {
-            Exit.doGroupExit(g, t, fatal); // a fatal signal complete_signal did not turn into SIGKILL
-            return KILLED;
-        }
-        return SignalRestart.afterSignals(r, (got & SignalRestart.HANDLED) != 0,
-            (got & SignalRestart.HANDLED_SA_RESTART) != 0);
-    }
-
-    /** The end of a call that cannot restart: {@link #returnToUser}, then {@link #finish}. */
-    private long leave(long r) {
-        final long out = returnToUser(frames.get().task, r);
-        if (out == SignalRestart.RESTART) {
-            throw new IllegalStateException("a call that cannot restart returned " + r);
-        }
-        return finish(out);
-    }
-
-    /** The last step of every call: RCU, the thread's CPU binding and the task's reference. */
-    private long finish(long r) {
-        final CallFrame f = frames.get();
-        final long t = f.task;
-        Exit.setInCall(t, false);
-        g.rcu.rcuSyscallExit(f.token);
-        f.depth = 0;
-        f.task = 0;
-        if (f.prevCpu < 0) {
-            CurrentCpu.unbind();
-        } else {
-            CurrentCpu.bind(f.prevCpu);
-        }
-        ForkTask.putTaskStruct(g, t);
-        // the tasks killed while outside any call exit now, as on their next return to user space
-        Exit.exitIdleTasks(g);
-        inflight.exit();
-        return r;
-    }
-
-    // ---------------------------------------------------------------------------------------------
     // kernel/fork.c
     // ---------------------------------------------------------------------------------------------
 
-    /**
-     * One of the clone family's results, packed as a {@link WaitResult}: the frame takes the token
-     * the call gives back (vfork sleeps), and the pid or -errno goes on to {@link #returnToUser}.
-     */
-    private long cloned(long packed) {
-        frames.get().token = WaitResult.token(packed);
-        return WaitResult.ret(packed);
-    }
-
     @Override
     public long fork(int caller) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        long r;
-        do {
-            r = cloned(ForkCalls.sysFork(g, t, frames.get().token));
-        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
-        return finish(r);
+        try {
+            long r;
+            do {
+                r = sys.cloned(ForkCalls.sysFork(g, t, sys.frame().token));
+            } while ((r = sys.returnToUser(t, r)) == SignalRestart.RESTART);
+            return r;
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long vfork(int caller) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        long r;
-        do {
-            r = cloned(ForkCalls.sysVfork(g, t, frames.get().token));
-        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
-        return finish(r);
+        try {
+            long r;
+            do {
+                r = sys.cloned(ForkCalls.sysVfork(g, t, sys.frame().token));
+            } while ((r = sys.returnToUser(t, r)) == SignalRestart.RESTART);
+            return r;
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long clone(int caller, long flags, long newsp, long parentTid, long childTid, long tls) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        long r;
-        do {
-            r = cloned(ForkCalls.sysClone(g, t, frames.get().token, flags, newsp, parentTid, childTid, tls));
-        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
-        return finish(r);
+        try {
+            long r;
+            do {
+                r = sys.cloned(ForkCalls.sysClone(g, t, sys.frame().token, flags, newsp, parentTid, childTid, tls));
+            } while ((r = sys.returnToUser(t, r)) == SignalRestart.RESTART);
+            return r;
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long clone3(int caller, long uargs, long size) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        long r;
-        do {
-            r = cloned(ForkCalls.sysClone3(g, t, frames.get().token, uargs, size));
-        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
-        return finish(r);
+        try {
+            long r;
+            do {
+                r = sys.cloned(ForkCalls.sysClone3(g, t, sys.frame().token, uargs, size));
+            } while ((r = sys.returnToUser(t, r)) == SignalRestart.RESTART);
+            return r;
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long unshare(int caller, long flags) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        return leave(ForkCalls.ksysUnshare(g, t, flags));
+        try {
+            return sys.leave(ForkCalls.ksysUnshare(g, t, flags));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long setTidAddress(int caller, long tidptr) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        return leave(ForkCalls.sysSetTidAddress(g, t, tidptr));
+        try {
+            return sys.leave(ForkCalls.sysSetTidAddress(g, t, tidptr));
+        } finally {
+            sys.finish();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -358,69 +254,89 @@ public final class OffHeapKernel implements Kernel {
     @Override
     public long execve(int caller, ExecImage image) {
         Objects.requireNonNull(image, "image");
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        return leave(Exec.execve(g, t, image));
+        try {
+            return sys.leave(Exec.execve(g, t, image));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long exit(int caller, int code) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        Exit.sysExit(g, t, code);
-        return finish(0);
+        try {
+            Exit.sysExit(g, t, code);
+            return 0;
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long exitGroup(int caller, int code) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        Exit.sysExitGroup(g, t, code);
-        return finish(0);
+        try {
+            Exit.sysExitGroup(g, t, code);
+            return 0;
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long wait4(int caller, int pid, long wstatus, int options, long rusage) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        final CallFrame f = frames.get();
-        long r;
-        do {
-            f.wo.rcuToken = f.token;
-            r = ExitWait.sysWait4(g, t, pid, wstatus, options, f.wo);
-            f.token = f.wo.rcuToken;
-            if (r > 0 && rusage != 0 && !putRusage(t, rusage)) {
-                r = -Errno.EFAULT;
-            }
-        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
-        return finish(r);
+        try {
+            final SyscallLayer.CallFrame f = sys.frame();
+            long r;
+            do {
+                f.wo.rcuToken = f.token;
+                r = ExitWait.sysWait4(g, t, pid, wstatus, options, f.wo);
+                f.token = f.wo.rcuToken;
+                if (r > 0 && rusage != 0 && !putRusage(t, rusage)) {
+                    r = -Errno.EFAULT;
+                }
+            } while ((r = sys.returnToUser(t, r)) == SignalRestart.RESTART);
+            return r;
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long waitid(int caller, int idtype, int id, long infop, int options, long rusage) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        final CallFrame f = frames.get();
-        long r;
-        do {
-            f.wo.rcuToken = f.token;
-            r = ExitWait.sysWaitid(g, t, idtype, id, infop, options, f.wo);
-            f.token = f.wo.rcuToken;
-            if (r == 0 && f.wo.infoPid != 0 && rusage != 0 && !putRusage(t, rusage)) {
-                r = -Errno.EFAULT;
-            }
-        } while ((r = returnToUser(t, r)) == SignalRestart.RESTART);
-        return finish(r);
+        try {
+            final SyscallLayer.CallFrame f = sys.frame();
+            long r;
+            do {
+                f.wo.rcuToken = f.token;
+                r = ExitWait.sysWaitid(g, t, idtype, id, infop, options, f.wo);
+                f.token = f.wo.rcuToken;
+                if (r == 0 && f.wo.infoPid != 0 && rusage != 0 && !putRusage(t, rusage)) {
+                    r = -Errno.EFAULT;
+                }
+            } while ((r = sys.returnToUser(t, r)) == SignalRestart.RESTART);
+            return r;
+        } finally {
+            sys.finish();
+        }
     }
 
     /**
@@ -446,60 +362,84 @@ public final class OffHeapKernel implements Kernel {
 
     @Override
     public long getpid(int caller) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        return leave(Pids.taskTgidVnr(g, t, t));
+        try {
+            return sys.leave(Pids.taskTgidVnr(g, t, t));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long getppid(int caller) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        // sys_getppid: task_tgid_vnr(rcu_dereference(current->real_parent))
-        final int rcu = g.rcu.rcuReadLock();
-        final int ppid = Pids.taskPidNrNs(g, t, Mem.getLongAcquire(t + TaskStruct.REAL_PARENT), PidRules.PIDTYPE_TGID, 0);
-        g.rcu.rcuReadUnlock(rcu);
-        return leave(ppid);
+        try {
+            // sys_getppid: task_tgid_vnr(rcu_dereference(current->real_parent))
+            final int rcu = g.rcu.rcuReadLock();
+            final int ppid = Pids.taskPidNrNs(g, t, Mem.getLongAcquire(t + TaskStruct.REAL_PARENT), PidRules.PIDTYPE_TGID, 0);
+            g.rcu.rcuReadUnlock(rcu);
+            return sys.leave(ppid);
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long gettid(int caller) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        return leave(Pids.taskPidVnr(g, t, t));
+        try {
+            return sys.leave(Pids.taskPidVnr(g, t, t));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long kill(int caller, int pid, int sig) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        return leave(SignalCalls.sysKill(g, t, pid, sig));
+        try {
+            return sys.leave(SignalCalls.sysKill(g, t, pid, sig));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long sigaction(int caller, int sig, long handler, long flags, long mask) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        return leave(SignalCalls.doSigaction(g, t, sig, true, handler, flags, 0, mask, 0));
+        try {
+            return sys.leave(SignalCalls.doSigaction(g, t, sig, true, handler, flags, 0, mask, 0));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long setrlimit(int caller, int resource, long cur, long max) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        return leave(Sys.sysPrlimit64(g, t, Integer.toUnsignedLong(resource), true, cur, max, 0));
+        try {
+            return sys.leave(Sys.sysPrlimit64(g, t, Integer.toUnsignedLong(resource), true, cur, max, 0));
+        } finally {
+            sys.finish();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -514,97 +454,129 @@ public final class OffHeapKernel implements Kernel {
 
     @Override
     public long mmap(int caller, long addr, long len, int prot, int flags, int fd, long off) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        // sys_mmap (arch/x86/kernel/sys_x86_64.c): the offset is in bytes and must be page aligned
-        if ((off & (Mman.PAGE_SIZE - 1)) != 0) {
-            return leave(-Errno.EINVAL);
+        try {
+            // sys_mmap (arch/x86/kernel/sys_x86_64.c): the offset is in bytes and must be page aligned
+            if ((off & (Mman.PAGE_SIZE - 1)) != 0) {
+                return sys.leave(-Errno.EINVAL);
+            }
+            // ksys_mmap_pgoff: a file mapping needs an open file (fget), and do_mmap a file with an
+            // mmap method; the only files a task of the model can open are pidfds (anonymous inodes,
+            // no mmap), so a file mapping is -EBADF or -ENODEV
+            if ((flags & Mman.MAP_ANONYMOUS) == 0) {
+                final long files = getLong(t + TaskStruct.FILES);
+                return sys.leave(files == 0 || Files.lookupFd(files, fd) == 0 ? -Errno.EBADF : -Errno.ENODEV);
+            }
+            // security_mmap_addr: below mmap_min_addr only with CAP_SYS_RAWIO (cap_mmap_addr)
+            if (MmArgs.mmapNeedsRawio(addr, len, flags) && !Capability.capable(g, t, Capabilities.CAP_SYS_RAWIO)) {
+                return sys.leave(-Errno.EPERM);
+            }
+            final Mm m = mmOf(t);
+            return sys.leave(m == null ? -Errno.ENOMEM : m.mmap(addr, len, prot, flags, null, off >>> Mman.PAGE_SHIFT));
+        } finally {
+            sys.finish();
         }
-        // ksys_mmap_pgoff: a file mapping needs an open file (fget), and do_mmap a file with an
-        // mmap method; the only files a task of the model can open are pidfds (anonymous inodes,
-        // no mmap), so a file mapping is -EBADF or -ENODEV
-        if ((flags & Mman.MAP_ANONYMOUS) == 0) {
-            final long files = getLong(t + TaskStruct.FILES);
-            return leave(files == 0 || Files.lookupFd(files, fd) == 0 ? -Errno.EBADF : -Errno.ENODEV);
-        }
-        // security_mmap_addr: below mmap_min_addr only with CAP_SYS_RAWIO (cap_mmap_addr)
-        if (MmArgs.mmapNeedsRawio(addr, len, flags) && !Capability.capable(g, t, Capabilities.CAP_SYS_RAWIO)) {
-            return leave(-Errno.EPERM);
-        }
-        final Mm m = mmOf(t);
-        return leave(m == null ? -Errno.ENOMEM : m.mmap(addr, len, prot, flags, null, off >>> Mman.PAGE_SHIFT));
     }
 
     @Override
     public long munmap(int caller, long addr, long len) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        final Mm m = mmOf(t);
-        return leave(m == null ? -Errno.EINVAL : m.munmap(addr, len));
+        try {
+            final Mm m = mmOf(t);
+            return sys.leave(m == null ? -Errno.EINVAL : m.munmap(addr, len));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long mprotect(int caller, long addr, long len, int prot) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        final Mm m = mmOf(t);
-        return leave(m == null ? -Errno.ENOMEM : m.mprotect(addr, len, prot));
+        try {
+            final Mm m = mmOf(t);
+            return sys.leave(m == null ? -Errno.ENOMEM : m.mprotect(addr, len, prot));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long madvise(int caller, long addr, long len, int advice) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        final Mm m = mmOf(t);
-        return leave(m == null ? -Errno.ENOMEM : m.madvise(addr, len, advice));
+        try {
+            final Mm m = mmOf(t);
+            return sys.leave(m == null ? -Errno.ENOMEM : m.madvise(addr, len, advice));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long mlock(int caller, long addr, long len) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        final Mm m = mmOf(t);
-        return leave(m == null ? -Errno.ENOMEM : m.mlock(addr, len));
+        try {
+            final Mm m = mmOf(t);
+            return sys.leave(m == null ? -Errno.ENOMEM : m.mlock(addr, len));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long munlock(int caller, long addr, long len) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        final Mm m = mmOf(t);
-        return leave(m == null ? -Errno.ENOMEM : m.munlock(addr, len));
+        try {
+            final Mm m = mmOf(t);
+            return sys.leave(m == null ? -Errno.ENOMEM : m.munlock(addr, len));
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long writeUser(int caller, long addr, byte[] src, int off, int len) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        final Mm m = mmOf(t);
-        return leave(m == null || m.copyToUser(addr, src, off, len) != 0 ? -Errno.EFAULT : 0);
+        try {
+            final Mm m = mmOf(t);
+            return sys.leave(m == null || m.copyToUser(addr, src, off, len) != 0 ? -Errno.EFAULT : 0);
+        } finally {
+            sys.finish();
+        }
     }
 
     @Override
     public long readUser(int caller, long addr, byte[] dst, int off, int len) {
-        final long t = enter(caller);
+        final long t = sys.enter(caller);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        final Mm m = mmOf(t);
-        return leave(m == null || m.copyFromUser(dst, off, addr, len) != 0 ? -Errno.EFAULT : 0);
+        try {
+            final Mm m = mmOf(t);
+            return sys.leave(m == null || m.copyFromUser(dst, off, addr, len) != 0 ? -Errno.EFAULT : 0);
+        } finally {
+            sys.finish();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -660,11 +632,15 @@ public final class OffHeapKernel implements Kernel {
 
     @Override
     public long setCred(int pid, int uid, int gid, long caps) {
-        final long t = enter(pid);
+        final long t = sys.enter(pid);
         if (t == 0) {
             return -Errno.ESRCH;
         }
-        return leave(Creds.setCred(g, t, uid, gid, caps));
+        try {
+            return sys.leave(Creds.setCred(g, t, uid, gid, caps));
+        } finally {
+            sys.finish();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -777,10 +753,9 @@ public final class OffHeapKernel implements Kernel {
      */
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (!sys.close()) {
             return;
         }
-        closed = true;
         drainCalls();
         Reboot.kernelPowerOff(g);
         machine.close();
@@ -801,7 +776,7 @@ public final class OffHeapKernel implements Kernel {
         } finally {
             g.tasklistLock.readLock().unlock();
         }
-        inflight.awaitNone(CLOSE_WAIT_NANOS);
+        sys.awaitNone(CLOSE_WAIT_NANOS);
         // the killed tasks outside any call exit (do_exit), leaving zombies for kernel_power_off
         Exit.exitIdleTasks(g);
     }

@@ -15,9 +15,6 @@ import org.kfork.uapi.Errno;
  * and the same deviations (keyrings and the LSM blob are NULL, so they have no field).
  */
 public final class HeapCreds {
-    /** SUID_DUMP_DISABLE. */
-    static final int SUID_DUMP_DISABLE = 0;
-
     private HeapCreds() {
     }
 
@@ -221,7 +218,7 @@ public final class HeapCreds {
         if (old.euid != created.euid || old.egid != created.egid || old.fsuid != created.fsuid
             || old.fsgid != created.fsgid || !credCapIssubset(old, created)) {
             if (task.mm != null) {
-                setDumpable(task.mm, SUID_DUMP_DISABLE);
+                setDumpable(task.mm, MmFlags.SUID_DUMP_DISABLE);
             }
             task.pdeathSignal = 0;
         }
@@ -242,7 +239,7 @@ public final class HeapCreds {
     }
 
     /** set_dumpable. */
-    static void setDumpable(HeapMmStruct mm, int value) {
+    public static void setDumpable(HeapMmStruct mm, int value) {
         synchronized (mm) {
             mm.flags = (mm.flags & ~MmFlags.MMF_DUMPABLE_MASK) | value;
         }

@@ -3,12 +3,15 @@ package org.kfork.heap.exec;
 import org.kfork.api.ExecImage;
 import org.kfork.exec.ExecRules;
 import org.kfork.heap.HeapGlobals;
+import org.kfork.heap.cred.HeapCred;
+import org.kfork.heap.cred.HeapCreds;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.exit.HeapExit;
 import org.kfork.heap.fork.HeapForkMm;
 import org.kfork.heap.fork.HeapForkMmRelease;
 import org.kfork.heap.fork.HeapTask;
 import org.kfork.heap.fs.HeapFiles;
+import org.kfork.heap.locking.HeapRwsem;
 import org.kfork.heap.mm.HeapMm;
 import org.kfork.heap.mm.HeapMmStruct;
 import org.kfork.heap.pid.HeapPids;
@@ -18,6 +21,7 @@ import org.kfork.heap.signal.HeapSignal;
 import org.kfork.heap.signal.HeapSignalStruct;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.MappedFile;
+import org.kfork.mm.MmFlags;
 import org.kfork.mm.Mman;
 import org.kfork.pid.PidRules;
 import org.kfork.sched.TaskState;
@@ -52,11 +56,19 @@ public final class HeapExec {
             as.mmput();
             return r;
         }
-        execMmap(g, current, ((HeapMm) as).mmStruct());
+        final int killed = execMmap(g, current, ((HeapMm) as).mmStruct());
+        if (killed != 0) {
+            as.mmput();
+            return killed;
+        }
         current.flags &= ~ExecRules.PF_CLEARED_BY_EXEC;
         if (current.files != null) {
             HeapFiles.doCloseOnExec(g, current.files);
         }
+        final HeapCred cred = current.cred;
+        HeapCreds.setDumpable(current.mm, cred.euid == cred.uid && cred.egid == cred.gid
+            ? MmFlags.SUID_DUMP_USER : MmFlags.SUID_DUMP_DISABLE);
+        current.signal.execUpdateLock.writeLock().unlock();
         current.comm = ExecRules.comm(image.name());
         current.selfExecId = current.selfExecId + 1;
         HeapSignal.flushSignalHandlers(current, false);
@@ -152,10 +164,14 @@ public final class HeapExec {
         return -Errno.EAGAIN;
     }
 
-    /** exec_mmap. */
-    static void execMmap(HeapGlobals g, HeapTask tsk, HeapMmStruct mm) {
+    /** exec_mmap (see the off-heap twin): 0 with exec_update_lock held for write, or -EINTR. */
+    static int execMmap(HeapGlobals g, HeapTask tsk, HeapMmStruct mm) {
         final HeapMmStruct oldMm = tsk.mm;
         HeapForkMmRelease.execMmRelease(g, tsk, oldMm);
+        final int err = HeapRwsem.downWriteKillable(tsk.signal.execUpdateLock, tsk);
+        if (err != 0) {
+            return err;
+        }
         tsk.allocLock.lock();
         final HeapMmStruct activeMm = tsk.activeMm;
         tsk.activeMm = mm;
@@ -166,5 +182,6 @@ public final class HeapExec {
         } else if (activeMm != null && activeMm != g.mm.initMmStruct()) {
             HeapForkMm.mmdrop(g.mm, activeMm);
         }
+        return 0;
     }
 }

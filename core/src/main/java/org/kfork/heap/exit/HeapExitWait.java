@@ -18,6 +18,7 @@ import org.kfork.pid.PidRules;
 import org.kfork.sched.SignalFlags;
 import org.kfork.sched.TaskState;
 import org.kfork.sched.WaitResult;
+import org.kfork.heap.ErrPtr;
 import org.kfork.uapi.Errno;
 import org.kfork.uapi.Signals;
 import org.kfork.uapi.UapiSiginfo;
@@ -182,7 +183,11 @@ public final class HeapExitWait {
         }
         final WaitOpts w = wo != null ? wo : new WaitOpts();
         final int type = WaitRules.waitidType(which);
-        final HeapPid pid = waitPid(g, current, type, upid);
+        final HeapPid pid = which == org.kfork.uapi.Wait.P_PIDFD ? HeapPids.pidfdGetPid(g, current, upid)
+            : waitPid(g, current, type, upid);
+        if (ErrPtr.isErr(pid)) {
+            return ErrPtr.ptrErr(pid);
+        }
         w.reset(type, options, true);
         final int ret = doWait(g, current, w, pid);
         HeapPids.putPid(g, pid);

@@ -10,6 +10,9 @@ import static org.kfork.uapi.CloneFlags.CLONE_THREAD;
 import static org.kfork.uapi.CloneFlags.CLONE_VFORK;
 import static org.kfork.uapi.CloneFlags.CLONE_VM;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.function.BooleanSupplier;
 
 import org.kfork.fork.CloneRules;
@@ -119,15 +122,43 @@ public final class HeapFork {
         }
     }
 
-    /** copy_thread (see the off-heap twin): CLONE_SETTLS's fs base, -EPERM outside user space. */
-    static int copyThread(long cloneFlags, HeapTask p, long tls) {
+    /**
+     * Offsets in the thread stack of a kernel thread's function and argument, as off-heap
+     * (Fork.FRAME_KTHREAD_FN, FRAME_KTHREAD_ARG: the bottom-of-stack frame; a test pins both).
+     */
+    public static final int FRAME_KTHREAD_FN = 576;
+    /** See {@link #FRAME_KTHREAD_FN}. */
+    public static final int FRAME_KTHREAD_ARG = FRAME_KTHREAD_FN + Long.BYTES;
+    /** Little-endian longs in a heap thread stack. */
+    private static final VarHandle STACK_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * copy_thread (see the off-heap twin): a kernel or io thread's function and argument in its
+     * stack's frame; otherwise CLONE_SETTLS's fs base, -EPERM outside user space.
+     */
+    static int copyThread(long cloneFlags, HeapTask p, HeapKernelCloneArgs args) {
+        if ((p.flags & (TaskFlags.PF_KTHREAD | TaskFlags.PF_IO_WORKER)) != 0) {
+            STACK_LONG.set(p.stack, FRAME_KTHREAD_FN, args.stack);
+            STACK_LONG.set(p.stack, FRAME_KTHREAD_ARG, args.stackSize);
+            return 0;
+        }
         if ((cloneFlags & CLONE_SETTLS) != 0) {
-            if (Long.compareUnsigned(tls, Pgtable.TASK_SIZE_MAX) >= 0) {
+            if (Long.compareUnsigned(args.tls, Pgtable.TASK_SIZE_MAX) >= 0) {
                 return -Errno.EPERM;
             }
-            p.threadFsbase = tls;
+            p.threadFsbase = args.tls;
         }
         return 0;
+    }
+
+    /** The function a kernel or io thread was created to run (kthread_frame_init's bx). */
+    public static long kthreadFn(HeapTask p) {
+        return (long) STACK_LONG.get(p.stack, FRAME_KTHREAD_FN);
+    }
+
+    /** That function's argument (kthread_frame_init's r12). */
+    public static long kthreadArg(HeapTask p) {
+        return (long) STACK_LONG.get(p.stack, FRAME_KTHREAD_ARG);
     }
 
     /**
@@ -219,7 +250,7 @@ public final class HeapFork {
         if (retval != 0) {
             return badForkCleanupNamespaces(g, current, cloneFlags, p, delayed, retval);
         }
-        retval = copyThread(cloneFlags, p, args.tls);
+        retval = copyThread(cloneFlags, p, args);
         if (retval != 0) {
             return badForkCleanupIo(g, current, cloneFlags, p, delayed, retval);
         }

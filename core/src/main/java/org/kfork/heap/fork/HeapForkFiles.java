@@ -13,6 +13,7 @@ import org.kfork.heap.fs.HeapFiles;
 import org.kfork.heap.fs.HeapFilesStruct;
 import org.kfork.heap.fs.HeapFsStruct;
 import org.kfork.heap.fs.HeapFsStructs;
+import org.kfork.heap.pid.HeapPid;
 import org.kfork.uapi.CloneFlags;
 import org.kfork.uapi.Errno;
 
@@ -126,6 +127,14 @@ public final class HeapForkFiles {
         final HeapFileOperations fops = new HeapFileOperations("pidfd_fops");
         fops.release = (inode, file) -> pidfdRelease(g, file);
         return fops;
+    }
+
+    /** pidfd_pid (see the off-heap twin): the pid, or {@link HeapPid#errPtr}(-EBADF). */
+    public static HeapPid pidfdPid(HeapGlobals g, HeapFile file) {
+        if (file.fOp == g.pidfdFops) {
+            return (HeapPid) file.privateData;
+        }
+        return HeapPid.errPtr(-Errno.EBADF);
     }
 
     /** pidfd_release. */

@@ -2,12 +2,16 @@ package org.kfork.heap.fork;
 
 import static org.kfork.mm.VmFlags.*;
 
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import org.kfork.heap.HeapGlobals;
 import org.kfork.heap.arch.HeapMmuContext;
 import org.kfork.heap.ds.HeapIntervalTree;
 import org.kfork.heap.events.HeapUprobes;
 import org.kfork.heap.ds.HeapRbNode;
 import org.kfork.heap.ds.HeapRbTree;
 import org.kfork.heap.fs.HeapFile;
+import org.kfork.heap.locking.HeapRwsem;
 import org.kfork.heap.mm.HeapMemory;
 import org.kfork.heap.mm.HeapMmap;
 import org.kfork.heap.mm.HeapMmStruct;
@@ -15,6 +19,7 @@ import org.kfork.heap.mm.HeapMmSystem;
 import org.kfork.heap.mm.HeapRmap;
 import org.kfork.heap.mm.HeapVma;
 import org.kfork.heap.mm.HeapVmOperations;
+import org.kfork.heap.ptrace.HeapPtrace;
 import org.kfork.mm.DupMode;
 import org.kfork.mm.MmDebug;
 import org.kfork.mm.MmFlags;
@@ -384,6 +389,28 @@ public final class HeapForkMm {
             }
         }
         task.allocLock.unlock();
+        return mm;
+    }
+
+    /**
+     * mm_access (see the off-heap twin): the mm with a reference, null, or
+     * {@link HeapMmStruct#errPtr} of -EACCES or -EINTR.
+     */
+    public static HeapMmStruct mmAccess(HeapGlobals g, HeapTask current, HeapTask task, int mode) {
+        final ReentrantReadWriteLock lock = task.signal.execUpdateLock;
+        final int err = HeapRwsem.downReadKillable(lock, current);
+        if (err != 0) {
+            return HeapMmStruct.errPtr(err);
+        }
+        HeapMmStruct mm = getTaskMm(task);
+        try {
+            if (mm != null && mm != current.mm && !HeapPtrace.ptraceMayAccess(g, current, task, mode)) {
+                mmput(g.mm, mm);
+                mm = HeapMmStruct.errPtr(-Errno.EACCES);
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
         return mm;
     }
 

@@ -423,6 +423,18 @@ public final class HeapFiles {
         }
     }
 
+    /** __fget_files (see the off-heap twin): the file with a reference, or null. */
+    public static HeapFile fget(HeapFilesStruct files, int fd) {
+        files.fileLock.lock();
+        try {
+            final HeapFdtable fdt = files.fdt;
+            final HeapFile file = Integer.compareUnsigned(fd, fdt.maxFds) >= 0 ? null : fdt.fd[fd];
+            return file == null ? null : HeapFileTable.getFile(file);
+        } finally {
+            files.fileLock.unlock();
+        }
+    }
+
     /** pick_file. */
     static HeapFile pickFile(HeapFilesStruct files, int fd) {
         files.fileLock.lock();

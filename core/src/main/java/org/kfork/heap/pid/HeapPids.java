@@ -12,9 +12,13 @@ import org.kfork.heap.ErrPtr;
 import org.kfork.heap.HeapGlobals;
 import org.kfork.heap.ds.HeapHList;
 import org.kfork.heap.ds.HeapIdrRoot;
+import org.kfork.heap.fork.HeapForkFiles;
 import org.kfork.heap.fork.HeapTask;
+import org.kfork.heap.fs.HeapFile;
+import org.kfork.heap.fs.HeapFiles;
 import org.kfork.pid.PidRules;
 import org.kfork.sched.Limits;
+import org.kfork.uapi.Errno;
 
 /**
  * The heap twin of org.kfork.kernel.pid.Pids (kernel/pid.c, Linux 5.12): the same functions in
@@ -392,6 +396,20 @@ public final class HeapPids {
         } finally {
             g.rcu.rcuReadUnlock(t);
         }
+    }
+
+    /** pidfd_get_pid (see the off-heap twin): the pid with a reference, or {@link HeapPid#errPtr}(-EBADF). */
+    public static HeapPid pidfdGetPid(HeapGlobals g, HeapTask current, int fd) {
+        final HeapFile file = current.files == null ? null : HeapFiles.fget(current.files, fd);
+        if (file == null) {
+            return HeapPid.errPtr(-Errno.EBADF);
+        }
+        final HeapPid pid = HeapForkFiles.pidfdPid(g, file);
+        if (!ErrPtr.isErr(pid)) {
+            getPid(pid);
+        }
+        g.fileTable.fput(file);
+        return pid;
     }
 
     /** find_get_pid. */

@@ -39,7 +39,13 @@ public final class HeapReboot {
             if (p.exitState != 0) {
                 HeapExit.releaseTask(g, g.initTask, p);
             } else {
-                powerOff(g, p);
+                powerOff(g, p, false);
+            }
+        }
+        for (int cpu = 1; cpu < g.idleThreads.length; cpu++) {
+            if (g.idleThreads[cpu] != null) {
+                powerOff(g, g.idleThreads[cpu], true);
+                g.idleThreads[cpu] = null;
             }
         }
         g.rcu.rcuBarrier();
@@ -70,7 +76,7 @@ public final class HeapReboot {
         return out;
     }
 
-    private static void powerOff(HeapGlobals g, HeapTask p) {
+    private static void powerOff(HeapGlobals g, HeapTask p, boolean idle) {
         final boolean leader = p.groupLeader == p;
         final HeapSignalStruct sig = p.signal;
         p.flags |= TaskFlags.PF_EXITING;
@@ -99,6 +105,21 @@ public final class HeapReboot {
         final HeapSighandStruct sighand = p.sighand;
         sighand.siglock.lock();
         sig.nrThreads--;
+        if (!idle) {
+            unlinkTask(g, p, leader);
+        }
+        p.sighand = null;
+        sighand.siglock.unlock();
+        g.tasklistLock.writeLock().unlock();
+        HeapForkSignal.__cleanupSighand(g, sighand);
+        p.setState(TaskState.TASK_DEAD);
+        g.stacks.putTaskStack(p, CurrentCpu.current(g.nrCpus));
+        HeapExit.putTaskStructRcuUser(g, p);
+        HeapExit.putTaskStructRcuUser(g, p);
+    }
+
+    /** release_task's unhashing (see the off-heap twin). */
+    private static void unlinkTask(HeapGlobals g, HeapTask p, boolean leader) {
         if (leader) {
             final HeapPid pid = p.threadPid();
             final HeapPidNamespace ns = pid == null ? null : HeapPids.nsOfPid(pid);
@@ -121,14 +142,6 @@ public final class HeapReboot {
         HeapIntrusiveList.listDel(p.threadGroup);
         HeapIntrusiveList.listDel(p.threadNode);
         g.nrThreads--;
-        p.sighand = null;
-        sighand.siglock.unlock();
-        g.tasklistLock.writeLock().unlock();
-        HeapForkSignal.__cleanupSighand(g, sighand);
-        p.setState(TaskState.TASK_DEAD);
-        g.stacks.putTaskStack(p, CurrentCpu.current(g.nrCpus));
-        HeapExit.putTaskStructRcuUser(g, p);
-        HeapExit.putTaskStructRcuUser(g, p);
     }
 
     private static void detachGroupPid(HeapGlobals g, HeapTask p, int type) {

@@ -34,9 +34,6 @@ import org.kfork.uapi.Errno;
  * cred hooks (which allocate the blob) do nothing here; proc connector notifications.
  */
 public final class Creds {
-    /** SUID_DUMP_DISABLE: fs.suid_dumpable's default, what commit_creds sets a changed mm to. */
-    static final int SUID_DUMP_DISABLE = 0;
-
     private Creds() {
     }
 
@@ -313,7 +310,7 @@ public final class Creds {
             || !credCapIssubset(old, created)) {
             final long mm = Mem.getLong(task + TaskStruct.MM);
             if (mm != 0) {
-                setDumpable(mm, SUID_DUMP_DISABLE);
+                setDumpable(mm, MmFlags.SUID_DUMP_DISABLE); // fs.suid_dumpable's default
             }
             Mem.putInt(task + TaskStruct.PDEATH_SIGNAL, 0);
         }
@@ -335,7 +332,7 @@ public final class Creds {
     }
 
     /** set_dumpable: the two SUID_DUMP bits at the bottom of mm->flags, set atomically. */
-    static void setDumpable(long mm, int value) {
+    public static void setDumpable(long mm, int value) {
         final long at = mm + MmStruct.FLAGS;
         for (;;) {
             final long flags = Mem.getLongVolatile(at);

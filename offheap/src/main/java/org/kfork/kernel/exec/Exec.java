@@ -9,21 +9,25 @@ import org.kfork.api.ExecImage;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.exec.ExecRules;
 import org.kfork.kernel.Globals;
+import org.kfork.kernel.cred.Creds;
 import org.kfork.kernel.exit.Exit;
 import org.kfork.kernel.fork.ForkMm;
 import org.kfork.kernel.fork.ForkMmRelease;
 import org.kfork.kernel.fs.Files;
 import org.kfork.kernel.init.InitTask;
+import org.kfork.kernel.locking.Rwsem;
 import org.kfork.kernel.locking.Spinlock;
 import org.kfork.kernel.mm.Mm;
 import org.kfork.kernel.pid.Pids;
 import org.kfork.kernel.sched.Wait;
 import org.kfork.kernel.signal.Signal;
+import org.kfork.kernel.struct.Cred;
 import org.kfork.kernel.struct.SignalStruct;
 import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.machine.Mem;
 import org.kfork.mm.AddressSpace;
 import org.kfork.mm.MappedFile;
+import org.kfork.mm.MmFlags;
 import org.kfork.pid.PidRules;
 import org.kfork.sched.TaskState;
 import org.kfork.sched.WaitResult;
@@ -79,12 +83,24 @@ public final class Exec {
             as.mmput();
             return r;
         }
-        execMmap(g, current, ((Mm) as).address());
+        final int killed = execMmap(g, current, ((Mm) as).address());
+        if (killed != 0) {
+            as.mmput();
+            return killed; // a fatal signal: the task dies of it on its way out
+        }
         putInt(current + TaskStruct.FLAGS, getInt(current + TaskStruct.FLAGS) & ~ExecRules.PF_CLEARED_BY_EXEC);
         final long files = getLong(current + TaskStruct.FILES);
         if (files != 0) {
             Files.doCloseOnExec(g, files);
         }
+        // begin_new_exec's dumpability: the model's exec keeps the caller's creds, so a task whose
+        // effective ids are its real ones is dumpable (SUID_DUMP_USER), else fs.suid_dumpable (0)
+        final long cred = getLong(current + TaskStruct.CRED);
+        Creds.setDumpable(getLong(current + TaskStruct.MM),
+            getInt(cred + Cred.EUID) == getInt(cred + Cred.UID) && getInt(cred + Cred.EGID) == getInt(cred + Cred.GID)
+                ? MmFlags.SUID_DUMP_USER : MmFlags.SUID_DUMP_DISABLE);
+        // the end of begin_new_exec: the new mm and creds are in place for mm_access to see
+        Rwsem.upWrite(getLong(current + TaskStruct.SIGNAL) + SignalStruct.EXEC_UPDATE_LOCK);
         // setup_new_exec
         InitTask.setComm(current, ExecRules.comm(image.name()));
         Mem.putLongVolatile(current + TaskStruct.SELF_EXEC_ID, getLong(current + TaskStruct.SELF_EXEC_ID) + 1);
@@ -193,11 +209,19 @@ public final class Exec {
      * exec_mmap: the old mm is released (exec_mm_release: vfork parent, clear_child_tid), then
      * mm and active_mm become the new one under task_lock; the old mm loses the task's user
      * reference (mmput), or, for a task without one, the lazy active_mm reference (mmdrop).
-     * (exec_update_lock: nothing else reads a task's mm across an exec in the model.)
+     * Before the switch it takes the group's exec_update_lock for write (killable), which
+     * execve gives back at the end of begin_new_exec: mm_access readers see the old mm and creds
+     * or the new ones, never a mix.
+     *
+     * @return 0, or -EINTR (killed while waiting for the lock; nothing switched)
      */
-    static void execMmap(Globals g, long tsk, long mm) {
+    static int execMmap(Globals g, long tsk, long mm) {
         final long oldMm = getLong(tsk + TaskStruct.MM);
         ForkMmRelease.execMmRelease(g, tsk, oldMm);
+        final int err = Rwsem.downWriteKillable(getLong(tsk + TaskStruct.SIGNAL) + SignalStruct.EXEC_UPDATE_LOCK, tsk);
+        if (err != 0) {
+            return err;
+        }
         final long lock = tsk + TaskStruct.ALLOC_LOCK;
         Spinlock.lock(lock);
         final long activeMm = getLong(tsk + TaskStruct.ACTIVE_MM);
@@ -209,5 +233,6 @@ public final class Exec {
         } else if (activeMm != 0 && activeMm != g.mm.initMmAddress()) {
             ForkMm.mmdrop(g.mm, activeMm);
         }
+        return 0;
     }
 }

@@ -241,11 +241,12 @@ public final class ExitWait {
     }
 
     /**
-     * kernel_waitid: the option and idtype checks (P_PIDFD: the model's syscall layer resolves a
-     * pidfd to its pid number before the call; the file's O_NONBLOCK is not modelled), then
-     * do_wait. The result is in {@code wo}'s info fields.
+     * kernel_waitid: the option and idtype checks, the pid to wait for (P_PIDFD: {@code upid} is
+     * a pidfd of current's table, turned into its pid by pidfd_get_pid), then do_wait. The
+     * result is in {@code wo}'s info fields.
      *
-     * @return the child's pid, 0 (WNOHANG, nothing found), or -EINVAL, -ECHILD, -ERESTARTSYS
+     * @return the child's pid, 0 (WNOHANG, nothing found), or -EINVAL, -EBADF (P_PIDFD of a
+     *         descriptor that is not an open pidfd), -ECHILD, -ERESTARTSYS
      */
     public static int kernelWaitid(Globals g, long current, int which, int upid, int options, WaitOpts wo) {
         final int bad = WaitRules.waitidCheck(which, upid, options);
@@ -254,7 +255,11 @@ public final class ExitWait {
         }
         final WaitOpts w = wo != null ? wo : new WaitOpts();
         final int type = WaitRules.waitidType(which);
-        final long pid = waitPid(g, current, type, upid);
+        final long pid = which == org.kfork.uapi.Wait.P_PIDFD ? Pids.pidfdGetPid(g, current, upid)
+            : waitPid(g, current, type, upid);
+        if (Errno.isError(pid)) {
+            return (int) pid;
+        }
         w.reset(type, options, true);
         final int ret = doWait(g, current, w, pid);
         Pids.putPid(g, pid);

@@ -108,8 +108,15 @@ public final class Fork {
     public static final long FRAME_DELAYED = FRAME_UARGS + 128;
     /** Frame offset of kernel_clone's {@code struct completion vfork}. */
     public static final long FRAME_VFORK = FRAME_DELAYED + 64;
+    /**
+     * Frame offset of a kernel thread's or io thread's function, the register (bx) that x86's
+     * kthread_frame_init loads for ret_from_fork; the model keeps it in the new task's frame.
+     */
+    public static final long FRAME_KTHREAD_FN = FRAME_VFORK + 64;
+    /** Frame offset of that function's argument (r12 in kthread_frame_init). */
+    public static final long FRAME_KTHREAD_ARG = FRAME_KTHREAD_FN + Long.BYTES;
     /** The end of the frame (bytes from the stack's lowest address). */
-    public static final long FRAME_END = FRAME_VFORK + 64;
+    public static final long FRAME_END = FRAME_KTHREAD_ARG + Long.BYTES;
 
     /** alloc_pid's capability question when no set_tid number is asked for: never asked. */
     private static final BooleanSupplier NO_SET_TID = () -> {
@@ -201,13 +208,23 @@ public final class Fork {
     // ------------------------------------------------------------------------------------------
 
     /**
-     * copy_thread, what the model keeps of it: CLONE_SETTLS sets the child's fs base
-     * (do_arch_prctl_64's ARCH_SET_FS check: a base at or above TASK_SIZE_MAX is -EPERM). The
-     * child's registers (pt_regs with ax = 0 and the new stack) are not modelled: no task runs
-     * user code.
+     * copy_thread, what the model keeps of it. A kernel thread (PF_KTHREAD) or an io thread
+     * (PF_IO_WORKER) gets kthread_frame_init's frame: the function and its argument, which
+     * kernel_thread and create_io_thread pass in kernel_clone_args' stack and stack_size, go to
+     * the child's frame ({@link #FRAME_KTHREAD_FN}, {@link #FRAME_KTHREAD_ARG}), and nothing else
+     * is done (no TLS). Otherwise CLONE_SETTLS sets the child's fs base (do_arch_prctl_64's
+     * ARCH_SET_FS check: a base at or above TASK_SIZE_MAX is -EPERM). The child's user registers
+     * (pt_regs with ax = 0 and the new stack) are not modelled: no task runs user code.
      */
-    static int copyThread(long cloneFlags, long p, long tls) {
+    static int copyThread(Globals g, long cloneFlags, long p, long args) {
+        if ((getInt(p + TaskStruct.FLAGS) & (TaskFlags.PF_KTHREAD | TaskFlags.PF_IO_WORKER)) != 0) {
+            final long frame = frame(g, p);
+            putLong(frame + FRAME_KTHREAD_FN, getLong(args + KernelCloneArgs.STACK));
+            putLong(frame + FRAME_KTHREAD_ARG, getLong(args + KernelCloneArgs.STACK_SIZE));
+            return 0;
+        }
         if ((cloneFlags & CLONE_SETTLS) != 0) {
+            final long tls = getLong(args + KernelCloneArgs.TLS);
             if (Long.compareUnsigned(tls, Pgtable.TASK_SIZE_MAX) >= 0) {
                 return -Errno.EPERM;
             }
@@ -321,7 +338,7 @@ public final class Fork {
         if (retval != 0) {
             return badForkCleanupNamespaces(g, current, cloneFlags, p, delayed, retval);
         }
-        retval = copyThread(cloneFlags, p, getLong(args + KernelCloneArgs.TLS));
+        retval = copyThread(g, cloneFlags, p, args);
         if (retval != 0) {
             return badForkCleanupIo(g, current, cloneFlags, p, delayed, retval);
         }

@@ -184,6 +184,17 @@ public final class ForkFiles {
         return fops;
     }
 
+    /**
+     * pidfd_pid: the struct pid a pidfd's file refers to (no reference taken: the caller holds
+     * the file), or -EBADF for a file that is not a pidfd.
+     */
+    public static long pidfdPid(Globals g, long file) {
+        if (getLong(file + File.F_OP) == g.pidfdFops) {
+            return getLong(file + File.PRIVATE_DATA);
+        }
+        return -Errno.EBADF;
+    }
+
     /** pidfd_release: the file lets go of its struct pid (put_pid, the pid room's). */
     static int pidfdRelease(Globals g, long file) {
         final long pid = getLong(file + File.PRIVATE_DATA);

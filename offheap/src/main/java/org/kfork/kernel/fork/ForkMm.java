@@ -22,7 +22,10 @@ import org.kfork.ds.RbTree;
 import org.kfork.ds.VmaIntervalTree;
 import org.kfork.kernel.arch.MmuContext;
 import org.kfork.kernel.events.Uprobes;
+import org.kfork.kernel.Globals;
+import org.kfork.kernel.locking.Rwsem;
 import org.kfork.kernel.locking.Spinlock;
+import org.kfork.kernel.ptrace.Ptrace;
 import org.kfork.kernel.mm.Memory;
 import org.kfork.kernel.mm.Mmap;
 import org.kfork.kernel.mm.OffHeapMmSystem;
@@ -32,6 +35,7 @@ import org.kfork.kernel.struct.Inode;
 import org.kfork.kernel.struct.MmRssStat;
 import org.kfork.kernel.struct.MmStruct;
 import org.kfork.kernel.struct.RwSemaphore;
+import org.kfork.kernel.struct.SignalStruct;
 import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.kernel.struct.VmAreaStruct;
 import org.kfork.machine.BadAccessException;
@@ -442,6 +446,31 @@ public final class ForkMm {
             }
         }
         Spinlock.unlock(task + TaskStruct.ALLOC_LOCK);
+        return mm;
+    }
+
+    /**
+     * mm_access: {@code task}'s mm with an mm_users reference (the caller mmputs it), for
+     * {@code current} to look into in ptrace {@code mode}: 0 (NULL) for a kernel thread or a task
+     * without an mm; -EACCES when it is another task's mm that ptrace_may_access refuses; -EINTR
+     * when a fatal signal ends the wait for the target's exec_update_lock, taken for read so that
+     * the mm and the creds checked are those of one side of an exec.
+     */
+    public static long mmAccess(Globals g, long current, long task, int mode) {
+        final long lock = getLong(task + TaskStruct.SIGNAL) + SignalStruct.EXEC_UPDATE_LOCK;
+        final int err = Rwsem.downReadKillable(lock, current);
+        if (err != 0) {
+            return err;
+        }
+        long mm = getTaskMm(task);
+        try {
+            if (mm != 0 && mm != getLong(current + TaskStruct.MM) && !Ptrace.ptraceMayAccess(g, current, task, mode)) {
+                mmput(g.mm, mm);
+                mm = -Errno.EACCES;
+            }
+        } finally {
+            Rwsem.upRead(lock);
+        }
         return mm;
     }
 

@@ -586,6 +586,24 @@ public final class Files {
         }
     }
 
+    /**
+     * __fget_files: the file at {@code fd} of {@code files} with a reference taken under the
+     * table's lock (so a close cannot free it in between), or 0. The caller fputs it.
+     */
+    public static long fget(long files, int fd) {
+        Spinlock.lock(files + FilesStruct.FILE_LOCK);
+        try {
+            final long fdt = filesFdtable(files);
+            if (Integer.compareUnsigned(fd, getInt(fdt + Fdtable.MAX_FDS)) >= 0) {
+                return 0;
+            }
+            final long file = getLong(getLong(fdt + Fdtable.FD) + (long) fd * Long.BYTES);
+            return file == 0 ? 0 : FileTable.getFile(file);
+        } finally {
+            Spinlock.unlock(files + FilesStruct.FILE_LOCK);
+        }
+    }
+
     /** pick_file: takes the file out of {@code fd} and frees the descriptor; 0 when there is none. */
     static long pickFile(long files, int fd) {
         Spinlock.lock(files + FilesStruct.FILE_LOCK);

@@ -16,6 +16,8 @@ import org.kfork.alloc.KmemCache;
 import org.kfork.alloc.SlabFlags;
 import org.kfork.ds.HList;
 import org.kfork.kernel.Globals;
+import org.kfork.kernel.fork.ForkFiles;
+import org.kfork.kernel.fs.Files;
 import org.kfork.kernel.locking.Refcount;
 import org.kfork.kernel.locking.Spinlock;
 import org.kfork.kernel.struct.HlistHead;
@@ -32,6 +34,7 @@ import org.kfork.machine.Abi;
 import org.kfork.machine.Mem;
 import org.kfork.pid.PidRules;
 import org.kfork.sched.Limits;
+import org.kfork.uapi.Errno;
 
 /**
  * kernel/pid.c (Linux 5.12): struct pid, its numbers in every pid namespace and the tasks that
@@ -516,6 +519,26 @@ public final class Pids {
         } finally {
             g.rcu.rcuReadUnlock(t);
         }
+    }
+
+    /**
+     * pidfd_get_pid: the struct pid of current's pidfd {@code fd}, with a reference, or -EBADF
+     * when {@code fd} is no open file of current's table or not a pidfd (pidfd_pid's answer).
+     * (The file's O_NONBLOCK, which 5.12 hands back too, is never set: the model's pidfds come
+     * from CLONE_PIDFD, whose files are O_RDWR | O_CLOEXEC, and there is no pidfd_open.)
+     */
+    public static long pidfdGetPid(Globals g, long current, int fd) {
+        final long files = getLong(current + TaskStruct.FILES);
+        final long file = files == 0 ? 0 : Files.fget(files, fd); // fdget
+        if (file == 0) {
+            return -Errno.EBADF;
+        }
+        final long pid = ForkFiles.pidfdPid(g, file);
+        if (!Errno.isError(pid)) {
+            getPid(pid);
+        }
+        g.fileTable.fput(file); // fdput
+        return pid;
     }
 
     /** find_get_pid: the pid numbered {@code nr} in current's namespace, with a reference, or NULL. */

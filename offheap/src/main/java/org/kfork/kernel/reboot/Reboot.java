@@ -57,7 +57,14 @@ public final class Reboot {
             if (getInt(p + TaskStruct.EXIT_STATE) != 0) {
                 Exit.releaseTask(g, g.initTask, p); // a zombie: do_exit ran, release_task is left
             } else {
-                powerOff(g, p);
+                powerOff(g, p, false);
+            }
+        }
+        // the idle tasks fork_idle made (smpboot's idle_threads): on no list, they go last
+        for (int cpu = 1; cpu < g.idleThreads.length; cpu++) {
+            if (g.idleThreads[cpu] != 0) {
+                powerOff(g, g.idleThreads[cpu], true);
+                g.idleThreads[cpu] = 0;
             }
         }
         g.rcu.rcuBarrier();
@@ -89,8 +96,11 @@ public final class Reboot {
         return out;
     }
 
-    /** do_exit's releases and release_task, for a live task that is not running. */
-    private static void powerOff(Globals g, long p) {
+    /**
+     * do_exit's releases and release_task, for a live task that is not running; an idle task
+     * (fork_idle) holds no pid but init_struct_pid and is on no list, so it leaves none.
+     */
+    private static void powerOff(Globals g, long p, boolean idle) {
         final boolean leader = getLong(p + TaskStruct.GROUP_LEADER) == p;
         final long sig = getLong(p + TaskStruct.SIGNAL);
         putInt(p + TaskStruct.FLAGS, getInt(p + TaskStruct.FLAGS) | TaskFlags.PF_EXITING);
@@ -121,6 +131,21 @@ public final class Reboot {
         final long sighand = getLong(p + TaskStruct.SIGHAND);
         Spinlock.lock(sighand + SighandStruct.SIGLOCK);
         putInt(sig + SignalStruct.NR_THREADS, getInt(sig + SignalStruct.NR_THREADS) - 1);
+        if (!idle) {
+            unlinkTask(g, p, leader);
+        }
+        putLong(p + TaskStruct.SIGHAND, 0);
+        Spinlock.unlock(sighand + SighandStruct.SIGLOCK);
+        g.tasklistLock.writeLock().unlock();
+        ForkSignal.__cleanupSighand(g, sighand);
+        Mem.putLongVolatile(p + TaskStruct.STATE, TaskState.TASK_DEAD);
+        g.forkInit.stacks().putTaskStack(p, g.cpus.current());
+        Exit.putTaskStructRcuUser(g, p); // release_task's
+        Exit.putTaskStructRcuUser(g, p); // the last schedule's
+    }
+
+    /** release_task's unhashing, under tasklist_lock and the siglock: pids, lists, counters. */
+    private static void unlinkTask(Globals g, long p, boolean leader) {
         if (leader) {
             final long pid = getLong(p + TaskStruct.THREAD_PID);
             final long ns = Pids.nsOfPid(pid);
@@ -145,14 +170,6 @@ public final class Reboot {
         IntrusiveList.delRcu(p + TaskStruct.THREAD_GROUP);
         IntrusiveList.delRcu(p + TaskStruct.THREAD_NODE);
         g.nrThreads--;
-        putLong(p + TaskStruct.SIGHAND, 0);
-        Spinlock.unlock(sighand + SighandStruct.SIGLOCK);
-        g.tasklistLock.writeLock().unlock();
-        ForkSignal.__cleanupSighand(g, sighand);
-        Mem.putLongVolatile(p + TaskStruct.STATE, TaskState.TASK_DEAD);
-        g.forkInit.stacks().putTaskStack(p, g.cpus.current());
-        Exit.putTaskStructRcuUser(g, p); // release_task's
-        Exit.putTaskStructRcuUser(g, p); // the last schedule's
     }
 
     /**
