@@ -287,9 +287,9 @@ final class KernelPair implements AutoCloseable {
             }
         }
         if (created) {
-            for (String derived : new String[] {"slab.nr_caches", "percpu.used_bytes"}) {
-                if (before.containsKey(derived)) {
-                    a.put(derived, before.get(derived));
+            for (String key : before.keySet()) {
+                if (key.endsWith("slab.nr_caches") || key.endsWith("percpu.used_bytes")) {
+                    a.put(key, before.get(key));
                 }
             }
         }
