@@ -189,6 +189,11 @@ public final class Differential {
      * the kernels still differ; at most {@link #SHRINK_RUNS} runs.
      */
     public static String shrink(String script) {
+        return shrink(script, Differential::differs);
+    }
+
+    /** {@link #shrink(String)} with any test of "still fails". */
+    public static String shrink(String script, java.util.function.Predicate<String> fails) {
         List<String> lines = new ArrayList<>(List.of(script.split("\n")));
         int runs = 0;
         for (int chunk = Math.max(1, lines.size() / 2); chunk >= 1 && runs < SHRINK_RUNS; chunk /= 2) {
@@ -202,7 +207,7 @@ public final class Differential {
                         continue;
                     }
                     runs++;
-                    if (differs(String.join("\n", cut) + "\n")) {
+                    if (fails.test(String.join("\n", cut) + "\n")) {
                         lines = cut;
                         removed = true;
                         break;

@@ -452,7 +452,9 @@ public final class HeapExit {
                 final HeapTask p = ((HeapTask.Link) n).task;
                 for (HeapTask t = firstThread(p); t != null; t = nextThreadOf(p, t)) {
                     if (HeapWait.fatalSignalPending(t) && !inCall(t) && (t.flags & TaskFlags.PF_EXITING) == 0
-                        && t.exitState == 0) {
+                        && t.exitState == 0
+                        // claimed, as a call would claim it (see Exit.nextIdleDoomed)
+                        && !t.testAndSetTskThreadFlag(TIF_IN_CALL)) {
                         return HeapForkTask.getTaskStruct(t);
                     }
                 }
@@ -468,6 +470,7 @@ public final class HeapExit {
         int n = 0;
         for (HeapTask t; (t = nextIdleDoomed(g)) != null; n++) {
             fatalSignalExit(g, t);
+            setInCall(t, false);
             HeapForkTask.putTaskStruct(g, t);
         }
         return n;
