@@ -160,7 +160,7 @@ final class KernelPair implements AutoCloseable {
         }
         tally.result(kind.call(), r[0]);
         tally.result(kind.call(), r[1]);
-        if (r[0] != r[1]) {
+        if (r[0] != r[1] && !(mayVfork && killedByTheChildsExitSignal(r[0], r[1]))) {
             tally.finding(Finding.MISMATCH, what.get() + ": offheap " + r[0] + ", heap " + r[1] + " (" + repro + ")");
         }
         for (long x : r) {
@@ -170,6 +170,17 @@ final class KernelPair implements AutoCloseable {
             }
         }
         return r[0];
+    }
+
+    /**
+     * A vfork whose child's exit signal is fatal (an RT signal, say): the child's exit wakes the
+     * parent in mm_release, then exit_notify sends the signal. Whether the parent is still inside
+     * the call when it lands (the call returns KILLED) or has just returned the child's pid (and
+     * is killed next, outside the call) is a race in 5.12 too; the parent dies either way, so the
+     * two results are the same outcome.
+     */
+    private static boolean killedByTheChildsExitSignal(long a, long b) {
+        return a == Kernel.KILLED && b > 0 || b == Kernel.KILLED && a > 0;
     }
 
     /** The value {@link #call} returns when a kernel threw. */

@@ -41,18 +41,10 @@ public final class Storm {
     private final Tally tally;
     private final long seed;
 
-    private final boolean namespaces;
-
     /** A storm reporting to {@code tally}; {@code seed} seeds each thread's choice of operations. */
     public Storm(Tally tally, long seed) {
-        this(tally, seed, true);
-    }
-
-    /** As {@link #Storm(Tally, long)}; without {@code namespaces}, no pid namespace is made. */
-    public Storm(Tally tally, long seed, boolean namespaces) {
         this.tally = tally;
         this.seed = seed;
-        this.namespaces = namespaces;
     }
 
     /**
@@ -183,7 +175,7 @@ public final class Storm {
                     calls++;
                     expect0("exit", k.exit((int) t, 0), repro); // exit_signal -1: autoreaped
                 }
-            } else if (this.namespaces && (namespaces || op >= 97)) {
+            } else if (namespaces || op >= 97) {
                 calls += pidNamespace(k, worker, rnd, faults, repro);
             }
         }

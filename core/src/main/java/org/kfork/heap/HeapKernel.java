@@ -622,9 +622,15 @@ public final class HeapKernel implements Kernel {
         return HeapSlabinfo.slabinfo(objectCounts());
     }
 
+    /**
+     * As off-heap, where Kmem.quiesce runs RCU's quiesce first: rcu_barrier until nothing is
+     * pending, since callbacks queue callbacks (a task's or a pid's last put frees its cred or its
+     * pid namespace through call_rcu again) that one barrier does not wait for.
+     */
     @Override
     public Map<String, Long> objectCounts() {
         g.rcu.rcuBarrier();
+        g.rcu.quiesce();
         return g.objectCounts();
     }
 

@@ -370,7 +370,12 @@ public final class HeapExit {
         if (mm == null) {
             return;
         }
-        HeapForkMm.mmgrab(mm);
+        g.mm.bkl().lock(); // a plain count: the big lock guards it, as in HeapMm
+        try {
+            HeapForkMm.mmgrab(mm);
+        } finally {
+            g.mm.bkl().unlock();
+        }
         if (tsk.activeMm != mm) {
             throw new IllegalStateException("exit_mm: mm is not active_mm");
         }
