@@ -16,6 +16,7 @@ import org.kfork.heap.cred.HeapCreds;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.cred.HeapUcount;
 import org.kfork.heap.events.HeapProcConnector;
+import org.kfork.exit.ShutdownReaper;
 import org.kfork.exit.WaitOpts;
 import org.kfork.heap.exec.HeapExec;
 import org.kfork.heap.exit.HeapExit;
@@ -43,6 +44,7 @@ import org.kfork.sched.TaskState;
 import org.kfork.smp.CurrentCpu;
 import org.kfork.sched.CallsInFlight;
 import org.kfork.sched.WaitResult;
+import org.kfork.sched.ThreadInfoFlags;
 import org.kfork.uapi.Capabilities;
 import org.kfork.uapi.CloneFlags;
 import org.kfork.uapi.Errno;
@@ -656,10 +658,12 @@ public final class HeapKernel implements Kernel {
         g.close();
     }
 
+    /** See the off-heap twin: SIGKILL to all but init, the calls end, the killed exit while init reaps. */
     private void drainCalls() {
+        final HeapTask init;
         g.tasklistLock.readLock().lock();
         try {
-            final HeapTask init = HeapProcArray.findTask(g, 1);
+            init = HeapProcArray.findTask(g, 1);
             final HeapIntrusiveList head = g.initTask.tasks;
             for (HeapIntrusiveList n = head.next(); n != head; n = n.next()) {
                 final HeapTask p = ((HeapTask.Link) n).task;
@@ -671,7 +675,12 @@ public final class HeapKernel implements Kernel {
             g.tasklistLock.readLock().unlock();
         }
         inflight.awaitNone(CLOSE_WAIT_NANOS);
-        // the killed tasks outside any call exit (do_exit), leaving zombies for kernel_power_off
+        final Thread reaper = ShutdownReaper.start(name(), () -> {
+            init.clearTskThreadFlag(ThreadInfoFlags.TIF_SIGPENDING);
+            return HeapExitWait.kernelWait4(g, init, -1, org.kfork.uapi.Wait.__WALL, new WaitOpts());
+        });
+        // the killed tasks outside any call exit (do_exit); kernel_power_off releases what is left
         HeapExit.exitIdleTasks(g);
+        ShutdownReaper.join(reaper, CLOSE_WAIT_NANOS);
     }
 }

@@ -22,6 +22,7 @@ import org.kfork.kernel.cred.Capability;
 import org.kfork.kernel.cred.Creds;
 import org.kfork.kernel.cred.Ucount;
 import org.kfork.kernel.events.ProcConnector;
+import org.kfork.exit.ShutdownReaper;
 import org.kfork.exit.WaitOpts;
 import org.kfork.kernel.exec.Exec;
 import org.kfork.kernel.exit.Exit;
@@ -50,6 +51,7 @@ import org.kfork.mm.Overcommit;
 import org.kfork.pid.PidRules;
 import org.kfork.proc.Sysctls;
 import org.kfork.sched.TaskState;
+import org.kfork.sched.ThreadInfoFlags;
 import org.kfork.smp.CurrentCpu;
 import org.kfork.sched.CallsInFlight;
 import org.kfork.sched.WaitResult;
@@ -726,11 +728,15 @@ public final class OffHeapKernel implements Kernel {
         machine.close();
     }
 
-    /** SIGKILL to every task but init, then the calls in flight return and the killed tasks exit. */
+    /**
+     * SIGKILL to every task but init, then the calls in flight return and the killed tasks exit,
+     * while init reaps its children on a thread of its own ({@link ShutdownReaper}).
+     */
     private void drainCalls() {
+        final long init;
         g.tasklistLock.readLock().lock();
         try {
-            final long init = ProcArray.findTask(g, 1);
+            init = ProcArray.findTask(g, 1);
             final long head = g.initTask + TaskStruct.TASKS;
             for (long n = IntrusiveList.next(head); n != head; n = IntrusiveList.next(n)) {
                 final long p = n - TaskStruct.TASKS;
@@ -742,7 +748,12 @@ public final class OffHeapKernel implements Kernel {
             g.tasklistLock.readLock().unlock();
         }
         inflight.awaitNone(CLOSE_WAIT_NANOS);
-        // the killed tasks outside any call exit (do_exit), leaving zombies for kernel_power_off
+        final Thread reaper = ShutdownReaper.start(name(), () -> {
+            SchedCore.clearTskThreadFlag(init, ThreadInfoFlags.TIF_SIGPENDING);
+            return ExitWait.kernelWait4(g, init, -1, org.kfork.uapi.Wait.__WALL, new WaitOpts());
+        });
+        // the killed tasks outside any call exit (do_exit); kernel_power_off releases what is left
         Exit.exitIdleTasks(g);
+        ShutdownReaper.join(reaper, CLOSE_WAIT_NANOS);
     }
 }

@@ -149,6 +149,41 @@ class StressTest {
     }
 
     /**
+     * Defect found by the differential (scenario seeds 3 and 20, both kernels): close hung in
+     * zap_pid_ns_processes. pid 1 unshared CLONE_NEWPID, so its next child was the namespace's
+     * init and the one after a task of that namespace whose parent is pid 1, outside it. close
+     * made the init exit, and zap waited for the other task's pid to go, which only its parent
+     * reaping it does; pid 1's user space never ran again. Now close lets init reap its children on
+     * a thread of its own while the killed tasks exit (ShutdownReaper).
+     */
+    @Test
+    void closeEndsWhenANamespaceHasATaskWhoseParentIsPidOne() throws InterruptedException {
+        for (String impl : new String[] {"offheap", "heap"}) {
+            final Kernel k = Kernels.boot(impl, ScriptRunner.config(64L << 20, 2));
+            assertEquals(0, k.unshare(1, CloneFlags.CLONE_NEWPID), impl);
+            final int nsInit = (int) k.fork(1);
+            final int outsidersChild = (int) k.fork(1);
+            assertTrue(nsInit > 0 && outsidersChild > 0, impl + ": forks " + nsInit + ", " + outsidersChild);
+            assertEquals(0, k.exit(outsidersChild, 0), impl); // a zombie of pid 1, its pid still in the namespace
+            final Throwable[] failure = new Throwable[1];
+            final Thread closer = new Thread(() -> {
+                try {
+                    k.close();
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            }, "close-" + impl);
+            closer.setDaemon(true);
+            closer.start();
+            closer.join(30_000);
+            assertTrue(!closer.isAlive(), impl + ": close still runs after 30 s");
+            if (failure[0] != null) {
+                throw new AssertionError(impl + ": close: " + failure[0], failure[0]);
+            }
+        }
+    }
+
+    /**
      * Defect found by the storms: two threads making calls at once each ran exitIdleTasks when
      * their call finished, both picked the same killed task (a pid namespace's child, killed by
      * its init's exit) and both made it exit: "do_exit: recursive exit". A task is now claimed,
