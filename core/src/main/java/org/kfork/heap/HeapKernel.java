@@ -32,6 +32,7 @@ import org.kfork.heap.mm.HeapUaccess;
 import org.kfork.heap.pid.HeapPids;
 import org.kfork.heap.proc.HeapProcArray;
 import org.kfork.heap.reboot.HeapReboot;
+import org.kfork.heap.signal.HeapSignal;
 import org.kfork.heap.signal.HeapSignalCalls;
 import org.kfork.heap.signal.HeapSignalDelivery;
 import org.kfork.heap.sys.HeapSys;
@@ -668,7 +669,8 @@ public final class HeapKernel implements Kernel {
             for (HeapIntrusiveList n = head.next(); n != head; n = n.next()) {
                 final HeapTask p = ((HeapTask.Link) n).task;
                 if (p != init) {
-                    HeapSignalCalls.sendSig(g, g.initTask, Signals.SIGKILL, p, true);
+                    // group-directed, as kill(-1, SIGKILL) is: a zombie leader's live threads die too
+                    HeapSignalCalls.groupSendSigInfo(g, g.initTask, Signals.SIGKILL, HeapSignal.SEND_SIG_PRIV, p, PidRules.PIDTYPE_MAX);
                 }
             }
         } finally {

@@ -37,6 +37,7 @@ import org.kfork.kernel.pid.Pids;
 import org.kfork.kernel.proc.ProcArray;
 import org.kfork.kernel.reboot.Reboot;
 import org.kfork.kernel.sched.SchedCore;
+import org.kfork.kernel.signal.Signal;
 import org.kfork.kernel.signal.SignalCalls;
 import org.kfork.kernel.signal.SignalDelivery;
 import org.kfork.kernel.struct.KernelCloneArgs;
@@ -741,7 +742,8 @@ public final class OffHeapKernel implements Kernel {
             for (long n = IntrusiveList.next(head); n != head; n = IntrusiveList.next(n)) {
                 final long p = n - TaskStruct.TASKS;
                 if (p != init) {
-                    SignalCalls.sendSig(g, g.initTask, Signals.SIGKILL, p, true);
+                    // group-directed, as kill(-1, SIGKILL) is: a zombie leader's live threads die too
+                    SignalCalls.groupSendSigInfo(g, g.initTask, Signals.SIGKILL, Signal.SEND_SIG_PRIV, p, PidRules.PIDTYPE_MAX);
                 }
             }
         } finally {
