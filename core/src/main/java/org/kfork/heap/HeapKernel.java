@@ -16,6 +16,8 @@ import org.kfork.heap.cred.HeapCreds;
 import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.cred.HeapUcount;
 import org.kfork.heap.events.HeapProcConnector;
+import org.kfork.exit.ShutdownReaper;
+import org.kfork.exit.WaitOpts;
 import org.kfork.heap.exec.HeapExec;
 import org.kfork.heap.exit.HeapExit;
 import org.kfork.heap.exit.HeapExitWait;
@@ -29,6 +31,7 @@ import org.kfork.heap.pid.HeapPids;
 import org.kfork.heap.proc.HeapProcArray;
 import org.kfork.heap.proc.HeapProcMeminfo;
 import org.kfork.heap.reboot.HeapReboot;
+import org.kfork.heap.signal.HeapSignal;
 import org.kfork.heap.signal.HeapSignalCalls;
 import org.kfork.heap.sys.HeapSys;
 import org.kfork.mm.MmArgs;
@@ -37,6 +40,7 @@ import org.kfork.mm.Overcommit;
 import org.kfork.pid.PidRules;
 import org.kfork.proc.Sysctls;
 import org.kfork.smp.CurrentCpu;
+import org.kfork.sched.ThreadInfoFlags;
 import org.kfork.uapi.Capabilities;
 import org.kfork.uapi.CloneFlags;
 import org.kfork.uapi.Errno;
@@ -622,9 +626,15 @@ public final class HeapKernel implements Kernel {
         return HeapProcMeminfo.meminfo(g);
     }
 
+    /**
+     * As off-heap, where Kmem.quiesce runs RCU's quiesce first: rcu_barrier until nothing is
+     * pending, since callbacks queue callbacks (a task's or a pid's last put frees its cred or its
+     * pid namespace through call_rcu again) that one barrier does not wait for.
+     */
     @Override
     public Map<String, Long> objectCounts() {
         g.rcu.rcuBarrier();
+        g.rcu.quiesce();
         return g.objectCounts();
     }
 
@@ -649,22 +659,30 @@ public final class HeapKernel implements Kernel {
         g.close();
     }
 
+    /** See the off-heap twin: SIGKILL to all but init, the calls end, the killed exit while init reaps. */
     private void drainCalls() {
+        final HeapTask init;
         g.tasklistLock.readLock().lock();
         try {
-            final HeapTask init = HeapProcArray.findTask(g, 1);
+            init = HeapProcArray.findTask(g, 1);
             final HeapIntrusiveList head = g.initTask.tasks;
             for (HeapIntrusiveList n = head.next(); n != head; n = n.next()) {
                 final HeapTask p = ((HeapTask.Link) n).task;
                 if (p != init) {
-                    HeapSignalCalls.sendSig(g, g.initTask, Signals.SIGKILL, p, true);
+                    // group-directed, as kill(-1, SIGKILL) is: a zombie leader's live threads die too
+                    HeapSignalCalls.groupSendSigInfo(g, g.initTask, Signals.SIGKILL, HeapSignal.SEND_SIG_PRIV, p, PidRules.PIDTYPE_MAX);
                 }
             }
         } finally {
             g.tasklistLock.readLock().unlock();
         }
         sys.awaitNone(CLOSE_WAIT_NANOS);
-        // the killed tasks outside any call exit (do_exit), leaving zombies for kernel_power_off
+        final Thread reaper = ShutdownReaper.start(name(), () -> {
+            init.clearTskThreadFlag(ThreadInfoFlags.TIF_SIGPENDING);
+            return HeapExitWait.kernelWait4(g, init, -1, org.kfork.uapi.Wait.__WALL, new WaitOpts());
+        });
+        // the killed tasks outside any call exit (do_exit); kernel_power_off releases what is left
         HeapExit.exitIdleTasks(g);
+        ShutdownReaper.join(reaper, CLOSE_WAIT_NANOS);
     }
 }

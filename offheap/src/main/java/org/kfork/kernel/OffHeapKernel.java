@@ -21,6 +21,8 @@ import org.kfork.kernel.cred.Capability;
 import org.kfork.kernel.cred.Creds;
 import org.kfork.kernel.cred.Ucount;
 import org.kfork.kernel.events.ProcConnector;
+import org.kfork.exit.ShutdownReaper;
+import org.kfork.exit.WaitOpts;
 import org.kfork.kernel.exec.Exec;
 import org.kfork.kernel.exit.Exit;
 import org.kfork.kernel.exit.ExitWait;
@@ -33,6 +35,8 @@ import org.kfork.kernel.pid.Pids;
 import org.kfork.kernel.proc.ProcArray;
 import org.kfork.kernel.proc.ProcMeminfo;
 import org.kfork.kernel.reboot.Reboot;
+import org.kfork.kernel.sched.SchedCore;
+import org.kfork.kernel.signal.Signal;
 import org.kfork.kernel.signal.SignalCalls;
 import org.kfork.kernel.struct.Rusage;
 import org.kfork.kernel.struct.TaskStruct;
@@ -44,6 +48,7 @@ import org.kfork.mm.Mman;
 import org.kfork.mm.Overcommit;
 import org.kfork.pid.PidRules;
 import org.kfork.proc.Sysctls;
+import org.kfork.sched.ThreadInfoFlags;
 import org.kfork.smp.CurrentCpu;
 import org.kfork.uapi.Capabilities;
 import org.kfork.uapi.CloneFlags;
@@ -761,23 +766,33 @@ public final class OffHeapKernel implements Kernel {
         machine.close();
     }
 
-    /** SIGKILL to every task but init, then the calls in flight return and the killed tasks exit. */
+    /**
+     * SIGKILL to every task but init, then the calls in flight return and the killed tasks exit,
+     * while init reaps its children on a thread of its own ({@link ShutdownReaper}).
+     */
     private void drainCalls() {
+        final long init;
         g.tasklistLock.readLock().lock();
         try {
-            final long init = ProcArray.findTask(g, 1);
+            init = ProcArray.findTask(g, 1);
             final long head = g.initTask + TaskStruct.TASKS;
             for (long n = IntrusiveList.next(head); n != head; n = IntrusiveList.next(n)) {
                 final long p = n - TaskStruct.TASKS;
                 if (p != init) {
-                    SignalCalls.sendSig(g, g.initTask, Signals.SIGKILL, p, true);
+                    // group-directed, as kill(-1, SIGKILL) is: a zombie leader's live threads die too
+                    SignalCalls.groupSendSigInfo(g, g.initTask, Signals.SIGKILL, Signal.SEND_SIG_PRIV, p, PidRules.PIDTYPE_MAX);
                 }
             }
         } finally {
             g.tasklistLock.readLock().unlock();
         }
         sys.awaitNone(CLOSE_WAIT_NANOS);
-        // the killed tasks outside any call exit (do_exit), leaving zombies for kernel_power_off
+        final Thread reaper = ShutdownReaper.start(name(), () -> {
+            SchedCore.clearTskThreadFlag(init, ThreadInfoFlags.TIF_SIGPENDING);
+            return ExitWait.kernelWait4(g, init, -1, org.kfork.uapi.Wait.__WALL, new WaitOpts());
+        });
+        // the killed tasks outside any call exit (do_exit); kernel_power_off releases what is left
         Exit.exitIdleTasks(g);
+        ShutdownReaper.join(reaper, CLOSE_WAIT_NANOS);
     }
 }

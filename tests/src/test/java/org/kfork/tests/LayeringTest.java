@@ -33,7 +33,7 @@ class LayeringTest {
     /** The packages of offheap and bench. */
     private static final String[] OFFHEAP_AND_TOOLS = {
         "org.kfork.machine..", "org.kfork.alloc..", "org.kfork.ds..", "org.kfork.kernel..", "org.kfork.bench..",
-        "org.kfork.cli.."};
+        "org.kfork.cli..", "org.kfork.stress.."};
     private static final String FIXTURE = "AllocImportsKernelFixture";
 
     /** Main classes only: no test classes of any module (a test-jar included). */
@@ -55,7 +55,7 @@ class LayeringTest {
         .layer("alloc").definedBy("org.kfork.alloc..")
         .layer("ds").definedBy("org.kfork.ds..")
         .layer("kernel").definedBy("org.kfork.kernel..")
-        .layer("tools").definedBy("org.kfork.bench..", "org.kfork.cli..")
+        .layer("tools").definedBy("org.kfork.bench..", "org.kfork.cli..", "org.kfork.stress..")
         .whereLayer("tools").mayNotBeAccessedByAnyLayer()
         .whereLayer("kernel").mayOnlyBeAccessedByLayers("tools")
         .whereLayer("alloc").mayOnlyBeAccessedByLayers("ds", "kernel", "tools")

@@ -382,7 +382,12 @@ public final class HeapExit {
         if (mm == null) {
             return;
         }
-        HeapForkMm.mmgrab(mm);
+        g.mm.bkl().lock(); // a plain count: the big lock guards it, as in HeapMm
+        try {
+            HeapForkMm.mmgrab(mm);
+        } finally {
+            g.mm.bkl().unlock();
+        }
         if (tsk.activeMm != mm) {
             throw new IllegalStateException("exit_mm: mm is not active_mm");
         }
@@ -464,7 +469,9 @@ public final class HeapExit {
                 final HeapTask p = ((HeapTask.Link) n).task;
                 for (HeapTask t = firstThread(p); t != null; t = nextThreadOf(p, t)) {
                     if (HeapWait.fatalSignalPending(t) && !inCall(t) && (t.flags & TaskFlags.PF_EXITING) == 0
-                        && t.exitState == 0) {
+                        && t.exitState == 0
+                        // claimed, as a call would claim it (see Exit.nextIdleDoomed)
+                        && !t.testAndSetTskThreadFlag(TIF_IN_CALL)) {
                         return HeapForkTask.getTaskStruct(t);
                     }
                 }
@@ -480,6 +487,7 @@ public final class HeapExit {
         int n = 0;
         for (HeapTask t; (t = nextIdleDoomed(g)) != null; n++) {
             fatalSignalExit(g, t);
+            setInCall(t, false);
             HeapForkTask.putTaskStruct(g, t);
         }
         return n;

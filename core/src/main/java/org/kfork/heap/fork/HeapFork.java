@@ -87,7 +87,12 @@ public final class HeapFork {
         }
         final HeapMmStruct mm;
         if ((cloneFlags & CLONE_VM) != 0) {
-            HeapForkMm.mmget(oldmm);
+            g.mm.bkl().lock(); // a plain count: the big lock guards it, as in HeapMm
+            try {
+                HeapForkMm.mmget(oldmm);
+            } finally {
+                g.mm.bkl().unlock();
+            }
             mm = oldmm;
         } else {
             mm = HeapForkMm.dupMm(g.mm, oldmm, tsk, DupMode.APPEND);

@@ -232,23 +232,37 @@ public final class HeapForkMm {
         mm.mmCount++;
     }
 
-    /** mmdrop (the caller holds the big lock). */
+    /**
+     * mmdrop: takes the big lock itself, as mmput does (do_exit's last context switch and exec
+     * drop active_mm outside it); the last reference's __mmdrop counts the frees, which another
+     * thread's dup_mm counts its allocations against under the same lock.
+     */
     public static void mmdrop(HeapMmSystem sys, HeapMmStruct mm) {
-        if (mm.mmCount <= 0) {
-            throw MmDebug.putOfDeadCount("mmdrop: mm_count", mm.mmCount);
-        }
-        if (--mm.mmCount == 0) {
-            mmdropFinal(sys, mm);
+        sys.bkl().lock();
+        try {
+            if (mm.mmCount <= 0) {
+                throw MmDebug.putOfDeadCount("mmdrop: mm_count", mm.mmCount);
+            }
+            if (--mm.mmCount == 0) {
+                mmdropFinal(sys, mm);
+            }
+        } finally {
+            sys.bkl().unlock();
         }
     }
 
-    /** mmdrop_async: the last reference's __mmdrop runs on the system's work queue (the caller holds the big lock). */
+    /** mmdrop_async: takes the big lock itself; the last reference's __mmdrop runs on the system's work queue. */
     public static void mmdropAsync(HeapMmSystem sys, HeapMmStruct mm) {
-        if (mm.mmCount <= 0) {
-            throw MmDebug.putOfDeadCount("mmdrop_async: mm_count", mm.mmCount);
-        }
-        if (--mm.mmCount == 0) {
-            sys.workQueue().schedule(() -> sys.locked(() -> mmdropFinal(sys, mm)));
+        sys.bkl().lock();
+        try {
+            if (mm.mmCount <= 0) {
+                throw MmDebug.putOfDeadCount("mmdrop_async: mm_count", mm.mmCount);
+            }
+            if (--mm.mmCount == 0) {
+                sys.workQueue().schedule(() -> sys.locked(() -> mmdropFinal(sys, mm)));
+            }
+        } finally {
+            sys.bkl().unlock();
         }
     }
 
@@ -290,20 +304,25 @@ public final class HeapForkMm {
     /**
      * mm_alloc: a cleared, initialised mm on init_user_ns, or null without memory. Unlike 5.12's,
      * it also sets the task size and the mmap bases, which exec's setup_new_exec would (docs/mm.md
-     * lists the deviation).
+     * lists the deviation). Takes the big lock itself.
      */
     public static HeapMmStruct mmAlloc(HeapMmSystem sys) {
-        if (!sys.alloc(HeapMmSystem.MM)) {
-            return null;
+        sys.bkl().lock(); // the counts of the mm and its pgd (exec calls this outside the lock)
+        try {
+            if (!sys.alloc(HeapMmSystem.MM)) {
+                return null;
+            }
+            HeapMmStruct mm = new HeapMmStruct();
+            if (mmInit(sys, mm, null, HeapMmSystem.INIT_USER_NS, null) == null) {
+                return null;
+            }
+            mm.taskSize = Mman.TASK_SIZE;
+            mm.mmapBase = Mman.MMAP_BASE;
+            mm.mmapLegacyBase = Mman.TASK_UNMAPPED_BASE;
+            return mm;
+        } finally {
+            sys.bkl().unlock();
         }
-        HeapMmStruct mm = new HeapMmStruct();
-        if (mmInit(sys, mm, null, HeapMmSystem.INIT_USER_NS, null) == null) {
-            return null;
-        }
-        mm.taskSize = Mman.TASK_SIZE;
-        mm.mmapBase = Mman.MMAP_BASE;
-        mm.mmapLegacyBase = Mman.TASK_UNMAPPED_BASE;
-        return mm;
     }
 
     /** __mmput: exit_mmap, the exe_file and binfmt references go, then mmdrop. */

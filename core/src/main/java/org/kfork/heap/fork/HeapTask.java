@@ -751,6 +751,18 @@ public class HeapTask extends HeapCallbackHead {
         } while ((old & (1L << flag)) == 0 && !THREAD_INFO_FLAGS.compareAndSet(this, old, old | (1L << flag)));
     }
 
+    /** test_and_set_tsk_thread_flag: an atomic test_and_set_bit; true if the flag was set already. */
+    public boolean testAndSetTskThreadFlag(int flag) {
+        long old;
+        do {
+            old = threadInfoFlags;
+            if ((old & (1L << flag)) != 0) {
+                return true;
+            }
+        } while (!THREAD_INFO_FLAGS.compareAndSet(this, old, old | (1L << flag)));
+        return false;
+    }
+
     /** clear_tsk_thread_flag: an atomic clear_bit. */
     public void clearTskThreadFlag(int flag) {
         long old;

@@ -181,8 +181,13 @@ public final class HeapMmSystem implements MmSystem {
         return files;
     }
 
-    /** Whether the failslab hook lets an allocation from {@code cache} succeed; counts it if so. */
+    /**
+     * Whether the failslab hook lets an allocation from {@code cache} succeed; counts it if so.
+     * The counts are plain longs guarded by the big lock (lockdep_assert_held: an unlocked count
+     * would lose updates when two threads fork and exit at once).
+     */
     public boolean alloc(int cache) {
+        assertBklHeld("alloc", cache);
         if (failSlab.shouldFail()) {
             return false;
         }
@@ -190,10 +195,17 @@ public final class HeapMmSystem implements MmSystem {
         return true;
     }
 
-    /** Counts a free into {@code cache}. */
+    /** Counts a free into {@code cache} (under the big lock, as {@link #alloc}). */
     public void freed(int cache) {
+        assertBklHeld("free", cache);
         if (--live[cache] < 0) {
             throw new IllegalStateException("double free in " + NAMES[cache]);
+        }
+    }
+
+    private void assertBklHeld(String what, int cache) {
+        if (!bkl.isHeldByCurrentThread()) {
+            throw new IllegalStateException("the " + what + " of a " + NAMES[cache] + " is counted outside the big lock");
         }
     }
 

@@ -636,7 +636,10 @@ public final class Exit {
                 for (long t = firstThread(p); t != 0; t = nextThreadOf(p, t)) {
                     if (Wait.fatalSignalPending(t) && !inCall(t)
                         && (getInt(t + TaskStruct.FLAGS) & TaskFlags.PF_EXITING) == 0
-                        && getInt(t + TaskStruct.EXIT_STATE) == 0) {
+                        && getInt(t + TaskStruct.EXIT_STATE) == 0
+                        // claimed, as a call would claim it: two threads running exitIdleTasks at
+                        // once (each call's finish does) must not both make the same task exit
+                        && !SchedCore.testAndSetTskThreadFlag(t, TIF_IN_CALL)) {
                         return ForkTask.getTaskStruct(t);
                     }
                 }
@@ -660,6 +663,7 @@ public final class Exit {
         int n = 0;
         for (long t; (t = nextIdleDoomed(g)) != 0; n++) {
             fatalSignalExit(g, t);
+            setInCall(t, false);
             ForkTask.putTaskStruct(g, t);
         }
         return n;

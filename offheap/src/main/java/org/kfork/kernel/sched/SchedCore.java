@@ -413,6 +413,20 @@ public final class SchedCore {
         }
     }
 
+    /** test_and_set_tsk_thread_flag: an atomic test_and_set_bit; true if the flag was set already. */
+    public static boolean testAndSetTskThreadFlag(long t, int flag) {
+        final long w = t + TaskStruct.THREAD_INFO + ThreadInfo.FLAGS;
+        for (;;) {
+            final long old = Mem.getLongVolatile(w);
+            if ((old & 1L << flag) != 0) {
+                return true;
+            }
+            if (Mem.compareAndSetLong(w, old, old | 1L << flag)) {
+                return false;
+            }
+        }
+    }
+
     /** clear_tsk_thread_flag: an atomic clear_bit on thread_info.flags. */
     public static void clearTskThreadFlag(long t, int flag) {
         final long w = t + TaskStruct.THREAD_INFO + ThreadInfo.FLAGS;

@@ -383,10 +383,12 @@ final class HeapExitWorld implements ExitWorld {
         }
         final HeapTask init = task(INIT);
         HeapPidNamespaces.setChildReaper(g.initPidNs, g.initTask);
+        HeapPids.disablePidAllocation(g, g.initPidNs); // see OffHeapExitWorld.close
         init.tgid = -1; // see OffHeapExitWorld.close
         HeapExit.doExit(g, init, 0);
         check(HeapExitWait.kernelWait4(g, g.initTask, -1, org.kfork.uapi.Wait.__WALL, wo) == 1, "reaping init");
         check(g.nrThreads == 0, "nr_threads back to 0");
+        check(g.log.lines().stream().noneMatch(l -> l.contains("free_pid")), "no free_pid warning: " + g.log.lines());
         g.rcu.quiesce();
         final Map<String, Long> after = g.objectCounts();
         if (!after.equals(baseline)) {

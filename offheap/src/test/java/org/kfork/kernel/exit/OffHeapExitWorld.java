@@ -418,14 +418,19 @@ final class OffHeapExitWorld implements ExitWorld {
                 // reaping
             }
             // init itself: 5.12 never lets the global init die; the test undoes it by hand, by
-            // giving the reaper role back to init_task and hiding pid 1 from is_global_init
+            // giving the reaper role back to init_task and hiding pid 1 from is_global_init; the
+            // namespace stops accepting pids first, as zap_pid_ns_processes would have it when its
+            // init dies (free_pid warns when the first pid goes while it still accepts them)
             final long init = task(INIT);
             PidNamespaces.setChildReaper(g.initPidNs, g.initTask);
+            Pids.disablePidAllocation(g, g.initPidNs);
             putInt(init + TaskStruct.TGID, -1);
             final long mm = getLong(init + TaskStruct.MM);
             Exit.doExit(g, init, 0);
             check(ExitWait.kernelWait4(g, g.initTask, -1, org.kfork.uapi.Wait.__WALL, wo) == 1, "reaping init");
             check(g.nrThreads == 0, "nr_threads back to 0");
+            // free_pid warns when a namespace loses its first pid while it has a reaper and still accepts pids
+            check(g.log.lines().stream().noneMatch(l -> l.contains("free_pid")), "no free_pid warning: " + g.log.lines());
             check(mm != 0, "init had an mm");
             LeakCheck.assertNoLeak(baseline, LeakCheck.quiescedSnapshot(machine));
         } finally {

@@ -201,6 +201,11 @@ final class HeapForkWorld implements ForkWorld {
         final HeapSighandStruct sighand = p.sighand;
         sighand.siglock.lock();
         sig.nrThreads--;
+        final HeapPid pid = p.threadPid();
+        final HeapPidNamespace ns = pid == null ? null : HeapPids.nsOfPid(pid);
+        if (leader && ns != null && HeapPidNamespaces.childReaper(ns) == p) {
+            HeapPids.disablePidAllocation(g, ns); // before the reaper's pid goes: see OffHeapForkWorld.unfork
+        }
         HeapPids.detachPid(g, p, PidRules.PIDTYPE_PID);
         if (leader) {
             HeapPids.detachPid(g, p, PidRules.PIDTYPE_TGID);
@@ -209,11 +214,6 @@ final class HeapForkWorld implements ForkWorld {
             HeapIntrusiveList.listDel(p.tasks);
             HeapIntrusiveList.listDelInit(p.sibling);
             g.processCounts.decrementAndGet(CurrentCpu.current(g.nrCpus));
-            final HeapPid pid = p.threadPid();
-            final HeapPidNamespace ns = pid == null ? null : HeapPids.nsOfPid(pid);
-            if (ns != null && HeapPidNamespaces.childReaper(ns) == p) {
-                HeapPids.disablePidAllocation(g, ns);
-            }
         }
         HeapIntrusiveList.listDel(p.threadGroup);
         HeapIntrusiveList.listDel(p.threadNode);
@@ -366,5 +366,8 @@ final class HeapForkWorld implements ForkWorld {
             }
         }
         HeapLeakCheck.assertNoLeak(bootBaseline, HeapLeakCheck.quiescedCounts(g));
+        if (g.log.lines().stream().anyMatch(l -> l.contains("free_pid"))) {
+            throw new AssertionError("free_pid warned: " + g.log.lines()); // see OffHeapForkWorld.close
+        }
     }
 }

@@ -225,6 +225,12 @@ final class OffHeapForkWorld implements ForkWorld {
         final long sighand = getLong(p + TaskStruct.SIGHAND);
         Spinlock.lock(sighand + SighandStruct.SIGLOCK);
         putInt(sig + SignalStruct.NR_THREADS, getInt(sig + SignalStruct.NR_THREADS) - 1);
+        final long ns = Pids.nsOfPid(getLong(p + TaskStruct.THREAD_PID));
+        if (leader && ns != 0 && PidNamespaces.childReaper(ns) == p) {
+            // zap_pid_ns_processes' first step, before the reaper's pid goes: free_pid warns when
+            // a namespace's first pid goes while it still accepts pids and has a reaper
+            Pids.disablePidAllocation(g, ns);
+        }
         Pids.detachPid(g, p, PidRules.PIDTYPE_PID);
         if (leader) {
             Pids.detachPid(g, p, PidRules.PIDTYPE_TGID);
@@ -233,10 +239,6 @@ final class OffHeapForkWorld implements ForkWorld {
             IntrusiveList.delRcu(p + TaskStruct.TASKS);
             IntrusiveList.delInit(p + TaskStruct.SIBLING);
             g.forkInit.processCounts().dec(g.cpus.current());
-            final long ns = Pids.nsOfPid(getLong(p + TaskStruct.THREAD_PID));
-            if (ns != 0 && PidNamespaces.childReaper(ns) == p) {
-                Pids.disablePidAllocation(g, ns); // zap_pid_ns_processes' first step
-            }
         }
         IntrusiveList.delRcu(p + TaskStruct.THREAD_GROUP);
         IntrusiveList.delRcu(p + TaskStruct.THREAD_NODE);
@@ -391,5 +393,9 @@ final class OffHeapForkWorld implements ForkWorld {
             }
         }
         LeakCheck.assertNoLeak(bootBaseline, LeakCheck.quiescedSnapshot(machine));
+        // free_pid warns when a namespace loses its first pid while it has a reaper and still accepts pids
+        if (g.log.lines().stream().anyMatch(l -> l.contains("free_pid"))) {
+            throw new AssertionError("free_pid warned: " + g.log.lines());
+        }
     }
 }

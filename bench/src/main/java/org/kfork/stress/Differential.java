@@ -1,0 +1,220 @@
+package org.kfork.stress;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.kfork.api.Kernel;
+import org.kfork.api.KernelConfig;
+import org.kfork.api.Kernels;
+import org.kfork.api.TaskView;
+import org.kfork.script.RunResult;
+import org.kfork.script.Script;
+import org.kfork.script.ScriptError;
+import org.kfork.script.ScriptParser;
+import org.kfork.script.ScriptRunner;
+import org.kfork.stress.Tally.Finding;
+
+/**
+ * The differential run: a generated scenario ({@link ScenarioGenerator}) runs on both kernels,
+ * through the same script runner as {@code kfork run}, and everything user space and /proc can
+ * see must be identical: the transcript and how the run ended, the process tree, every task's
+ * status and maps, and the live objects by kind after rcu_barrier. A difference is shrunk (lines
+ * removed while the difference stays) and reported as the minimal script.
+ */
+public final class Differential {
+    /** The machine of every scenario: small, so that boot is cheap. */
+    static final KernelConfig CONFIG = ScriptRunner.config(64L << 20, 2);
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final int SHRINK_RUNS = 300;
+
+    private final Tally tally;
+
+    /** A differential runner reporting to {@code tally}. */
+    public Differential(Tally tally) {
+        this.tally = tally;
+    }
+
+    private static final long CLOSE_WAIT_MS = 20_000;
+
+    /**
+     * Closes {@code k} on a daemon thread of its own and waits at most {@code ms}: a close that
+     * does not end is a hang (the thread is abandoned), one that throws a leak. Null when clean.
+     */
+    static String closeWithin(Kernel k, long ms) {
+        final String[] failure = new String[1];
+        final Thread t = new Thread(() -> {
+            try {
+                k.close();
+            } catch (RuntimeException e) {
+                failure[0] = "close: " + e + (e.getCause() == null ? "" : " <- " + e.getCause());
+            }
+        }, "stress-close-" + k.name());
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            return "close hang: " + k.name() + " did not close in " + ms + " ms";
+        }
+        return failure[0];
+    }
+
+    /** Everything one kernel showed of a run. */
+    public record Outcome(List<String> transcript, String ended, List<TaskView> tasks, Map<Integer, String> status,
+        Map<Integer, String> maps, Map<String, Long> objects, String failure) {
+    }
+
+    /** Runs {@code script} on a fresh kernel {@code impl} and collects what it shows. */
+    public static Outcome run(String impl, String script) {
+        final Script parsed;
+        try {
+            parsed = ScriptParser.parse("scenario", script);
+        } catch (ScriptError e) {
+            throw new IllegalArgumentException("the generator wrote a script that does not parse: " + e.describe("scenario"), e);
+        }
+        final List<String> transcript = new ArrayList<>();
+        final Kernel k = Kernels.boot(impl, CONFIG);
+        String failure = null;
+        Outcome o = null;
+        try {
+            final RunResult r = new ScriptRunner(k, transcript::add, TIMEOUT).run(parsed);
+            final String ended = r.status() + " " + r.line() + " " + r.message();
+            if (r.cause() != null) {
+                failure = r.cause().toString();
+            }
+            final List<TaskView> tasks = k.tasks();
+            final Map<Integer, String> status = new TreeMap<>();
+            final Map<Integer, String> maps = new TreeMap<>();
+            for (TaskView t : tasks) {
+                status.put(t.pid(), k.procStatus(t.pid()));
+                maps.put(t.pid(), k.procMaps(t.pid()));
+            }
+            o = new Outcome(transcript, ended, tasks, status, maps, k.objectCounts(), failure);
+        } catch (RuntimeException e) {
+            failure = e.toString();
+            o = new Outcome(transcript, "threw", List.of(), Map.of(), Map.of(), Map.of(), failure);
+        } finally {
+            final String closeFailure = closeWithin(k, CLOSE_WAIT_MS);
+            if (closeFailure != null) {
+                o = new Outcome(o == null ? transcript : o.transcript(), o == null ? "close" : o.ended(), o == null ? List.of()
+                    : o.tasks(), o == null ? Map.of() : o.status(), o == null ? Map.of() : o.maps(), o == null ? Map.of()
+                    : o.objects(), closeFailure);
+            }
+        }
+        return o;
+    }
+
+    /** The first difference between two outcomes, or null. Objects are compared on the kinds both count. */
+    public static String difference(Outcome a, Outcome b) {
+        if (!a.transcript().equals(b.transcript())) {
+            for (int i = 0; i < Math.min(a.transcript().size(), b.transcript().size()); i++) {
+                if (!a.transcript().get(i).equals(b.transcript().get(i))) {
+                    return "transcript line " + (i + 1) + ": offheap '" + a.transcript().get(i) + "', heap '"
+                        + b.transcript().get(i) + "'";
+                }
+            }
+            return "transcript length: offheap " + a.transcript().size() + ", heap " + b.transcript().size();
+        }
+        if (!a.ended().equals(b.ended())) {
+            return "run ended: offheap " + a.ended() + ", heap " + b.ended();
+        }
+        if (!a.tasks().equals(b.tasks())) {
+            return "tasks: offheap " + a.tasks() + ", heap " + b.tasks();
+        }
+        if (!a.status().equals(b.status())) {
+            for (Integer pid : a.status().keySet()) {
+                if (!a.status().get(pid).equals(b.status().get(pid))) {
+                    return "/proc/" + pid + "/status:\n" + a.status().get(pid) + "--- heap:\n" + b.status().get(pid);
+                }
+            }
+        }
+        if (!a.maps().equals(b.maps())) {
+            return "maps: offheap " + a.maps() + ", heap " + b.maps();
+        }
+        final Map<String, Long> ao = new TreeMap<>(a.objects());
+        final Map<String, Long> bo = new TreeMap<>(b.objects());
+        ao.keySet().retainAll(b.objects().keySet());
+        bo.keySet().retainAll(a.objects().keySet());
+        if (!ao.equals(bo)) {
+            return "objects: " + KernelPair.diff(ao, bo) + " (offheap -> heap)";
+        }
+        return null;
+    }
+
+    /** Runs one scenario on both kernels and records what it finds. True when it found nothing. */
+    public boolean scenario(String script, String repro) {
+        final Outcome a = run("offheap", script);
+        final Outcome b = run("heap", script);
+        tally.scenario();
+        tally.calls("differential", a.transcript().size() + b.transcript().size());
+        boolean clean = true;
+        for (Outcome o : new Outcome[] {a, b}) {
+            if (o.failure() != null) {
+                clean = false;
+                final Finding kind = o.failure().contains("BadAccessException") ? Finding.BAD_ACCESS
+                    : o.failure().startsWith("close hang") ? Finding.HANG : o.failure().startsWith("close") ? Finding.LEAK
+                    : Finding.EXCEPTION;
+                tally.finding(kind, o.failure() + " (" + repro + ")\n" + script);
+            }
+        }
+        final String d = difference(a, b);
+        if (d != null) {
+            clean = false;
+            final String minimal = shrink(script);
+            tally.finding(Finding.MISMATCH, d + " (" + repro + "); minimal script for kfork run:\n" + minimal);
+        }
+        return clean;
+    }
+
+    /** True if the two kernels differ on {@code script} (or either fails). */
+    public static boolean differs(String script) {
+        try {
+            ScriptParser.parse("scenario", script);
+        } catch (ScriptError e) {
+            return false; // a cut that leaves a variable unbound is no candidate
+        }
+        final Outcome a = run("offheap", script);
+        final Outcome b = run("heap", script);
+        return a.failure() != null || b.failure() != null || difference(a, b) != null;
+    }
+
+    /**
+     * Delta debugging over lines (ddmin): removes chunks of lines, halving the chunk, as long as
+     * the kernels still differ; at most {@link #SHRINK_RUNS} runs.
+     */
+    public static String shrink(String script) {
+        return shrink(script, Differential::differs);
+    }
+
+    /** {@link #shrink(String)} with any test of "still fails". */
+    public static String shrink(String script, java.util.function.Predicate<String> fails) {
+        List<String> lines = new ArrayList<>(List.of(script.split("\n")));
+        int runs = 0;
+        for (int chunk = Math.max(1, lines.size() / 2); chunk >= 1 && runs < SHRINK_RUNS; chunk /= 2) {
+            boolean removed = true;
+            while (removed && runs < SHRINK_RUNS) {
+                removed = false;
+                for (int from = 0; from < lines.size() && runs < SHRINK_RUNS; from += chunk) {
+                    final List<String> cut = new ArrayList<>(lines.subList(0, from));
+                    cut.addAll(lines.subList(Math.min(lines.size(), from + chunk), lines.size()));
+                    if (cut.isEmpty()) {
+                        continue;
+                    }
+                    runs++;
+                    if (fails.test(String.join("\n", cut) + "\n")) {
+                        lines = cut;
+                        removed = true;
+                        break;
+                    }
+                }
+            }
+        }
+        return String.join("\n", lines) + "\n";
+    }
+}
