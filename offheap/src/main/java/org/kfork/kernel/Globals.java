@@ -463,6 +463,11 @@ public final class Globals implements AutoCloseable {
      * Tears down what boot built, in reverse order, after the RCU callbacks still queued, and those
      * they queue, have run (they free into the caches that are about to go: a pid's last put
      * queues its namespaces' frees). A second close does nothing (the machine closes its kernel too).
+     *
+     * <p>Every step runs even when an earlier one throws (a cache that still has objects reports a
+     * leak): the first failure is thrown at the end, the later ones suppressed in it. A step left
+     * out would leave its part running after the machine is gone, as the vfree_atomic worker did,
+     * which then read RAM the next machine had taken.
      */
     @Override
     public void close() {
@@ -470,25 +475,42 @@ public final class Globals implements AutoCloseable {
             return;
         }
         closed = true;
-        rcu.quiesce();
-        AnonInodes.close(this);
-        iocontextCachep.destroy();
-        Nsproxies.nsproxyClose(this);
-        PidNamespaces.close(this);
-        Delayacct.delayacctClose(this);
-        Pids.close(this);
-        sigqueueCachep.destroy();
-        mm.close();
-        FsStructs.closeInitFs(this, initFs);
-        Paths.closeMountTree(this, rootMount);
-        fileTable.close();
-        inodes.close();
-        forkInit.close();
-        SchedCore.schedClose(this);
-        Creds.credClose(this);
-        radixTreeNodes.close();
-        kmallocCaches.close();
-        image.close();
-        crash.close();
+        final Runnable[] steps = {
+            rcu::quiesce,
+            () -> AnonInodes.close(this),
+            iocontextCachep::destroy,
+            () -> Nsproxies.nsproxyClose(this),
+            () -> PidNamespaces.close(this),
+            () -> Delayacct.delayacctClose(this),
+            () -> Pids.close(this),
+            sigqueueCachep::destroy,
+            mm::close,
+            () -> FsStructs.closeInitFs(this, initFs),
+            () -> Paths.closeMountTree(this, rootMount),
+            fileTable::close,
+            inodes::close,
+            forkInit::close,
+            () -> SchedCore.schedClose(this),
+            () -> Creds.credClose(this),
+            radixTreeNodes::close,
+            kmallocCaches::close,
+            image::close,
+            crash::close,
+        };
+        RuntimeException first = null;
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 }
