@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.kfork.alloc.SlabInfo;
 import org.kfork.kernel.Globals;
+import org.kfork.kernel.proc.ProcMeminfo;
+import org.kfork.proc.Meminfo;
 import org.kfork.kernel.struct.Structs;
 import org.kfork.machine.Abi;
 import org.kfork.machine.Machine;
@@ -32,8 +34,8 @@ public final class CrashCore implements AutoCloseable {
     /** The kernel release the image says it comes from. */
     public static final String OSRELEASE = "5.12.0-kfork";
 
-    /** Room kept for the lines after the slab caches (free pages, totalram, CRASHTIME). */
-    private static final int CLOSING_LINES = 160;
+    /** Room kept for the lines after the slab caches (free pages, totalram, meminfo's counters, CRASHTIME). */
+    private static final int CLOSING_LINES = 640;
 
     private final Machine machine;
     /** The block: the header, then the text. */
@@ -159,6 +161,16 @@ public final class CrashCore implements AutoCloseable {
         number(sb, "nr_free_pages", machine.pages().nrFreePages());
         number(sb, "totalram_pages", machine.pages().totalramPages());
         if (crash) {
+            // what /proc/meminfo prints, so that an image's meminfo is the live one's at this moment
+            final Meminfo mi = ProcMeminfo.counters(g);
+            number(sb, "meminfo_slab_reclaimable_pages", mi.slabReclaimablePages);
+            number(sb, "meminfo_slab_unreclaimable_pages", mi.slabUnreclaimablePages);
+            number(sb, "meminfo_kernel_stack_kb", mi.kernelStackKb);
+            number(sb, "meminfo_page_table_pages", mi.pageTablePages);
+            number(sb, "meminfo_commit_limit_pages", mi.commitLimitPages);
+            number(sb, "meminfo_committed_pages", mi.committedPages);
+            number(sb, "meminfo_cached_stacks", mi.cachedStacks);
+            number(sb, "meminfo_percpu_pages", mi.percpuPages);
             sb.append("CRASHTIME=").append(System.currentTimeMillis() / 1000).append('\n');
         }
         return sb.toString();

@@ -45,6 +45,7 @@ import org.kfork.machine.layout.Scalar;
 import org.kfork.machine.layout.StructLayout;
 import org.kfork.mm.VmRules;
 import org.kfork.pid.PidRules;
+import org.kfork.proc.Meminfo;
 import org.kfork.proc.ProcStatus;
 import org.kfork.sched.Limits;
 import org.kfork.uapi.Resource;
@@ -404,18 +405,24 @@ public final class ImageView implements KernelView {
      * pages of every slab cache), in meminfo's format.
      */
     public String meminfo() {
+        // the counters crash_save_vmcoreinfo wrote at the image's save; the slabs from the
+        // KMEM_CACHE lines when an image has no counters (one saved before they were written)
+        final Meminfo mi = new Meminfo();
+        mi.totalramPages = img.number("totalram_pages", 0);
+        mi.freePages = img.number("nr_free_pages", 0);
         long slabPages = 0;
         for (SlabInfo i : slabInfos()) {
             slabPages += i.numSlabs() * i.pagesPerSlab();
         }
-        final long kb = Abi.PAGE_SIZE / 1024;
-        return meminfoLine("MemTotal", img.number("totalram_pages", 0) * kb)
-            + meminfoLine("MemFree", img.number("nr_free_pages", 0) * kb)
-            + meminfoLine("Slab", slabPages * kb);
-    }
-
-    private static String meminfoLine(String name, long kb) {
-        return String.format("%-16s%8d kB%n", name + ":", kb).replace(System.lineSeparator(), "\n");
+        mi.slabReclaimablePages = img.number("meminfo_slab_reclaimable_pages", 0);
+        mi.slabUnreclaimablePages = img.number("meminfo_slab_unreclaimable_pages", slabPages);
+        mi.kernelStackKb = img.number("meminfo_kernel_stack_kb", 0);
+        mi.pageTablePages = img.number("meminfo_page_table_pages", 0);
+        mi.commitLimitPages = img.number("meminfo_commit_limit_pages", 0);
+        mi.committedPages = img.number("meminfo_committed_pages", 0);
+        mi.cachedStacks = img.number("meminfo_cached_stacks", 0);
+        mi.percpuPages = img.number("meminfo_percpu_pages", 0);
+        return mi.format();
     }
 
     /**

@@ -24,6 +24,11 @@ public final class ProcMeminfo {
 
     /** The text of /proc/meminfo. */
     public static String meminfo(Globals g) {
+        return counters(g).format();
+    }
+
+    /** The counters meminfo_proc_show prints, read now (crash_save_vmcoreinfo keeps them in an image too). */
+    public static Meminfo counters(Globals g) {
         final Meminfo mi = new Meminfo();
         final PageAllocator pages = g.machine.pages();
         mi.totalramPages = pages.totalramPages();
@@ -46,6 +51,6 @@ public final class ProcMeminfo {
             mi.cachedStacks += stacks.cachedCount(cpu);
         }
         mi.percpuPages = (long) g.kmem.percpu().nrCpus() * (PerCpu.UNIT_SIZE / Abi.PAGE_SIZE);
-        return mi.format();
+        return mi;
     }
 }

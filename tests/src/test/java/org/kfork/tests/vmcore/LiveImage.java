@@ -21,9 +21,10 @@ import org.kfork.script.ScriptRunner;
 
 /**
  * A machine image made in this JVM (OffHeapKernel.dumpImage) after a script, with what the live
- * kernel showed at that moment: its tasks, every task's status and maps, and its slabinfo.
+ * kernel showed at that moment: its tasks, every task's status and maps, its slabinfo and meminfo.
  */
-record LiveImage(Path file, List<TaskView> tasks, Map<Integer, String> status, Map<Integer, String> maps, String slabinfo) {
+record LiveImage(Path file, List<TaskView> tasks, Map<Integer, String> status, Map<Integer, String> maps, String slabinfo,
+                 String meminfo) {
     /** RAM of the machines the tests dump: small, so that a dump and a core stay small. */
     static final long RAM = 64L << 20;
 
@@ -58,8 +59,9 @@ record LiveImage(Path file, List<TaskView> tasks, Map<Integer, String> status, M
                 maps.put(t.pid(), k.procMaps(t.pid()));
             }
             String slabinfo = k.slabinfo();
+            String meminfo = k.meminfo();
             ((OffHeapKernel) k).dumpImage(file);
-            return new LiveImage(file, tasks, status, maps, slabinfo);
+            return new LiveImage(file, tasks, status, maps, slabinfo, meminfo);
         }
     }
 

@@ -59,6 +59,7 @@ class VmcoreImageTest {
                 assertEquals(live.maps().get(t.pid()), v.procMaps(t.pid()), "maps of " + t.pid());
             }
             assertEquals(live.slabinfo(), v.slabinfo());
+            assertEquals(live.meminfo(), v.meminfo(), "meminfo: the counters crash_save_vmcoreinfo kept");
             assertEquals(1L, v.objectCounts().get("pid_namespace"));
             assertEquals(null, v.procStatus(999));
         }
