@@ -246,14 +246,24 @@ public final class HeapFiles {
             openFiles = Fdtables.saneFdtableSize(countOpenFiles(oldFdt), maxFds);
         }
         copyFdBitmaps(newFdt, oldFdt, openFiles);
-        for (int i = 0; i < openFiles; i++) {
-            final HeapFile f = oldFdt.fd[i];
-            if (f != null) {
-                HeapFileTable.getFile(f);
-            } else {
-                clearOpenFd(i, newFdt);
+        // a bitmap word at a time, as the off-heap twin (Files.dupFd) does
+        for (int base = 0; base < openFiles; base += BITS_PER_LONG) {
+            final int nr = Math.min(BITS_PER_LONG, openFiles - base);
+            long empty = 0;
+            for (int b = 0; b < nr; b++) {
+                final HeapFile f = oldFdt.fd[base + b];
+                if (f != null) {
+                    HeapFileTable.getFile(f);
+                } else {
+                    empty |= 1L << b; // reserved by alloc_fd, not yet installed
+                }
+                newFdt.fd[base + b] = f;
             }
-            newFdt.fd[i] = f;
+            if (empty != 0) {
+                final int w = base / BITS_PER_LONG;
+                newFdt.openFds[w] &= ~empty;
+                clearBit(newFdt.fullFdsBits, w);
+            }
         }
         oldf.fileLock.unlock();
         Arrays.fill(newFdt.fd, openFiles, newFdt.maxFds, null);

@@ -410,12 +410,14 @@ public final class ImageView implements KernelView {
         final Meminfo mi = new Meminfo();
         mi.totalramPages = img.number("totalram_pages", 0);
         mi.freePages = img.number("nr_free_pages", 0);
-        long slabPages = 0;
-        for (SlabInfo i : slabInfos()) {
-            slabPages += i.numSlabs() * i.pagesPerSlab();
-        }
         mi.slabReclaimablePages = img.number("meminfo_slab_reclaimable_pages", 0);
-        mi.slabUnreclaimablePages = img.number("meminfo_slab_unreclaimable_pages", slabPages);
+        mi.slabUnreclaimablePages = img.number("meminfo_slab_unreclaimable_pages", -1);
+        if (mi.slabUnreclaimablePages < 0) {
+            mi.slabUnreclaimablePages = 0;
+            for (SlabInfo i : slabInfos()) {
+                mi.slabUnreclaimablePages += i.numSlabs() * i.pagesPerSlab();
+            }
+        }
         mi.kernelStackKb = img.number("meminfo_kernel_stack_kb", 0);
         mi.pageTablePages = img.number("meminfo_page_table_pages", 0);
         mi.commitLimitPages = img.number("meminfo_commit_limit_pages", 0);
