@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import org.kfork.mm.AddressSpace;
 import org.kfork.exit.WaitOpts;
 import org.kfork.heap.HeapGlobals;
+import org.kfork.heap.HeapKernel;
 import org.kfork.heap.cred.HeapCapability;
 import org.kfork.heap.cred.HeapUserStruct;
 import org.kfork.heap.cred.HeapUsers;
@@ -19,6 +20,7 @@ import org.kfork.heap.ds.HeapIntrusiveList;
 import org.kfork.heap.exit.HeapExit;
 import org.kfork.heap.exit.HeapExitWait;
 import org.kfork.heap.fork.HeapFork;
+import org.kfork.heap.fork.HeapForkThreads;
 import org.kfork.heap.fork.HeapKernelCloneArgs;
 import org.kfork.heap.fork.HeapTask;
 import org.kfork.heap.mm.HeapMm;
@@ -92,7 +94,9 @@ final class HeapExitWorld implements ExitWorld {
 
     /** rest_init's kernel_thread for pid 1, then its mm, and its setsid (see the off-heap twin). */
     private int spawnInit() {
-        final int h = spawn(0, CloneFlags.CLONE_FS | CloneFlags.CLONE_VM | CloneFlags.CLONE_UNTRACED, 0);
+        final int nr = HeapForkThreads.kernelThread(g, task(0), HeapKernel.KERNEL_INIT, 0, CloneFlags.CLONE_FS);
+        check(nr == 1, "kernel_thread for init: " + nr);
+        final int h = handleOf(HeapPids.findTaskByVpid(g, task(0), nr));
         final HeapTask p = task(h);
         final HeapMmStruct mm = newMm();
         p.mm = mm;

@@ -20,7 +20,9 @@ import org.kfork.exit.WaitOpts;
 import org.kfork.kernel.Globals;
 import org.kfork.kernel.cred.Capability;
 import org.kfork.kernel.cred.Users;
+import org.kfork.kernel.KernelText;
 import org.kfork.kernel.fork.Fork;
+import org.kfork.kernel.fork.ForkThreads;
 import org.kfork.kernel.locking.Spinlock;
 import org.kfork.kernel.mm.Mm;
 import org.kfork.kernel.mm.Uaccess;
@@ -104,12 +106,15 @@ final class OffHeapExitWorld implements ExitWorld {
     }
 
     /**
-     * rest_init's kernel_thread for pid 1 (CLONE_FS, with the CLONE_VM and CLONE_UNTRACED it
-     * adds), then what kernel_init's exec and the init program's first step give it: an mm of its
-     * own, no longer a kernel thread, and a session of its own (setsid).
+     * rest_init's kernel_thread(kernel_init, NULL, CLONE_FS) for pid 1 (the real one, which adds
+     * CLONE_VM and CLONE_UNTRACED), then what kernel_init's exec and the init program's first step
+     * give it: an mm of its own, no longer a kernel thread, and a session of its own (setsid).
      */
     private int spawnInit() {
-        final int h = spawn(0, CloneFlags.CLONE_FS | CloneFlags.CLONE_VM | CloneFlags.CLONE_UNTRACED, 0);
+        final long kernelInit = KernelText.of(g.machine).register("kernel_init", KernelText.START_KERNEL);
+        final int nr = ForkThreads.kernelThread(g, task(0), kernelInit, 0, CloneFlags.CLONE_FS);
+        check(nr == 1, "kernel_thread for init: " + nr);
+        final int h = handleOf(Pids.findTaskByVpid(g, task(0), nr));
         final long p = task(h);
         final long mm = newMm();
         putLong(p + TaskStruct.MM, mm);
