@@ -104,7 +104,7 @@ fi
 # The fork churn (issue 15): its own JVMs, one per configuration; not with --only (a subset of suites).
 if ((CHURN)) && ((${#ONLY[@]} == 0)) && ((!INTERRUPTED)) && [[ -f "$OUT/report.md" ]]; then
   echo "bench: fork churn (scripts/churn.sh ${PROFILE})..."
-  "$JAVA" "${FLAGS[@]}" "${OPTS[@]}" -Djava.awt.headless=true -cp "$CP" org.kfork.churn.ChurnMain "$PROFILE" \
+  "$JAVA" "${FLAGS[@]}" "${OPTS[@]}" -Djava.awt.headless=true -cp "$CP" org.kfork.bench.churn.ChurnMain "$PROFILE" \
     --out "$OUT/churn" || STATUS=1
   harness --report "$OUT" > /dev/null || STATUS=1
   echo "bench: report with the churn section: $OUT/report.md"

@@ -31,4 +31,4 @@ else
 fi
 # shellcheck disable=SC2207
 FLAGS=($(jvm_flags kfork.jvm.flags "$JAVA"))
-exec "$JAVA" "${FLAGS[@]}" -Djava.awt.headless=true -cp "$CP" org.kfork.churn.ChurnMain "${ARGS[@]}"
+exec "$JAVA" "${FLAGS[@]}" -Djava.awt.headless=true -cp "$CP" org.kfork.bench.churn.ChurnMain "${ARGS[@]}"

@@ -19,7 +19,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-import org.kfork.churn.ChurnReport;
+import org.kfork.bench.churn.ChurnReport;
 
 /**
  * Turns one results directory into the report: {@code report.md}, {@code report.html} and the

@@ -1,4 +1,4 @@
-package org.kfork.churn;
+package org.kfork.bench.churn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

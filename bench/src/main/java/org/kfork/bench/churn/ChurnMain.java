@@ -1,4 +1,4 @@
-package org.kfork.churn;
+package org.kfork.bench.churn;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.kfork.churn;
+package org.kfork.bench.churn;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.kfork.churn;
+package org.kfork.bench.churn;
 
 import static org.kfork.mm.Mman.MAP_ANONYMOUS;
 import static org.kfork.mm.Mman.MAP_FIXED;
