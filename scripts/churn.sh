@@ -4,7 +4,7 @@
 # its own; writes <out>/churn.md, charts/churn-<size>.png and <size>/<config>.json.
 #
 #   scripts/churn.sh                          quick: 1e5 live VMAs, 8 configurations, 3 s phases (about 4 min)
-#   scripts/churn.sh --full                   1e5, 1e6 and 1e7 live VMAs, 10 s phases (about 40 min)
+#   scripts/churn.sh --full                   1e5, 1e6 and 1e7 live VMAs, 8 s phases (about 35-40 min)
 #   scripts/churn.sh --sizes 1e6 --configs heap-zgc-25,offheap-zgc-25 --seconds 5 --out DIR
 #
 # Options: --sizes LIST (live VMAs), --configs all|KERNEL-GC-JDK,... (offheap|heap, g1|parallel|zgc,

@@ -27,7 +27,7 @@ import org.kfork.bench.harness.BenchSupport;
  *
  * <p>Usage: {@code ChurnMain [--quick|--full] [--sizes 1e5,1e6,1e7] [--configs all|NAME,...]
  * [--seconds S] [--rate OPS] [--vmas V] [--out DIR]}. The quick profile runs 1e5 with 3 s phases;
- * --full runs all three sizes with 10 s phases. JDK 17 is {@code $KFORK_JDK17} (a JDK's home;
+ * --full runs all three sizes with 8 s phases. JDK 17 is {@code $KFORK_JDK17} (a JDK's home;
  * default /usr/lib/jvm/java-17-openjdk-amd64, or this JVM when it is a 17), JDK 25 is
  * {@code $KFORK_JDK25} (default /usr/lib/jvm/temurin-25-jdk-amd64); a configuration whose JDK is
  * missing is skipped and reported. A child that fails (an OutOfMemoryError, a timeout) is
@@ -81,7 +81,7 @@ public final class ChurnMain {
                             sizes = List.of(100_000L, 1_000_000L, 10_000_000L);
                         }
                         if (!secondsSet) {
-                            seconds = 10;
+                            seconds = 8;
                         }
                     }
                     case "--sizes" -> {
