@@ -6,6 +6,7 @@
 #   scripts/bench.sh --only REGEX     only the benchmarks whose name matches REGEX (e.g. RbTree, ForkBench)
 #   scripts/bench.sh --no-native      skip the native anchors (the report uses reference figures)
 #   scripts/bench.sh --list           list the benchmarks and exit
+#   scripts/bench.sh --no-churn       skip the fork churn (scripts/churn.sh; quick: 1e5 live VMAs, --full: 1e5-1e7)
 #
 # The native anchors run before and after the Java suites; the report uses the mean of both passes.
 # Writes results/<timestamp>/ (or --out DIR): jmh-result.json, native.jsonl, native-after.jsonl,
@@ -19,19 +20,20 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
   sed -n '4,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-  echo "usage: scripts/bench.sh [--full] [--only REGEX] [--no-native] [--out DIR] [--list]" >&2
+  echo "usage: scripts/bench.sh [--full] [--only REGEX] [--no-native] [--no-churn] [--out DIR] [--list]" >&2
   exit 2
 }
 
-PROFILE=--quick; ONLY=(); NATIVE=1; OUT=""; LIST=0
+PROFILE=--quick; ONLY=(); NATIVE=1; CHURN=1; OUT=""; LIST=0
 while (($#)); do
   case "$1" in
     --quick|--full) PROFILE="$1" ;;
     --only) [[ $# -ge 2 && -n "$2" ]] || { echo "bench: --only needs a REGEX" >&2; usage; }; ONLY=(--only "$2"); shift ;;
     --no-native) NATIVE=0 ;;
+    --no-churn) CHURN=0 ;;
     --out) [[ $# -ge 2 ]] || { echo "bench: --out needs a directory" >&2; usage; }; OUT="$2"; shift ;;
     --list) LIST=1 ;;
-    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option '$1'" >&2; usage ;;
   esac
   shift
@@ -97,6 +99,15 @@ if ((NATIVE)) && ((!INTERRUPTED)) && [[ -f "$OUT/report.md" ]]; then
   else
     rm -f "$OUT/native-after.jsonl" # a partial second pass would skew the means
   fi
+fi
+
+# The fork churn (issue 15): its own JVMs, one per configuration; not with --only (a subset of suites).
+if ((CHURN)) && ((${#ONLY[@]} == 0)) && ((!INTERRUPTED)) && [[ -f "$OUT/report.md" ]]; then
+  echo "bench: fork churn (scripts/churn.sh ${PROFILE})..."
+  "$JAVA" "${FLAGS[@]}" "${OPTS[@]}" -Djava.awt.headless=true -cp "$CP" org.kfork.bench.churn.ChurnMain "$PROFILE" \
+    --out "$OUT/churn" || STATUS=1
+  harness --report "$OUT" > /dev/null || STATUS=1
+  echo "bench: report with the churn section: $OUT/report.md"
 fi
 
 if ((INTERRUPTED)) || [[ ! -f "$OUT/report.md" ]]; then

@@ -11,7 +11,7 @@ import java.util.Map;
  * {@link ArrayList}s, numbers {@link Double}s; JMH writes {@code "NaN"} as a string, which
  * {@link #num} accepts.
  */
-final class Json {
+public final class Json {
     private final String s;
     private int i;
 
@@ -20,7 +20,7 @@ final class Json {
     }
 
     /** Parses one JSON value; trailing text other than white space is an error. */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json p = new Json(text);
         Object v = p.value();
         p.ws();
@@ -31,7 +31,7 @@ final class Json {
     }
 
     /** A number, or a string holding one (JMH's "NaN"); NaN for anything else. */
-    static double num(Object o) {
+    public static double num(Object o) {
         if (o instanceof Number) {
             return ((Number) o).doubleValue();
         }

@@ -19,6 +19,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import org.kfork.bench.churn.ChurnReport;
+
 /**
  * Turns one results directory into the report: {@code report.md}, {@code report.html} and the
  * PNG charts under {@code charts/}.
@@ -49,11 +51,15 @@ public final class Report {
     private final Properties run;
     private final List<Table> tables = new ArrayList<>();
     private final List<String> charts = new ArrayList<>();
+    /** The fork churn's results (issue 15), from {@code dir/churn}; empty when the run had none. */
+    private final ChurnReport churn;
+    private final List<String> churnCharts = new ArrayList<>();
 
     private Report(Path dir) throws IOException {
         this.dir = dir;
         this.results = JmhResult.read(dir.resolve("jmh-result.json"));
         this.anchors = NativeAnchors.load(dir.resolve("native.jsonl"));
+        this.churn = ChurnReport.load(dir.resolve("churn"));
         this.run = new Properties();
         Path props = dir.resolve("run.properties");
         if (Files.exists(props)) {
@@ -73,6 +79,11 @@ public final class Report {
         } catch (IOException | RuntimeException | LinkageError e) {
             // A report without charts beats none (e.g. AWT refusing to start during JVM shutdown).
             System.err.println("bench: charts not drawn: " + e);
+        }
+        try {
+            r.churnCharts.addAll(r.churn.drawCharts(dir.resolve("charts")));
+        } catch (IOException | RuntimeException | LinkageError e) {
+            System.err.println("bench: churn charts not drawn: " + e);
         }
         Files.writeString(dir.resolve("report.md"), r.markdown(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("report.html"), r.html(), StandardCharsets.UTF_8);
@@ -312,12 +323,16 @@ public final class Report {
                 }
             }
         }
+        if (!churn.isEmpty()) {
+            b.append("## Fork churn\n\n").append(churn.markdown("charts/", churnCharts));
+        }
         b.append("## Native anchors\n\n");
         mdTable(b, ANCHOR_HEADER, anchorRows());
         return b.toString();
     }
 
-    private static void mdTable(StringBuilder b, List<String> header, List<List<String>> rows) {
+    /** A markdown table. */
+    public static void mdTable(StringBuilder b, List<String> header, List<List<String>> rows) {
         b.append("| ").append(String.join(" | ", header)).append(" |\n|");
         header.forEach(h -> b.append("---|"));
         b.append('\n');
@@ -344,6 +359,9 @@ public final class Report {
                     b.append("<img src=\"charts/").append(esc(c)).append("\" alt=\"").append(esc(c)).append("\">\n");
                 }
             }
+        }
+        if (!churn.isEmpty()) {
+            b.append("<h2>Fork churn</h2>\n").append(churn.html("charts/", churnCharts));
         }
         b.append("<h2>Native anchors</h2>\n");
         htmlTable(b, ANCHOR_HEADER, anchorRows());
@@ -380,7 +398,8 @@ public final class Report {
         return String.join(" / ", each) + (lo > 0 ? String.format(" (%.2fx)", hi / lo) : "");
     }
 
-    private static void htmlTable(StringBuilder b, List<String> header, List<List<String>> rows) {
+    /** An HTML table. */
+    public static void htmlTable(StringBuilder b, List<String> header, List<List<String>> rows) {
         b.append("<table><tr>");
         header.forEach(h -> b.append("<th>").append(esc(h)).append("</th>"));
         b.append("</tr>\n");
@@ -392,7 +411,8 @@ public final class Report {
         b.append("</table>\n");
     }
 
-    static String esc(String s) {
+    /** Escapes text for HTML. */
+    public static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
