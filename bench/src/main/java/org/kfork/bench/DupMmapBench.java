@@ -5,6 +5,8 @@ import static org.kfork.mm.Mman.*;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 
+import org.kfork.alloc.Cpus;
+import org.kfork.alloc.Kmem;
 import org.kfork.bench.harness.BenchSupport;
 import org.kfork.heap.mm.HeapMmSystem;
 import org.kfork.kernel.fork.ForkMm;
@@ -206,6 +208,33 @@ public class DupMmapBench {
         }
     }
 
+    /**
+     * The benchmark thread owns CPU 0 of the off-heap machine while it measures ({@code Cpus.own}),
+     * as a kernel task runs its per-CPU operations with preemption off: the slab freelists take
+     * their plain paths. An iteration's setup claims it, so the claim is the measuring thread's.
+     */
+    @State(Scope.Thread)
+    public static class OwnedCpu {
+        Cpus.Owned owned;
+
+        /** Claims CPU 0 for the off-heap variant. */
+        @Setup(Level.Iteration)
+        public void own(DupMmapBench b) {
+            if (b.variant == Variant.OFFHEAP) {
+                owned = Kmem.of(b.machine).cpus().own(0);
+            }
+        }
+
+        /** Gives it up. */
+        @TearDown(Level.Iteration)
+        public void release() {
+            if (owned != null) {
+                owned.close();
+                owned = null;
+            }
+        }
+    }
+
     /** The copies that {@code exit} tears down, made before each invocation. */
     @State(Scope.Thread)
     public static class Prepared {
@@ -219,14 +248,14 @@ public class DupMmapBench {
     /** dup_mm of the parent, VMAS / n times: the score is ns per VMA copied. */
     @Benchmark
     @OperationsPerInvocation(VMAS)
-    public void dup(Copies c) {
+    public void dup(Copies c, OwnedCpu cpu) {
         makeCopies();
     }
 
     /** mmput of VMAS / n copies (exit_mmap, __mmdrop): the score is ns per VMA torn down. */
     @Benchmark
     @OperationsPerInvocation(VMAS)
-    public void exit(Prepared p) {
+    public void exit(Prepared p, OwnedCpu cpu) {
         dropCopies();
     }
 

@@ -48,6 +48,11 @@ public class SlabBench {
         OFFHEAP,
         /** The same with the CPU id from the caller's context. */
         OFFHEAP_CTX,
+        /**
+         * OFFHEAP_CTX on a CPU the benchmark thread owns ({@link Cpus#own}): the per-CPU freelist
+         * with plain loads and stores, as the kernel's this_cpu operations under preempt_disable.
+         */
+        OFFHEAP_OWNED,
         /** {@code new} of the heap twin behind {@link HeapSlab}; the GC frees. */
         HEAP
     }
@@ -117,19 +122,30 @@ public class SlabBench {
         }
     }
 
-    /** The benchmark thread runs on CPU 0: bound for the lookup, kept as context. */
+    /** The benchmark thread runs on CPU 0: bound for the lookup, kept as context; owned for OFFHEAP_OWNED. */
     @State(Scope.Thread)
     public static class Bound {
-        /** Binds the benchmark thread to CPU 0. */
+        Cpus.Owned owned;
+
+        /** Binds the benchmark thread to CPU 0, or claims it. */
         @Setup(Level.Trial)
-        public void bind() {
-            CurrentCpu.bind(0);
+        public void bind(SlabBench b) {
+            if (b.variant == Variant.OFFHEAP_OWNED) {
+                owned = b.cpus.own(0);
+            } else {
+                CurrentCpu.bind(0);
+            }
         }
 
-        /** Drops the binding. */
+        /** Drops the binding or the claim. */
         @TearDown(Level.Trial)
         public void unbind() {
-            CurrentCpu.unbind();
+            if (owned != null) {
+                owned.close();
+                owned = null;
+            } else {
+                CurrentCpu.unbind();
+            }
         }
     }
 
@@ -144,7 +160,8 @@ public class SlabBench {
                 bh.consume(vma);
                 return;
             }
-            case OFFHEAP_CTX: {
+            case OFFHEAP_CTX:
+            case OFFHEAP_OWNED: {
                 long vma = cache.alloc(cpu);
                 Mem.putLong(vma + VmAreaStruct.VM_FLAGS, 0x73);
                 cache.free(cpu, vma);

@@ -1,6 +1,7 @@
 package org.kfork.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import org.junit.jupiter.api.Test;
@@ -49,10 +50,13 @@ class AllocBenchTest {
             b.variant = v;
             b.setup();
             SlabBench.Bound bound = new SlabBench.Bound();
-            bound.bind();
+            bound.bind(b);
             try {
                 for (int i = 0; i < 1000; i++) {
                     b.allocFree(bound, bh);
+                }
+                if (v == SlabBench.Variant.OFFHEAP_OWNED) {
+                    assertTrue(b.cpus.ownedByCurrentThread(0), "the benchmark thread owns CPU 0");
                 }
                 if (b.cache != null) {
                     assertEquals(0, b.cache.activeObjects(), v + ": every object came back");

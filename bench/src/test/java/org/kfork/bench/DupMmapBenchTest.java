@@ -51,7 +51,10 @@ class DupMmapBenchTest {
             assertEquals("ANON".equals(space), vmas.get(0).hasAnonVma(), what + "ANON faults each VMA");
             Map<String, Long> before = sys.objectCounts();
 
-            b.dup(new DupMmapBench.Copies());
+            DupMmapBench.OwnedCpu cpu = new DupMmapBench.OwnedCpu();
+            cpu.own(b);
+            assertEquals(v == DupMmapBench.Variant.OFFHEAP, cpu.owned != null, what + "the off-heap run owns its CPU");
+            b.dup(new DupMmapBench.Copies(), cpu);
             for (int i = 0; i < COPIES; i++) {
                 AddressSpace child = v == DupMmapBench.Variant.OFFHEAP ? b.offSys.handle(b.offChildren[i]) : b.heapChildren[i];
                 assertEquals(vmas, child.vmas(), what + "copy " + i + " has the parent's VMAs");
@@ -71,7 +74,8 @@ class DupMmapBenchTest {
 
             new DupMmapBench.Prepared().beforeExit(b);
             assertEquals(copied.get("vm_area_struct"), sys.objectCounts().get("vm_area_struct"), what);
-            b.exit(new DupMmapBench.Prepared());
+            b.exit(new DupMmapBench.Prepared(), cpu);
+            cpu.release();
             sys.flushWork();
             assertEquals(before, sys.objectCounts(), what + "exit gave everything back");
             assertNull(b.heapChildren[0]);

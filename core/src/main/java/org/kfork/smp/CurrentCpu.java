@@ -28,6 +28,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>A CPU id is only a hint of locality, never a lock: the per-CPU operations built on it are
  * real atomics (xchg, cmpxchg), so they stay correct when two threads share a modeled CPU or when a
  * thread's binding changes in the middle of an operation, as a preempted kernel thread may migrate.
+ * Exclusivity is a separate, explicit claim on one machine's CPU (the off-heap module's
+ * {@code Cpus.own}, which also binds the thread here): only then may per-CPU data take plain
+ * accesses, and only for the claiming thread.
  */
 public final class CurrentCpu {
     /** The most CPUs any machine can have: NR_CPUS in the reference config. */

@@ -42,7 +42,13 @@ import org.kfork.machine.Ram;
  *   +-------------+----------+-----------------------------+
  * </pre>
  * The token is {@code (phys >> 3) + 1}. alloc pops with one compare-and-set of the head, free pushes
- * with one; both touch only the CPU's own cache line and the object itself. The tag changes on
+ * with one; both touch only the CPU's own cache line and the object itself. On a CPU the calling
+ * thread owns ({@link Cpus#own}) the same updates are plain loads and stores, as SLUB's are with
+ * preemption off: one load of the CPU's owner slot tells the paths apart. A thread whose CPU is
+ * owned by another thread never touches that CPU's list: its allocations and frees go to the
+ * shared pool under its lock, one object at a time. The atomic paths read the owner slot again
+ * after each read of the head, and a claim changes the head's tag, so an update that began before
+ * the claim fails and its retry sees the owner. The tag changes on
  * every update, so a thread that read the head, was preempted while another thread on the same CPU
  * popped and pushed the same object back, fails its CAS instead of installing a stale next pointer
  * (ABA; SLUB's transaction id plays this role with a double-word cmpxchg). The count is exact: a
@@ -134,6 +140,8 @@ public final class KmemCache {
     private final long headBase;
     private final int nrCpus;
     private final Cpus cpus;
+    /** The CPUs' owner slots ({@link Cpus#own}): the fast paths' test is one load of one. */
+    private final Thread[] owners;
     private final boolean poisonOnFree;
     private final int minPartial;
     /** The machine's page-to-slab map and the RAM it covers, for cache_from_obj. */
@@ -169,6 +177,7 @@ public final class KmemCache {
         this.headBase = owner.percpu().ptr(0, headOff);
         this.cpus = owner.cpus();
         this.nrCpus = cpus.nrCpus();
+        this.owners = cpus.ownerSlots();
         this.poisonOnFree = (flags & SlabFlags.SLAB_TYPESAFE_BY_RCU) == 0;
         this.minPartial = SlabGeometry.minPartial(stride);
         this.pageSlab = owner.pageSlab();
@@ -197,11 +206,28 @@ public final class KmemCache {
             throw dead("kmem_cache_alloc");
         }
         final long headAddr = headAddr(cpu);
-        for (;;) {
-            final long h = Mem.getLongVolatile(headAddr);
+        if (owners[cpu] == Thread.currentThread()) {
+            // The owner's pop: no other thread updates this head while the CPU is owned.
+            final long h = Mem.getLong(headAddr);
             final long token = h & TOKEN_MASK;
             if (token == 0) {
-                return allocSlow(cpu);
+                return allocSlow(cpu, batch, true);
+            }
+            final long obj = objectOf(token);
+            Mem.putLong(headAddr, ((h & ~TOKEN_MASK) + ONE_TAG - ONE_COUNT) | Mem.getLongNofault(obj + freeOffset));
+            if (Kasan.ENABLED) {
+                checkedAlloc(obj);
+            }
+            return obj;
+        }
+        for (;;) {
+            final long h = Mem.getLongVolatile(headAddr);
+            if (owners[cpu] != null && cpus.ownedByAnother(cpu)) {
+                return allocSlow(cpu, 1, false); // the owner's list is not ours: the shared pool
+            }
+            final long token = h & TOKEN_MASK;
+            if (token == 0) {
+                return allocSlow(cpu, batch, false);
             }
             final long obj = objectOf(token);
             // Racy read: another thread on this CPU may pop obj (and even free it elsewhere and let
@@ -281,15 +307,30 @@ public final class KmemCache {
         }
         final long headAddr = headAddr(cpu);
         final long token = tokenOf(obj);
-        for (;;) {
-            final long h = Mem.getLongVolatile(headAddr);
+        if (owners[cpu] == Thread.currentThread()) {
+            long h = Mem.getLong(headAddr);
             if ((h & TOKEN_MASK) == token) {
-                // SLAB_FREELIST_HARDENED's naive check (set_freepointer's BUG_ON(object == fp)).
-                throw new BadFreeException(name, obj, false,
-                    "double-free (the object already heads CPU " + cpu + "'s freelist)");
+                throw headsFreelist(cpu, obj);
             }
             if (((h >>> COUNT_SHIFT) & COUNT_MASK) >= limit) {
-                drain(headAddr);
+                drain(cpu, true, 1);
+                h = Mem.getLong(headAddr);
+            }
+            Mem.putLongNofault(obj + freeOffset, h & TOKEN_MASK);
+            Mem.putLong(headAddr, ((h & ~TOKEN_MASK) + ONE_TAG + ONE_COUNT) | token);
+            return;
+        }
+        for (;;) {
+            final long h = Mem.getLongVolatile(headAddr);
+            if (owners[cpu] != null && cpus.ownedByAnother(cpu)) {
+                freeToSlab(obj); // the owner's list is not ours: straight back to the slab
+                return;
+            }
+            if ((h & TOKEN_MASK) == token) {
+                throw headsFreelist(cpu, obj);
+            }
+            if (((h >>> COUNT_SHIFT) & COUNT_MASK) >= limit) {
+                drain(cpu, false, 1);
                 continue;
             }
             // obj is ours until the CAS publishes it; its free pointer links to the current head.
@@ -300,8 +341,178 @@ public final class KmemCache {
         }
     }
 
-    private long headAddr(int cpu) {
+    /** kmem_cache_alloc_bulk on the calling thread's CPU. */
+    public int allocBulk(int size, long[] p) {
+        return allocBulk(cpu(), size, p);
+    }
+
+    /**
+     * kmem_cache_alloc_bulk (mm/slub.c of 5.12): {@code size} objects into {@code p[0..size)},
+     * all or nothing. On a CPU the caller owns, the objects come off the CPU's list in one update
+     * of its head; otherwise one kmem_cache_alloc each.
+     *
+     * @return {@code size}; or 0 when RAM ran out, after giving back what it had taken (then
+     *         {@code p}'s first entries are unspecified, as in the kernel)
+     * @throws IllegalArgumentException when {@code size} is negative or longer than {@code p}
+     * @throws IllegalStateException    when the cache was destroyed or its machine has closed
+     */
+    public int allocBulk(int cpu, int size, long[] p) {
+        if (size < 0 || size > p.length) {
+            throw new IllegalArgumentException("kmem_cache_alloc_bulk(" + name + "): " + size + " objects into an array of "
+                + p.length);
+        }
+        if (state != LIVE) {
+            throw dead("kmem_cache_alloc_bulk");
+        }
+        final boolean owned = owners[cpu] == Thread.currentThread();
+        int i = 0;
+        while (i < size) {
+            if (owned) {
+                final int taken = popOwned(cpu, size - i, p, i);
+                if (taken > 0) {
+                    i += taken;
+                    continue;
+                }
+            }
+            final long obj = owned ? allocSlow(cpu, batch, true) : alloc(cpu);
+            if (obj == Abi.NULL) {
+                freeBulk(cpu, i, p); // __kmem_cache_free_bulk of what was taken
+                return 0;
+            }
+            p[i++] = obj;
+        }
+        return size;
+    }
+
+    /**
+     * The owner takes up to {@code n} objects off its CPU's list into {@code p[at..]} with one store
+     * of the head; returns how many (0 when the list is empty).
+     */
+    private int popOwned(int cpu, int n, long[] p, int at) {
+        final long headAddr = headAddr(cpu);
+        final long h = Mem.getLong(headAddr);
+        final int count = (int) ((h >>> COUNT_SHIFT) & COUNT_MASK);
+        final int take = Math.min(n, count);
+        long t = h & TOKEN_MASK;
+        for (int k = 0; k < take; k++) {
+            if (t == 0) {
+                throw corrupt("CPU " + cpu + "'s freelist counts " + count + " objects and ends after " + k);
+            }
+            final long obj = objectOf(t);
+            t = Mem.getLongNofault(obj + freeOffset);
+            p[at + k] = obj;
+        }
+        Mem.putLong(headAddr, ((h & ~(TOKEN_MASK | (COUNT_MASK << COUNT_SHIFT))) + ONE_TAG)
+            | (long) (count - take) << COUNT_SHIFT | t);
+        for (int k = 0; Kasan.ENABLED && k < take; k++) {
+            checkedAlloc(p[at + k]);
+        }
+        return take;
+    }
+
+    /** kmem_cache_free_bulk on the calling thread's CPU. */
+    public void freeBulk(int size, long[] p) {
+        freeBulk(cpu(), size, p);
+    }
+
+    /**
+     * kmem_cache_free_bulk (mm/slub.c of 5.12): frees the objects of {@code p[0..size)}, skipping
+     * NULL entries, as that many kmem_cache_free calls in array order would, but with one update
+     * of the CPU's list for each run of objects that fits it (as SLUB frees a detached freelist
+     * with one cmpxchg). Every pointer is checked against this cache's slabs before anything is
+     * written, so a bad one frees nothing; so is a pointer repeated in adjacent entries (SLUB's
+     * naive double-free check, which the single free applies to the list's head). In checked
+     * mode each object goes through kmem_cache_free's checks and quarantine one by one.
+     * {@code size} 0 does nothing (5.12 WARNs). {@code p} is left as it was.
+     *
+     * @throws IllegalArgumentException when {@code size} is negative or longer than {@code p}
+     * @throws BadFreeException         as {@link #free(int, long)} for any entry
+     * @throws IllegalStateException    when the cache was destroyed or its machine has closed
+     */
+    public void freeBulk(int cpu, int size, long[] p) {
+        if (size < 0 || size > p.length) {
+            throw new IllegalArgumentException("kmem_cache_free_bulk(" + name + "): " + size + " objects of an array of "
+                + p.length);
+        }
+        long prev = Abi.NULL;
+        for (int i = 0; i < size; i++) {
+            final long obj = p[i];
+            if (obj == Abi.NULL) {
+                continue;
+            }
+            final long pfn = (obj - ramStart) >>> Abi.PAGE_SHIFT;
+            final Slab s = pfn < pageSlab.length ? pageSlab[(int) pfn] : null;
+            if (s == null || s.cache != this) {
+                throw badFree(obj, s);
+            }
+            if (obj == prev) {
+                throw new BadFreeException(name, obj, Kasan.ENABLED, "double-free (adjacent entries of a bulk free)");
+            }
+            prev = obj;
+        }
+        if (Kasan.ENABLED) {
+            for (int i = 0; i < size; i++) {
+                free(cpu, p[i]);
+            }
+            return;
+        }
+        if (state != LIVE) {
+            throw dead("kmem_cache_free_bulk");
+        }
+        final boolean owned = owners[cpu] == Thread.currentThread();
+        // Runs of at most limit - batch objects: a drain leaves batch on the list, so a run fits.
+        final int run = limit - batch;
+        int i = 0;
+        while (i < size) {
+            long first = 0;
+            long last = Abi.NULL;
+            int n = 0;
+            for (; i < size && n < run; i++) {
+                final long obj = p[i];
+                if (obj == Abi.NULL) {
+                    continue;
+                }
+                if (last == Abi.NULL) {
+                    // The single free's naive check, made before this run's first write.
+                    if ((Mem.getLongVolatile(headAddr(cpu)) & TOKEN_MASK) == tokenOf(obj)) {
+                        throw headsFreelist(cpu, obj);
+                    }
+                    last = obj;
+                }
+                // Prepended, so the list ends as array-order frees would leave it (last freed first).
+                Mem.putLongNofault(obj + freeOffset, first);
+                first = tokenOf(obj);
+                n++;
+            }
+            if (n > 0) {
+                pushChain(cpu, first, last, n, owned);
+            }
+        }
+    }
+
+    /** Pushes a private chain of at most {@code limit - batch} objects onto {@code cpu}'s list. */
+    private void pushChain(int cpu, long firstToken, long lastObj, int n, boolean owned) {
+        while (!spliceOnto(cpu, firstToken, lastObj, n, owned)) {
+            if (!owned && cpus.ownedByAnother(cpu)) {
+                node.returnToSlabs(firstToken, n); // the owner's list is not ours
+                return;
+            }
+            drain(cpu, owned, n);
+        }
+    }
+
+    private int cpu() {
+        return cpus.current();
+    }
+
+    /** The address of {@code cpu}'s freelist head (this_cpu_ptr(s->cpu_slab)). */
+    long headAddr(int cpu) {
         return headBase + (long) cpu * PerCpu.UNIT_SIZE;
+    }
+
+    /** SLAB_FREELIST_HARDENED's naive check (set_freepointer's BUG_ON(object == fp)). */
+    private BadFreeException headsFreelist(int cpu, long obj) {
+        return new BadFreeException(name, obj, false, "double-free (the object already heads CPU " + cpu + "'s freelist)");
     }
 
     // ------------------------------------------------------------------------------------------
@@ -313,10 +524,10 @@ public final class KmemCache {
      * that finds no RAM empties the quarantine and tries again, as the page allocator drains its
      * CPU lists before it gives up.
      */
-    private long allocSlow(int cpu) {
-        long obj = node.refill(headAddr(cpu), batch);
+    private long allocSlow(int cpu, int take, boolean owned) {
+        long obj = node.refill(cpu, take, owned);
         if (obj == Abi.NULL && Kasan.ENABLED && quarantine != null && quarantine.drainAll() > 0) {
-            obj = node.refill(headAddr(cpu), batch);
+            obj = node.refill(cpu, take, owned);
         }
         if (obj == Abi.NULL) {
             node.allocFailed();
@@ -329,14 +540,26 @@ public final class KmemCache {
     }
 
     /**
-     * Pushes a private chain (first token, last object, length) onto a per-CPU list, unless that
-     * would take the list over its limit (other threads on the CPU freed meanwhile): then the chain
-     * stays private and false is returned. So a list never holds more than {@link #limit()}.
+     * Pushes a private chain (first token, last object, length) onto {@code cpu}'s list, unless
+     * that would take the list over its limit (other threads on the CPU freed meanwhile) or another
+     * thread owns the CPU: then the chain stays private and false is returned. So a list never
+     * holds more than {@link #limit()}. {@code owned}: the caller owns the CPU (plain accesses).
      */
-    boolean spliceOnto(long headAddr, long firstToken, long lastObj, int n) {
+    boolean spliceOnto(int cpu, long firstToken, long lastObj, int n, boolean owned) {
+        final long headAddr = headAddr(cpu);
+        if (owned) {
+            final long h = Mem.getLong(headAddr);
+            if (((h >>> COUNT_SHIFT) & COUNT_MASK) + n > limit) {
+                Mem.putLongNofault(lastObj + freeOffset, 0);
+                return false;
+            }
+            Mem.putLongNofault(lastObj + freeOffset, h & TOKEN_MASK);
+            Mem.putLong(headAddr, ((h & ~TOKEN_MASK) + ONE_TAG + (long) n * ONE_COUNT) | firstToken);
+            return true;
+        }
         for (;;) {
             final long h = Mem.getLongVolatile(headAddr);
-            if (((h >>> COUNT_SHIFT) & COUNT_MASK) + n > limit) {
+            if (((h >>> COUNT_SHIFT) & COUNT_MASK) + n > limit || owners[cpu] != null && cpus.ownedByAnother(cpu)) {
                 // A failed CAS below may have linked the chain's end to the list: cut it again,
                 // or the caller would walk from its chain into the live list.
                 Mem.putLongNofault(lastObj + freeOffset, 0);
@@ -350,18 +573,25 @@ public final class KmemCache {
     }
 
     /**
-     * The per-CPU list is full: detach it, keep the {@code batch} most recently freed objects
-     * (cache-hot) on the CPU, give the rest back to their slabs.
+     * The per-CPU list has no room for {@code room} more objects: detach it, keep the
+     * {@code batch} most recently freed objects (cache-hot) on the CPU, give the rest back to their
+     * slabs. Not when another thread owns the CPU (the caller's retry sees that).
      */
-    private void drain(long headAddr) {
+    private void drain(int cpu, boolean owned, int room) {
+        final long headAddr = headAddr(cpu);
         long h;
-        for (;;) {
-            h = Mem.getLongVolatile(headAddr);
-            if (((h >>> COUNT_SHIFT) & COUNT_MASK) < limit) {
-                return; // someone else drained or allocated meanwhile
-            }
-            if (Mem.compareAndSetLong(headAddr, h, (h & ~(TOKEN_MASK | (COUNT_MASK << COUNT_SHIFT))) + ONE_TAG)) {
-                break;
+        if (owned) {
+            h = Mem.getLong(headAddr);
+            Mem.putLong(headAddr, (h & ~(TOKEN_MASK | (COUNT_MASK << COUNT_SHIFT))) + ONE_TAG);
+        } else {
+            for (;;) {
+                h = Mem.getLongVolatile(headAddr);
+                if (((h >>> COUNT_SHIFT) & COUNT_MASK) + room <= limit || owners[cpu] != null && cpus.ownedByAnother(cpu)) {
+                    return; // someone else drained or allocated meanwhile, or the CPU is owned now
+                }
+                if (Mem.compareAndSetLong(headAddr, h, (h & ~(TOKEN_MASK | (COUNT_MASK << COUNT_SHIFT))) + ONE_TAG)) {
+                    break;
+                }
             }
         }
         // The detached list is private now.
@@ -380,13 +610,16 @@ public final class KmemCache {
         // Cut the kept chain off the rest before the rest goes back to the slabs.
         Mem.putLongNofault(keptTail + freeOffset, 0);
         node.returnToSlabs(t, count - kept);
-        if (!spliceOnto(headAddr, first, keptTail, kept)) {
+        if (!spliceOnto(cpu, first, keptTail, kept, owned)) {
             node.returnToSlabs(first, kept);
         }
     }
 
-    /** The quarantine lets {@code obj} go: back to its slab, poisoned as freed. */
-    void freeQuarantined(long obj) {
+    /**
+     * {@code obj} goes straight back to its slab: the quarantine lets it go (poisoned as freed), or
+     * its thread's CPU is owned by another thread.
+     */
+    void freeToSlab(long obj) {
         Mem.putLongNofault(obj + freeOffset, 0);
         node.returnToSlabs(tokenOf(obj), 1);
     }
@@ -401,13 +634,40 @@ public final class KmemCache {
         checkLive("flush_cpu_slab");
         final long headAddr = headAddr(cpu);
         long h;
-        do {
-            h = Mem.getLongVolatile(headAddr);
+        if (owners[cpu] == Thread.currentThread()) {
+            h = Mem.getLong(headAddr);
             if ((h & TOKEN_MASK) == 0) {
                 return;
             }
-        } while (!Mem.compareAndSetLong(headAddr, h, (h & ~(TOKEN_MASK | (COUNT_MASK << COUNT_SHIFT))) + ONE_TAG));
+            Mem.putLong(headAddr, (h & ~(TOKEN_MASK | (COUNT_MASK << COUNT_SHIFT))) + ONE_TAG);
+        } else {
+            do {
+                h = Mem.getLongVolatile(headAddr);
+                if (owners[cpu] != null && cpus.ownedByAnother(cpu)) {
+                    // The kernel flushes a CPU's list on that CPU (an IPI); an owned CPU's only
+                    // runner is its owner, which must flush it itself or give the CPU up first.
+                    throw new IllegalStateException("flush_cpu_slab(" + name + "): CPU " + cpu + " is owned by "
+                        + cpus.owner(cpu) + "; only the owner can flush its freelists");
+                }
+                if ((h & TOKEN_MASK) == 0) {
+                    return;
+                }
+            } while (!Mem.compareAndSetLong(headAddr, h, (h & ~(TOKEN_MASK | (COUNT_MASK << COUNT_SHIFT))) + ONE_TAG));
+        }
         node.returnToSlabs(h & TOKEN_MASK, (int) ((h >>> COUNT_SHIFT) & COUNT_MASK));
+    }
+
+    /**
+     * A thread has just claimed {@code cpu} ({@link Cpus#own}): changes the tag of the CPU's head,
+     * so that any update another thread read the head for before the claim fails its
+     * compare-and-set, and its retry sees the owner. The list itself is kept.
+     */
+    void fenceCpu(int cpu) {
+        final long headAddr = headAddr(cpu);
+        long h;
+        do {
+            h = Mem.getLongVolatile(headAddr);
+        } while (!Mem.compareAndSetLong(headAddr, h, h + ONE_TAG));
     }
 
     /**

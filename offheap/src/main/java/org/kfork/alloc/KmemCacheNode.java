@@ -63,13 +63,14 @@ final class KmemCacheNode {
     }
 
     /**
-     * Takes a batch from the pool, keeps one object and splices the rest onto the per-CPU list at
-     * {@code headAddr}; returns the object, or NULL when no slab has room and no page is left. The
+     * Takes a batch from the pool, keeps one object and splices the rest onto {@code cpu}'s list
+     * ({@code owned}: the caller owns the CPU); returns the object, or NULL when no slab has room
+     * and no page is left. The
      * batch is taken slab by slab (SLUB's get_freelist takes a slab's whole freelist at once): the
      * slab's bookkeeping is updated once per slab, and each object costs one link write, plus the
      * read of its free pointer when it comes from the slab's freelist.
      */
-    long refill(long headAddr, int batch) {
+    long refill(int cpu, int batch, boolean owned) {
         long chain = 0;
         long chainTail = 0;
         int got = 0;
@@ -125,7 +126,7 @@ final class KmemCacheNode {
         }
         final long obj = objectOf(chain);
         final long rest = Mem.getLongNofault(obj + freeOffset);
-        if (got > 1 && !cache.spliceOnto(headAddr, rest, chainTail, got - 1)) {
+        if (got > 1 && !cache.spliceOnto(cpu, rest, chainTail, got - 1, owned)) {
             returnToSlabs(rest, got - 1); // frees on this CPU filled the list meanwhile
         }
         return obj;

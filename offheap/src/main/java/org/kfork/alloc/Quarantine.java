@@ -184,7 +184,7 @@ final class Quarantine {
         for (long cur = first; cur != 0; ) {
             final KmemCache c = cacheOf(cur);
             final long next = link(c, cur);
-            c.freeQuarantined(cur);
+            c.freeToSlab(cur);
             cur = next;
         }
     }

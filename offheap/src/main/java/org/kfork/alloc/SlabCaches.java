@@ -61,6 +61,8 @@ public final class SlabCaches {
         machine.registerAccounting("slab.nr_caches", this::nrCaches);
         machine.registerAccounting("kasan.quarantine_bytes", this::quarantineBytes);
         Kasan.addDescriber(describer);
+        // A claimed CPU: fail every update of its freelists that began before the claim.
+        kmem.cpus().addOwnershipHook(this::fenceCpu);
         // SLUB flushes a dead CPU's freelists into the slabs (slub_cpu_dead).
         kmem.cpus().setupState("slub:dead", null, cpu -> {
             for (KmemCache c : list()) {
@@ -199,6 +201,17 @@ public final class SlabCaches {
         caches.remove(c);
         machine.unregisterAccounting(accountingNames.remove(c));
         kmem.percpu().free(headOff, Long.BYTES);
+    }
+
+    /**
+     * A thread has claimed {@code cpu}: each cache fences its freelist head on that CPU. Under the
+     * list's lock, so that a cache made meanwhile is either fenced here or made after the claim
+     * (and then no thread can have begun an update of it before the claim).
+     */
+    private synchronized void fenceCpu(int cpu) {
+        for (KmemCache c : caches) {
+            c.fenceCpu(cpu);
+        }
     }
 
     /** The live caches, in creation order (slab_caches). */

@@ -82,4 +82,90 @@ class AllocStressTest {
         assertEquals(0, c.info().numSlabs(), "all slabs empty and released: none lost");
         c.destroy();
     }
+
+    /**
+     * Owned CPUs under contention: each thread now and then claims its CPU (plain paths while it
+     * holds it), or finds it claimed by the other thread of that CPU and keeps off its list (the
+     * shared pool); claims and releases come and go while the other threads are in the middle of
+     * their atomic updates, which is the hand-over the claim's fence must make safe. Frees go to
+     * either CPU, bulk operations run beside single ones, and the limit is 8, so refills and
+     * drains run all the time. Nothing may be handed out twice or lost.
+     */
+    @Test
+    void ownedCpusStayCorrectBesideSharersAndHandOvers() throws Exception {
+        KmemCache c = KMEM.slabs().create("stress_owned", 4100, 0, 0, null);
+        Cpus cpus = KMEM.cpus();
+        ConcurrentHashMap<Long, Integer> owner = new ConcurrentHashMap<>();
+        AtomicLong claims = new AtomicLong();
+        AtomicLong refusals = new AtomicLong();
+        CpuStress.run(THREADS, CPUS, (id, cpu, rnd) -> {
+            List<Long> mine = new ArrayList<>();
+            long[] bulk = new long[6];
+            for (int round = 0; round < 400; round++) {
+                Cpus.Owned own = null;
+                if (rnd.nextInt(3) != 0) {
+                    try {
+                        own = cpus.own(cpu);
+                        claims.incrementAndGet();
+                    } catch (IllegalStateException e) {
+                        refusals.incrementAndGet(); // the other thread of this CPU holds it
+                    }
+                }
+                try {
+                    for (int i = 0; i < 50; i++) {
+                        int op = rnd.nextInt(8);
+                        if (op < 3 && mine.size() < 12) {
+                            long o = c.alloc(cpu);
+                            take(owner, o, id, mine);
+                        } else if (op == 3 && mine.size() < 6) {
+                            int n = 1 + rnd.nextInt(bulk.length);
+                            assertEquals(n, c.allocBulk(cpu, n, bulk));
+                            for (int j = 0; j < n; j++) {
+                                take(owner, bulk[j], id, mine);
+                            }
+                        } else if (op == 4 && !mine.isEmpty()) {
+                            int n = Math.min(mine.size(), 1 + rnd.nextInt(bulk.length));
+                            for (int j = 0; j < n; j++) {
+                                bulk[j] = give(owner, mine.remove(mine.size() - 1), id);
+                            }
+                            c.freeBulk(rnd.nextInt(CPUS), n, bulk);
+                        } else if (!mine.isEmpty()) {
+                            int fc = rnd.nextInt(CPUS);
+                            c.free(fc, give(owner, mine.remove(rnd.nextInt(mine.size())), id));
+                            if (c.cpuCached(fc) > c.limit()) {
+                                throw new AssertionError("CPU " + fc + " caches " + c.cpuCached(fc) + " > limit " + c.limit());
+                            }
+                        }
+                    }
+                } finally {
+                    if (own != null) {
+                        own.close();
+                    }
+                }
+            }
+            for (long o : mine) {
+                c.free(cpu, give(owner, o, id));
+            }
+        });
+        assertTrue(claims.get() > 0 && refusals.get() > 0, claims + " claims, " + refusals + " refusals");
+        assertEquals(0, c.info().activeObjs(), "exact count: every object came back");
+        c.shrink();
+        assertEquals(0, c.info().numSlabs(), "all slabs empty and released: none lost");
+        c.destroy();
+    }
+
+    private static void take(ConcurrentHashMap<Long, Integer> owner, long o, int id, List<Long> mine) {
+        Integer prev = owner.putIfAbsent(o, id);
+        if (prev != null) {
+            throw new AssertionError("object 0x" + Long.toHexString(o) + " held by " + prev + " and " + id);
+        }
+        Mem.putLong(o + 4088, id);
+        mine.add(o);
+    }
+
+    private static long give(ConcurrentHashMap<Long, Integer> owner, long o, int id) {
+        assertEquals(id, Mem.getLong(o + 4088), "object 0x" + Long.toHexString(o) + " taken over");
+        owner.remove(o);
+        return o;
+    }
 }

@@ -22,7 +22,9 @@ import org.kfork.testing.LeakCheck;
  * time. Each object is stamped with a token no other operation uses and read back; the cache's ctor
  * marks every new object free, so an object handed out twice is seen. Two more operations keep
  * objects across operations and free them later on any CPU, so lists grow unevenly.
- * {@link #validate()} checks the per-CPU limit and that the machine is back at its baseline.
+ * One more claims its CPU for its allocations and frees (the owner's plain paths), or keeps off
+ * a CPU another operation holds. {@link #validate()} checks the per-CPU limit and that the
+ * machine is back at its baseline.
  */
 public class SlabFreelistLincheckTest {
     private static final long FREE = -1;
@@ -68,6 +70,27 @@ public class SlabFreelistLincheckTest {
             }
             Mem.putLong(objs[i], FREE);
             CACHE.free(freeCpu, objs[i]);
+        }
+    }
+
+    /**
+     * {@link #allocFree} on a CPU the thread claims for the operation ({@link Cpus#own}: plain
+     * per-CPU paths), or, when another thread holds it, as a thread that keeps off its list.
+     */
+    @Operation
+    public void ownedAllocFree(@Param(gen = IntGen.class, conf = "0:1") int cpu) {
+        Cpus.Owned own;
+        try {
+            own = KMEM.cpus().own(cpu);
+        } catch (IllegalStateException busy) {
+            own = null;
+        }
+        try {
+            allocFree(cpu, cpu);
+        } finally {
+            if (own != null) {
+                own.close();
+            }
         }
     }
 
@@ -147,6 +170,10 @@ public class SlabFreelistLincheckTest {
     public static class SequentialSpec {
         /** No-op twin of {@code allocFree}. */
         public void allocFree(int allocCpu, int freeCpu) {
+        }
+
+        /** No-op twin of {@code ownedAllocFree}. */
+        public void ownedAllocFree(int cpu) {
         }
 
         /** No-op twin of {@code allocHold}. */
