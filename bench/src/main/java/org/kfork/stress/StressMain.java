@@ -19,7 +19,8 @@ import org.kfork.stress.Tally.Finding;
  * runs, the system-call fuzzer and the fork storms, in one JVM, in rounds until the time is up,
  * with a progress line per step; then a markdown report (calls, scenarios, errnos by call, faults
  * injected, findings, the seeds to reproduce). Exit 0 when nothing was found, 1 otherwise, 2 on a
- * usage error, 3 when a step hung (the report is written first).
+ * usage error, 3 when a step hung (the report is written first). {@code --scenario SEED} and
+ * {@code --fuzz SEED --sessions N}, with {@code --repeat R}, reproduce one finding ({@link #repro}).
  */
 public final class StressMain {
     /** A step's share of a round: differential, fuzzer, storms. */
