@@ -3,6 +3,8 @@
 # The differential runs, the system-call fuzzer and the fork storms, on both kernels with checked mode
 # on, in one JVM, for N minutes (default 1); writes DIR/report.md (default target/stress) and exits 0
 # when nothing was found, 1 when something was, 3 when a step hung.
+# A report's finding reproduces in one command: stress.sh --scenario SEED [--repeat R], or
+# stress.sh --fuzz SEED --sessions N [--repeat R] (sessions 0..N-1 of that fuzzer seed).
 # Environment: JAVA (java binary), JAVA_OPTS (extra JVM options), KFORK_CP (class path; no build).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

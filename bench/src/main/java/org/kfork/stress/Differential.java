@@ -85,7 +85,8 @@ public final class Differential {
         try {
             final RunResult r = new ScriptRunner(k, transcript::add, TIMEOUT).run(parsed);
             final String ended = r.status() + " " + r.line() + " " + r.message();
-            if (r.cause() != null) {
+            // a panic (the script made init exit) is a defined end of the run, compared like any other
+            if (r.cause() != null && r.status() != RunResult.Status.PANICKED) {
                 failure = r.cause().toString();
             }
             final List<TaskView> tasks = k.tasks();

@@ -19,7 +19,8 @@ import org.kfork.stress.Tally.Finding;
  * runs, the system-call fuzzer and the fork storms, in one JVM, in rounds until the time is up,
  * with a progress line per step; then a markdown report (calls, scenarios, errnos by call, faults
  * injected, findings, the seeds to reproduce). Exit 0 when nothing was found, 1 otherwise, 2 on a
- * usage error, 3 when a step hung (the report is written first).
+ * usage error, 3 when a step hung (the report is written first). {@code --scenario SEED} and
+ * {@code --fuzz SEED --sessions N}, with {@code --repeat R}, reproduce one finding ({@link #repro}).
  */
 public final class StressMain {
     /** A step's share of a round: differential, fuzzer, storms. */
@@ -52,6 +53,10 @@ public final class StressMain {
         long seed = System.currentTimeMillis();
         Path out = Path.of("target", "stress");
         int threads = 2;
+        Long scenario = null;
+        Long fuzz = null;
+        long sessions = 1;
+        int repeat = 1;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -59,22 +64,68 @@ public final class StressMain {
                     case "--seed": seed = Long.parseLong(args[++i]); break;
                     case "--out": out = Path.of(args[++i]); break;
                     case "--threads": threads = Integer.parseInt(args[++i]); break;
+                    case "--scenario": scenario = Long.parseLong(args[++i]); break;
+                    case "--fuzz": fuzz = Long.parseLong(args[++i]); break;
+                    case "--sessions": sessions = Long.parseLong(args[++i]); break;
+                    case "--repeat": repeat = Integer.parseInt(args[++i]); break;
                     case "-h": case "--help":
-                        System.out.println("usage: stress.sh [--minutes N] [--seed S] [--out DIR] [--threads T]");
+                        System.out.println(USAGE);
                         return;
                     default: throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            if (!(minutes > 0) || threads < 2) {
-                throw new IllegalArgumentException("--minutes must be more than 0 and --threads at least 2");
+            if (!(minutes > 0) || threads < 2 || sessions < 1 || repeat < 1) {
+                throw new IllegalArgumentException("--minutes must be more than 0, --threads at least 2, "
+                    + "--sessions and --repeat at least 1");
             }
         } catch (RuntimeException e) {
-            System.err.println("stress: " + e.getMessage() + "\nusage: stress.sh [--minutes N] [--seed S] [--out DIR] [--threads T]");
+            System.err.println("stress: " + e.getMessage() + "\n" + USAGE);
             System.exit(2);
+            return;
+        }
+        if (scenario != null || fuzz != null) {
+            System.exit(repro(scenario, fuzz, sessions, repeat, System.out));
             return;
         }
         final StressMain m = new StressMain(minutes, seed, out, threads, System.out);
         System.exit(m.run());
+    }
+
+    private static final String USAGE = "usage: stress.sh [--minutes N] [--seed S] [--out DIR] [--threads T]\n"
+        + "       stress.sh --scenario SEED [--repeat R]          one differential scenario, R times\n"
+        + "       stress.sh --fuzz SEED [--sessions N] [--repeat R]   the fuzzer's sessions 0..N-1 of SEED, R times";
+
+    /**
+     * A report's repro, one command: differential scenario {@code scenario}, or the first
+     * {@code sessions} sessions of fuzzer seed {@code fuzz} (a session's inputs depend on those
+     * before it), each {@code repeat} times (a race shows in some runs only). Prints the script
+     * or the findings; 0 when nothing was found.
+     */
+    static int repro(Long scenario, Long fuzz, long sessions, int repeat, PrintStream log) {
+        if (!Kasan.ENABLED) {
+            log.println("stress: checked mode is off (-Dkfork.checked=true): bad accesses would go unseen");
+            return 2;
+        }
+        long found = 0;
+        for (int r = 0; r < repeat; r++) {
+            final Tally t = new Tally();
+            if (scenario != null) {
+                final String script = ScenarioGenerator.generate(scenario);
+                if (r == 0) {
+                    log.println("# scenario seed " + scenario + ":\n" + script);
+                }
+                new Differential(t).scenario(script, "scenario seed " + scenario);
+            }
+            if (fuzz != null) {
+                new SyscallFuzzer(t, fuzz).run(Long.MAX_VALUE, sessions);
+            }
+            log.printf("run %d of %d: %,d calls, %d findings%n", r + 1, repeat, t.calls(), t.findings());
+            for (String d : t.details()) {
+                log.println(d);
+            }
+            found += t.findings();
+        }
+        return found == 0 ? 0 : 1;
     }
 
     /** Runs every step until the time is up; writes the report; 0 when nothing was found. */
@@ -96,10 +147,11 @@ public final class StressMain {
             final long r = Math.min(roundNanos, left);
             final long roundSeed = seed + 1_000_003L * round;
             // the differential: scenarios on both kernels
-            step = "differential from scenario seed " + scenarioSeed;
             final long diffEnd = System.nanoTime() + (long) (r * DIFF_SHARE);
             final long before = tally.scenarios();
             do {
+                // per scenario: the watchdog's hang report names the one that hangs
+                step = "differential scenario seed " + scenarioSeed + " (stress.sh --scenario " + scenarioSeed + ")";
                 diff.scenario(ScenarioGenerator.generate(scenarioSeed), "scenario seed " + scenarioSeed);
                 scenarioSeed++;
                 lastProgress = System.nanoTime();

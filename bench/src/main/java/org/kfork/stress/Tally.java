@@ -40,6 +40,8 @@ public final class Tally {
     private final Map<String, LongAdder> phaseCalls = new ConcurrentHashMap<>();
     private final Map<Finding, AtomicLong> findings = new ConcurrentHashMap<>();
     private final List<String> details = new ArrayList<>();
+    /** The details kept of each kind of finding. */
+    static final int DETAILS_PER_KIND = 20;
 
     /** Counts {@code n} system calls made by {@code phase}. */
     public void calls(String phase, long n) {
@@ -65,9 +67,11 @@ public final class Tally {
 
     /** Records a finding, with what reproduces it. */
     public void finding(Finding kind, String detail) {
-        findings.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+        final long nth = findings.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
         synchronized (details) {
-            if (details.size() < 50) { // the first ones say it; the count says how many
+            // the first ones of each kind say it, the count says how many: a kind never loses its
+            // detail to another's (the 10-minute run's hang lost its thread dump to 50 mismatches)
+            if (nth <= DETAILS_PER_KIND) {
                 details.add(kind + ": " + detail);
             }
         }

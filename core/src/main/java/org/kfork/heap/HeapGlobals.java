@@ -68,6 +68,8 @@ import org.kfork.heap.signal.HeapSignalStruct;
 import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
 import org.kfork.mm.KmallocSizes;
+import org.kfork.panic.Panic;
+import org.kfork.sched.CallRcuToken;
 import org.kfork.smp.CurrentCpu;
 import org.kfork.nsproxy.ProcInums;
 import org.kfork.proc.Sysctls;
@@ -99,6 +101,10 @@ public final class HeapGlobals implements AutoCloseable {
     public final HeapFilesStruct initFiles;
     /** sysctl fs.nr_open (sysctl_nr_open): alloc_fdtable's ceiling and RLIMIT_NOFILE's (do_prlimit). */
     public volatile int sysctlNrOpen = Fdtables.SYSCTL_NR_OPEN;
+    /** The RCU token of the calling thread's call (the syscall layer's), for zap_pid_ns_processes' sleeps. */
+    public volatile CallRcuToken callRcuToken = CallRcuToken.NONE;
+    /** kernel/panic.c: whether the kernel panicked (then every call is refused). */
+    public final Panic panic = new Panic();
     /** free_fdtable_rcu. */
     public final HeapRcuCallback freeFdtableRcuFn;
     /** The anonymous inode. */

@@ -676,11 +676,14 @@ public final class HeapKernel implements Kernel {
         } finally {
             g.tasklistLock.readLock().unlock();
         }
-        sys.awaitNone(CLOSE_WAIT_NANOS);
+        // init reaps from now on, while the calls in flight end: a namespace's init killed inside
+        // its exit waits in zap_pid_ns_processes for a task whose parent is pid 1 (unshare
+        // CLONE_NEWPID, then fork by init), and only init's reaping ends that call
         final Thread reaper = ShutdownReaper.start(name(), () -> {
             init.clearTskThreadFlag(ThreadInfoFlags.TIF_SIGPENDING);
             return HeapExitWait.kernelWait4(g, init, -1, org.kfork.uapi.Wait.__WALL, new WaitOpts());
         });
+        sys.awaitNone(CLOSE_WAIT_NANOS);
         // the killed tasks outside any call exit (do_exit); kernel_power_off releases what is left
         HeapExit.exitIdleTasks(g);
         ShutdownReaper.join(reaper, CLOSE_WAIT_NANOS);

@@ -8,6 +8,7 @@ import org.kfork.heap.fork.HeapForkTask;
 import org.kfork.heap.fork.HeapTask;
 import org.kfork.heap.proc.HeapProcArray;
 import org.kfork.heap.signal.HeapSignalDelivery;
+import org.kfork.sched.CallRcuToken;
 import org.kfork.sched.CallsInFlight;
 import org.kfork.sched.TaskState;
 import org.kfork.sched.WaitResult;
@@ -50,6 +51,22 @@ final class HeapSyscallLayer {
 
     HeapSyscallLayer(HeapGlobals g) {
         this.g = g;
+        g.callRcuToken = new CallRcuToken() {
+            @Override
+            public int get() {
+                final CallFrame f = frames.get();
+                return f.depth == 0 ? WaitResult.NO_RCU : f.token;
+            }
+
+            @Override
+            public void set(int token) {
+                final CallFrame f = frames.get();
+                if (f.depth == 0 && token != WaitResult.NO_RCU) {
+                    throw new IllegalStateException("RCU token " + token + " outside any call");
+                }
+                f.token = token;
+            }
+        };
     }
 
     /** This thread's frame. */
@@ -72,6 +89,10 @@ final class HeapSyscallLayer {
         if (closed) {
             inflight.exit();
             throw new IllegalStateException("the kernel is closed");
+        }
+        if (g.panic.panicked()) {
+            inflight.exit();
+            throw g.panic.refuse();
         }
         HeapTask t;
         g.tasklistLock.readLock().lock();

@@ -7,7 +7,8 @@ package org.kfork.script;
  * @param line    the line it ended at (0 when it ran to the end)
  * @param column  the column, for a script error (else 0)
  * @param message what went wrong (null when it ran)
- * @param cause   the exception the kernel threw, for {@link Status#KERNEL_FAILED} (else null)
+ * @param cause   the exception the kernel threw, for {@link Status#KERNEL_FAILED} and
+ *                {@link Status#PANICKED} (else null)
  */
 public record RunResult(Status status, int line, int column, String message, Throwable cause) {
     /** How a run ended. */
@@ -19,7 +20,12 @@ public record RunResult(Status status, int line, int column, String message, Thr
         /** The kernel threw an exception from a call: a bug, never a result. */
         KERNEL_FAILED(1),
         /** The script is wrong: it does not parse, or asks for what cannot be done (a call that never returns...). */
-        SCRIPT_ERROR(2);
+        SCRIPT_ERROR(2),
+        /**
+         * The kernel panicked (the script made the global init exit: "Attempted to kill init!"),
+         * as 5.12 does; the machine is dead, so the run stops. A defined outcome, not a bug.
+         */
+        PANICKED(3);
 
         private final int exitCode;
 
@@ -39,7 +45,7 @@ public record RunResult(Status status, int line, int column, String message, Thr
         return new RunResult(Status.SCRIPT_ERROR, e.line(), e.column(), e.getMessage(), null);
     }
 
-    /** The exit code of {@code kfork run}: 0, 1 or 2. */
+    /** The exit code of {@code kfork run}: 0, 1, 2 or 3. */
     public int exitCode() {
         return status.exitCode();
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.kfork.api.Kernel;
 import org.kfork.api.KernelConfig;
+import org.kfork.api.KernelPanicException;
 import org.kfork.api.TaskView;
 import org.kfork.sched.Limits;
 import org.kfork.uapi.Capabilities;
@@ -126,6 +127,8 @@ public final class ScriptRunner {
             return RunResult.scriptError(e);
         } catch (Stop s) {
             return s.result;
+        } catch (KernelPanicException e) {
+            return panicked(lineNo, e);
         } catch (RuntimeException e) {
             // Thrown on this thread by the kernel's introspection (procStatus, tasks, sysctl).
             return kernelFailed(lineNo, "the kernel threw " + e, e);
@@ -305,6 +308,9 @@ public final class ScriptRunner {
         ScriptLine line = job.line;
         if (o.scriptError() != null) {
             throw o.scriptError();
+        }
+        if (o.kernelError() instanceof KernelPanicException p) {
+            throw new Stop(panicked(line.number(), p));
         }
         if (o.kernelError() != null) {
             throw new Stop(kernelFailed(line.number(), line.spec().name() + ": the kernel threw "
@@ -507,6 +513,12 @@ public final class ScriptRunner {
 
     private long millis() {
         return TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
+    }
+
+    /** A run the kernel's panic ended: the panic's text, and that the machine is dead. */
+    private static RunResult panicked(int line, KernelPanicException e) {
+        return new RunResult(RunResult.Status.PANICKED, line, 0, e.getMessage()
+            + (e.getMessage().startsWith("Kernel panic") ? " (the machine is dead)" : ""), e);
     }
 
     private static RunResult kernelFailed(int line, String message, Throwable cause) {

@@ -338,6 +338,15 @@ public final class Signals {
         return !siginmask(sig, SIG_KERNEL_IGNORE_MASK | SIG_KERNEL_STOP_MASK) && handler == SIG_DFL;
     }
 
+    /**
+     * Whether get_signal, dequeuing {@code sig} with this handler, ends the thread group: the
+     * default action kills ({@link #sigFatal}), and an unkillable init (SIGNAL_UNKILLABLE) only
+     * dies of SIGKILL or SIGSTOP's kind.
+     */
+    public static boolean sigKillsGroup(long handler, int sig, boolean unkillable) {
+        return sigFatal(handler, sig) && (!unkillable || sigKernelOnly(sig));
+    }
+
     /** SI_FROMUSER: a siginfo whose code says user space sent it (si_code <= 0). */
     public static boolean siFromuser(int siCode) {
         return siCode <= 0;

@@ -46,6 +46,8 @@ import org.kfork.mm.FailSlab;
 import org.kfork.mm.KernelLog;
 import org.kfork.mm.KmallocSizes;
 import org.kfork.nsproxy.ProcInums;
+import org.kfork.panic.Panic;
+import org.kfork.sched.CallRcuToken;
 import org.kfork.sched.Limits;
 
 /**
@@ -95,6 +97,10 @@ public final class Globals implements AutoCloseable {
      * default), so also the ceiling of RLIMIT_NOFILE's hard limit (do_prlimit).
      */
     public volatile int sysctlNrOpen = Fdtables.SYSCTL_NR_OPEN;
+    /** The RCU token of the calling thread's call (the syscall layer's), for zap_pid_ns_processes' sleeps. */
+    public volatile CallRcuToken callRcuToken = CallRcuToken.NONE;
+    /** kernel/panic.c: whether the kernel panicked (then every call is refused). */
+    public final Panic panic = new Panic();
     /** free_fdtable_rcu's kernel-text address (call_rcu of a replaced fdtable). */
     public final long freeFdtableRcuFn;
     /** block/blk-ioc.c's iocontext_cachep. */

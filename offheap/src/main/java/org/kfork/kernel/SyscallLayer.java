@@ -12,6 +12,7 @@ import org.kfork.kernel.sched.SchedCore;
 import org.kfork.kernel.signal.SignalDelivery;
 import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.machine.Mem;
+import org.kfork.sched.CallRcuToken;
 import org.kfork.sched.CallsInFlight;
 import org.kfork.sched.TaskState;
 import org.kfork.sched.WaitResult;
@@ -54,6 +55,22 @@ final class SyscallLayer {
 
     SyscallLayer(Globals g) {
         this.g = g;
+        g.callRcuToken = new CallRcuToken() {
+            @Override
+            public int get() {
+                final CallFrame f = frames.get();
+                return f.depth == 0 ? WaitResult.NO_RCU : f.token;
+            }
+
+            @Override
+            public void set(int token) {
+                final CallFrame f = frames.get();
+                if (f.depth == 0 && token != WaitResult.NO_RCU) {
+                    throw new IllegalStateException("RCU token " + token + " outside any call");
+                }
+                f.token = token;
+            }
+        };
     }
 
     /** This thread's frame. */
@@ -76,6 +93,10 @@ final class SyscallLayer {
         if (closed) {
             inflight.exit();
             throw new IllegalStateException("the kernel is closed");
+        }
+        if (g.panic.panicked()) {
+            inflight.exit();
+            throw g.panic.refuse();
         }
         long t;
         g.tasklistLock.readLock().lock();

@@ -188,7 +188,7 @@ class StressTest {
         }
     }
 
-    private static void assertClosesWithin30s(Kernel k) throws InterruptedException {
+    static void assertClosesWithin30s(Kernel k) throws InterruptedException {
         final Throwable[] failure = new Throwable[1];
         final Thread closer = new Thread(() -> {
             try {

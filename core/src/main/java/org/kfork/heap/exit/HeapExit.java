@@ -1,5 +1,6 @@
 package org.kfork.heap.exit;
 
+import org.kfork.arch.SignalRestart;
 import org.kfork.exit.WaitRules;
 import org.kfork.heap.HeapGlobals;
 import org.kfork.heap.block.HeapBlkIoc;
@@ -23,6 +24,7 @@ import org.kfork.heap.sched.HeapWait;
 import org.kfork.heap.signal.HeapSighandStruct;
 import org.kfork.heap.signal.HeapSignal;
 import org.kfork.heap.signal.HeapSignalCalls;
+import org.kfork.heap.signal.HeapSignalDelivery;
 import org.kfork.heap.signal.HeapSignalStruct;
 import org.kfork.pid.PidRules;
 import org.kfork.sched.SignalFlags;
@@ -357,7 +359,7 @@ public final class HeapExit {
         final HeapSignalStruct sig = tsk.signal;
         if (HeapSignal.isGlobalInit(tsk) && sig.live.get() == 1) {
             final int gec = sig.groupExitCode;
-            throw new IllegalStateException(String.format("Attempted to kill init! exitcode=0x%08x", gec != 0 ? gec : code));
+            throw g.panic.panic(String.format("Attempted to kill init! exitcode=0x%08x", gec != 0 ? gec : code));
         }
         exitSignals(tsk);
         final boolean groupDead = sig.live.decrementAndGet() == 0;
@@ -468,8 +470,9 @@ public final class HeapExit {
             for (HeapIntrusiveList n = head.next(); n != head; n = n.next()) {
                 final HeapTask p = ((HeapTask.Link) n).task;
                 for (HeapTask t = firstThread(p); t != null; t = nextThreadOf(p, t)) {
-                    if (HeapWait.fatalSignalPending(t) && !inCall(t) && (t.flags & TaskFlags.PF_EXITING) == 0
-                        && t.exitState == 0
+                    if (!inCall(t) && (!g.panic.panicked() || !HeapSignal.isGlobalInit(t))
+                        && (t.flags & TaskFlags.PF_EXITING) == 0 && t.exitState == 0
+                        && (HeapWait.fatalSignalPending(t) || HeapSignalDelivery.deadlySignalPending(t))
                         // claimed, as a call would claim it (see Exit.nextIdleDoomed)
                         && !t.testAndSetTskThreadFlag(TIF_IN_CALL)) {
                         return HeapForkTask.getTaskStruct(t);
@@ -486,9 +489,17 @@ public final class HeapExit {
     public static int exitIdleTasks(HeapGlobals g) {
         int n = 0;
         for (HeapTask t; (t = nextIdleDoomed(g)) != null; n++) {
-            fatalSignalExit(g, t);
-            setInCall(t, false);
-            HeapForkTask.putTaskStruct(g, t);
+            try {
+                final int fatal = HeapSignalDelivery.getSignal(g, t) & SignalRestart.FATAL_MASK;
+                if (fatal == Signals.SIGKILL) {
+                    fatalSignalExit(g, t);
+                } else if (fatal != 0) {
+                    doGroupExit(g, t, fatal);
+                }
+            } finally {
+                setInCall(t, false);
+                HeapForkTask.putTaskStruct(g, t);
+            }
         }
         return n;
     }

@@ -49,12 +49,14 @@ public final class HeapPidNsExit {
         g.tasklistLock.readLock().unlock();
         g.rcu.rcuReadUnlock(rcu);
         HeapExit.exitIdleTasks(g);
+        // the sleeps report the call's token to RCU (see PidNsExit)
         final WaitOpts wo = new WaitOpts();
+        wo.rcuToken = g.callRcuToken.get();
         int rc;
         do {
             me.clearTskThreadFlag(ThreadInfoFlags.TIF_SIGPENDING);
             rc = HeapExitWait.kernelWait4(g, me, -1, Wait.__WALL, wo);
         } while (rc != -Errno.ECHILD);
-        HeapWait.waitEvent(g, wo.rcuToken, () -> HeapPids.pidAllocated(ns) == initPids);
+        g.callRcuToken.set(HeapWait.waitEvent(g, wo.rcuToken, () -> HeapPids.pidAllocated(ns) == initPids));
     }
 }

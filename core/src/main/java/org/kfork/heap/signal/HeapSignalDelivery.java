@@ -67,4 +67,20 @@ public final class HeapSignalDelivery {
             sighand.siglock.unlock();
         }
     }
+    /** See SignalDelivery.deadlySignalPending: a hint, read without the siglock. */
+    public static boolean deadlySignalPending(HeapTask t) {
+        if (!HeapWait.signalPending(t)) {
+            return false;
+        }
+        final HeapSignalStruct signal = t.signal;
+        long set = (t.pending.signal | signal.sharedPending.signal) & ~t.blocked;
+        final boolean unkillable = (signal.flags & SignalFlags.SIGNAL_UNKILLABLE) != 0;
+        for (; set != 0; set &= set - 1) {
+            final int sig = Long.numberOfTrailingZeros(set) + 1;
+            if (Signals.sigKillsGroup(t.sighand.action[sig - 1].saHandler, sig, unkillable)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

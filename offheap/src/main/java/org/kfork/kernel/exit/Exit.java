@@ -5,6 +5,7 @@ import static org.kfork.machine.Mem.getLong;
 import static org.kfork.machine.Mem.putInt;
 import static org.kfork.machine.Mem.putLong;
 
+import org.kfork.arch.SignalRestart;
 import org.kfork.ds.IntrusiveList;
 import org.kfork.exit.WaitRules;
 import org.kfork.kernel.Globals;
@@ -24,6 +25,7 @@ import org.kfork.kernel.sched.SchedCore;
 import org.kfork.kernel.sched.Wait;
 import org.kfork.kernel.signal.Signal;
 import org.kfork.kernel.signal.SignalCalls;
+import org.kfork.kernel.signal.SignalDelivery;
 import org.kfork.kernel.struct.Cred;
 import org.kfork.kernel.struct.Pid;
 import org.kfork.kernel.struct.PidNamespace;
@@ -487,9 +489,11 @@ public final class Exit {
      * context switch (see {@link #doTaskDead}). The task must not be used by the caller
      * afterwards: it may have been freed after the next grace period.
      *
+     * @throws org.kfork.api.KernelPanicException for the last thread of the global init
+     *     ("Attempted to kill init!", 5.12's panic at group_dead; here before any step, so that the
+     *     dead machine still tears down cleanly)
      * @throws IllegalStateException for the idle task (pid 0: "Attempted to kill the idle task!"),
-     *     for the last thread of the global init ("Attempted to kill init!"), and for a task
-     *     already exiting (the recursive fault of 5.12, which parks the task forever)
+     *     and for a task already exiting (the recursive fault of 5.12, which parks the task forever)
      */
     public static void doExit(Globals g, long tsk, int code) {
         if (getInt(tsk + TaskStruct.PID) == 0) {
@@ -501,7 +505,7 @@ public final class Exit {
         final long sig = Signal.signal(tsk);
         if (Signal.isGlobalInit(tsk) && Mem.getIntVolatile(sig + SignalStruct.LIVE) == 1) {
             final int gec = getInt(sig + SignalStruct.GROUP_EXIT_CODE);
-            throw new IllegalStateException(String.format("Attempted to kill init! exitcode=0x%08x", gec != 0 ? gec : code));
+            throw g.panic.panic(String.format("Attempted to kill init! exitcode=0x%08x", gec != 0 ? gec : code));
         }
         exitSignals(tsk); // sets PF_EXITING
         final boolean groupDead = Mem.getAndAddInt(sig + SignalStruct.LIVE, -1) == 1;
@@ -624,7 +628,9 @@ public final class Exit {
 
     /**
      * The first task, in tasks-list order (each process's threads in thread order), that has a
-     * fatal signal pending, is outside any call and has not begun to exit; 0 when none. Under
+     * fatal signal pending (SIGKILL, or a signal whose default action would end its group:
+     * SIGSEGV, an exit signal such as SIGBUS... which complete_signal leaves queued when it
+     * dumps core or no thread wanted it), is outside any call and has not begun to exit; 0 when none. Under
      * tasklist_lock for reading; the task returned carries a reference for the caller.
      */
     static long nextIdleDoomed(Globals g) {
@@ -634,9 +640,12 @@ public final class Exit {
             for (long n = IntrusiveList.next(head); n != head; n = IntrusiveList.next(n)) {
                 final long p = n - TaskStruct.TASKS;
                 for (long t = firstThread(p); t != 0; t = nextThreadOf(p, t)) {
-                    if (Wait.fatalSignalPending(t) && !inCall(t)
+                    if (!inCall(t)
+                        // after a panic, init stays as it died (its exit would panic again)
+                        && (!g.panic.panicked() || !Signal.isGlobalInit(t))
                         && (getInt(t + TaskStruct.FLAGS) & TaskFlags.PF_EXITING) == 0
                         && getInt(t + TaskStruct.EXIT_STATE) == 0
+                        && (Wait.fatalSignalPending(t) || SignalDelivery.deadlySignalPending(t))
                         // claimed, as a call would claim it: two threads running exitIdleTasks at
                         // once (each call's finish does) must not both make the same task exit
                         && !SchedCore.testAndSetTskThreadFlag(t, TIF_IN_CALL)) {
@@ -655,16 +664,30 @@ public final class Exit {
      * acting for each in turn, in tasks-list order, until none is left (an exit may doom others:
      * a namespace's init takes its namespace with it). Each one does what get_signal does on
      * the task's way back to user space: SIGKILL is dequeued and the group exits with its
-     * group_exit_code, or with SIGKILL's number.
+     * group_exit_code, or with SIGKILL's number; another deadly signal ends the group with its
+     * number. A task in user space takes a signal at once in 5.12 (signal_wake_up kicks it), so
+     * it never makes another call with a deadly signal queued: without this, its next call ran
+     * (a wait4 reaped a child) and then returned KILLED (the stress fuzzer's wait4 mismatch).
      *
      * @return how many tasks exited
      */
     public static int exitIdleTasks(Globals g) {
         int n = 0;
         for (long t; (t = nextIdleDoomed(g)) != 0; n++) {
-            fatalSignalExit(g, t);
-            setInCall(t, false);
-            ForkTask.putTaskStruct(g, t);
+            try {
+                // get_signal as on the way back to user space: the handled signals queued below
+                // the deadly one count as run, and SIGKILL's path or the deadly signal ends the group
+                final int fatal = SignalDelivery.getSignal(g, t) & SignalRestart.FATAL_MASK;
+                if (fatal == Signals.SIGKILL) {
+                    fatalSignalExit(g, t);
+                } else if (fatal != 0) {
+                    doGroupExit(g, t, fatal);
+                }
+            } finally {
+                // the claim and the reference go even when the exit panics (init's last thread)
+                setInCall(t, false);
+                ForkTask.putTaskStruct(g, t);
+            }
         }
         return n;
     }

@@ -65,12 +65,16 @@ public final class PidNsExit {
         g.tasklistLock.readLock().unlock();
         g.rcu.rcuReadUnlock(rcu);
         Exit.exitIdleTasks(g);
+        // the sleeps below are context switches for RCU: with the call's token (read after the
+        // exits above, which may have slept in a zap of their own), else the call stays inside
+        // RCU's system-call section while it sleeps, and every grace period stalls behind it
         final WaitOpts wo = new WaitOpts();
+        wo.rcuToken = g.callRcuToken.get();
         int rc;
         do {
             SchedCore.clearTskThreadFlag(me, ThreadInfoFlags.TIF_SIGPENDING);
             rc = ExitWait.kernelWait4(g, me, -1, org.kfork.uapi.Wait.__WALL, wo);
         } while (rc != -Errno.ECHILD);
-        Wait.waitEvent(g, wo.rcuToken, () -> Pids.pidAllocated(ns) == initPids);
+        g.callRcuToken.set(Wait.waitEvent(g, wo.rcuToken, () -> Pids.pidAllocated(ns) == initPids));
     }
 }

@@ -92,4 +92,29 @@ public final class SignalDelivery {
             Spinlock.unlock(siglock);
         }
     }
+    /**
+     * Whether {@code t} has an unblocked pending signal (its own or its group's) that get_signal
+     * would end the group with: the default action kills and the group is not an unkillable
+     * init's ({@link Signals#sigKillsGroup}). Read without the siglock, as a hint for the exits of
+     * tasks outside any call ({@code Exit.exitIdleTasks}); {@link #getSignal} decides under it.
+     * A task in user space would take such a signal at once (signal_wake_up kicks it), before
+     * it could make another call.
+     */
+    public static boolean deadlySignalPending(long t) {
+        if (!Wait.signalPending(t)) {
+            return false;
+        }
+        final long sighand = Signal.sighand(t);
+        final long signal = Signal.signal(t);
+        long set = (Mem.getLong(t + TaskStruct.PENDING + Sigpending.SIGNAL)
+            | Mem.getLong(signal + SignalStruct.SHARED_PENDING + Sigpending.SIGNAL)) & ~Mem.getLong(t + TaskStruct.BLOCKED);
+        final boolean unkillable = (Mem.getInt(signal + SignalStruct.FLAGS) & SignalFlags.SIGNAL_UNKILLABLE) != 0;
+        for (; set != 0; set &= set - 1) {
+            final int sig = Long.numberOfTrailingZeros(set) + 1;
+            if (Signals.sigKillsGroup(Mem.getLong(Signal.action(sighand, sig) + Sigaction.SA_HANDLER), sig, unkillable)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
