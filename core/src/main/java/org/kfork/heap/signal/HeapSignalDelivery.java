@@ -67,6 +67,7 @@ public final class HeapSignalDelivery {
             sighand.siglock.unlock();
         }
     }
+
     /** See SignalDelivery.deadlySignalPending: a hint, read without the siglock. */
     public static boolean deadlySignalPending(HeapTask t) {
         if (!HeapWait.signalPending(t)) {

@@ -92,6 +92,7 @@ public final class SignalDelivery {
             Spinlock.unlock(siglock);
         }
     }
+
     /**
      * Whether {@code t} has an unblocked pending signal (its own or its group's) that get_signal
      * would end the group with: the default action kills and the group is not an unkillable
