@@ -4,7 +4,6 @@ import java.util.function.LongConsumer;
 import org.kfork.machine.Abi;
 import org.kfork.machine.Kasan;
 import org.kfork.machine.Mem;
-import org.kfork.machine.Ram;
 
 /**
  * A slab cache (struct kmem_cache): fixed-size objects packed in slabs of one or more pages from
@@ -27,33 +26,21 @@ import org.kfork.machine.Ram;
  * so its free pointer goes after the object, in a word of its own ({@code stride = ALIGN(ALIGN(
  * object_size, 8) + 8, align)}). So a vm_area_struct (200 bytes, align 8) has a stride of 200, 20
  * to a page, as in /proc/slabinfo of a 5.12 kernel. The free pointer is allocator metadata: only
- * this class touches it, through the facade's nofault accessors, so checked mode can poison a free
- * object whole. A machine built with {@link org.kfork.machine.Machine.Builder#kasanRedzones KASAN
- * redzones} adds generic KASAN's metadata and redzone after the object ({@link SlabGeometry}),
- * and the cache's flags show {@link SlabFlags#SLAB_KASAN}.
+ * the cache and its per-CPU and node parts touch it, through the facade's nofault accessors, so
+ * checked mode can poison a free object whole. A machine built with
+ * {@link org.kfork.machine.Machine.Builder#kasanRedzones KASAN redzones} adds generic KASAN's
+ * metadata and redzone after the object ({@link SlabGeometry}), and the cache's flags show
+ * {@link SlabFlags#SLAB_KASAN}.
  *
- * <h2>The per-CPU freelist (the fast path)</h2>
- * Each CPU has one 8-byte word in its per-CPU area, the head of a LIFO list of free objects linked
- * through their free pointers:
- * <pre>
- *   63          44 43      34 33                          0
- *   +-------------+----------+-----------------------------+
- *   | tag (20)    | count(10)| object token (34): 0 = empty|
- *   +-------------+----------+-----------------------------+
- * </pre>
- * The token is {@code (phys >> 3) + 1}. alloc pops with one compare-and-set of the head, free pushes
- * with one; both touch only the CPU's own cache line and the object itself. On a CPU the calling
- * thread owns ({@link Cpus#own}) the same updates are plain loads and stores, as SLUB's are with
- * preemption off: one load of the CPU's owner slot tells the paths apart. A thread whose CPU is
+ * <h2>The per-CPU freelists (the fast path)</h2>
+ * {@link KmemCacheCpu} (struct kmem_cache_cpu): each CPU has one tagged 8-byte head word in its
+ * per-CPU area, the head of a LIFO list of free objects linked through their free pointers. alloc
+ * pops with one compare-and-set of the head, free pushes with one; both touch only the CPU's own
+ * cache line and the object itself. On a CPU the calling thread owns ({@link Cpus#own}) the same
+ * updates are plain loads and stores, as SLUB's are with preemption off. A thread whose CPU is
  * owned by another thread never touches that CPU's list: its allocations and frees go to the
- * shared pool under its lock, one object at a time. The atomic paths read the owner slot again
- * after each read of the head, and a claim changes the head's tag, so an update that began before
- * the claim fails and its retry sees the owner. The tag changes on
- * every update, so a thread that read the head, was preempted while another thread on the same CPU
- * popped and pushed the same object back, fails its CAS instead of installing a stale next pointer
- * (ABA; SLUB's transaction id plays this role with a double-word cmpxchg). The count is exact: a
- * list of count {@code n} holds {@code n} objects and ends in 0, which is what lets every walk of a
- * list stop at its count and report a corrupt list instead of looping.
+ * shared pool under its lock, one object at a time. The list's count is exact, which is what
+ * lets every walk of a list stop at its count and report a corrupt list instead of looping.
  *
  * <h2>The shared pool (the slow path)</h2>
  * {@link KmemCacheNode}, under its lock: slabs with free objects (the partial list) and each
@@ -102,24 +89,9 @@ public final class KmemCache {
     /** NUMA_NO_NODE. */
     public static final int NUMA_NO_NODE = -1;
 
-    private static final int COUNT_SHIFT = 34;
-    private static final long TOKEN_MASK = (1L << COUNT_SHIFT) - 1;
-    private static final int COUNT_BITS = 10;
-    private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
-    private static final int TAG_SHIFT = COUNT_SHIFT + COUNT_BITS;
-    private static final long ONE_TAG = 1L << TAG_SHIFT;
-    private static final long ONE_COUNT = 1L << COUNT_SHIFT;
-
     private static final int LIVE = 0;
     private static final int DESTROYED = 1;
     private static final int MACHINE_CLOSED = 2;
-
-    static {
-        if ((Ram.CAPACITY >>> 3) >= TOKEN_MASK) {
-            throw new ExceptionInInitializerError("the per-CPU freelist token holds physical offsets up to "
-                + ((TOKEN_MASK - 1) << 3) + " bytes; kfork.ram.capacity is " + Ram.CAPACITY);
-        }
-    }
 
     private final SlabCaches owner;
     private final String name;
@@ -136,12 +108,8 @@ public final class KmemCache {
     private final int limit;
     private final int batch;
     private final int headOff;
-    /** CPU 0's freelist head; CPU n's is {@code n * PerCpu.UNIT_SIZE} above (per_cpu_ptr). */
-    private final long headBase;
     private final int nrCpus;
     private final Cpus cpus;
-    /** The CPUs' owner slots ({@link Cpus#own}): the fast paths' test is one load of one. */
-    private final Thread[] owners;
     private final boolean poisonOnFree;
     private final int minPartial;
     /** The machine's page-to-slab map and the RAM it covers, for cache_from_obj. */
@@ -155,7 +123,8 @@ public final class KmemCache {
     volatile long quarantined;
     /** The shared pool: slabs, the partial list, the slabs' own freelists. */
     private final KmemCacheNode node;
-
+    /** The per-CPU freelists (s->cpu_slab). */
+    private final KmemCacheCpu cpuSlab;
 
     KmemCache(SlabCaches owner, String name, int objectSize, int align, int flags, LongConsumer ctor,
               int useroffset, int usersize, int stride, int order, int headOff) {
@@ -174,16 +143,15 @@ public final class KmemCache {
         this.limit = SlabGeometry.limit(stride);
         this.batch = (limit + 1) / 2;
         this.headOff = headOff;
-        this.headBase = owner.percpu().ptr(0, headOff);
         this.cpus = owner.cpus();
         this.nrCpus = cpus.nrCpus();
-        this.owners = cpus.ownerSlots();
         this.poisonOnFree = (flags & SlabFlags.SLAB_TYPESAFE_BY_RCU) == 0;
         this.minPartial = SlabGeometry.minPartial(stride);
         this.pageSlab = owner.pageSlab();
         this.ramStart = owner.ramStart();
         this.quarantine = owner.quarantine();
         this.node = new KmemCacheNode(this, owner);
+        this.cpuSlab = new KmemCacheCpu(this, node, owner.percpu().ptr(0, headOff), cpus, quarantine);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -205,42 +173,11 @@ public final class KmemCache {
         if (state != LIVE) {
             throw dead("kmem_cache_alloc");
         }
-        final long headAddr = headAddr(cpu);
-        if (owners[cpu] == Thread.currentThread()) {
-            // The owner's pop: no other thread updates this head while the CPU is owned.
-            final long h = Mem.getLong(headAddr);
-            final long token = h & TOKEN_MASK;
-            if (token == 0) {
-                return allocSlow(cpu, batch, true);
-            }
-            final long obj = objectOf(token);
-            Mem.putLong(headAddr, ((h & ~TOKEN_MASK) + ONE_TAG - ONE_COUNT) | Mem.getLongNofault(obj + freeOffset));
-            if (Kasan.ENABLED) {
-                checkedAlloc(obj);
-            }
-            return obj;
+        final long obj = cpuSlab.alloc(cpu);
+        if (Kasan.ENABLED && obj != Abi.NULL) {
+            checkedAlloc(obj);
         }
-        for (;;) {
-            final long h = Mem.getLongVolatile(headAddr);
-            if (owners[cpu] != null && cpus.ownedByAnother(cpu)) {
-                return allocSlow(cpu, 1, false); // the owner's list is not ours: the shared pool
-            }
-            final long token = h & TOKEN_MASK;
-            if (token == 0) {
-                return allocSlow(cpu, batch, false);
-            }
-            final long obj = objectOf(token);
-            // Racy read: another thread on this CPU may pop obj (and even free it elsewhere and let
-            // its slab go) before our CAS. The read cannot trap (nofault) and the tag makes the
-            // CAS fail in every such case, so a stale next is never installed.
-            final long next = Mem.getLongNofault(obj + freeOffset);
-            if (Mem.compareAndSetLong(headAddr, h, ((h & ~TOKEN_MASK) + ONE_TAG - ONE_COUNT) | next)) {
-                if (Kasan.ENABLED) {
-                    checkedAlloc(obj);
-                }
-                return obj;
-            }
-        }
+        return obj;
     }
 
     /**
@@ -305,40 +242,7 @@ public final class KmemCache {
         if (Kasan.ENABLED && checkedFree(s, obj)) {
             return; // quarantined
         }
-        final long headAddr = headAddr(cpu);
-        final long token = tokenOf(obj);
-        if (owners[cpu] == Thread.currentThread()) {
-            long h = Mem.getLong(headAddr);
-            if ((h & TOKEN_MASK) == token) {
-                throw headsFreelist(cpu, obj);
-            }
-            if (((h >>> COUNT_SHIFT) & COUNT_MASK) >= limit) {
-                drain(cpu, true, 1);
-                h = Mem.getLong(headAddr);
-            }
-            Mem.putLongNofault(obj + freeOffset, h & TOKEN_MASK);
-            Mem.putLong(headAddr, ((h & ~TOKEN_MASK) + ONE_TAG + ONE_COUNT) | token);
-            return;
-        }
-        for (;;) {
-            final long h = Mem.getLongVolatile(headAddr);
-            if (owners[cpu] != null && cpus.ownedByAnother(cpu)) {
-                freeToSlab(obj); // the owner's list is not ours: straight back to the slab
-                return;
-            }
-            if ((h & TOKEN_MASK) == token) {
-                throw headsFreelist(cpu, obj);
-            }
-            if (((h >>> COUNT_SHIFT) & COUNT_MASK) >= limit) {
-                drain(cpu, false, 1);
-                continue;
-            }
-            // obj is ours until the CAS publishes it; its free pointer links to the current head.
-            Mem.putLongNofault(obj + freeOffset, h & TOKEN_MASK);
-            if (Mem.compareAndSetLong(headAddr, h, ((h & ~TOKEN_MASK) + ONE_TAG + ONE_COUNT) | token)) {
-                return;
-            }
-        }
+        cpuSlab.free(cpu, obj);
     }
 
     /** kmem_cache_alloc_bulk on the calling thread's CPU. */
@@ -364,50 +268,30 @@ public final class KmemCache {
         if (state != LIVE) {
             throw dead("kmem_cache_alloc_bulk");
         }
-        final boolean owned = owners[cpu] == Thread.currentThread();
+        final boolean owned = cpuSlab.ownedByCaller(cpu);
         int i = 0;
         while (i < size) {
             if (owned) {
-                final int taken = popOwned(cpu, size - i, p, i);
+                final int taken = cpuSlab.popOwned(cpu, size - i, p, i);
+                for (int k = 0; Kasan.ENABLED && k < taken; k++) {
+                    checkedAlloc(p[i + k]);
+                }
                 if (taken > 0) {
                     i += taken;
                     continue;
                 }
             }
-            final long obj = owned ? allocSlow(cpu, batch, true) : alloc(cpu);
+            final long obj = owned ? cpuSlab.allocSlow(cpu, batch, true) : cpuSlab.alloc(cpu);
             if (obj == Abi.NULL) {
                 freeBulk(cpu, i, p); // __kmem_cache_free_bulk of what was taken
                 return 0;
             }
+            if (Kasan.ENABLED) {
+                checkedAlloc(obj);
+            }
             p[i++] = obj;
         }
         return size;
-    }
-
-    /**
-     * The owner takes up to {@code n} objects off its CPU's list into {@code p[at..]} with one store
-     * of the head; returns how many (0 when the list is empty).
-     */
-    private int popOwned(int cpu, int n, long[] p, int at) {
-        final long headAddr = headAddr(cpu);
-        final long h = Mem.getLong(headAddr);
-        final int count = (int) ((h >>> COUNT_SHIFT) & COUNT_MASK);
-        final int take = Math.min(n, count);
-        long t = h & TOKEN_MASK;
-        for (int k = 0; k < take; k++) {
-            if (t == 0) {
-                throw corrupt("CPU " + cpu + "'s freelist counts " + count + " objects and ends after " + k);
-            }
-            final long obj = objectOf(t);
-            t = Mem.getLongNofault(obj + freeOffset);
-            p[at + k] = obj;
-        }
-        Mem.putLong(headAddr, ((h & ~(TOKEN_MASK | (COUNT_MASK << COUNT_SHIFT))) + ONE_TAG)
-            | (long) (count - take) << COUNT_SHIFT | t);
-        for (int k = 0; Kasan.ENABLED && k < take; k++) {
-            checkedAlloc(p[at + k]);
-        }
-        return take;
     }
 
     /** kmem_cache_free_bulk on the calling thread's CPU. */
@@ -459,160 +343,16 @@ public final class KmemCache {
         if (state != LIVE) {
             throw dead("kmem_cache_free_bulk");
         }
-        final boolean owned = owners[cpu] == Thread.currentThread();
-        // Runs of at most limit - batch objects: a drain leaves batch on the list, so a run fits.
-        final int run = limit - batch;
-        int i = 0;
-        while (i < size) {
-            long first = 0;
-            long last = Abi.NULL;
-            int n = 0;
-            for (; i < size && n < run; i++) {
-                final long obj = p[i];
-                if (obj == Abi.NULL) {
-                    continue;
-                }
-                if (last == Abi.NULL) {
-                    // The single free's naive check, made before this run's first write.
-                    if ((Mem.getLongVolatile(headAddr(cpu)) & TOKEN_MASK) == tokenOf(obj)) {
-                        throw headsFreelist(cpu, obj);
-                    }
-                    last = obj;
-                }
-                // Prepended, so the list ends as array-order frees would leave it (last freed first).
-                Mem.putLongNofault(obj + freeOffset, first);
-                first = tokenOf(obj);
-                n++;
-            }
-            if (n > 0) {
-                pushChain(cpu, first, last, n, owned);
-            }
-        }
-    }
-
-    /** Pushes a private chain of at most {@code limit - batch} objects onto {@code cpu}'s list. */
-    private void pushChain(int cpu, long firstToken, long lastObj, int n, boolean owned) {
-        while (!spliceOnto(cpu, firstToken, lastObj, n, owned)) {
-            if (!owned && cpus.ownedByAnother(cpu)) {
-                node.returnToSlabs(firstToken, n); // the owner's list is not ours
-                return;
-            }
-            drain(cpu, owned, n);
-        }
+        cpuSlab.freeBulk(cpu, size, p);
     }
 
     private int cpu() {
         return cpus.current();
     }
 
-    /** The address of {@code cpu}'s freelist head (this_cpu_ptr(s->cpu_slab)). */
+    /** The address of {@code cpu}'s freelist head (this_cpu_ptr(s->cpu_slab)), for tests. */
     long headAddr(int cpu) {
-        return headBase + (long) cpu * PerCpu.UNIT_SIZE;
-    }
-
-    /** SLAB_FREELIST_HARDENED's naive check (set_freepointer's BUG_ON(object == fp)). */
-    private BadFreeException headsFreelist(int cpu, long obj) {
-        return new BadFreeException(name, obj, false, "double-free (the object already heads CPU " + cpu + "'s freelist)");
-    }
-
-    // ------------------------------------------------------------------------------------------
-    // Slow paths
-    // ------------------------------------------------------------------------------------------
-
-    /**
-     * The per-CPU list is empty: refill it from the shared pool. In checked mode an allocation
-     * that finds no RAM empties the quarantine and tries again, as the page allocator drains its
-     * CPU lists before it gives up.
-     */
-    private long allocSlow(int cpu, int take, boolean owned) {
-        long obj = node.refill(cpu, take, owned);
-        if (obj == Abi.NULL && Kasan.ENABLED && quarantine != null && quarantine.drainAll() > 0) {
-            obj = node.refill(cpu, take, owned);
-        }
-        if (obj == Abi.NULL) {
-            node.allocFailed();
-            return Abi.NULL;
-        }
-        if (Kasan.ENABLED) {
-            checkedAlloc(obj);
-        }
-        return obj;
-    }
-
-    /**
-     * Pushes a private chain (first token, last object, length) onto {@code cpu}'s list, unless
-     * that would take the list over its limit (other threads on the CPU freed meanwhile) or another
-     * thread owns the CPU: then the chain stays private and false is returned. So a list never
-     * holds more than {@link #limit()}. {@code owned}: the caller owns the CPU (plain accesses).
-     */
-    boolean spliceOnto(int cpu, long firstToken, long lastObj, int n, boolean owned) {
-        final long headAddr = headAddr(cpu);
-        if (owned) {
-            final long h = Mem.getLong(headAddr);
-            if (((h >>> COUNT_SHIFT) & COUNT_MASK) + n > limit) {
-                Mem.putLongNofault(lastObj + freeOffset, 0);
-                return false;
-            }
-            Mem.putLongNofault(lastObj + freeOffset, h & TOKEN_MASK);
-            Mem.putLong(headAddr, ((h & ~TOKEN_MASK) + ONE_TAG + (long) n * ONE_COUNT) | firstToken);
-            return true;
-        }
-        for (;;) {
-            final long h = Mem.getLongVolatile(headAddr);
-            if (((h >>> COUNT_SHIFT) & COUNT_MASK) + n > limit || owners[cpu] != null && cpus.ownedByAnother(cpu)) {
-                // A failed CAS below may have linked the chain's end to the list: cut it again,
-                // or the caller would walk from its chain into the live list.
-                Mem.putLongNofault(lastObj + freeOffset, 0);
-                return false;
-            }
-            Mem.putLongNofault(lastObj + freeOffset, h & TOKEN_MASK);
-            if (Mem.compareAndSetLong(headAddr, h, ((h & ~TOKEN_MASK) + ONE_TAG + (long) n * ONE_COUNT) | firstToken)) {
-                return true;
-            }
-        }
-    }
-
-    /**
-     * The per-CPU list has no room for {@code room} more objects: detach it, keep the
-     * {@code batch} most recently freed objects (cache-hot) on the CPU, give the rest back to their
-     * slabs. Not when another thread owns the CPU (the caller's retry sees that).
-     */
-    private void drain(int cpu, boolean owned, int room) {
-        final long headAddr = headAddr(cpu);
-        long h;
-        if (owned) {
-            h = Mem.getLong(headAddr);
-            Mem.putLong(headAddr, (h & ~(TOKEN_MASK | (COUNT_MASK << COUNT_SHIFT))) + ONE_TAG);
-        } else {
-            for (;;) {
-                h = Mem.getLongVolatile(headAddr);
-                if (((h >>> COUNT_SHIFT) & COUNT_MASK) + room <= limit || owners[cpu] != null && cpus.ownedByAnother(cpu)) {
-                    return; // someone else drained or allocated meanwhile, or the CPU is owned now
-                }
-                if (Mem.compareAndSetLong(headAddr, h, (h & ~(TOKEN_MASK | (COUNT_MASK << COUNT_SHIFT))) + ONE_TAG)) {
-                    break;
-                }
-            }
-        }
-        // The detached list is private now.
-        final long first = h & TOKEN_MASK;
-        final int count = (int) ((h >>> COUNT_SHIFT) & COUNT_MASK);
-        if (first == 0) {
-            throw corrupt("a CPU freelist counts " + count + " objects and holds none");
-        }
-        long t = first;
-        long keptTail = 0;
-        int kept = 0;
-        for (; kept < batch && t != 0; kept++) {
-            keptTail = objectOf(t);
-            t = Mem.getLongNofault(keptTail + freeOffset);
-        }
-        // Cut the kept chain off the rest before the rest goes back to the slabs.
-        Mem.putLongNofault(keptTail + freeOffset, 0);
-        node.returnToSlabs(t, count - kept);
-        if (!spliceOnto(cpu, first, keptTail, kept, owned)) {
-            node.returnToSlabs(first, kept);
-        }
+        return cpuSlab.headAddr(cpu);
     }
 
     /**
@@ -620,10 +360,8 @@ public final class KmemCache {
      * its thread's CPU is owned by another thread.
      */
     void freeToSlab(long obj) {
-        Mem.putLongNofault(obj + freeOffset, 0);
-        node.returnToSlabs(tokenOf(obj), 1);
+        node.freeToSlab(obj);
     }
-
 
     // ------------------------------------------------------------------------------------------
     // Draining, shrinking, destroying
@@ -632,42 +370,12 @@ public final class KmemCache {
     /** Detaches {@code cpu}'s whole list and gives it back to the slabs (flush_cpu_slab). */
     public void flushCpu(int cpu) {
         checkLive("flush_cpu_slab");
-        final long headAddr = headAddr(cpu);
-        long h;
-        if (owners[cpu] == Thread.currentThread()) {
-            h = Mem.getLong(headAddr);
-            if ((h & TOKEN_MASK) == 0) {
-                return;
-            }
-            Mem.putLong(headAddr, (h & ~(TOKEN_MASK | (COUNT_MASK << COUNT_SHIFT))) + ONE_TAG);
-        } else {
-            do {
-                h = Mem.getLongVolatile(headAddr);
-                if (owners[cpu] != null && cpus.ownedByAnother(cpu)) {
-                    // The kernel flushes a CPU's list on that CPU (an IPI); an owned CPU's only
-                    // runner is its owner, which must flush it itself or give the CPU up first.
-                    throw new IllegalStateException("flush_cpu_slab(" + name + "): CPU " + cpu + " is owned by "
-                        + cpus.owner(cpu) + "; only the owner can flush its freelists");
-                }
-                if ((h & TOKEN_MASK) == 0) {
-                    return;
-                }
-            } while (!Mem.compareAndSetLong(headAddr, h, (h & ~(TOKEN_MASK | (COUNT_MASK << COUNT_SHIFT))) + ONE_TAG));
-        }
-        node.returnToSlabs(h & TOKEN_MASK, (int) ((h >>> COUNT_SHIFT) & COUNT_MASK));
+        cpuSlab.flush(cpu);
     }
 
-    /**
-     * A thread has just claimed {@code cpu} ({@link Cpus#own}): changes the tag of the CPU's head,
-     * so that any update another thread read the head for before the claim fails its
-     * compare-and-set, and its retry sees the owner. The list itself is kept.
-     */
+    /** A thread has just claimed {@code cpu} ({@link Cpus#own}): see {@link KmemCacheCpu#fence}. */
     void fenceCpu(int cpu) {
-        final long headAddr = headAddr(cpu);
-        long h;
-        do {
-            h = Mem.getLongVolatile(headAddr);
-        } while (!Mem.compareAndSetLong(headAddr, h, h + ONE_TAG));
+        cpuSlab.fence(cpu);
     }
 
     /**
@@ -810,7 +518,7 @@ public final class KmemCache {
     /** Objects sitting on {@code cpu}'s freelist now. */
     public int cpuCached(int cpu) {
         checkLive("kmem_cache cpu count");
-        return (int) ((Mem.getLongVolatile(headAddr(cpu)) >>> COUNT_SHIFT) & COUNT_MASK);
+        return cpuSlab.cached(cpu);
     }
 
     /**
@@ -917,15 +625,5 @@ public final class KmemCache {
     public String toString() {
         return "kmem_cache " + name + " (object " + objectSize + ", stride " + stride + ", align " + align + ", "
             + SlabFlags.describe(flags) + ")";
-    }
-
-    /** The freelist token of an object: its physical offset in 8-byte units, plus 1 (0 is the end). */
-    static long tokenOf(long obj) {
-        return ((obj - Abi.PAGE_OFFSET) >>> 3) + 1;
-    }
-
-    /** The object a freelist token names. */
-    static long objectOf(long token) {
-        return Abi.PAGE_OFFSET + ((token - 1) << 3);
     }
 }

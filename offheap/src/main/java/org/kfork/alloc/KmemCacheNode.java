@@ -1,7 +1,7 @@
 package org.kfork.alloc;
 
-import static org.kfork.alloc.KmemCache.objectOf;
-import static org.kfork.alloc.KmemCache.tokenOf;
+import static org.kfork.alloc.KmemCacheCpu.objectOf;
+import static org.kfork.alloc.KmemCacheCpu.tokenOf;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +13,7 @@ import org.kfork.machine.Mem;
 /**
  * The shared pool of one slab cache (struct kmem_cache_node of mm/slub.c, 5.12; the machine has one
  * node): its slabs, the partial list of slabs with free objects, and each slab's own freelist of
- * returned objects, all under this object's lock. {@link KmemCache} keeps the per-CPU lists in
+ * returned objects, all under this object's lock. {@link KmemCacheCpu} keeps the per-CPU lists in
  * front of it and comes here to refill an empty list and to give a full one back.
  *
  * <p>Invariants, under the lock:
@@ -64,13 +64,13 @@ final class KmemCacheNode {
 
     /**
      * Takes a batch from the pool, keeps one object and splices the rest onto {@code cpu}'s list
-     * ({@code owned}: the caller owns the CPU); returns the object, or NULL when no slab has room
-     * and no page is left. The
-     * batch is taken slab by slab (SLUB's get_freelist takes a slab's whole freelist at once): the
+     * in {@code cpuSlab} (get_partial takes the kmem_cache_cpu too; {@code owned}: the caller owns
+     * the CPU); returns the object, or NULL when no slab has room and no page is left. The batch
+     * is taken slab by slab (SLUB's get_freelist takes a slab's whole freelist at once): the
      * slab's bookkeeping is updated once per slab, and each object costs one link write, plus the
      * read of its free pointer when it comes from the slab's freelist.
      */
-    long refill(int cpu, int batch, boolean owned) {
+    long refill(KmemCacheCpu cpuSlab, int cpu, int batch, boolean owned) {
         long chain = 0;
         long chainTail = 0;
         int got = 0;
@@ -126,10 +126,16 @@ final class KmemCacheNode {
         }
         final long obj = objectOf(chain);
         final long rest = Mem.getLongNofault(obj + freeOffset);
-        if (got > 1 && !cache.spliceOnto(cpu, rest, chainTail, got - 1, owned)) {
+        if (got > 1 && !cpuSlab.spliceOnto(cpu, rest, chainTail, got - 1, owned)) {
             returnToSlabs(rest, got - 1); // frees on this CPU filled the list meanwhile
         }
         return obj;
+    }
+
+    /** Gives one object, out of any CPU's list, straight back to its slab. */
+    void freeToSlab(long obj) {
+        Mem.putLongNofault(obj + freeOffset, 0);
+        returnToSlabs(tokenOf(obj), 1);
     }
 
     /** Counts an allocation that found no RAM. */
