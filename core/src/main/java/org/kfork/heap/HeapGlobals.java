@@ -70,6 +70,7 @@ import org.kfork.mm.KernelLog;
 import org.kfork.mm.KmallocSizes;
 import org.kfork.panic.Panic;
 import org.kfork.sched.CallRcuToken;
+import org.kfork.sched.IdleKick;
 import org.kfork.smp.CurrentCpu;
 import org.kfork.nsproxy.ProcInums;
 import org.kfork.proc.Sysctls;
@@ -105,6 +106,8 @@ public final class HeapGlobals implements AutoCloseable {
     public volatile CallRcuToken callRcuToken = CallRcuToken.NONE;
     /** kernel/panic.c: whether the kernel panicked (then every call is refused). */
     public final Panic panic = new Panic();
+    /** Whether a signal was sent since the last walk for tasks outside any call to exit (kick_process). */
+    public final IdleKick idleKick = new IdleKick();
     /** free_fdtable_rcu. */
     public final HeapRcuCallback freeFdtableRcuFn;
     /** The anonymous inode. */

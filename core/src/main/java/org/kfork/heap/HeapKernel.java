@@ -685,7 +685,7 @@ public final class HeapKernel implements Kernel {
         });
         sys.awaitNone(CLOSE_WAIT_NANOS);
         // the killed tasks outside any call exit (do_exit); kernel_power_off releases what is left
-        HeapExit.exitIdleTasks(g);
+        HeapExit.exitIdleTasksNow(g);
         ShutdownReaper.join(reaper, CLOSE_WAIT_NANOS);
     }
 }

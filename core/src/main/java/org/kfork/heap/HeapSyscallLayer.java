@@ -179,7 +179,7 @@ final class HeapSyscallLayer {
         f.task = null;
         f.token = WaitResult.NO_RCU;
         try {
-            HeapExit.setInCall(t, false);
+            HeapExit.leaveCall(g, t);
             if (token != WaitResult.NO_RCU) {
                 g.rcu.rcuSyscallExit(token);
             }

@@ -48,6 +48,7 @@ import org.kfork.mm.KmallocSizes;
 import org.kfork.nsproxy.ProcInums;
 import org.kfork.panic.Panic;
 import org.kfork.sched.CallRcuToken;
+import org.kfork.sched.IdleKick;
 import org.kfork.sched.Limits;
 
 /**
@@ -101,6 +102,8 @@ public final class Globals implements AutoCloseable {
     public volatile CallRcuToken callRcuToken = CallRcuToken.NONE;
     /** kernel/panic.c: whether the kernel panicked (then every call is refused). */
     public final Panic panic = new Panic();
+    /** Whether a signal was sent since the last walk for tasks outside any call to exit (kick_process). */
+    public final IdleKick idleKick = new IdleKick();
     /** free_fdtable_rcu's kernel-text address (call_rcu of a replaced fdtable). */
     public final long freeFdtableRcuFn;
     /** block/blk-ioc.c's iocontext_cachep. */

@@ -795,7 +795,7 @@ public final class OffHeapKernel implements Kernel {
         });
         sys.awaitNone(CLOSE_WAIT_NANOS);
         // the killed tasks outside any call exit (do_exit); kernel_power_off releases what is left
-        Exit.exitIdleTasks(g);
+        Exit.exitIdleTasksNow(g);
         ShutdownReaper.join(reaper, CLOSE_WAIT_NANOS);
     }
 }

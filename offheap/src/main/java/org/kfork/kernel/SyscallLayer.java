@@ -183,7 +183,7 @@ final class SyscallLayer {
         f.task = 0;
         f.token = WaitResult.NO_RCU;
         try {
-            Exit.setInCall(t, false);
+            Exit.leaveCall(g, t);
             if (token != WaitResult.NO_RCU) {
                 g.rcu.rcuSyscallExit(token);
             }

@@ -40,22 +40,36 @@ public final class ChurnMain {
             return seconds;
         }
 
+        /**
+         * The heap twin's warm-up ends at its first old-generation collection, at the latest here: at
+         * 1e7 live VMAs its old generation fills in about half a minute (3S did not reach it).
+         */
         double warmupMax() {
-            return 3 * seconds;
+            return 8 * seconds;
         }
 
         double throughput() {
             return seconds;
         }
 
-        double latency() {
-            return 2 * seconds;
+        /** 2S, or long enough for 1000 ops at {@code rate}, so that a p99.9 has a sample of its own. */
+        double latency(double rate) {
+            return Math.max(2 * seconds, 1000 / rate);
         }
 
         /** The longest a child should take: its phases, plus setup and teardown by size. */
-        long timeoutSeconds(long liveVmas) {
-            return (long) (3 * (warmupMax() + 2 * throughput() + latency())) + 120 + liveVmas / 50_000;
+        long timeoutSeconds(long liveVmas, double rate) {
+            return (long) (3 * (warmupMax() + 2 * throughput() + latency(rate))) + 120 + liveVmas / 50_000;
         }
+    }
+
+    /**
+     * The latency phase's rate at a size, when --rate does not give one: below every configuration's
+     * one-thread throughput at that size (quiet 2-core figures: about 1000-2000 ops/s at 1e5, 200-1100
+     * at 1e6, 50-200 at 1e7 before the idle-task walk was made lazy), so that no configuration queues.
+     */
+    static double defaultRate(long liveVmas) {
+        return liveVmas <= 100_000 ? 200 : liveVmas <= 1_000_000 ? 100 : 40;
     }
 
     private ChurnMain() {
@@ -66,7 +80,7 @@ public final class ChurnMain {
         List<Long> sizes = List.of(100_000L);
         List<ChurnConfig> configs = ChurnConfig.ALL;
         double seconds = 3;
-        double rate = 200;
+        double rate = 0; // by size
         int vmas = 1000;
         Path out = Path.of("results", "churn");
         boolean sizesSet = false;
@@ -103,8 +117,8 @@ public final class ChurnMain {
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
-            if (seconds <= 0 || rate <= 0 || vmas < 4) {
-                throw new IllegalArgumentException("--seconds and --rate must be positive, --vmas at least 4");
+            if (seconds <= 0 || rate < 0 || vmas < 4) {
+                throw new IllegalArgumentException("--seconds must be positive, --rate not negative, --vmas at least 4");
             }
         } catch (IllegalArgumentException e) {
             System.err.println("churn: " + e.getMessage());
@@ -147,9 +161,9 @@ public final class ChurnMain {
         Files.createDirectories(out);
         double heapPerVma = heapBytesPerVma(vmas);
         con.printf(Locale.ROOT, "churn: %d sizes x %d configurations, phases of %.0f s (warm-up %.0f-%.0f s, latency"
-                + " %.0f s at %.0f ops/s); heap twin's live set measured at %.0f B/VMA; results in %s%n", sizes.size(),
-            configs.size(), phases.seconds(), phases.warmupMin(), phases.warmupMax(), phases.latency(), rate,
-            heapPerVma, out);
+                + " at least %.0f s at %s); heap twin's live set measured at %.0f B/VMA; results in %s%n", sizes.size(),
+            configs.size(), phases.seconds(), phases.warmupMin(), phases.warmupMax(), 2 * phases.seconds(),
+            rate > 0 ? String.format(Locale.ROOT, "%.0f ops/s", rate) : "a rate by size", heapPerVma, out);
         int failed = 0;
         int k = 0;
         long start = System.nanoTime();
@@ -170,7 +184,8 @@ public final class ChurnMain {
                     writeFailure(result, c, liveVmas, "skipped: no JDK " + c.jdk(), "");
                     continue;
                 }
-                if (!child(java, c, processes, vmas, heapPerVma, phases, rate, result, con)) {
+                if (!child(java, c, processes, vmas, heapPerVma, phases, rate > 0 ? rate : defaultRate(liveVmas), result,
+                    con)) {
                     failed++;
                 }
             }
@@ -212,7 +227,7 @@ public final class ChurnMain {
         cmd.addAll(List.of("--kernel", c.kernel(), "--processes", Integer.toString(processes), "--vmas",
             Integer.toString(vmas), "--drivers", "2", "--ram", Long.toString(ram),
             "--warmup", phases.warmupMin() + ":" + phases.warmupMax(), "--throughput", Double.toString(phases.throughput()),
-            "--latency", Double.toString(phases.latency()), "--rate", Double.toString(rate),
+            "--latency", Double.toString(phases.latency(rate)), "--rate", Double.toString(rate),
             "--config", c.name(), "--out", result.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Deque<String> tail = new ArrayDeque<>();
@@ -233,7 +248,7 @@ public final class ChurnMain {
             }
         }, "churn-child-output");
         reader.start();
-        long timeout = phases.timeoutSeconds(liveVmas);
+        long timeout = phases.timeoutSeconds(liveVmas, rate);
         boolean ended = p.waitFor(timeout, TimeUnit.SECONDS);
         if (!ended) {
             p.destroyForcibly();

@@ -114,7 +114,7 @@ public final class HeapExec {
         }
         sig.notifyCount = notify;
         sighand.siglock.unlock();
-        HeapExit.exitIdleTasks(g);
+        HeapExit.exitIdleTasksNow(g);
         long w = HeapWait.waitEventKillable(g, tsk, WaitResult.NO_RCU, () -> sig.notifyCount == 0);
         if (WaitResult.ret(w) != 0) {
             return killed(sig, sighand);

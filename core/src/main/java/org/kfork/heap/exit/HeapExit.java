@@ -462,6 +462,14 @@ public final class HeapExit {
         }
     }
 
+    /** The end of {@code t}'s call: the mark goes, and a deadly signal left pending kicks (see the off-heap twin). */
+    public static void leaveCall(HeapGlobals g, HeapTask t) {
+        t.clearTskThreadFlag(TIF_IN_CALL);
+        if (HeapWait.fatalSignalPending(t) || HeapSignalDelivery.deadlySignalPending(t)) {
+            g.idleKick.kick();
+        }
+    }
+
     /** The first idle doomed task in tasks-list order, with a reference, or null. */
     static HeapTask nextIdleDoomed(HeapGlobals g) {
         g.tasklistLock.readLock().lock();
@@ -487,6 +495,9 @@ public final class HeapExit {
 
     /** Runs the pending fatal exits of the tasks outside any call (see Exit.exitIdleTasks). */
     public static int exitIdleTasks(HeapGlobals g) {
+        if (!g.idleKick.take()) {
+            return 0; // no signal since the last walk (see the off-heap twin)
+        }
         int n = 0;
         for (HeapTask t; (t = nextIdleDoomed(g)) != null; n++) {
             try {
@@ -502,6 +513,12 @@ public final class HeapExit {
             }
         }
         return n;
+    }
+
+    /** exitIdleTasks at once, kick or none (see the off-heap twin): for zap_pid_ns_processes and de_thread. */
+    public static int exitIdleTasksNow(HeapGlobals g) {
+        g.idleKick.kick();
+        return exitIdleTasks(g);
     }
 
     /** get_signal's fatal path (see Exit.fatalSignalExit). */

@@ -48,7 +48,7 @@ public final class HeapPidNsExit {
         }
         g.tasklistLock.readLock().unlock();
         g.rcu.rcuReadUnlock(rcu);
-        HeapExit.exitIdleTasks(g);
+        HeapExit.exitIdleTasksNow(g);
         // the sleeps report the call's token to RCU (see PidNsExit)
         final WaitOpts wo = new WaitOpts();
         wo.rcuToken = g.callRcuToken.get();

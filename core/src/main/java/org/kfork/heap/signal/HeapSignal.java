@@ -274,6 +274,7 @@ public final class HeapSignal {
     static void signalWakeUpState(HeapGlobals g, HeapTask t, int state) {
         t.setTskThreadFlag(ThreadInfoFlags.TIF_SIGPENDING);
         g.signalExterns.wakeUpState(t, state | TaskState.TASK_INTERRUPTIBLE);
+        g.idleKick.kick(); // kick_process (see the off-heap twin)
     }
 
     /** signal_wake_up. */

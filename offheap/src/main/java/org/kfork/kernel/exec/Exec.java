@@ -151,7 +151,7 @@ public final class Exec {
         }
         Mem.putIntVolatile(sig + SignalStruct.NOTIFY_COUNT, notify);
         Spinlock.unlock(lock);
-        Exit.exitIdleTasks(g);
+        Exit.exitIdleTasksNow(g);
         long w = Wait.waitEventKillable(g, tsk, WaitResult.NO_RCU,
             () -> Mem.getIntVolatile(sig + SignalStruct.NOTIFY_COUNT) == 0);
         if (WaitResult.ret(w) != 0) {

@@ -64,7 +64,7 @@ public final class PidNsExit {
         }
         g.tasklistLock.readLock().unlock();
         g.rcu.rcuReadUnlock(rcu);
-        Exit.exitIdleTasks(g);
+        Exit.exitIdleTasksNow(g);
         // the sleeps below are context switches for RCU: with the call's token (read after the
         // exits above, which may have slept in a zap of their own), else the call stays inside
         // RCU's system-call section while it sleeps, and every grace period stalls behind it

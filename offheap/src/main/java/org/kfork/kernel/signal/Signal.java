@@ -382,12 +382,14 @@ public final class Signal {
 
     /**
      * signal_wake_up_state: TIF_SIGPENDING, then wake t from an interruptible sleep or from one
-     * of {@code state} (TASK_WAKEKILL for a fatal signal). kick_process has nothing to do: a
-     * modeled task that runs checks its flags at its next return to user space.
+     * of {@code state} (TASK_WAKEKILL for a fatal signal), then kick_process: a modeled task in
+     * a call checks its flags on its way out; one outside any call is found by the walk the
+     * kick asks the next call's end for ({@code Exit.exitIdleTasks}).
      */
     static void signalWakeUpState(Globals g, long t, int state) {
         setTskThreadFlag(t, ThreadInfoFlags.TIF_SIGPENDING);
         g.signalExterns.wakeUpState(t, state | TaskState.TASK_INTERRUPTIBLE);
+        g.idleKick.kick();
     }
 
     /** signal_wake_up: {@code resume} wakes a killable sleep too. */

@@ -128,7 +128,7 @@ final class HeapExitWorld implements ExitWorld {
             try {
                 return WaitResult.ret(kernelClone(current, flags, exitSignal));
             } finally {
-                HeapExit.setInCall(current, false);
+                HeapExit.leaveCall(g, current);
             }
         });
         final long deadline = System.nanoTime() + 10_000_000_000L;
@@ -280,7 +280,11 @@ final class HeapExitWorld implements ExitWorld {
 
     @Override
     public void setInCall(int t, boolean in) {
-        HeapExit.setInCall(task(t), in);
+        if (in) {
+            HeapExit.setInCall(task(t), true);
+        } else {
+            HeapExit.leaveCall(g, task(t)); // as the syscall layer's finish
+        }
     }
 
     @Override

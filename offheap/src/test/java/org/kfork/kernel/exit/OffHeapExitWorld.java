@@ -153,7 +153,7 @@ final class OffHeapExitWorld implements ExitWorld {
             try {
                 return WaitResult.ret(kernelClone(current, flags, exitSignal));
             } finally {
-                Exit.setInCall(current, false);
+                Exit.leaveCall(g, current);
             }
         });
         final long deadline = System.nanoTime() + 10_000_000_000L;
@@ -312,7 +312,11 @@ final class OffHeapExitWorld implements ExitWorld {
 
     @Override
     public void setInCall(int t, boolean in) {
-        Exit.setInCall(task(t), in);
+        if (in) {
+            Exit.setInCall(task(t), true);
+        } else {
+            Exit.leaveCall(g, task(t)); // as the syscall layer's finish
+        }
     }
 
     @Override
