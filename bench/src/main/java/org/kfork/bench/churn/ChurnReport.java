@@ -1,6 +1,5 @@
 package org.kfork.bench.churn;
 
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,12 +26,12 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
-import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.kfork.bench.harness.Charts;
 import org.kfork.bench.harness.Json;
 import org.kfork.bench.harness.Report;
 
@@ -358,30 +357,12 @@ public final class ChurnReport {
                     + ChurnMain.sizeName(e.getKey()) + " live VMAs", "percentile", "latency, us", data,
                 PlotOrientation.VERTICAL, true, false, false);
             XYPlot plot = chart.getXYPlot();
-            LogAxis x = new LogAxis("percentile (log scale of 1/(1-p))");
-            x.setBase(10);
-            x.setSmallestValue(1);
+            LogAxis x = Charts.logAxis("percentile (log scale of 1/(1-p))", 1, Charts.PLAIN);
             x.setNumberFormatOverride(new PercentileFormat());
-            LogAxis y = new LogAxis("latency, us (log scale)");
-            y.setBase(10);
-            y.setSmallestValue(1e-3);
-            y.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
-            for (LogAxis axis : new LogAxis[] {x, y}) {
-                axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits()); // ticks at whole powers of ten
-                axis.setMinorTickCount(9);
-                axis.setMinorTickMarksVisible(true);
-            }
-            plot.setDomainAxis(x);
-            plot.setRangeAxis(y);
-            plot.setBackgroundPaint(Color.WHITE);
-            plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-            plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+            Charts.logLog(plot, x, Charts.logAxis("latency, us (log scale)", 1e-3, Charts.PLAIN));
             XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
             for (int i = 0; i < data.getSeriesCount(); i++) {
-                // off-heap solid, heap twin dashed
-                renderer.setSeriesStroke(i, heap.get(i)
-                    ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f)
-                    : new BasicStroke(2f));
+                renderer.setSeriesStroke(i, heap.get(i) ? Charts.DASHED : Charts.SOLID); // off-heap solid, heap twin dashed
             }
             plot.setRenderer(renderer);
             chart.setBackgroundPaint(Color.WHITE);

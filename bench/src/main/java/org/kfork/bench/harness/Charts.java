@@ -36,7 +36,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  * its axis turns logarithmic when the bars span more than {@link #LOG_SPAN}x (a kernel's vfork
  * beside a Java one).
  */
-final class Charts {
+public final class Charts {
     static {
         System.setProperty("java.awt.headless", "true");
     }
@@ -130,16 +130,41 @@ final class Charts {
         JFreeChart chart = ChartFactory.createXYLineChart(title, "n (elements)", "ns/op", data,
             PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
-        LogAxis x = new LogAxis("n (elements, log scale)");
-        x.setBase(10);
-        x.setSmallestValue(1);
-        LogAxis y = new LogAxis("time per op, ns (log scale)");
-        y.setBase(10);
-        y.setSmallestValue(1e-3);
+        logLog(plot, logAxis("n (elements, log scale)", 1, PLAIN), logAxis("time per op, ns (log scale)", 1e-3, PLAIN));
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            renderer.setSeriesStroke(i, i >= series.size() ? DASHED : SOLID); // native anchors dashed
+        }
+        plot.setRenderer(renderer);
+        chart.setBackgroundPaint(Color.WHITE);
+        ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
+    }
+
+    /** A series' line: solid. */
+    public static final BasicStroke SOLID = new BasicStroke(2f);
+    /** A series' line: dashed (native anchors here; the heap twin in the churn's charts). */
+    public static final BasicStroke DASHED =
+        new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f);
+    /** Whole numbers with thousands separators: 1,000 rather than 10^3. */
+    public static final String PLAIN = "#,##0.###";
+
+    /** A base-10 log axis from {@code smallest}, its labels in {@code format} (a DecimalFormat pattern). */
+    public static LogAxis logAxis(String label, double smallest, String format) {
+        LogAxis axis = new LogAxis(label);
+        axis.setBase(10);
+        axis.setSmallestValue(smallest);
+        axis.setNumberFormatOverride(new DecimalFormat(format));
+        return axis;
+    }
+
+    /**
+     * Puts {@code x} and {@code y} on {@code plot}, ticks at whole powers of ten with nine minor
+     * ticks between, on a white background with light grey grid lines: the style of every log-log
+     * chart of the report.
+     */
+    public static void logLog(XYPlot plot, LogAxis x, LogAxis y) {
         for (LogAxis axis : new LogAxis[] {x, y}) {
-            // Ticks at whole powers of ten, printed as plain numbers (1,000 rather than 10^3).
             axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-            axis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
             axis.setMinorTickCount(9);
             axis.setMinorTickMarksVisible(true);
         }
@@ -148,16 +173,6 @@ final class Charts {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
-        for (int i = 0; i < data.getSeriesCount(); i++) {
-            boolean anchor = i >= series.size();
-            renderer.setSeriesStroke(i, anchor
-                ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f)
-                : new BasicStroke(2f));
-        }
-        plot.setRenderer(renderer);
-        chart.setBackgroundPaint(Color.WHITE);
-        ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
     }
 
     /** An anchor's legend entry: its column label and the native op, marked when not from this run. */
