@@ -11,7 +11,9 @@ import static org.kfork.uapi.CloneFlags.CLONE_VM;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.kfork.api.Kernel;
 import org.kfork.api.KernelPanicException;
 import org.kfork.api.Kernels;
+import org.kfork.api.TaskView;
 import org.kfork.script.RunResult;
 import org.kfork.script.ScriptParser;
 import org.kfork.script.ScriptRunner;
@@ -153,6 +156,83 @@ class StressFindingsTest {
             exiting.join(5_000);
             assertEquals(0, exitRet.get(), impl + ": the exit returned once init reaped the member");
         }
+    }
+
+    /**
+     * The hang of the second 10-minute run (scenario seed 20265598, one run in three). It was no
+     * hang of a kernel: the two kernels gave a new pid namespace different inode numbers, because
+     * the number of a namespace that had died was free on one kernel and not yet on the other;
+     * it is given back when the namespace's last reference goes, and that is a struct pid or a
+     * task_struct freed after an RCU grace period. The shrinker then chased that race with
+     * candidates whose blocked vfork parents each waited out a call timeout, counting no calls,
+     * until the watchdog called it a hang. The number is the grace period's, in 5.12 as here;
+     * what must agree is which tasks share a namespace.
+     */
+    @Test
+    void aPidNamespacesInodeNumberIsFreeOnlyOnceItsRcuFreedPidsAreGone() {
+        for (String impl : IMPLS) {
+            try (Kernel k = boot(impl)) {
+                final int first = (int) k.clone(1, CloneFlags.CLONE_NEWPID | Signals.SIGCHLD, 0, 0, 0, 0);
+                final long firstInum = nsInum(k, first);
+                final int second = (int) k.clone(1, CloneFlags.CLONE_NEWPID | Signals.SIGCHLD, 0, 0, 0, 0);
+                assertTrue(nsInum(k, second) != firstInum, impl + ": a live namespace keeps its number");
+                assertEquals(0, k.exit(first, 0), impl);
+                assertEquals(first, k.wait4(1, first, 0, Wait.WNOHANG, 0), impl);
+                k.rcuBarrier(); // the reaped task's pid and task_struct go: so does the namespace
+                final int third = (int) k.clone(1, CloneFlags.CLONE_NEWPID | Signals.SIGCHLD, 0, 0, 0, 0);
+                assertEquals(firstInum, nsInum(k, third), impl + ": the freed number is the lowest free one again");
+            }
+        }
+    }
+
+    private static long nsInum(Kernel k, int pid) {
+        final TaskView t = k.tasks().stream().filter(v -> v.pid() == pid).findFirst().orElseThrow();
+        return t.nsInums().get(t.nsLevel());
+    }
+
+    /** So the differential compares the sharing of namespaces, not their numbers. */
+    @Test
+    void theDifferentialComparesWhichTasksShareANamespaceNotItsNumber() {
+        final List<TaskView> offheap = List.of(task(1, 10), task(7, 10, 843), task(8, 10, 846), task(9, 10, 846));
+        final List<TaskView> renumbered = List.of(task(1, 10), task(7, 10, 842), task(8, 10, 845), task(9, 10, 845));
+        final List<TaskView> unshared = List.of(task(1, 10), task(7, 10, 842), task(8, 10, 845), task(9, 10, 847));
+        assertEquals(null, Differential.difference(outcome(offheap), outcome(renumbered)));
+        assertTrue(Differential.difference(outcome(offheap), outcome(unshared)).startsWith("tasks: "));
+    }
+
+    private static TaskView task(int pid, long... inums) {
+        final List<Integer> pids = new ArrayList<>();
+        final List<Long> ns = new ArrayList<>();
+        for (int l = 0; l < inums.length; l++) {
+            pids.add(l == 0 ? pid : 1);
+            ns.add(inums[l]);
+        }
+        return new TaskView(pid, pid, pid == 1 ? 0 : 1, 'R', "init", pids, ns);
+    }
+
+    private static Differential.Outcome outcome(List<TaskView> tasks) {
+        return new Differential.Outcome(List.of(), "RAN 0 null", tasks, Map.of(), Map.of(), Map.of(), null);
+    }
+
+    /**
+     * And the shrinker stops on its time budget: here every candidate takes 10 s of a made-up
+     * clock and none fails, so a 60 s budget allows six runs (started at 0, 10, ... 50 s) where the run count alone allows 300.
+     */
+    @Test
+    void theShrinkerStopsOnItsTimeBudget() {
+        final StringBuilder script = new StringBuilder();
+        for (int i = 0; i < 64; i++) {
+            script.append("getpid\n");
+        }
+        final long[] now = {0};
+        final int[] runs = {0};
+        final String kept = Differential.shrink(script.toString(), s -> {
+            runs[0]++;
+            now[0] += 10_000_000_000L;
+            return false;
+        }, () -> now[0], Differential.SHRINK_BUDGET.toNanos());
+        assertEquals(script.toString(), kept, "nothing failed, nothing was cut");
+        assertEquals(6, runs[0]);
     }
 
     /** A report's repro is one command: stress.sh --fuzz SEED --sessions N (or --scenario SEED). */
