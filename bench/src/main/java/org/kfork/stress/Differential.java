@@ -33,7 +33,10 @@ public final class Differential {
     static final KernelConfig CONFIG = ScriptRunner.config(64L << 20, 2);
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final int SHRINK_RUNS = 300;
-    /** Well inside the stress run's three-minute watchdog, with room for one slow candidate after it. */
+    /**
+     * The rerun and the shrink of a difference together: inside the stress run's three-minute
+     * watchdog, with room for one slow candidate after it.
+     */
     static final Duration SHRINK_BUDGET = Duration.ofSeconds(60);
 
     private final Tally tally;
@@ -173,9 +176,13 @@ public final class Differential {
         final String d = difference(a, b);
         if (d != null) {
             clean = false;
-            // a difference that a second run does not show is a race: shrinking it would chase noise
+            // a difference that a second run does not show is a race: shrinking it would chase noise.
+            // The rerun spends from the shrinker's budget: neither counts calls for the watchdog.
+            final long start = System.nanoTime();
             if (differs(script)) {
-                tally.finding(Finding.MISMATCH, d + " (" + repro + "); minimal script for kfork run:\n" + shrink(script));
+                final long left = SHRINK_BUDGET.toNanos() - (System.nanoTime() - start);
+                tally.finding(Finding.MISMATCH, d + " (" + repro + "); minimal script for kfork run:\n"
+                    + shrink(script, Differential::differs, System::nanoTime, left));
             } else {
                 tally.finding(Finding.MISMATCH, d + " (" + repro + "); not shown by a second run (a race), script:\n" + script);
             }
