@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -40,10 +41,18 @@ public final class Differential {
     static final Duration SHRINK_BUDGET = Duration.ofSeconds(60);
 
     private final Tally tally;
+    /** Runs a script on a fresh kernel of one kind ("offheap", "heap"): {@link #run}, or a test's stand-in. */
+    private final BiFunction<String, String, Outcome> runner;
 
     /** A differential runner reporting to {@code tally}. */
     public Differential(Tally tally) {
+        this(tally, Differential::run);
+    }
+
+    /** One whose kernels are {@code runner}'s (kind, script) -> outcome: for the tests of the harness itself. */
+    Differential(Tally tally, BiFunction<String, String, Outcome> runner) {
         this.tally = tally;
+        this.runner = runner;
     }
 
     private static final long CLOSE_WAIT_MS = 20_000;
@@ -159,8 +168,8 @@ public final class Differential {
 
     /** Runs one scenario on both kernels and records what it finds. True when it found nothing. */
     public boolean scenario(String script, String repro) {
-        final Outcome a = run("offheap", script);
-        final Outcome b = run("heap", script);
+        final Outcome a = runner.apply("offheap", script);
+        final Outcome b = runner.apply("heap", script);
         tally.scenario();
         tally.calls("differential", a.transcript().size() + b.transcript().size());
         boolean clean = true;
@@ -179,10 +188,10 @@ public final class Differential {
             // a difference that a second run does not show is a race: shrinking it would chase noise.
             // The rerun spends from the shrinker's budget: neither counts calls for the watchdog.
             final long start = System.nanoTime();
-            if (differs(script)) {
+            if (differs(script, runner)) {
                 final long left = SHRINK_BUDGET.toNanos() - (System.nanoTime() - start);
                 tally.finding(Finding.MISMATCH, d + " (" + repro + "); minimal script for kfork run:\n"
-                    + shrink(script, Differential::differs, System::nanoTime, left));
+                    + shrink(script, s -> differs(s, runner), System::nanoTime, left));
             } else {
                 tally.finding(Finding.MISMATCH, d + " (" + repro + "); not shown by a second run (a race), script:\n" + script);
             }
@@ -213,13 +222,17 @@ public final class Differential {
 
     /** True if the two kernels differ on {@code script} (or either fails). */
     public static boolean differs(String script) {
+        return differs(script, Differential::run);
+    }
+
+    private static boolean differs(String script, BiFunction<String, String, Outcome> runner) {
         try {
             ScriptParser.parse("scenario", script);
         } catch (ScriptError e) {
             return false; // a cut that leaves a variable unbound is no candidate
         }
-        final Outcome a = run("offheap", script);
-        final Outcome b = run("heap", script);
+        final Outcome a = runner.apply("offheap", script);
+        final Outcome b = runner.apply("heap", script);
         return a.failure() != null || b.failure() != null || difference(a, b) != null;
     }
 

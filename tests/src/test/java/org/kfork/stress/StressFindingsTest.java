@@ -215,6 +215,38 @@ class StressFindingsTest {
     }
 
     /**
+     * A difference is run again before it is shrunk: one the rerun does not show is reported as
+     * a race with its whole script, unshrunk (one rerun, no candidates); one it shows is shrunk.
+     * The kernels here are stand-ins whose outcomes differ in their objects only.
+     */
+    @Test
+    void aDifferenceIsShrunkOnlyWhenASecondRunShowsItToo() {
+        final String script = "$a = fork\nas $a\ngetpid\nas 1\nkill $a 0\n";
+        final int[] runs = {0};
+        final Tally raceTally = new Tally();
+        new Differential(raceTally, (impl, s) -> {
+            runs[0]++;
+            return withObjects(impl.equals("heap") && runs[0] <= 2 ? 1 : 0);
+        }).scenario(script, "test");
+        assertEquals(4, runs[0], "the scenario's two runs and one rerun, no shrinking");
+        assertEquals(1, raceTally.findings(Tally.Finding.MISMATCH));
+        assertTrue(raceTally.details().get(0).contains("not shown by a second run (a race), script:\n" + script),
+            raceTally.details().get(0));
+
+        // a difference that stays: the shrinker keeps the one line that still differs
+        final Tally kept = new Tally();
+        new Differential(kept, (impl, s) -> withObjects(impl.equals("heap") && s.contains("kill") ? 1 : 0))
+            .scenario(script, "test");
+        assertEquals(1, kept.findings(Tally.Finding.MISMATCH));
+        assertTrue(kept.details().get(0).endsWith("minimal script for kfork run:\n$a = fork\nkill $a 0\n"),
+            kept.details().get(0));
+    }
+
+    private static Differential.Outcome withObjects(long tasks) {
+        return new Differential.Outcome(List.of(), "RAN 0 null", List.of(), Map.of(), Map.of(), Map.of("task_struct", tasks), null);
+    }
+
+    /**
      * And the shrinker stops on its time budget: here every candidate takes 10 s of a made-up
      * clock and none fails, so a 60 s budget allows six runs (started at 0, 10, ... 50 s) where the run count alone allows 300.
      */
