@@ -66,7 +66,7 @@ final class OffHeapForkKernel implements ForkKernel {
         if (nr != 1) {
             throw new IllegalStateException("init is not pid 1: " + nr);
         }
-        init = Pids.findTaskByVpid(g, g.initTask, nr);
+        init = Pids.findTaskByVpidRcu(g, g.initTask, nr);
         initMm = g.mm.mmAlloc();
         final long mm = ((Mm) initMm).address();
         putLong(init + TaskStruct.MM, mm);
@@ -104,7 +104,7 @@ final class OffHeapForkKernel implements ForkKernel {
 
     @Override
     public void track(int slot, int pid) {
-        final long p = Pids.findTaskByVpid(g, init, pid);
+        final long p = Pids.findTaskByVpidRcu(g, init, pid);
         if (p == 0) {
             throw new IllegalStateException("no task " + pid);
         }

@@ -413,6 +413,20 @@ public final class RcuState {
     // Counters (tests and /proc)
     // ------------------------------------------------------------------------------------------
 
+    /**
+     * Tasks and readers inside on every CPU, in either phase: a racy sum, for lockdep-style
+     * assertions. It is never 0 while the calling thread holds a token, so "0" proves that the
+     * caller is outside every read-side section and call; more than 0 proves nothing of the
+     * caller when other threads run.
+     */
+    public long inside() {
+        long n = 0;
+        for (int cpu = 0; cpu < nrCpus; cpu++) {
+            n += readers.get(slot(cpu, 0)) + readers.get(slot(cpu, 1));
+        }
+        return n;
+    }
+
     /** Callbacks queued since boot, every CPU. */
     public long queued() {
         long n = 0;

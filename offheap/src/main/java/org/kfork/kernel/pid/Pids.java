@@ -31,6 +31,7 @@ import org.kfork.kernel.struct.TaskStruct;
 import org.kfork.kernel.struct.Upid;
 import org.kfork.kernel.struct.WaitQueueHead;
 import org.kfork.machine.Abi;
+import org.kfork.machine.Kasan;
 import org.kfork.machine.Mem;
 import org.kfork.pid.PidRules;
 import org.kfork.sched.Limits;
@@ -346,11 +347,20 @@ public final class Pids {
     }
 
     // ------------------------------------------------------------------------------------------
-    // Lookups (under rcu_read_lock or tasklist_lock, as in 5.12)
+    // Lookups (under rcu_read_lock, or inside a call, which RCU counts as a reader: as in 5.12)
     // ------------------------------------------------------------------------------------------
 
-    /** find_pid_ns: the pid numbered {@code nr} in {@code ns}, or NULL (also while it is being built). */
+    /**
+     * find_pid_ns: the pid numbered {@code nr} in {@code ns}, or NULL (also while it is being
+     * built). The caller is inside rcu_read_lock or a call: the IDR's radix-tree nodes are freed
+     * a grace period after they leave the tree, and alloc_pid's failure path removes numbers under
+     * pidmap_lock alone, so tasklist_lock does not keep them. In checked mode a lookup outside
+     * every read-side section throws, as 5.12's RCU_LOCKDEP_WARN in find_task_by_pid_ns warns.
+     */
     public static long findPidNs(Globals g, int nr, long ns) {
+        if (Kasan.ENABLED && g.rcu.state().inside() == 0) {
+            throw new IllegalStateException("find_pid_ns(" + nr + ") outside rcu_read_lock: the tree's nodes may go");
+        }
         return g.idr.idrFind(ns + PidNamespace.IDR, nr);
     }
 
@@ -476,6 +486,20 @@ public final class Pids {
     /** find_task_by_vpid: the task numbered {@code vnr} in current's namespace, or NULL. */
     public static long findTaskByVpid(Globals g, long current, int vnr) {
         return findTaskByPidNs(g, vnr, taskActivePidNs(current));
+    }
+
+    /**
+     * {@link #findTaskByVpid} in a read-side section of its own, for a caller outside any call
+     * (boot, /proc, the benchmarks' and tests' drivers) that keeps the task by other means:
+     * tasklist_lock held, or nothing else running.
+     */
+    public static long findTaskByVpidRcu(Globals g, long current, int vnr) {
+        final int t = g.rcu.rcuReadLock();
+        try {
+            return findTaskByVpid(g, current, vnr);
+        } finally {
+            g.rcu.rcuReadUnlock(t);
+        }
     }
 
     /** find_get_task_by_vpid: {@link #findTaskByVpid} with a reference on the task. */

@@ -49,9 +49,13 @@ public final class ProcArray {
     private ProcArray() {
     }
 
-    /** The task numbered {@code nr} in init_pid_ns, or 0 (the caller holds tasklist_lock). */
+    /**
+     * The task numbered {@code nr} in init_pid_ns, or 0. The caller holds tasklist_lock, which
+     * keeps the task (release_task takes it for writing); the lookup itself runs under
+     * rcu_read_lock, since the pid IDR's nodes are not the lock's to keep (find_pid_ns).
+     */
     public static long findTask(Globals g, int nr) {
-        return nr <= 0 ? 0 : Pids.findTaskByPidNs(g, nr, g.initPidNs);
+        return nr <= 0 ? 0 : Pids.findTaskByVpidRcu(g, g.initTask, nr); // init_task's namespace: init_pid_ns
     }
 
     /** Every task on the tasks list, each process's threads in thread order (ps -eL). */

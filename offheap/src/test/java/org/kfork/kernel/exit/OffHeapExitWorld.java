@@ -114,7 +114,7 @@ final class OffHeapExitWorld implements ExitWorld {
         final long kernelInit = KernelText.of(g.machine).register("kernel_init", KernelText.START_KERNEL);
         final int nr = ForkThreads.kernelThread(g, task(0), kernelInit, 0, CloneFlags.CLONE_FS);
         check(nr == 1, "kernel_thread for init: " + nr);
-        final int h = handleOf(Pids.findTaskByVpid(g, task(0), nr));
+        final int h = handleOf(Pids.findTaskByVpidRcu(g, task(0), nr));
         final long p = task(h);
         final long mm = newMm();
         putLong(p + TaskStruct.MM, mm);
@@ -145,7 +145,7 @@ final class OffHeapExitWorld implements ExitWorld {
         if ((flags & CloneFlags.CLONE_VFORK) == 0) {
             final int nr = WaitResult.ret(kernelClone(current, flags, exitSignal));
             check(nr > 0, "kernel_clone: " + nr);
-            return handleOf(Pids.findTaskByVpid(g, current, nr));
+            return handleOf(Pids.findTaskByVpidRcu(g, current, nr));
         }
         final long forks = totalForks();
         final Future<Integer> call = vforkParents.submit(() -> {

@@ -95,7 +95,7 @@ final class OffHeapForkWorld implements ForkWorld {
         if (nr < 0) {
             return nr;
         }
-        return handleOf(Pids.findTaskByVpid(g, current, nr));
+        return handleOf(Pids.findTaskByVpidRcu(g, current, nr));
     }
 
     /** The task's handle, made on first sight (a vfork child is seen before its parent returns). */
@@ -112,7 +112,7 @@ final class OffHeapForkWorld implements ForkWorld {
 
     @Override
     public int byPid(int pid) {
-        final long p = Pids.findTaskByPidNs(g, pid, g.initPidNs);
+        final long p = Pids.findTaskByVpidRcu(g, g.initTask, pid); // init_task's namespace is init_pid_ns
         return p == 0 ? -1 : handleOf(p);
     }
 

@@ -172,9 +172,19 @@ final class OffHeapPidVariant implements PidVariant {
         return Pids.isChildReaper(addr(pid));
     }
 
+    /** A lookup under rcu_read_lock, as 5.12 asks of find_pid_ns's callers. */
+    private long underRcu(java.util.function.LongSupplier lookup) {
+        final int rcu = g.rcu.rcuReadLock();
+        try {
+            return lookup.getAsLong();
+        } finally {
+            g.rcu.rcuReadUnlock(rcu);
+        }
+    }
+
     @Override
     public int findPidNs(int nr, int ns) {
-        return handle(Pids.findPidNs(g, nr, addr(ns)));
+        return handle(underRcu(() -> Pids.findPidNs(g, nr, addr(ns))));
     }
 
     @Override
@@ -366,12 +376,12 @@ final class OffHeapPidVariant implements PidVariant {
 
     @Override
     public int findTaskByPidNs(int nr, int ns) {
-        return handle(Pids.findTaskByPidNs(g, nr, addr(ns)));
+        return handle(underRcu(() -> Pids.findTaskByPidNs(g, nr, addr(ns))));
     }
 
     @Override
     public int findTaskByVpid(int current, int vnr) {
-        return handle(Pids.findTaskByVpid(g, addr(current), vnr));
+        return handle(underRcu(() -> Pids.findTaskByVpid(g, addr(current), vnr)));
     }
 
     @Override

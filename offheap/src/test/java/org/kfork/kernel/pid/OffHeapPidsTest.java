@@ -27,6 +27,7 @@ import org.kfork.kernel.struct.XaNode;
 import org.kfork.kernel.struct.Xarray;
 import org.kfork.machine.BadAccessException;
 import org.kfork.machine.Machine;
+import org.kfork.lib.IdrRules;
 import org.kfork.machine.Mem;
 import org.kfork.uapi.Errno;
 
@@ -82,6 +83,54 @@ class OffHeapPidsTest extends PidSuite {
         assertEquals(before + 1, nodes.activeObjects(), "the emptied leaf waits for RCU (lookups may walk it)");
         g.rcu.rcuBarrier();
         assertEquals(before, nodes.activeObjects());
+    }
+
+    /**
+     * The 15-minute stress run's finding (seed 20261131, an off-heap storm with failslab):
+     * checked mode caught a use-after-free of a radix_tree_node in find_pid_ns, called by the
+     * system-call entry's lookup of its caller under tasklist_lock alone. tasklist_lock keeps
+     * the tasks, not the IDR's nodes: alloc_pid's failure path frees numbers under pidmap_lock,
+     * and a node that leaves the tree goes a grace period later, which a lookup outside every
+     * read-side section does not hold up. Here the walk's first step is taken outside, the
+     * node's number removed and the grace period run, and the walk's next read lands in the
+     * freed node; so find_pid_ns now refuses to run outside rcu_read_lock in checked mode
+     * (RCU_LOCKDEP_WARN), and /proc's lookups (ProcArray.findTask) take it.
+     */
+    @Test
+    void aPidLookupOutsideRcuReadLockCanReadAFreedNodeSoCheckedModeRefusesIt() {
+        // pids 1 to 63 fill the first leaf (indexes 0 to 63); 64 is alone in the second
+        final long[] first = new long[63];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = Pids.allocPid(g, g.initPidNs, 0, 0, PidVariant.CAPABLE);
+        }
+        final long p = Pids.allocPid(g, g.initPidNs, 0, 0, PidVariant.CAPABLE);
+        final int nr = Mem.getInt(p + Pid.numbersAt(0) + Upid.NR);
+        assertEquals(64, nr);
+        final IllegalStateException e = assertThrows(IllegalStateException.class, () -> Pids.findPidNs(g, nr, g.initPidNs));
+        assertTrue(e.getMessage().contains("outside rcu_read_lock"), e.getMessage());
+
+        // what a walk outside the section risks: it has loaded the second leaf when 64 goes
+        final long root = Mem.getLongAcquire(g.initPidNs + PidNamespace.IDR + Idr.IDR_RT + Xarray.XA_HEAD)
+            & ~IdrRules.RADIX_TREE_INTERNAL_NODE;
+        final long leaf = Mem.getLongAcquire(root + XaNode.SLOTS + Long.BYTES) & ~IdrRules.RADIX_TREE_INTERNAL_NODE;
+        assertEquals(p, Mem.getLongAcquire(leaf + XaNode.SLOTS), "64 sits in slot 0 of the second leaf");
+        Pids.freePid(g, p);
+        g.rcu.rcuBarrier();
+        final BadAccessException uaf = assertThrows(BadAccessException.class, () -> Mem.getLongAcquire(leaf + XaNode.SLOTS));
+        assertTrue(uaf.getMessage().contains("use-after-free") && uaf.getMessage().contains("radix_tree_node"), uaf.getMessage());
+
+        // under rcu_read_lock the lookup is allowed, and a barrier could not end while it reads
+        final int rcu = g.rcu.rcuReadLock();
+        try {
+            assertEquals(first[62], Pids.findPidNs(g, 63, g.initPidNs));
+        } finally {
+            g.rcu.rcuReadUnlock(rcu);
+        }
+        Pids.disablePidAllocation(g, g.initPidNs);
+        for (long q : first) {
+            Pids.freePid(g, q);
+        }
+        g.rcu.rcuBarrier();
     }
 
     @Test
