@@ -238,24 +238,19 @@ public final class Differential {
 
     /**
      * Delta debugging over lines (ddmin): removes chunks of lines, halving the chunk, as long as
-     * the kernels still differ; at most {@link #SHRINK_RUNS} runs and {@link #SHRINK_BUDGET}.
+     * {@code fails} still holds (the kernels still differ); at most {@link #SHRINK_RUNS} runs and
+     * {@link #SHRINK_BUDGET} on the system clock.
      */
-    public static String shrink(String script) {
-        return shrink(script, Differential::differs, System::nanoTime, SHRINK_BUDGET.toNanos());
-    }
-
-    /** {@link #shrink(String)} with any test of "still fails", the default budget and the system clock. */
     public static String shrink(String script, Predicate<String> fails) {
         return shrink(script, fails, System::nanoTime, SHRINK_BUDGET.toNanos());
     }
 
     /**
-     * {@link #shrink(String)} with any test of "still fails", stopping once {@code budgetNanos}
-     * have passed on {@code clock}. A candidate can take a call timeout per blocked line and a
-     * close wait per kernel, and the runs count no calls, so without the budget a failure that
-     * shows only sometimes (a race) keeps the shrinker trying for as long as the stress run's
-     * watchdog takes to call it a hang. What the budget leaves is still a failing script, only
-     * longer.
+     * {@link #shrink(String, Predicate)}, stopping once {@code budgetNanos} have passed on
+     * {@code clock}. A candidate can take a call timeout per blocked line and a close wait per
+     * kernel, and the runs count no calls, so without the budget a failure that shows only
+     * sometimes (a race) keeps the shrinker trying for as long as the stress run's watchdog takes
+     * to call it a hang. What the budget leaves is still a failing script, only longer.
      */
     static String shrink(String script, Predicate<String> fails, LongSupplier clock, long budgetNanos) {
         final long start = clock.getAsLong();

@@ -14,6 +14,37 @@ public interface CallRcuToken {
     /** The token this thread's call holds from now on (after a sleep). */
     void set(int token);
 
+    /**
+     * The part of a syscall layer's per-thread call frame that RCU's token lives in: how deep
+     * the thread is in calls (0 outside any) and the token its call holds.
+     */
+    class Frame {
+        /** Calls the thread is inside: 0 or 1 (a Java thread makes one call at a time). */
+        public int depth;
+        /** The RCU token of the call; meaningful while {@link #depth} is not 0. */
+        public int token;
+    }
+
+    /** The token kept in each thread's {@link Frame}, as a syscall layer keeps it. */
+    static CallRcuToken of(ThreadLocal<? extends Frame> frames) {
+        return new CallRcuToken() {
+            @Override
+            public int get() {
+                final Frame f = frames.get();
+                return f.depth == 0 ? WaitResult.NO_RCU : f.token;
+            }
+
+            @Override
+            public void set(int token) {
+                final Frame f = frames.get();
+                if (f.depth == 0 && token != WaitResult.NO_RCU) {
+                    throw new IllegalStateException("RCU token " + token + " outside any call");
+                }
+                f.token = token;
+            }
+        };
+    }
+
     /** No syscall layer: no call holds a token. */
     CallRcuToken NONE = new CallRcuToken() {
         @Override

@@ -44,33 +44,16 @@ final class SyscallLayer {
     private final CallsInFlight inflight = new CallsInFlight();
 
     /** What one Java thread keeps across the two halves of a call. */
-    static final class CallFrame {
+    static final class CallFrame extends CallRcuToken.Frame {
         long task;
-        int token;
         int prevCpu;
-        int depth;
         /** wait4's and waitid's struct wait_opts, reused by every wait of this thread. */
         final WaitOpts wo = new WaitOpts();
     }
 
     SyscallLayer(Globals g) {
         this.g = g;
-        g.callRcuToken = new CallRcuToken() {
-            @Override
-            public int get() {
-                final CallFrame f = frames.get();
-                return f.depth == 0 ? WaitResult.NO_RCU : f.token;
-            }
-
-            @Override
-            public void set(int token) {
-                final CallFrame f = frames.get();
-                if (f.depth == 0 && token != WaitResult.NO_RCU) {
-                    throw new IllegalStateException("RCU token " + token + " outside any call");
-                }
-                f.token = token;
-            }
-        };
+        g.callRcuToken = CallRcuToken.of(frames);
     }
 
     /** This thread's frame. */
